@@ -1,0 +1,28 @@
+/** Shared domain vocabulary (see ../shared/spec/data-contract.md and metrics.md). */
+
+export type RmType = 'corporate' | 'personal';
+export type CustomerType = 'personal' | 'corporate';
+export type ProductType =
+  | 'demand_deposit' | 'time_deposit' | 'wealth' | 'fund' | 'insurance' | 'bond' | 'loan' | 'credit_card';
+export type LoanClass = 'normal' | 'special_mention' | 'substandard' | 'doubtful' | 'loss';
+export type Channel = 'counter' | 'self_service' | 'e_banking';
+
+export const DEPOSIT_PRODUCTS: ProductType[] = ['demand_deposit', 'time_deposit'];
+export const AUM_PRODUCTS: ProductType[] = ['demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance', 'bond'];
+export const LOAN_PRODUCTS: ProductType[] = ['loan', 'credit_card'];
+export const NPL_CLASSES: LoanClass[] = ['substandard', 'doubtful', 'loss'];
+
+/**
+ * Metric names an RM report provides (metrics.md, "Relationship-manager credit").
+ * Money metrics are in fen (may be fractional for ADB-derived values: rounding happens once, at display).
+ * Targets in targets.csv for money metrics are in CNY (yuan); counts are plain numbers;
+ * npl_ratio is a fraction (0.012 = 1.2%).
+ */
+export const RM_METRICS = [
+  'deposit_adb', 'deposit_adb_growth', 'aum_adb', 'loan_adb', 'fee_income', 'customers', 'new_customers',
+  'loan_balance', 'npl_balance', 'npl_ratio', 'contribution',
+] as const;
+export type RmMetric = (typeof RM_METRICS)[number];
+export const MONEY_METRICS: ReadonlySet<string> = new Set([
+  'deposit_adb', 'deposit_adb_growth', 'aum_adb', 'loan_adb', 'fee_income', 'loan_balance', 'npl_balance', 'contribution',
+]);
