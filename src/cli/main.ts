@@ -1,0 +1,61 @@
+/**
+ * The commander program. One file per command beside this one; this is the one place
+ * that maps errors to exit codes: 0 success, 1 data or runtime error, 2 usage error.
+ */
+import { Command, CommanderError } from 'commander';
+import { CrmError } from '../errors.js';
+import { registerImport } from './import.js';
+import { registerStatus } from './status.js';
+import { registerExtraCommands } from './registry.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('crm')
+    .description("The branch analyst's toolkit: import nightly core-banking exports, segment customers into value tiers, report RM performance and incentive pay.")
+    .version('0.1.0', '-V, --version')
+    .option('--db <path>', 'SQLite database file (default: $CRM_DB, else ./crm.db)')
+    .option('--verbose', 'show stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(`crm: error: ${str.replace(/^error: /, '')}`) })
+    .exitOverride();
+  registerImport(program);
+  registerStatus(program);
+  registerExtraCommands(program);
+  for (const c of program.commands) c.exitOverride().configureOutput({ outputError: (str, write) => write(`crm: error: ${str.replace(/^error: /, '')}`) });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return (program as Command & { exitCodeFromAction?: number }).exitCodeFromAction ?? 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof CrmError) {
+      process.stderr.write(`crm: error: ${e.message}\n`);
+      if (program.opts().verbose) process.stderr.write(`${e.stack}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`crm: error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (program.opts().verbose || process.argv.includes('--verbose')) process.stderr.write(`${(e as Error)?.stack}\n`);
+    return 1;
+  }
+}
+
+/** Commands set their exit code here (e.g. 1 when rows were rejected) instead of exiting. */
+export function setExitCode(cmd: Command, code: number): void {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const r = root as Command & { exitCodeFromAction?: number };
+  r.exitCodeFromAction = Math.max(r.exitCodeFromAction ?? 0, code);
+}
+
+/** Global options as seen from a subcommand. */
+export function globals(cmd: Command): { db?: string; verbose?: boolean } {
+  return cmd.optsWithGlobals() as { db?: string; verbose?: boolean };
+}

@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataError } from '../errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+export type Db = Database.Database;
+
+/** --db PATH, else $CRM_DB, else ./crm.db */
+export function resolveDbPath(option?: string): string {
+  return resolve(option ?? process.env.CRM_DB ?? 'crm.db');
+}
+
+export interface OpenOptions {
+  /** Create the file if missing (import); reports refuse a missing database. */
+  create?: boolean;
+  readonly?: boolean;
+}
+
+export function openDb(path: string, opts: OpenOptions = {}): Db {
+  if (!existsSync(path)) {
+    if (!opts.create) throw new DataError(`${path}: no database here (run "crm import" first, or pass --db)`);
+    if (!existsSync(dirname(path))) throw new DataError(`${path}: directory ${dirname(path)} does not exist`);
+  } else if (statSync(path).isDirectory()) {
+    throw new DataError(`${path}: is a directory, not a database file`);
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: !!opts.readonly, fileMustExist: !opts.create });
+    db.pragma('busy_timeout = 10000');
+    if (!opts.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+  } catch (e) {
+    throw new DataError(`${path}: cannot open database: ${describeSqliteError(e)}`);
+  }
+  try {
+    migrate(db, path, !!opts.readonly);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
+}
+
+export function describeSqliteError(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  switch (err.code) {
+    case 'SQLITE_NOTADB': return 'not a crm database (file is not SQLite or is corrupt)';
+    case 'SQLITE_CORRUPT': return 'database file is corrupt';
+    case 'SQLITE_FULL': return 'disk full';
+    case 'SQLITE_READONLY': return 'database is read-only';
+    case 'SQLITE_CANTOPEN': return 'cannot open the file (missing directory or no permission)';
+    case 'SQLITE_BUSY': return 'database is locked by another process (try again when it finishes)';
+    case 'SQLITE_IOERR': return `I/O error (${err.message})`;
+    default: return err.message ?? String(e);
+  }
+}
+
+function migrate(db: Db, path: string, readonly: boolean): void {
+  let current = 0;
+  try {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+    if (hasTable) current = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    else if (db.prepare("SELECT count(*) AS n FROM sqlite_master").get() && (db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n > 0) {
+      throw new DataError(`${path}: not a crm database (it has tables but no schema_migrations)`);
+    }
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(`${path}: cannot read database: ${describeSqliteError(e)}`);
+  }
+  if (current > SCHEMA_VERSION) {
+    throw new DataError(
+      `${path}: database schema version ${current} is newer than this crm supports (${SCHEMA_VERSION}); upgrade crm instead of downgrading the database`,
+    );
+  }
+  if (current === SCHEMA_VERSION) return;
+  if (readonly) throw new DataError(`${path}: database needs migration to version ${SCHEMA_VERSION}; open it writable once (crm status)`);
+  const apply = db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    }
+  });
+  try {
+    apply.immediate();
+  } catch (e) {
+    throw new DataError(`${path}: cannot create or migrate the schema: ${describeSqliteError(e)}`);
+  }
+}

@@ -1,0 +1,56 @@
+/** What the database holds: the queries behind `crm status`. */
+import type { Db } from './connection.js';
+import { SCHEMA_VERSION } from './migrations.js';
+
+export interface StatusInfo {
+  schema_version: number;
+  counts: Record<string, number>;
+  snapshots: { first: string | null; last: string | null; dates: number; full: number };
+  balance_rows: number;
+  transactions: { first: string | null; last: string | null };
+  coverage: { first: string | null; last: string | null };
+  imports: ImportLogRow[];
+}
+
+export interface ImportLogRow {
+  import_id: number;
+  file: string;
+  kind: string | null;
+  status: string;
+  rows_read: number;
+  rows_loaded: number;
+  rows_updated: number;
+  rows_skipped: number;
+  rows_rejected: number;
+  started_at: string;
+  finished_at: string | null;
+  message: string | null;
+}
+
+const TABLES = ['rms', 'customers', 'customer_rm_history', 'accounts', 'balances', 'transactions', 'targets', 'fx_rates', 'import_log'] as const;
+
+/** The dates the balance data covers: first to latest snapshot, or transaction balances when there are no snapshots. */
+export function dataCoverage(db: Db): { first: string | null; last: string | null } {
+  const r = db.prepare(`SELECT min(d) AS first, max(d) AS last FROM (
+      SELECT min(as_of) AS d FROM snapshot_dates UNION ALL SELECT max(as_of) FROM snapshot_dates
+      UNION ALL SELECT min(as_of) FROM balances WHERE source = 'T' UNION ALL SELECT max(as_of) FROM balances WHERE source = 'T')`).get() as { first: string | null; last: string | null };
+  return r;
+}
+
+export function getStatus(db: Db, recent = 10): StatusInfo {
+  const counts: Record<string, number> = {};
+  for (const t of TABLES) counts[t] = (db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number) ?? 0;
+  const snap = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS dates, coalesce(sum(full), 0) AS full FROM snapshot_dates').get() as StatusInfo['snapshots'];
+  const txn = db.prepare('SELECT min(posted_at) AS first, max(posted_at) AS last FROM transactions').get() as StatusInfo['transactions'];
+  const imports = db.prepare(`SELECT import_id, file, kind, status, rows_read, rows_loaded, rows_updated, rows_skipped, rows_rejected, started_at, finished_at, message
+    FROM import_log ORDER BY import_id DESC LIMIT ?`).all(recent) as ImportLogRow[];
+  return {
+    schema_version: SCHEMA_VERSION,
+    counts,
+    snapshots: snap,
+    balance_rows: counts.balances,
+    transactions: { first: txn.first?.slice(0, 10) ?? null, last: txn.last?.slice(0, 10) ?? null },
+    coverage: dataCoverage(db),
+    imports: imports.reverse(),
+  };
+}

@@ -1,0 +1,325 @@
+/**
+ * `crm import`: the orchestration. Files are peeked to learn their kind, sorted into
+ * dependency order, then each loads in its own transaction (or, with --dry-run or
+ * --strict, all inside one outer transaction that is rolled back when it must be).
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Db } from '../db/connection.js';
+import { describeSqliteError } from '../db/connection.js';
+import { CrmError, DataError, UsageError } from '../errors.js';
+import { detectDelimiter, parseCsvText } from './csv.js';
+import { detectKind, KIND_ORDER, KINDS, parseKind, type Kind } from './kinds.js';
+import { makeLoader } from './load.js';
+import { specForHeader, specForName, type FileSpec, type Mapping } from './mapping.js';
+import { detectEncoding, normaliseEncoding, readCsvFile } from './reader.js';
+import { buildExtractor, parseRow, type Extractor } from './rows.js';
+import { parseDate } from './values.js';
+
+export interface ImportOptions {
+  kind?: string;
+  encoding?: string;
+  delimiter?: string;
+  mapping?: Mapping;
+  strict?: boolean;
+  dryRun?: boolean;
+  /** Effective date of customer reassignments (default: a date in the file name, else today). */
+  asOf?: string;
+  /** Treat account snapshots as partial: absent accounts are not closed. */
+  partial?: boolean;
+  rejects: RejectsSink;
+  onProgress?: (file: string, bytesDone: number, totalBytes: number, rows: number) => void;
+  onFileDone?: (r: FileResult) => void;
+}
+
+export interface FileResult {
+  file: string;
+  kind: Kind | null;
+  encoding?: string;
+  delimiter?: string;
+  read: number;
+  loaded: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+  status: 'ok' | 'rejects' | 'failed' | 'ignored' | 'rolled back';
+  message?: string;
+  notes: string[];
+  /** Set when an earlier import had exactly the same bytes. */
+  previousImport?: { id: number; at: string };
+}
+
+export interface ImportResult {
+  files: FileResult[];
+  rejected: number;
+  failed: boolean;
+  /** Nothing was written (dry run, or strict with rejects). */
+  rolledBack: boolean;
+}
+
+/** Where rejected rows go (a CSV with file, line, column, reason, row). */
+export interface RejectsSink {
+  write(file: string, line: number, column: string, reason: string, raw: string): void;
+}
+
+interface Planned {
+  path: string;
+  kind: Kind | null;
+  spec?: FileSpec;
+  ignoredBy?: string;
+  error?: string;
+  firstDate?: string;
+}
+
+const PEEK_BYTES = 256 * 1024;
+
+/** Reads the beginning of a file to learn its header (for kind detection and ordering). */
+function peekHeader(path: string, encoding: string | undefined, delimiter: string | undefined): { header: string[]; second?: string[] } | { error: string } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : (e as Error).message };
+  }
+  try {
+    const buf = Buffer.alloc(PEEK_BYTES);
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } catch (e) {
+      return { error: (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a file' : (e as Error).message };
+    }
+    if (n === 0) return { error: 'empty file (no header row)' };
+    const enc = encoding && normaliseEncoding(encoding) !== 'auto' ? normaliseEncoding(encoding) : detectEncoding(buf.subarray(0, n));
+    const text = new TextDecoder(enc as string).decode(buf.subarray(0, n));
+    const firstLine = text.split(/\r\n|\n|\r/, 1)[0];
+    const { records } = parseCsvText(text.slice(0, Math.min(text.length, 64 * 1024)), delimiter ?? detectDelimiter(firstLine));
+    if (records.length === 0) return { error: 'empty file (no header row)' };
+    return { header: records[0].fields, second: records[1]?.fields };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function plan(files: string[], opts: ImportOptions): Planned[] {
+  const forced = opts.kind ? parseKindOption(opts.kind) : undefined;
+  const out: Planned[] = files.map((path) => {
+    let spec = opts.mapping ? specForName(opts.mapping, path) : undefined;
+    if (spec?.ignore) return { path, kind: null, ignoredBy: 'mapping says ignore' };
+    const peek = peekHeader(path, spec?.encoding ?? opts.encoding, spec?.delimiter ?? opts.delimiter);
+    if ('error' in peek) return { path, kind: forced ?? spec?.kind ?? null, error: peek.error };
+    if (opts.mapping && !spec) {
+      spec = specForHeader(opts.mapping, peek.header);
+      if (spec?.ignore) return { path, kind: null, ignoredBy: 'mapping says ignore' };
+      if (!spec) return { path, kind: null, error: `the mapping ${basename(opts.mapping.path)} describes no file by this name or header` };
+    }
+    const kind = forced ?? spec?.kind ?? detectKind(peek.header) ?? null;
+    if (!kind) {
+      return { path, kind: null, error: `cannot tell the kind of file from its header (${peek.header.slice(0, 8).map((h) => h.trim()).join(', ')}${peek.header.length > 8 ? ', …' : ''}); use --kind or --mapping` };
+    }
+    return { path, kind, spec };
+  });
+  // Dependency order; within a kind, by file name (snapshot dates in names ascend).
+  return out
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.kind === 'accounts' && b.p.kind === 'accounts' ? basename(a.p.path).localeCompare(basename(b.p.path)) : 0) || a.i - b.i)
+    .map((x) => x.p);
+}
+
+function rank(p: Planned): number {
+  return p.kind ? KIND_ORDER.indexOf(p.kind) : -1;
+}
+
+function parseKindOption(k: string): Kind {
+  try {
+    return parseKind(k);
+  } catch (e) {
+    throw new UsageError(`--kind: ${(e as Error).message}`);
+  }
+}
+
+/** A date in a file name (accounts_2026-11-15.csv, cust20261115.csv). */
+export function dateFromName(path: string): string | undefined {
+  const m = /(\d{4})-?(\d{2})-?(\d{2})/.exec(basename(path));
+  if (!m) return undefined;
+  try {
+    return parseDate(`${m[1]}-${m[2]}-${m[3]}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export function importFiles(db: Db, files: string[], opts: ImportOptions): ImportResult {
+  if (files.length === 0) throw new UsageError('no files given (crm import FILE...)');
+  const planned = plan(files, opts);
+  const results: FileResult[] = [];
+  const outer = !!(opts.dryRun || opts.strict);
+  const logStart = db.prepare(`INSERT INTO import_log (file, size, sha256, kind, status, started_at) VALUES (?, ?, NULL, ?, 'started', ?)`);
+  const logEnd = db.prepare(`UPDATE import_log SET sha256 = ?, encoding = ?, delimiter = ?, rows_read = ?, rows_loaded = ?, rows_updated = ?, rows_skipped = ?,
+    rows_rejected = ?, status = ?, message = ?, finished_at = ? WHERE import_id = ?`);
+  const previous = db.prepare(`SELECT import_id, finished_at FROM import_log WHERE sha256 = ? AND status IN ('ok', 'rejects') AND import_id != ? ORDER BY import_id DESC LIMIT 1`).raw();
+  let failed = false;
+  if (outer) db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const p of planned) {
+      const base: FileResult = { file: p.path, kind: p.kind, read: 0, loaded: 0, updated: 0, skipped: 0, rejected: 0, status: 'ok', notes: [] };
+      if (p.ignoredBy) {
+        results.push({ ...base, status: 'ignored', message: p.ignoredBy });
+        opts.onFileDone?.(results[results.length - 1]);
+        continue;
+      }
+      if (failed) {
+        results.push({ ...base, status: 'failed', message: 'not imported: an earlier file failed' });
+        continue;
+      }
+      if (p.error) {
+        failed = true;
+        results.push({ ...base, status: 'failed', message: p.error });
+        opts.onFileDone?.(results[results.length - 1]);
+        continue;
+      }
+      const startedAt = new Date().toISOString();
+      let importId: number;
+      try {
+        importId = Number(logStart.run(p.path, null, p.kind, startedAt).lastInsertRowid);
+      } catch (e) {
+        throw new DataError(`${opts.dryRun ? '' : 'cannot write to the database: '}${describeSqliteError(e)}`);
+      }
+      const r = { ...base };
+      let sha = '';
+      const savepoint = outer ? 'SAVEPOINT file' : 'BEGIN IMMEDIATE';
+      try {
+        db.exec(savepoint);
+        const info = loadOne(db, p, importId, opts, r, (h) => { sha = h; });
+        r.encoding = info.encoding;
+        r.delimiter = info.delimiter;
+        r.status = r.rejected ? 'rejects' : 'ok';
+        const prev = previous.get(sha, importId) as [number, string] | undefined;
+        if (prev) r.previousImport = { id: prev[0], at: prev[1] };
+        logEnd.run(sha, info.encoding, info.delimiter, r.read, r.loaded, r.updated, r.skipped, r.rejected, r.status, r.notes.join('; ') || null, new Date().toISOString(), importId);
+        db.exec(outer ? 'RELEASE file' : 'COMMIT');
+      } catch (e) {
+        db.exec(outer ? 'ROLLBACK TO file; RELEASE file' : 'ROLLBACK');
+        failed = true;
+        r.status = 'failed';
+        r.message = e instanceof CrmError ? e.message.replace(`${p.path}: `, '') : describeSqliteError(e);
+        try {
+          logEnd.run(sha || null, null, null, r.read, 0, 0, 0, r.rejected, 'failed', r.message, new Date().toISOString(), importId);
+        } catch {
+          // The database itself is failing (disk full, read-only): the error is reported below.
+        }
+        if (!(e instanceof CrmError) && !isSqliteError(e)) throw e;
+      }
+      results.push(r);
+      opts.onFileDone?.(r);
+    }
+    const rejected = results.reduce((s, r) => s + r.rejected, 0);
+    let rolledBack = false;
+    if (outer) {
+      if (opts.dryRun || (opts.strict && (rejected > 0 || failed))) {
+        db.exec('ROLLBACK');
+        rolledBack = true;
+        for (const r of results) if (r.status === 'ok' || r.status === 'rejects') r.status = opts.dryRun ? r.status : 'rolled back';
+      } else {
+        db.exec('COMMIT');
+      }
+    }
+    return { files: results, rejected, failed, rolledBack };
+  } catch (e) {
+    if (outer && db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+function isSqliteError(e: unknown): boolean {
+  return typeof (e as { code?: unknown })?.code === 'string' && String((e as { code: string }).code).startsWith('SQLITE_');
+}
+
+function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions, r: FileResult, setSha: (h: string) => void) {
+  const kind = p.kind!;
+  const def = KINDS[kind];
+  const spec = p.spec;
+  const hash = createHash('sha256');
+  let extractor: Extractor | undefined;
+  const snapshotMode = kind === 'accounts' ? (spec?.snapshot ?? (opts.partial ? 'partial' : 'full')) : 'full';
+  const loader = makeLoader(kind, {
+    db, importId, snapshotMode,
+    effectiveDate: opts.asOf ?? dateFromName(p.path) ?? today(),
+  });
+  const dates = { format: spec?.date_format, pivot: spec?.year_pivot };
+  const fileName = p.path;
+  const reject = (line: number, column: string, reason: string, raw: string) => {
+    r.rejected++;
+    opts.rejects.write(fileName, line, column, reason, raw);
+  };
+  // A register of accounts (no balances): the balance and as_of columns are not required.
+  const effectiveDef = snapshotMode === 'none'
+    ? { ...def, columns: def.columns.map((c) => (c.name === 'balance' || c.name === 'as_of' ? { ...c, required: false } : c)) }
+    : def;
+  const info = readCsvFile(p.path, { encoding: spec?.encoding ?? opts.encoding, delimiter: spec?.delimiter ?? opts.delimiter }, {
+    bytes: (b) => hash.update(b),
+    header(h) {
+      extractor = buildExtractor(effectiveDef, h.fields, spec, p.path);
+      if (extractor.unknown.length) r.notes.push(`ignored unknown column${extractor.unknown.length > 1 ? 's' : ''}: ${extractor.unknown.join(', ')}`);
+    },
+    record(rec) {
+      r.read++;
+      const ex = extractor!;
+      if (rec.fields.length !== ex.width) {
+        reject(rec.line, '', `expected ${ex.width} fields, found ${rec.fields.length}`, rec.raw);
+        return;
+      }
+      const values = parseRow(effectiveDef, ex.extract(rec.fields), dates);
+      if (!Array.isArray(values)) {
+        reject(rec.line, values.column, values.reason, rec.raw);
+        return;
+      }
+      const out = loader.row(values);
+      if (out === 'loaded') r.loaded++;
+      else if (out === 'updated') r.updated++;
+      else if (out === 'skipped') r.skipped++;
+      else reject(rec.line, out.column, out.reason, rec.raw);
+    },
+    error(e) {
+      r.read++;
+      reject(e.line, '', e.message, e.raw);
+    },
+    progress: opts.onProgress ? (done, total) => opts.onProgress!(p.path, done, total, r.read) : undefined,
+  });
+  setSha(hash.digest('hex'));
+  if (info.empty) throw new DataError(`${p.path}: empty file (no header row)`);
+  const fin = loader.finish();
+  r.updated += fin.updated;
+  r.notes.push(...fin.notes);
+  return info;
+}
+
+/** Streams rejects to a CSV file, created on the first reject. */
+export class RejectsFile implements RejectsSink {
+  private fd: number | null = null;
+  count = 0;
+  constructor(readonly path: string, private readonly neutralise: (s: string) => string) {}
+  write(file: string, line: number, column: string, reason: string, raw: string): void {
+    if (this.fd === null) {
+      this.fd = openSync(this.path, 'w');
+      writeSync(this.fd, 'file,line,column,reason,row\n');
+    }
+    this.count++;
+    const q = (s: string) => {
+      const t = this.neutralise(s);
+      return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+    };
+    writeSync(this.fd, `${q(file)},${line},${q(column)},${q(reason)},${q(raw.length > 4000 ? raw.slice(0, 4000) + '…' : raw)}\n`);
+  }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

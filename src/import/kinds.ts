@@ -1,0 +1,149 @@
+/**
+ * The file kinds of the data contract: their columns, Chinese aliases, types and rules.
+ * One table drives header matching, kind detection and row validation.
+ */
+import * as v from './values.js';
+
+export type Kind = 'fx_rates' | 'rms' | 'customers' | 'accounts' | 'transactions' | 'targets';
+/** Dependency order: a file may refer only to kinds before it. */
+export const KIND_ORDER: Kind[] = ['fx_rates', 'rms', 'customers', 'accounts', 'transactions', 'targets'];
+
+export type ColumnType = 'text' | 'amount' | 'decimal' | 'date' | 'datetime' | 'enum' | 'currency' | 'period';
+
+export interface ColumnDef {
+  name: string;
+  aliases: string[];
+  type: ColumnType;
+  required: boolean;
+  /** For enums (after value maps). */
+  parseEnum?: (raw: string) => string;
+  /** Extra rule on the parsed value; returns a reason when broken. */
+  check?: (value: number) => string | undefined;
+}
+
+export interface KindDef {
+  kind: Kind;
+  columns: ColumnDef[];
+  /** Columns whose presence in a header identifies this kind. */
+  signature: string[];
+}
+
+const col = (name: string, aliases: string[], type: ColumnType, required = false, extra: Partial<ColumnDef> = {}): ColumnDef =>
+  ({ name, aliases, type, required, ...extra });
+const nonNegative = (n: number) => (n < 0 ? 'must not be negative' : undefined);
+const positive = (n: number) => (n <= 0 ? 'must be greater than 0' : undefined);
+
+export const KINDS: Record<Kind, KindDef> = {
+  rms: {
+    kind: 'rms',
+    signature: ['rm_id', 'rm_type'],
+    columns: [
+      col('rm_id', ['客户经理编号', '客户经理号'], 'text', true),
+      col('name', ['姓名', '客户经理姓名'], 'text', true),
+      col('rm_type', ['客户经理类型'], 'enum', true, { parseEnum: v.parseRmType }),
+      col('branch', ['机构', '所属机构'], 'text'),
+      col('base_salary', ['基本工资'], 'amount', false, { check: nonNegative }),
+    ],
+  },
+  customers: {
+    kind: 'customers',
+    signature: ['customer_id', 'customer_type'],
+    columns: [
+      col('customer_id', ['客户号', '客户编号'], 'text', true),
+      col('name', ['客户名称', '客户姓名'], 'text', true),
+      col('customer_type', ['客户类型'], 'enum', true, { parseEnum: v.parseCustomerType }),
+      col('rm_id', ['客户经理编号', '客户经理号'], 'text'),
+      col('branch', ['机构', '所属机构'], 'text'),
+      col('opened_on', ['开户日期'], 'date'),
+    ],
+  },
+  accounts: {
+    kind: 'accounts',
+    signature: ['as_of', 'account_id', 'balance'],
+    columns: [
+      col('as_of', ['数据日期'], 'date', true),
+      col('account_id', ['账号'], 'text', true),
+      col('customer_id', ['客户号', '客户编号'], 'text', true),
+      col('product_type', ['产品类型'], 'enum', true, { parseEnum: v.parseProductType }),
+      col('currency', ['币种'], 'currency'),
+      col('balance', ['余额'], 'amount', true),
+      col('rm_id', ['客户经理编号', '客户经理号'], 'text'),
+      col('loan_class', ['五级分类'], 'enum', false, { parseEnum: v.parseLoanClass }),
+      col('interest_rate', ['利率'], 'decimal'),
+      col('opened_on', ['开户日期'], 'date'),
+      col('status', ['状态', '账户状态'], 'enum', false, { parseEnum: v.parseAccountStatus }),
+    ],
+  },
+  transactions: {
+    kind: 'transactions',
+    signature: ['txn_id', 'account_id', 'amount'],
+    columns: [
+      col('txn_id', ['流水号', '交易流水号'], 'text', true),
+      col('account_id', ['账号'], 'text', true),
+      col('posted_at', ['交易时间', '交易日期'], 'datetime', true),
+      col('amount', ['金额', '交易金额'], 'amount', true),
+      col('direction', ['借贷方向', '借贷标志'], 'enum', false, { parseEnum: v.parseDirection }),
+      col('currency', ['币种'], 'currency'),
+      col('channel', ['渠道', '交易渠道'], 'enum', false, { parseEnum: v.parseChannel }),
+      col('txn_type', ['交易类型'], 'text'),
+      col('fee', ['手续费'], 'amount', false, { check: nonNegative }),
+      col('balance_after', ['交易后余额', '余额'], 'amount'),
+    ],
+  },
+  targets: {
+    kind: 'targets',
+    signature: ['period', 'kpi', 'target'],
+    columns: [
+      col('period', ['考核期'], 'period', true),
+      col('rm_id', ['客户经理编号', '客户经理号'], 'text', true),
+      col('kpi', ['指标'], 'text', true),
+      col('target', ['目标值'], 'decimal', true, { check: positive }),
+    ],
+  },
+  fx_rates: {
+    kind: 'fx_rates',
+    signature: ['date', 'currency', 'cny_per_unit'],
+    columns: [
+      col('date', ['日期'], 'date', true),
+      col('currency', ['币种'], 'currency', true),
+      col('cny_per_unit', ['折人民币'], 'decimal', true, { check: positive }),
+    ],
+  },
+};
+
+export function normaliseHeader(name: string): string {
+  return name.replace(/^\uFEFF/, '').trim().toLowerCase();
+}
+
+/** Index of each header name/alias → column name for a kind. */
+export function headerIndex(def: KindDef): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const c of def.columns) {
+    m.set(c.name, c.name);
+    for (const a of c.aliases) m.set(normaliseHeader(a), c.name);
+  }
+  return m;
+}
+
+/** The kind whose signature columns all appear in the header (most columns matched wins). */
+export function detectKind(header: string[]): Kind | undefined {
+  const names = header.map(normaliseHeader);
+  let best: Kind | undefined;
+  let bestScore = 0;
+  for (const k of KIND_ORDER) {
+    const idx = headerIndex(KINDS[k]);
+    const present = new Set(names.map((n) => idx.get(n)).filter(Boolean));
+    if (!KINDS[k].signature.every((s) => present.has(s))) continue;
+    const score = present.size / KINDS[k].columns.length + KINDS[k].signature.length;
+    if (score > bestScore) { best = k; bestScore = score; }
+  }
+  return best;
+}
+
+export function parseKind(name: string): Kind {
+  const n = name.trim().toLowerCase().replace(/-/g, '_');
+  const alias: Record<string, Kind> = { rm: 'rms', customer: 'customers', account: 'accounts', snapshot: 'accounts', snapshots: 'accounts', transaction: 'transactions', txns: 'transactions', target: 'targets', fx: 'fx_rates', fx_rate: 'fx_rates', rates: 'fx_rates' };
+  const k = (KIND_ORDER as string[]).includes(n) ? (n as Kind) : alias[n];
+  if (!k) throw new Error(`unknown kind "${name}" (expected ${KIND_ORDER.join(', ')})`);
+  return k;
+}

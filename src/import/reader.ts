@@ -1,0 +1,136 @@
+/**
+ * Reads a file as CSV records: encoding detection and streaming decode, delimiter
+ * detection, then the CsvParser. Synchronous on purpose: the importer runs inside one
+ * SQLite transaction and better-sqlite3 is synchronous, so there is nothing to await.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { DataError, UsageError } from '../errors.js';
+import { CsvParser, detectDelimiter, type CsvError, type CsvRecord } from './csv.js';
+
+export type Encoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
+export const ENCODINGS = ['auto', 'utf-8', 'utf8', 'gb18030', 'gbk', 'gb2312', 'utf-16le', 'utf-16be'];
+
+export function normaliseEncoding(name: string): Encoding | 'auto' {
+  const n = name.trim().toLowerCase().replace(/_/g, '-');
+  if (n === 'auto') return 'auto';
+  if (n === 'utf-8' || n === 'utf8') return 'utf-8';
+  // GBK and GB2312 are subsets of GB18030: always decode with the gb18030 label.
+  if (n === 'gb18030' || n === 'gbk' || n === 'gb2312' || n === 'cp936') return 'gb18030';
+  if (n === 'utf-16le' || n === 'utf-16') return 'utf-16le';
+  if (n === 'utf-16be') return 'utf-16be';
+  throw new UsageError(`unknown encoding "${name}" (expected auto, utf-8, gb18030, utf-16le or utf-16be)`);
+}
+
+/** Detects from a BOM, else from whether the sample is valid UTF-8 (a cut trailing sequence is allowed). */
+export function detectEncoding(sample: Buffer): Encoding {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
+  if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
+  if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';
+  // Trim up to 3 bytes of a multi-byte sequence cut by the sample's end.
+  for (let cut = 0; cut <= 3 && cut < sample.length; cut++) {
+    if (isUtf8(sample.subarray(0, sample.length - cut))) return 'utf-8';
+    const b = sample[sample.length - 1 - cut];
+    if (b < 0x80) break; // an ASCII byte: nothing was cut
+  }
+  return 'gb18030';
+}
+
+export interface ReadOptions {
+  encoding?: string;
+  delimiter?: string;
+  chunkSize?: number;
+}
+
+export interface ReadHandlers {
+  /** Called once with the header record (after BOM removal). */
+  header(r: CsvRecord): void;
+  record(r: CsvRecord): void;
+  error(e: CsvError): void;
+  progress?(bytesRead: number, totalBytes: number): void;
+  /** Every chunk of raw bytes, in order (for the file's SHA-256). */
+  bytes?(chunk: Buffer): void;
+}
+
+export interface ReadInfo {
+  encoding: Encoding;
+  delimiter: string;
+  bytes: number;
+  empty: boolean;
+}
+
+const SAMPLE_BYTES = 4 * 1024 * 1024;
+
+export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): ReadInfo {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new DataError(`${path}: cannot open: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new DataError(`${path}: is a directory, not a file`);
+    const chunkSize = opts.chunkSize ?? 1 << 20;
+    let buf = Buffer.allocUnsafe(Math.max(chunkSize, 64 * 1024));
+    // The first read is larger so that encoding detection sees a good sample.
+    const first = Buffer.allocUnsafe(SAMPLE_BYTES);
+    const firstN = readFully(fd, first);
+    const total = st.size;
+    h.bytes?.(first.subarray(0, firstN));
+    if (firstN === 0) return { encoding: 'utf-8', delimiter: opts.delimiter ?? ',', bytes: 0, empty: true };
+    const forced = opts.encoding ? normaliseEncoding(opts.encoding) : 'auto';
+    const encoding: Encoding = forced === 'auto' ? detectEncoding(first.subarray(0, firstN)) : forced;
+    const decoder = new TextDecoder(encoding, { fatal: false });
+    let delimiter = opts.delimiter;
+    let parser: CsvParser | null = null;
+    let sawHeader = false;
+    let pending = '';
+    const feed = (text: string, final: boolean) => {
+      if (!parser) {
+        pending += text;
+        const nl = pending.search(/\r|\n/);
+        if (nl === -1 && !final) return;
+        delimiter ??= detectDelimiter(nl === -1 ? pending : pending.slice(0, nl));
+        parser = new CsvParser(
+          delimiter,
+          (r) => {
+            if (!sawHeader) { sawHeader = true; h.header(r); } else h.record(r);
+          },
+          h.error,
+        );
+        text = pending;
+        pending = '';
+      }
+      if (text) parser.push(text);
+      if (final) parser.end();
+    };
+    feed(decoder.decode(first.subarray(0, firstN), { stream: true }), false);
+    let done = firstN;
+    h.progress?.(done, total);
+    for (;;) {
+      if ((parser as CsvParser | null)?.stopped) break;
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      done += n;
+      h.bytes?.(buf.subarray(0, n));
+      feed(decoder.decode(buf.subarray(0, n), { stream: true }), false);
+      h.progress?.(done, total);
+    }
+    feed(decoder.decode(), true);
+    buf = Buffer.alloc(0);
+    return { encoding, delimiter: delimiter ?? ',', bytes: done, empty: !sawHeader };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFully(fd: number, buf: Buffer): number {
+  let off = 0;
+  while (off < buf.length) {
+    const n = readSync(fd, buf, off, buf.length - off, null);
+    if (n === 0) break;
+    off += n;
+  }
+  return off;
+}

@@ -1,0 +1,204 @@
+/**
+ * Number and text formatting for display. Money is carried in fen (1/100 CNY) and may be
+ * fractional (ADB-derived values); it is rounded exactly once, here, half away from zero
+ * to 0.01 CNY (metrics.md).
+ */
+
+/**
+ * Multiply `x` by 10^n using decimal-string exponent arithmetic, so that the shortest
+ * decimal representation of `x` is what gets shifted (1.005 -> 100.5, not 100.49999999999999).
+ */
+function shiftDecimal(x: number, n: number): number {
+  if (n === 0 || !Number.isFinite(x) || x === 0) return x;
+  const [mantissa, exp] = String(x).split('e');
+  return Number(`${mantissa}e${Number(exp ?? 0) + n}`);
+}
+
+/**
+ * Round half away from zero to `decimals` places (0..15; negative rounds to tens, hundreds...).
+ * Robust against binary float error: 1.005 -> 1.01, -2.5 -> -3, and values a few ULPs below a
+ * tie (e.g. 1234.4999999999998 produced by float arithmetic) are treated as the tie.
+ * Never returns -0.
+ */
+export function roundHalfAwayFromZero(x: number, decimals: number): number {
+  if (!Number.isFinite(x)) return x;
+  if (!Number.isInteger(decimals)) throw new RangeError(`decimals must be an integer, got ${decimals}`);
+  const sign = x < 0 ? -1 : 1;
+  const scaled = shiftDecimal(Math.abs(x), decimals);
+  let whole = Math.floor(scaled);
+  const frac = scaled - whole;
+  // Tolerance of a few ULPs of the scaled value (capped at 1e-4 of the last kept digit):
+  // absorbs accumulated float error just below a tie without biasing ordinary values.
+  const tol = Math.min(Number.EPSILON * Math.max(1, scaled) * 4, 1e-4);
+  if (frac >= 0.5 - tol) whole += 1;
+  const result = sign * shiftDecimal(whole, -decimals);
+  return result === 0 ? 0 : result;
+}
+
+/** Insert "," every three digits of a string of digits. */
+function groupDigits(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function nonFinite(x: number): string {
+  return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+}
+
+/**
+ * Fixed-point rendering of an already-rounded value with exactly `decimals` places.
+ * Uses string arithmetic on the integer of minor units, so no float error leaks in.
+ */
+function fixed(x: number, decimals: number, separators: boolean): string {
+  if (!Number.isFinite(x)) return nonFinite(x);
+  const d = Math.max(0, decimals);
+  const units = roundHalfAwayFromZero(x, d); // value rounded
+  const minor = Math.abs(shiftDecimal(units, d)); // integer of minor units
+  const negative = units < 0;
+  let digits = BigInt(Math.round(minor)).toString();
+  if (d > 0) digits = digits.padStart(d + 1, '0');
+  const intPart = d > 0 ? digits.slice(0, -d) : digits;
+  const fracPart = d > 0 ? digits.slice(-d) : '';
+  const body = (separators ? groupDigits(intPart) : intPart) + (d > 0 ? `.${fracPart}` : '');
+  return negative ? `-${body}` : body;
+}
+
+export interface MoneyFormatOptions {
+  /** Thousands separators ("1,234.50"). Default true. */
+  separators?: boolean;
+}
+
+/**
+ * Fen -> CNY text with exactly 2 decimals, rounded half away from zero.
+ * 123456789.5 fen -> "1,234,567.90" (separators) / "1234567.90" (plain); -0.4 fen -> "0.00".
+ * No currency symbol (column headers say CNY). Non-finite input -> "NaN" / "Infinity".
+ */
+export function formatMoney(fen: number, opts: MoneyFormatOptions = {}): string {
+  if (!Number.isFinite(fen)) return nonFinite(fen);
+  const wholeFen = roundHalfAwayFromZero(fen, 0);
+  return fixed(wholeFen / 100, 2, opts.separators ?? true);
+}
+
+/** Fen -> yuan number rounded half away from zero to 0.01 (for JSON output). */
+export function fenToYuan(fen: number): number {
+  if (!Number.isFinite(fen)) return fen;
+  const r = roundHalfAwayFromZero(fen, 0) / 100;
+  return r === 0 ? 0 : r;
+}
+
+/** Fraction -> percent text: 0.123456 -> "12.35%"; decimals default 2. */
+export function formatPercent(fraction: number, decimals = 2): string {
+  if (!Number.isFinite(fraction)) return nonFinite(fraction);
+  return `${fixed(shiftDecimal(fraction, 2), decimals, false)}%`;
+}
+
+/** Integer with thousands separators (default on), rounding half away from zero: 1234567 -> "1,234,567". */
+export function formatInt(n: number, opts: { separators?: boolean } = {}): string {
+  return fixed(n, 0, opts.separators ?? true);
+}
+
+/** Plain decimal number with `decimals` places (default 2) and thousands separators (default on). */
+export function formatNumber(n: number, decimals = 2, opts: { separators?: boolean } = {}): string {
+  return fixed(n, decimals, opts.separators ?? true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Display width (terminal columns)
+// ---------------------------------------------------------------------------------------------
+
+/** East Asian Wide (W) and Fullwidth (F) ranges, per UAX #11 (condensed). */
+const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x1100, 0x115f], // Hangul Jamo leading consonants
+  [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f0], [0x23f3, 0x23f3],
+  [0x25fd, 0x25fe], [0x2614, 0x2615], [0x2648, 0x2653], [0x267f, 0x267f], [0x2693, 0x2693],
+  [0x26a1, 0x26a1], [0x26aa, 0x26ab], [0x26bd, 0x26be], [0x26c4, 0x26c5], [0x26ce, 0x26ce],
+  [0x26d4, 0x26d4], [0x26ea, 0x26ea], [0x26f2, 0x26f3], [0x26f5, 0x26f5], [0x26fa, 0x26fa],
+  [0x26fd, 0x26fd], [0x2705, 0x2705], [0x270a, 0x270b], [0x2728, 0x2728], [0x274c, 0x274c],
+  [0x274e, 0x274e], [0x2753, 0x2755], [0x2757, 0x2757], [0x2795, 0x2797], [0x27b0, 0x27b0],
+  [0x27bf, 0x27bf], [0x2b1b, 0x2b1c], [0x2b50, 0x2b50], [0x2b55, 0x2b55],
+  [0x2e80, 0x303e], // CJK radicals, Kangxi, ideographic description, CJK symbols & punctuation (、。「」)
+  [0x3041, 0x33ff], // Hiragana, Katakana, Bopomofo, Hangul compat, Kanbun, CJK strokes, enclosed/compat
+  [0x3400, 0x4dbf], // CJK Ext A
+  [0x4e00, 0x9fff], // CJK Unified Ideographs
+  [0xa000, 0xa4cf], // Yi
+  [0xa960, 0xa97f], // Hangul Jamo Ext A
+  [0xac00, 0xd7a3], // Hangul syllables
+  [0xf900, 0xfaff], // CJK compatibility ideographs
+  [0xfe10, 0xfe19], // vertical forms
+  [0xfe30, 0xfe6f], // CJK compatibility forms, small form variants
+  [0xff00, 0xff60], // Fullwidth forms (！ ， （ ） ０-９ Ａ-Ｚ)
+  [0xffe0, 0xffe6], // Fullwidth signs (￠ ￡ ￢ ￣ ￤ ￥ ￦)
+  [0x16fe0, 0x16fe4], [0x17000, 0x18cd5], [0x1b000, 0x1b2fb],
+  [0x1f004, 0x1f004], [0x1f0cf, 0x1f0cf], [0x1f18e, 0x1f18e], [0x1f191, 0x1f19a],
+  [0x1f200, 0x1f202], [0x1f210, 0x1f23b], [0x1f240, 0x1f248], [0x1f250, 0x1f251], [0x1f260, 0x1f265],
+  [0x1f300, 0x1f64f], // misc symbols & pictographs, emoticons (approximation: treats all as wide)
+  [0x1f680, 0x1f6ff], [0x1f7e0, 0x1f7eb], [0x1f90c, 0x1f9ff], [0x1fa70, 0x1faff],
+  [0x20000, 0x2fffd], // CJK Ext B..F, compatibility supplement
+  [0x30000, 0x3fffd], // CJK Ext G, H
+];
+
+function isWide(cp: number): boolean {
+  if (cp < 0x1100) return false;
+  let lo = 0;
+  let hi = WIDE_RANGES.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [a, b] = WIDE_RANGES[mid]!;
+    if (cp < a) hi = mid - 1;
+    else if (cp > b) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** Zero-width: combining marks, enclosing marks, ZWSP/ZWNJ/ZWJ, bidi marks, variation selectors, BOM. */
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff]$/u;
+// eslint-disable-next-line no-control-regex
+const ANSI_PATTERN = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+
+/** Remove ANSI escape sequences (SGR colours, OSC hyperlinks). */
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI_PATTERN, '');
+}
+
+/**
+ * Terminal columns occupied by `s`: East Asian Wide/Fullwidth characters (CJK, ￥, full-width
+ * punctuation, most emoji) count 2, combining marks and control characters 0, everything else 1.
+ * ANSI escape sequences are ignored. Ambiguous-width characters (─, ·, °) count 1.
+ */
+export function displayWidth(s: string): number {
+  const plain = stripAnsi(s);
+  let width = 0;
+  for (const ch of plain) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue; // control characters
+    if (cp >= 0x300 && ZERO_WIDTH.test(ch)) continue;
+    width += isWide(cp) ? 2 : 1;
+  }
+  return width;
+}
+
+export type Align = 'left' | 'right' | 'center';
+
+/**
+ * Pad `s` with spaces to `width` display columns. Never truncates: a string already wider
+ * than `width` is returned unchanged.
+ */
+export function padDisplay(s: string, width: number, align: Align = 'left'): string {
+  const gap = width - displayWidth(s);
+  if (gap <= 0) return s;
+  if (align === 'right') return ' '.repeat(gap) + s;
+  if (align === 'center') {
+    const left = Math.floor(gap / 2);
+    return ' '.repeat(left) + s + ' '.repeat(gap - left);
+  }
+  return s + ' '.repeat(gap);
+}
+
+/**
+ * Make untrusted text safe for a single terminal line: tabs/newlines become spaces, other
+ * control characters (including ESC, so no injected ANSI sequences) are removed.
+ */
+export function sanitizeForTerminal(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\t\n\r\v\f]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}

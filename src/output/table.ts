@@ -1,0 +1,129 @@
+/**
+ * Terminal table renderer (own implementation, not cli-table3: full control over display
+ * width of CJK text, colour and column dropping). Layout:
+ *
+ *   Title
+ *   RM    Name   Deposit ADB
+ *   ----  -----  -----------
+ *   R001  张三      1,234.50
+ *   ----  -----  -----------
+ *   Total           1,234.50
+ *   note lines
+ *
+ * ASCII rules only ('-'): box-drawing characters are East Asian "Ambiguous" and render double
+ * width in many Chinese-locale terminals, which would break alignment.
+ */
+import { columnHeader, formatCell, isNumericKind, type ColumnSpec, type Lang, type Row } from './columns.js';
+import { displayWidth, padDisplay, sanitizeForTerminal } from './format.js';
+import { paint } from './color.js';
+
+export interface TableOptions {
+  color: boolean;
+  /** Terminal columns; undefined = unlimited. */
+  width?: number;
+  /** Show every column even when wider than `width`. */
+  wide?: boolean;
+  /** Totals row, keyed like rows. A missing first-column value is labelled "Total" / "合计". */
+  totals?: Row;
+  lang?: Lang;
+  title?: string;
+  notes?: string[];
+}
+
+const GAP = '  ';
+const NULL_TEXT = '-';
+
+interface Prepared {
+  col: ColumnSpec;
+  header: string;
+  cells: string[];
+  total: string | undefined;
+  width: number;
+  numeric: boolean;
+}
+
+/** Column indexes to hide so the table fits `width`: lowest priority first, ties rightmost first. */
+function columnsToHide(prepared: Prepared[], width: number): Set<number> {
+  const hidden = new Set<number>();
+  const candidates = prepared
+    .map((p, i) => ({ i, priority: p.col.priority }))
+    .filter((c): c is { i: number; priority: number } => c.priority !== undefined)
+    .sort((a, b) => a.priority - b.priority || b.i - a.i);
+  const total = (): number => {
+    const shown = prepared.filter((_, i) => !hidden.has(i));
+    return shown.reduce((s, p) => s + p.width, 0) + GAP.length * Math.max(0, shown.length - 1);
+  };
+  for (const c of candidates) {
+    if (total() <= width) break;
+    hidden.add(c.i);
+  }
+  return hidden;
+}
+
+function hiddenNote(names: string[], lang: Lang): string {
+  return lang === 'zh'
+    ? `终端宽度不足，已隐藏列：${names.join('、')}（使用 --wide 显示全部列）`
+    : `Hidden to fit the terminal: ${names.join(', ')} (use --wide to show all columns)`;
+}
+
+export function renderTable(columns: ColumnSpec[], rows: Row[], opts: TableOptions): string {
+  const lang: Lang = opts.lang ?? 'en';
+  const p = paint({ color: opts.color });
+  const hasTotals = opts.totals !== undefined;
+
+  let prepared: Prepared[] = columns.map((col, ci) => {
+    const header = sanitizeForTerminal(columnHeader(col, lang));
+    const cells = rows.map((r) => sanitizeForTerminal(formatCell(col, r[col.key], NULL_TEXT)));
+    let total: string | undefined;
+    if (opts.totals) {
+      const v = opts.totals[col.key];
+      if (v === undefined) total = ci === 0 ? (lang === 'zh' ? '合计' : 'Total') : '';
+      else total = sanitizeForTerminal(formatCell(col, v, NULL_TEXT));
+    }
+    const width = Math.max(displayWidth(header), ...cells.map(displayWidth), total === undefined ? 0 : displayWidth(total));
+    return { col, header, cells, total, width, numeric: isNumericKind(col.kind) };
+  });
+
+  const notes = [...(opts.notes ?? [])];
+  if (opts.width !== undefined && !opts.wide) {
+    const hidden = columnsToHide(prepared, opts.width);
+    if (hidden.size > 0) {
+      notes.push(hiddenNote(prepared.filter((_, i) => hidden.has(i)).map((x) => x.header), lang));
+      prepared = prepared.filter((_, i) => !hidden.has(i));
+    }
+  }
+
+  const cell = (pc: Prepared, text: string): string => padDisplay(text, pc.width, pc.numeric ? 'right' : 'left');
+  const joinLine = (parts: string[]): string => parts.join(GAP).replace(/ +$/, '');
+  /** Pad, then style only the text (padding stays plain). */
+  const styled = (pc: Prepared, text: string, style: ((t: string) => string) | undefined): string => {
+    const padded = cell(pc, text);
+    if (!p.enabled || style === undefined || text === '') return padded;
+    return pc.numeric
+      ? padded.slice(0, padded.length - text.length) + style(text)
+      : style(text) + padded.slice(text.length);
+  };
+  const isNegative = (pc: Prepared, text: string): boolean => pc.numeric && text.startsWith('-') && text !== NULL_TEXT;
+
+  const lines: string[] = [];
+  if (opts.title) lines.push(p.bold(sanitizeForTerminal(opts.title)));
+  lines.push(joinLine(prepared.map((pc) => styled(pc, pc.header, p.bold))));
+  const rule = joinLine(prepared.map((pc) => '-'.repeat(pc.width)));
+  lines.push(rule);
+  if (rows.length === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
+  for (let r = 0; r < rows.length; r++) {
+    lines.push(joinLine(prepared.map((pc) => {
+      const text = pc.cells[r]!;
+      return styled(pc, text, isNegative(pc, text) ? p.red : undefined);
+    })));
+  }
+  if (hasTotals) {
+    lines.push(rule);
+    lines.push(joinLine(prepared.map((pc) => {
+      const text = pc.total ?? '';
+      return styled(pc, text, isNegative(pc, text) ? (t) => p.red(p.bold(t)) : p.bold);
+    })));
+  }
+  for (const n of notes) lines.push(sanitizeForTerminal(n));
+  return lines.join('\n') + '\n';
+}

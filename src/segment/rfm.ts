@@ -1,0 +1,151 @@
+/**
+ * RFM scoring (metrics.md "RFM") and named segments.
+ *
+ * Scores use quintile cut points over the customers with at least one transaction in the window
+ * (frequency > 0), nearest rank: values sorted ascending, c_k = value at rank ceil(k·n/5), k = 1..4.
+ *   F, M: v ≤ c1 → 1, ≤ c2 → 2, ≤ c3 → 3, ≤ c4 → 4, else 5.
+ *   R (days since last transaction, lower is better): d ≤ c1 → 5, ≤ c2 → 4, ≤ c3 → 3, ≤ c4 → 2, else 1.
+ * Equal values get equal scores (the score depends only on the value). Customers with no
+ * transaction in the window: R = F = M = 1, segment `inactive`.
+ */
+import { DataError } from '../errors.js';
+
+export interface RfmInput {
+  customer_id: string;
+  /** Days from the last transaction to as-of; ignored when frequency = 0. */
+  days_since_last: number | null;
+  /** Number of transactions in the window. */
+  frequency: number;
+  /** Σ |amount| of those transactions, fen. */
+  monetary_fen: number;
+}
+
+export type Score = 1 | 2 | 3 | 4 | 5;
+
+export interface RfmScore {
+  customer_id: string;
+  active: boolean;
+  r: Score;
+  f: Score;
+  m: Score;
+  segment: RfmSegmentCode;
+}
+
+/** Cut points c1..c4 (null when no customer has a transaction). */
+export interface RfmCuts {
+  recency: [number, number, number, number] | null;
+  frequency: [number, number, number, number] | null;
+  monetary: [number, number, number, number] | null;
+}
+
+export interface RfmResult {
+  /** Customers with at least one transaction: the population the cut points come from. */
+  active_customers: number;
+  cuts: RfmCuts;
+  scores: RfmScore[];
+  /** Customers per segment, in RFM_SEGMENTS order (every segment listed, zeros included). */
+  segment_counts: { code: RfmSegmentCode; customers: number }[];
+}
+
+export type RfmSegmentCode =
+  | 'inactive' | 'champions' | 'loyal' | 'cant_lose' | 'at_risk' | 'potential_loyalist'
+  | 'new' | 'promising' | 'need_attention' | 'hibernating' | 'lost';
+
+export interface RfmSegmentRule {
+  code: RfmSegmentCode;
+  name_zh: string;
+  name_en: string;
+  /** The rule in words (printed in docs and reports). */
+  rule: string;
+  test: (s: { active: boolean; r: Score; f: Score; m: Score }) => boolean;
+}
+
+/** Ordered first-match rule table; the last rule matches everything, so every customer lands in exactly one. */
+export const RFM_SEGMENTS: readonly RfmSegmentRule[] = [
+  { code: 'inactive', name_zh: '无交易', name_en: 'Inactive', rule: 'no transaction in the window',
+    test: (s) => !s.active },
+  { code: 'champions', name_zh: '冠军客户', name_en: 'Champions', rule: 'R ≥ 4, F ≥ 4, M ≥ 4',
+    test: (s) => s.r >= 4 && s.f >= 4 && s.m >= 4 },
+  { code: 'loyal', name_zh: '忠诚客户', name_en: 'Loyal', rule: 'R ≥ 3, F ≥ 4',
+    test: (s) => s.r >= 3 && s.f >= 4 },
+  { code: 'cant_lose', name_zh: '不能流失', name_en: "Can't lose", rule: 'R ≤ 2, F ≥ 4, M ≥ 4',
+    test: (s) => s.r <= 2 && s.f >= 4 && s.m >= 4 },
+  { code: 'at_risk', name_zh: '流失风险', name_en: 'At risk', rule: 'R ≤ 2, F ≥ 3 or M ≥ 3',
+    test: (s) => s.r <= 2 && (s.f >= 3 || s.m >= 3) },
+  { code: 'potential_loyalist', name_zh: '潜力客户', name_en: 'Potential loyalist', rule: 'R ≥ 4, F = 2 or 3',
+    test: (s) => s.r >= 4 && (s.f === 2 || s.f === 3) },
+  { code: 'new', name_zh: '新近客户', name_en: 'New', rule: 'R = 5, F = 1',
+    test: (s) => s.r === 5 && s.f === 1 },
+  { code: 'promising', name_zh: '有望客户', name_en: 'Promising', rule: 'R = 4, F = 1',
+    test: (s) => s.r === 4 && s.f === 1 },
+  { code: 'need_attention', name_zh: '需关注', name_en: 'Need attention', rule: 'R = 3, F ≤ 3',
+    test: (s) => s.r === 3 && s.f <= 3 },
+  { code: 'hibernating', name_zh: '休眠倾向', name_en: 'Hibernating', rule: 'R = 2 (F ≤ 2 and M ≤ 2 after the rules above)',
+    test: (s) => s.r === 2 },
+  { code: 'lost', name_zh: '流失客户', name_en: 'Lost', rule: 'everything else (R = 1, F ≤ 2, M ≤ 2)',
+    test: () => true },
+];
+
+export function segmentOf(s: { active: boolean; r: Score; f: Score; m: Score }): RfmSegmentCode {
+  for (const rule of RFM_SEGMENTS) if (rule.test(s)) return rule.code;
+  /* c8 ignore next */
+  throw new Error('unreachable: the last RFM rule matches everything');
+}
+
+/** Nearest-rank quintile cut points of ascending-sorted values: c_k = sorted[ceil(k·n/5) − 1]. */
+export function quintileCuts(values: readonly number[]): [number, number, number, number] | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const at = (k: number) => s[Math.ceil((k * n) / 5) - 1];
+  return [at(1), at(2), at(3), at(4)];
+}
+
+function scoreUp(v: number, c: readonly number[]): Score {
+  for (let k = 0; k < 4; k++) if (v <= c[k]) return (k + 1) as Score;
+  return 5;
+}
+
+export function scoreRfm(inputs: readonly RfmInput[]): RfmResult {
+  const seen = new Set<string>();
+  for (const x of inputs) {
+    if (seen.has(x.customer_id)) throw new DataError(`RFM: customer ${x.customer_id} appears twice`);
+    seen.add(x.customer_id);
+    if (!Number.isInteger(x.frequency) || x.frequency < 0) {
+      throw new DataError(`RFM: customer ${x.customer_id}: frequency must be a whole number ≥ 0, got ${x.frequency}`);
+    }
+    if (!Number.isFinite(x.monetary_fen) || x.monetary_fen < 0) {
+      throw new DataError(`RFM: customer ${x.customer_id}: monetary must be ≥ 0 (Σ |amount|), got ${x.monetary_fen}`);
+    }
+    if (x.frequency > 0 && (x.days_since_last === null || !Number.isFinite(x.days_since_last) || x.days_since_last < 0)) {
+      throw new DataError(`RFM: customer ${x.customer_id} has transactions but days since last is ${x.days_since_last}`);
+    }
+  }
+  const active = inputs.filter((x) => x.frequency > 0);
+  const cuts: RfmCuts = {
+    recency: quintileCuts(active.map((x) => x.days_since_last as number)),
+    frequency: quintileCuts(active.map((x) => x.frequency)),
+    monetary: quintileCuts(active.map((x) => x.monetary_fen)),
+  };
+  const counts = new Map<RfmSegmentCode, number>(RFM_SEGMENTS.map((s) => [s.code, 0]));
+  const scores = inputs.map((x): RfmScore => {
+    let r: Score = 1;
+    let f: Score = 1;
+    let m: Score = 1;
+    const isActive = x.frequency > 0;
+    if (isActive && cuts.recency && cuts.frequency && cuts.monetary) {
+      r = (6 - scoreUp(x.days_since_last as number, cuts.recency)) as Score;
+      f = scoreUp(x.frequency, cuts.frequency);
+      m = scoreUp(x.monetary_fen, cuts.monetary);
+    }
+    const segment = segmentOf({ active: isActive, r, f, m });
+    counts.set(segment, (counts.get(segment) ?? 0) + 1);
+    return { customer_id: x.customer_id, active: isActive, r, f, m, segment };
+  });
+  return {
+    active_customers: active.length,
+    cuts,
+    scores,
+    segment_counts: RFM_SEGMENTS.map((s) => ({ code: s.code, customers: counts.get(s.code) ?? 0 })),
+  };
+}
