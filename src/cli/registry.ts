@@ -1,3 +1,9 @@
 import type { Command } from 'commander';
-/** Later commands (segment, rm-report, report, completion) register here. */
-export function registerExtraCommands(_program: Command): void {}
+import { registerSegment } from './segment.js';
+import { registerRmReport } from './rm-report.js';
+
+/** Commands beyond import and status, one file each. */
+export function registerExtraCommands(program: Command): void {
+  registerSegment(program);
+  registerRmReport(program);
+}

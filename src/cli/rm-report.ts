@@ -1,0 +1,3 @@
+import type { Command } from 'commander';
+/** Placeholder: being written. */
+export function registerRmReport(_program: Command): void {}

@@ -1,0 +1,99 @@
+/**
+ * Per-customer value over a window (metrics.md "Customer value"): AUM, deposit and loan
+ * ADB, contribution (risk-adjusted profit), fee income and transactions by channel.
+ * The heavy lifting is SQL in engine.ts; this combines it per customer.
+ */
+import type { Db } from '../db/connection.js';
+import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type CustomerType, type ProductType } from '../types.js';
+import { accountSlices, accountStatesOn, txnAggregates, type Window } from './engine.js';
+import type { Pricing } from './pricing.js';
+
+export interface CustomerValue {
+  customer_id: string;
+  name: string;
+  customer_type: CustomerType;
+  branch: string | null;
+  /** The customer's RM in effect on the window's last day. */
+  rm_id: string | null;
+  aum_adb: number;
+  deposit_adb: number;
+  loan_adb: number;
+  net_interest: number;
+  fee_income: number;
+  channel_cost: number;
+  risk_cost: number;
+  contribution: number;
+  txn_count: number;
+  txn_counter: number;
+  txn_self_service: number;
+  txn_e_banking: number;
+}
+
+const isIn = (list: ProductType[]) => { const s = new Set<string>(list); return (p: string) => s.has(p); };
+export const isDeposit = isIn(DEPOSIT_PRODUCTS);
+export const isAum = isIn(AUM_PRODUCTS);
+export const isLoan = isIn(LOAN_PRODUCTS);
+
+/** Value of every customer that held a balance or made a transaction in the window. */
+export function customerValues(db: Db, w: Window, pricing: Pricing): CustomerValue[] {
+  const f = w.days / 365;
+  const slices = accountSlices(db, w);
+  const classOnLast = new Map(accountStatesOn(db, w.to).map((s) => [s.account_id, s.loan_class]));
+  const byCustomer = new Map<string, CustomerValue>();
+  const info = db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch,
+      (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = c.customer_id AND h.effective_from <= ? ORDER BY h.effective_from DESC LIMIT 1) AS rm_id
+    FROM customers c WHERE c.customer_id = ?`);
+  const get = (id: string): CustomerValue => {
+    let v = byCustomer.get(id);
+    if (!v) {
+      const c = info.get(w.to, id) as { customer_id: string; name: string; customer_type: CustomerType; branch: string | null; rm_id: string | null };
+      v = { ...c, aum_adb: 0, deposit_adb: 0, loan_adb: 0, net_interest: 0, fee_income: 0, channel_cost: 0, risk_cost: 0, contribution: 0, txn_count: 0, txn_counter: 0, txn_self_service: 0, txn_e_banking: 0 };
+      byCustomer.set(id, v);
+    }
+    return v;
+  };
+  for (const s of slices) {
+    const v = get(s.customer_id);
+    const adb = s.fen_days / w.days;
+    if (isAum(s.product_type)) v.aum_adb += adb;
+    if (isDeposit(s.product_type)) v.deposit_adb += adb;
+    // NII = ADB × spread × D/365 = fen-days × spread / 365.
+    v.net_interest += (s.fen_days * pricing.spreads[s.product_type]) / 365;
+    if (isLoan(s.product_type)) {
+      v.loan_adb += adb;
+      const cls = (classOnLast.get(s.account_id) ?? 'normal') as keyof Pricing['risk_rates'];
+      v.risk_cost += adb * (pricing.risk_rates[cls] ?? pricing.risk_rates.normal) * f;
+    }
+  }
+  for (const t of txnAggregates(db, w.from, w.to, false)) {
+    const v = get(t.customer_id);
+    v.fee_income += t.fee_fen;
+    v.txn_count += t.count;
+    v.txn_counter += t.counter;
+    v.txn_self_service += t.self_service;
+    v.txn_e_banking += t.e_banking;
+    v.channel_cost += t.counter * pricing.channel_cost_fen.counter + t.self_service * pricing.channel_cost_fen.self_service + t.e_banking * pricing.channel_cost_fen.e_banking;
+  }
+  for (const v of byCustomer.values()) v.contribution = v.net_interest + v.fee_income - v.channel_cost - v.risk_cost;
+  return [...byCustomer.values()].sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0));
+}
+
+/** RFM inputs over the 365 days ending on `asOf`: last transaction, count, Σ|amount|. */
+export interface RecencyRow {
+  customer_id: string;
+  last_day: string | null;
+  count: number;
+  abs_amount_fen: number;
+}
+
+export function recency(db: Db, from: string, to: string): Map<string, RecencyRow> {
+  const out = new Map<string, RecencyRow>();
+  for (const t of txnAggregates(db, from, to, false)) {
+    const r = out.get(t.customer_id) ?? { customer_id: t.customer_id, last_day: null, count: 0, abs_amount_fen: 0 };
+    r.count += t.count;
+    r.abs_amount_fen += t.abs_amount_fen;
+    if (t.last_day && (!r.last_day || t.last_day > r.last_day)) r.last_day = t.last_day;
+    out.set(t.customer_id, r);
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+/** Shared test helpers: temp work dirs, the built binary, fixture paths. */
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+export const SHARED = resolve(ROOT, '../shared');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+export const BIN = join(ROOT, 'bin', 'crm.js');
+
+const made: string[] = [];
+
+/** A fresh temp directory (removed by cleanupTmp()). */
+export function tmpDir(prefix = 'crm-test-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+export function cleanupTmp(): void {
+  while (made.length) rmSync(made.pop()!, { recursive: true, force: true });
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built binary (node bin/crm.js ...). Build first: npx tsc -p tsconfig.json. */
+export function runCrm(args: string[], opts: SpawnSyncOptions = {}): RunResult {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` first');
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CRM_DB: undefined as unknown as string, ...(opts.env ?? {}) },
+    maxBuffer: 64 * 1024 * 1024,
+    ...opts,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** Writes files (name → text or bytes) into dir; returns their paths in the given order. */
+export function writeFiles(dir: string, files: Record<string, string | Buffer>): string[] {
+  return Object.entries(files).map(([name, body]) => {
+    const p = join(dir, name);
+    writeFileSync(p, body);
+    return p;
+  });
+}
+
+/** Opens a database read-only with better-sqlite3 directly. */
+export function openRaw(path: string, readonly = true): Database.Database {
+  return new Database(path, { readonly, fileMustExist: true });
+}
+
+export function count(db: Database.Database, table: string, where = ''): number {
+  return db.prepare(`SELECT count(*) FROM ${table} ${where}`).pluck().get() as number;
+}
+
+/** Parses a small CSV written by the rejects file (RFC 4180, no embedded newlines needed). */
+export function parseSimpleCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let f = '';
+  let q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"') {
+        if (text[i + 1] === '"') { f += '"'; i++; } else q = false;
+      } else f += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(f); f = ''; }
+    else if (c === '\n') { row.push(f); rows.push(row); row = []; f = ''; }
+    else if (c !== '\r') f += c;
+  }
+  if (f !== '' || row.length) { row.push(f); rows.push(row); }
+  return rows;
+}
