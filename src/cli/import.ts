@@ -40,7 +40,7 @@ export function registerImport(program: Command): void {
     .option('--as-of <date>', 'date customer reassignments take effect (default: a date in the file name, else today)')
     .option('--partial', 'account snapshots are partial: accounts absent from them are not closed')
     .addHelpText('after', IMPORT_HELP)
-    .action((files: string[], o, cmd: Command) => {
+    .action(async (files: string[], o, cmd: Command) => {
       const g = globals(cmd);
       if (o.encoding) normaliseEncoding(o.encoding);
       let delimiter: string | undefined = o.delimiter;
@@ -60,7 +60,7 @@ export function registerImport(program: Command): void {
       let progressFile = '';
       const out: string[] = [];
       try {
-        const result = importFiles(db, files, {
+        const result = await importFiles(db, files, {
           kind: o.kind, encoding: o.encoding, delimiter, mapping, strict: o.strict, dryRun: o.dryRun, asOf, partial: o.partial, rejects,
           onProgress(file, done, total, rows) {
             if (file !== progressFile) {

@@ -1,3 +1,128 @@
 import type { Command } from 'commander';
-/** Placeholder: being written. */
-export function registerRmReport(_program: Command): void {}
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDb, resolveDbPath } from '../db/connection.js';
+import { DataError, UsageError } from '../errors.js';
+import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
+import { latestDataDate } from '../metrics/engine.js';
+import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
+import { useColor, type Lang } from '../output/index.js';
+import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
+import { renderReport, renderStatement, statementFileName, type Format } from '../rm/render.js';
+import { buildRmReport } from '../rm/report.js';
+import type { RmType } from '../types.js';
+import { globals } from './main.js';
+
+export const RM_REPORT_HELP = `
+Examples:
+  crm rm-report --period 2026-Q4
+  crm rm-report --period 2026-11 --plan samples/plan.yaml
+  crm rm-report --period 2026-Q4 --plan samples/plan.yaml --format csv --out payroll_2026Q4.csv
+  crm rm-report --from 2026-11-15 --to 2026-11-27 --rm-type personal --sort fee_income
+  crm rm-report --period 2026-11 --plan samples/plan.yaml --rm RM002 --statement
+  crm rm-report --period 2026-11 --plan samples/plan.yaml --statements statements/ --format csv
+
+Periods: 2026, 2026-H2, 2026-Q3, 2026-09, or --from/--to (default: the month of the
+latest data date). The period is clipped to the dates the data covers, and the report
+says so. Credit follows the RM recorded for each account on each day (see
+docs/rm-report.md). Pay needs --plan; targets come from the imported targets.csv for the
+period (for --from/--to: --targets-period, else the named period the range matches).
+Exit code 0 on success, 1 on a data problem, 2 on bad usage or an invalid plan file.`;
+
+function readConfig(path: string, what: string): string {
+  if (!existsSync(path)) throw new UsageError(`${what} ${path}: no such file`);
+  if (statSync(path).isDirectory()) throw new UsageError(`${what} ${path}: is a directory`);
+  return readFileSync(path, 'utf8');
+}
+
+function choice<T extends string>(v: string, option: string, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) throw new UsageError(`${option}: expected ${allowed.join(', ')} (got "${v}")`);
+  return v as T;
+}
+
+export function registerRmReport(program: Command): void {
+  program
+    .command('rm-report')
+    .description('RM performance (credited by days owned) and, with --plan, incentive pay and pay statements')
+    .option('--period <p>', 'period: 2026, 2026-H2, 2026-Q3 or 2026-09 (default: month of the latest data date)')
+    .option('--from <date>', 'first day of a custom period (YYYY-MM-DD), with --to')
+    .option('--to <date>', 'last day of a custom period (YYYY-MM-DD), with --from')
+    .option('--targets-period <p>', 'with --from/--to: the targets.csv period to pay against')
+    .option('--rm-type <type>', 'only corporate or personal RMs')
+    .option('--branch <name>', "only this branch's RMs (and its unassigned customers)")
+    .option('--rm <id>', 'only this RM')
+    .option('--sort <metric>', 'sort by this column, high to low (default: total_pay with --plan, else deposit_adb)')
+    .option('--plan <file>', 'incentive plan (YAML or JSON, docs/plan-format.md): adds attainment and pay')
+    .option('--pricing <file>', 'pricing file for contribution (default: the spreads and costs of metrics.md)')
+    .option('--statement', 'with --rm and --plan: print that RM\'s pay statement instead of the report')
+    .option('--statements <dir>', 'with --plan: write one pay statement per RM into DIR (.txt, .csv or .json by --format)')
+    .option('--format <fmt>', 'table, csv (payroll export) or json', 'table')
+    .option('--out <file>', 'write to FILE instead of stdout')
+    .option('--lang <lang>', 'headers in en or zh', 'en')
+    .option('--wide', 'show every column even when wider than the terminal')
+    .addHelpText('after', RM_REPORT_HELP)
+    .action((o, cmd: Command) => {
+      const format = choice(o.format, '--format', ['table', 'csv', 'json'] as const) as Format;
+      const lang = choice(o.lang, '--lang', ['en', 'zh'] as const) as Lang;
+      const rmType = o.rmType === undefined ? undefined : choice(o.rmType, '--rm-type', ['corporate', 'personal'] as const) as RmType;
+      if (o.period !== undefined && (o.from !== undefined || o.to !== undefined)) throw new UsageError('give either --period or --from/--to, not both');
+      if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together');
+      if (o.targetsPeriod !== undefined && o.from === undefined) throw new UsageError('--targets-period goes with --from/--to (a named --period is its own targets period)');
+      if (o.statement && o.rm === undefined) throw new UsageError('--statement needs --rm ID');
+      if (o.statement && o.statements !== undefined) throw new UsageError('give either --statement or --statements DIR, not both');
+      if ((o.statement || o.statements !== undefined) && o.plan === undefined) throw new UsageError(`${o.statement ? '--statement' : '--statements'} needs --plan FILE`);
+      if (o.statements !== undefined && o.out !== undefined) throw new UsageError('--out does not go with --statements DIR (one file per RM is written there)');
+
+      let period: Period | undefined;
+      if (o.period !== undefined) period = parsePeriod(o.period);
+      else if (o.from !== undefined) period = rangePeriod(parseIsoDate(o.from, '--from'), parseIsoDate(o.to, '--to'), o.targetsPeriod);
+      // Files are checked before the database is opened: a bad plan is exit 2 whatever the data.
+      const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig(o.plan, 'plan'), o.plan) : undefined;
+      const pricing: Pricing = o.pricing !== undefined ? parsePricing(readConfig(o.pricing, 'pricing'), o.pricing) : defaultPricing();
+
+      const db = openDb(resolveDbPath(globals(cmd).db), { readonly: true });
+      try {
+        if (!period) period = namedPeriod(latestDataDate(db).slice(0, 7)) as Period;
+        const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort });
+        for (const w of report.warnings) process.stderr.write(`crm: warning: ${w}\n`);
+        const toFile = o.out !== undefined;
+        const color = !toFile && format === 'table' && useColor(process.stdout);
+        const width = !toFile && process.stdout.isTTY ? process.stdout.columns : undefined;
+        const ro = { format, lang, color, width, wide: !!o.wide };
+
+        if (o.statements !== undefined) {
+          const dir: string = o.statements;
+          try { mkdirSync(dir, { recursive: true }); } catch (e) { throw new DataError(`--statements ${dir}: cannot create the directory: ${(e as Error).message}`); }
+          let n = 0;
+          for (const row of report.rows) {
+            const id = String(row.rm_id);
+            const pay = report.pay.get(id);
+            const info = report.rms.get(id);
+            if (!pay || !info) continue;
+            writeFileSync(join(dir, statementFileName(id, format)), renderStatement(report, info, pay, { ...ro, color: false, width: undefined }));
+            n++;
+          }
+          process.stdout.write(`${n} pay statement(s) written to ${dir}\n`);
+          return;
+        }
+
+        let out: string | Buffer;
+        if (o.statement) {
+          const pay = report.pay.get(o.rm);
+          const info = report.rms.get(o.rm);
+          if (!pay || !info) throw new DataError(`no pay statement for ${o.rm}`);
+          out = renderStatement(report, info, pay, ro);
+        } else {
+          out = renderReport(report, ro);
+          if (format === 'csv') for (const n of report.notes) process.stderr.write(`crm: note: ${n}\n`);
+        }
+        if (toFile) {
+          try { writeFileSync(o.out, out); } catch (e) { throw new DataError(`--out ${o.out}: ${(e as Error).message}`); }
+        } else {
+          process.stdout.write(out);
+        }
+      } finally {
+        db.close();
+      }
+    });
+}

@@ -37,6 +37,8 @@ export class BalanceStore {
   private upsert;
   private del;
   private nextFull;
+  private nextTxnDay;
+  private lastTxnOfDay;
   private nextFullCache = new Map<string, string | null>();
 
   constructor(private db: Db) {
@@ -48,6 +50,9 @@ export class BalanceStore {
       ON CONFLICT (account_id, as_of) DO UPDATE SET balance = excluded.balance, rm_id = excluded.rm_id, loan_class = excluded.loan_class, source = excluded.source`);
     this.del = db.prepare('DELETE FROM balances WHERE account_id = ? AND as_of = ?');
     this.nextFull = db.prepare('SELECT as_of FROM snapshot_dates WHERE full = 1 AND as_of > ? ORDER BY as_of LIMIT 1').pluck();
+    this.nextTxnDay = db.prepare('SELECT min(day) FROM txn_daily WHERE account_id = ? AND day > ? AND last_at IS NOT NULL').pluck();
+    this.lastTxnOfDay = db.prepare(`SELECT last_balance FROM txn_daily WHERE account_id = ? AND day = ? AND last_at IS NOT NULL
+      ORDER BY last_at DESC, last_seq DESC LIMIT 1`).pluck();
   }
 
   /** Call after snapshot_dates changes. */
@@ -80,10 +85,18 @@ export class BalanceStore {
     }
     let next = this.next.get(account, d) as Row | undefined;
     const n = this.nextFullAfter(d);
-    if (n !== null && (!next || n < next.as_of)) {
+    // A later day whose balance came from its last transaction's balance_after is pinned too
+    // (unless a full snapshot comes first or on the same day: the snapshot wins).
+    const t = (this.nextTxnDay.get(account, d) as string | null) ?? undefined;
+    if (n !== null && (!next || n < next.as_of) && (!t || n <= t)) {
       const pinned = old && old.source !== 'C' ? old : CLOSED;
       this.upsert.run(account, n, pinned.balance, pinned.rm_id, pinned.loan_class, pinned.source === 'T' ? 'S' : pinned.source);
       next = { ...pinned, as_of: n };
+    } else if (t && (!next || t < next.as_of)) {
+      const balance = this.lastTxnOfDay.get(account, t) as number;
+      const pinned: BalanceState = { balance, rm_id: old?.rm_id ?? null, loan_class: old?.loan_class ?? null, source: 'T' };
+      this.upsert.run(account, t, pinned.balance, pinned.rm_id, pinned.loan_class, 'T');
+      next = { ...pinned, as_of: t };
     }
     if (prev && sameState(prev, s)) {
       if (cur) this.del.run(account, d);

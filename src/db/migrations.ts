@@ -73,9 +73,10 @@ CREATE TABLE snapshot_dates (
   import_id INTEGER
 );
 
+-- One b-tree keyed by txn_id: re-imports skip known ids. Reports read txn_daily instead.
 CREATE TABLE transactions (
   txn_id        TEXT PRIMARY KEY,
-  account_id    TEXT NOT NULL REFERENCES accounts (account_id),
+  account_id    TEXT NOT NULL,
   posted_at     TEXT NOT NULL,                    -- YYYY-MM-DD or YYYY-MM-DD HH:MM:SS
   amount        INTEGER NOT NULL,                 -- signed fen: + in to the customer, - out
   currency      TEXT NOT NULL DEFAULT 'CNY',
@@ -83,10 +84,29 @@ CREATE TABLE transactions (
   txn_type      TEXT,
   fee           INTEGER,                          -- fen, fee income the bank earned
   balance_after INTEGER,                          -- fen
-  import_id     INTEGER NOT NULL
-);
-CREATE INDEX transactions_account ON transactions (account_id, posted_at);
-CREATE INDEX transactions_posted ON transactions (posted_at);
+  import_id     INTEGER NOT NULL,
+  line          INTEGER NOT NULL                  -- line in the imported file
+) WITHOUT ROWID;
+
+-- Transactions summed per account, day and currency, maintained at import so that reports
+-- never scan every transaction. last_*: the day's last transaction carrying balance_after
+-- (latest posted_at, then the later row: seq = import_id * 2^32 + line).
+CREATE TABLE txn_daily (
+  account_id     TEXT NOT NULL,
+  day            TEXT NOT NULL,
+  currency       TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  n_counter      INTEGER NOT NULL,
+  n_self_service INTEGER NOT NULL,
+  n_e_banking    INTEGER NOT NULL,
+  fee            INTEGER NOT NULL,                -- fen
+  abs_amount     INTEGER NOT NULL,                -- fen, Σ |amount|
+  last_at        TEXT,
+  last_seq       INTEGER,
+  last_balance   INTEGER,
+  PRIMARY KEY (account_id, day, currency)
+) WITHOUT ROWID;
+CREATE INDEX txn_daily_day ON txn_daily (day);
 
 CREATE TABLE targets (
   period TEXT NOT NULL,

@@ -27,7 +27,7 @@ export interface ImportLogRow {
   message: string | null;
 }
 
-const TABLES = ['rms', 'customers', 'customer_rm_history', 'accounts', 'balances', 'transactions', 'targets', 'fx_rates', 'import_log'] as const;
+const TABLES = ['rms', 'customers', 'customer_rm_history', 'accounts', 'balances', 'transactions', 'txn_daily', 'targets', 'fx_rates', 'import_log'] as const;
 
 /** The dates the balance data covers: first to latest snapshot, or transaction balances when there are no snapshots. */
 export function dataCoverage(db: Db): { first: string | null; last: string | null } {
@@ -41,7 +41,7 @@ export function getStatus(db: Db, recent = 10): StatusInfo {
   const counts: Record<string, number> = {};
   for (const t of TABLES) counts[t] = (db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number) ?? 0;
   const snap = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS dates, coalesce(sum(full), 0) AS full FROM snapshot_dates').get() as StatusInfo['snapshots'];
-  const txn = db.prepare('SELECT min(posted_at) AS first, max(posted_at) AS last FROM transactions').get() as StatusInfo['transactions'];
+  const txn = db.prepare('SELECT min(day) AS first, max(day) AS last FROM txn_daily').get() as StatusInfo['transactions'];
   const imports = db.prepare(`SELECT import_id, file, kind, status, rows_read, rows_loaded, rows_updated, rows_skipped, rows_rejected, started_at, finished_at, message
     FROM import_log ORDER BY import_id DESC LIMIT ?`).all(recent) as ImportLogRow[];
   return {

@@ -21,6 +21,9 @@ export interface CsvError {
 /** A record longer than this is refused (protects memory against a file with a stray quote). */
 export const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 
+/** Characters looked at to tell CR-only line endings from LF / CRLF. */
+const NEWLINE_SAMPLE = 64 * 1024;
+
 export class CsvParser {
   private buf = '';
   private line = 1;
@@ -49,18 +52,29 @@ export class CsvParser {
 
   push(chunk: string): void {
     if (this.aborted) return;
-    if (!this.sawFirstChunk) {
-      this.sawFirstChunk = true;
-      // Old Mac exports end lines with CR alone.
-      if (chunk.indexOf('\n') === -1 && chunk.indexOf('\r') !== -1) this.newline = '\r';
-    }
     this.buf = this.buf.length ? this.buf + chunk : chunk;
+    // Wait until the newline style is known (it must not depend on how the input is chunked).
+    if (!this.sawFirstChunk && !this.decideNewline(false)) return;
     this.parse(false);
   }
 
   end(): void {
     if (this.aborted) return;
+    if (!this.sawFirstChunk) this.decideNewline(true);
     this.parse(true);
+  }
+
+  /**
+   * Old Mac exports end lines with CR alone: CR mode when the first NEWLINE_SAMPLE characters
+   * (or the whole input, if shorter) hold a CR and no LF. Decided on the same characters
+   * however the input arrives in chunks.
+   */
+  private decideNewline(final: boolean): boolean {
+    if (!final && this.buf.length < NEWLINE_SAMPLE) return false;
+    const sample = this.buf.length > NEWLINE_SAMPLE ? this.buf.slice(0, NEWLINE_SAMPLE) : this.buf;
+    if (sample.indexOf('\n') === -1 && sample.indexOf('\r') !== -1) this.newline = '\r';
+    this.sawFirstChunk = true;
+    return true;
   }
 
   /** Whether a fatal error stopped the parser (the rest of the input is ignored). */

@@ -3,18 +3,20 @@
  * dependency order, then each loads in its own transaction (or, with --dry-run or
  * --strict, all inside one outer transaction that is rolled back when it must be).
  */
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { basename } from 'node:path';
 import type { Db } from '../db/connection.js';
 import { describeSqliteError } from '../db/connection.js';
 import { CrmError, DataError, UsageError } from '../errors.js';
 import { detectDelimiter, parseCsvText } from './csv.js';
 import { detectKind, KIND_ORDER, KINDS, parseKind, type Kind } from './kinds.js';
-import { makeLoader } from './load.js';
+import { makeLoader, type RowOutcome } from './load.js';
+import { parseFile, type ParseJob, type ParseResult, type ParseSink } from './parse-stage.js';
+import type { WorkerMessage } from './worker.js';
 import { specForHeader, specForName, type FileSpec, type Mapping } from './mapping.js';
-import { detectEncoding, normaliseEncoding, readCsvFile } from './reader.js';
-import { buildExtractor, parseRow, type Extractor } from './rows.js';
+import { detectEncoding, normaliseEncoding } from './reader.js';
+import type { Value } from './rows.js';
 import { parseDate } from './values.js';
 
 export interface ImportOptions {
@@ -61,6 +63,8 @@ export interface ImportResult {
 /** Where rejected rows go (a CSV with file, line, column, reason, row). */
 export interface RejectsSink {
   write(file: string, line: number, column: string, reason: string, raw: string): void;
+  /** The current file is finished (a sink may sort what it buffered). */
+  endFile?(): void;
 }
 
 interface Planned {
@@ -92,7 +96,7 @@ function peekHeader(path: string, encoding: string | undefined, delimiter: strin
       return { error: (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a file' : (e as Error).message };
     }
     if (n === 0) return { error: 'empty file (no header row)' };
-    const enc = encoding && normaliseEncoding(encoding) !== 'auto' ? normaliseEncoding(encoding) : detectEncoding(buf.subarray(0, n));
+    const enc = encoding && normaliseEncoding(encoding) !== 'auto' ? normaliseEncoding(encoding) : detectEncoding(buf.subarray(0, n), n < PEEK_BYTES);
     const text = new TextDecoder(enc as string).decode(buf.subarray(0, n));
     const firstLine = text.split(/\r\n|\n|\r/, 1)[0];
     const { records } = parseCsvText(text.slice(0, Math.min(text.length, 64 * 1024)), delimiter ?? detectDelimiter(firstLine));
@@ -156,7 +160,7 @@ function today(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-export function importFiles(db: Db, files: string[], opts: ImportOptions): ImportResult {
+export async function importFiles(db: Db, files: string[], opts: ImportOptions): Promise<ImportResult> {
   if (files.length === 0) throw new UsageError('no files given (crm import FILE...)');
   const planned = plan(files, opts);
   const results: FileResult[] = [];
@@ -197,7 +201,8 @@ export function importFiles(db: Db, files: string[], opts: ImportOptions): Impor
       const savepoint = outer ? 'SAVEPOINT file' : 'BEGIN IMMEDIATE';
       try {
         db.exec(savepoint);
-        const info = loadOne(db, p, importId, opts, r, (h) => { sha = h; });
+        const info = await loadOne(db, p, importId, opts, r);
+        sha = info.sha256;
         r.encoding = info.encoding;
         r.delimiter = info.delimiter;
         r.status = r.rejected ? 'rejects' : 'ok';
@@ -242,83 +247,136 @@ function isSqliteError(e: unknown): boolean {
   return typeof (e as { code?: unknown })?.code === 'string' && String((e as { code: string }).code).startsWith('SQLITE_');
 }
 
-function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions, r: FileResult, setSha: (h: string) => void) {
+/** Files at least this large are parsed on a worker thread while the main thread writes. */
+const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
+
+function useWorker(path: string): boolean {
+  const mode = process.env.CRM_PARSE_WORKER;
+  if (mode === 'always') return true;
+  if (mode === 'never') return false;
+  try {
+    return statSync(path).size >= WORKER_THRESHOLD_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions, r: FileResult) {
   const kind = p.kind!;
-  const def = KINDS[kind];
   const spec = p.spec;
-  const hash = createHash('sha256');
-  let extractor: Extractor | undefined;
   const snapshotMode = kind === 'accounts' ? (spec?.snapshot ?? (opts.partial ? 'partial' : 'full')) : 'full';
-  const loader = makeLoader(kind, {
-    db, importId, snapshotMode,
-    effectiveDate: opts.asOf ?? dateFromName(p.path) ?? today(),
-  });
-  const dates = { format: spec?.date_format, pivot: spec?.year_pivot };
   const fileName = p.path;
   const reject = (line: number, column: string, reason: string, raw: string) => {
     r.rejected++;
     opts.rejects.write(fileName, line, column, reason, raw);
   };
-  // A register of accounts (no balances): the balance and as_of columns are not required.
-  const effectiveDef = snapshotMode === 'none'
-    ? { ...def, columns: def.columns.map((c) => (c.name === 'balance' || c.name === 'as_of' ? { ...c, required: false } : c)) }
-    : def;
-  const info = readCsvFile(p.path, { encoding: spec?.encoding ?? opts.encoding, delimiter: spec?.delimiter ?? opts.delimiter }, {
-    bytes: (b) => hash.update(b),
-    header(h) {
-      extractor = buildExtractor(effectiveDef, h.fields, spec, p.path);
-      if (extractor.unknown.length) r.notes.push(`ignored unknown column${extractor.unknown.length > 1 ? 's' : ''}: ${extractor.unknown.join(', ')}`);
-    },
-    record(rec) {
-      r.read++;
-      const ex = extractor!;
-      if (rec.fields.length !== ex.width) {
-        reject(rec.line, '', `expected ${ex.width} fields, found ${rec.fields.length}`, rec.raw);
-        return;
-      }
-      const values = parseRow(effectiveDef, ex.extract(rec.fields), dates);
-      if (!Array.isArray(values)) {
-        reject(rec.line, values.column, values.reason, rec.raw);
-        return;
-      }
-      const out = loader.row(values);
-      if (out === 'loaded') r.loaded++;
-      else if (out === 'updated') r.updated++;
-      else if (out === 'skipped') r.skipped++;
-      else reject(rec.line, out.column, out.reason, rec.raw);
-    },
-    error(e) {
-      r.read++;
-      reject(e.line, '', e.message, e.raw);
-    },
-    progress: opts.onProgress ? (done, total) => opts.onProgress!(p.path, done, total, r.read) : undefined,
+  const count = (out: RowOutcome, line: number, raw: string) => {
+    if (out === 'loaded') r.loaded++;
+    else if (out === 'updated') r.updated++;
+    else if (out === 'skipped') r.skipped++;
+    else reject(line, out.column, out.reason, raw);
+  };
+  const loader = makeLoader(kind, {
+    db, importId, snapshotMode,
+    effectiveDate: opts.asOf ?? dateFromName(p.path) ?? today(),
+    report: count,
   });
-  setSha(hash.digest('hex'));
+  const job: ParseJob = { path: p.path, kind, spec, encoding: opts.encoding, delimiter: opts.delimiter, snapshotMode };
+  const progress = opts.onProgress ? (done: number, total: number) => opts.onProgress!(p.path, done, total, r.read) : undefined;
+  const onRow = (values: Value[], line: number, raw: string) => {
+    r.read++;
+    const out = loader.row(values, line, raw);
+    if (out !== undefined) count(out, line, raw);
+  };
+  const onReject = (line: number, column: string, reason: string, raw: string) => {
+    r.read++;
+    reject(line, column, reason, raw);
+  };
+  const info = useWorker(p.path)
+    ? await parseOnWorker(job, { note: (t) => r.notes.push(t), row: onRow, reject: onReject, progress })
+    : parseFile(job, { note: (t) => r.notes.push(t), row: onRow, reject: onReject, progress });
   if (info.empty) throw new DataError(`${p.path}: empty file (no header row)`);
   const fin = loader.finish();
   r.updated += fin.updated;
   r.notes.push(...fin.notes);
+  opts.rejects.endFile?.();
   return info;
 }
 
-/** Streams rejects to a CSV file, created on the first reject. */
+/** Runs the parse stage on a worker thread; rows are handed to the sink on this thread. */
+function parseOnWorker(job: ParseJob, sink: ParseSink): Promise<ParseResult> {
+  const counter = new SharedArrayBuffer(4);
+  const consumed = new Int32Array(counter);
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { job, counter } });
+  return new Promise<ParseResult>((resolve, reject) => {
+    let settled = false;
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(e);
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (settled) return;
+      try {
+        if (m.type === 'batch') {
+          for (const n of m.notes) sink.note(n);
+          for (const [line, column, reason, raw] of m.rejects) sink.reject(line, column, reason, raw);
+          const w = m.width;
+          for (let i = 0; i < m.lines.length; i++) sink.row(m.values.slice(i * w, i * w + w), m.lines[i], m.raws[i]);
+          sink.progress?.(m.bytesDone, m.totalBytes);
+          Atomics.add(consumed, 0, 1);
+          Atomics.notify(consumed, 0);
+        } else if (m.type === 'done') {
+          settled = true;
+          resolve(m.result);
+        } else {
+          fail(m.exitCode === 2 ? new UsageError(m.message) : new DataError(m.message));
+        }
+      } catch (e) {
+        fail(e);
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!settled) fail(new DataError(`${job.path}: the parser thread stopped unexpectedly (exit code ${code})`));
+    });
+  });
+}
+
+/**
+ * Writes rejects to a CSV file, created on the first reject. Each file's rejects are
+ * buffered (up to a bound) and written in line order when the file ends.
+ */
 export class RejectsFile implements RejectsSink {
   private fd: number | null = null;
+  private buffer: [string, number, string, string, string][] = [];
   count = 0;
   constructor(readonly path: string, private readonly neutralise: (s: string) => string) {}
   write(file: string, line: number, column: string, reason: string, raw: string): void {
+    this.count++;
+    this.buffer.push([file, line, column, reason, raw.length > 4000 ? raw.slice(0, 4000) + '…' : raw]);
+    if (this.buffer.length >= 50_000) this.flush();
+  }
+  endFile(): void {
+    this.flush();
+  }
+  private flush(): void {
+    if (this.buffer.length === 0) return;
     if (this.fd === null) {
       this.fd = openSync(this.path, 'w');
       writeSync(this.fd, 'file,line,column,reason,row\n');
     }
-    this.count++;
     const q = (s: string) => {
       const t = this.neutralise(s);
       return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
     };
-    writeSync(this.fd, `${q(file)},${line},${q(column)},${q(reason)},${q(raw.length > 4000 ? raw.slice(0, 4000) + '…' : raw)}\n`);
+    this.buffer.sort((a, b) => a[1] - b[1]);
+    writeSync(this.fd, this.buffer.map(([f, l, c, why, raw]) => `${q(f)},${l},${q(c)},${q(why)},${q(raw)}\n`).join(''));
+    this.buffer = [];
   }
   close(): void {
+    this.flush();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }

@@ -17,10 +17,16 @@ export interface LoaderContext {
   effectiveDate: string;
   /** accounts: 'full' closes absent accounts, 'partial' does not, 'none' registers accounts only. */
   snapshotMode: 'full' | 'partial' | 'none';
+  /** Outcome of a row whose row() call returned undefined (loaders that write in batches). */
+  report(outcome: RowOutcome, line: number, raw: string): void;
 }
 
 export interface Loader {
-  row(rec: Value[]): RowOutcome;
+  /**
+   * `line`: the record's line in the file (orders rows of equal posting time). Returns the
+   * outcome, or undefined when it will be given later through ctx.report (batched writes).
+   */
+  row(rec: Value[], line: number, raw: string): RowOutcome | undefined;
   /** Work after the last row (closures, balances from transactions); returns rows updated. */
   finish(): { updated: number; notes: string[] };
 }
@@ -97,9 +103,9 @@ function customersLoader(ctx: LoaderContext): Loader {
   const histDel = db.prepare('DELETE FROM customer_rm_history WHERE customer_id = ? AND effective_from = ?');
   const current = db.prepare('UPDATE customers SET rm_id = (SELECT rm_id FROM customer_rm_history h WHERE h.customer_id = customers.customer_id ORDER BY effective_from DESC LIMIT 1) WHERE customer_id = ?');
   return {
-    row(r) {
-      const out = base.row(r);
-      if (typeof out === 'object') return out;
+    row(r, line, raw) {
+      const out = base.row(r, line, raw);
+      if (out === undefined || typeof out === 'object') return out;
       const id = S(r[c('customer_id')]);
       const rm = r[c('rm_id')] as string | null;
       const e = ctx.effectiveDate;
@@ -190,76 +196,168 @@ function accountsLoader(ctx: LoaderContext): Loader {
   };
 }
 
+/** Per account, day and currency: what one file adds to txn_daily. */
+interface DayAgg {
+  account: string;
+  day: string;
+  currency: string;
+  n: number;
+  counter: number;
+  self: number;
+  e: number;
+  fee: number;
+  abs: number;
+  lastAt: string | null;
+  lastSeq: number;
+  lastBalance: number | null;
+}
+
+/** Flush the per-day aggregates to the database after this many distinct keys (bounds memory). */
+const MAX_DAY_KEYS = 200_000;
+
 function transactionsLoader(ctx: LoaderContext): Loader {
   const { db } = ctx;
   const c = (n: string) => col('transactions', n);
   const [iId, iAcc, iAt, iAmt, iDir, iCur, iCh, iType, iFee, iBal] =
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
-  const accCurrency = db.prepare('SELECT currency FROM accounts WHERE account_id = ?').pluck();
-  const ins = db.prepare(`INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, import_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (txn_id) DO NOTHING`);
-  const owner = db.prepare('SELECT import_id FROM transactions WHERE txn_id = ?').pluck();
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS touched_days (account_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (account_id, day)) WITHOUT ROWID');
-  db.exec('DELETE FROM temp.touched_days');
-  const touch = db.prepare('INSERT OR IGNORE INTO temp.touched_days (account_id, day) VALUES (?, ?)');
-  let lastAcc = '';
-  let lastCur: string | undefined;
+  const accCurrencyQ = db.prepare('SELECT currency FROM accounts WHERE account_id = ?').pluck();
+  const currencyOf = new Map<string, string | undefined>();
+  const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, import_id, line)
+    VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
+  // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
+  const BATCH = 100;
+  const insBatch = db.prepare(insertSql(BATCH));
+  const insOne = db.prepare(insertSql(1));
+  const whoHas = db.prepare('SELECT import_id, line FROM transactions WHERE txn_id = ?').raw();
+  const pendingVals: Value[] = [];
+  const pendingLines: number[] = [];
+  const pendingRaw: string[] = [];
+  const upsertDay = db.prepare(`INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (account_id, day, currency) DO UPDATE SET
+      n = n + excluded.n, n_counter = n_counter + excluded.n_counter, n_self_service = n_self_service + excluded.n_self_service,
+      n_e_banking = n_e_banking + excluded.n_e_banking, fee = fee + excluded.fee, abs_amount = abs_amount + excluded.abs_amount,
+      last_at = CASE WHEN ${NEWER} THEN excluded.last_at ELSE last_at END,
+      last_seq = CASE WHEN ${NEWER} THEN excluded.last_seq ELSE last_seq END,
+      last_balance = CASE WHEN ${NEWER} THEN excluded.last_balance ELSE last_balance END`);
+  const lastBalance = db.prepare('SELECT last_balance FROM txn_daily WHERE account_id = ? AND day = ? AND last_at IS NOT NULL ORDER BY last_at DESC, last_seq DESC LIMIT 1').pluck();
+  const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
+  const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source = 'S'").pluck();
+  const store = new BalanceStore(db);
+  const days = new Map<string, DayAgg>();
+  const fullDays = new Map<string, boolean>();
+  const seqBase = ctx.importId * 2 ** 32;
+  let balancesRecorded = 0;
+  let snapshotKept = 0;
+
+  const flush = () => {
+    const touched: [string, string][] = [];
+    for (const a of days.values()) {
+      upsertDay.run(a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance);
+      if (a.lastAt !== null) touched.push([a.account, a.day]);
+    }
+    days.clear();
+    // A day's balance is that of its last transaction; when a snapshot exists for the day, the snapshot wins.
+    for (const [acc, day] of touched) {
+      let full = fullDays.get(day);
+      if (full === undefined) { full = fullDay.get(day) !== undefined; fullDays.set(day, full); }
+      if (full || snapRow.get(acc, day)) { snapshotKept++; continue; }
+      const old = store.stateOn(acc, day);
+      const balance = lastBalance.get(acc, day) as number;
+      const res = store.set(acc, day, { balance, rm_id: old?.rm_id ?? null, loan_class: old?.loan_class ?? null, source: 'T' });
+      if (res !== 'same') balancesRecorded++;
+    }
+  };
+
   return {
-    row(r) {
+    row(r, line, raw) {
       const acc = S(r[iAcc]);
-      // Consecutive rows of one account are common: reuse the lookup.
-      const cur = acc === lastAcc ? lastCur : (accCurrency.get(acc) as string | undefined);
-      lastAcc = acc;
-      lastCur = cur;
+      let cur = currencyOf.get(acc);
+      if (cur === undefined && !currencyOf.has(acc)) {
+        cur = accCurrencyQ.get(acc) as string | undefined;
+        currencyOf.set(acc, cur);
+      }
       if (cur === undefined) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
       let amount = N(r[iAmt]);
       const dir = r[iDir];
       if (dir !== null) amount = dir === 'debit' ? -Math.abs(amount) : Math.abs(amount);
       const id = S(r[iId]);
       const posted = S(r[iAt]);
-      const bal = r[iBal];
-      const info = ins.run(id, acc, posted, amount, (r[iCur] as string | null) ?? cur, r[iCh], r[iType], r[iFee], bal, ctx.importId);
-      if (info.changes === 0) {
-        return owner.get(id) === ctx.importId ? dupProblem('txn_id', id) : 'skipped';
-      }
-      if (bal !== null) touch.run(acc, posted.slice(0, 10));
-      return 'loaded';
+      const bal = r[iBal] as number | null;
+      const currency = (r[iCur] as string | null) ?? cur;
+      const channel = r[iCh] as string | null;
+      const fee = r[iFee] as number | null;
+      pendingVals.push(id, acc, posted, amount, currency, channel, r[iType], fee, bal, ctx.importId, line);
+      pendingLines.push(line);
+      pendingRaw.push(raw);
+      if (pendingLines.length === BATCH) insertPending();
+      return undefined;
     },
     finish() {
-      // A day's balance is that of its last transaction (latest posted_at, then the later row).
-      const last = db.prepare(`SELECT balance_after FROM transactions WHERE account_id = ? AND posted_at >= ? AND posted_at < ? AND balance_after IS NOT NULL
-        ORDER BY posted_at DESC, rowid DESC LIMIT 1`).pluck();
-      const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
-      const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source = 'S'").pluck();
-      const store = new BalanceStore(db);
-      let updated = 0;
-      let kept = 0;
-      // Read in pages: better-sqlite3 cannot write while a statement is iterating.
-      const page = db.prepare('SELECT account_id, day FROM temp.touched_days WHERE (account_id, day) > (?, ?) ORDER BY account_id, day LIMIT 5000').raw();
-      const pages = function* () {
-        let after: [string, string] = ['', ''];
-        for (;;) {
-          const rows = page.all(...after) as [string, string][];
-          if (rows.length === 0) return;
-          yield* rows;
-          after = rows[rows.length - 1];
-        }
-      };
-      for (const [acc, day] of pages()) {
-        // When a snapshot exists for the same day, the snapshot wins.
-        if (fullDay.get(day)) { kept++; continue; }
-        if (snapRow.get(acc, day)) { kept++; continue; }
-        const old = store.stateOn(acc, day);
-        const balance = last.get(acc, day, day + '\uffff') as number;
-        const res = store.set(acc, day, { balance, rm_id: old?.rm_id ?? null, loan_class: old?.loan_class ?? null, source: 'T' });
-        if (res !== 'same') updated++;
-      }
-      db.exec('DELETE FROM temp.touched_days');
-      const notes = kept ? [`${kept} account-day(s) keep their snapshot balance over balance_after`] : [];
-      return { updated: 0, notes: updated ? [...notes, `${updated} daily balance(s) recorded from balance_after`] : notes };
+      insertPending();
+      flush();
+      const notes: string[] = [];
+      if (snapshotKept) notes.push(`${snapshotKept} account-day(s) keep their snapshot balance over balance_after`);
+      if (balancesRecorded) notes.push(`${balancesRecorded} daily balance(s) recorded from balance_after`);
+      return { updated: 0, notes };
     },
   };
+
+  function insertPending(): void {
+    const k = pendingLines.length;
+    if (k === 0) return;
+    const changes = k === BATCH ? insBatch.run(pendingVals).changes : runEach();
+    for (let i = 0; i < k; i++) {
+      const o = i * 11;
+      let inserted = true;
+      if (changes < k) {
+        // Some ids were already there: tell inserted rows, in-file duplicates and known ones apart.
+        const [imp, ln] = whoHas.get(pendingVals[o]) as [number, number];
+        inserted = imp === ctx.importId && ln === pendingLines[i];
+        if (!inserted) {
+          ctx.report(imp === ctx.importId ? dupProblem('txn_id', S(pendingVals[o])) : 'skipped', pendingLines[i], pendingRaw[i]);
+          continue;
+        }
+      }
+      ctx.report('loaded', pendingLines[i], pendingRaw[i]);
+      aggregate(S(pendingVals[o + 1]), S(pendingVals[o + 2]), N(pendingVals[o + 3]), S(pendingVals[o + 4]), pendingVals[o + 5] as string | null,
+        pendingVals[o + 7] as number | null, pendingVals[o + 8] as number | null, pendingLines[i]);
+    }
+    pendingVals.length = 0;
+    pendingLines.length = 0;
+    pendingRaw.length = 0;
+    if (days.size >= MAX_DAY_KEYS) flush();
+  }
+
+  function runEach(): number {
+    let n = 0;
+    for (let i = 0; i < pendingLines.length; i++) n += insOne.run(pendingVals.slice(i * 11, i * 11 + 11)).changes;
+    return n;
+  }
+
+  function aggregate(acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
+      const day = posted.length === 10 ? posted : posted.slice(0, 10);
+      const key = `${acc}\u0001${day}\u0001${currency}`;
+      let a = days.get(key);
+      if (!a) {
+        a = { account: acc, day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, lastAt: null, lastSeq: 0, lastBalance: null };
+        days.set(key, a);
+      }
+      a.n++;
+      if (channel === 'counter') a.counter++;
+      else if (channel === 'self_service') a.self++;
+      else if (channel === 'e_banking') a.e++;
+      if (fee !== null) a.fee += fee;
+      a.abs += amount < 0 ? -amount : amount;
+      if (bal !== null && (a.lastAt === null || posted >= a.lastAt)) {
+        a.lastAt = posted;
+        a.lastSeq = seqBase + line;
+        a.lastBalance = bal;
+      }
+  }
 }
+/** In the txn_daily upsert: the incoming day's last balance is later than the stored one. */
+const NEWER = `excluded.last_at IS NOT NULL AND (last_at IS NULL OR excluded.last_at > last_at OR (excluded.last_at = last_at AND excluded.last_seq > last_seq))`;
 
 function targetsLoader(ctx: LoaderContext): Loader {
   const c = (n: string) => col('targets', n);

@@ -7,6 +7,7 @@
  *     - name: "trans*.asc"    # glob on the base name (or a list); or header: [cols...]
  *       kind: transactions
  *       columns:   { txn_id: trans_id, posted_at: date }     # contract column <- source column
+ *                  { txn_type: [k_symbol, operation] }       # or a list: the first non-blank one
  *       templates: { account_id: "L{loan_id}" }              # text built from source columns
  *       constants: { currency: CZK }
  *       values:    { direction: { PRIJEM: credit, VYDAJ: debit } }
@@ -41,7 +42,8 @@ export interface FileSpec {
   encoding?: string;
   date_format?: string;
   year_pivot?: number;
-  columns: Record<string, string>;
+  /** Contract column <- source column, or a list of source columns (the first non-blank value wins). */
+  columns: Record<string, string | string[]>;
   templates: Record<string, string>;
   constants: Record<string, string>;
   values: Record<string, Record<string, string>>;
@@ -125,6 +127,19 @@ function readSpec(o: Record<string, unknown>, field: string, where: (f: string) 
     }
     return out;
   };
+  const columnsMap = (): Record<string, string | string[]> => {
+    if (o.columns === undefined) return {};
+    if (!isObject(o.columns)) throw new UsageError(where(`${field}columns: must be a map`));
+    const out: Record<string, string | string[]> = {};
+    for (const [kk, vv] of Object.entries(o.columns)) {
+      const list = Array.isArray(vv) ? vv : [vv];
+      if (list.length === 0 || list.some((x) => typeof x !== 'string' && typeof x !== 'number')) {
+        throw new UsageError(where(`${field}columns.${kk}: must be a source column or a list of them`));
+      }
+      out[kk] = Array.isArray(vv) ? list.map(String) : String(vv);
+    }
+    return out;
+  };
   const names = o.name === undefined ? undefined : Array.isArray(o.name) ? o.name.map(String) : [String(o.name)];
   const header = o.header === undefined ? undefined : Array.isArray(o.header) ? o.header.map(String) : undefined;
   if (o.header !== undefined && !header) throw new UsageError(where(`${field}header: must be a list of column names`));
@@ -163,7 +178,7 @@ function readSpec(o: Record<string, unknown>, field: string, where: (f: string) 
   return {
     name: names, header, kind, ignore: o.ignore === true ? true : undefined, delimiter: delimiter?.replace('\\t', '\t'), encoding,
     date_format: str('date_format'), year_pivot: pivot as number | undefined, snapshot: snapshot as FileSpec['snapshot'],
-    columns: strMap('columns'), templates: strMap('templates'), constants: strMap('constants'), values, lookups,
+    columns: columnsMap(), templates: strMap('templates'), constants: strMap('constants'), values, lookups,
   };
 }
 

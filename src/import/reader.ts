@@ -22,18 +22,26 @@ export function normaliseEncoding(name: string): Encoding | 'auto' {
   throw new UsageError(`unknown encoding "${name}" (expected auto, utf-8, gb18030, utf-16le or utf-16be)`);
 }
 
-/** Detects from a BOM, else from whether the sample is valid UTF-8 (a cut trailing sequence is allowed). */
-export function detectEncoding(sample: Buffer): Encoding {
+/**
+ * Detects from a BOM, else from whether the sample is valid UTF-8. When the sample is only the
+ * start of the file (complete = false), a UTF-8 sequence cut by the sample's end is allowed.
+ */
+export function detectEncoding(sample: Buffer, complete = false): Encoding {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
   if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
   if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';
-  // Trim up to 3 bytes of a multi-byte sequence cut by the sample's end.
-  for (let cut = 0; cut <= 3 && cut < sample.length; cut++) {
-    if (isUtf8(sample.subarray(0, sample.length - cut))) return 'utf-8';
-    const b = sample[sample.length - 1 - cut];
-    if (b < 0x80) break; // an ASCII byte: nothing was cut
-  }
-  return 'gb18030';
+  const end = complete ? sample.length : sample.length - cutUtf8Tail(sample);
+  return isUtf8(sample.subarray(0, end)) ? 'utf-8' : 'gb18030';
+}
+
+/** Bytes at the end that are the start of a UTF-8 sequence missing its last byte(s); 0 if none. */
+function cutUtf8Tail(b: Buffer): number {
+  let k = 0;
+  while (k < 3 && k < b.length && (b[b.length - 1 - k] & 0xc0) === 0x80) k++;
+  if (k === b.length) return 0;
+  const lead = b[b.length - 1 - k];
+  const need = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xc2 && lead <= 0xdf ? 2 : 0;
+  return need > k + 1 ? k + 1 : 0;
 }
 
 export interface ReadOptions {
@@ -80,7 +88,7 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
     h.bytes?.(first.subarray(0, firstN));
     if (firstN === 0) return { encoding: 'utf-8', delimiter: opts.delimiter ?? ',', bytes: 0, empty: true };
     const forced = opts.encoding ? normaliseEncoding(opts.encoding) : 'auto';
-    const encoding: Encoding = forced === 'auto' ? detectEncoding(first.subarray(0, firstN)) : forced;
+    const encoding: Encoding = forced === 'auto' ? detectEncoding(first.subarray(0, firstN), firstN < SAMPLE_BYTES) : forced;
     const decoder = new TextDecoder(encoding, { fatal: false });
     let delimiter = opts.delimiter;
     let parser: CsvParser | null = null;

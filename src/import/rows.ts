@@ -37,7 +37,13 @@ export function buildExtractor(def: KindDef, header: string[], spec: FileSpec | 
   const idx = headerIndex(def);
   const getters: (Getter | undefined)[] = def.columns.map((c) => {
     if (spec?.constants[c.name] !== undefined) { const k = spec.constants[c.name]; return () => k; }
-    if (spec?.columns[c.name] !== undefined) { const i = src(spec.columns[c.name], `columns.${c.name}`); return (f) => f[i]; }
+    if (spec?.columns[c.name] !== undefined) {
+      const m = spec.columns[c.name];
+      if (typeof m === 'string') { const i = src(m, `columns.${c.name}`); return (f) => f[i]; }
+      // A list of source columns: the first non-blank value.
+      const is = m.map((name) => src(name, `columns.${c.name}`));
+      return (f) => { for (const i of is) if ((f[i] ?? '').trim() !== '') return f[i]; return f[is[0]]; };
+    }
     if (spec?.templates[c.name] !== undefined) {
       const parts = spec.templates[c.name].split(/(\{[^}]+\})/).map((p) => (p.startsWith('{') && p.endsWith('}') ? src(p.slice(1, -1), `templates.${c.name}`) : p));
       return (f) => parts.map((p) => (typeof p === 'number' ? (f[p] ?? '').trim() : p)).join('');

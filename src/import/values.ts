@@ -9,6 +9,8 @@ const CURRENCY_SIGNS = /^[¥￥$]/;
 
 /** "1,234.50", "-12.00", "(12.00)", "¥1,234.5", " 12 " → integer minor units (fen). */
 export function parseAmount(raw: string): number {
+  const fast = plainAmount(raw);
+  if (fast !== undefined) return fast;
   let s = raw.trim();
   if (s === '') throw new ValueError('empty amount');
   let negative = false;
@@ -16,11 +18,12 @@ export function parseAmount(raw: string): number {
     negative = true;
     s = s.slice(1, -1).trim();
   }
-  if (s.startsWith('-')) { negative = !negative; s = s.slice(1).trim(); }
-  else if (s.startsWith('+')) s = s.slice(1).trim();
+  // At most one sign, and none inside parentheses: "--5" and "(-5)" are not amounts.
+  let signed = negative;
+  if (!signed && (s.startsWith('-') || s.startsWith('+'))) { negative = s[0] === '-'; signed = true; s = s.slice(1).trim(); }
   if (CURRENCY_SIGNS.test(s)) s = s.slice(1).trim();
   // A sign may also follow the currency sign: "¥-12.00".
-  if (s.startsWith('-')) { negative = !negative; s = s.slice(1).trim(); }
+  if (!signed && s.startsWith('-')) { negative = true; s = s.slice(1).trim(); }
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/.exec(s) ?? /^()\.(\d+)$/.exec(s);
   if (!m) throw new ValueError(`not an amount: "${raw}"`);
   const intPart = m[1].replace(/,/g, '') || '0';
@@ -31,6 +34,49 @@ export function parseAmount(raw: string): number {
   if (intPart.length > 13) throw new ValueError(`amount too large: "${raw}"`);
   const fen = Number(intPart) * 100 + Number((frac + '00').slice(0, 2));
   return negative && fen !== 0 ? -fen : fen;
+}
+
+/** Fast path for the common form "-123.45" (no separators, signs or spaces); undefined otherwise. */
+function plainAmount(s: string): number | undefined {
+  const n = s.length;
+  if (n === 0 || n > 17) return undefined;
+  let i = 0;
+  let neg = false;
+  if (s.charCodeAt(0) === 45) {
+    if (n === 1) return undefined;
+    neg = true;
+    i = 1;
+  }
+  let int = 0;
+  const start = i;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) break;
+    if (c < 48 || c > 57) return undefined;
+    int = int * 10 + (c - 48);
+  }
+  const digits = i - start;
+  if (digits === 0 || digits > 13) return undefined;
+  let frac = 0;
+  if (i < n) {
+    const fl = n - i - 1;
+    if (fl < 1 || fl > 2) return undefined;
+    for (let j = i + 1; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c < 48 || c > 57) return undefined;
+      frac = frac * 10 + (c - 48);
+    }
+    if (fl === 1) frac *= 10;
+  }
+  const v = int * 100 + frac;
+  return neg && v !== 0 ? -v : v;
+}
+
+/** ISO dates already validated (exports repeat the same few dates millions of times). */
+const validIsoDates = new Set<string>();
+
+function isIsoShape(s: string): boolean {
+  return s.length === 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45;
 }
 
 /** A plain decimal (rates, targets): "3.5", "1,000", "12%"-free. */
@@ -60,11 +106,15 @@ export interface DateOptions {
 
 /** YYYY-MM-DD, YYYYMMDD, YYYY/M/D (or a mapping's format) → ISO YYYY-MM-DD. */
 export function parseDate(raw: string, opts: DateOptions = {}): string {
+  if (!opts.format && validIsoDates.has(raw)) return raw;
   const s = raw.trim();
   if (opts.format) return parseWithFormat(s, opts.format, opts.pivot ?? 50, raw);
+  if (isIsoShape(s) && validIsoDates.has(s)) return s;
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s) ?? /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (!m) throw new ValueError(s === '' ? 'empty date' : `not a date (expected YYYY-MM-DD): "${raw}"`);
-  return isoDate(+m[1], +m[2], +m[3], raw);
+  const iso = isoDate(+m[1], +m[2], +m[3], raw);
+  if (validIsoDates.size < 100_000) validIsoDates.add(iso);
+  return iso;
 }
 
 const FORMAT_TOKENS: Record<string, string> = { YYYY: '(\\d{4})', YY: '(\\d{2})', MM: '(\\d{2})', M: '(\\d{1,2})', DD: '(\\d{2})', D: '(\\d{1,2})' };
@@ -94,6 +144,11 @@ function parseWithFormat(s: string, format: string, pivot: number, raw: string):
  * seconds and a zone are accepted; the local clock time as written is kept (the zone is dropped).
  */
 export function parseDateTime(raw: string, opts: DateOptions = {}): string {
+  // Fast path: "YYYY-MM-DD HH:MM:SS" with an already validated date.
+  if (!opts.format && raw.length === 19 && raw.charCodeAt(10) === 32 && raw.charCodeAt(13) === 58 && raw.charCodeAt(16) === 58 && validIsoDates.has(raw.slice(0, 10))) {
+    const h = twoDigits(raw, 11), mi = twoDigits(raw, 14), se = twoDigits(raw, 17);
+    if (h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) return raw;
+  }
   const s = raw.trim();
   const m = /^(.+?)[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
   if (!m) return parseDate(s, opts);
@@ -101,6 +156,11 @@ export function parseDateTime(raw: string, opts: DateOptions = {}): string {
   const h = +m[2], mi = +m[3], se = m[4] ? +m[4] : 0;
   if (h > 23 || mi > 59 || se > 59) throw new ValueError(`not a time of day: "${raw}"`);
   return `${date} ${String(h).padStart(2, '0')}:${m[3]}:${String(se).padStart(2, '0')}`;
+}
+
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48, b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /** Case-insensitive lookup of an enum value or one of its aliases (Chinese names). */
@@ -112,7 +172,7 @@ export function makeEnum<T extends string>(name: string, table: Record<T, string
   }
   const allowed = Object.keys(table).join(', ');
   return (raw: string) => {
-    const v = index.get(raw.trim().toLowerCase());
+    const v = index.get(raw) ?? index.get(raw.trim().toLowerCase());
     if (v === undefined) throw new ValueError(`unknown ${name} "${raw}" (expected ${allowed})`);
     return v;
   };
@@ -136,6 +196,7 @@ export const parseChannel = makeEnum('channel', {
 /** ISO 4217: three letters; a few Chinese names used by core systems. */
 const CURRENCY_ALIASES: Record<string, string> = { 人民币: 'CNY', RMB: 'CNY', 美元: 'USD', 欧元: 'EUR', 港币: 'HKD', 港元: 'HKD', 日元: 'JPY', 英镑: 'GBP' };
 export function parseCurrency(raw: string): string {
+  if (raw === 'CNY' || (raw.length === 3 && raw !== 'RMB' && /^[A-Z]{3}$/.test(raw))) return raw;
   const s = raw.trim();
   const alias = CURRENCY_ALIASES[s] ?? CURRENCY_ALIASES[s.toUpperCase()];
   if (alias) return alias;

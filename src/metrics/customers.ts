@@ -52,18 +52,27 @@ export function customerValues(db: Db, w: Window, pricing: Pricing): CustomerVal
     }
     return v;
   };
+  // Balance categories are summed in exact integer fen-days and divided by D once per customer,
+  // so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
+  const fenDays = new Map<CustomerValue, { aum: number; deposit: number; loan: number }>();
   for (const s of slices) {
     const v = get(s.customer_id);
-    const adb = s.fen_days / w.days;
-    if (isAum(s.product_type)) v.aum_adb += adb;
-    if (isDeposit(s.product_type)) v.deposit_adb += adb;
+    let fd = fenDays.get(v);
+    if (!fd) { fd = { aum: 0, deposit: 0, loan: 0 }; fenDays.set(v, fd); }
+    if (isAum(s.product_type)) fd.aum += s.fen_days;
+    if (isDeposit(s.product_type)) fd.deposit += s.fen_days;
     // NII = ADB × spread × D/365 = fen-days × spread / 365.
     v.net_interest += (s.fen_days * pricing.spreads[s.product_type]) / 365;
     if (isLoan(s.product_type)) {
-      v.loan_adb += adb;
+      fd.loan += s.fen_days;
       const cls = (classOnLast.get(s.account_id) ?? 'normal') as keyof Pricing['risk_rates'];
-      v.risk_cost += adb * (pricing.risk_rates[cls] ?? pricing.risk_rates.normal) * f;
+      v.risk_cost += (s.fen_days / w.days) * (pricing.risk_rates[cls] ?? pricing.risk_rates.normal) * f;
     }
+  }
+  for (const [v, fd] of fenDays) {
+    v.aum_adb = fd.aum / w.days;
+    v.deposit_adb = fd.deposit / w.days;
+    v.loan_adb = fd.loan / w.days;
   }
   for (const t of txnAggregates(db, w.from, w.to, false)) {
     const v = get(t.customer_id);

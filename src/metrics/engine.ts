@@ -158,28 +158,61 @@ export interface TxnAggregate {
  * Fees and amounts in foreign currency convert at the rate on or before the posting day.
  */
 export function txnAggregates(db: Db, from: string, to: string, credit: boolean): TxnAggregate[] {
-  const missing = db.prepare(`SELECT DISTINCT t.currency FROM transactions t WHERE t.posted_at >= :from AND t.posted_at < :end AND t.currency != 'CNY'
-    AND NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.currency = t.currency AND f.date <= substr(t.posted_at, 1, 10))`).pluck().all({ from, end: addDays(to, 1) }) as string[];
+  const missing = db.prepare(`SELECT DISTINCT t.currency FROM txn_daily t WHERE t.day >= :from AND t.day <= :to AND t.currency != 'CNY'
+    AND NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.currency = t.currency AND f.date <= t.day)`).pluck().all({ from, to }) as string[];
   if (missing.length) throw new DataError(`no exchange rate for ${missing[0]} on or before a transaction's posting date: import fx_rates.csv with ${missing[0]}`);
   const rmExpr = credit
     ? `coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
                 (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.effective_from <= d.day ORDER BY h.effective_from DESC LIMIT 1))`
     : 'NULL';
   return db.prepare(`
-    WITH d AS (
-      SELECT t.account_id, substr(t.posted_at, 1, 10) AS day, t.currency,
-        count(*) AS n, sum(t.channel = 'counter') AS counter, sum(t.channel = 'self_service') AS self_service, sum(t.channel = 'e_banking') AS e_banking,
-        sum(coalesce(t.fee, 0)) AS fee, sum(abs(t.amount)) AS abs_amount
-      FROM transactions t WHERE t.posted_at >= :from AND t.posted_at < :end
-      GROUP BY t.account_id, day, t.currency
-    ),
-    r AS (
+    WITH r AS (
       SELECT d.*, a.customer_id, ${rmExpr} AS rm_id,
         CASE WHEN d.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1) END AS rate
-      FROM d JOIN accounts a ON a.account_id = d.account_id
+      FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id
+      WHERE d.day >= :from AND d.day <= :to
     )
-    SELECT account_id, customer_id, rm_id, sum(n) AS count, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking,
+    SELECT account_id, customer_id, rm_id, sum(n) AS count, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
       sum(CASE WHEN rate = 1 THEN fee ELSE round(fee * rate) END) AS fee_fen,
       sum(CASE WHEN rate = 1 THEN abs_amount ELSE round(abs_amount * rate) END) AS abs_amount_fen, max(day) AS last_day
-    FROM r GROUP BY account_id, rm_id`).all({ from, end: addDays(to, 1) }) as TxnAggregate[];
+    FROM r GROUP BY account_id, rm_id`).all({ from, to }) as TxnAggregate[];
+}
+
+/** Credited fen-days (CNY) per RM and product type; loans also per loan class on the window's last day. */
+export interface RmCreditRow {
+  rm_id: string | null;
+  /** The customer's branch, only for credit that no RM owns (rm_id null); else null. */
+  branch: string | null;
+  product_type: ProductType;
+  /** loan / credit_card: the account's loan_class on the window's last day ('normal' when missing or closed); else null. */
+  loan_class: string | null;
+  fen_days: number;
+}
+
+/**
+ * The RM credit of metrics.md ("Relationship-manager credit") summed in SQL: the same
+ * credited intervals as accountSlices, grouped per RM, product type and last-day loan class.
+ */
+export function rmCreditByProduct(db: Db, w: Window): RmCreditRow[] {
+  checkFx(db, w);
+  return db.prepare(`WITH ${INTERVALS},
+    s AS (
+      SELECT c.account_id, c.customer_id, c.product_type, c.rm_id,
+        sum(CASE WHEN c.currency = 'CNY' THEN c.balance * (julianday(c.e) - julianday(c.s) + 1)
+                 ELSE round(c.balance * f.rate) * (julianday(min(c.e, coalesce(f.e, c.e))) - julianday(max(c.s, f.s)) + 1) END) AS fen_days
+      FROM credited c LEFT JOIN fx f
+        ON c.currency != 'CNY' AND f.currency = c.currency AND f.s <= c.e AND (f.e IS NULL OR f.e >= c.s)
+      GROUP BY c.account_id, c.rm_id
+    ),
+    cls AS (
+      SELECT b.account_id, b.loan_class, b.source, max(b.as_of) AS as_of
+      FROM balances b JOIN accounts a ON a.account_id = b.account_id
+      WHERE b.as_of <= :to AND a.product_type IN ('loan', 'credit_card') GROUP BY b.account_id
+    )
+    SELECT s.rm_id, CASE WHEN s.rm_id IS NULL THEN cu.branch END AS branch, s.product_type,
+      CASE WHEN s.product_type IN ('loan', 'credit_card')
+           THEN coalesce(CASE WHEN cls.source != 'C' THEN cls.loan_class END, 'normal') END AS loan_class,
+      sum(s.fen_days) AS fen_days
+    FROM s JOIN customers cu ON cu.customer_id = s.customer_id LEFT JOIN cls ON cls.account_id = s.account_id
+    GROUP BY 1, 2, 3, 4`).all({ from: w.from, to: w.to }) as RmCreditRow[];
 }

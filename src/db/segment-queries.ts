@@ -1,0 +1,46 @@
+/** Small lookups behind `crm segment` (everything heavy lives in metrics/engine.ts). */
+import type { Db } from './connection.js';
+import type { CustomerType } from '../types.js';
+
+export interface CustomerInfo {
+  customer_id: string;
+  name: string;
+  customer_type: CustomerType;
+  branch: string | null;
+  /** RM in effect on the day asked for. */
+  rm_id: string | null;
+}
+
+/** Every customer, with the RM in effect on `day`. */
+export function customerDirectory(db: Db, day: string): Map<string, CustomerInfo> {
+  const rows = db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch,
+      (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = c.customer_id AND h.effective_from <= :day
+        ORDER BY h.effective_from DESC LIMIT 1) AS rm_id
+    FROM customers c`).all({ day }) as CustomerInfo[];
+  return new Map(rows.map((r) => [r.customer_id, r]));
+}
+
+/** Customers holding at least one account that is open on `day` (seen on or before it and not closed). */
+export function customersWithOpenAccounts(db: Db, day: string): Set<string> {
+  const ids = db.prepare(`SELECT DISTINCT a.customer_id
+    FROM (SELECT account_id, source, max(as_of) FROM balances WHERE as_of <= :day GROUP BY account_id) l
+    JOIN accounts a ON a.account_id = l.account_id
+    WHERE l.source != 'C'`).pluck().all({ day }) as string[];
+  return new Set(ids);
+}
+
+export interface DataDates {
+  /** Snapshot dates imported within the window. */
+  snapshots: { first: string | null; last: string | null; count: number };
+  /** Posting dates of transactions within the window. */
+  transactions: { first: string | null; last: string | null; count: number };
+}
+
+/** Which data dates actually fall inside [from, to]: what a report "used". */
+export function dataDatesIn(db: Db, from: string, to: string): DataDates {
+  const s = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS count FROM snapshot_dates WHERE as_of BETWEEN ? AND ?')
+    .get(from, to) as DataDates['snapshots'];
+  const t = db.prepare('SELECT min(day) AS first, max(day) AS last, coalesce(sum(n), 0) AS count FROM txn_daily WHERE day BETWEEN ? AND ?')
+    .get(from, to) as DataDates['transactions'];
+  return { snapshots: s, transactions: t };
+}

@@ -1,0 +1,160 @@
+/**
+ * Rendering of the RM report and of pay statements (table text, CSV, JSON) through src/output.
+ */
+import type { PayResult, StatementLine } from '../incentive/pay.js';
+import { MONEY_METRICS } from '../types.js';
+import {
+  formatMoney, formatNumber, formatPercent, jsonCell, renderCsv, renderJson, renderTable,
+  type ColumnSpec, type Lang, type Row,
+} from '../output/index.js';
+import type { RmInfo } from '../metrics/rm.js';
+import { METRIC_ZH, UNASSIGNED, type RmReport } from './report.js';
+
+export type Format = 'table' | 'csv' | 'json';
+
+export interface RenderOptions {
+  format: Format;
+  lang: Lang;
+  color: boolean;
+  width?: number;
+  wide?: boolean;
+}
+
+function meta(r: RmReport): Record<string, unknown> {
+  return {
+    period: r.period.name,
+    period_from: r.period.from,
+    period_to: r.period.to,
+    window_from: r.window.from,
+    window_to: r.window.to,
+    days: r.window.days,
+    clipped: r.window.clipped,
+    data_from: r.window.coverage.first,
+    data_to: r.window.coverage.last,
+    previous_from: r.previous?.from ?? null,
+    previous_to: r.previous?.to ?? null,
+    months: r.plan ? r.period.months : null,
+    plan: r.plan ? r.plan.file : null,
+    sort: r.sort,
+    notes: r.notes,
+    warnings: r.warnings,
+  };
+}
+
+function jsonRow(columns: ColumnSpec[], row: Row): Record<string, string | number | null> {
+  const o: Record<string, string | number | null> = {};
+  for (const c of columns) o[c.key] = jsonCell(c, row[c.key]);
+  return o;
+}
+
+/**
+ * table: the rows, the branch total and the notes. csv: the payroll export, one row per RM with the
+ * column keys as header and amounts with 2 decimals; the (unassigned) row only without a plan; no total.
+ * json: meta, rows and total.
+ */
+export function renderReport(r: RmReport, o: RenderOptions): string | Buffer {
+  if (o.format === 'csv') {
+    const rows = r.plan ? r.rows.filter((x) => x.rm_id !== UNASSIGNED) : r.rows;
+    return renderCsv(r.columns, rows);
+  }
+  if (o.format === 'json') {
+    const text = renderJson(r.columns, r.rows, meta(r));
+    const obj = JSON.parse(text) as Record<string, unknown>;
+    obj.total = jsonRow(r.columns, r.total);
+    return `${JSON.stringify(obj, null, 2)}\n`;
+  }
+  const title = o.lang === 'zh'
+    ? `客户经理业绩${r.plan ? '与绩效薪酬' : ''}：${r.period.name ?? `${r.period.from} 至 ${r.period.to}`}`
+    : `RM performance${r.plan ? ' and incentive pay' : ''}: ${r.period.name ?? `${r.period.from} to ${r.period.to}`}`;
+  return renderTable(r.columns, r.rows, {
+    color: o.color, width: o.width, wide: o.wide, lang: o.lang, title, totals: { ...r.total, rm_id: o.lang === 'zh' ? String(r.total.rm_id).replace(/^Total/, '合计') : r.total.rm_id },
+    notes: [...r.notes, 'money in CNY; ADB = average daily balance credited by days owned'],
+  });
+}
+
+// ----------------------------------------------------------------------------------------------
+// Pay statements
+// ----------------------------------------------------------------------------------------------
+
+export const STATEMENT_COLUMNS: ColumnSpec[] = [
+  { key: 'line', header: '#', headerZh: '序号', kind: 'int' },
+  { key: 'kind', header: 'Kind', headerZh: '类别', kind: 'text' },
+  { key: 'metric', header: 'Metric', headerZh: '项目', kind: 'text' },
+  { key: 'actual', header: 'Actual', headerZh: '实际', kind: 'number' },
+  { key: 'target', header: 'Target', headerZh: '目标', kind: 'number' },
+  { key: 'attainment', header: 'Attainment', headerZh: '达成率', kind: 'percent' },
+  { key: 'amount', header: 'Amount (CNY)', headerZh: '金额（元）', kind: 'money' },
+  { key: 'rule', header: 'Rule applied', headerZh: '计算规则', kind: 'text' },
+];
+
+/** Actual/target in the units of the plan: CNY for money metrics, percent for npl_ratio, counts plain. */
+function shown(metric: string, v: number | null): string | null {
+  if (v === null) return null;
+  if (MONEY_METRICS.has(metric)) return formatMoney(v * 100);
+  if (metric === 'npl_ratio') return formatPercent(v, 2);
+  return Number.isInteger(v) ? formatNumber(v, 0) : formatNumber(v, 2);
+}
+
+function lineRows(lines: StatementLine[]): Row[] {
+  return lines.map((l, i) => ({ line: i + 1, kind: l.kind, metric: l.metric, actual: l.actual, target: l.target, attainment: l.attainment, amount: l.amount_fen, rule: l.rule }));
+}
+
+export function statementHeader(r: RmReport, info: RmInfo, lang: Lang): string[] {
+  const p = r.period;
+  const w = r.window;
+  const used = w.clipped ? `; data used ${w.from} to ${w.to} (${w.days} days, clipped to the data)` : ` (${w.days} days)`;
+  return lang === 'zh'
+    ? [
+        `绩效薪酬单：${info.rm_id} ${info.name}（${info.rm_type === 'corporate' ? '对公' : '个人'}，${info.branch ?? '-'}）`,
+        `考核期 ${p.name ?? '-'}：${p.from} 至 ${p.to}${w.clipped ? `；实际使用数据 ${w.from} 至 ${w.to}（${w.days} 天，按数据覆盖截取）` : `（${w.days} 天）`}；${p.monthsRule}`,
+        `方案：${r.plan?.name ?? ''}（${r.plan?.file ?? ''}）`,
+      ]
+    : [
+        `Pay statement: ${info.rm_id} ${info.name} (${info.rm_type}, ${info.branch ?? '-'})`,
+        `Period ${p.name ?? '-'}: ${p.from} to ${p.to}${used}; ${p.monthsRule}`,
+        `Plan: ${r.plan?.name ?? ''} (${r.plan?.file ?? ''})`,
+      ];
+}
+
+export function renderStatement(r: RmReport, info: RmInfo, pay: PayResult, o: RenderOptions): string | Buffer {
+  const rows = lineRows(pay.lines);
+  const sum = pay.lines.reduce((s, l) => s + l.amount_fen, 0);
+  if (sum !== pay.total_fen) throw new Error(`statement of ${info.rm_id}: lines add to ${sum} fen, total is ${pay.total_fen}`);
+  if (o.format === 'csv') {
+    const total: Row = { line: null, kind: 'total', metric: 'total_pay', actual: null, target: null, attainment: null, amount: pay.total_fen, rule: 'sum of the lines above' };
+    return renderCsv(STATEMENT_COLUMNS, [...rows, total]);
+  }
+  if (o.format === 'json') {
+    return `${JSON.stringify({
+      rm_id: info.rm_id, name: info.name, rm_type: info.rm_type, branch: info.branch,
+      period: r.period.name, period_from: r.period.from, period_to: r.period.to, window_from: r.window.from, window_to: r.window.to,
+      months: r.period.months, plan: r.plan?.file ?? null,
+      lines: rows.map((x) => jsonRow(STATEMENT_COLUMNS, x)),
+      base_pay: pay.base_fen / 100, variable_pay: pay.variable_fen / 100, total_pay: pay.total_fen / 100,
+      warnings: pay.warnings,
+    }, null, 2)}\n`;
+  }
+  // Text: actual/target in the metric's own unit.
+  const textCols: ColumnSpec[] = STATEMENT_COLUMNS.map((c) => (c.key === 'actual' || c.key === 'target' ? { ...c, kind: 'text' } : c));
+  const textRows = rows.map((x) => ({
+    ...x,
+    metric: o.lang === 'zh' && METRIC_ZH[String(x.metric)] ? `${x.metric} ${METRIC_ZH[String(x.metric)]}` : x.metric,
+    actual: shown(String(x.metric), x.actual as number | null),
+    target: shown(String(x.metric), x.target as number | null),
+  }));
+  const table = renderTable(textCols, textRows, {
+    color: o.color, lang: o.lang, totals: { line: o.lang === 'zh' ? '合计' : 'Total', amount: pay.total_fen },
+    notes: [
+      o.lang === 'zh'
+        ? `基本工资 ${formatMoney(pay.base_fen)} + 绩效薪酬 ${formatMoney(pay.variable_fen)} = 应发合计 ${formatMoney(pay.total_fen)} 元；每行金额按行四舍五入到分，合计为各行之和`
+        : `base ${formatMoney(pay.base_fen)} + variable ${formatMoney(pay.variable_fen)} = total ${formatMoney(pay.total_fen)} CNY; each line is rounded once to the fen, the total is the sum of the lines`,
+      ...pay.warnings.map((w) => `warning: ${w}`),
+    ],
+  });
+  return `${statementHeader(r, info, o.lang).join('\n')}\n\n${table}`;
+}
+
+/** File name of an RM's statement in --statements DIR. */
+export function statementFileName(rmId: string, format: Format): string {
+  return `${rmId.replace(/[^A-Za-z0-9_.-]/g, '_')}.${format === 'table' ? 'txt' : format}`;
+}

@@ -1,0 +1,226 @@
+/**
+ * `crm rm-report` composition: per-RM credited metrics (metrics/rm.ts), the branch total,
+ * the unassigned row, and with a plan each RM's pay (incentive/pay.ts). No SQL here beyond
+ * the metrics functions; no rendering.
+ */
+import type { Db } from '../db/connection.js';
+import { DataError, UsageError } from '../errors.js';
+import { computePay, type PayResult } from '../incentive/pay.js';
+import { planKpis, type IncentivePlan } from '../incentive/plan.js';
+import { addDays, resolveWindow, type Window } from '../metrics/engine.js';
+import type { Pricing } from '../metrics/pricing.js';
+import { rmDepositAdb, rmKey, rmList, rmMetrics, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
+import type { ColumnSpec, Row } from '../output/index.js';
+import type { RmType } from '../types.js';
+import type { Period } from './period.js';
+
+export const UNASSIGNED = '(unassigned)';
+
+export interface RmReportOptions {
+  period: Period;
+  pricing: Pricing;
+  plan?: IncentivePlan;
+  rmType?: RmType;
+  branch?: string;
+  rm?: string;
+  sort?: string;
+}
+
+export interface RmReport {
+  period: Period;
+  window: Window;
+  /** The previous window deposit ADB growth compares with; null when the data does not cover it. */
+  previous: { from: string; to: string } | null;
+  columns: ColumnSpec[];
+  /** RM rows in sort order, then the (unassigned) row when shown. Money in fen, ratios as fractions. */
+  rows: Row[];
+  total: Row;
+  /** Pay per RM id (with a plan). */
+  pay: Map<string, PayResult>;
+  rms: Map<string, RmInfo>;
+  notes: string[];
+  warnings: string[];
+  sort: string;
+  plan: IncentivePlan | null;
+}
+
+/** Chinese names of the metrics (headers, statements). */
+export const METRIC_ZH: Record<string, string> = {
+  customers: '客户数', new_customers: '新增客户', deposit_adb: '存款日均', deposit_adb_growth: '存款日均增量',
+  aum_adb: '金融资产日均', loan_adb: '贷款日均', loan_balance: '贷款余额', npl_balance: '不良贷款余额',
+  npl_ratio: '不良率', fee_income: '中间业务收入', contribution: '贡献度',
+};
+
+export const BASE_COLUMNS: ColumnSpec[] = [
+  { key: 'rm_id', header: 'RM', headerZh: '客户经理', kind: 'text' },
+  { key: 'name', header: 'Name', headerZh: '姓名', kind: 'text' },
+  { key: 'rm_type', header: 'Type', headerZh: '类型', kind: 'text', priority: 3 },
+  { key: 'branch', header: 'Branch', headerZh: '机构', kind: 'text', priority: 2 },
+  { key: 'customers', header: 'Customers', headerZh: METRIC_ZH.customers, kind: 'int', priority: 6 },
+  { key: 'new_customers', header: 'New cust.', headerZh: METRIC_ZH.new_customers, kind: 'int', priority: 4 },
+  { key: 'deposit_adb', header: 'Deposit ADB', headerZh: METRIC_ZH.deposit_adb, kind: 'money', priority: 9 },
+  { key: 'deposit_adb_growth', header: 'Dep. ADB growth', headerZh: METRIC_ZH.deposit_adb_growth, kind: 'money', priority: 5 },
+  { key: 'aum_adb', header: 'AUM ADB', headerZh: METRIC_ZH.aum_adb, kind: 'money', priority: 8 },
+  { key: 'loan_adb', header: 'Loan ADB', headerZh: METRIC_ZH.loan_adb, kind: 'money', priority: 8 },
+  { key: 'loan_balance', header: 'Loans', headerZh: METRIC_ZH.loan_balance, kind: 'money', priority: 4 },
+  { key: 'npl_balance', header: 'NPL', headerZh: METRIC_ZH.npl_balance, kind: 'money', priority: 3 },
+  { key: 'npl_ratio', header: 'NPL ratio', headerZh: METRIC_ZH.npl_ratio, kind: 'percent', priority: 5 },
+  { key: 'fee_income', header: 'Fee income', headerZh: METRIC_ZH.fee_income, kind: 'money', priority: 7 },
+  { key: 'contribution', header: 'Contribution', headerZh: METRIC_ZH.contribution, kind: 'money', priority: 7 },
+];
+
+/** Pay columns: one attainment column per KPI of the plan (all RM types), then base, variable, total. */
+export function payColumns(plan: IncentivePlan): ColumnSpec[] {
+  return [
+    ...planKpis(plan).map((k): ColumnSpec => ({ key: `attainment_${k}`, header: `${k} att.`, headerZh: `${METRIC_ZH[k] ?? k}达成率`, kind: 'percent', priority: 1 })),
+    { key: 'base_pay', header: 'Base pay', headerZh: '基本工资', kind: 'money', priority: 10 },
+    { key: 'variable_pay', header: 'Variable pay', headerZh: '绩效薪酬', kind: 'money', priority: 10 },
+    { key: 'total_pay', header: 'Total pay', headerZh: '应发合计', kind: 'money' },
+  ];
+}
+
+const SUMMED = ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution'] as const;
+
+function emptyMetrics(): Omit<RmMetrics, 'rm_id' | 'branch'> {
+  return { customers: 0, new_customers: 0, deposit_adb: 0, aum_adb: 0, loan_adb: 0, loan_balance: 0, npl_balance: 0, fee_income: 0, txn_count: 0, net_interest: 0, channel_cost: 0, risk_cost: 0, contribution: 0 };
+}
+
+export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
+  const p = o.period;
+  const label = p.name ?? `${p.from} to ${p.to}`;
+  let w: Window;
+  try {
+    w = resolveWindow(db, p.from, p.to);
+  } catch (e) {
+    if (e instanceof DataError && /outside the data/.test(e.message)) {
+      throw new DataError(`period ${label} (${p.from} to ${p.to}) lies outside the data, which covers ${/covers (\S+ to \S+)/.exec(e.message)?.[1] ?? '?'}: nothing to report`);
+    }
+    throw e;
+  }
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  notes.push(w.clipped
+    ? `period ${label}: ${p.from} to ${p.to}; the data covers ${w.coverage.first} to ${w.coverage.last}, so the report uses ${w.from} to ${w.to} (${w.days} days)`
+    : `period ${label}: ${w.from} to ${w.to} (${w.days} days)`);
+
+  const metrics = rmMetrics(db, w, o.pricing);
+
+  // Deposit ADB growth against the previous window of the same length, only when the data covers it.
+  let previous: RmReport['previous'] = { from: addDays(w.from, -w.days), to: addDays(w.from, -1) };
+  let prevAdb: Map<string, number> | null = null;
+  if (previous.from < w.coverage.first) {
+    notes.push(`deposit ADB growth: the previous ${w.days} days (${previous.from} to ${previous.to}) are not covered by the data, which starts ${w.coverage.first}; left empty`);
+    previous = null;
+  } else {
+    prevAdb = rmDepositAdb(db, resolveWindow(db, previous.from, previous.to));
+    notes.push(`deposit ADB growth: against the previous ${w.days} days, ${previous.from} to ${previous.to}`);
+  }
+
+  const all = rmList(db);
+  const rms = new Map(all.map((r) => [r.rm_id, r]));
+  if (o.rm !== undefined && !rms.has(o.rm)) throw new DataError(`no RM ${o.rm} in the database (import rms.csv)`);
+  if (o.branch !== undefined && !all.some((r) => r.branch === o.branch) && ![...metrics.values()].some((m) => m.rm_id === null && m.branch === o.branch)) {
+    throw new DataError(`no branch "${o.branch}" in the data (branches: ${[...new Set(all.map((r) => r.branch).filter(Boolean))].join(', ') || 'none'})`);
+  }
+
+  // RM ids: every RM in rms, plus ids credited by snapshots but missing from rms.
+  const ids = new Set(all.map((r) => r.rm_id));
+  for (const m of metrics.values()) if (m.rm_id !== null) ids.add(m.rm_id);
+  const keep = (id: string): boolean => {
+    const info = rms.get(id);
+    if (o.rm !== undefined && id !== o.rm) return false;
+    if (o.rmType !== undefined && info?.rm_type !== o.rmType) return false;
+    if (o.branch !== undefined && info?.branch !== o.branch) return false;
+    return true;
+  };
+
+  const plan = o.plan ?? null;
+  const pay = new Map<string, PayResult>();
+  const targets = plan && p.name ? targetsFor(db, p.name) : new Map<string, Record<string, number>>();
+  if (plan) {
+    notes.push(`pay: plan ${plan.name ? `"${plan.name}" ` : ''}(${plan.file}); ${p.monthsRule}; `
+      + (p.name ? `targets for period ${p.name}` : 'no targets (the range is no named period: use --targets-period)'));
+    if (w.clipped) notes.push('pay: the period is only partly covered by data; ADB metrics average the covered days, fee income, contribution and new customers count only them');
+  }
+
+  const rows: Row[] = [];
+  for (const id of [...ids].sort()) {
+    if (!keep(id)) continue;
+    const info = rms.get(id);
+    const m = metrics.get(rmKey(id, null)) ?? { rm_id: id, branch: null, ...emptyMetrics() };
+    const growth = prevAdb ? m.deposit_adb - (prevAdb.get(rmKey(id, null)) ?? 0) : null;
+    const row: Row = {
+      rm_id: id, name: info?.name ?? '(not in rms)', rm_type: info?.rm_type ?? null, branch: info?.branch ?? null,
+      ...pick(m), deposit_adb_growth: growth, npl_ratio: m.loan_balance > 0 ? m.npl_balance / m.loan_balance : 0,
+    };
+    if (plan && info) {
+      const values: Record<string, number> = {};
+      for (const k of ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution', 'npl_ratio', 'deposit_adb_growth']) {
+        const v = row[k];
+        if (typeof v === 'number') values[k] = v;
+      }
+      const r = computePay(plan, {
+        rm_id: id, name: info.name, rm_type: info.rm_type, base_salary_fen: info.base_salary, months: p.months,
+        metrics: values, targets: targets.get(id) ?? {},
+      });
+      pay.set(id, r);
+      warnings.push(...r.warnings);
+      for (const [k, a] of Object.entries(r.attainment)) row[`attainment_${k}`] = a;
+      row.base_pay = r.base_fen;
+      row.variable_pay = r.variable_fen;
+      row.total_pay = r.total_fen;
+    } else if (plan && !info) {
+      warnings.push(`RM ${id} is credited by account snapshots but is not in rms.csv: no pay`);
+    }
+    rows.push(row);
+  }
+
+  const columns = [...BASE_COLUMNS, ...(plan ? payColumns(plan) : [])];
+  const sort = o.sort ?? (plan ? 'total_pay' : 'deposit_adb');
+  const col = columns.find((c) => c.key === sort);
+  if (!col) throw new UsageError(`--sort: unknown column "${sort}" (columns: ${columns.map((c) => c.key).join(', ')})`);
+  rows.sort((a, b) => compare(a[sort], b[sort], col.kind === 'text' || col.kind === 'date') || String(a.rm_id).localeCompare(String(b.rm_id)));
+
+  // What no RM owns: one row, over every branch (or the --branch one); not shown with --rm-type or --rm.
+  if (o.rmType === undefined && o.rm === undefined) {
+    const groups = [...metrics.values()].filter((m) => m.rm_id === null && (o.branch === undefined || m.branch === o.branch));
+    const prevGroups = prevAdb ? [...prevAdb.entries()].filter(([k]) => k.startsWith('\u0000') && (o.branch === undefined || k === rmKey(null, o.branch))) : [];
+    if (groups.length > 0 || prevGroups.length > 0) {
+      const u = emptyMetrics();
+      for (const g of groups) for (const k of SUMMED) u[k] += g[k];
+      const prevDeposit = prevGroups.reduce((s, [, v]) => s + v, 0);
+      rows.push({
+        rm_id: UNASSIGNED, name: null, rm_type: null, branch: o.branch ?? null, ...pick(u),
+        deposit_adb_growth: prevAdb ? u.deposit_adb - prevDeposit : null, npl_ratio: u.loan_balance > 0 ? u.npl_balance / u.loan_balance : 0,
+      });
+    }
+  } else {
+    notes.push(`the ${UNASSIGNED} row is left out: it has no RM type${o.rm !== undefined ? ' and is no RM' : ''}`);
+  }
+
+  const total: Row = { rm_id: o.branch ? `Total ${o.branch}` : 'Total' };
+  for (const k of [...SUMMED, 'base_pay', 'variable_pay', 'total_pay']) {
+    if (k.endsWith('_pay') && !plan) continue;
+    total[k] = rows.reduce((s, r) => s + (typeof r[k] === 'number' ? (r[k] as number) : 0), 0);
+  }
+  total.deposit_adb_growth = prevAdb ? rows.reduce((s, r) => s + ((r.deposit_adb_growth as number | null) ?? 0), 0) : null;
+  total.npl_ratio = (total.loan_balance as number) > 0 ? (total.npl_balance as number) / (total.loan_balance as number) : 0;
+
+  return { period: p, window: w, previous, columns, rows, total, pay, rms, notes, warnings, sort, plan };
+}
+
+function pick(m: Omit<RmMetrics, 'rm_id' | 'branch'>): Row {
+  return {
+    customers: m.customers, new_customers: m.new_customers, deposit_adb: m.deposit_adb, aum_adb: m.aum_adb, loan_adb: m.loan_adb,
+    loan_balance: m.loan_balance, npl_balance: m.npl_balance, fee_income: m.fee_income, contribution: m.contribution,
+  };
+}
+
+/** Numbers high to low, text A to Z; missing values last. */
+function compare(a: unknown, b: unknown, text: boolean): number {
+  const na = a === null || a === undefined;
+  const nb = b === null || b === undefined;
+  if (na || nb) return na === nb ? 0 : na ? 1 : -1;
+  if (text) return String(a).localeCompare(String(b));
+  return (b as number) - (a as number);
+}

@@ -1,0 +1,148 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { detectEncoding, normaliseEncoding, readCsvFile, type ReadOptions } from '../../src/import/reader.js';
+import { KINDS } from '../../src/import/kinds.js';
+import { buildExtractor, parseRow } from '../../src/import/rows.js';
+import { encodeGb18030 } from '../../src/output/gb18030.js';
+import type { CsvError } from '../../src/import/csv.js';
+import { cleanupTmp, tmpDir } from '../helpers.js';
+
+afterAll(cleanupTmp);
+const dir = tmpDir();
+let n = 0;
+function file(bytes: Buffer | string): string {
+  const p = join(dir, `f${n++}.csv`);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+function read(path: string, opts: ReadOptions = {}) {
+  let header: string[] = [];
+  const rows: string[][] = [];
+  const errors: CsvError[] = [];
+  const info = readCsvFile(path, opts, {
+    header: (r) => { header = r.fields; },
+    record: (r) => rows.push(r.fields),
+    error: (e) => errors.push(e),
+  });
+  return { info, header, rows, errors };
+}
+
+const CUSTOMERS = '客户号,客户名称,客户类型\nC1,张三,个人\nC2,北京华信科技有限公司,对公\n';
+
+describe('encoding detection', () => {
+  it('UTF-8 without BOM', () => {
+    const r = read(file(Buffer.from(CUSTOMERS, 'utf8')));
+    expect(r.info.encoding).toBe('utf-8');
+    expect(r.header).toEqual(['客户号', '客户名称', '客户类型']);
+    expect(r.rows).toEqual([['C1', '张三', '个人'], ['C2', '北京华信科技有限公司', '对公']]);
+  });
+
+  it('UTF-8 with BOM: the BOM is not part of the first header name', () => {
+    const r = read(file(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(CUSTOMERS, 'utf8')])));
+    expect(r.info.encoding).toBe('utf-8');
+    expect(r.header[0]).toBe('客户号');
+    expect(r.rows).toHaveLength(2);
+  });
+
+  it('GB18030 Chinese text is detected (not valid UTF-8)', () => {
+    const bytes = encodeGb18030(CUSTOMERS);
+    // 张 in GB18030/GBK is D5 C5: check the fixture really is GB bytes
+    expect(bytes.includes(Buffer.from([0xd5, 0xc5]))).toBe(true);
+    const r = read(file(bytes));
+    expect(r.info.encoding).toBe('gb18030');
+    expect(r.header).toEqual(['客户号', '客户名称', '客户类型']);
+    expect(r.rows[1]).toEqual(['C2', '北京华信科技有限公司', '对公']);
+  });
+
+  it('UTF-16LE with BOM', () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CUSTOMERS, 'utf16le')]);
+    const r = read(file(bytes));
+    expect(r.info.encoding).toBe('utf-16le');
+    expect(r.header).toEqual(['客户号', '客户名称', '客户类型']);
+    expect(r.rows).toEqual([['C1', '张三', '个人'], ['C2', '北京华信科技有限公司', '对公']]);
+  });
+
+  it('a UTF-8 sequence cut by the end of the sample still counts as UTF-8', () => {
+    const zhong = Buffer.from('中', 'utf8'); // E4 B8 AD
+    expect(detectEncoding(Buffer.concat([Buffer.from('ab,'), zhong.subarray(0, 2)]))).toBe('utf-8');
+    expect(detectEncoding(Buffer.concat([Buffer.from('ab,'), zhong]))).toBe('utf-8');
+    // 中 in GB18030 is D6 D0: not a cut UTF-8 sequence, so not trimmed away
+    expect(detectEncoding(encodeGb18030('ab,中'))).toBe('gb18030');
+    // 鍊 = E5 9F (E5 is a 3-byte UTF-8 lead, 9F a continuation): only a complete sample is judged exactly
+    const gbTail = Buffer.from('ab,\xe5\x9f', 'latin1');
+    expect(detectEncoding(gbTail, true)).toBe('gb18030');
+    expect(detectEncoding(gbTail, false)).toBe('utf-8'); // could be a cut UTF-8 sequence
+    const r = read(file(gbTail));
+    expect(r.info.encoding).toBe('gb18030');
+    expect(r.header).toEqual(['ab', new TextDecoder('gb18030').decode(Buffer.from([0xe5, 0x9f]))]);
+    expect(detectEncoding(Buffer.from('plain ascii'))).toBe('utf-8');
+  });
+
+  it('GB18030 detected when the Chinese text starts past a large ASCII prefix within the sample', () => {
+    const ascii = 'customer_id,name,customer_type\n' + 'C0,abc,personal\n'.repeat(20000);
+    const r = read(file(Buffer.concat([Buffer.from(ascii), encodeGb18030('C9,张三,个人\n')])));
+    expect(r.info.encoding).toBe('gb18030');
+    expect(r.rows[r.rows.length - 1]).toEqual(['C9', '张三', '个人']);
+    expect(r.rows).toHaveLength(20001);
+  });
+});
+
+describe('forced encodings', () => {
+  it('--encoding gbk / gb2312 / cp936 all read as gb18030', () => {
+    for (const name of ['gbk', 'GB2312', 'cp936', 'gb18030']) expect(normaliseEncoding(name)).toBe('gb18030');
+    const r = read(file(encodeGb18030(CUSTOMERS)), { encoding: 'gbk' });
+    expect(r.info.encoding).toBe('gb18030');
+    expect(r.rows[0]).toEqual(['C1', '张三', '个人']);
+  });
+
+  it('forcing utf-8 on GB18030 bytes yields replacement characters (not silently valid text)', () => {
+    const r = read(file(encodeGb18030(CUSTOMERS)), { encoding: 'utf-8' });
+    expect(r.info.encoding).toBe('utf-8');
+    expect(r.rows[0][1]).toContain('\uFFFD');
+  });
+
+  it('forcing gb18030 on a UTF-8 file gives mojibake, not the original text', () => {
+    const r = read(file(Buffer.from(CUSTOMERS, 'utf8')), { encoding: 'gb18030' });
+    expect(r.rows[0][1]).not.toBe('张三');
+  });
+
+  it('forced utf-16le without a BOM', () => {
+    const r = read(file(Buffer.from('a,b\n1,二\n', 'utf16le')), { encoding: 'utf-16le' });
+    expect(r.header).toEqual(['a', 'b']);
+    expect(r.rows).toEqual([['1', '二']]);
+  });
+
+  it('an unknown encoding name is a usage error', () => {
+    expect(() => normaliseEncoding('foo')).toThrow(/unknown encoding "foo"/);
+    expect(() => read(file('a\n1\n'), { encoding: 'latin-9' })).toThrow(/unknown encoding "latin-9"/);
+  });
+});
+
+describe('invalid bytes', () => {
+  it('an invalid GB18030 byte becomes U+FFFD and the row is rejected with a reason; other rows are fine', () => {
+    const head = encodeGb18030('客户号,客户名称,客户类型\nC1,张三,个人\n');
+    const bad = Buffer.concat([Buffer.from('C2,'), Buffer.from([0xff]), encodeGb18030('李四,个人\n')]);
+    const tail = encodeGb18030('C3,王五,对公\n');
+    const r = read(file(Buffer.concat([head, bad, tail])));
+    expect(r.info.encoding).toBe('gb18030');
+    expect(r.rows).toHaveLength(3);
+    expect(r.rows[1][1]).toBe('\uFFFD李四');
+    const def = KINDS.customers;
+    const ex = buildExtractor(def, r.header, undefined, 'x.csv');
+    expect(Array.isArray(parseRow(def, ex.extract(r.rows[0]), {}))).toBe(true);
+    expect(parseRow(def, ex.extract(r.rows[1]), {})).toEqual({ column: 'name', reason: 'invalid byte sequence for the file encoding (wrong --encoding?)' });
+    expect(parseRow(def, ex.extract(r.rows[2]), {})).toEqual(['C3', '王五', 'corporate', null, null, null]);
+  });
+
+  it('an empty file reports empty', () => {
+    const r = read(file(Buffer.alloc(0)));
+    expect(r.info.empty).toBe(true);
+    expect(r.rows).toEqual([]);
+  });
+
+  it('a missing file is a clear error', () => {
+    expect(() => read(join(dir, 'nope.csv'))).toThrow(/nope\.csv: cannot open: no such file/);
+  });
+});

@@ -1,0 +1,231 @@
+/**
+ * The metrics engine and the segment report core on the hand-built branch of
+ * segment-fixture.ts. Every expected figure is worked out here from the fixture's rows.
+ * Money in fen; ADB = Σ daily balance ÷ days; f = D ÷ 365.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../src/db/connection.js';
+import { importFiles } from '../../src/import/index.js';
+import { resolveWindow } from '../../src/metrics/engine.js';
+import { customerValues, recency } from '../../src/metrics/customers.js';
+import { DEFAULT_PRICING } from '../../src/metrics/pricing.js';
+import { rfmReport, segmentDetail, segmentMigration, segmentSummary, tierPopulation } from '../../src/segment/report.js';
+import { cleanupTmp, tmpDir } from '../helpers.js';
+import { writeSegmentFixture } from './segment-fixture.js';
+
+let db: Db;
+
+beforeAll(async () => {
+  const dir = tmpDir();
+  db = openDb(join(dir, 'crm.db'), { create: true });
+  const rejects: string[] = [];
+  // await: works whether importFiles returns its result or a promise of it.
+  const r = await importFiles(db, writeSegmentFixture(dir), { rejects: { write: (f, l, c, why) => { rejects.push(`${f}:${l}:${c}:${why}`); } } });
+  expect(rejects).toEqual([]);
+  expect(r.files.every((f) => f.status === 'ok')).toBe(true);
+});
+afterAll(() => { db.close(); cleanupTmp(); });
+
+const AS_OF = '2026-03-10';
+const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-6);
+
+describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () => {
+  const values = () => {
+    const w = resolveWindow(db, '2026-03-01', AS_OF);
+    return new Map(customerValues(db, w, DEFAULT_PRICING).map((v) => [v.customer_id, v]));
+  };
+
+  it('ADB carries balances forward through the snapshot gaps', () => {
+    // A1: 03-01 50,000 (1 day); 03-02 150,000 carried over 03-03, 03-04 (3 days);
+    // 03-05 120,000 carried to 03-09 (5 days); 03-10 10,000 (1 day).
+    // Σ = 50,000 + 450,000 + 600,000 + 10,000 = 1,110,000 CNY-days; ÷ 10 = 111,000.00 CNY.
+    // (Without carry-forward it would be (50,000 + 150,000 + 120,000 + 10,000) ÷ 10 = 33,000.)
+    expect(values().get('P1')!.aum_adb).toBe(111_000_00);
+    expect(values().get('P1')!.deposit_adb).toBe(111_000_00);
+  });
+
+  it('an account closed by a later full snapshot counts 0 from that date; a new one nothing before it appears', () => {
+    // A7: 500 on 03-01 … 03-04 (absent from the 03-05 full snapshot): 4 × 500 ÷ 10 = 200.00.
+    expect(values().get('P7')!.aum_adb).toBe(200_00);
+    // A8: first seen on 03-10: 600,000 × 1 ÷ 10 = 60,000.00.
+    expect(values().get('P8')!.aum_adb).toBe(60_000_00);
+  });
+
+  it('converts a USD account day by day at the latest rate on or before each day', () => {
+    // 20,000.00 USD = 2,000,000 cents; × 7.1 = 14,200,000 fen on 03-01 … 03-05 (5 days),
+    // × 7.2 = 14,400,000 fen on 03-06 … 03-10 (5 days): (71,000,000 + 72,000,000) ÷ 10 = 14,300,000 fen.
+    expect(values().get('P6')!.aum_adb).toBe(143_000_00);
+    // Its USD 100.00 transaction on 03-07: M = 100 × 7.2 = 720.00 CNY (see RFM below).
+  });
+
+  it('a customer with only loans: AUM 0, loan ADB, contribution = spread − risk cost', () => {
+    const v = values().get('P5')!;
+    expect(v.aum_adb).toBe(0);
+    expect(v.deposit_adb).toBe(0);
+    expect(v.loan_adb).toBe(200_000_00);
+    // NII = 20,000,000 × 1.8% × 10/365 = 9,863.0137 fen; risk (normal 1%) = 20,000,000 × 1% × 10/365 = 5,479.4521.
+    close(v.net_interest, (20_000_000 * 0.018 * 10) / 365);
+    close(v.risk_cost, (20_000_000 * 0.01 * 10) / 365);
+    close(v.contribution, (20_000_000 * 0.008 * 10) / 365); // 4,383.56 fen = 43.84 CNY
+  });
+
+  it('a negative contribution: small balance, three counter transactions', () => {
+    const v = values().get('P4')!;
+    // NII = 100,000 × 2% × 10/365 = 54.7945 fen; channel cost = 3 × 800 = 2,400 fen.
+    expect(v.txn_counter).toBe(3);
+    expect(v.channel_cost).toBe(2400);
+    close(v.contribution, (100_000 * 0.02 * 10) / 365 - 2400); // −2,345.21 fen = −23.45 CNY
+    expect(v.contribution).toBeLessThan(0);
+  });
+
+  it('fee income and channel costs of P1', () => {
+    const v = values().get('P1')!;
+    // T1 fee 5.00; two e_banking transactions at 0.35.
+    expect(v.fee_income).toBe(500);
+    expect(v.txn_count).toBe(2);
+    // 11,100,000 × 2% × 10/365 + 500 − 70 = 6,082.1918 + 430 = 6,512.19 fen.
+    close(v.contribution, (11_100_000 * 0.02 * 10) / 365 + 500 - 70);
+  });
+
+  it('the RM of a reassigned customer is the one in effect on the window\'s last day', () => {
+    expect(values().get('P1')!.rm_id).toBe('R2');
+    const w = resolveWindow(db, '2026-03-01', '2026-03-05');
+    expect(customerValues(db, w, DEFAULT_PRICING).find((v) => v.customer_id === 'P1')!.rm_id).toBe('R1');
+  });
+
+  it('recency: last day, count and Σ|amount| per customer, FX converted', () => {
+    const r = recency(db, '2025-03-11', AS_OF);
+    expect(r.get('P1')).toEqual({ customer_id: 'P1', last_day: '2026-03-08', count: 2, abs_amount_fen: 150_000 });
+    expect(r.get('P6')).toEqual({ customer_id: 'P6', last_day: '2026-03-07', count: 1, abs_amount_fen: 72_000 });
+    expect(r.has('P5')).toBe(false);
+  });
+});
+
+describe('tiers and summary (window 10 days ending 2026-03-10)', () => {
+  const params = { asOf: AS_OF, windowDays: 10 };
+
+  it('assigns tiers: 100,000.00 exactly is VIP, 99,999.99 is Mass', () => {
+    const pop = tierPopulation(db, params);
+    const tier = new Map([...pop.byType.values()].flat().map((c) => [c.customer_id, c.tier]));
+    expect(pop.period.window).toMatchObject({ from: '2026-03-01', to: AS_OF, days: 10, clipped: false });
+    // P1 111,000 VIP; P2 100,000.00 VIP (bound inclusive); P3 99,999.99 Mass; P4 1,000 Mass; P5 0 Mass;
+    // P6 143,000 VIP; P7 200 Mass; P8 60,000 Mass; P9 wealth (4 × 50,000 + 6 × 150,000) ÷ 10 = 110,000 VIP.
+    expect(Object.fromEntries(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9'].map((p) => [p, tier.get(p)]))).toEqual({
+      P1: 'vip', P2: 'vip', P3: 'mass', P4: 'mass', P5: 'mass', P6: 'vip', P7: 'mass', P8: 'mass', P9: 'vip',
+    });
+    // Corporate by contribution, quantiles, n = 4: Key ceil(0.8) = 1, Core ceil(1.2) = 2, Standard the rest.
+    // Contribution ∝ deposit: K1 1,000,000 > K2 = K3 500,000 (tie: by customer_id) > K4 100,000.
+    expect([tier.get('K1'), tier.get('K2'), tier.get('K3'), tier.get('K4')]).toEqual(['key', 'core', 'core', 'standard']);
+  });
+
+  it('summary per tier, dormant count, Pareto and Gini', () => {
+    const rep = segmentSummary(db, { ...params, types: ['personal'] });
+    const g = rep.sections[0].groups[0];
+    const [mass, vip] = g.rows;
+    expect(g.rows.map((r) => r.tier)).toEqual(['mass', 'vip', 'affluent', 'wealth', 'private']);
+    // VIP: P1 111,000 + P2 100,000 + P6 143,000 + P9 110,000 = 464,000.00
+    expect(vip.customers).toBe(4);
+    expect(vip.aum_adb).toBe(464_000_00);
+    expect(vip.aum_avg).toBe(116_000_00);
+    // Mass: P3 99,999.99 + P4 1,000 + P5 0 + P7 200 + P8 60,000 = 161,199.99; loan ADB 200,000 (P5)
+    expect(mass.customers).toBe(5);
+    expect(mass.aum_adb).toBe(161_199_99);
+    expect(mass.loan_adb).toBe(200_000_00);
+    // Dormant (no transaction in 365 days and AUM ADB < 1,000.00): P5 (0) and P7 (200). P8, P9: no
+    // transaction but AUM above the floor.
+    expect(mass.dormant).toBe(2);
+    expect(vip.dormant).toBe(0);
+    expect(g.total.customers).toBe(9);
+    expect(g.total.aum_adb).toBe(625_199_99);
+    close(vip.aum_share as number, 464_000_00 / 625_199_99);
+    expect(vip.customer_share).toBeCloseTo(4 / 9, 12);
+    // Channels: counter 3 (P4), self_service 1 (P3), e_banking 2 (P1) + 1 (P2) + 1 (P6) = 4 (P2, P6 are VIP too).
+    expect([g.total.txn_counter, g.total.txn_self_service, g.total.txn_e_banking]).toEqual([3, 1, 4]);
+    expect([vip.txn_e_banking, mass.txn_e_banking, mass.txn_counter]).toEqual([4, 0, 3]);
+    // Pareto of AUM: ascending 0, 20,000, 100,000, 6,000,000, 9,999,999, 10,000,000, 11,000,000, 11,100,000, 14,300,000 fen.
+    // Σ = 62,519,999; top ceil(0.2 × 9) = 2: 14,300,000 + 11,100,000 = 25,400,000.
+    const c = g.concentration[0];
+    expect(c.measure).toBe('aum_adb');
+    expect(c.top_n).toBe(2);
+    close(c.pareto as number, 25_400_000 / 62_519_999);
+    // Gini: Σ i·x = 1·0 + 2·20,000 + 3·100,000 + 4·6,000,000 + 5·9,999,999 + 6·10,000,000 + 7·11,000,000 + 8·11,100,000 + 9·14,300,000
+    //            = 40,000 + 300,000 + 24,000,000 + 49,999,995 + 60,000,000 + 77,000,000 + 88,800,000 + 128,700,000 = 428,839,995
+    close(c.gini as number, (2 * 428_839_995) / (9 * 62_519_999) - 10 / 9);
+  });
+
+  it('groups by RM on the window\'s last day: the reassigned P1 is under R2', () => {
+    const rep = segmentSummary(db, { ...params, types: ['personal'] }, 'rm');
+    const groups = rep.sections[0].groups.map((g) => [g.group, g.total.customers]);
+    expect(groups).toEqual([['R1', 8], ['R2', 1]]);
+  });
+
+  it('clips the window to the data and says so', () => {
+    const pop = tierPopulation(db, { asOf: AS_OF, windowDays: 30 });
+    // Requested 2026-02-09 … 2026-03-10 (30 days); the data starts on 2026-03-01: 10 days used.
+    expect(pop.period.window).toMatchObject({ from: '2026-03-01', to: AS_OF, days: 10, requestedFrom: '2026-02-09', clipped: true });
+  });
+
+  it('detail rows, filtered by tier', () => {
+    const rep = segmentDetail(db, params, new Set(['vip']));
+    expect(rep.customers.map((c) => c.customer_id)).toEqual(['P1', 'P2', 'P6', 'P9']);
+    expect(rep.customers[0]).toMatchObject({ rm_id: 'R2', branch: '东区支行', aum_adb: 111_000_00, fee_income: 500, txn_count: 2, dormant: false });
+  });
+});
+
+describe('migration: windows of 5 days ending 2026-03-05 and 2026-03-10', () => {
+  it('counts, AUM, upgrades, downgrades, new and gone', () => {
+    const rep = segmentMigration(db, { asOf: AS_OF, windowDays: 5, types: ['personal'] }, '2026-03-05');
+    expect(rep.before.window).toMatchObject({ from: '2026-03-01', to: '2026-03-05', days: 5 });
+    expect(rep.after.window).toMatchObject({ from: '2026-03-06', to: AS_OF, days: 5 });
+    const r = rep.sections[0].result;
+    // Date 1 (03-01 … 03-05): P1 (50,000 + 3 × 150,000 + 120,000) ÷ 5 = 124,000 VIP; P7 (4 × 500) ÷ 5 = 400 Mass;
+    //   P9 (4 × 50,000 + 150,000) ÷ 5 = 70,000 Mass; P8 absent (new).
+    // Date 2 (03-06 … 03-10): P1 (4 × 120,000 + 10,000) ÷ 5 = 98,000 Mass (downgrade); P9 150,000 VIP (upgrade);
+    //   P8 600,000 ÷ 5 = 120,000 VIP; P7 closed on 03-05: gone. P2, P3, P4, P5, P6 unchanged.
+    expect([r.upgrades, r.downgrades, r.unchanged, r.new_customers, r.gone_customers, r.customers]).toEqual([1, 1, 5, 1, 1, 9]);
+    const cell = (from: string, to: string) => r.cells.find((c) => c.from === from && c.to === to);
+    expect(cell('new', 'vip')).toEqual({ from: 'new', to: 'vip', customers: 1, aum_fen: 120_000_00 });
+    expect(cell('vip', 'mass')).toEqual({ from: 'vip', to: 'mass', customers: 1, aum_fen: 98_000_00 });
+    expect(cell('mass', 'vip')).toEqual({ from: 'mass', to: 'vip', customers: 1, aum_fen: 150_000_00 });
+    // mass → mass: P3 99,999.99 + P4 1,000 + P5 0 (AUM at date 2)
+    expect(cell('mass', 'mass')).toEqual({ from: 'mass', to: 'mass', customers: 3, aum_fen: 100_999_99 });
+    // vip → vip: P2 100,000 + P6 (5 × 14,400,000 ÷ 5 fen) 144,000
+    expect(cell('vip', 'vip')).toEqual({ from: 'vip', to: 'vip', customers: 2, aum_fen: 244_000_00 });
+    // gone: AUM at date 1, P7 400.00
+    expect(cell('mass', 'gone')).toEqual({ from: 'mass', to: 'gone', customers: 1, aum_fen: 400_00 });
+  });
+});
+
+describe('RFM over the 365 days ending 2026-03-10', () => {
+  it('scores with quintile ties, segments and cut points', () => {
+    const rep = rfmReport(db, { asOf: AS_OF, types: ['personal'] });
+    expect(rep.window).toEqual({ from: '2025-03-11', to: AS_OF, days: 365 });
+    const s = rep.sections[0];
+    // Population: accounts open on 03-10 (P1 … P6, P8, P9; P7's account closed on 03-05) = 8; with a transaction: 5.
+    expect(s.customers.map((c) => c.customer_id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P8', 'P9']);
+    expect(s.active_customers).toBe(5);
+    // F: P1 2, P2 1, P3 1, P4 3, P6 1 → ascending 1,1,1,2,3; c_k = value at rank ceil(k·5/5) = k → 1,1,1,2.
+    // The three customers with F = 1 tie and all score 1; F 2 → 4; F 3 → 5.
+    expect(s.cuts.frequency).toEqual([1, 1, 1, 2]);
+    // R (days to 03-10): P1 03-08 → 2, P2 03-09 → 1, P3 03-03 → 7, P4 03-05 → 5, P6 03-07 → 3; cuts 1,2,3,5.
+    expect(s.cuts.recency).toEqual([1, 2, 3, 5]);
+    // M: P1 1,000 + 500 = 1,500.00; P2 200.00; P3 50.00; P4 300.00; P6 USD 100 × 7.2 = 720.00.
+    expect(s.cuts.monetary).toEqual([5_000, 20_000, 30_000, 72_000]);
+    const by = new Map(s.customers.map((c) => [c.customer_id, `${c.r}${c.f}${c.m} ${c.segment}`]));
+    expect(Object.fromEntries(by)).toEqual({
+      P1: '445 champions', // R 2 ≤ c2 → 4; F 2 → 4; M 150,000 > c4 → 5
+      P2: '512 new', // R 1 → 5; F 1 → 1; M 20,000 ≤ c2 → 2: R = 5, F = 1
+      P3: '111 lost', // R 7 > c4 → 1
+      P4: '253 at_risk', // R 5 ≤ c4 → 2; F 3 → 5; M 30,000 → 3: R ≤ 2 and F ≥ 3
+      P5: '111 inactive',
+      P6: '314 need_attention', // R 3 → 3; F 1; M 72,000 ≤ c4 → 4: R = 3, F ≤ 3
+      P8: '111 inactive',
+      P9: '111 inactive',
+    });
+    const seg = new Map(s.segments.map((g) => [g.segment, g]));
+    expect(seg.get('inactive')!.customers).toBe(3);
+    expect(seg.get('champions')).toMatchObject({ customers: 1, avg_recency_days: 2, avg_frequency: 2, monetary_fen: 150_000 });
+    expect(s.segments.reduce((a, g) => a + g.customers, 0)).toBe(8);
+  });
+});
