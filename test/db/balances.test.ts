@@ -81,34 +81,34 @@ let fileNo = 0;
 const rejects: string[] = [];
 const sink = { write: (f: string, line: number, col: string, reason: string) => { rejects.push(`${line}:${col}:${reason}`); } };
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = tmpDir();
   db = openDb(join(dir, 'crm.db'), { create: true });
   model = new Model();
   rejects.length = 0;
-  load('customers.csv', 'customer_id,name,customer_type\nC1,One,personal\n');
+  await load('customers.csv', 'customer_id,name,customer_type\nC1,One,personal\n');
 });
 afterEach(() => db.close());
 
-function load(name: string, text: string, partial = false) {
+async function load(name: string, text: string, partial = false) {
   const p = join(dir, `${fileNo++}_${name}`);
   writeFileSync(p, text);
-  const r = importFiles(db, [p], { rejects: sink, partial });
+  const r = await importFiles(db, [p], { rejects: sink, partial });
   expect(rejects).toEqual([]);
   expect(r.files.map((f) => f.message ?? f.status)).toEqual(r.files.map(() => "ok"));
   return r;
 }
 
 /** A snapshot file for one date; full unless partial. Balances in yuan (whole), stored in fen. */
-function snap(date: string, rows: Record<string, number>, partial = false) {
+async function snap(date: string, rows: Record<string, number>, partial = false) {
   const lines = Object.entries(rows).map(([a, y]) => `${date},${a},C1,demand_deposit,${y}`);
-  load(`accounts_${date}.csv`, `as_of,account_id,customer_id,product_type,balance\n${lines.join('\n')}\n`, partial);
+  await load(`accounts_${date}.csv`, `as_of,account_id,customer_id,product_type,balance\n${lines.join('\n')}\n`, partial);
   model.snapshot(date, Object.fromEntries(Object.entries(rows).map(([a, y]) => [a, y * 100])), !partial);
 }
 
-function txns(list: [string, string, string, number][]) {
+async function txns(list: [string, string, string, number][]) {
   const lines = list.map(([id, acc, at, y]) => `${id},${acc},${at},1.00,${y}`);
-  load('transactions.csv', `txn_id,account_id,posted_at,amount,balance_after\n${lines.join('\n')}\n`);
+  await load('transactions.csv', `txn_id,account_id,posted_at,amount,balance_after\n${lines.join('\n')}\n`);
   for (const [, acc, at, y] of list) model.txn(acc, at.length === 10 ? at : at.replace('T', ' '), y * 100);
 }
 
@@ -130,76 +130,76 @@ function checkAgainstModel(acc: string) {
 }
 
 describe('balance store: snapshots', () => {
-  it('in order, repeated states add no row', () => {
-    snap('2026-11-01', { A: 100, B: 50 });
-    snap('2026-11-02', { A: 100, B: 60 });
-    snap('2026-11-03', { A: 100, B: 60 });
-    snap('2026-11-04', { A: 120, B: 60 });
+  it('in order, repeated states add no row', async () => {
+    await snap('2026-11-01', { A: 100, B: 50 });
+    await snap('2026-11-02', { A: 100, B: 60 });
+    await snap('2026-11-03', { A: 100, B: 60 });
+    await snap('2026-11-04', { A: 120, B: 60 });
     expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-04', 12000]]);
     expect(stored('B')).toEqual([['2026-11-01', 5000], ['2026-11-02', 6000]]);
     checkAgainstModel('A');
     checkAgainstModel('B');
     // the same file again changes nothing
-    snap('2026-11-04', { A: 120, B: 60 });
+    await snap('2026-11-04', { A: 120, B: 60 });
     expect(count(db, 'balances')).toBe(4);
   });
 
-  it('a date imported late (earlier than existing ones)', () => {
-    snap('2026-11-01', { A: 100 });
-    snap('2026-11-03', { A: 300 });
-    snap('2026-11-02', { A: 200 });
+  it('a date imported late (earlier than existing ones)', async () => {
+    await snap('2026-11-01', { A: 100 });
+    await snap('2026-11-03', { A: 300 });
+    await snap('2026-11-02', { A: 200 });
     expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-02', 20000], ['2026-11-03', 30000]]);
     checkAgainstModel('A');
   });
 
-  it('a late date between two equal states pins the later (implicit) full date', () => {
-    snap('2026-11-01', { A: 100 });
-    snap('2026-11-03', { A: 100 });
+  it('a late date between two equal states pins the later (implicit) full date', async () => {
+    await snap('2026-11-01', { A: 100 });
+    await snap('2026-11-03', { A: 100 });
     expect(stored('A')).toEqual([['2026-11-01', 10000]]);
-    snap('2026-11-02', { A: 200 });
+    await snap('2026-11-02', { A: 200 });
     // 11-03 was implicit (100 carried): it must keep 100, not inherit 200
     expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-02', 20000], ['2026-11-03', 10000]]);
     checkAgainstModel('A');
   });
 
-  it('a date re-imported with corrections; a later implicit day keeps its old state', () => {
-    snap('2026-11-01', { A: 100 });
-    snap('2026-11-02', { A: 100 });
-    snap('2026-11-03', { A: 200 });
+  it('a date re-imported with corrections; a later implicit day keeps its old state', async () => {
+    await snap('2026-11-01', { A: 100 });
+    await snap('2026-11-02', { A: 100 });
+    await snap('2026-11-03', { A: 200 });
     expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-03', 20000]]);
-    snap('2026-11-01', { A: 150 });
+    await snap('2026-11-01', { A: 150 });
     expect(stored('A')).toEqual([['2026-11-01', 15000], ['2026-11-02', 10000], ['2026-11-03', 20000]]);
     checkAgainstModel('A');
     // correcting 11-02 to 200 makes the 11-03 row redundant
-    snap('2026-11-02', { A: 200 });
+    await snap('2026-11-02', { A: 200 });
     expect(stored('A')).toEqual([['2026-11-01', 15000], ['2026-11-02', 20000]]);
     checkAgainstModel('A');
   });
 
-  it('an account absent from a later full snapshot is closed (balance 0) from that date; it can reopen', () => {
-    snap('2026-11-01', { A: 100, B: 50 });
-    snap('2026-11-02', { A: 110 });
+  it('an account absent from a later full snapshot is closed (balance 0) from that date; it can reopen', async () => {
+    await snap('2026-11-01', { A: 100, B: 50 });
+    await snap('2026-11-02', { A: 110 });
     expect(stored('B')).toEqual([['2026-11-01', 5000], ['2026-11-02', 'closed']]);
     const s = new BalanceStore(db).stateOn('B', '2026-11-05')!;
     expect([s.balance, s.source]).toEqual([0, 'C']);
-    snap('2026-11-03', { A: 110 });
+    await snap('2026-11-03', { A: 110 });
     expect(stored('B')).toEqual([['2026-11-01', 5000], ['2026-11-02', 'closed']]);
-    snap('2026-11-04', { A: 110, B: 70 });
+    await snap('2026-11-04', { A: 110, B: 70 });
     expect(stored('B')).toEqual([['2026-11-01', 5000], ['2026-11-02', 'closed'], ['2026-11-04', 7000]]);
     checkAgainstModel('A');
     checkAgainstModel('B');
   });
 
-  it('a partial snapshot closes nothing', () => {
-    snap('2026-11-01', { A: 100, B: 50 });
-    snap('2026-11-02', { A: 110 }, true);
+  it('a partial snapshot closes nothing', async () => {
+    await snap('2026-11-01', { A: 100, B: 50 });
+    await snap('2026-11-02', { A: 110 }, true);
     expect(stored('B')).toEqual([['2026-11-01', 5000]]);
     checkAgainstModel('B');
   });
 
-  it('an account first seen on an earlier date imported after a later full snapshot is closed at that later date', () => {
-    snap('2026-11-03', { A: 100 });
-    snap('2026-11-01', { A: 90, C: 40 });
+  it('an account first seen on an earlier date imported after a later full snapshot is closed at that later date', async () => {
+    await snap('2026-11-03', { A: 100 });
+    await snap('2026-11-01', { A: 90, C: 40 });
     expect(stored('C')).toEqual([['2026-11-01', 4000], ['2026-11-03', 'closed']]);
     expect(stored('A')).toEqual([['2026-11-01', 9000], ['2026-11-03', 10000]]);
     checkAgainstModel('A');
@@ -208,9 +208,9 @@ describe('balance store: snapshots', () => {
 });
 
 describe('balance store: transaction balance_after vs snapshots', () => {
-  it('the last transaction of a day gives its balance; a snapshot on the same day wins', () => {
-    snap('2026-11-01', { A: 100 });
-    txns([
+  it('the last transaction of a day gives its balance; a snapshot on the same day wins', async () => {
+    await snap('2026-11-01', { A: 100 });
+    await txns([
       ['t1', 'A', '2026-11-02 10:00', 150],
       ['t2', 'A', '2026-11-02 09:00', 120], // later row but earlier time: 150 stands
       ['t3', 'A', '2026-11-03 12:00', 130],
@@ -221,7 +221,7 @@ describe('balance store: transaction balance_after vs snapshots', () => {
     expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-02', 15000], ['2026-11-03', 14000]]);
     checkAgainstModel('A');
     // a snapshot of 11-03 imported afterwards replaces the transaction-derived balance
-    snap('2026-11-03', { A: 135 });
+    await snap('2026-11-03', { A: 135 });
     expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-02', 15000], ['2026-11-03', 13500]]);
     expect(db.prepare("SELECT source FROM balances WHERE account_id = 'A' AND as_of = '2026-11-03'").pluck().get()).toBe('S');
     checkAgainstModel('A');
@@ -231,18 +231,18 @@ describe('balance store: transaction balance_after vs snapshots', () => {
   // balance stores no row, so nothing records that the account was in that day's snapshot and a
   // later balance_after for the day overrides it. Flip to it() once per-(account, date) snapshot
   // presence is recorded.
-  it.fails('a partial snapshot that confirms the carried balance still wins over balance_after that day', () => {
-    snap('2026-11-01', { A: 100 });
-    snap('2026-11-02', { A: 100 }, true); // same as carried: no row stored
-    txns([['t1', 'A', '2026-11-02 10:00', 160]]);
+  it.fails('a partial snapshot that confirms the carried balance still wins over balance_after that day', async () => {
+    await snap('2026-11-01', { A: 100 });
+    await snap('2026-11-02', { A: 100 }, true); // same as carried: no row stored
+    await txns([['t1', 'A', '2026-11-02 10:00', 160]]);
     expect(stored('A')).toEqual([['2026-11-01', 10000]]);
     checkAgainstModel('A');
   });
 
-  it('a correction of an earlier snapshot does not leak into a later transaction-derived day', () => {
-    snap('2026-11-01', { A: 100 });
-    txns([['t1', 'A', '2026-11-02 10:00', 100]]); // same as carried: no row
-    snap('2026-11-01', { A: 80 });
+  it('a correction of an earlier snapshot does not leak into a later transaction-derived day', async () => {
+    await snap('2026-11-01', { A: 100 });
+    await txns([['t1', 'A', '2026-11-02 10:00', 100]]); // same as carried: no row
+    await snap('2026-11-01', { A: 80 });
     // 11-02 ended at 100 by its last transaction
     expect(stored('A')).toEqual([['2026-11-01', 8000], ['2026-11-02', 10000]]);
     checkAgainstModel('A');
@@ -250,7 +250,7 @@ describe('balance store: transaction balance_after vs snapshots', () => {
 });
 
 describe('migrations', () => {
-  it('are recorded in schema_migrations', () => {
+  it('are recorded in schema_migrations', async () => {
     const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').raw().all();
     expect(rows).toEqual(MIGRATIONS.map((m) => [m.version, m.name]));
     expect(SCHEMA_VERSION).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
@@ -260,7 +260,7 @@ describe('migrations', () => {
     db2.close();
   });
 
-  it('a database from a newer crm (schema version 99) is refused: exit 1, "newer"', () => {
+  it('a database from a newer crm (schema version 99) is refused: exit 1, "newer"', async () => {
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', '2030-01-01')").run();
     const r = runCrm(['--db', join(dir, 'crm.db'), 'status']);
     expect(r.code).toBe(1);
@@ -268,7 +268,7 @@ describe('migrations', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('a file that is not SQLite: exit 1 with a clear message', () => {
+  it('a file that is not SQLite: exit 1 with a clear message', async () => {
     const p = join(dir, 'notes.db');
     writeFileSync(p, 'this is a text file, not a database\n'.repeat(50));
     const r = runCrm(['--db', p, 'status']);
@@ -276,7 +276,7 @@ describe('migrations', () => {
     expect(r.stderr).toMatch(/^crm: error: .*notes\.db: .*not a crm database \(file is not SQLite or is corrupt\)/);
   });
 
-  it('a missing database for status: exit 1 naming it', () => {
+  it('a missing database for status: exit 1 naming it', async () => {
     const r = runCrm(['--db', join(dir, 'none.db'), 'status']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/none\.db: no database here/);
