@@ -27,6 +27,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // For the benchmark: peak memory of this process (worker threads included).
+  if (process.env.CRM_REPORT_RSS) process.on('exit', () => process.stderr.write(`crm: peak-rss-kb ${process.resourceUsage().maxRSS}\n`));
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

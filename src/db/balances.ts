@@ -10,6 +10,21 @@
  * "closed" when the account was absent from it), so that D's new state does not leak into N.
  */
 import type { Db } from './connection.js';
+import { END_OF_TIME } from './migrations.js';
+
+/** Days since 1970-01-01 of an ISO date. */
+export function dayNum(iso: string): number {
+  // Civil-from-days inverse (H. Hinnant); Date.UTC would read years 0-99 as 19xx.
+  let y = +iso.slice(0, 4);
+  const m = +iso.slice(5, 7);
+  const d = +iso.slice(8, 10);
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
 
 export type Source = 'S' | 'T' | 'C';
 
@@ -34,7 +49,9 @@ export class BalanceStore {
   private prev;
   private cur;
   private next;
-  private upsert;
+  private upsert: { run(account: string, d: string, balance: number, rm: string | null, cls: string | null, source: string): unknown };
+  private relinkStmt;
+  private closeBefore;
   private del;
   private nextFull;
   private nextTxnDay;
@@ -46,8 +63,14 @@ export class BalanceStore {
     this.prev = db.prepare(`SELECT ${cols} FROM balances WHERE account_id = ? AND as_of < ? ORDER BY as_of DESC LIMIT 1`);
     this.cur = db.prepare(`SELECT ${cols} FROM balances WHERE account_id = ? AND as_of = ?`);
     this.next = db.prepare(`SELECT ${cols} FROM balances WHERE account_id = ? AND as_of > ? ORDER BY as_of LIMIT 1`);
-    this.upsert = db.prepare(`INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source) VALUES (?, ?, ?, ?, ?, ?)
+    const upsert = db.prepare(`INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num) VALUES (?, ?, ?, ?, ?, ?, ?, ${END_OF_TIME})
       ON CONFLICT (account_id, as_of) DO UPDATE SET balance = excluded.balance, rm_id = excluded.rm_id, loan_class = excluded.loan_class, source = excluded.source`);
+    // Every write goes through here; end_num is set right by relink() once the account's rows are final.
+    this.upsert = { run: (account: string, d: string, balance: number, rm: string | null, cls: string | null, source: string) => upsert.run(account, d, balance, rm, cls, source, dayNum(d)) };
+    this.relinkStmt = db.prepare(`UPDATE balances SET end_num = coalesce(
+        (SELECT n.day_num - 1 FROM balances n WHERE n.account_id = balances.account_id AND n.as_of > balances.as_of ORDER BY n.as_of LIMIT 1), ${END_OF_TIME})
+      WHERE account_id = ? AND as_of >= ? AND as_of <= ?`);
+    this.closeBefore = db.prepare('UPDATE balances SET end_num = ? WHERE account_id = ? AND as_of = ?');
     this.del = db.prepare('DELETE FROM balances WHERE account_id = ? AND as_of = ?');
     this.nextFull = db.prepare('SELECT as_of FROM snapshot_dates WHERE full = 1 AND as_of > ? ORDER BY as_of LIMIT 1').pluck();
     this.nextTxnDay = db.prepare('SELECT min(day) FROM txn_daily WHERE account_id = ? AND day > ? AND last_at IS NOT NULL').pluck();
@@ -75,6 +98,17 @@ export class BalanceStore {
   }
 
   set(account: string, d: string, s: BalanceState): SetResult {
+    const res = this.setRows(account, d, s);
+    if (res !== 'same') this.relink(account);
+    return res;
+  }
+
+  /** Recomputes end_num of the account's rows (a handful: history is stored by change). */
+  private relink(account: string): void {
+    this.relinkStmt.run(account, '0000-00-00', '9999-99-99');
+  }
+
+  private setRows(account: string, d: string, s: BalanceState): SetResult {
     const prev = this.prev.get(account, d) as Row | undefined;
     const cur = this.cur.get(account, d) as Row | undefined;
     const old = cur ?? prev;
@@ -105,6 +139,28 @@ export class BalanceStore {
     }
     if (next && sameState(next, s)) this.del.run(account, next.as_of);
     return old && old.source !== 'C' ? 'changed' : 'new';
+  }
+
+  /**
+   * Fast path for the common nightly case: day d is later than every stored balance row,
+   * every transaction-derived day and every full snapshot. Then no later row can be
+   * disturbed and set() reduces to "compare with the latest row, insert if different".
+   * Returns null when d is not such a day (use set()).
+   */
+  appendContext(d: string): ((account: string, s: BalanceState) => SetResult) | null {
+    const db = this.db;
+    const maxRow = db.prepare('SELECT max(as_of) FROM balances').pluck().get() as string | null;
+    const maxTxn = db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck().get() as string | null;
+    if ((maxRow !== null && maxRow >= d) || (maxTxn !== null && maxTxn > d) || this.nextFullAfter(d) !== null) return null;
+    const latest = db.prepare('SELECT as_of, balance, rm_id, loan_class, source FROM balances WHERE account_id = ? ORDER BY as_of DESC LIMIT 1');
+    const dn = dayNum(d);
+    return (account, s) => {
+      const old = latest.get(account) as Row | undefined;
+      if (old && sameState(old, s)) return 'same';
+      this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source);
+      if (old) this.closeBefore.run(dn - 1, account, old.as_of);
+      return old && old.source !== 'C' ? 'changed' : 'new';
+    };
   }
 
   /** Accounts open on day d (latest row <= d is not a closure). */

@@ -33,10 +33,14 @@ CREATE TABLE customers (
 
 -- Who owned a customer from when: the RM in effect on day d is the row with the latest
 -- effective_from <= d. The first assignment is taken to hold from the start ('0001-01-01').
+-- from_num / to_num: the same interval as day numbers (days since 1970-01-01; to_num is the
+-- day before the next assignment, END_OF_TIME when none), kept for fast interval joins.
 CREATE TABLE customer_rm_history (
   customer_id    TEXT NOT NULL REFERENCES customers (customer_id),
   effective_from TEXT NOT NULL,
   rm_id          TEXT REFERENCES rms (rm_id),
+  from_num       INTEGER NOT NULL,
+  to_num         INTEGER NOT NULL,
   PRIMARY KEY (customer_id, effective_from)
 ) WITHOUT ROWID;
 
@@ -54,7 +58,9 @@ CREATE INDEX accounts_customer ON accounts (customer_id);
 -- Balance history stored by change: a row only where the account's state (balance, RM,
 -- loan class, closed) differs from its previous known day. The state on day d is the row
 -- with the latest as_of <= d. source: 'S' snapshot, 'T' transaction balance_after, 'C' closed
--- (absent from a later full snapshot: balance 0 from that date).
+-- (absent from a later full snapshot: balance 0 from that date). day_num..end_num: the days
+-- the row holds, as day numbers (days since 1970-01-01; end_num = END_OF_TIME for the last
+-- row), so that Σ balance × days over a window is plain arithmetic on one scan.
 CREATE TABLE balances (
   account_id TEXT NOT NULL REFERENCES accounts (account_id),
   as_of      TEXT NOT NULL,
@@ -62,6 +68,8 @@ CREATE TABLE balances (
   rm_id      TEXT,                                -- RM credited by the snapshot, if given
   loan_class TEXT,
   source     TEXT NOT NULL CHECK (source IN ('S', 'T', 'C')),
+  day_num    INTEGER NOT NULL,
+  end_num    INTEGER NOT NULL,
   PRIMARY KEY (account_id, as_of)
 ) WITHOUT ROWID;
 CREATE INDEX balances_as_of ON balances (as_of);
@@ -144,5 +152,8 @@ CREATE TABLE import_log (
 `,
   },
 ];
+
+/** end_num / to_num of an interval with no end yet. */
+export const END_OF_TIME = 99999999;
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

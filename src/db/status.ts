@@ -29,11 +29,15 @@ export interface ImportLogRow {
 
 const TABLES = ['rms', 'customers', 'customer_rm_history', 'accounts', 'balances', 'transactions', 'txn_daily', 'targets', 'fx_rates', 'import_log'] as const;
 
-/** The dates the balance data covers: first to latest snapshot, or transaction balances when there are no snapshots. */
+/**
+ * The dates the balance data covers: first to latest snapshot, widened by the days whose
+ * balance comes from a transaction's balance_after (the only source when there are no snapshots).
+ */
 export function dataCoverage(db: Db): { first: string | null; last: string | null } {
   const r = db.prepare(`SELECT min(d) AS first, max(d) AS last FROM (
       SELECT min(as_of) AS d FROM snapshot_dates UNION ALL SELECT max(as_of) FROM snapshot_dates
-      UNION ALL SELECT min(as_of) FROM balances WHERE source = 'T' UNION ALL SELECT max(as_of) FROM balances WHERE source = 'T')`).get() as { first: string | null; last: string | null };
+      UNION ALL SELECT * FROM (SELECT day FROM txn_daily WHERE last_at IS NOT NULL ORDER BY day LIMIT 1)
+      UNION ALL SELECT * FROM (SELECT day FROM txn_daily WHERE last_at IS NOT NULL ORDER BY day DESC LIMIT 1))`).get() as { first: string | null; last: string | null };
   return r;
 }
 

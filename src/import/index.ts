@@ -211,9 +211,14 @@ export async function importFiles(db: Db, files: string[], opts: ImportOptions):
         logEnd.run(sha, info.encoding, info.delimiter, r.read, r.loaded, r.updated, r.skipped, r.rejected, r.status, r.notes.join('; ') || null, new Date().toISOString(), importId);
         db.exec(outer ? 'RELEASE file' : 'COMMIT');
       } catch (e) {
-        db.exec(outer ? 'ROLLBACK TO file; RELEASE file' : 'ROLLBACK');
+        // On some errors (SQLITE_FULL, IOERR, NOMEM) SQLite has already rolled the transaction back:
+        // a second ROLLBACK would fail with "no transaction is active" and hide the real error.
+        if (db.inTransaction) db.exec(outer ? 'ROLLBACK TO file; RELEASE file' : 'ROLLBACK');
+        else if (outer) throw new DataError(`${p.path}: ${e instanceof CrmError ? e.message.replace(`${p.path}: `, '') : describeSqliteError(e)}; nothing was written`);
         failed = true;
         r.status = 'failed';
+        // Nothing of this file is in the database: the summary must not count its rows as loaded.
+        r.loaded = r.updated = r.skipped = 0;
         r.message = e instanceof CrmError ? e.message.replace(`${p.path}: `, '') : describeSqliteError(e);
         try {
           logEnd.run(sha || null, null, null, r.read, 0, 0, 0, r.rejected, 'failed', r.message, new Date().toISOString(), importId);

@@ -4,7 +4,8 @@
  * skipped (already present, unchanged), or a problem to reject.
  */
 import type { Db } from '../db/connection.js';
-import { BalanceStore, CLOSED } from '../db/balances.js';
+import { BalanceStore, CLOSED, dayNum, type BalanceState } from '../db/balances.js';
+import { END_OF_TIME } from '../db/migrations.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
 
@@ -99,7 +100,13 @@ function customersLoader(ctx: LoaderContext): Loader {
   const histAt = db.prepare('SELECT effective_from, rm_id FROM customer_rm_history WHERE customer_id = ? AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1').raw();
   const histNext = db.prepare('SELECT effective_from, rm_id FROM customer_rm_history WHERE customer_id = ? AND effective_from > ? ORDER BY effective_from LIMIT 1').raw();
   const histAny = db.prepare('SELECT 1 FROM customer_rm_history WHERE customer_id = ? LIMIT 1').pluck();
-  const histPut = db.prepare('INSERT INTO customer_rm_history (customer_id, effective_from, rm_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET rm_id = excluded.rm_id');
+  const histPutStmt = db.prepare(`INSERT INTO customer_rm_history (customer_id, effective_from, rm_id, from_num, to_num) VALUES (?, ?, ?, ?, ${END_OF_TIME})
+    ON CONFLICT DO UPDATE SET rm_id = excluded.rm_id`);
+  const histPut = { run: (id: string, from: string, rm: string | null) => histPutStmt.run(id, from, rm, dayNum(from)) };
+  // Keeps to_num = the day before the next assignment.
+  const histRelink = db.prepare(`UPDATE customer_rm_history SET to_num = coalesce((SELECT n.from_num - 1 FROM customer_rm_history n
+    WHERE n.customer_id = customer_rm_history.customer_id AND n.effective_from > customer_rm_history.effective_from ORDER BY n.effective_from LIMIT 1), ${END_OF_TIME})
+    WHERE customer_id = ?`);
   const histDel = db.prepare('DELETE FROM customer_rm_history WHERE customer_id = ? AND effective_from = ?');
   const current = db.prepare('UPDATE customers SET rm_id = (SELECT rm_id FROM customer_rm_history h WHERE h.customer_id = customers.customer_id ORDER BY effective_from DESC LIMIT 1) WHERE customer_id = ?');
   return {
@@ -120,6 +127,7 @@ function customersLoader(ctx: LoaderContext): Loader {
       histPut.run(id, e, rm);
       const nx = histNext.get(id, e) as [string, string | null] | undefined;
       if (nx && nx[1] === rm) histDel.run(id, nx[0]);
+      histRelink.run(id);
       current.run(id);
       return out === 'skipped' ? 'updated' : out;
     },
@@ -143,6 +151,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
   const store = new BalanceStore(db);
   const seen = new Set<string>();
   const dates = new Set<string>();
+  const append = new Map<string, ReturnType<BalanceStore['appendContext']>>();
   const register = ctx.snapshotMode === 'none';
   return {
     row(r) {
@@ -162,14 +171,16 @@ function accountsLoader(ctx: LoaderContext): Loader {
       const old = accGet.get(acc) as Value[] | undefined;
       const attrsChanged = !old || old.some((x, i) => x !== attrs[i]);
       // An older snapshot imported late does not overwrite newer account attributes.
-      const latest = lastAsOf.get(acc) as string | null;
-      if (attrsChanged && (!old || asOf === null || latest === null || asOf >= latest)) accPut.run(acc, ...attrs);
+      if (attrsChanged && (!old || asOf === null || append.get(asOf) || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) accPut.run(acc, ...attrs);
       if (register) return !old ? 'loaded' : attrsChanged ? 'updated' : 'skipped';
       if (!dates.has(asOf!)) {
         dates.add(asOf!);
+        append.set(asOf!, store.appendContext(asOf!));
         snapPut.run(asOf, 0, ctx.importId);
       }
-      const res = store.set(acc, asOf!, { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan ? (r[iClass] as string | null) : null, source: 'S' });
+      const state: BalanceState = { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan ? (r[iClass] as string | null) : null, source: 'S' };
+      const fast = append.get(asOf!);
+      const res = fast ? fast(acc, state) : store.set(acc, asOf!, state);
       if (!old) return 'loaded';
       return res === 'same' && !attrsChanged ? 'skipped' : 'updated';
     },

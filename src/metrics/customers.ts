@@ -4,6 +4,7 @@
  * The heavy lifting is SQL in engine.ts; this combines it per customer.
  */
 import type { Db } from '../db/connection.js';
+import { dayNum } from '../db/balances.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type CustomerType, type ProductType } from '../types.js';
 import { accountSlices, accountStatesOn, txnAggregates, type Window } from './engine.js';
 import type { Pricing } from './pricing.js';
@@ -37,16 +38,17 @@ export const isLoan = isIn(LOAN_PRODUCTS);
 /** Value of every customer that held a balance or made a transaction in the window. */
 export function customerValues(db: Db, w: Window, pricing: Pricing): CustomerValue[] {
   const f = w.days / 365;
-  const slices = accountSlices(db, w);
+  const slices = accountSlices(db, w, false);
   const classOnLast = new Map(accountStatesOn(db, w.to).map((s) => [s.account_id, s.loan_class]));
   const byCustomer = new Map<string, CustomerValue>();
-  const info = db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch,
-      (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = c.customer_id AND h.effective_from <= ? ORDER BY h.effective_from DESC LIMIT 1) AS rm_id
-    FROM customers c WHERE c.customer_id = ?`);
+  // All customers with their RM on the window's last day, in one query.
+  const info = new Map((db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch, h.rm_id
+    FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn`)
+    .all({ dn: dayNum(w.to) }) as { customer_id: string; name: string; customer_type: CustomerType; branch: string | null; rm_id: string | null }[]).map((c) => [c.customer_id, c]));
   const get = (id: string): CustomerValue => {
     let v = byCustomer.get(id);
     if (!v) {
-      const c = info.get(w.to, id) as { customer_id: string; name: string; customer_type: CustomerType; branch: string | null; rm_id: string | null };
+      const c = info.get(id)!;
       v = { ...c, aum_adb: 0, deposit_adb: 0, loan_adb: 0, net_interest: 0, fee_income: 0, channel_cost: 0, risk_cost: 0, contribution: 0, txn_count: 0, txn_counter: 0, txn_self_service: 0, txn_e_banking: 0 };
       byCustomer.set(id, v);
     }

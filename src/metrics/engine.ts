@@ -10,6 +10,8 @@
  */
 import type { Db } from '../db/connection.js';
 import { dataCoverage } from '../db/status.js';
+import { dayNum } from '../db/balances.js';
+import { END_OF_TIME } from '../db/migrations.js';
 import { DataError } from '../errors.js';
 import type { ProductType } from '../types.js';
 
@@ -60,54 +62,66 @@ export interface AccountSlice {
   fen_days: number;
 }
 
-const INTERVALS = `
-bal AS (
-  SELECT account_id, as_of AS s, lead(as_of) OVER (PARTITION BY account_id ORDER BY as_of) AS nxt, balance, rm_id
-  FROM balances
-),
-bw AS (
-  SELECT bal.account_id, a.customer_id, a.product_type, a.currency, bal.balance, bal.rm_id,
-         max(bal.s, :from) AS s, min(coalesce(date(bal.nxt, '-1 day'), :to), :to) AS e
-  FROM bal JOIN accounts a ON a.account_id = bal.account_id
-  WHERE bal.s <= :to AND (bal.nxt IS NULL OR bal.nxt > :from) AND bal.balance != 0
-),
-hist AS (
-  SELECT customer_id, effective_from AS s,
-         date(lead(effective_from) OVER (PARTITION BY customer_id ORDER BY effective_from), '-1 day') AS e, rm_id
-  FROM customer_rm_history
-),
-credited AS (
-  SELECT bw.account_id, bw.customer_id, bw.product_type, bw.currency, bw.balance,
-         CASE WHEN bw.rm_id IS NOT NULL THEN bw.rm_id ELSE h.rm_id END AS rm_id,
-         max(bw.s, coalesce(h.s, bw.s)) AS s, min(bw.e, coalesce(h.e, bw.e)) AS e
-  FROM bw LEFT JOIN hist h
-    ON bw.rm_id IS NULL AND h.customer_id = bw.customer_id AND h.s <= bw.e AND (h.e IS NULL OR h.e >= bw.s)
-),
-fx AS (
-  SELECT currency, date AS s, date(lead(date) OVER (PARTITION BY currency ORDER BY date), '-1 day') AS e, cny_per_unit AS rate
-  FROM fx_rates
-)`;
+/** FX-rate intervals as day numbers: each rate holds until the day before the next one. */
+const FX_INTERVALS = `fx AS (
+  SELECT currency, CAST(julianday(date) - 2440587.5 AS INTEGER) AS s,
+    coalesce(CAST(julianday(lead(date) OVER (PARTITION BY currency ORDER BY date)) - 2440587.5 AS INTEGER) - 1, ${END_OF_TIME}) AS e,
+    cny_per_unit AS rate
+  FROM fx_rates)`;
 
 /** Foreign currencies with a balance in the window but no rate on or before the day it is needed. */
 function checkFx(db: Db, w: Window): void {
-  const missing = db.prepare(`WITH ${INTERVALS}
-    SELECT bw.currency, min(bw.s) AS needed, (SELECT min(date) FROM fx_rates f WHERE f.currency = bw.currency) AS first_rate
-    FROM bw WHERE bw.currency != 'CNY' GROUP BY bw.currency HAVING first_rate IS NULL OR first_rate > needed`).all({ from: w.from, to: w.to }) as { currency: string; needed: string; first_rate: string | null }[];
+  const { F, T } = nums(w);
+  // Cheap first: every foreign currency held has a rate on or before the window's first day.
+  const uncovered = db.prepare(`SELECT count(*) FROM (SELECT DISTINCT currency FROM accounts WHERE currency != 'CNY') c
+    WHERE NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.currency = c.currency AND f.date <= ?)`).pluck().get(w.from) as number;
+  if (uncovered === 0) return;
+  const missing = db.prepare(`SELECT a.currency, min(max(b.day_num, :F)) AS needed, (SELECT min(date) FROM fx_rates f WHERE f.currency = a.currency) AS first_rate
+    FROM accounts a JOIN balances b ON b.account_id = a.account_id
+    WHERE a.currency != 'CNY' AND b.end_num >= :F AND b.day_num <= :T AND b.balance != 0
+    GROUP BY a.currency HAVING first_rate IS NULL OR CAST(julianday(first_rate) - 2440587.5 AS INTEGER) > needed`).all({ F, T }) as { currency: string; needed: number; first_rate: string | null }[];
   if (missing.length) {
     const m = missing[0];
-    throw new DataError(`no exchange rate for ${m.currency} on or before ${m.needed}${m.first_rate ? ` (first rate is on ${m.first_rate})` : ''}: import fx_rates.csv with ${m.currency}`);
+    throw new DataError(`no exchange rate for ${m.currency} on or before ${isoFromNum(m.needed)}${m.first_rate ? ` (first rate is on ${m.first_rate})` : ''}: import fx_rates.csv with ${m.currency}`);
   }
 }
 
-export function accountSlices(db: Db, w: Window): AccountSlice[] {
+function nums(w: Window): { F: number; T: number } {
+  return { F: dayNum(w.from), T: dayNum(w.to) };
+}
+
+export function isoFromNum(n: number): string {
+  return new Date(n * 86400000).toISOString().slice(0, 10);
+}
+
+/**
+ * Σ balance × days in the window per account, in CNY fen-days. With `credit` (the default),
+ * split by the RM credited each day: the balance row's rm_id, else the customer's RM in
+ * effect that day (customer_rm_history intervals). Without it, rm_id is null: one row per account.
+ */
+export function accountSlices(db: Db, w: Window, credit = true): AccountSlice[] {
   checkFx(db, w);
-  return db.prepare(`WITH ${INTERVALS}
-    SELECT c.account_id, c.customer_id, c.product_type, c.rm_id,
-      sum(CASE WHEN c.currency = 'CNY' THEN c.balance * (julianday(c.e) - julianday(c.s) + 1)
-               ELSE round(c.balance * f.rate) * (julianday(min(c.e, coalesce(f.e, c.e))) - julianday(max(c.s, f.s)) + 1) END) AS fen_days
-    FROM credited c LEFT JOIN fx f
-      ON c.currency != 'CNY' AND f.currency = c.currency AND f.s <= c.e AND (f.e IS NULL OR f.e >= c.s)
-    GROUP BY c.account_id, c.rm_id`).all({ from: w.from, to: w.to }) as AccountSlice[];
+  const { F, T } = nums(w);
+  const hist = credit
+    ? `LEFT JOIN customer_rm_history h ON b.rm_id IS NULL AND h.customer_id = a.customer_id
+         AND h.from_num <= min(b.end_num, :T) AND h.to_num >= max(b.day_num, :F)`
+    : '';
+  const rm = credit ? 'CASE WHEN b.rm_id IS NOT NULL THEN b.rm_id ELSE h.rm_id END' : 'NULL';
+  const hi = credit ? 'min(b.end_num, :T, coalesce(h.to_num, :T))' : 'min(b.end_num, :T)';
+  const lo = credit ? 'max(b.day_num, :F, coalesce(h.from_num, :F))' : 'max(b.day_num, :F)';
+  const cny = db.prepare(`SELECT b.account_id, a.customer_id, a.product_type, ${rm} AS rm_id, sum(b.balance * (${hi} - ${lo} + 1)) AS fen_days
+    FROM balances b JOIN accounts a ON a.account_id = b.account_id ${hist}
+    WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0 AND a.currency = 'CNY'
+    GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[];
+  // Foreign currency: each day at the latest rate on or before it, rounded to fen.
+  const foreign = db.prepare(`WITH ${FX_INTERVALS}
+    SELECT b.account_id, a.customer_id, a.product_type, ${rm} AS rm_id,
+      sum(round(b.balance * f.rate) * (min(${hi}, f.e) - max(${lo}, f.s) + 1)) AS fen_days
+    FROM accounts a JOIN balances b ON b.account_id = a.account_id ${hist}
+    JOIN fx f ON f.currency = a.currency AND f.s <= ${hi} AND f.e >= ${lo}
+    WHERE a.currency != 'CNY' AND b.end_num >= :F AND b.day_num <= :T AND b.balance != 0
+    GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[];
+  return foreign.length ? cny.concat(foreign) : cny;
 }
 
 /** One account's state on a day, with the RM credited that day. */
@@ -123,15 +137,11 @@ export interface AccountState {
 /** Accounts open on `day` (closed ones and those not yet seen are left out); balances in CNY fen. */
 export function accountStatesOn(db: Db, day: string): AccountState[] {
   const rows = db.prepare(`
-    WITH last AS (
-      SELECT account_id, balance, rm_id, loan_class, source, max(as_of) AS as_of FROM balances WHERE as_of <= :day GROUP BY account_id
-    )
-    SELECT l.account_id, a.customer_id, a.product_type, a.currency, l.balance, l.loan_class,
-      coalesce(l.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.effective_from <= :day
-                          ORDER BY h.effective_from DESC LIMIT 1)) AS rm_id,
+    SELECT b.account_id, a.customer_id, a.product_type, a.currency, b.balance, b.loan_class,
+      coalesce(b.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
       CASE WHEN a.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = a.currency AND f.date <= :day ORDER BY f.date DESC LIMIT 1) END AS rate
-    FROM last l JOIN accounts a ON a.account_id = l.account_id
-    WHERE l.source != 'C'`).all({ day }) as (Omit<AccountState, 'balance_fen'> & { balance: number; currency: string; rate: number | null })[];
+    FROM balances b JOIN accounts a ON a.account_id = b.account_id
+    WHERE b.day_num <= :dn AND b.end_num >= :dn AND b.source != 'C'`).all({ day, dn: dayNum(day) }) as (Omit<AccountState, 'balance_fen'> & { balance: number; currency: string; rate: number | null })[];
   return rows.map((r) => {
     if (r.rate === null) throw new DataError(`no exchange rate for ${r.currency} on or before ${day}: import fx_rates.csv with ${r.currency}`);
     return { account_id: r.account_id, customer_id: r.customer_id, product_type: r.product_type, loan_class: r.loan_class, rm_id: r.rm_id, balance_fen: r.currency === 'CNY' ? r.balance : Math.round(r.balance * r.rate) };
@@ -158,24 +168,32 @@ export interface TxnAggregate {
  * Fees and amounts in foreign currency convert at the rate on or before the posting day.
  */
 export function txnAggregates(db: Db, from: string, to: string, credit: boolean): TxnAggregate[] {
-  const missing = db.prepare(`SELECT DISTINCT t.currency FROM txn_daily t WHERE t.day >= :from AND t.day <= :to AND t.currency != 'CNY'
-    AND NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.currency = t.currency AND f.date <= t.day)`).pluck().all({ from, to }) as string[];
-  if (missing.length) throw new DataError(`no exchange rate for ${missing[0]} on or before a transaction's posting date: import fx_rates.csv with ${missing[0]}`);
+  // A window over most of the data reads txn_daily in key order (grouped by account already);
+  // a short one goes through the day index.
+  const span = db.prepare('SELECT (SELECT day FROM txn_daily ORDER BY day LIMIT 1) AS first, (SELECT day FROM txn_daily ORDER BY day DESC LIMIT 1) AS last').get() as { first: string | null; last: string | null };
+  const scanAll = !span.first || !span.last || daysBetween(from < span.first ? span.first : from, to > span.last ? span.last : to) * 3 >= daysBetween(span.first, span.last);
   const rmExpr = credit
     ? `coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
                 (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.effective_from <= d.day ORDER BY h.effective_from DESC LIMIT 1))`
     : 'NULL';
-  return db.prepare(`
-    WITH r AS (
-      SELECT d.*, a.customer_id, ${rmExpr} AS rm_id,
-        CASE WHEN d.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1) END AS rate
-      FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id
-      WHERE d.day >= :from AND d.day <= :to
-    )
-    SELECT account_id, customer_id, rm_id, sum(n) AS count, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
-      sum(CASE WHEN rate = 1 THEN fee ELSE round(fee * rate) END) AS fee_fen,
-      sum(CASE WHEN rate = 1 THEN abs_amount ELSE round(abs_amount * rate) END) AS abs_amount_fen, max(day) AS last_day
-    FROM r GROUP BY account_id, rm_id`).all({ from, to }) as TxnAggregate[];
+  const dayCol = scanAll ? '+d.day' : 'd.day';
+  const RATE = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
+  const sums = `sum(n) AS count, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
+      sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE}) END) AS fee_fen,
+      sum(CASE WHEN d.currency = 'CNY' THEN abs_amount ELSE round(abs_amount * ${RATE}) END) AS abs_amount_fen, max(day) AS last_day,
+      max(CASE WHEN d.currency != 'CNY' AND ${RATE} IS NULL THEN d.currency END) AS missing_currency`;
+  const rows = (credit
+    ? db.prepare(`SELECT d.account_id, a.customer_id, ${rmExpr} AS rm_id, ${sums}
+        FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id
+        WHERE ${dayCol} >= :from AND ${dayCol} <= :to GROUP BY d.account_id, 3`)
+    // Without RM credit: sum per account first, then one account lookup each.
+    : db.prepare(`SELECT g.*, a.customer_id, NULL AS rm_id FROM (
+        SELECT d.account_id, ${sums} FROM txn_daily d WHERE ${dayCol} >= :from AND ${dayCol} <= :to GROUP BY d.account_id) g
+        JOIN accounts a ON a.account_id = g.account_id`)
+  ).all({ from, to }) as (TxnAggregate & { missing_currency: string | null })[];
+  const missing = rows.find((r) => r.missing_currency !== null);
+  if (missing) throw new DataError(`no exchange rate for ${missing.missing_currency} on or before a transaction's posting date: import fx_rates.csv with ${missing.missing_currency}`);
+  return rows;
 }
 
 /** Credited fen-days (CNY) per RM and product type; loans also per loan class on the window's last day. */
@@ -194,25 +212,19 @@ export interface RmCreditRow {
  * credited intervals as accountSlices, grouped per RM, product type and last-day loan class.
  */
 export function rmCreditByProduct(db: Db, w: Window): RmCreditRow[] {
-  checkFx(db, w);
-  return db.prepare(`WITH ${INTERVALS},
-    s AS (
-      SELECT c.account_id, c.customer_id, c.product_type, c.rm_id,
-        sum(CASE WHEN c.currency = 'CNY' THEN c.balance * (julianday(c.e) - julianday(c.s) + 1)
-                 ELSE round(c.balance * f.rate) * (julianday(min(c.e, coalesce(f.e, c.e))) - julianday(max(c.s, f.s)) + 1) END) AS fen_days
-      FROM credited c LEFT JOIN fx f
-        ON c.currency != 'CNY' AND f.currency = c.currency AND f.s <= c.e AND (f.e IS NULL OR f.e >= c.s)
-      GROUP BY c.account_id, c.rm_id
-    ),
-    cls AS (
-      SELECT b.account_id, b.loan_class, b.source, max(b.as_of) AS as_of
-      FROM balances b JOIN accounts a ON a.account_id = b.account_id
-      WHERE b.as_of <= :to AND a.product_type IN ('loan', 'credit_card') GROUP BY b.account_id
-    )
-    SELECT s.rm_id, CASE WHEN s.rm_id IS NULL THEN cu.branch END AS branch, s.product_type,
-      CASE WHEN s.product_type IN ('loan', 'credit_card')
-           THEN coalesce(CASE WHEN cls.source != 'C' THEN cls.loan_class END, 'normal') END AS loan_class,
-      sum(s.fen_days) AS fen_days
-    FROM s JOIN customers cu ON cu.customer_id = s.customer_id LEFT JOIN cls ON cls.account_id = s.account_id
-    GROUP BY 1, 2, 3, 4`).all({ from: w.from, to: w.to }) as RmCreditRow[];
+  const slices = accountSlices(db, w, true);
+  const classOnLast = new Map<string, string | null>();
+  for (const s of accountStatesOn(db, w.to)) if (s.product_type === 'loan' || s.product_type === 'credit_card') classOnLast.set(s.account_id, s.loan_class);
+  const branchOf = new Map(db.prepare('SELECT customer_id, branch FROM customers').raw().all() as [string, string | null][]);
+  const groups = new Map<string, RmCreditRow>();
+  for (const s of slices) {
+    const isLoan = s.product_type === 'loan' || s.product_type === 'credit_card';
+    const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
+    const loan_class = isLoan ? classOnLast.get(s.account_id) ?? 'normal' : null;
+    const key = `${s.rm_id}\u0001${branch}\u0001${s.product_type}\u0001${loan_class}`;
+    const g = groups.get(key);
+    if (g) g.fen_days += s.fen_days;
+    else groups.set(key, { rm_id: s.rm_id, branch, product_type: s.product_type, loan_class, fen_days: s.fen_days });
+  }
+  return [...groups.values()];
 }

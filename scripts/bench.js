@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// `npm run bench`: generates data with the samples generator and measures crm against
+// references timed in the same run: sqlite3 .import (the engine's own floor), sqlite-utils
+// insert --csv, and DuckDB answering the same report question. Prints throughput, ratios
+// and peak memory. Sizes are options; `--quick` runs small sizes for a smoke check.
+//
+//   node scripts/bench.js [--quick] [--dir DIR] [--txns 1000000] [--snapshot-accounts 400000]
+//     [--nights 90] [--night-accounts 100000] [--report-customers 100000] [--report-days 90]
+//     [--report-txns 9000000] [--only import,snapshot,nights,reports]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from '../dist/samples/generate.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const crmBin = join(root, 'bin', 'crm.js');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const quick = args.includes('--quick');
+const num = (name, full, small) => Number(opt(name, quick ? small : full));
+const sizes = {
+  txns: num('txns', 1_000_000, 100_000),
+  snapshotAccounts: num('snapshot-accounts', 400_000, 40_000),
+  nights: num('nights', 90, 10),
+  nightAccounts: num('night-accounts', 100_000, 10_000),
+  reportCustomers: num('report-customers', 100_000, 10_000),
+  reportDays: num('report-days', 90, 30),
+  reportTxns: num('report-txns', 9_000_000, 300_000),
+};
+const only = new Set(String(opt('only', 'import,snapshot,nights,reports')).split(','));
+const dir = opt('dir', join(root, 'bench-data'));
+mkdirSync(dir, { recursive: true });
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const mb = (bytes) => `${fmt(bytes / 1048576, 1)} MB`;
+const rmDb = (p) => { for (const s of ['', '-wal', '-shm']) rmSync(p + s, { force: true }); };
+const results = [];
+const say = (line) => { process.stdout.write(line + '\n'); results.push(line); };
+
+/** Runs a command, returns seconds and (for crm) its peak RSS in KB. */
+function timed(cmd, argv, { input, env } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { input, env: { ...process.env, CRM_REPORT_RSS: '1', ...env }, maxBuffer: 1 << 28, encoding: 'utf8' });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr?.slice(-2000)}`);
+  const rss = /peak-rss-kb (\d+)/.exec(r.stderr ?? '');
+  return { secs, rssKb: rss ? Number(rss[1]) : null, stdout: r.stdout, stderr: r.stderr };
+}
+const crm = (db, ...a) => timed(process.execPath, [crmBin, '--db', db, ...a]);
+
+async function dataset(name, o) {
+  const out = join(dir, name);
+  const stamp = join(out, '.options.json');
+  const want = JSON.stringify(o);
+  if (existsSync(stamp) && readFileFileSafe(stamp) === want) return out;
+  rmSync(out, { recursive: true, force: true });
+  const t0 = Date.now();
+  process.stdout.write(`generating ${name} … `);
+  await generate({ out, rms: 40, startDate: '2026-08-30', seed: 1, corporateShare: 0.2, changeRate: 0.1, snapshotEvery: 1, ...o });
+  writeFileSync(stamp, want);
+  process.stdout.write(`${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  return out;
+}
+function readFileFileSafe(p) {
+  try { return String(spawnSync('cat', [p]).stdout); } catch { return ''; }
+}
+const snapshotFiles = (d) => readdirSync(join(d, 'accounts')).filter((f) => f.endsWith('.csv')).sort().map((f) => join(d, 'accounts', f));
+const baseFiles = (d) => ['rms.csv', 'customers.csv', 'fx_rates.csv'].map((f) => join(d, f));
+
+say(`# crm benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model?.trim()}, ${mb(totalmem())} RAM, node ${process.version}`);
+
+if (only.has('import')) {
+  // 1. Transactions import vs sqlite3 .import and sqlite-utils.
+  const d = await dataset('txns', { customers: 20_000, days: 1, txns: sizes.txns });
+  const file = join(d, 'transactions.csv');
+  const base = join(dir, 'txns-base.db');
+  rmDb(base);
+  crm(base, 'import', ...baseFiles(d), ...snapshotFiles(d));
+  const db = join(dir, 'txns.db');
+  rmDb(db);
+  spawnSync('cp', [base, db]);
+  const c = crm(db, 'import', file);
+  const rows = sizes.txns;
+  say(`\n## Import of ${fmt(rows)} transactions (${mb(statSync(file).size)})`);
+  say(`crm import (full validation): ${c.secs.toFixed(2)} s, ${fmt(rows / c.secs)} rows/s, peak RSS ${mb(c.rssKb * 1024)}`);
+  if (has('sqlite3')) {
+    const ref = join(dir, 'txns-ref.db');
+    rmDb(ref);
+    const sql = `CREATE TABLE transactions (txn_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, posted_at TEXT NOT NULL, amount REAL, direction TEXT, currency TEXT, channel TEXT, txn_type TEXT, fee REAL, balance_after REAL);\n.mode csv\n.import --skip 1 ${file} transactions\n`;
+    const s = timed('sqlite3', [ref], { input: sql });
+    say(`sqlite3 .import (typed table, same primary key, no validation): ${s.secs.toFixed(2)} s, ${fmt(rows / s.secs)} rows/s`);
+    say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)}`);
+  } else say('sqlite3: not installed (apt-get install sqlite3)');
+  if (has('sqlite-utils')) {
+    const ref = join(dir, 'txns-su.db');
+    rmDb(ref);
+    const s = timed('sqlite-utils', ['insert', ref, 'transactions', file, '--csv', '--pk', 'txn_id']);
+    say(`sqlite-utils insert --csv: ${s.secs.toFixed(2)} s, ${fmt(rows / s.secs)} rows/s; sqlite-utils ÷ crm = ${(s.secs / c.secs).toFixed(1)}×`);
+  } else say('sqlite-utils: not installed (apt-get install sqlite-utils)');
+}
+
+if (only.has('snapshot')) {
+  // 2. One nightly snapshot of many accounts.
+  const d = await dataset('snapshot', { customers: Math.round(sizes.snapshotAccounts / 2.5), days: 1, txns: 1000 });
+  const db = join(dir, 'snapshot.db');
+  rmDb(db);
+  crm(db, 'import', ...baseFiles(d));
+  const snap = snapshotFiles(d)[0];
+  const lines = Number(spawnSync('wc', ['-l', snap], { encoding: 'utf8' }).stdout.trim().split(' ')[0]) - 1;
+  const c = crm(db, 'import', snap);
+  say(`\n## One nightly snapshot of ${fmt(lines)} accounts (${mb(statSync(snap).size)})`);
+  say(`crm import: ${c.secs.toFixed(2)} s, ${fmt(lines / c.secs)} rows/s, peak RSS ${mb(c.rssKb * 1024)}`);
+}
+
+if (only.has('nights')) {
+  // 3. Nightly snapshots in a row: storage grows with change, not with days.
+  const d = await dataset('nights', { customers: Math.round(sizes.nightAccounts / 2.5), days: sizes.nights, txns: 1000 });
+  const db = join(dir, 'nights.db');
+  rmDb(db);
+  crm(db, 'import', ...baseFiles(d));
+  const snaps = snapshotFiles(d);
+  let total = 0;
+  let maxRss = 0;
+  let rows = 0;
+  for (const f of snaps) {
+    const c = crm(db, 'import', f);
+    total += c.secs;
+    maxRss = Math.max(maxRss, c.rssKb ?? 0);
+    rows += Number(/(\d[\d,]*) read/.exec(c.stdout)?.[1].replace(/,/g, '') ?? 0);
+  }
+  spawnSync('sqlite3', [db, 'PRAGMA wal_checkpoint(TRUNCATE); VACUUM;']);
+  const status = JSON.parse(crm(db, 'status', '--format', 'json').stdout);
+  const balanceRows = status.counts.balances;
+  const size = statSync(db).size;
+  say(`\n## ${snaps.length} nightly snapshots of ~${fmt(rows / snaps.length)} accounts (~10% of balances change a day)`);
+  say(`time per night: ${(total / snaps.length).toFixed(2)} s (${fmt(rows / total)} rows/s), peak RSS ${mb(maxRss * 1024)}`);
+  say(`snapshot rows read: ${fmt(rows)}; balance rows stored: ${fmt(balanceRows)} (${((balanceRows / rows) * 100).toFixed(1)}% of day-by-day)`);
+  say(`database size after ${snaps.length} nights: ${mb(size)}; ${fmt(size / balanceRows, 1)} bytes per stored balance change (whole file)`);
+}
+
+if (only.has('reports')) {
+  // 4. Reports over a realistic branch vs DuckDB on the same question.
+  const d = await dataset('reports', { customers: sizes.reportCustomers, days: sizes.reportDays, txns: sizes.reportTxns });
+  const db = join(dir, 'reports.db');
+  const snaps = snapshotFiles(d);
+  const asOf = /(\d{4}-\d{2}-\d{2})/.exec(snaps[snaps.length - 1])[1];
+  const from = /(\d{4}-\d{2}-\d{2})/.exec(snaps[0])[1];
+  if (!existsSync(db) || !existsSync(`${db}.done`)) {
+    rmDb(db);
+    process.stdout.write('importing the reports data set … ');
+    const t0 = Date.now();
+    crm(db, 'import', ...baseFiles(d));
+    for (const f of snaps) crm(db, 'import', f);
+    crm(db, 'import', join(d, 'transactions.csv'), join(d, 'targets.csv'));
+    writeFileSync(`${db}.done`, '');
+    process.stdout.write(`${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+  say(`\n## Reports: ${fmt(sizes.reportCustomers)} customers, ${snaps.length} days of snapshots, ${fmt(sizes.reportTxns)} transactions`);
+  const seg = crm(db, 'segment', '--as-of', asOf, '--window', String(snaps.length), '--format', 'csv', '--out', '/dev/null');
+  say(`crm segment (window ${snaps.length} days): ${seg.secs.toFixed(2)} s, peak RSS ${mb(seg.rssKb * 1024)}`);
+  const rmr = crm(db, 'rm-report', '--from', from, '--to', asOf, '--format', 'csv', '--out', '/dev/null');
+  say(`crm rm-report (${from} to ${asOf}): ${rmr.secs.toFixed(2)} s, peak RSS ${mb(rmr.rssKb * 1024)}`);
+  let duck = null;
+  try {
+    duck = await import('@duckdb/node-api');
+  } catch {
+    say('DuckDB: @duckdb/node-api not installed (npm install --save-dev @duckdb/node-api)');
+  }
+  if (duck) {
+    const inst = await duck.DuckDBInstance.create(join(dir, 'reports.duckdb'));
+    const con = await inst.connect();
+    const hasTable = (await con.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'daily'")).getRows()[0][0] > 0n;
+    if (!hasTable) {
+      // Loaded day by day, as the nightly files arrive.
+      await con.run(`CREATE TABLE daily (as_of DATE, account_id VARCHAR, customer_id VARCHAR, product_type VARCHAR, balance DECIMAL(18,2), rm_id VARCHAR)`);
+      await con.run(`CREATE TABLE customers AS SELECT * FROM read_csv('${join(d, 'customers.csv')}', header = true, all_varchar = true)`);
+      for (const f of snaps) await con.run(`INSERT INTO daily SELECT as_of, account_id, customer_id, product_type, balance, rm_id FROM read_csv('${f}', header = true, all_varchar = true)`);
+    }
+    const q = async (sql) => {
+      const t0 = process.hrtime.bigint();
+      const r = await con.runAndReadAll(sql);
+      return { secs: Number(process.hrtime.bigint() - t0) / 1e9, rows: r.getRows().length };
+    };
+    const days = snaps.length;
+    const perCustomer = await q(`SELECT customer_id, sum(CASE WHEN product_type IN ('demand_deposit','time_deposit','wealth','fund','insurance','bond') THEN balance ELSE 0 END) / ${days} AS aum_adb,
+      sum(CASE WHEN product_type IN ('loan','credit_card') THEN balance ELSE 0 END) / ${days} AS loan_adb FROM daily WHERE as_of BETWEEN '${from}' AND '${asOf}' GROUP BY customer_id`);
+    const perRm = await q(`SELECT coalesce(d.rm_id, c.rm_id) AS rm, sum(CASE WHEN product_type IN ('demand_deposit','time_deposit') THEN balance ELSE 0 END) / ${days} AS deposit_adb
+      FROM daily d JOIN customers c USING (customer_id) WHERE as_of BETWEEN '${from}' AND '${asOf}' GROUP BY 1`);
+    say(`DuckDB, same question from the day-by-day table: ADB per customer ${perCustomer.secs.toFixed(2)} s (${fmt(perCustomer.rows)} rows), per RM ${perRm.secs.toFixed(2)} s`);
+    say(`ratio crm segment ÷ DuckDB = ${(seg.secs / perCustomer.secs).toFixed(2)}; crm rm-report ÷ DuckDB = ${(rmr.secs / perRm.secs).toFixed(2)}`);
+    con.closeSync?.();
+  }
+}
+writeFileSync(join(dir, 'last-results.txt'), results.join('\n') + '\n');
