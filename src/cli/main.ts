@@ -8,6 +8,20 @@ import { registerImport } from './import.js';
 import { registerStatus } from './status.js';
 import { registerExtraCommands } from './registry.js';
 
+export const ROOT_HELP = `
+Examples:
+  crm import samples/rms.csv samples/customers.csv samples/accounts/*.csv samples/transactions.csv
+  crm status
+  crm segment --as-of 2026-11-27 --window 30
+  crm segment rfm --detail --format csv --out rfm.csv
+  crm rm-report --period 2026-11 --plan samples/plan.yaml
+  crm rm-report --period 2026-11 --plan samples/plan.yaml --rm RM001 --statement
+  crm --db /data/branch.db status --format json
+
+Exit codes: 0 success, 1 data or runtime error, 2 usage error. Errors print as
+"crm: error: …" on stderr (a stack trace only with --verbose). Colour only on a
+terminal, never when NO_COLOR is set.`;
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -18,7 +32,8 @@ export function buildProgram(): Command {
     .option('--verbose', 'show stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(`crm: error: ${str.replace(/^error: /, '')}`) })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', ROOT_HELP);
   registerImport(program);
   registerStatus(program);
   registerExtraCommands(program);

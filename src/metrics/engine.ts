@@ -102,26 +102,44 @@ export function isoFromNum(n: number): string {
 export function accountSlices(db: Db, w: Window, credit = true): AccountSlice[] {
   checkFx(db, w);
   const { F, T } = nums(w);
-  const hist = credit
-    ? `LEFT JOIN customer_rm_history h ON b.rm_id IS NULL AND h.customer_id = a.customer_id
-         AND h.from_num <= min(b.end_num, :T) AND h.to_num >= max(b.day_num, :F)`
-    : '';
-  const rm = credit ? 'CASE WHEN b.rm_id IS NOT NULL THEN b.rm_id ELSE h.rm_id END' : 'NULL';
-  const hi = credit ? 'min(b.end_num, :T, coalesce(h.to_num, :T))' : 'min(b.end_num, :T)';
-  const lo = credit ? 'max(b.day_num, :F, coalesce(h.from_num, :F))' : 'max(b.day_num, :F)';
-  const cny = db.prepare(`SELECT b.account_id, a.customer_id, a.product_type, ${rm} AS rm_id, sum(b.balance * (${hi} - ${lo} + 1)) AS fen_days
-    FROM balances b JOIN accounts a ON a.account_id = b.account_id ${hist}
-    WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0 AND a.currency = 'CNY'
-    GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[];
+  const days = 'min(b.end_num, :T) - max(b.day_num, :F) + 1';
+  const inWindow = 'b.end_num >= :F AND b.day_num <= :T AND b.balance != 0';
+  // Customers with more than one RM in the window: their balances are split day by day.
+  const moved = credit
+    ? `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`
+    : `moved AS (SELECT NULL AS customer_id WHERE 0)`;
+  // CNY, one RM for the whole window (or no credit wanted): sum per account first, then
+  // one lookup per account (not per balance row).
+  const simple = db.prepare(`WITH ${moved},
+    g AS (SELECT b.account_id, ${credit ? 'b.rm_id' : 'NULL'} AS rm_id, sum(b.balance * (${days})) AS fen_days
+          FROM balances b WHERE ${inWindow} GROUP BY b.account_id, 2)
+    SELECT g.account_id, a.customer_id, a.product_type,
+      ${credit ? 'coalesce(g.rm_id, h.rm_id)' : 'NULL'} AS rm_id, g.fen_days
+    FROM g JOIN accounts a ON a.account_id = g.account_id
+    ${credit ? 'LEFT JOIN customer_rm_history h ON g.rm_id IS NULL AND h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F' : ''}
+    WHERE a.currency = 'CNY' AND a.customer_id NOT IN (SELECT customer_id FROM moved)`).all({ F, T }) as AccountSlice[];
+  const hist = `LEFT JOIN customer_rm_history h ON b.rm_id IS NULL AND h.customer_id = a.customer_id
+         AND h.from_num <= min(b.end_num, :T) AND h.to_num >= max(b.day_num, :F)`;
+  const rm = 'CASE WHEN b.rm_id IS NOT NULL THEN b.rm_id ELSE h.rm_id END';
+  const hi = 'min(b.end_num, :T, coalesce(h.to_num, :T))';
+  const lo = 'max(b.day_num, :F, coalesce(h.from_num, :F))';
+  // CNY accounts of reassigned customers: each balance row split by the RM intervals it spans.
+  const split = credit
+    ? (db.prepare(`WITH ${moved}
+        SELECT b.account_id, a.customer_id, a.product_type, ${rm} AS rm_id, sum(b.balance * (${hi} - ${lo} + 1)) AS fen_days
+        FROM moved m JOIN accounts a ON a.customer_id = m.customer_id JOIN balances b ON b.account_id = a.account_id ${hist}
+        WHERE a.currency = 'CNY' AND ${inWindow}
+        GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[])
+    : [];
   // Foreign currency: each day at the latest rate on or before it, rounded to fen.
   const foreign = db.prepare(`WITH ${FX_INTERVALS}
-    SELECT b.account_id, a.customer_id, a.product_type, ${rm} AS rm_id,
-      sum(round(b.balance * f.rate) * (min(${hi}, f.e) - max(${lo}, f.s) + 1)) AS fen_days
-    FROM accounts a JOIN balances b ON b.account_id = a.account_id ${hist}
-    JOIN fx f ON f.currency = a.currency AND f.s <= ${hi} AND f.e >= ${lo}
-    WHERE a.currency != 'CNY' AND b.end_num >= :F AND b.day_num <= :T AND b.balance != 0
+    SELECT b.account_id, a.customer_id, a.product_type, ${credit ? rm : 'NULL'} AS rm_id,
+      sum(round(b.balance * f.rate) * (min(${credit ? hi : 'min(b.end_num, :T)'}, f.e) - max(${credit ? lo : 'max(b.day_num, :F)'}, f.s) + 1)) AS fen_days
+    FROM accounts a JOIN balances b ON b.account_id = a.account_id ${credit ? hist : ''}
+    JOIN fx f ON f.currency = a.currency AND f.s <= ${credit ? hi : 'min(b.end_num, :T)'} AND f.e >= ${credit ? lo : 'max(b.day_num, :F)'}
+    WHERE a.currency != 'CNY' AND ${inWindow}
     GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[];
-  return foreign.length ? cny.concat(foreign) : cny;
+  return simple.concat(split, foreign);
 }
 
 /** One account's state on a day, with the RM credited that day. */

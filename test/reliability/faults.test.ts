@@ -110,6 +110,7 @@ describe('faults and concurrency', () => {
       const sg = segment();
       expect(sg.code, sg.stderr).toBe(0);
       segs.push(sg.stdout);
+      await sleep(20); // let the child's 'close' event in (spawnSync blocks the event loop)
     }
     const res = await done;
     expect(res.code, res.stderr).toBe(0);
