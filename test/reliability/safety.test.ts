@@ -48,10 +48,12 @@ describe('hostile names reach SQL only as parameters', () => {
     const raw = openRaw(db);
     expect(raw.prepare('SELECT rm_id, name FROM rms').raw().all()).toEqual([[EVIL2, EVIL]]);
     expect(raw.prepare('SELECT customer_id, name, rm_id FROM customers').raw().all()).toEqual([[EVIL, EVIL2, EVIL2]]);
-    expect(raw.prepare('SELECT txn_id, account_id, txn_type FROM transactions').raw().all()).toEqual([[EVIL2, EVIL2, EVIL]]);
+    // txn_type: the source value EVIL mapped by the value map to EVIL2
+    expect(raw.prepare('SELECT txn_id, account_id, txn_type FROM transactions').raw().all()).toEqual([[EVIL2, EVIL2, EVIL2]]);
     raw.close();
     // unknown hostile names are echoed as data in messages, never executed
-    expect(r2.stdout).toContain(`ignored unknown column: ${EVIL2}`);
+    expect(r1.stdout).toContain(`ignored unknown column: ${EVIL2}`);
+    expect(r1.stdout).toContain(`ignored unknown column: ${EVIL}`);
   });
 
   it('hostile keys in a mapping file are refused as usage errors', () => {
@@ -103,7 +105,7 @@ describe('spreadsheet formula neutralisation', () => {
 
   it('rejects CSV: text cells starting with = + - @ TAB CR get a leading quote; line numbers stay plain', () => {
     const starts = ['=', '+', '-', '@', '\t', '\r'];
-    const body = starts.map((c, i) => `"${c}HYPERLINK(""http://x"")${i}",nope,2026-11-02,-${i + 1}.00`).join('\n');
+    const body = starts.map((c, i) => `${c}HYPERLINK(x)${i},nope,2026-11-02,-${i + 1}.00`).join('\n');
     // a file name starting with '=' (passed relative, so the file column starts with it too)
     writeFiles(dir, { '=cmd.csv': `txn_id,account_id,posted_at,amount\n${body}\n` });
     const rejects = join(dir, 'rej.csv');
