@@ -116,7 +116,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
       SELECT account_id, day, currency, n, n_counter AS counter, n_self_service AS self_service, n_e_banking AS e_banking, fee
       FROM txn_daily WHERE day >= :from AND day <= :to
     ),
-    r AS (
+    r AS MATERIALIZED (
       SELECT d.*, cu.branch,
         coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
                  ${RM_ON_DAY('a.customer_id', 'd.day')}) AS rm_id,
