@@ -6,7 +6,8 @@ import { DataError, UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
-import { useColor, type Lang } from '../output/index.js';
+import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP } from '../output/index.js';
+import { csvOptions } from './segment.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { renderReport, renderStatement, statementFileName, type Format } from '../rm/render.js';
 import { buildRmReport } from '../rm/report.js';
@@ -21,6 +22,8 @@ Examples:
   crm rm-report --from 2026-11-15 --to 2026-11-27 --rm-type personal --sort fee_income
   crm rm-report --period 2026-11 --plan samples/plan.yaml --rm RM002 --statement
   crm rm-report --period 2026-11 --plan samples/plan.yaml --statements statements/ --format csv
+  crm rm-report --period 2026-11 --plan samples/plan.yaml --excel --out payroll.csv
+  crm rm-report --period 2026-11 --plan samples/plan.yaml --encoding gb18030 --lang zh --out 绩效.csv
 
 Periods: 2026, 2026-H2, 2026-Q3, 2026-09, or --from/--to (default: the month of the
 latest data date). The period is clipped to the dates the data covers, and the report
@@ -58,12 +61,15 @@ export function registerRmReport(program: Command): void {
     .option('--statements <dir>', 'with --plan: write one pay statement per RM into DIR (.txt, .csv or .json by --format)')
     .option('--format <fmt>', 'table, csv (payroll export) or json', 'table')
     .option('--out <file>', 'write to FILE instead of stdout')
-    .option('--lang <lang>', 'headers in en or zh', 'en')
+    .option('--lang <lang>', LANG_OPTION_HELP)
+    .option('--excel', EXCEL_OPTION_HELP)
+    .option('--encoding <enc>', ENCODING_OPTION_HELP)
     .option('--wide', 'show every column even when wider than the terminal')
     .addHelpText('after', RM_REPORT_HELP)
     .action((o, cmd: Command) => {
-      const format = choice(o.format, '--format', ['table', 'csv', 'json'] as const) as Format;
-      const lang = choice(o.lang, '--lang', ['en', 'zh'] as const) as Lang;
+      const csv = csvOptions(o, cmd);
+      const format = csv ? 'csv' : choice(o.format, '--format', ['table', 'csv', 'json'] as const) as Format;
+      const lang = resolveLang(o.lang);
       const rmType = o.rmType === undefined ? undefined : choice(o.rmType, '--rm-type', ['corporate', 'personal'] as const) as RmType;
       if (o.period !== undefined && (o.from !== undefined || o.to !== undefined)) throw new UsageError('give either --period or --from/--to, not both');
       if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together');
@@ -88,7 +94,7 @@ export function registerRmReport(program: Command): void {
         const toFile = o.out !== undefined;
         const color = !toFile && format === 'table' && useColor(process.stdout);
         const width = !toFile && process.stdout.isTTY ? process.stdout.columns : undefined;
-        const ro = { format, lang, color, width, wide: !!o.wide };
+        const ro = { format, lang, color, width, wide: !!o.wide, csv: csv ?? {} };
 
         if (o.statements !== undefined) {
           const dir: string = o.statements;

@@ -10,7 +10,8 @@ import { parseDate, ValueError } from '../import/values.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import {
   fenToYuan, formatInt, formatMoney, formatNumber, formatPercent, renderCsv, renderJson, renderTable,
-  roundHalfAwayFromZero, useColor, type ColumnSpec, type Lang, type Row,
+  roundHalfAwayFromZero, useColor, excelCsvOptions, parseCsvEncoding, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
+  type ColumnSpec, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
 import {
   DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary,
@@ -35,6 +36,8 @@ Examples:
   crm segment --compare 2026-11-13 --window 14
   crm segment --tiers my-tiers.yaml --pricing my-pricing.yaml --lang zh
   crm segment rfm --detail --format json
+  crm segment --excel --out segment.csv              # UTF-8 with BOM for Excel
+  crm segment --detail --excel --encoding gb18030 --lang zh --out 客户分层.csv
 
 The tier window is the --window days ending on --as-of, clipped to the dates the data
 covers (the report says when it clips). Personal customers are tiered by AUM ADB,
@@ -59,7 +62,9 @@ interface Opts {
   format: string;
   out?: string;
   wide?: boolean;
-  lang: string;
+  lang?: string;
+  excel?: boolean;
+  encoding?: string;
 }
 
 export function registerSegment(program: Command): void {
@@ -81,12 +86,15 @@ export function registerSegment(program: Command): void {
     .option('--format <fmt>', 'table, csv or json', 'table')
     .option('--out <file>', 'write the report to FILE instead of standard output')
     .option('--wide', 'table: show every column even if wider than the terminal')
-    .option('--lang <lang>', 'en or zh: table headers and tier names', 'en')
+    .option('--lang <lang>', LANG_OPTION_HELP)
+    .option('--excel', EXCEL_OPTION_HELP)
+    .option('--encoding <enc>', ENCODING_OPTION_HELP)
     .addHelpText('after', SEGMENT_HELP)
     .action((view: string | undefined, o: Opts, cmd: Command) => {
       const rfm = checkView(view, o);
-      const format = oneOf('--format', o.format, ['table', 'csv', 'json']);
-      const lang = oneOf('--lang', o.lang, ['en', 'zh']) as Lang;
+      const csvOpts = csvOptions(o, cmd);
+      const format = csvOpts ? 'csv' : oneOf('--format', o.format, ['table', 'csv', 'json']);
+      const lang = resolveLang(o.lang);
       const asOf = o.asOf === undefined ? undefined : date('--as-of', o.asOf);
       const windowDays = positiveInt('--window', o.window);
       const types: CustomerType[] = o.type === undefined ? [...CUSTOMER_TYPES] : [oneOf('--type', o.type, CUSTOMER_TYPES) as CustomerType];
@@ -107,7 +115,7 @@ export function registerSegment(program: Command): void {
 
       const params = { asOf, windowDays, types, tiers, pricing, dormantFloorFen };
       const toFile = o.out !== undefined;
-      const ctx: Ctx = { format, lang, wide: !!o.wide, color: !toFile && format === 'table' && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined };
+      const ctx: Ctx = { csv: csvOpts ?? {}, format, lang, wide: !!o.wide, color: !toFile && format === 'table' && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined };
       const db = openDb(resolveDbPath(globals(cmd).db));
       let out: string | Buffer;
       try {
@@ -134,6 +142,15 @@ export function registerSegment(program: Command): void {
 // ---------------------------------------------------------------------------------------------
 // Option parsing
 // ---------------------------------------------------------------------------------------------
+
+/** --excel / --encoding: CSV options (and --format csv), or undefined when neither is given. */
+export function csvOptions(o: { excel?: boolean; encoding?: string; format: string }, cmd: Command): CsvOptions | undefined {
+  const encoding = parseCsvEncoding(o.encoding);
+  if (!o.excel && encoding === undefined) return undefined;
+  const flag = o.excel ? '--excel' : '--encoding';
+  if (cmd.getOptionValueSource('format') !== 'default' && o.format.trim().toLowerCase() !== 'csv') throw new UsageError(`${flag} writes CSV: it does not go with --format ${o.format}`);
+  return excelCsvOptions(!!o.excel, encoding);
+}
 
 function checkView(view: string | undefined, o: Opts): boolean {
   if (view === undefined) return !!o.rfm;
@@ -203,6 +220,7 @@ function resolveTierNames(list: string, tiers: TiersConfig, types: readonly Cust
 // ---------------------------------------------------------------------------------------------
 
 interface Ctx {
+  csv: CsvOptions;
   format: string;
   lang: Lang;
   wide: boolean;
@@ -210,17 +228,22 @@ interface Ctx {
   width: number | undefined;
 }
 
-const TYPE_NAMES: Record<CustomerType, { en: string; zh: string }> = {
+export const TYPE_NAMES: Record<CustomerType, { en: string; zh: string }> = {
   personal: { en: 'Personal customers', zh: '个人客户' },
   corporate: { en: 'Corporate customers', zh: '对公客户' },
 };
-const MEASURE_NAMES: Record<TierMeasure, { en: string; zh: string }> = {
+/** Short customer-type names for table cells. */
+export const TYPE_SHORT: Record<CustomerType, { en: string; zh: string }> = {
+  personal: { en: 'personal', zh: '个人' },
+  corporate: { en: 'corporate', zh: '对公' },
+};
+export const MEASURE_NAMES: Record<TierMeasure, { en: string; zh: string }> = {
   aum_adb: { en: 'AUM ADB', zh: 'AUM日均' },
   deposit_adb: { en: 'deposit ADB', zh: '存款日均' },
   contribution: { en: 'contribution', zh: '贡献' },
 };
 
-function tierName(ladder: Ladder, code: string, lang: Lang): string {
+export function tierName(ladder: Ladder, code: string, lang: Lang): string {
   if (code === 'total') return lang === 'zh' ? '合计' : 'Total';
   if (code === 'new') return lang === 'zh' ? '新增' : 'new';
   if (code === 'gone') return lang === 'zh' ? '流失' : 'gone';
@@ -228,25 +251,32 @@ function tierName(ladder: Ladder, code: string, lang: Lang): string {
   return t ? (lang === 'zh' ? t.name_zh : t.name_en) : code;
 }
 
-function ladderText(ladder: Ladder, lang: Lang): string {
+export function ladderText(ladder: Ladder, lang: Lang): string {
   const m = MEASURE_NAMES[ladder.measure][lang];
   if (lang === 'zh') return `按${m}分层（${ladder.method === 'thresholds' ? '阈值' : '分位'}）`;
   return `tiers by ${m} (${ladder.method})`;
 }
 
-function periodLines(p: Period, lang: Lang, dormant = true): string[] {
+export function periodLines(p: Period, lang: Lang, dormant = true): string[] {
   const w = p.window;
+  const zh = lang === 'zh';
   const lines: string[] = [];
-  lines.push(`Period: ${w.from} to ${w.to} (${w.days} days), as of ${p.as_of}.`);
+  lines.push(zh ? `统计期：${w.from} 至 ${w.to}（${w.days} 天），数据日期 ${p.as_of}。` : `Period: ${w.from} to ${w.to} (${w.days} days), as of ${p.as_of}.`);
   if (w.clipped) {
     const requested = (Date.parse(w.requestedTo) - Date.parse(w.requestedFrom)) / 86400000 + 1;
-    lines.push(`Window clipped: requested ${w.requestedFrom} to ${w.requestedTo} (${requested} days), but the data covers ${w.coverage.first} to ${w.coverage.last}.`);
+    lines.push(zh
+      ? `统计期已截取：请求 ${w.requestedFrom} 至 ${w.requestedTo}（${requested} 天），但数据仅覆盖 ${w.coverage.first} 至 ${w.coverage.last}。`
+      : `Window clipped: requested ${w.requestedFrom} to ${w.requestedTo} (${requested} days), but the data covers ${w.coverage.first} to ${w.coverage.last}.`);
   }
   const s = p.data.snapshots;
   const t = p.data.transactions;
-  lines.push(`Data used: ${s.count ? `${formatInt(s.count)} snapshot date(s) ${s.first} to ${s.last}` : 'no snapshot in the window (balances carried forward or from transactions)'}; ${t.count ? `${formatInt(t.count)} transaction(s) ${t.first} to ${t.last}` : 'no transactions'}.`);
-  if (dormant) lines.push(`Dormant: no transaction ${p.activity_window.from} to ${p.activity_window.to} and AUM ADB below ${formatMoney(p.dormant_floor_fen)} CNY.`);
-  if (lang === 'zh') lines[0] = `统计期：${w.from} 至 ${w.to}（${w.days} 天），数据日期 ${p.as_of}。`;
+  if (zh) {
+    lines.push(`使用数据：${s.count ? `${formatInt(s.count)} 个快照日 ${s.first} 至 ${s.last}` : '统计期内无快照（余额按前值延续或取自交易）'}；${t.count ? `${formatInt(t.count)} 笔交易 ${t.first} 至 ${t.last}` : '无交易'}。`);
+    if (dormant) lines.push(`睡眠户：${p.activity_window.from} 至 ${p.activity_window.to} 无交易且 AUM 日均低于 ${formatMoney(p.dormant_floor_fen)} 元。`);
+  } else {
+    lines.push(`Data used: ${s.count ? `${formatInt(s.count)} snapshot date(s) ${s.first} to ${s.last}` : 'no snapshot in the window (balances carried forward or from transactions)'}; ${t.count ? `${formatInt(t.count)} transaction(s) ${t.first} to ${t.last}` : 'no transactions'}.`);
+    if (dormant) lines.push(`Dormant: no transaction ${p.activity_window.from} to ${p.activity_window.to} and AUM ADB below ${formatMoney(p.dormant_floor_fen)} CNY.`);
+  }
   return lines;
 }
 
@@ -262,11 +292,12 @@ function periodMeta(p: Period): Record<string, unknown> {
 
 const m6 = (x: number | null): number | null => (x === null ? null : roundHalfAwayFromZero(x, 6));
 
-function concentrationText(c: ConcentrationOf, lang: Lang): string {
+export function concentrationText(c: ConcentrationOf, lang: Lang): string {
   const m = MEASURE_NAMES[c.measure][lang];
   if (c.pareto === null || c.gini === null) {
     const why = c.undefined_reason === 'negative_values' ? 'some values are negative' : c.undefined_reason === 'zero_total' ? 'the total is 0' : 'no customers';
-    return lang === 'zh' ? `${m}：帕累托 —、基尼 —（${why}）` : `${m}: Pareto - and Gini - (not defined: ${why})`;
+    const whyZh = c.undefined_reason === 'negative_values' ? '存在负值' : c.undefined_reason === 'zero_total' ? '合计为 0' : '无客户';
+    return lang === 'zh' ? `${m}：帕累托 -、基尼 -（无定义：${whyZh}）` : `${m}: Pareto - and Gini - (not defined: ${why})`;
   }
   return lang === 'zh'
     ? `${m}：前 20%（${formatInt(c.top_n)}/${formatInt(c.n)} 户）占 ${formatPercent(c.pareto)}；基尼系数 ${formatNumber(c.gini, 4)}`
@@ -274,14 +305,14 @@ function concentrationText(c: ConcentrationOf, lang: Lang): string {
 }
 
 function emit(ctx: Ctx, columns: ColumnSpec[], rows: Row[], meta: Record<string, unknown>, table: () => string): string | Buffer {
-  if (ctx.format === 'csv') return renderCsv(columns, rows);
+  if (ctx.format === 'csv') return renderCsv(columns, rows, ctx.csv);
   if (ctx.format === 'json') return renderJson(columns, rows, meta);
   return table();
 }
 
 // --- summary ---------------------------------------------------------------------------------
 
-const SUMMARY_VALUE_COLUMNS: ColumnSpec[] = [
+export const SUMMARY_VALUE_COLUMNS: ColumnSpec[] = [
   { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int' },
   { key: 'customer_share', header: 'Share', headerZh: '户数占比', kind: 'percent', priority: 3 },
   { key: 'aum_adb', header: 'AUM ADB', headerZh: 'AUM日均', kind: 'money' },
@@ -386,8 +417,9 @@ function renderDetail(rep: DetailReport, ctx: Ctx): string | Buffer {
   const meta = { report: 'segment_detail', ...periodMeta(rep.period), ladders: Object.fromEntries(Object.entries(rep.ladders).map(([k, l]) => [k, ladderMeta(l as Ladder)])) };
   return emit(ctx, DETAIL_COLUMNS, rows, meta, () => {
     const title = ctx.lang === 'zh' ? `客户分层明细 · ${rep.period.as_of}` : `Customer tiers, one row per customer, as of ${rep.period.as_of}`;
+    const shownRows = ctx.lang === 'zh' ? rows.map((x) => ({ ...x, customer_type: TYPE_SHORT[x.customer_type as CustomerType].zh, dormant: x.dormant === 'yes' ? '是' : '否' })) : rows;
     return [title, ...periodLines(rep.period, ctx.lang), '',
-      renderTable(DETAIL_COLUMNS, rows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: [`${formatInt(rows.length)} customer(s)`] })].join('\n');
+      renderTable(DETAIL_COLUMNS, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: [ctx.lang === 'zh' ? `共 ${formatInt(rows.length)} 户` : `${formatInt(rows.length)} customer(s)`] })].join('\n');
   });
 }
 
@@ -421,10 +453,16 @@ function renderMigration(rep: MigrationReport, ctx: Ctx): string | Buffer {
   };
   return emit(ctx, machineCols, rows, meta, () => {
     const out: string[] = [ctx.lang === 'zh' ? `客户分层迁移：${d1} → ${d2}` : `Tier migration from ${d1} to ${d2}`];
-    out.push(`Date 1 (${d1}):`, ...periodLines(rep.before, ctx.lang, false).map((l) => `  ${l}`));
-    out.push(`Date 2 (${d2}):`, ...periodLines(rep.after, ctx.lang, false).map((l) => `  ${l}`));
-    out.push('Rows: tier at date 1 (new = no balance or transaction in its window); columns: tier at date 2 (gone = none in its window).');
-    out.push('AUM: AUM ADB of the date-2 window, except the gone column (AUM ADB of the date-1 window).', '');
+    const zh = ctx.lang === 'zh';
+    out.push(zh ? `日期 1（${d1}）：` : `Date 1 (${d1}):`, ...periodLines(rep.before, ctx.lang, false).map((l) => `  ${l}`));
+    out.push(zh ? `日期 2（${d2}）：` : `Date 2 (${d2}):`, ...periodLines(rep.after, ctx.lang, false).map((l) => `  ${l}`));
+    if (zh) {
+      out.push('行：日期 1 的层级（新增 = 其统计期内无余额也无交易）；列：日期 2 的层级（流失 = 其统计期内无余额也无交易）。');
+      out.push('AUM：日期 2 统计期的 AUM 日均；流失列为日期 1 统计期的 AUM 日均。', '');
+    } else {
+      out.push('Rows: tier at date 1 (new = no balance or transaction in its window); columns: tier at date 2 (gone = none in its window).');
+      out.push('AUM: AUM ADB of the date-2 window, except the gone column (AUM ADB of the date-1 window).', '');
+    }
     for (const s of rep.sections) {
       const r = s.result;
       const cols = (kind: 'int' | 'money'): ColumnSpec[] => [
@@ -437,9 +475,11 @@ function renderMigration(rep: MigrationReport, ctx: Ctx): string | Buffer {
         return row;
       });
       const head = `${TYPE_NAMES[s.customer_type][ctx.lang]} — ${ladderText(s.ladder, ctx.lang)}`;
-      out.push(renderTable(cols('int'), matrix(r.counts), { color: ctx.color, width: ctx.width, wide: true, lang: ctx.lang, title: `${head}: customers` }));
-      out.push(renderTable(cols('money'), matrix(r.aum_fen), { color: ctx.color, width: ctx.width, wide: true, lang: ctx.lang, title: `${head}: AUM ADB (CNY)` }));
-      out.push(`Upgrades ${formatInt(r.upgrades)}, downgrades ${formatInt(r.downgrades)}, unchanged ${formatInt(r.unchanged)}; new ${formatInt(r.new_customers)}, gone ${formatInt(r.gone_customers)}; ${formatInt(r.customers)} customer(s) in all.`, '');
+      out.push(renderTable(cols('int'), matrix(r.counts), { color: ctx.color, width: ctx.width, wide: ctx.wide, split: true, lang: ctx.lang, title: `${head}${zh ? '：客户数' : ': customers'}` }));
+      out.push(renderTable(cols('money'), matrix(r.aum_fen), { color: ctx.color, width: ctx.width, wide: ctx.wide, split: true, lang: ctx.lang, title: `${head}${zh ? '：AUM 日均（元）' : ': AUM ADB (CNY)'}` }));
+      out.push(zh
+        ? `升级 ${formatInt(r.upgrades)}，降级 ${formatInt(r.downgrades)}，不变 ${formatInt(r.unchanged)}；新增 ${formatInt(r.new_customers)}，流失 ${formatInt(r.gone_customers)}；共 ${formatInt(r.customers)} 户。`
+        : `Upgrades ${formatInt(r.upgrades)}, downgrades ${formatInt(r.downgrades)}, unchanged ${formatInt(r.unchanged)}; new ${formatInt(r.new_customers)}, gone ${formatInt(r.gone_customers)}; ${formatInt(r.customers)} customer(s) in all.`, '');
     }
     return out.join('\n');
   });
@@ -447,7 +487,7 @@ function renderMigration(rep: MigrationReport, ctx: Ctx): string | Buffer {
 
 // --- RFM -------------------------------------------------------------------------------------
 
-const RFM_SUMMARY_COLUMNS: ColumnSpec[] = [
+export const RFM_SUMMARY_COLUMNS: ColumnSpec[] = [
   { key: 'customer_type', header: 'Type', headerZh: '类型', kind: 'text' },
   { key: 'segment', header: 'Segment code', headerZh: '分群代码', kind: 'text', priority: 1 },
   { key: 'segment_name', header: 'Segment', headerZh: '分群', kind: 'text' },
@@ -477,7 +517,7 @@ const RFM_DETAIL_COLUMNS: ColumnSpec[] = [
   { key: 'segment', header: 'Segment', headerZh: '分群', kind: 'text' },
 ];
 
-function segName(code: string, lang: Lang): string {
+export function segName(code: string, lang: Lang): string {
   const s = RFM_SEGMENTS.find((x) => x.code === code);
   return s ? (lang === 'zh' ? s.name_zh : s.name_en) : code;
 }
@@ -517,20 +557,30 @@ function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | Buffer {
   }
   return emit(ctx, cols, rows, meta, () => {
     const out: string[] = [ctx.lang === 'zh' ? `RFM 分析 · ${rep.as_of}` : `RFM as of ${rep.as_of}`];
-    out.push(`Window: ${rep.window.from} to ${rep.window.to} (${rep.window.days} days); ${rep.data.count ? `${formatInt(rep.data.count)} transaction(s) ${rep.data.first} to ${rep.data.last}` : 'no transactions'}.`);
-    if (rep.data.first && rep.data.first > rep.window.from) out.push(`Note: the database holds no transaction before ${rep.data.first}: R, F and M only see ${rep.data.first} to ${rep.window.to}.`);
-    out.push('R = days since the last transaction, F = transactions, M = Σ |amount| (CNY); scores 1-5 by quintile, 5 = best; no transaction: R = F = M = 1.', '');
+    const zh = ctx.lang === 'zh';
+    if (zh) {
+      out.push(`统计期：${rep.window.from} 至 ${rep.window.to}（${rep.window.days} 天）；${rep.data.count ? `${formatInt(rep.data.count)} 笔交易 ${rep.data.first} 至 ${rep.data.last}` : '无交易'}。`);
+      if (rep.data.first && rep.data.first > rep.window.from) out.push(`注意：数据库中没有 ${rep.data.first} 之前的交易：R、F、M 只反映 ${rep.data.first} 至 ${rep.window.to}。`);
+      out.push('R = 距最近一笔交易的天数，F = 交易笔数，M = Σ |金额|（元）；按五分位打 1-5 分，5 分最好；无交易：R = F = M = 1。', '');
+    } else {
+      out.push(`Window: ${rep.window.from} to ${rep.window.to} (${rep.window.days} days); ${rep.data.count ? `${formatInt(rep.data.count)} transaction(s) ${rep.data.first} to ${rep.data.last}` : 'no transactions'}.`);
+      if (rep.data.first && rep.data.first > rep.window.from) out.push(`Note: the database holds no transaction before ${rep.data.first}: R, F and M only see ${rep.data.first} to ${rep.window.to}.`);
+      out.push('R = days since the last transaction, F = transactions, M = Σ |amount| (CNY); scores 1-5 by quintile, 5 = best; no transaction: R = F = M = 1.', '');
+    }
     for (const s of rep.sections) {
-      out.push(`${TYPE_NAMES[s.customer_type][ctx.lang]}: cut points c1..c4 from ${formatInt(s.active_customers)} customer(s) with a transaction`);
+      out.push(zh
+        ? `${TYPE_NAMES[s.customer_type].zh}：分位点 c1..c4 取自 ${formatInt(s.active_customers)} 户有交易的客户`
+        : `${TYPE_NAMES[s.customer_type].en}: cut points c1..c4 from ${formatInt(s.active_customers)} customer(s) with a transaction`);
       if (s.cuts.recency && s.cuts.frequency && s.cuts.monetary) {
-        out.push(`  R (days, ≤ c1 → 5 … > c4 → 1): ${s.cuts.recency.map((x) => formatInt(x)).join(', ')}`);
-        out.push(`  F (count, ≤ c1 → 1 … > c4 → 5): ${s.cuts.frequency.map((x) => formatInt(x)).join(', ')}`);
-        out.push(`  M (CNY, ≤ c1 → 1 … > c4 → 5): ${s.cuts.monetary.map((x) => formatMoney(x)).join(', ')}`);
-      } else out.push('  (none: no customer has a transaction in the window)');
+        out.push(`  R (${zh ? '天' : 'days'}, ≤ c1 → 5 … > c4 → 1): ${s.cuts.recency.map((x) => formatInt(x)).join(', ')}`);
+        out.push(`  F (${zh ? '笔' : 'count'}, ≤ c1 → 1 … > c4 → 5): ${s.cuts.frequency.map((x) => formatInt(x)).join(', ')}`);
+        out.push(`  M (${zh ? '元' : 'CNY'}, ≤ c1 → 1 … > c4 → 5): ${s.cuts.monetary.map((x) => formatMoney(x)).join(', ')}`);
+      } else out.push(zh ? '  （无：统计期内没有客户发生交易）' : '  (none: no customer has a transaction in the window)');
     }
     out.push('');
     const tableCols = detail ? cols : cols.filter((c) => c.key !== 'customer_type' || rep.sections.length > 1);
-    out.push(renderTable(tableCols, rows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: detail ? [`${formatInt(rows.length)} customer(s)`] : [] }));
+    const shownRows = zh ? rows.map((x) => ({ ...x, customer_type: TYPE_SHORT[x.customer_type as CustomerType]?.zh ?? x.customer_type })) : rows;
+    out.push(renderTable(tableCols, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: detail ? [zh ? `共 ${formatInt(rows.length)} 户` : `${formatInt(rows.length)} customer(s)`] : [] }));
     return out.join('\n');
   });
 }

@@ -2,13 +2,31 @@ import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { getStatus } from '../db/status.js';
 import { UsageError } from '../errors.js';
-import { formatInt, renderTable, useColor } from '../output/index.js';
+import { formatInt, renderTable, resolveLang, useColor, LANG_OPTION_HELP, type ColumnSpec } from '../output/index.js';
 import { globals } from './main.js';
 
 export const STATUS_HELP = `
 Examples:
   crm status
-  crm --db /data/branch.db status --format json`;
+  crm status --lang zh --imports 20
+  crm --db /data/branch.db status --format json
+
+On a terminal narrower than the imports table, the least important columns are hidden
+(--wide shows them all).`;
+
+const IMPORT_COLUMNS: ColumnSpec[] = [
+  { key: 'import_id', header: '#', kind: 'int' },
+  { key: 'finished_at', header: 'finished', headerZh: '完成时间', kind: 'text', priority: 2 },
+  { key: 'file', header: 'file', headerZh: '文件', kind: 'text' },
+  { key: 'kind', header: 'kind', headerZh: '类型', kind: 'text', priority: 3 },
+  { key: 'status', header: 'status', headerZh: '状态', kind: 'text' },
+  { key: 'rows_loaded', header: 'loaded', headerZh: '新增', kind: 'int', priority: 4 },
+  { key: 'rows_updated', header: 'updated', headerZh: '更新', kind: 'int', priority: 1 },
+  { key: 'rows_skipped', header: 'unchanged', headerZh: '未变', kind: 'int', priority: 1 },
+  { key: 'rows_rejected', header: 'rejected', headerZh: '拒绝', kind: 'int', priority: 5 },
+];
+
+const STATUS_ZH: Record<string, string> = { ok: '成功', rejects: '有拒绝行', failed: '失败', interrupted: '中断' };
 
 export function registerStatus(program: Command): void {
   program
@@ -16,11 +34,15 @@ export function registerStatus(program: Command): void {
     .description('what the database holds: counts per table, snapshot dates covered, latest imports')
     .option('--format <fmt>', 'table or json', 'table')
     .option('--imports <n>', 'how many recent imports to list', '10')
+    .option('--lang <lang>', LANG_OPTION_HELP)
+    .option('--wide', 'show every column even when wider than the terminal')
     .addHelpText('after', STATUS_HELP)
     .action((o, cmd: Command) => {
       if (!['table', 'json'].includes(o.format)) throw new UsageError(`--format: expected table or json (got "${o.format}")`);
       const n = Number(o.imports);
       if (!Number.isInteger(n) || n < 0) throw new UsageError(`--imports: expected a whole number (got "${o.imports}")`);
+      const lang = resolveLang(o.lang);
+      const zh = lang === 'zh';
       const path = resolveDbPath(globals(cmd).db);
       const db = openDb(path);
       try {
@@ -30,29 +52,34 @@ export function registerStatus(program: Command): void {
           return;
         }
         const color = useColor(process.stdout);
-        const lines = [`database: ${path} (schema version ${s.schema_version})`, ''];
+        const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+        const lines = [zh ? `数据库：${path}（结构版本 ${s.schema_version}）` : `database: ${path} (schema version ${s.schema_version})`, ''];
         lines.push(renderTable(
-          [{ key: 'table', header: 'table', kind: 'text' }, { key: 'rows', header: 'rows', kind: 'int' }],
+          [{ key: 'table', header: 'table', headerZh: '表', kind: 'text' }, { key: 'rows', header: 'rows', headerZh: '行数', kind: 'int' }],
           Object.entries(s.counts).map(([table, rows]) => ({ table, rows })),
-          { color },
+          { color, lang },
         ));
         lines.push('');
-        lines.push(`snapshots: ${s.snapshots.dates ? `${s.snapshots.first} to ${s.snapshots.last} (${s.snapshots.dates} date(s), ${s.snapshots.full} full)` : 'none'}`);
-        lines.push(`balance history: ${formatInt(s.balance_rows)} stored change row(s)`);
-        lines.push(`transactions: ${s.transactions.first ? `${s.transactions.first} to ${s.transactions.last}` : 'none'}`);
-        lines.push(`data covers: ${s.coverage.first ? `${s.coverage.first} to ${s.coverage.last}` : 'no balances yet'}`);
+        if (zh) {
+          lines.push(`快照：${s.snapshots.dates ? `${s.snapshots.first} 至 ${s.snapshots.last}（${s.snapshots.dates} 个日期，其中全量 ${s.snapshots.full} 个）` : '无'}`);
+          lines.push(`余额历史：${formatInt(s.balance_rows)} 行变动记录`);
+          lines.push(`交易：${s.transactions.first ? `${s.transactions.first} 至 ${s.transactions.last}` : '无'}`);
+          lines.push(`数据覆盖：${s.coverage.first ? `${s.coverage.first} 至 ${s.coverage.last}` : '尚无余额'}`);
+        } else {
+          lines.push(`snapshots: ${s.snapshots.dates ? `${s.snapshots.first} to ${s.snapshots.last} (${s.snapshots.dates} date(s), ${s.snapshots.full} full)` : 'none'}`);
+          lines.push(`balance history: ${formatInt(s.balance_rows)} stored change row(s)`);
+          lines.push(`transactions: ${s.transactions.first ? `${s.transactions.first} to ${s.transactions.last}` : 'none'}`);
+          lines.push(`data covers: ${s.coverage.first ? `${s.coverage.first} to ${s.coverage.last}` : 'no balances yet'}`);
+        }
         if (s.imports.length) {
-          lines.push('', 'latest imports:');
+          lines.push('', zh ? '最近导入：' : 'latest imports:');
           lines.push(renderTable(
-            [
-              { key: 'import_id', header: '#', kind: 'int' }, { key: 'finished_at', header: 'finished', kind: 'text' },
-              { key: 'file', header: 'file', kind: 'text' }, { key: 'kind', header: 'kind', kind: 'text' },
-              { key: 'status', header: 'status', kind: 'text' }, { key: 'rows_loaded', header: 'loaded', kind: 'int' },
-              { key: 'rows_updated', header: 'updated', kind: 'int' }, { key: 'rows_skipped', header: 'unchanged', kind: 'int' },
-              { key: 'rows_rejected', header: 'rejected', kind: 'int' },
-            ],
-            s.imports.map((i) => ({ ...i, finished_at: i.finished_at?.slice(0, 19).replace('T', ' ') ?? '', status: i.status === 'started' ? 'interrupted' : i.status })),
-            { color },
+            IMPORT_COLUMNS,
+            s.imports.map((i) => {
+              const status = i.status === 'started' ? 'interrupted' : i.status;
+              return { ...i, finished_at: i.finished_at?.slice(0, 19).replace('T', ' ') ?? '', status: zh ? STATUS_ZH[status] ?? status : status };
+            }),
+            { color, lang, width, wide: !!o.wide },
           ));
         }
         process.stdout.write(lines.join('\n') + '\n');

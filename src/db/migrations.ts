@@ -52,7 +52,7 @@ CREATE TABLE accounts (
   interest_rate REAL,
   opened_on     TEXT,
   status        TEXT
-);
+) WITHOUT ROWID;
 CREATE INDEX accounts_customer ON accounts (customer_id);
 
 -- Balance history stored by change: a row only where the account's state (balance, RM,

@@ -28,6 +28,8 @@ export interface CustomerValue {
   txn_counter: number;
   txn_self_service: number;
   txn_e_banking: number;
+  /** With activityFrom: the last posting day from activityFrom to the window's end. */
+  last_txn_day?: string | null;
 }
 
 const isIn = (list: ProductType[]) => { const s = new Set<string>(list); return (p: string) => s.has(p); };
@@ -36,10 +38,10 @@ export const isAum = isIn(AUM_PRODUCTS);
 export const isLoan = isIn(LOAN_PRODUCTS);
 
 /** Value of every customer that held a balance or made a transaction in the window. */
-export function customerValues(db: Db, w: Window, pricing: Pricing): CustomerValue[] {
+export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
   const f = w.days / 365;
   const slices = accountSlices(db, w, false);
-  const classOnLast = new Map(accountStatesOn(db, w.to).map((s) => [s.account_id, s.loan_class]));
+  const classOnLast = new Map(accountStatesOn(db, w.to, true).map((s) => [s.account_id, s.loan_class]));
   const byCustomer = new Map<string, CustomerValue>();
   // All customers with their RM on the window's last day, in one query.
   const info = new Map((db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch, h.rm_id
@@ -56,6 +58,7 @@ export function customerValues(db: Db, w: Window, pricing: Pricing): CustomerVal
   };
   // Balance categories are summed in exact integer fen-days and divided by D once per customer,
   // so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
+  const lastActive = new Map<string, string>();
   const fenDays = new Map<CustomerValue, { aum: number; deposit: number; loan: number }>();
   for (const s of slices) {
     const v = get(s.customer_id);
@@ -76,7 +79,12 @@ export function customerValues(db: Db, w: Window, pricing: Pricing): CustomerVal
     v.deposit_adb = fd.deposit / w.days;
     v.loan_adb = fd.loan / w.days;
   }
-  for (const t of txnAggregates(db, w.from, w.to, false)) {
+  for (const t of txnAggregates(db, w.from, w.to, false, activityFrom)) {
+    if (t.last_active_day) {
+      const prev = lastActive.get(t.customer_id);
+      if (!prev || t.last_active_day > prev) lastActive.set(t.customer_id, t.last_active_day);
+    }
+    if (t.count === 0) continue; // active only before the window
     const v = get(t.customer_id);
     v.fee_income += t.fee_fen;
     v.txn_count += t.count;
@@ -85,7 +93,10 @@ export function customerValues(db: Db, w: Window, pricing: Pricing): CustomerVal
     v.txn_e_banking += t.e_banking;
     v.channel_cost += t.counter * pricing.channel_cost_fen.counter + t.self_service * pricing.channel_cost_fen.self_service + t.e_banking * pricing.channel_cost_fen.e_banking;
   }
-  for (const v of byCustomer.values()) v.contribution = v.net_interest + v.fee_income - v.channel_cost - v.risk_cost;
+  for (const v of byCustomer.values()) {
+    v.contribution = v.net_interest + v.fee_income - v.channel_cost - v.risk_cost;
+    if (activityFrom !== undefined) v.last_txn_day = lastActive.get(v.customer_id) ?? null;
+  }
   return [...byCustomer.values()].sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0));
 }
 

@@ -77,8 +77,8 @@ function checkFx(db: Db, w: Window): void {
     WHERE NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.currency = c.currency AND f.date <= ?)`).pluck().get(w.from) as number;
   if (uncovered === 0) return;
   const missing = db.prepare(`SELECT a.currency, min(max(b.day_num, :F)) AS needed, (SELECT min(date) FROM fx_rates f WHERE f.currency = a.currency) AS first_rate
-    FROM accounts a JOIN balances b ON b.account_id = a.account_id
-    WHERE a.currency != 'CNY' AND b.end_num >= :F AND b.day_num <= :T AND b.balance != 0
+    FROM (SELECT account_id, currency FROM accounts WHERE currency != 'CNY') a CROSS JOIN balances b ON b.account_id = a.account_id
+    WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0
     GROUP BY a.currency HAVING first_rate IS NULL OR CAST(julianday(first_rate) - 2440587.5 AS INTEGER) > needed`).all({ F, T }) as { currency: string; needed: number; first_rate: string | null }[];
   if (missing.length) {
     const m = missing[0];
@@ -112,7 +112,7 @@ export function accountSlices(db: Db, w: Window, credit = true): AccountSlice[] 
   // one lookup per account (not per balance row).
   const simple = db.prepare(`WITH ${moved},
     g AS (SELECT b.account_id, ${credit ? 'b.rm_id' : 'NULL'} AS rm_id, sum(b.balance * (${days})) AS fen_days
-          FROM balances b WHERE ${inWindow} GROUP BY b.account_id, 2)
+          FROM balances b WHERE ${inWindow} GROUP BY ${credit ? 'b.account_id, b.rm_id' : 'b.account_id'})
     SELECT g.account_id, a.customer_id, a.product_type,
       ${credit ? 'coalesce(g.rm_id, h.rm_id)' : 'NULL'} AS rm_id, g.fen_days
     FROM g JOIN accounts a ON a.account_id = g.account_id
@@ -132,10 +132,12 @@ export function accountSlices(db: Db, w: Window, credit = true): AccountSlice[] 
         GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[])
     : [];
   // Foreign currency: each day at the latest rate on or before it, rounded to fen.
-  const foreign = db.prepare(`WITH ${FX_INTERVALS}
+  // CROSS JOIN keeps the (few) foreign accounts as the outer loop: SQLite would otherwise scan every balance row.
+  const foreign = db.prepare(`WITH ${FX_INTERVALS},
+    a AS MATERIALIZED (SELECT account_id, customer_id, product_type, currency FROM accounts WHERE currency != 'CNY')
     SELECT b.account_id, a.customer_id, a.product_type, ${credit ? rm : 'NULL'} AS rm_id,
       sum(round(b.balance * f.rate) * (min(${credit ? hi : 'min(b.end_num, :T)'}, f.e) - max(${credit ? lo : 'max(b.day_num, :F)'}, f.s) + 1)) AS fen_days
-    FROM accounts a JOIN balances b ON b.account_id = a.account_id ${credit ? hist : ''}
+    FROM a CROSS JOIN balances b ON b.account_id = a.account_id ${credit ? hist : ''}
     JOIN fx f ON f.currency = a.currency AND f.s <= ${credit ? hi : 'min(b.end_num, :T)'} AND f.e >= ${credit ? lo : 'max(b.day_num, :F)'}
     WHERE a.currency != 'CNY' AND ${inWindow}
     GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[];
@@ -153,13 +155,13 @@ export interface AccountState {
 }
 
 /** Accounts open on `day` (closed ones and those not yet seen are left out); balances in CNY fen. */
-export function accountStatesOn(db: Db, day: string): AccountState[] {
+export function accountStatesOn(db: Db, day: string, loansOnly = false): AccountState[] {
   const rows = db.prepare(`
     SELECT b.account_id, a.customer_id, a.product_type, a.currency, b.balance, b.loan_class,
       coalesce(b.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
       CASE WHEN a.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = a.currency AND f.date <= :day ORDER BY f.date DESC LIMIT 1) END AS rate
     FROM balances b JOIN accounts a ON a.account_id = b.account_id
-    WHERE b.day_num <= :dn AND b.end_num >= :dn AND b.source != 'C'`).all({ day, dn: dayNum(day) }) as (Omit<AccountState, 'balance_fen'> & { balance: number; currency: string; rate: number | null })[];
+    WHERE b.day_num <= :dn AND b.end_num >= :dn AND b.source != 'C' ${loansOnly ? "AND a.product_type IN ('loan', 'credit_card')" : ''}`).all({ day, dn: dayNum(day) }) as (Omit<AccountState, 'balance_fen'> & { balance: number; currency: string; rate: number | null })[];
   return rows.map((r) => {
     if (r.rate === null) throw new DataError(`no exchange rate for ${r.currency} on or before ${day}: import fx_rates.csv with ${r.currency}`);
     return { account_id: r.account_id, customer_id: r.customer_id, product_type: r.product_type, loan_class: r.loan_class, rm_id: r.rm_id, balance_fen: r.currency === 'CNY' ? r.balance : Math.round(r.balance * r.rate) };
@@ -178,6 +180,8 @@ export interface TxnAggregate {
   fee_fen: number;
   abs_amount_fen: number;
   last_day: string | null;
+  /** With activityFrom: the last posting day since activityFrom (else as last_day). */
+  last_active_day?: string | null;
 }
 
 /**
@@ -185,30 +189,36 @@ export interface TxnAggregate {
  * day, from the balance state's rm_id, else the customer's RM in effect that day).
  * Fees and amounts in foreign currency convert at the rate on or before the posting day.
  */
-export function txnAggregates(db: Db, from: string, to: string, credit: boolean): TxnAggregate[] {
+export function txnAggregates(db: Db, from: string, to: string, credit: boolean, activityFrom?: string): TxnAggregate[] {
+  // With activityFrom (earlier than from): also the last posting day since activityFrom, in the
+  // same pass; the sums still cover [from, to] only.
+  const scanFrom = activityFrom !== undefined && activityFrom < from ? activityFrom : from;
+  const inWin = (x: string) => (scanFrom === from ? x : `CASE WHEN d.day >= :from THEN ${x} ELSE 0 END`);
   // A window over most of the data reads txn_daily in key order (grouped by account already);
   // a short one goes through the day index.
   const span = db.prepare('SELECT (SELECT day FROM txn_daily ORDER BY day LIMIT 1) AS first, (SELECT day FROM txn_daily ORDER BY day DESC LIMIT 1) AS last').get() as { first: string | null; last: string | null };
-  const scanAll = !span.first || !span.last || daysBetween(from < span.first ? span.first : from, to > span.last ? span.last : to) * 3 >= daysBetween(span.first, span.last);
+  const scanAll = !span.first || !span.last || daysBetween(scanFrom < span.first ? span.first : scanFrom, to > span.last ? span.last : to) * 3 >= daysBetween(span.first, span.last);
   const rmExpr = credit
     ? `coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
                 (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.effective_from <= d.day ORDER BY h.effective_from DESC LIMIT 1))`
     : 'NULL';
   const dayCol = scanAll ? '+d.day' : 'd.day';
   const RATE = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
-  const sums = `sum(n) AS count, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
-      sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE}) END) AS fee_fen,
-      sum(CASE WHEN d.currency = 'CNY' THEN abs_amount ELSE round(abs_amount * ${RATE}) END) AS abs_amount_fen, max(day) AS last_day,
+  const sums = `sum(${inWin('n')}) AS count, sum(${inWin('n_counter')}) AS counter, sum(${inWin('n_self_service')}) AS self_service,
+      sum(${inWin('n_e_banking')}) AS e_banking,
+      sum(${inWin(`CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE}) END`)}) AS fee_fen,
+      sum(${inWin(`CASE WHEN d.currency = 'CNY' THEN abs_amount ELSE round(abs_amount * ${RATE}) END`)}) AS abs_amount_fen,
+      max(CASE WHEN d.day >= :from THEN d.day END) AS last_day, max(d.day) AS last_active_day,
       max(CASE WHEN d.currency != 'CNY' AND ${RATE} IS NULL THEN d.currency END) AS missing_currency`;
   const rows = (credit
     ? db.prepare(`SELECT d.account_id, a.customer_id, ${rmExpr} AS rm_id, ${sums}
         FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id
-        WHERE ${dayCol} >= :from AND ${dayCol} <= :to GROUP BY d.account_id, 3`)
+        WHERE ${dayCol} >= :scanFrom AND ${dayCol} <= :to GROUP BY d.account_id, 3`)
     // Without RM credit: sum per account first, then one account lookup each.
     : db.prepare(`SELECT g.*, a.customer_id, NULL AS rm_id FROM (
-        SELECT d.account_id, ${sums} FROM txn_daily d WHERE ${dayCol} >= :from AND ${dayCol} <= :to GROUP BY d.account_id) g
+        SELECT d.account_id, ${sums} FROM txn_daily d WHERE ${dayCol} >= :scanFrom AND ${dayCol} <= :to GROUP BY d.account_id) g
         JOIN accounts a ON a.account_id = g.account_id`)
-  ).all({ from, to }) as (TxnAggregate & { missing_currency: string | null })[];
+  ).all({ from, to, scanFrom }) as (TxnAggregate & { missing_currency: string | null })[];
   const missing = rows.find((r) => r.missing_currency !== null);
   if (missing) throw new DataError(`no exchange rate for ${missing.missing_currency} on or before a transaction's posting date: import fx_rates.csv with ${missing.missing_currency}`);
   return rows;

@@ -6,3 +6,5 @@ export * from './csv.js';
 export * from './json.js';
 export * from './gb18030.js';
 export * from './progress.js';
+export * from './lang.js';
+export * from './excel.js';

@@ -28,6 +28,11 @@ export interface TableOptions {
   lang?: Lang;
   title?: string;
   notes?: string[];
+  /**
+   * When too wide for `width` (and not `wide`): instead of hiding columns, print the table in
+   * several parts, each repeating the first column (for matrices, where every column matters).
+   */
+  split?: boolean;
 }
 
 const GAP = '  ';
@@ -85,6 +90,17 @@ export function renderTable(columns: ColumnSpec[], rows: Row[], opts: TableOptio
   });
 
   const notes = [...(opts.notes ?? [])];
+  if (opts.split && opts.width !== undefined && !opts.wide && prepared.length > 1) {
+    const parts = splitColumns(prepared, opts.width);
+    if (parts.length > 1) {
+      const out: string[] = [];
+      parts.forEach((part, k) => {
+        const title = k === 0 ? opts.title : `${opts.title ?? ''}${lang === 'zh' ? `（续 ${k + 1}/${parts.length}）` : ` (continued, ${k + 1}/${parts.length})`}`;
+        out.push(renderPrepared(part, rows.length, hasTotals, title, k === parts.length - 1 ? notes : [], opts.color, lang));
+      });
+      return out.join('');
+    }
+  }
   if (opts.width !== undefined && !opts.wide) {
     const hidden = columnsToHide(prepared, opts.width);
     if (hidden.size > 0) {
@@ -93,6 +109,30 @@ export function renderTable(columns: ColumnSpec[], rows: Row[], opts: TableOptio
     }
   }
 
+  return renderPrepared(prepared, rows.length, hasTotals, opts.title, notes, opts.color, lang);
+}
+
+/** Column groups that each fit `width`, every group starting with the first column. */
+function splitColumns(prepared: Prepared[], width: number): Prepared[][] {
+  const [first, ...rest] = prepared;
+  const parts: Prepared[][] = [];
+  let cur: Prepared[] = [first!];
+  let used = first!.width;
+  for (const pc of rest) {
+    if (cur.length > 1 && used + GAP.length + pc.width > width) {
+      parts.push(cur);
+      cur = [first!];
+      used = first!.width;
+    }
+    cur.push(pc);
+    used += GAP.length + pc.width;
+  }
+  parts.push(cur);
+  return parts;
+}
+
+function renderPrepared(prepared: Prepared[], rowCount: number, hasTotals: boolean, title: string | undefined, notes: string[], color: boolean, lang: Lang): string {
+  const p = paint({ color });
   const cell = (pc: Prepared, text: string): string => padDisplay(text, pc.width, pc.numeric ? 'right' : 'left');
   const joinLine = (parts: string[]): string => parts.join(GAP).replace(/ +$/, '');
   /** Pad, then style only the text (padding stays plain). */
@@ -106,12 +146,12 @@ export function renderTable(columns: ColumnSpec[], rows: Row[], opts: TableOptio
   const isNegative = (pc: Prepared, text: string): boolean => pc.numeric && text.startsWith('-') && text !== NULL_TEXT;
 
   const lines: string[] = [];
-  if (opts.title) lines.push(p.bold(sanitizeForTerminal(opts.title)));
+  if (title) lines.push(p.bold(sanitizeForTerminal(title)));
   lines.push(joinLine(prepared.map((pc) => styled(pc, pc.header, p.bold))));
   const rule = joinLine(prepared.map((pc) => '-'.repeat(pc.width)));
   lines.push(rule);
-  if (rows.length === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
-  for (let r = 0; r < rows.length; r++) {
+  if (rowCount === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
+  for (let r = 0; r < rowCount; r++) {
     lines.push(joinLine(prepared.map((pc) => {
       const text = pc.cells[r]!;
       return styled(pc, text, isNegative(pc, text) ? p.red : undefined);

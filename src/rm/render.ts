@@ -5,7 +5,7 @@ import type { PayResult, StatementLine } from '../incentive/pay.js';
 import { MONEY_METRICS } from '../types.js';
 import {
   formatMoney, formatNumber, formatPercent, jsonCell, renderCsv, renderJson, renderTable,
-  type ColumnSpec, type Lang, type Row,
+  type ColumnSpec, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
 import type { RmInfo } from '../metrics/rm.js';
 import { METRIC_ZH, UNASSIGNED, type RmReport } from './report.js';
@@ -18,6 +18,8 @@ export interface RenderOptions {
   color: boolean;
   width?: number;
   wide?: boolean;
+  /** CSV bytes: BOM / GB18030 / CRLF for Excel (default plain UTF-8). */
+  csv?: CsvOptions;
 }
 
 function meta(r: RmReport): Record<string, unknown> {
@@ -55,7 +57,7 @@ function jsonRow(columns: ColumnSpec[], row: Row): Record<string, string | numbe
 export function renderReport(r: RmReport, o: RenderOptions): string | Buffer {
   if (o.format === 'csv') {
     const rows = r.plan ? r.rows.filter((x) => x.rm_id !== UNASSIGNED) : r.rows;
-    return renderCsv(r.columns, rows);
+    return renderCsv(r.columns, rows, o.csv);
   }
   if (o.format === 'json') {
     const text = renderJson(r.columns, r.rows, meta(r));
@@ -66,10 +68,30 @@ export function renderReport(r: RmReport, o: RenderOptions): string | Buffer {
   const title = o.lang === 'zh'
     ? `客户经理业绩${r.plan ? '与绩效薪酬' : ''}：${r.period.name ?? `${r.period.from} 至 ${r.period.to}`}`
     : `RM performance${r.plan ? ' and incentive pay' : ''}: ${r.period.name ?? `${r.period.from} to ${r.period.to}`}`;
-  return renderTable(r.columns, r.rows, {
-    color: o.color, width: o.width, wide: o.wide, lang: o.lang, title, totals: { ...r.total, rm_id: o.lang === 'zh' ? String(r.total.rm_id).replace(/^Total/, '合计') : r.total.rm_id },
-    notes: [...r.notes, 'money in CNY; ADB = average daily balance credited by days owned'],
+  const zh = o.lang === 'zh';
+  const rows = zh ? r.rows.map((x) => ({ ...x, rm_type: x.rm_type === 'corporate' ? '对公' : x.rm_type === 'personal' ? '个人' : x.rm_type, rm_id: x.rm_id === UNASSIGNED ? '（未分配）' : x.rm_id, name: x.name === '(not in rms)' ? '（不在客户经理名单）' : x.name })) : r.rows;
+  return renderTable(r.columns, rows, {
+    color: o.color, width: o.width, wide: o.wide, lang: o.lang, title, totals: { ...r.total, rm_id: zh ? String(r.total.rm_id).replace(/^Total/, '合计') : r.total.rm_id },
+    notes: [...r.notes.map((n) => (zh ? noteZh(n) : n)), zh ? '金额单位：元；日均 = 按归属天数计入的日均余额' : 'money in CNY; ADB = average daily balance credited by days owned'],
   });
+}
+
+/** The report notes of src/rm/report.ts in Chinese (the common ones; others stay as written). */
+export function noteZh(n: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^period (.+?): (\S+) to (\S+); the data covers (\S+) to (\S+), so the report uses (\S+) to (\S+) \((\d+) days\)$/.exec(n))) {
+    return `考核期 ${m[1]}：${m[2]} 至 ${m[3]}；数据覆盖 ${m[4]} 至 ${m[5]}，本报告使用 ${m[6]} 至 ${m[7]}（${m[8]} 天）`;
+  }
+  if ((m = /^period (.+?): (\S+) to (\S+) \((\d+) days\)$/.exec(n))) return `考核期 ${m[1]}：${m[2]} 至 ${m[3]}（${m[4]} 天）`;
+  if ((m = /^deposit ADB growth: the previous (\d+) days \((\S+) to (\S+)\) are not covered by the data, which starts (\S+); left empty$/.exec(n))) {
+    return `存款日均增量：前 ${m[1]} 天（${m[2]} 至 ${m[3]}）不在数据范围内（数据从 ${m[4]} 开始），留空`;
+  }
+  if ((m = /^deposit ADB growth: against the previous (\d+) days, (\S+) to (\S+)$/.exec(n))) return `存款日均增量：与前 ${m[1]} 天（${m[2]} 至 ${m[3]}）比较`;
+  if ((m = /^pay: plan (?:"(.*)" )?\((.*)\); (.*?); targets for period (\S+)$/.exec(n))) {
+    return `薪酬：方案${m[1] ? `"${m[1]}"` : ''}（${m[2]}）；${m[3].replace(/^(\d+) calendar months? in (\S+)$/, '$2 共 $1 个自然月')}；目标取 ${m[4]} 期`;
+  }
+  if (n.startsWith('pay: the period is only partly covered by data')) return '薪酬：考核期仅部分有数据；日均类指标按有数据的天数平均，中间业务收入、贡献度和新增客户只计有数据的天数';
+  return n;
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -122,7 +144,7 @@ export function renderStatement(r: RmReport, info: RmInfo, pay: PayResult, o: Re
   if (sum !== pay.total_fen) throw new Error(`statement of ${info.rm_id}: lines add to ${sum} fen, total is ${pay.total_fen}`);
   if (o.format === 'csv') {
     const total: Row = { line: null, kind: 'total', metric: 'total_pay', actual: null, target: null, attainment: null, amount: pay.total_fen, rule: 'sum of the lines above' };
-    return renderCsv(STATEMENT_COLUMNS, [...rows, total]);
+    return renderCsv(STATEMENT_COLUMNS, [...rows, total], o.csv);
   }
   if (o.format === 'json') {
     return `${JSON.stringify({

@@ -102,15 +102,15 @@ function period(db: Db, r: Resolved, window: Window): Period {
 }
 
 function tiersFor(db: Db, r: Resolved, window: Window): Map<CustomerType, TierCustomer[]> {
-  const values = customerValues(db, window, r.pricing);
   const act = activityWindow(r.asOf);
-  const last = recency(db, act.from, act.to);
+  // One pass over the transactions gives the window's sums and the last posting day of the year.
+  const values = customerValues(db, window, r.pricing, act.from);
   const out = new Map<CustomerType, TierCustomer[]>();
   for (const type of r.types) {
     const ladder = r.tiers[type];
     const mine = values.filter((v) => v.customer_type === type);
     const tiers = assignTiers(mine.map((v) => ({ customer_id: v.customer_id, value: v[ladder.measure] })), ladder);
-    out.set(type, mine.map((v) => toRow(v, tiers.get(v.customer_id) as string, ladder.measure, last.get(v.customer_id)?.last_day ?? null, r)));
+    out.set(type, mine.map((v) => toRow(v, tiers.get(v.customer_id) as string, ladder.measure, v.last_txn_day ?? null, r)));
   }
   return out;
 }
