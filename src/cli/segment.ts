@@ -164,7 +164,7 @@ function oneOf(flag: string, v: string, allowed: readonly string[]): string {
   return x;
 }
 
-function date(flag: string, v: string): string {
+export function date(flag: string, v: string): string {
   try {
     return parseDate(v);
   } catch (e) {
@@ -173,7 +173,7 @@ function date(flag: string, v: string): string {
   }
 }
 
-function positiveInt(flag: string, v: string): number {
+export function positiveInt(flag: string, v: string): number {
   const n = Number(v);
   if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1 || n > 36600) throw new UsageError(`${flag}: expected a whole number of days from 1 to 36600 (got "${v}")`);
   return n;
@@ -185,7 +185,7 @@ function money(flag: string, v: string): number {
   return Math.round(Number(s) * 100);
 }
 
-function readConfig(flag: string, path: string): string {
+export function readConfig(flag: string, path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {

@@ -242,7 +242,7 @@ export interface RmCreditRow {
 export function rmCreditByProduct(db: Db, w: Window): RmCreditRow[] {
   const slices = accountSlices(db, w, true);
   const classOnLast = new Map<string, string | null>();
-  for (const s of accountStatesOn(db, w.to)) if (s.product_type === 'loan' || s.product_type === 'credit_card') classOnLast.set(s.account_id, s.loan_class);
+  for (const s of accountStatesOn(db, w.to, true)) classOnLast.set(s.account_id, s.loan_class);
   const branchOf = new Map(db.prepare('SELECT customer_id, branch FROM customers').raw().all() as [string, string | null][]);
   const groups = new Map<string, RmCreditRow>();
   for (const s of slices) {

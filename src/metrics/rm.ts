@@ -11,6 +11,7 @@
  * Credit that no RM owns has rm_id null and carries the customer's branch.
  */
 import type { Db } from '../db/connection.js';
+import { dayNum } from '../db/balances.js';
 import { DataError } from '../errors.js';
 import { isAum, isDeposit, isLoan } from './customers.js';
 import { rmCreditByProduct, type Window } from './engine.js';
@@ -107,25 +108,48 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   }
 
   // Transactions: fee and channel counts credited to the account's RM on the posting day.
-  const missing = db.prepare(`SELECT DISTINCT t.currency FROM txn_daily t WHERE t.day >= :from AND t.day <= :to AND t.currency != 'CNY'
-    AND NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.currency = t.currency AND f.date <= t.day)`).pluck().all({ from: w.from, to: w.to }) as string[];
-  if (missing.length) throw new DataError(`no exchange rate for ${missing[0]} on or before a transaction's posting date: import fx_rates.csv with ${missing[0]}`);
-  // txn_daily: transactions summed per account, day and currency at import.
+  // Most accounts have one RM for the whole window (no snapshot rm_id, customer not
+  // reassigned): their days are summed per account first and credited once. Only the
+  // accounts whose RM can change within the window are credited day by day.
+  const F = dayNum(w.from);
+  const T = dayNum(w.to);
+  const RATE = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
+  const SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
+      sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE}) END) AS fee_fen,
+      max(CASE WHEN d.currency != 'CNY' AND ${RATE} IS NULL THEN d.currency END) AS no_rate`;
   const txns = db.prepare(`
-    WITH d AS (
-      SELECT account_id, day, currency, n, n_counter AS counter, n_self_service AS self_service, n_e_banking AS e_banking, fee
-      FROM txn_daily WHERE day >= :from AND day <= :to
+    WITH moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1),
+    var AS MATERIALIZED (
+      SELECT DISTINCT b.account_id FROM balances b WHERE b.rm_id IS NOT NULL AND b.end_num >= :F AND b.day_num <= :T
+      UNION SELECT a.account_id FROM moved m JOIN accounts a ON a.customer_id = m.customer_id
     ),
-    r AS MATERIALIZED (
-      SELECT d.*, cu.branch,
-        coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
-                 ${RM_ON_DAY('a.customer_id', 'd.day')}) AS rm_id,
-        CASE WHEN d.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1) END AS rate
-      FROM d JOIN accounts a ON a.account_id = d.account_id JOIN customers cu ON cu.customer_id = a.customer_id
+    steady AS (
+      SELECT d.account_id, ${SUMS} FROM txn_daily d
+      WHERE +d.day >= :from AND +d.day <= :to AND d.account_id NOT IN (SELECT account_id FROM var)
+      GROUP BY d.account_id
+    ),
+    daily AS (
+      SELECT d.*, CAST(julianday(d.day) - 2440587.5 AS INTEGER) AS dn FROM txn_daily d
+      WHERE d.account_id IN (SELECT account_id FROM var) AND d.day >= :from AND d.day <= :to
+    ),
+    varying AS (
+      SELECT coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
+                      (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.from_num <= d.dn AND h.to_num >= d.dn)) AS rm_id,
+        a.customer_id, ${SUMS}
+      FROM daily d JOIN accounts a ON a.account_id = d.account_id
+      GROUP BY d.account_id, d.day
+    ),
+    credited AS (
+      SELECT h.rm_id, a.customer_id, s.n, s.counter, s.self_service, s.e_banking, s.fee_fen, s.no_rate
+      FROM steady s JOIN accounts a ON a.account_id = s.account_id
+      LEFT JOIN customer_rm_history h ON h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
+      UNION ALL SELECT rm_id, customer_id, n, counter, self_service, e_banking, fee_fen, no_rate FROM varying
     )
-    SELECT rm_id, CASE WHEN rm_id IS NULL THEN branch END AS branch, sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking,
-      sum(CASE WHEN rate = 1 THEN fee ELSE round(fee * rate) END) AS fee_fen
-    FROM r GROUP BY 1, 2`).all({ from: w.from, to: w.to }) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number }[];
+    SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN cu.branch END AS branch, sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service,
+      sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
+    FROM credited c JOIN customers cu ON cu.customer_id = c.customer_id GROUP BY 1, 2`).all({ from: w.from, to: w.to, F, T }) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
+  const noRate = txns.find((t) => t.no_rate);
+  if (noRate) throw new DataError(`no exchange rate for ${noRate.no_rate} on or before a transaction's posting date: import fx_rates.csv with ${noRate.no_rate}`);
   for (const t of txns) {
     const m = get(t.rm_id, t.branch);
     m.fee_income += t.fee_fen;

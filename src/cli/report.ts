@@ -1,0 +1,132 @@
+/**
+ * `crm report --html FILE`: one self-contained HTML page with the tier summary, the Lorenz curve,
+ * the tier migration heat map, the RFM segment map and the RM league table with KPI attainment
+ * and pay. Options and data gathering here; the page itself is src/report/ (pure).
+ */
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { openDb, resolveDbPath } from '../db/connection.js';
+import { DataError, UsageError } from '../errors.js';
+import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
+import { latestDataDate } from '../metrics/engine.js';
+import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
+import { resolveLang, LANG_OPTION_HELP } from '../output/index.js';
+import { composeReport } from '../report/compose.js';
+import { renderHtmlReport } from '../report/html.js';
+import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
+import { buildRmReport } from '../rm/report.js';
+import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type MigrationReport } from '../segment/report.js';
+import { DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
+import type { CustomerType } from '../types.js';
+import { globals } from './main.js';
+import { date, positiveInt, readConfig } from './segment.js';
+
+export const REPORT_HELP = `
+Examples:
+  crm report --html report.html
+  crm report --html report.html --plan samples/plan.yaml --window 14
+  crm report --html 报告.html --lang zh --as-of 2026-11-27 --compare 2026-11-13 --period 2026-11 --plan samples/plan.yaml
+  crm report --html q4.html --period 2026-Q4 --plan plan.yaml --tiers my-tiers.yaml --pricing my-pricing.yaml
+
+The page holds: the tier summary with a bar chart of customers and AUM ADB per tier (both
+ladders), the Lorenz curve of AUM ADB with its Gini, the tier migration heat map (from
+--compare DATE, by default the first day of the tier window when the data covers it, else
+left out with a note), the RFM segment map, and the RM league table with KPI attainment
+bars and pay (with --plan). Charts are inline SVG; the file needs no network, script or
+font and opens from a USB stick. Its numbers are those of crm segment and crm rm-report
+(--format csv) with the same options; each table cell carries the CSV value in data-v.
+Exit 0 on success, 1 on data problems (e.g. an empty database), 2 on bad options or files.`;
+
+interface Opts {
+  html?: string;
+  asOf?: string;
+  window: string;
+  compare?: string;
+  period?: string;
+  from?: string;
+  to?: string;
+  plan?: string;
+  pricing?: string;
+  tiers?: string;
+  lang?: string;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('one self-contained HTML report with charts: tiers, concentration, migration, RFM, RM league table and pay')
+    .option('--html <file>', 'write the HTML report to FILE (required)')
+    .option('--as-of <date>', 'report date for the tiers (default: the latest data date)')
+    .option('--window <days>', 'tier window: this many days ending on --as-of', String(DEFAULT_WINDOW_DAYS))
+    .option('--compare <date>', 'tier migration from DATE to --as-of (default: the tier window\'s first day, if the data covers it)')
+    .option('--period <p>', 'RM period: 2026, 2026-H2, 2026-Q3 or 2026-09 (default: the month of --as-of)')
+    .option('--from <date>', 'first day of a custom RM period, with --to')
+    .option('--to <date>', 'last day of a custom RM period, with --from')
+    .option('--plan <file>', 'incentive plan (YAML or JSON): adds KPI attainment and pay')
+    .option('--pricing <file>', 'contribution pricing, YAML or JSON (default: built in)')
+    .option('--tiers <file>', 'tier ladders, YAML or JSON (default: built in)')
+    .option('--lang <lang>', LANG_OPTION_HELP)
+    .addHelpText('after', REPORT_HELP)
+    .action((o: Opts, cmd: Command) => {
+      if (o.html === undefined || o.html.trim() === '') throw new UsageError('--html FILE is required (where to write the report)');
+      const lang = resolveLang(o.lang);
+      const asOfOpt = o.asOf === undefined ? undefined : date('--as-of', o.asOf);
+      const windowDays = positiveInt('--window', o.window);
+      const compareOpt = o.compare === undefined ? undefined : date('--compare', o.compare);
+      if (compareOpt !== undefined && asOfOpt !== undefined && compareOpt >= asOfOpt) throw new UsageError(`--compare ${compareOpt} must be before --as-of ${asOfOpt}`);
+      if (o.period !== undefined && (o.from !== undefined || o.to !== undefined)) throw new UsageError('give either --period or --from/--to, not both');
+      if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together');
+      let period: Period | undefined;
+      if (o.period !== undefined) period = parsePeriod(o.period);
+      else if (o.from !== undefined) period = rangePeriod(parseIsoDate(o.from, '--from'), parseIsoDate(o.to as string, '--to'));
+      const tiers = o.tiers ? parseTiers(readConfig('--tiers', o.tiers), o.tiers) : (DEFAULT_TIERS as TiersConfig);
+      const pricing: Pricing | undefined = o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined;
+      const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig('--plan', o.plan), o.plan) : undefined;
+
+      const dbPath = resolveDbPath(globals(cmd).db);
+      const db = openDb(dbPath, { readonly: true });
+      let html: string;
+      try {
+        const asOf = asOfOpt ?? latestDataDate(db);
+        const params = { asOf, windowDays, tiers, pricing };
+        const summary = segmentSummary(db, params);
+        const detail = segmentDetail(db, params);
+        const aumByType = new Map<CustomerType, number[]>();
+        for (const c of detail.customers) {
+          const list = aumByType.get(c.customer_type) ?? [];
+          list.push(c.aum_adb);
+          aumByType.set(c.customer_type, list);
+        }
+        let migration: MigrationReport | null = null;
+        let migrationNote: string | null = null;
+        const w = summary.period.window;
+        if (compareOpt !== undefined) {
+          if (compareOpt >= asOf) throw new UsageError(`--compare ${compareOpt} must be before the as-of date ${asOf}`);
+          migration = segmentMigration(db, params, compareOpt);
+        } else if (w.requestedFrom >= w.coverage.first && w.requestedFrom < asOf) {
+          migration = segmentMigration(db, params, w.requestedFrom);
+        } else {
+          migrationNote = lang === 'zh'
+            ? `未显示迁移矩阵：统计期首日 ${w.requestedFrom} 早于数据起始日 ${w.coverage.first}（或与数据日期相同）。请用 --compare DATE 指定比较日期，或缩短 --window。`
+            : `No migration matrix: the tier window starts ${w.requestedFrom}, ${w.requestedFrom < w.coverage.first ? `before the data (which starts ${w.coverage.first})` : 'on the as-of date'}. Give --compare DATE, or a shorter --window.`;
+        }
+        const rfm = rfmReport(db, params);
+        const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
+        const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan });
+        for (const x of rm.warnings) process.stderr.write(`crm: warning: ${x}\n`);
+        html = renderHtmlReport(composeReport({
+          lang, summary, aumByType, migration, migrationNote, rfm, rm,
+          source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,
+        }));
+      } finally {
+        db.close();
+      }
+      try {
+        writeFileSync(o.html, html);
+      } catch (e) {
+        throw new DataError(`--html ${o.html}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      process.stdout.write(`${lang === 'zh' ? '报告已写入' : 'report written to'} ${o.html}\n`);
+    });
+}
