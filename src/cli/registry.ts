@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { registerSegment } from './segment.js';
 import { registerRmReport } from './rm-report.js';
+import { registerReport } from './report.js';
+import { registerCompletion } from './completion.js';
 
 /** Commands beyond import and status, one file each. */
 export function registerExtraCommands(program: Command): void {
   registerSegment(program);
   registerRmReport(program);
+  registerReport(program);
+  registerCompletion(program);
 }

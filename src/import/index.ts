@@ -312,7 +312,8 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
 function parseOnWorker(job: ParseJob, sink: ParseSink): Promise<ParseResult> {
   const counter = new SharedArrayBuffer(4);
   const consumed = new Int32Array(counter);
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { job, counter } });
+  // A bounded heap for the parser: it only ever holds a few batches, and V8 otherwise lets garbage pile up.
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { job, counter }, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } });
   return new Promise<ParseResult>((resolve, reject) => {
     let settled = false;
     const fail = (e: unknown) => {

@@ -224,7 +224,7 @@ interface DayAgg {
 }
 
 /** Flush the per-day aggregates to the database after this many distinct keys (bounds memory). */
-const MAX_DAY_KEYS = 200_000;
+const MAX_DAY_KEYS = 100_000;
 
 function transactionsLoader(ctx: LoaderContext): Loader {
   const { db } = ctx;
@@ -236,7 +236,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, import_id, line)
     VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
   // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
-  const BATCH = 100;
+  const BATCH = 200;
   const insBatch = db.prepare(insertSql(BATCH));
   const insOne = db.prepare(insertSql(1));
   const whoHas = db.prepare('SELECT import_id, line FROM transactions WHERE txn_id = ?').raw();
@@ -255,7 +255,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
   const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source = 'S'").pluck();
   const store = new BalanceStore(db);
-  const days = new Map<string, DayAgg>();
+  const days = new Map<string, Map<string, DayAgg>>();
+  let dayKeys = 0;
   const fullDays = new Map<string, boolean>();
   const seqBase = ctx.importId * 2 ** 32;
   let balancesRecorded = 0;
@@ -263,11 +264,12 @@ function transactionsLoader(ctx: LoaderContext): Loader {
 
   const flush = () => {
     const touched: [string, string][] = [];
-    for (const a of days.values()) {
+    for (const perAcc of days.values()) for (const a of perAcc.values()) {
       upsertDay.run(a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance);
       if (a.lastAt !== null) touched.push([a.account, a.day]);
     }
     days.clear();
+    dayKeys = 0;
     // A day's balance is that of its last transaction; when a snapshot exists for the day, the snapshot wins.
     for (const [acc, day] of touched) {
       let full = fullDays.get(day);
@@ -337,7 +339,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     pendingVals.length = 0;
     pendingLines.length = 0;
     pendingRaw.length = 0;
-    if (days.size >= MAX_DAY_KEYS) flush();
+    if (dayKeys >= MAX_DAY_KEYS) flush();
   }
 
   function runEach(): number {
@@ -347,26 +349,34 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   }
 
   function aggregate(acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
-      const day = posted.length === 10 ? posted : posted.slice(0, 10);
-      const key = `${acc}\u0001${day}\u0001${currency}`;
-      let a = days.get(key);
-      if (!a) {
-        a = { account: acc, day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, lastAt: null, lastSeq: 0, lastBalance: null };
-        days.set(key, a);
-      }
-      a.n++;
-      if (channel === 'counter') a.counter++;
-      else if (channel === 'self_service') a.self++;
-      else if (channel === 'e_banking') a.e++;
-      if (fee !== null) a.fee += fee;
-      a.abs += amount < 0 ? -amount : amount;
-      if (bal !== null && (a.lastAt === null || posted >= a.lastAt)) {
-        a.lastAt = posted;
-        a.lastSeq = seqBase + line;
-        a.lastBalance = bal;
-      }
+    const day = posted.length === 10 ? posted : posted.slice(0, 10);
+    // Two-level map (account, then day+currency): no key string built per row.
+    let perAcc = days.get(acc);
+    if (!perAcc) {
+      perAcc = new Map();
+      days.set(acc, perAcc);
+    }
+    const sub = currency === 'CNY' ? day : `${day}\u0001${currency}`;
+    let a = perAcc.get(sub);
+    if (!a) {
+      a = { account: acc, day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, lastAt: null, lastSeq: 0, lastBalance: null };
+      perAcc.set(sub, a);
+      dayKeys++;
+    }
+    a.n++;
+    if (channel === 'counter') a.counter++;
+    else if (channel === 'self_service') a.self++;
+    else if (channel === 'e_banking') a.e++;
+    if (fee !== null) a.fee += fee;
+    a.abs += amount < 0 ? -amount : amount;
+    if (bal !== null && (a.lastAt === null || posted >= a.lastAt)) {
+      a.lastAt = posted;
+      a.lastSeq = seqBase + line;
+      a.lastBalance = bal;
+    }
   }
 }
+
 /** In the txn_daily upsert: the incoming day's last balance is later than the stored one. */
 const NEWER = `excluded.last_at IS NOT NULL AND (last_at IS NULL OR excluded.last_at > last_at OR (excluded.last_at = last_at AND excluded.last_seq > last_seq))`;
 

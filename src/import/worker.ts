@@ -9,7 +9,7 @@ import { parseFile, type ParseJob } from './parse-stage.js';
 import type { Value } from './rows.js';
 
 export const BATCH_ROWS = 2000;
-export const MAX_IN_FLIGHT = 8;
+export const MAX_IN_FLIGHT = 4;
 
 export type WorkerMessage =
   | { type: 'batch'; values: Value[]; width: number; lines: number[]; raws: string[]; rejects: [number, string, string, string][]; notes: string[]; bytesDone: number; totalBytes: number }

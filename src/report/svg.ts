@@ -272,19 +272,19 @@ export interface AttainmentRow {
 export function attainmentChart(opts: { label: string; kpis: string[]; rows: AttainmentRow[]; cap?: number }): string {
   const cap = opts.cap ?? 1.5;
   const labelW = Math.max(60, ...opts.rows.map((r) => textWidth(r.label))) + 12;
-  const colW = Math.max(110, ...opts.kpis.map((k) => textWidth(k, 11) + 10));
-  const barW = colW - 46;
+  const colW = Math.max(150, ...opts.kpis.map((k) => textWidth(k, 11) + 16));
+  const barW = colW - 78;
   const rowH = 22;
-  const top = 34;
+  const top = 40;
   const width = labelW + opts.kpis.length * colW + 10;
   const height = top + opts.rows.length * rowH + 10;
   const out: string[] = [open('attainment', width, height, opts.label)];
   opts.kpis.forEach((k, j) => {
     const x = labelW + j * colW;
-    out.push(text(x, 14, k, 'class="lbl small"'));
+    out.push(text(x, 12, k, 'class="lbl small"'));
     const x100 = x + barW / cap;
-    out.push(`<line x1="${n2(x100)}" y1="${top - 12}" x2="${n2(x100)}" y2="${height - 8}" class="target"/>`);
-    out.push(text(x100, top - 14, '100%', 'text-anchor="middle" class="tick"'));
+    out.push(`<line x1="${n2(x100)}" y1="${top - 9}" x2="${n2(x100)}" y2="${height - 6}" class="target"/>`);
+    out.push(text(x100, top - 12, '100%', 'text-anchor="middle" class="tick"'));
   });
   opts.rows.forEach((r, i) => {
     const y = top + i * rowH;
