@@ -19,7 +19,7 @@ export interface CsvError {
 }
 
 /** A record longer than this is refused (protects memory against a file with a stray quote). */
-export const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
 
 /** Characters looked at to tell CR-only line endings from LF / CRLF. */
 const NEWLINE_SAMPLE = 64 * 1024;

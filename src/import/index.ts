@@ -313,7 +313,7 @@ function parseOnWorker(job: ParseJob, sink: ParseSink): Promise<ParseResult> {
   const counter = new SharedArrayBuffer(4);
   const consumed = new Int32Array(counter);
   // A bounded heap for the parser: it only ever holds a few batches, and V8 otherwise lets garbage pile up.
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { job, counter }, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { job, counter }, resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } });
   return new Promise<ParseResult>((resolve, reject) => {
     let settled = false;
     const fail = (e: unknown) => {
@@ -343,7 +343,8 @@ function parseOnWorker(job: ParseJob, sink: ParseSink): Promise<ParseResult> {
         fail(e);
       }
     });
-    worker.on('error', fail);
+    worker.on('error', (e: Error & { code?: string }) =>
+      fail(new DataError(`${job.path}: the parser thread failed: ${e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory (a record too large?)' : e.message}`)));
     worker.on('exit', (code) => {
       if (!settled) fail(new DataError(`${job.path}: the parser thread stopped unexpectedly (exit code ${code})`));
     });
