@@ -17,7 +17,7 @@ export function helpOf(args) {
 
 export function commandsOf() {
   const top = helpOf([]);
-  const section = top.split(/\nCommands:\n/)[1] ?? '';
+  const section = (top.split(/\nCommands:\n/)[1] ?? '').split('\n\n')[0];
   return section.split('\n').map((l) => /^ {2}([a-z][\w-]*)/.exec(l)?.[1]).filter((c) => c && c !== 'help');
 }
 

@@ -16,6 +16,8 @@ Examples:
   crm segment rfm --detail --format csv --out rfm.csv
   crm rm-report --period 2026-11 --plan samples/plan.yaml
   crm rm-report --period 2026-11 --plan samples/plan.yaml --rm RM001 --statement
+  crm report --html branch-2026-11.html --period 2026-11 --plan samples/plan.yaml
+  crm completion bash > /etc/bash_completion.d/crm
   crm --db /data/branch.db status --format json
 
 Exit codes: 0 success, 1 data or runtime error, 2 usage error. Errors print as
