@@ -51,7 +51,9 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     let v = byCustomer.get(id);
     if (!v) {
       const c = info.get(id)!;
-      v = { ...c, aum_adb: 0, deposit_adb: 0, loan_adb: 0, net_interest: 0, fee_income: 0, channel_cost: 0, risk_cost: 0, contribution: 0, txn_count: 0, txn_counter: 0, txn_self_service: 0, txn_e_banking: 0 };
+      // A literal with every field (not a spread of the row): V8 keeps it a fast object, which
+      // matters in the loops below (a spread of a SQLite row object is ~10× slower to update).
+      v = { customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, branch: c.branch, rm_id: c.rm_id, aum_adb: 0, deposit_adb: 0, loan_adb: 0, net_interest: 0, fee_income: 0, channel_cost: 0, risk_cost: 0, contribution: 0, txn_count: 0, txn_counter: 0, txn_self_service: 0, txn_e_banking: 0, last_txn_day: null };
       byCustomer.set(id, v);
     }
     return v;

@@ -5,18 +5,12 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate, type GenerateOptions, type GenerateResult } from './generate.js';
+import { DEFAULT_OPTIONS, generate, type GenerateOptions, type GenerateResult } from './generate.js';
 
+/** The committed sample set: the generator's defaults with a fixed seed and a reassignment. */
 export const SAMPLE_OPTIONS: Omit<GenerateOptions, 'out'> = {
-  rms: 8,
-  customers: 300,
-  startDate: '2026-11-01',
-  days: 27,
-  txns: 5000,
-  changeRate: 0.1,
+  ...DEFAULT_OPTIONS,
   seed: 20261124,
-  corporateShare: 0.2,
-  snapshotEvery: 1,
   reassignOn: '2026-11-15',
   reassignCount: 10,
 };
