@@ -92,7 +92,8 @@ if (only.has('import')) {
   if (has('sqlite3')) {
     const ref = join(dir, 'txns-ref.db');
     rmDb(ref);
-    const sql = `CREATE TABLE transactions (txn_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, posted_at TEXT NOT NULL, amount REAL, direction TEXT, currency TEXT, channel TEXT, txn_type TEXT, fee REAL, balance_after REAL);\n.mode csv\n.import --skip 1 ${file} transactions\n`;
+    // Same page size as crm's own databases, so the comparison is engine to engine.
+    const sql = `PRAGMA page_size = 16384;\nCREATE TABLE transactions (txn_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, posted_at TEXT NOT NULL, amount REAL, direction TEXT, currency TEXT, channel TEXT, txn_type TEXT, fee REAL, balance_after REAL);\n.mode csv\n.import --skip 1 ${file} transactions\n`;
     const s = timed('sqlite3', [ref], { input: sql });
     say(`sqlite3 .import (typed table, same primary key, no validation): ${s.secs.toFixed(2)} s, ${fmt(rows / s.secs)} rows/s`);
     say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)}`);

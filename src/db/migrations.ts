@@ -92,8 +92,7 @@ CREATE TABLE transactions (
   txn_type      TEXT,
   fee           INTEGER,                          -- fen, fee income the bank earned
   balance_after INTEGER,                          -- fen
-  import_id     INTEGER NOT NULL,
-  line          INTEGER NOT NULL                  -- line in the imported file
+  seq           INTEGER NOT NULL                  -- import_id * 2^32 + line in the imported file
 ) WITHOUT ROWID;
 
 -- Transactions summed per account, day and currency, maintained at import so that reports

@@ -233,13 +233,14 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
   const accCurrencyQ = db.prepare('SELECT currency FROM accounts WHERE account_id = ?').pluck();
   const currencyOf = new Map<string, string | undefined>();
-  const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, import_id, line)
-    VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
+  const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
+    VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
   // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
   const BATCH = 200;
+  const WIDTH = 10;
   const insBatch = db.prepare(insertSql(BATCH));
   const insOne = db.prepare(insertSql(1));
-  const whoHas = db.prepare('SELECT import_id, line FROM transactions WHERE txn_id = ?').raw();
+  const whoHas = db.prepare('SELECT seq FROM transactions WHERE txn_id = ?').pluck();
   const pendingVals: Value[] = [];
   const pendingLines: number[] = [];
   const pendingRaw: string[] = [];
@@ -300,7 +301,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       const currency = (r[iCur] as string | null) ?? cur;
       const channel = r[iCh] as string | null;
       const fee = r[iFee] as number | null;
-      pendingVals.push(id, acc, posted, amount, currency, channel, r[iType], fee, bal, ctx.importId, line);
+      pendingVals.push(id, acc, posted, amount, currency, channel, r[iType], fee, bal, seqBase + line);
       pendingLines.push(line);
       pendingRaw.push(raw);
       if (pendingLines.length === BATCH) insertPending();
@@ -321,14 +322,13 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     if (k === 0) return;
     const changes = k === BATCH ? insBatch.run(pendingVals).changes : runEach();
     for (let i = 0; i < k; i++) {
-      const o = i * 11;
-      let inserted = true;
+      const o = i * WIDTH;
       if (changes < k) {
         // Some ids were already there: tell inserted rows, in-file duplicates and known ones apart.
-        const [imp, ln] = whoHas.get(pendingVals[o]) as [number, number];
-        inserted = imp === ctx.importId && ln === pendingLines[i];
-        if (!inserted) {
-          ctx.report(imp === ctx.importId ? dupProblem('txn_id', S(pendingVals[o])) : 'skipped', pendingLines[i], pendingRaw[i]);
+        const seq = whoHas.get(pendingVals[o]) as number;
+        if (seq !== pendingVals[o + WIDTH - 1]) {
+          const sameImport = Math.floor(seq / 2 ** 32) === ctx.importId;
+          ctx.report(sameImport ? dupProblem('txn_id', S(pendingVals[o])) : 'skipped', pendingLines[i], pendingRaw[i]);
           continue;
         }
       }
@@ -344,7 +344,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
 
   function runEach(): number {
     let n = 0;
-    for (let i = 0; i < pendingLines.length; i++) n += insOne.run(pendingVals.slice(i * 11, i * 11 + 11)).changes;
+    for (let i = 0; i < pendingLines.length; i++) n += insOne.run(pendingVals.slice(i * WIDTH, i * WIDTH + WIDTH)).changes;
     return n;
   }
 

@@ -57,7 +57,7 @@ for (const [i, job] of jobs.entries()) {
   let byImport = {};
   if (after?.db) {
     logs = after.db.prepare('SELECT import_id, kind, status, rows_read, rows_loaded, rows_rejected, message FROM import_log WHERE import_id > ? ORDER BY import_id').all(before?.maxLog ?? 0);
-    for (const l of logs) byImport[l.import_id] = after.db.prepare('SELECT count(*) FROM transactions WHERE import_id = ?').pluck().get(l.import_id);
+    for (const l of logs) byImport[l.import_id] = after.db.prepare('SELECT count(*) FROM transactions WHERE seq >= ? AND seq < ?').pluck().get(l.import_id * 2 ** 32, (l.import_id + 1) * 2 ** 32);
     after.db.close();
   }
   appendFileSync(outFile, JSON.stringify({
