@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { UsageError } from '../src/errors.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const SHARED = resolve(ROOT, '../shared');
@@ -81,4 +82,15 @@ export function parseSimpleCsv(text: string): string[][] {
   }
   if (f !== '' || row.length) { row.push(f); rows.push(row); }
   return rows;
+}
+
+/** Runs fn, expects a UsageError (exit 2) and returns it for message checks. */
+export function usageError(fn: () => unknown): UsageError {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw new Error(`expected a UsageError, got ${String(e)}`);
+    return e;
+  }
+  throw new Error('expected a UsageError, nothing was thrown');
 }

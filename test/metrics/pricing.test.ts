@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICING, contribution, parsePricing } from '../../src/metrics/pricing.js';
-import { UsageError } from '../../src/errors.js';
+import { usageError as usage } from '../helpers.js';
 
-function usage(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('DEFAULT_PRICING (metrics.md "Customer value")', () => {
   it('has the spec spreads, channel costs in fen, risk rates', () => {

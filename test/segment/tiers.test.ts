@@ -1,17 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS, assignTiers, parseTiers, tierCodes, type Ladder } from '../../src/segment/tiers.js';
-import { UsageError } from '../../src/errors.js';
+import { usageError as usage } from '../helpers.js';
 
-function usage(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return e as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
 
 const personal = DEFAULT_TIERS.personal;
 const corporate = DEFAULT_TIERS.corporate;
