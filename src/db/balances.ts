@@ -26,7 +26,8 @@ export function dayNum(iso: string): number {
   return era * 146097 + doe - 719468;
 }
 
-export type Source = 'S' | 'T' | 'C';
+/** S full snapshot, P partial snapshot (always stored: it must keep its day), T balance_after, C closed. */
+export type Source = 'S' | 'P' | 'T' | 'C';
 
 export interface BalanceState {
   balance: number;
@@ -57,6 +58,8 @@ export class BalanceStore {
   private nextTxnDay;
   private lastTxnOfDay;
   private nextFullCache = new Map<string, string | null>();
+  /** setRows stored a row although the state is the same (a partial snapshot's marker). */
+  private wrote = false;
 
   constructor(private db: Db) {
     const cols = 'as_of, balance, rm_id, loan_class, source';
@@ -98,8 +101,9 @@ export class BalanceStore {
   }
 
   set(account: string, d: string, s: BalanceState): SetResult {
+    this.wrote = false;
     const res = this.setRows(account, d, s);
-    if (res !== 'same') this.relink(account);
+    if (res !== 'same' || this.wrote) this.relink(account);
     return res;
   }
 
@@ -113,8 +117,13 @@ export class BalanceStore {
     const cur = this.cur.get(account, d) as Row | undefined;
     const old = cur ?? prev;
     if (old && sameState(old, s)) {
-      // Same state; a snapshot confirming a transaction-derived day takes precedence.
-      if (cur && cur.source === 'T' && s.source === 'S') this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, 'S');
+      // Same state; a snapshot confirming a transaction-derived day takes precedence. A partial
+      // snapshot keeps an explicit row: nothing else records that it listed this account that day.
+      if (cur && cur.source === 'T' && (s.source === 'S' || s.source === 'P')) this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source);
+      else if (s.source === 'P' && !cur) {
+        this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, 'P');
+        this.wrote = true;
+      }
       return 'same';
     }
     let next = this.next.get(account, d) as Row | undefined;
@@ -124,7 +133,7 @@ export class BalanceStore {
     const t = (this.nextTxnDay.get(account, d) as string | null) ?? undefined;
     if (n !== null && (!next || n < next.as_of) && (!t || n <= t)) {
       const pinned = old && old.source !== 'C' ? old : CLOSED;
-      this.upsert.run(account, n, pinned.balance, pinned.rm_id, pinned.loan_class, pinned.source === 'T' ? 'S' : pinned.source);
+      this.upsert.run(account, n, pinned.balance, pinned.rm_id, pinned.loan_class, pinned.source === 'C' ? 'C' : 'S');
       next = { ...pinned, as_of: n };
     } else if (t && (!next || t < next.as_of)) {
       const balance = this.lastTxnOfDay.get(account, t) as number;
@@ -132,12 +141,12 @@ export class BalanceStore {
       this.upsert.run(account, t, pinned.balance, pinned.rm_id, pinned.loan_class, 'T');
       next = { ...pinned, as_of: t };
     }
-    if (prev && sameState(prev, s)) {
+    if (prev && sameState(prev, s) && s.source !== 'P') {
       if (cur) this.del.run(account, d);
     } else {
       this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source);
     }
-    if (next && sameState(next, s)) this.del.run(account, next.as_of);
+    if (next && sameState(next, s) && next.source !== 'P') this.del.run(account, next.as_of);
     return old && old.source !== 'C' ? 'changed' : 'new';
   }
 
@@ -156,10 +165,11 @@ export class BalanceStore {
     const dn = dayNum(d);
     return (account, s) => {
       const old = latest.get(account) as Row | undefined;
-      if (old && sameState(old, s)) return 'same';
+      const same = old !== undefined && sameState(old, s);
+      if (same && s.source !== 'P') return 'same';
       this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source);
       if (old) this.closeBefore.run(dn - 1, account, old.as_of);
-      return old && old.source !== 'C' ? 'changed' : 'new';
+      return same ? 'same' : old && old.source !== 'C' ? 'changed' : 'new';
     };
   }
 

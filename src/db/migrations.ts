@@ -57,7 +57,8 @@ CREATE INDEX accounts_customer ON accounts (customer_id);
 
 -- Balance history stored by change: a row only where the account's state (balance, RM,
 -- loan class, closed) differs from its previous known day. The state on day d is the row
--- with the latest as_of <= d. source: 'S' snapshot, 'T' transaction balance_after, 'C' closed
+-- with the latest as_of <= d. source: 'S' snapshot, 'P' partial snapshot (kept even when unchanged),
+-- 'T' transaction balance_after, 'C' closed
 -- (absent from a later full snapshot: balance 0 from that date). day_num..end_num: the days
 -- the row holds, as day numbers (days since 1970-01-01; end_num = END_OF_TIME for the last
 -- row), so that Σ balance × days over a window is plain arithmetic on one scan.
@@ -67,7 +68,7 @@ CREATE TABLE balances (
   balance    INTEGER NOT NULL,                    -- fen, in the account's currency
   rm_id      TEXT,                                -- RM credited by the snapshot, if given
   loan_class TEXT,
-  source     TEXT NOT NULL CHECK (source IN ('S', 'T', 'C')),
+  source     TEXT NOT NULL CHECK (source IN ('S', 'P', 'T', 'C')),
   day_num    INTEGER NOT NULL,
   end_num    INTEGER NOT NULL,
   PRIMARY KEY (account_id, as_of)

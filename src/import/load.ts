@@ -178,7 +178,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
         append.set(asOf!, store.appendContext(asOf!));
         snapPut.run(asOf, 0, ctx.importId);
       }
-      const state: BalanceState = { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan ? (r[iClass] as string | null) : null, source: 'S' };
+      const state: BalanceState = { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan ? (r[iClass] as string | null) : null, source: ctx.snapshotMode === 'partial' ? 'P' : 'S' };
       const fast = append.get(asOf!);
       const res = fast ? fast(acc, state) : store.set(acc, asOf!, state);
       if (!old) return 'loaded';
@@ -254,7 +254,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       last_balance = CASE WHEN ${NEWER} THEN excluded.last_balance ELSE last_balance END`);
   const lastBalance = db.prepare('SELECT last_balance FROM txn_daily WHERE account_id = ? AND day = ? AND last_at IS NOT NULL ORDER BY last_at DESC, last_seq DESC LIMIT 1').pluck();
   const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
-  const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source = 'S'").pluck();
+  const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source IN ('S', 'P')").pluck();
   const store = new BalanceStore(db);
   const days = new Map<string, Map<string, DayAgg>>();
   let dayKeys = 0;

@@ -50,13 +50,18 @@ class Model {
     }
     return undefined;
   }
-  /** The minimal change rows: a row where the state differs from the previous known day. */
+  /**
+   * The minimal change rows: a row where the state differs from the previous known day, plus
+   * a row on each day a partial snapshot listed the account (nothing else records that it did).
+   */
   changes(acc: string): [string, St][] {
     const out: [string, St][] = [];
     let last: St | undefined;
     for (const D of this.days()) {
       const s = this.stateOn(acc, D);
-      if (s !== undefined && s !== last) out.push([D, s]);
+      const snap = this.snaps.get(D);
+      const partialRow = snap !== undefined && !snap.full && snap.rows.has(acc);
+      if (s !== undefined && (s !== last || partialRow)) out.push([D, s]);
       last = s;
     }
     return out;
@@ -231,11 +236,19 @@ describe('balance store: transaction balance_after vs snapshots', () => {
   // balance stores no row, so nothing records that the account was in that day's snapshot and a
   // later balance_after for the day overrides it. Flip to it() once per-(account, date) snapshot
   // presence is recorded.
-  it.fails('a partial snapshot that confirms the carried balance still wins over balance_after that day', async () => {
+  it('a partial snapshot that confirms the carried balance still wins over balance_after that day', async () => {
     await snap('2026-11-01', { A: 100 });
-    await snap('2026-11-02', { A: 100 }, true); // same as carried: no row stored
+    await snap('2026-11-02', { A: 100 }, true); // same as carried: kept as an explicit (P) row
     await txns([['t1', 'A', '2026-11-02 10:00', 160]]);
-    expect(stored('A')).toEqual([['2026-11-01', 10000]]);
+    expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-02', 10000]]);
+    checkAgainstModel('A');
+  });
+
+  it('a correction of an earlier day does not leak into a day a partial snapshot confirmed', async () => {
+    await snap('2026-11-01', { A: 100 });
+    await snap('2026-11-02', { A: 100 }, true);
+    await snap('2026-11-01', { A: 80 }); // corrected: 11-02 still holds 100 as the partial snapshot said
+    expect(stored('A')).toEqual([['2026-11-01', 8000], ['2026-11-02', 10000]]);
     checkAgainstModel('A');
   });
 
