@@ -38,7 +38,25 @@ export const isAum = isIn(AUM_PRODUCTS);
 export const isLoan = isIn(LOAN_PRODUCTS);
 
 /** Value of every customer that held a balance or made a transaction in the window. */
+/** Per database: the last results by window, pricing and activity start (one report asks several times). */
+const memo = new WeakMap<Db, Map<string, CustomerValue[]>>();
+
 export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
+  // Any write by this connection (total_changes) or another one (data_version) invalidates.
+  const version = db.prepare('SELECT total_changes()').pluck().get() as number;
+  const dataVersion = db.pragma('data_version', { simple: true }) as number;
+  const key = JSON.stringify([w.from, w.to, pricing, activityFrom ?? null, version, dataVersion]);
+  let perDb = memo.get(db);
+  if (!perDb) memo.set(db, (perDb = new Map()));
+  const hit = perDb.get(key);
+  if (hit && !db.inTransaction) return hit;
+  const values = computeCustomerValues(db, w, pricing, activityFrom);
+  if (perDb.size > 4) perDb.clear();
+  if (!db.inTransaction) perDb.set(key, values);
+  return values;
+}
+
+function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
   const f = w.days / 365;
   const slices = accountSlices(db, w, false);
   const classOnLast = new Map(accountStatesOn(db, w.to, true).map((s) => [s.account_id, s.loan_class]));
