@@ -85,6 +85,7 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
     const first = Buffer.allocUnsafe(SAMPLE_BYTES);
     const firstN = readFully(fd, first);
     const total = st.size;
+    h.progress?.(0, total); // the size first, so a progress bar can show a percentage from the start
     h.bytes?.(first.subarray(0, firstN));
     if (firstN === 0) return { encoding: 'utf-8', delimiter: opts.delimiter ?? ',', bytes: 0, empty: true };
     const forced = opts.encoding ? normaliseEncoding(opts.encoding) : 'auto';
