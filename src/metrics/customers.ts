@@ -7,6 +7,7 @@ import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type CustomerType, type ProductType } from '../types.js';
 import { accountSlices, accountStatesOn, txnAggregates, type Window } from './engine.js';
+import { startTxnAggregates } from './parallel.js';
 import type { Pricing } from './pricing.js';
 
 export interface CustomerValue {
@@ -58,6 +59,8 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
 
 function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
   const f = w.days / 365;
+  // The transaction sums run on a second core while this thread sums the balances.
+  const txns = startTxnAggregates(db, w.from, w.to, false, activityFrom);
   const slices = accountSlices(db, w, false);
   const classOnLast = new Map(accountStatesOn(db, w.to, true).map((s) => [s.account_id, s.loan_class]));
   const byCustomer = new Map<string, CustomerValue>();
@@ -99,7 +102,7 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     v.deposit_adb = fd.deposit / w.days;
     v.loan_adb = fd.loan / w.days;
   }
-  for (const t of txnAggregates(db, w.from, w.to, false, activityFrom)) {
+  for (const t of txns()) {
     if (t.last_active_day) {
       const prev = lastActive.get(t.customer_id);
       if (!prev || t.last_active_day > prev) lastActive.set(t.customer_id, t.last_active_day);
