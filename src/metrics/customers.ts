@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type CustomerType, type ProductType } from '../types.js';
 import { accountSlices, accountStatesOn, txnAggregates, type Window } from './engine.js';
-import { startTxnAggregates } from './parallel.js';
+import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 
 export interface CustomerValue {
@@ -60,7 +60,7 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
 function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
   const f = w.days / 365;
   // The transaction sums run on a second core while this thread sums the balances.
-  const txns = startTxnAggregates(db, w.from, w.to, false, activityFrom);
+  const txns = startOnWorker(db, { job: 'txnAggregates', from: w.from, to: w.to, credit: false, activityFrom }, () => txnAggregates(db, w.from, w.to, false, activityFrom));
   const slices = accountSlices(db, w, false);
   const classOnLast = new Map(accountStatesOn(db, w.to, true).map((s) => [s.account_id, s.loan_class]));
   const byCustomer = new Map<string, CustomerValue>();

@@ -1,37 +1,40 @@
 /**
- * Runs txnAggregates on a worker thread while the caller keeps the main thread busy with
- * the balance sums, then joins synchronously (Atomics.wait + receiveMessageOnPort), so the
- * report code stays synchronous. Falls back to the plain call for in-memory databases,
- * inside a transaction (another connection would not see uncommitted rows) and for small data.
+ * Runs one report query on a worker thread (its own read-only connection) while the caller
+ * keeps the main thread busy with another, then joins synchronously (Atomics.wait +
+ * receiveMessageOnPort), so the report code stays synchronous. Falls back to the plain call
+ * for in-memory databases, inside a transaction (another connection would not see uncommitted
+ * rows), for small data, or when the thread cannot start.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Db } from '../db/connection.js';
 import { DataError } from '../errors.js';
-import { txnAggregates, type TxnAggregate } from './engine.js';
+import type { Window } from './engine.js';
 
-/** Flag values shared with txn-worker.ts: 0 not yet running, 1 done, 2 started. */
-const STARTED = 2;
+/** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
+export type WorkerJob =
+  | { job: 'txnAggregates'; from: string; to: string; credit: boolean; activityFrom?: string }
+  | { job: 'rmTxnCredit'; window: Window };
+
+/** Flag values shared with report-worker.ts: 0 not yet running, 1 done, 2 started. */
+export const DONE = 1;
+export const STARTED = 2;
 
 /** Below this many accounts the thread costs more than it saves. */
 const MIN_ACCOUNTS = 20_000;
 
-export function startTxnAggregates(db: Db, from: string, to: string, credit: boolean, activityFrom?: string): () => TxnAggregate[] {
-  const plain = () => txnAggregates(db, from, to, credit, activityFrom);
-  if (db.memory || db.inTransaction || process.env.CRM_REPORT_THREADS === 'never') return plain;
-  const accounts = db.prepare('SELECT count(*) FROM accounts').pluck().get() as number;
-  if (accounts < MIN_ACCOUNTS && process.env.CRM_REPORT_THREADS !== 'always') return plain;
-  const script = new URL('./txn-worker.js', import.meta.url);
+export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): () => T {
+  const mode = process.env.CRM_REPORT_THREADS;
+  if (db.memory || db.inTransaction || mode === 'never') return plain;
+  if (mode !== 'always' && (db.prepare('SELECT count(*) FROM accounts').pluck().get() as number) < MIN_ACCOUNTS) return plain;
+  const script = new URL('./report-worker.js', import.meta.url);
   if (!existsSync(fileURLToPath(script))) return plain; // e.g. running from TypeScript sources
   const flag = new SharedArrayBuffer(4);
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = new Worker(script, {
-      workerData: { path: db.name, from, to, credit, activityFrom, port: port2, flag },
-      transferList: [port2],
-    });
+    worker = new Worker(script, { workerData: { path: db.name, spec: job, port: port2, flag }, transferList: [port2] });
   } catch {
     return plain;
   }
@@ -41,10 +44,10 @@ export function startTxnAggregates(db: Db, from: string, to: string, credit: boo
     // soon as it runs: one that never starts (cannot load) is given up after 5 s.
     if (Atomics.load(f, 0) === 0) Atomics.wait(f, 0, 0, 5_000);
     while (Atomics.load(f, 0) === STARTED) Atomics.wait(f, 0, STARTED, 60_000);
-    const m = receiveMessageOnPort(port1)?.message as { rows?: TxnAggregate[]; error?: string; name?: string } | undefined;
+    const m = receiveMessageOnPort(port1)?.message as { result?: T; error?: string; name?: string } | undefined;
     void worker.terminate();
     port1.close();
-    if (m?.rows) return m.rows;
+    if (m && 'result' in m) return m.result as T;
     if (m?.error && m.name === 'DataError') throw new DataError(m.error);
     return plain();
   };

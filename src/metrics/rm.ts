@@ -15,6 +15,7 @@ import { dayNum } from '../db/balances.js';
 import { DataError } from '../errors.js';
 import { isAum, isDeposit, isLoan } from './customers.js';
 import { rmCreditByProduct, type Window } from './engine.js';
+import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import type { LoanClass, RmType } from '../types.js';
 
@@ -81,6 +82,8 @@ const RM_ON_DAY = (custExpr: string, dayExpr: string) =>
 
 /** Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). */
 export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMetrics> {
+  // The transaction credit runs on a second core while this thread sums the balances.
+  const txns = startOnWorker(db, { job: 'rmTxnCredit', window: w }, () => rmTxnCredit(db, w));
   const out = new Map<string, RmMetrics>();
   const get = (rm_id: string | null, branch: string | null): RmMetrics => {
     const k = key(rm_id, branch);
@@ -107,50 +110,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
     }
   }
 
-  // Transactions: fee and channel counts credited to the account's RM on the posting day.
-  // Most accounts have one RM for the whole window (no snapshot rm_id, customer not
-  // reassigned): their days are summed per account first and credited once. Only the
-  // accounts whose RM can change within the window are credited day by day.
-  const F = dayNum(w.from);
-  const T = dayNum(w.to);
-  const RATE = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
-  const SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
-      sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE}) END) AS fee_fen,
-      max(CASE WHEN d.currency != 'CNY' AND ${RATE} IS NULL THEN d.currency END) AS no_rate`;
-  const txns = db.prepare(`
-    WITH moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1),
-    var AS MATERIALIZED (
-      SELECT DISTINCT b.account_id FROM balances b WHERE b.rm_id IS NOT NULL AND b.end_num >= :F AND b.day_num <= :T
-      UNION SELECT a.account_id FROM moved m JOIN accounts a ON a.customer_id = m.customer_id
-    ),
-    steady AS (
-      SELECT d.account_id, ${SUMS} FROM txn_daily d
-      WHERE +d.day >= :from AND +d.day <= :to AND d.account_id NOT IN (SELECT account_id FROM var)
-      GROUP BY d.account_id
-    ),
-    daily AS (
-      SELECT d.*, CAST(julianday(d.day) - 2440587.5 AS INTEGER) AS dn FROM txn_daily d
-      WHERE d.account_id IN (SELECT account_id FROM var) AND d.day >= :from AND d.day <= :to
-    ),
-    varying AS (
-      SELECT coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
-                      (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.from_num <= d.dn AND h.to_num >= d.dn)) AS rm_id,
-        a.customer_id, ${SUMS}
-      FROM daily d JOIN accounts a ON a.account_id = d.account_id
-      GROUP BY d.account_id, d.day
-    ),
-    credited AS (
-      SELECT h.rm_id, a.customer_id, s.n, s.counter, s.self_service, s.e_banking, s.fee_fen, s.no_rate
-      FROM steady s JOIN accounts a ON a.account_id = s.account_id
-      LEFT JOIN customer_rm_history h ON h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
-      UNION ALL SELECT rm_id, customer_id, n, counter, self_service, e_banking, fee_fen, no_rate FROM varying
-    )
-    SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN cu.branch END AS branch, sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service,
-      sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
-    FROM credited c JOIN customers cu ON cu.customer_id = c.customer_id GROUP BY 1, 2`).all({ from: w.from, to: w.to, F, T }) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
-  const noRate = txns.find((t) => t.no_rate);
-  if (noRate) throw new DataError(`no exchange rate for ${noRate.no_rate} on or before a transaction's posting date: import fx_rates.csv with ${noRate.no_rate}`);
-  for (const t of txns) {
+  for (const t of txns()) {
     const m = get(t.rm_id, t.branch);
     m.fee_income += t.fee_fen;
     m.txn_count += t.n;
@@ -197,4 +157,62 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
 
   for (const m of out.values()) m.contribution = m.net_interest + m.fee_income - m.channel_cost - m.risk_cost;
   return out;
+}
+
+export interface RmTxnCredit {
+  rm_id: string | null;
+  branch: string | null;
+  n: number;
+  counter: number;
+  self_service: number;
+  e_banking: number;
+  fee_fen: number;
+}
+
+/** Transactions of the window credited per RM (and per branch for what no RM owns). */
+export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
+  // Transactions: fee and channel counts credited to the account's RM on the posting day.
+  // Most accounts have one RM for the whole window (no snapshot rm_id, customer not
+  // reassigned): their days are summed per account first and credited once. Only the
+  // accounts whose RM can change within the window are credited day by day.
+  const F = dayNum(w.from);
+  const T = dayNum(w.to);
+  const RATE = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
+  const SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
+      sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE}) END) AS fee_fen,
+      max(CASE WHEN d.currency != 'CNY' AND ${RATE} IS NULL THEN d.currency END) AS no_rate`;
+  const txns = db.prepare(`
+    WITH moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1),
+    var AS MATERIALIZED (
+      SELECT DISTINCT b.account_id FROM balances b WHERE b.rm_id IS NOT NULL AND b.end_num >= :F AND b.day_num <= :T
+      UNION SELECT a.account_id FROM moved m JOIN accounts a ON a.customer_id = m.customer_id
+    ),
+    steady AS (
+      SELECT d.account_id, ${SUMS} FROM txn_daily d
+      WHERE +d.day >= :from AND +d.day <= :to AND d.account_id NOT IN (SELECT account_id FROM var)
+      GROUP BY d.account_id
+    ),
+    daily AS (
+      SELECT d.*, CAST(julianday(d.day) - 2440587.5 AS INTEGER) AS dn FROM txn_daily d
+      WHERE d.account_id IN (SELECT account_id FROM var) AND d.day >= :from AND d.day <= :to
+    ),
+    varying AS (
+      SELECT coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
+                      (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.from_num <= d.dn AND h.to_num >= d.dn)) AS rm_id,
+        a.customer_id, ${SUMS}
+      FROM daily d JOIN accounts a ON a.account_id = d.account_id
+      GROUP BY d.account_id, d.day
+    ),
+    credited AS (
+      SELECT h.rm_id, a.customer_id, s.n, s.counter, s.self_service, s.e_banking, s.fee_fen, s.no_rate
+      FROM steady s JOIN accounts a ON a.account_id = s.account_id
+      LEFT JOIN customer_rm_history h ON h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
+      UNION ALL SELECT rm_id, customer_id, n, counter, self_service, e_banking, fee_fen, no_rate FROM varying
+    )
+    SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN cu.branch END AS branch, sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service,
+      sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
+    FROM credited c JOIN customers cu ON cu.customer_id = c.customer_id GROUP BY 1, 2`).all({ from: w.from, to: w.to, F, T }) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
+  const noRate = txns.find((t) => t.no_rate);
+  if (noRate) throw new DataError(`no exchange rate for ${noRate.no_rate} on or before a transaction's posting date: import fx_rates.csv with ${noRate.no_rate}`);
+  return txns;
 }

@@ -1,0 +1,40 @@
+/**
+ * Worker thread for parallel.ts: runs one report query on its own read-only connection
+ * and posts the result; the shared flag says when it started and when it is done.
+ */
+import Database from 'better-sqlite3';
+import { workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { txnAggregates } from './engine.js';
+import { DONE, STARTED, type WorkerJob } from './parallel.js';
+import { rmTxnCredit } from './rm.js';
+
+interface Data {
+  path: string;
+  spec: WorkerJob;
+  port: MessagePort;
+  flag: SharedArrayBuffer;
+}
+
+function run({ path, spec, port, flag }: Data): void {
+  const f = new Int32Array(flag);
+  Atomics.store(f, 0, STARTED);
+  Atomics.notify(f, 0);
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 10000');
+    db.pragma('cache_size = -16384');
+    const result = spec.job === 'txnAggregates'
+      ? txnAggregates(db, spec.from, spec.to, spec.credit, spec.activityFrom)
+      : rmTxnCredit(db, spec.window);
+    db.close();
+    port.postMessage({ result });
+  } catch (e) {
+    port.postMessage({ error: (e as Error).message, name: (e as Error).name });
+  } finally {
+    Atomics.store(f, 0, DONE);
+    Atomics.notify(f, 0);
+  }
+}
+
+if (workerData?.path) run(workerData as Data);
