@@ -47,7 +47,10 @@ export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): () => 
     const m = receiveMessageOnPort(port1)?.message as { result?: T; error?: string; name?: string } | undefined;
     void worker.terminate();
     port1.close();
-    if (m && 'result' in m) return m.result as T;
+    if (m && 'result' in m) {
+      if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} ran on the report thread\n`);
+      return m.result as T;
+    }
     if (m?.error && m.name === 'DataError') throw new DataError(m.error);
     return plain();
   };

@@ -1,0 +1,47 @@
+/**
+ * The worker threads change nothing but speed: the same import and the same reports with the
+ * parse thread and the report thread forced on and forced off give identical bytes.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTmp, ROOT, runCrm, tmpDir } from '../helpers.js';
+
+const samples = join(ROOT, 'samples');
+const files = [
+  'rms.csv', 'customers.csv', 'customers_2026-11-15.csv', 'fx_rates.csv',
+  ...readdirSync(join(samples, 'accounts')).filter((f) => f.endsWith('.csv')).map((f) => `accounts/${f}`),
+  'transactions.csv', 'targets.csv',
+].map((f) => join(samples, f));
+
+afterAll(cleanupTmp);
+
+function importWith(mode: 'always' | 'never'): string {
+  const db = join(tmpDir(), 'crm.db');
+  const r = runCrm(['--db', db, 'import', ...files], { env: { CRM_PARSE_WORKER: mode } });
+  expect(r.code, r.stderr).toBe(0);
+  return db;
+}
+
+describe('worker threads are invisible in the results', () => {
+  it('import (parse thread on/off) and reports (report thread on/off) give identical output', () => {
+    const dbOn = importWith('always');
+    const dbOff = importWith('never');
+    const reports = [
+      ['segment', '--as-of', '2026-11-27', '--window', '27', '--format', 'csv'],
+      ['segment', '--detail', '--as-of', '2026-11-27', '--window', '27', '--format', 'csv'],
+      ['rm-report', '--period', '2026-11', '--plan', join(samples, 'plan.yaml'), '--format', 'csv'],
+    ];
+    for (const args of reports) {
+      const on = runCrm(['--db', dbOn, ...args], { env: { CRM_REPORT_THREADS: 'always', CRM_DEBUG_THREADS: '1' } });
+      const off = runCrm(['--db', dbOff, ...args], { env: { CRM_REPORT_THREADS: 'never' } });
+      expect(on.code, on.stderr).toBe(0);
+      expect(off.code, off.stderr).toBe(0);
+      expect(on.stdout.length).toBeGreaterThan(200);
+      expect(on.stdout, args.join(' ')).toBe(off.stdout);
+      // ... and the thread really did the work (no silent fallback).
+      expect(on.stderr).toMatch(args[0] === 'segment' ? /txnAggregates ran on the report thread/ : /rmTxnCredit ran on the report thread/);
+      expect(off.stderr).not.toMatch(/report thread/);
+    }
+  }, 120_000);
+});
