@@ -173,11 +173,11 @@ export class BalanceStore {
     };
   }
 
-  /** Accounts open on day d (latest row <= d is not a closure). */
+  /** Accounts open on day d: the row holding d (day_num..end_num) is not a closure. */
   openAccountsOn(d: string): string[] {
     return this.db
-      .prepare(`SELECT account_id FROM (SELECT account_id, source, max(as_of) FROM balances WHERE as_of <= ? GROUP BY account_id) WHERE source != 'C'`)
+      .prepare(`SELECT account_id FROM balances WHERE day_num <= :dn AND end_num >= :dn AND source != 'C'`)
       .pluck()
-      .all(d) as string[];
+      .all({ dn: dayNum(d) }) as string[];
   }
 }

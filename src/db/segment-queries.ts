@@ -1,5 +1,6 @@
 /** Small lookups behind `crm segment` (everything heavy lives in metrics/engine.ts). */
 import type { Db } from './connection.js';
+import { dayNum } from './balances.js';
 import type { CustomerType } from '../types.js';
 
 export interface CustomerInfo {
@@ -13,19 +14,16 @@ export interface CustomerInfo {
 
 /** Every customer, with the RM in effect on `day`. */
 export function customerDirectory(db: Db, day: string): Map<string, CustomerInfo> {
-  const rows = db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch,
-      (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = c.customer_id AND h.effective_from <= :day
-        ORDER BY h.effective_from DESC LIMIT 1) AS rm_id
-    FROM customers c`).all({ day }) as CustomerInfo[];
+  const rows = db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch, h.rm_id
+    FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn`)
+    .all({ dn: dayNum(day) }) as CustomerInfo[];
   return new Map(rows.map((r) => [r.customer_id, r]));
 }
 
 /** Customers holding at least one account that is open on `day` (seen on or before it and not closed). */
 export function customersWithOpenAccounts(db: Db, day: string): Set<string> {
-  const ids = db.prepare(`SELECT DISTINCT a.customer_id
-    FROM (SELECT account_id, source, max(as_of) FROM balances WHERE as_of <= :day GROUP BY account_id) l
-    JOIN accounts a ON a.account_id = l.account_id
-    WHERE l.source != 'C'`).pluck().all({ day }) as string[];
+  const ids = db.prepare(`SELECT DISTINCT a.customer_id FROM balances b JOIN accounts a ON a.account_id = b.account_id
+    WHERE b.day_num <= :dn AND b.end_num >= :dn AND b.source != 'C'`).pluck().all({ dn: dayNum(day) }) as string[];
   return new Set(ids);
 }
 

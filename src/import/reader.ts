@@ -80,7 +80,7 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new DataError(`${path}: is a directory, not a file`);
     const chunkSize = opts.chunkSize ?? 1 << 20;
-    let buf = Buffer.allocUnsafe(Math.max(chunkSize, 64 * 1024));
+    const buf = Buffer.allocUnsafe(Math.max(chunkSize, 64 * 1024));
     // The first read is larger so that encoding detection sees a good sample.
     const first = Buffer.allocUnsafe(SAMPLE_BYTES);
     const firstN = readFully(fd, first);
@@ -127,7 +127,6 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
       h.progress?.(done, total);
     }
     feed(decoder.decode(), true);
-    buf = Buffer.alloc(0);
     return { encoding, delimiter: delimiter ?? ',', bytes: done, empty: !sawHeader };
   } finally {
     closeSync(fd);

@@ -4,7 +4,7 @@
  * The heavy lifting is SQL in engine.ts; this combines it per customer.
  */
 import type { Db } from '../db/connection.js';
-import { dayNum } from '../db/balances.js';
+import { customerDirectory } from '../db/segment-queries.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type CustomerType, type ProductType } from '../types.js';
 import { accountSlices, accountStatesOn, txnAggregates, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
@@ -60,14 +60,12 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
 function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
   const f = w.days / 365;
   // The transaction sums run on a second core while this thread sums the balances.
-  const txns = startOnWorker(db, { job: 'txnAggregates', from: w.from, to: w.to, credit: false, activityFrom }, () => txnAggregates(db, w.from, w.to, false, activityFrom));
+  const txns = startOnWorker(db, { job: 'txnAggregates', from: w.from, to: w.to, activityFrom }, () => txnAggregates(db, w.from, w.to, activityFrom));
   const slices = accountSlices(db, w, false);
   const classOnLast = new Map(accountStatesOn(db, w.to, true).map((s) => [s.account_id, s.loan_class]));
   const byCustomer = new Map<string, CustomerValue>();
   // All customers with their RM on the window's last day, in one query.
-  const info = new Map((db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch, h.rm_id
-    FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn`)
-    .all({ dn: dayNum(w.to) }) as { customer_id: string; name: string; customer_type: CustomerType; branch: string | null; rm_id: string | null }[]).map((c) => [c.customer_id, c]));
+  const info = customerDirectory(db, w.to);
   const get = (id: string): CustomerValue => {
     let v = byCustomer.get(id);
     if (!v) {
@@ -133,7 +131,7 @@ export interface RecencyRow {
 
 export function recency(db: Db, from: string, to: string): Map<string, RecencyRow> {
   const out = new Map<string, RecencyRow>();
-  for (const t of txnAggregates(db, from, to, false)) {
+  for (const t of txnAggregates(db, from, to)) {
     const r = out.get(t.customer_id) ?? { customer_id: t.customer_id, last_day: null, count: 0, abs_amount_fen: 0 };
     r.count += t.count;
     r.abs_amount_fen += t.abs_amount_fen;

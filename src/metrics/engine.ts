@@ -62,6 +62,17 @@ export interface AccountSlice {
   fen_days: number;
 }
 
+/** A missing FX rate: one message wherever a conversion needs it. */
+export function missingRate(currency: string, when: string): DataError {
+  return new DataError(`no exchange rate for ${currency} on or before ${when}: import fx_rates.csv with ${currency}`);
+}
+
+/** The CNY rate of a txn_daily row `d` on its day (latest rate on or before it). */
+export const RATE_ON_DAY = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
+
+/** CTE: customers with more than one RM in the window [:F, :T] (day numbers). */
+export const MOVED_CUSTOMERS = `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`;
+
 /** FX-rate intervals as day numbers: each rate holds until the day before the next one. */
 const FX_INTERVALS = `fx AS (
   SELECT currency, CAST(julianday(date) - 2440587.5 AS INTEGER) AS s,
@@ -82,7 +93,7 @@ function checkFx(db: Db, w: Window): void {
     GROUP BY a.currency HAVING first_rate IS NULL OR CAST(julianday(first_rate) - 2440587.5 AS INTEGER) > needed`).all({ F, T }) as { currency: string; needed: number; first_rate: string | null }[];
   if (missing.length) {
     const m = missing[0];
-    throw new DataError(`no exchange rate for ${m.currency} on or before ${isoFromNum(m.needed)}${m.first_rate ? ` (first rate is on ${m.first_rate})` : ''}: import fx_rates.csv with ${m.currency}`);
+    throw missingRate(m.currency, `${isoFromNum(m.needed)}${m.first_rate ? ` (first rate is on ${m.first_rate})` : ''}`);
   }
 }
 
@@ -106,7 +117,7 @@ export function accountSlices(db: Db, w: Window, credit = true): AccountSlice[] 
   const inWindow = 'b.end_num >= :F AND b.day_num <= :T AND b.balance != 0';
   // Customers with more than one RM in the window: their balances are split day by day.
   const moved = credit
-    ? `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`
+    ? MOVED_CUSTOMERS
     : `moved AS (SELECT NULL AS customer_id WHERE 0)`;
   // CNY, one RM for the whole window (or no credit wanted): sum per account first, then
   // one lookup per account (not per balance row).
@@ -163,16 +174,20 @@ export function accountStatesOn(db: Db, day: string, loansOnly = false): Account
     FROM balances b JOIN accounts a ON a.account_id = b.account_id
     WHERE b.day_num <= :dn AND b.end_num >= :dn AND b.source != 'C' ${loansOnly ? "AND a.product_type IN ('loan', 'credit_card')" : ''}`).all({ day, dn: dayNum(day) }) as (Omit<AccountState, 'balance_fen'> & { balance: number; currency: string; rate: number | null })[];
   return rows.map((r) => {
-    if (r.rate === null) throw new DataError(`no exchange rate for ${r.currency} on or before ${day}: import fx_rates.csv with ${r.currency}`);
+    if (r.rate === null) throw missingRate(r.currency, day);
     return { account_id: r.account_id, customer_id: r.customer_id, product_type: r.product_type, loan_class: r.loan_class, rm_id: r.rm_id, balance_fen: r.currency === 'CNY' ? r.balance : Math.round(r.balance * r.rate) };
   });
 }
 
-/** Transactions of one account (and, with RM credit, one credited RM) in a window. */
+/** customer_id → branch, for the credit that no RM owns. */
+export function customerBranches(db: Db): Map<string, string | null> {
+  return new Map(db.prepare('SELECT customer_id, branch FROM customers').raw().all() as [string, string | null][]);
+}
+
+/** Transactions of one account in a window. */
 export interface TxnAggregate {
   account_id: string;
   customer_id: string;
-  rm_id: string | null;
   count: number;
   counter: number;
   self_service: number;
@@ -185,11 +200,10 @@ export interface TxnAggregate {
 }
 
 /**
- * Per account (and credited RM when `credit` is set: the RM of the account on the posting
- * day, from the balance state's rm_id, else the customer's RM in effect that day).
- * Fees and amounts in foreign currency convert at the rate on or before the posting day.
+ * Per account, from txn_daily. Fees and amounts in foreign currency convert at the rate on or
+ * before the posting day. (RM credit of transactions: rmTxnCredit in rm.ts.)
  */
-export function txnAggregates(db: Db, from: string, to: string, credit: boolean, activityFrom?: string): TxnAggregate[] {
+export function txnAggregates(db: Db, from: string, to: string, activityFrom?: string): TxnAggregate[] {
   // With activityFrom (earlier than from): also the last posting day since activityFrom, in the
   // same pass; the sums still cover [from, to] only.
   const scanFrom = activityFrom !== undefined && activityFrom < from ? activityFrom : from;
@@ -198,29 +212,19 @@ export function txnAggregates(db: Db, from: string, to: string, credit: boolean,
   // a short one goes through the day index.
   const span = db.prepare('SELECT (SELECT day FROM txn_daily ORDER BY day LIMIT 1) AS first, (SELECT day FROM txn_daily ORDER BY day DESC LIMIT 1) AS last').get() as { first: string | null; last: string | null };
   const scanAll = !span.first || !span.last || daysBetween(scanFrom < span.first ? span.first : scanFrom, to > span.last ? span.last : to) * 3 >= daysBetween(span.first, span.last);
-  const rmExpr = credit
-    ? `coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
-                (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.effective_from <= d.day ORDER BY h.effective_from DESC LIMIT 1))`
-    : 'NULL';
   const dayCol = scanAll ? '+d.day' : 'd.day';
-  const RATE = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
   const sums = `sum(${inWin('n')}) AS count, sum(${inWin('n_counter')}) AS counter, sum(${inWin('n_self_service')}) AS self_service,
       sum(${inWin('n_e_banking')}) AS e_banking,
-      sum(${inWin(`CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE}) END`)}) AS fee_fen,
-      sum(${inWin(`CASE WHEN d.currency = 'CNY' THEN abs_amount ELSE round(abs_amount * ${RATE}) END`)}) AS abs_amount_fen,
+      sum(${inWin(`CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE_ON_DAY}) END`)}) AS fee_fen,
+      sum(${inWin(`CASE WHEN d.currency = 'CNY' THEN abs_amount ELSE round(abs_amount * ${RATE_ON_DAY}) END`)}) AS abs_amount_fen,
       max(CASE WHEN d.day >= :from THEN d.day END) AS last_day, max(d.day) AS last_active_day,
-      max(CASE WHEN d.currency != 'CNY' AND ${RATE} IS NULL THEN d.currency END) AS missing_currency`;
-  const rows = (credit
-    ? db.prepare(`SELECT d.account_id, a.customer_id, ${rmExpr} AS rm_id, ${sums}
-        FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id
-        WHERE ${dayCol} >= :scanFrom AND ${dayCol} <= :to GROUP BY d.account_id, 3`)
-    // Without RM credit: sum per account first, then one account lookup each.
-    : db.prepare(`SELECT g.*, a.customer_id, NULL AS rm_id FROM (
-        SELECT d.account_id, ${sums} FROM txn_daily d WHERE ${dayCol} >= :scanFrom AND ${dayCol} <= :to GROUP BY d.account_id) g
-        JOIN accounts a ON a.account_id = g.account_id`)
-  ).all({ from, to, scanFrom }) as (TxnAggregate & { missing_currency: string | null })[];
+      max(CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END) AS missing_currency`;
+  // Sum per account first, then one account lookup each.
+  const rows = db.prepare(`SELECT g.*, a.customer_id FROM (
+      SELECT d.account_id, ${sums} FROM txn_daily d WHERE ${dayCol} >= :scanFrom AND ${dayCol} <= :to GROUP BY d.account_id) g
+      JOIN accounts a ON a.account_id = g.account_id`).all({ from, to, scanFrom }) as (TxnAggregate & { missing_currency: string | null })[];
   const missing = rows.find((r) => r.missing_currency !== null);
-  if (missing) throw new DataError(`no exchange rate for ${missing.missing_currency} on or before a transaction's posting date: import fx_rates.csv with ${missing.missing_currency}`);
+  if (missing) throw missingRate(missing.missing_currency!, "a transaction's posting date");
   return rows;
 }
 
@@ -239,11 +243,9 @@ export interface RmCreditRow {
  * The RM credit of metrics.md ("Relationship-manager credit") summed in SQL: the same
  * credited intervals as accountSlices, grouped per RM, product type and last-day loan class.
  */
-export function rmCreditByProduct(db: Db, w: Window): RmCreditRow[] {
+export function rmCreditByProduct(db: Db, w: Window, loanStates: AccountState[] = accountStatesOn(db, w.to, true), branchOf: Map<string, string | null> = customerBranches(db)): RmCreditRow[] {
   const slices = accountSlices(db, w, true);
-  const classOnLast = new Map<string, string | null>();
-  for (const s of accountStatesOn(db, w.to, true)) classOnLast.set(s.account_id, s.loan_class);
-  const branchOf = new Map(db.prepare('SELECT customer_id, branch FROM customers').raw().all() as [string, string | null][]);
+  const classOnLast = new Map(loanStates.map((s) => [s.account_id, s.loan_class]));
   const groups = new Map<string, RmCreditRow>();
   for (const s of slices) {
     const isLoan = s.product_type === 'loan' || s.product_type === 'credit_card';

@@ -14,7 +14,7 @@ import type { Window } from './engine.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
-  | { job: 'txnAggregates'; from: string; to: string; credit: boolean; activityFrom?: string }
+  | { job: 'txnAggregates'; from: string; to: string; activityFrom?: string }
   | { job: 'rmTxnCredit'; window: Window };
 
 /** Flag values shared with report-worker.ts: 0 not yet running, 1 done, 2 started. */

@@ -25,7 +25,7 @@ function run({ path, spec, port, flag }: Data): void {
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -16384');
     const result = spec.job === 'txnAggregates'
-      ? txnAggregates(db, spec.from, spec.to, spec.credit, spec.activityFrom)
+      ? txnAggregates(db, spec.from, spec.to, spec.activityFrom)
       : rmTxnCredit(db, spec.window);
     db.close();
     port.postMessage({ result });

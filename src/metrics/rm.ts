@@ -12,12 +12,14 @@
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
-import { DataError } from '../errors.js';
 import { isAum, isDeposit, isLoan } from './customers.js';
-import { rmCreditByProduct, type Window } from './engine.js';
+import { accountStatesOn, customerBranches, missingRate, MOVED_CUSTOMERS, RATE_ON_DAY, rmCreditByProduct, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
-import type { LoanClass, RmType } from '../types.js';
+import { NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
+
+const NPL = new Set<string>(NPL_CLASSES);
+const isNpl = (cls: string | null) => cls !== null && NPL.has(cls);
 
 export interface RmInfo {
   rm_id: string;
@@ -77,9 +79,6 @@ export function rmDepositAdb(db: Db, w: Window): Map<string, number> {
 }
 export const rmKey = key;
 
-const RM_ON_DAY = (custExpr: string, dayExpr: string) =>
-  `(SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = ${custExpr} AND h.effective_from <= ${dayExpr} ORDER BY h.effective_from DESC LIMIT 1)`;
-
 /** Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). */
 export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMetrics> {
   // The transaction credit runs on a second core while this thread sums the balances.
@@ -96,8 +95,13 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   };
   const f = w.days / 365;
 
+  // The last day's loan states (class for risk cost, balances for loans and NPL) and the
+  // customers' branches serve both the balance credit and the last-day figures below.
+  const loanStates = accountStatesOn(db, w.to, true);
+  const branchOf = customerBranches(db);
+
   // Balances: credited fen-days per RM × product × last-day loan class.
-  for (const r of rmCreditByProduct(db, w)) {
+  for (const r of rmCreditByProduct(db, w, loanStates, branchOf)) {
     const m = get(r.rm_id, r.branch);
     const adb = r.fen_days / w.days;
     if (isDeposit(r.product_type)) m.deposit_adb += adb;
@@ -118,37 +122,20 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   }
 
   // Loan and NPL balance on the last day, credited to the account's RM that day.
-  const last = db.prepare(`
-    WITH last AS (
-      SELECT b.account_id, b.balance, b.rm_id, b.loan_class, b.source, max(b.as_of) AS as_of
-      FROM balances b JOIN accounts a ON a.account_id = b.account_id
-      WHERE b.as_of <= :day AND a.product_type IN ('loan', 'credit_card') GROUP BY b.account_id
-    ),
-    x AS (
-      SELECT coalesce(l.rm_id, ${RM_ON_DAY('a.customer_id', ':day')}) AS rm_id, cu.branch, a.currency, l.balance, l.loan_class,
-        CASE WHEN a.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = a.currency AND f.date <= :day ORDER BY f.date DESC LIMIT 1) END AS rate
-      FROM last l JOIN accounts a ON a.account_id = l.account_id JOIN customers cu ON cu.customer_id = a.customer_id
-      WHERE l.source != 'C'
-    )
-    SELECT rm_id, CASE WHEN rm_id IS NULL THEN branch END AS branch,
-      sum(CASE WHEN rate = 1 THEN balance ELSE round(balance * rate) END) AS loans,
-      sum(CASE WHEN loan_class IN ('substandard', 'doubtful', 'loss') THEN (CASE WHEN rate = 1 THEN balance ELSE round(balance * rate) END) ELSE 0 END) AS npl,
-      max(CASE WHEN rate IS NULL THEN currency END) AS no_rate
-    FROM x GROUP BY 1, 2`).all({ day: w.to }) as { rm_id: string | null; branch: string | null; loans: number; npl: number; no_rate: string | null }[];
-  for (const l of last) {
-    if (l.no_rate) throw new DataError(`no exchange rate for ${l.no_rate} on or before ${w.to}: import fx_rates.csv with ${l.no_rate}`);
-    const m = get(l.rm_id, l.branch);
-    m.loan_balance += l.loans;
-    m.npl_balance += l.npl;
+  for (const l of loanStates) {
+    const m = get(l.rm_id, l.rm_id === null ? branchOf.get(l.customer_id) ?? null : null);
+    m.loan_balance += l.balance_fen;
+    if (isNpl(l.loan_class)) m.npl_balance += l.balance_fen;
   }
 
   // Customers whose RM is this RM on the last day; new ones opened within the window.
   const cust = db.prepare(`
     SELECT rm_id, CASE WHEN rm_id IS NULL THEN branch END AS branch, count(*) AS customers,
       sum(CASE WHEN opened_on >= :from AND opened_on <= :to THEN 1 ELSE 0 END) AS new_customers
-    FROM (SELECT c.branch, c.opened_on, ${RM_ON_DAY('c.customer_id', ':to')} AS rm_id
-          FROM customers c WHERE c.opened_on IS NULL OR c.opened_on <= :to)
-    GROUP BY 1, 2`).all({ from: w.from, to: w.to }) as { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[];
+    FROM (SELECT c.branch, c.opened_on, h.rm_id
+          FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
+          WHERE c.opened_on IS NULL OR c.opened_on <= :to)
+    GROUP BY 1, 2`).all({ from: w.from, to: w.to, dn: dayNum(w.to) }) as { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[];
   for (const c of cust) {
     const m = get(c.rm_id, c.branch);
     m.customers += c.customers;
@@ -177,12 +164,11 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
   // accounts whose RM can change within the window are credited day by day.
   const F = dayNum(w.from);
   const T = dayNum(w.to);
-  const RATE = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
   const SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
-      sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE}) END) AS fee_fen,
-      max(CASE WHEN d.currency != 'CNY' AND ${RATE} IS NULL THEN d.currency END) AS no_rate`;
+      sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE_ON_DAY}) END) AS fee_fen,
+      max(CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END) AS no_rate`;
   const txns = db.prepare(`
-    WITH moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1),
+    WITH ${MOVED_CUSTOMERS},
     var AS MATERIALIZED (
       SELECT DISTINCT b.account_id FROM balances b WHERE b.rm_id IS NOT NULL AND b.end_num >= :F AND b.day_num <= :T
       UNION SELECT a.account_id FROM moved m JOIN accounts a ON a.customer_id = m.customer_id
@@ -213,6 +199,6 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
       sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
     FROM credited c JOIN customers cu ON cu.customer_id = c.customer_id GROUP BY 1, 2`).all({ from: w.from, to: w.to, F, T }) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
   const noRate = txns.find((t) => t.no_rate);
-  if (noRate) throw new DataError(`no exchange rate for ${noRate.no_rate} on or before a transaction's posting date: import fx_rates.csv with ${noRate.no_rate}`);
+  if (noRate) throw missingRate(noRate.no_rate!, "a transaction's posting date");
   return txns;
 }
