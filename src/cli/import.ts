@@ -5,9 +5,9 @@ import { UsageError } from '../errors.js';
 import { importFiles, RejectsFile, type FileResult } from '../import/index.js';
 import { loadMapping } from '../import/mapping.js';
 import { normaliseEncoding } from '../import/reader.js';
-import { parseDate, ValueError } from '../import/values.js';
 import { createProgress, neutraliseFormula, formatInt } from '../output/index.js';
 import { globals, setExitCode } from './main.js';
+import { date } from './options.js';
 
 export const IMPORT_HELP = `
 Examples:
@@ -48,10 +48,7 @@ export function registerImport(program: Command): void {
         delimiter = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' }[delimiter.toLowerCase()] ?? delimiter;
         if (![',', ';', '\t', '|'].includes(delimiter)) throw new UsageError(`--delimiter: expected one of , ; tab | (got "${o.delimiter}")`);
       }
-      let asOf: string | undefined;
-      if (o.asOf) {
-        try { asOf = parseDate(o.asOf); } catch (e) { if (e instanceof ValueError) throw new UsageError(`--as-of: ${e.message}`); throw e; }
-      }
+      const asOf = o.asOf ? date('--as-of', o.asOf) : undefined;
       const mapping = o.mapping ? loadMapping(o.mapping) : undefined;
       const dbPath = resolveDbPath(g.db);
       const db = openDb(dbPath, { create: true });

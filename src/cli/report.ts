@@ -4,10 +4,9 @@
  * and pay. Options and data gathering here; the page itself is src/report/ (pure).
  */
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { openDb, resolveDbPath } from '../db/connection.js';
-import { DataError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
@@ -20,7 +19,7 @@ import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmen
 import { DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './main.js';
-import { date, positiveInt, readConfig } from './segment.js';
+import { date, positiveInt, readConfig, writeOutput } from './options.js';
 
 export const REPORT_HELP = `
 Examples:
@@ -122,11 +121,7 @@ export function registerReport(program: Command): void {
       } finally {
         db.close();
       }
-      try {
-        writeFileSync(o.html, html);
-      } catch (e) {
-        throw new DataError(`--html ${o.html}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+      writeOutput('--html', o.html, html);
       process.stdout.write(`${lang === 'zh' ? '报告已写入' : 'report written to'} ${o.html}\n`);
     });
 }

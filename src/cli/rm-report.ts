@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { DataError, UsageError } from '../errors.js';
@@ -7,7 +7,7 @@ import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP } from '../output/index.js';
-import { csvOptions } from './segment.js';
+import { csvOptions, readConfig, writeOutput } from './options.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { renderReport, renderStatement, statementFileName, type Format } from '../rm/render.js';
 import { buildRmReport } from '../rm/report.js';
@@ -31,12 +31,6 @@ says so. Credit follows the RM recorded for each account on each day (see
 docs/rm-report.md). Pay needs --plan; targets come from the imported targets.csv for the
 period (for --from/--to: --targets-period, else the named period the range matches).
 Exit code 0 on success, 1 on a data problem, 2 on bad usage or an invalid plan file.`;
-
-function readConfig(path: string, what: string): string {
-  if (!existsSync(path)) throw new UsageError(`${what} ${path}: no such file`);
-  if (statSync(path).isDirectory()) throw new UsageError(`${what} ${path}: is a directory`);
-  return readFileSync(path, 'utf8');
-}
 
 function choice<T extends string>(v: string, option: string, allowed: readonly T[]): T {
   if (!allowed.includes(v as T)) throw new UsageError(`${option}: expected ${allowed.join(', ')} (got "${v}")`);
@@ -83,8 +77,8 @@ export function registerRmReport(program: Command): void {
       if (o.period !== undefined) period = parsePeriod(o.period);
       else if (o.from !== undefined) period = rangePeriod(parseIsoDate(o.from, '--from'), parseIsoDate(o.to, '--to'), o.targetsPeriod);
       // Files are checked before the database is opened: a bad plan is exit 2 whatever the data.
-      const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig(o.plan, 'plan'), o.plan) : undefined;
-      const pricing: Pricing = o.pricing !== undefined ? parsePricing(readConfig(o.pricing, 'pricing'), o.pricing) : defaultPricing();
+      const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig('--plan', o.plan), o.plan) : undefined;
+      const pricing: Pricing = o.pricing !== undefined ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : defaultPricing();
 
       const db = openDb(resolveDbPath(globals(cmd).db), { readonly: true });
       try {
@@ -105,7 +99,7 @@ export function registerRmReport(program: Command): void {
             const pay = report.pay.get(id);
             const info = report.rms.get(id);
             if (!pay || !info) continue;
-            writeFileSync(join(dir, statementFileName(id, format)), renderStatement(report, info, pay, { ...ro, color: false, width: undefined }));
+            writeOutput('--statements', join(dir, statementFileName(id, format)), renderStatement(report, info, pay, { ...ro, color: false, width: undefined }));
             n++;
           }
           process.stdout.write(`${n} pay statement(s) written to ${dir}\n`);
@@ -123,7 +117,7 @@ export function registerRmReport(program: Command): void {
           if (format === 'csv') for (const n of report.notes) process.stderr.write(`crm: note: ${n}\n`);
         }
         if (toFile) {
-          try { writeFileSync(o.out, out); } catch (e) { throw new DataError(`--out ${o.out}: ${(e as Error).message}`); }
+          writeOutput('--out', o.out, out);
         } else {
           process.stdout.write(out);
         }

@@ -3,14 +3,12 @@
  * Options, calling the report core (src/segment/report.ts) and formatting; no SQL here.
  */
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { UsageError } from '../errors.js';
-import { parseDate, ValueError } from '../import/values.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import {
   fenToYuan, formatInt, formatMoney, formatNumber, formatPercent, renderCsv, renderJson, renderTable,
-  roundHalfAwayFromZero, useColor, excelCsvOptions, parseCsvEncoding, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
+  roundHalfAwayFromZero, useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
   type ColumnSpec, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
 import {
@@ -21,6 +19,7 @@ import { RFM_SEGMENTS } from '../segment/rfm.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type Ladder, type TierMeasure, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './main.js';
+import { csvOptions, date, positiveInt, readConfig, writeOutput } from './options.js';
 
 export const SEGMENT_HELP = `
 Views (one per run):
@@ -129,28 +128,14 @@ export function registerSegment(program: Command): void {
       } finally {
         db.close();
       }
-      if (o.out !== undefined) {
-        try {
-          writeFileSync(o.out, out);
-        } catch (e) {
-          throw new UsageError(`--out ${o.out}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
-      } else process.stdout.write(out);
+      if (o.out !== undefined) writeOutput('--out', o.out, out);
+      else process.stdout.write(out);
     });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Option parsing
 // ---------------------------------------------------------------------------------------------
-
-/** --excel / --encoding: CSV options (and --format csv), or undefined when neither is given. */
-export function csvOptions(o: { excel?: boolean; encoding?: string; format: string }, cmd: Command): CsvOptions | undefined {
-  const encoding = parseCsvEncoding(o.encoding);
-  if (!o.excel && encoding === undefined) return undefined;
-  const flag = o.excel ? '--excel' : '--encoding';
-  if (cmd.getOptionValueSource('format') !== 'default' && o.format.trim().toLowerCase() !== 'csv') throw new UsageError(`${flag} writes CSV: it does not go with --format ${o.format}`);
-  return excelCsvOptions(!!o.excel, encoding);
-}
 
 function checkView(view: string | undefined, o: Opts): boolean {
   if (view === undefined) return !!o.rfm;
@@ -164,37 +149,12 @@ function oneOf(flag: string, v: string, allowed: readonly string[]): string {
   return x;
 }
 
-export function date(flag: string, v: string): string {
-  try {
-    return parseDate(v);
-  } catch (e) {
-    if (e instanceof ValueError) throw new UsageError(`${flag}: ${e.message}`);
-    throw e;
-  }
-}
-
-export function positiveInt(flag: string, v: string): number {
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1 || n > 36600) throw new UsageError(`${flag}: expected a whole number of days from 1 to 36600 (got "${v}")`);
-  return n;
-}
-
 function money(flag: string, v: string): number {
   const s = v.replace(/,/g, '').trim();
   if (!/^\d+(\.\d{1,2})?$/.test(s)) throw new UsageError(`${flag}: expected an amount in CNY ≥ 0 with at most 2 decimals (got "${v}")`);
   return Math.round(Number(s) * 100);
 }
 
-export function readConfig(flag: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${path}: cannot read file${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
-  }
-}
-
-/** Tier names → codes; a name may be a code, an English or a Chinese name of a selected ladder. */
 function resolveTierNames(list: string, tiers: TiersConfig, types: readonly CustomerType[]): Set<string> {
   const known = new Map<string, string>();
   for (const t of types) for (const d of tiers[t].tiers) {

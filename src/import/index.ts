@@ -10,7 +10,7 @@ import type { Db } from '../db/connection.js';
 import { describeSqliteError } from '../db/connection.js';
 import { CrmError, DataError, UsageError } from '../errors.js';
 import { detectDelimiter, parseCsvText } from './csv.js';
-import { detectKind, KIND_ORDER, KINDS, parseKind, type Kind } from './kinds.js';
+import { detectKind, KIND_ORDER, parseKind, type Kind } from './kinds.js';
 import { makeLoader, type RowOutcome } from './load.js';
 import { parseFile, type ParseJob, type ParseResult, type ParseSink } from './parse-stage.js';
 import type { WorkerMessage } from './worker.js';

@@ -73,7 +73,6 @@ function hiddenNote(names: string[], lang: Lang): string {
 
 export function renderTable(columns: ColumnSpec[], rows: Row[], opts: TableOptions): string {
   const lang: Lang = opts.lang ?? 'en';
-  const p = paint({ color: opts.color });
   const hasTotals = opts.totals !== undefined;
 
   let prepared: Prepared[] = columns.map((col, ci) => {
