@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { dirname, basename, join, extname } from 'node:path';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { UsageError } from '../errors.js';
-import { importFiles, RejectsFile, type FileResult } from '../import/index.js';
+import { importFiles, type FileResult } from '../import/index.js';
 import { loadMapping } from '../import/mapping.js';
 import { normaliseEncoding } from '../import/reader.js';
-import { createProgress, neutraliseFormula, formatInt } from '../output/index.js';
+import { createProgress, formatInt, RejectsFile } from '../output/index.js';
 import { globals, setExitCode } from './main.js';
 import { date } from './options.js';
 
@@ -52,7 +52,7 @@ export function registerImport(program: Command): void {
       const mapping = o.mapping ? loadMapping(o.mapping) : undefined;
       const dbPath = resolveDbPath(g.db);
       const db = openDb(dbPath, { create: true });
-      const rejects = new RejectsFile(o.rejects ?? defaultRejectsPath(dbPath), neutraliseFormula);
+      const rejects = new RejectsFile(o.rejects ?? defaultRejectsPath(dbPath));
       let progress: ReturnType<typeof createProgress> | null = null;
       let progressFile = '';
       const out: string[] = [];

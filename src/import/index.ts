@@ -3,7 +3,7 @@
  * dependency order, then each loads in its own transaction (or, with --dry-run or
  * --strict, all inside one outer transaction that is rolled back when it must be).
  */
-import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { basename } from 'node:path';
 import type { Db } from '../db/connection.js';
@@ -349,42 +349,4 @@ function parseOnWorker(job: ParseJob, sink: ParseSink): Promise<ParseResult> {
       if (!settled) fail(new DataError(`${job.path}: the parser thread stopped unexpectedly (exit code ${code})`));
     });
   });
-}
-
-/**
- * Writes rejects to a CSV file, created on the first reject. Each file's rejects are
- * buffered (up to a bound) and written in line order when the file ends.
- */
-export class RejectsFile implements RejectsSink {
-  private fd: number | null = null;
-  private buffer: [string, number, string, string, string][] = [];
-  count = 0;
-  constructor(readonly path: string, private readonly neutralise: (s: string) => string) {}
-  write(file: string, line: number, column: string, reason: string, raw: string): void {
-    this.count++;
-    this.buffer.push([file, line, column, reason, raw.length > 4000 ? raw.slice(0, 4000) + '…' : raw]);
-    if (this.buffer.length >= 50_000) this.flush();
-  }
-  endFile(): void {
-    this.flush();
-  }
-  private flush(): void {
-    if (this.buffer.length === 0) return;
-    if (this.fd === null) {
-      this.fd = openSync(this.path, 'w');
-      writeSync(this.fd, 'file,line,column,reason,row\n');
-    }
-    const q = (s: string) => {
-      const t = this.neutralise(s);
-      return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-    };
-    this.buffer.sort((a, b) => a[1] - b[1]);
-    writeSync(this.fd, this.buffer.map(([f, l, c, why, raw]) => `${q(f)},${l},${q(c)},${q(why)},${q(raw)}\n`).join(''));
-    this.buffer = [];
-  }
-  close(): void {
-    this.flush();
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-  }
 }

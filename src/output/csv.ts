@@ -23,6 +23,8 @@ export interface CsvOptions {
   encoding?: 'utf8' | 'gb18030';
   /** Record delimiter, default '\n'. */
   eol?: '\n' | '\r\n';
+  /** Write the header row (column keys). Default true; false to append to an existing file. */
+  header?: boolean;
 }
 
 /** Decimal places kept for percent fractions and 'number' values in machine-readable output. */
@@ -63,7 +65,7 @@ function plainNumber(x: number): string {
 }
 
 export function renderCsv(columns: ColumnSpec[], rows: Row[], opts: CsvOptions = {}): Buffer {
-  const records: string[][] = [columns.map((c) => c.key)];
+  const records: string[][] = opts.header === false ? [] : [columns.map((c) => c.key)];
   for (const row of rows) records.push(columns.map((c) => csvCell(c, row[c.key])));
   // quoted_match: a bare CR or LF inside a field must be quoted whatever the record delimiter.
   const text = stringify(records, { record_delimiter: opts.eol === '\r\n' ? 'windows' : 'unix', quoted_match: /[\r\n]/ });

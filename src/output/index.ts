@@ -8,3 +8,4 @@ export * from './gb18030.js';
 export * from './progress.js';
 export * from './lang.js';
 export * from './excel.js';
+export * from './rejects.js';
