@@ -94,3 +94,33 @@ export function usageError(fn: () => unknown): UsageError {
   }
   throw new Error('expected a UsageError, nothing was thrown');
 }
+
+/**
+ * The summaries maintained with every balance write, recomputed here from the rows alone
+ * (a plain loop, not the SQL that maintains them): each row's end_num (the day before the
+ * next row) and cum (Σ balance × days of the earlier rows), and each account's span
+ * (first and last row) on accounts. Returns one line per disagreement; [] when all agree.
+ */
+export function balanceSummaryMismatches(db: Database.Database): string[] {
+  const out: string[] = [];
+  const rows = db.prepare('SELECT account_id, as_of, day_num, end_num, balance, cum, rm_id, loan_class, source FROM balances ORDER BY account_id, as_of').all() as
+    { account_id: string; as_of: string; day_num: number; end_num: number; balance: number; cum: number; rm_id: string | null; loan_class: string | null; source: string }[];
+  const spans = new Map<string, unknown[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const next = rows[i + 1]?.account_id === r.account_id ? rows[i + 1] : undefined;
+    const prev = rows[i - 1]?.account_id === r.account_id ? rows[i - 1] : undefined;
+    const end = next ? next.day_num - 1 : 99999999;
+    const cum = prev ? prev.cum + prev.balance * (prev.end_num - prev.day_num + 1) : 0;
+    if (r.end_num !== end) out.push(`${r.account_id} ${r.as_of}: end_num ${r.end_num}, expected ${end}`);
+    if (r.cum !== cum) out.push(`${r.account_id} ${r.as_of}: cum ${r.cum}, expected ${cum}`);
+    const first = (prev ? (spans.get(r.account_id)?.[0] as number) : r.day_num);
+    spans.set(r.account_id, [first, r.day_num, r.balance, r.cum, r.rm_id, r.loan_class, r.source]);
+  }
+  const accounts = db.prepare('SELECT account_id, bal_first, bal_last, bal_last_balance, bal_last_cum, bal_last_rm, bal_last_class, bal_last_source FROM accounts').raw().all() as unknown[][];
+  for (const [id, ...span] of accounts) {
+    const want = spans.get(id as string) ?? [null, null, null, null, null, null, null];
+    if (JSON.stringify(span) !== JSON.stringify(want)) out.push(`${id}: span ${JSON.stringify(span)}, expected ${JSON.stringify(want)}`);
+  }
+  return out;
+}

@@ -26,6 +26,23 @@ export function dayNum(iso: string): number {
   return era * 146097 + doe - 719468;
 }
 
+/**
+ * SQL: every account's stored state on day :dn (ISO :day), closed ones included (source 'C'),
+ * accounts not yet seen left out. The state is the account's last row when that starts on or
+ * before the day (read from the span on accounts), else the row holding the day (one seek).
+ * `where` filters accounts (alias a).
+ */
+export function statesOnDay(where = ''): string {
+  return `SELECT a.account_id, a.customer_id, a.product_type, a.currency, a.bal_last_balance AS balance, a.bal_last_class AS loan_class,
+        a.bal_last_rm AS rm_id, a.bal_last_source AS source
+      FROM accounts a WHERE a.bal_last <= :dn ${where}
+      UNION ALL
+      SELECT a.account_id, a.customer_id, a.product_type, a.currency, b.balance, b.loan_class, b.rm_id, b.source
+      FROM accounts a JOIN balances b ON b.account_id = a.account_id
+        AND b.as_of = (SELECT max(x.as_of) FROM balances x WHERE x.account_id = a.account_id AND x.as_of <= :day)
+      WHERE a.bal_first <= :dn AND a.bal_last > :dn ${where}`;
+}
+
 /** S full snapshot, P partial snapshot (always stored: it must keep its day), T balance_after, C closed. */
 export type Source = 'S' | 'P' | 'T' | 'C';
 
@@ -50,8 +67,10 @@ export class BalanceStore {
   private prev;
   private cur;
   private next;
-  private upsert: { run(account: string, d: string, balance: number, rm: string | null, cls: string | null, source: string): unknown };
+  private upsert: { run(account: string, d: string, balance: number, rm: string | null, cls: string | null, source: string, cum?: number): unknown };
   private relinkStmt;
+  private spanStmt;
+  private appendSpan;
   private closeBefore;
   private del;
   private nextFull;
@@ -66,14 +85,23 @@ export class BalanceStore {
     this.prev = db.prepare(`SELECT ${cols} FROM balances WHERE account_id = ? AND as_of < ? ORDER BY as_of DESC LIMIT 1`);
     this.cur = db.prepare(`SELECT ${cols} FROM balances WHERE account_id = ? AND as_of = ?`);
     this.next = db.prepare(`SELECT ${cols} FROM balances WHERE account_id = ? AND as_of > ? ORDER BY as_of LIMIT 1`);
-    const upsert = db.prepare(`INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num) VALUES (?, ?, ?, ?, ?, ?, ?, ${END_OF_TIME})
+    const upsert = db.prepare(`INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num, cum) VALUES (?, ?, ?, ?, ?, ?, ?, ${END_OF_TIME}, ?)
       ON CONFLICT (account_id, as_of) DO UPDATE SET balance = excluded.balance, rm_id = excluded.rm_id, loan_class = excluded.loan_class, source = excluded.source`);
-    // Every write goes through here; end_num is set right by relink() once the account's rows are final.
-    this.upsert = { run: (account: string, d: string, balance: number, rm: string | null, cls: string | null, source: string) => upsert.run(account, d, balance, rm, cls, source, dayNum(d)) };
-    this.relinkStmt = db.prepare(`UPDATE balances SET end_num = coalesce(
-        (SELECT n.day_num - 1 FROM balances n WHERE n.account_id = balances.account_id AND n.as_of > balances.as_of ORDER BY n.as_of LIMIT 1), ${END_OF_TIME})
-      WHERE account_id = ? AND as_of >= ? AND as_of <= ?`);
-    this.closeBefore = db.prepare('UPDATE balances SET end_num = ? WHERE account_id = ? AND as_of = ?');
+    // Every write goes through here; end_num and cum are set right by relink() once the
+    // account's rows are final (the append path passes the exact cum itself).
+    this.upsert = { run: (account: string, d: string, balance: number, rm: string | null, cls: string | null, source: string, cum = 0) => upsert.run(account, d, balance, rm, cls, source, dayNum(d), cum) };
+    // end_num and the prefix sum of every row of one account, in one pass over its rows.
+    this.relinkStmt = db.prepare(`UPDATE balances SET end_num = x.e, cum = x.c FROM (
+        SELECT as_of, e, coalesce(sum(balance * (e - day_num + 1)) OVER (ORDER BY as_of ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS c
+        FROM (SELECT as_of, balance, day_num, coalesce(lead(day_num) OVER (ORDER BY as_of) - 1, ${END_OF_TIME}) AS e FROM balances WHERE account_id = :a)) x
+      WHERE balances.account_id = :a AND balances.as_of = x.as_of AND (balances.end_num != x.e OR balances.cum != x.c)`);
+    this.spanStmt = db.prepare(`UPDATE accounts SET bal_first = (SELECT min(day_num) FROM balances WHERE account_id = :a),
+        (bal_last, bal_last_balance, bal_last_cum, bal_last_rm, bal_last_class, bal_last_source) =
+        (SELECT day_num, balance, cum, rm_id, loan_class, source FROM balances WHERE account_id = :a ORDER BY as_of DESC LIMIT 1)
+      WHERE account_id = :a`);
+    this.appendSpan = db.prepare(`UPDATE accounts SET bal_first = coalesce(bal_first, :dn), bal_last = :dn, bal_last_balance = :balance,
+        bal_last_cum = :cum, bal_last_rm = :rm, bal_last_class = :cls, bal_last_source = :source WHERE account_id = :a`);
+    this.closeBefore = db.prepare('UPDATE balances SET end_num = ? WHERE account_id = ? AND day_num = ?');
     this.del = db.prepare('DELETE FROM balances WHERE account_id = ? AND as_of = ?');
     this.nextFull = db.prepare('SELECT as_of FROM snapshot_dates WHERE full = 1 AND as_of > ? ORDER BY as_of LIMIT 1').pluck();
     this.nextTxnDay = db.prepare('SELECT min(day) FROM txn_daily WHERE account_id = ? AND day > ? AND last_at IS NOT NULL').pluck();
@@ -107,9 +135,13 @@ export class BalanceStore {
     return res;
   }
 
-  /** Recomputes end_num of the account's rows (a handful: history is stored by change). */
+  /**
+   * Recomputes end_num and cum of the account's rows (a handful: history is stored by change)
+   * and its span on accounts.
+   */
   private relink(account: string): void {
-    this.relinkStmt.run(account, '0000-00-00', '9999-99-99');
+    this.relinkStmt.run({ a: account });
+    this.spanStmt.run({ a: account });
   }
 
   private setRows(account: string, d: string, s: BalanceState): SetResult {
@@ -161,23 +193,28 @@ export class BalanceStore {
     const maxRow = db.prepare('SELECT max(as_of) FROM balances').pluck().get() as string | null;
     const maxTxn = db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck().get() as string | null;
     if ((maxRow !== null && maxRow >= d) || (maxTxn !== null && maxTxn > d) || this.nextFullAfter(d) !== null) return null;
-    const latest = db.prepare('SELECT as_of, balance, rm_id, loan_class, source FROM balances WHERE account_id = ? ORDER BY as_of DESC LIMIT 1');
+    // The account's last row, from its span on accounts (no lookup in balances).
+    const latest = db.prepare(`SELECT bal_last AS day_num, bal_last_balance AS balance, bal_last_rm AS rm_id, bal_last_class AS loan_class,
+      bal_last_source AS source, bal_last_cum AS cum FROM accounts WHERE account_id = ? AND bal_last IS NOT NULL`);
     const dn = dayNum(d);
     return (account, s) => {
-      const old = latest.get(account) as Row | undefined;
+      const old = latest.get(account) as (BalanceState & { day_num: number; cum: number }) | undefined;
       const same = old !== undefined && sameState(old, s);
       if (same && s.source !== 'P') return 'same';
-      this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source);
-      if (old) this.closeBefore.run(dn - 1, account, old.as_of);
+      // The new row's prefix sum: the last row now ends the day before d.
+      const cum = old ? old.cum + old.balance * (dn - old.day_num) : 0;
+      this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source, cum);
+      if (old) this.closeBefore.run(dn - 1, account, old.day_num);
+      this.appendSpan.run({ a: account, dn, balance: s.balance, cum, rm: s.rm_id, cls: s.loan_class, source: s.source });
       return same ? 'same' : old && old.source !== 'C' ? 'changed' : 'new';
     };
   }
 
-  /** Accounts open on day d: the row holding d (day_num..end_num) is not a closure. */
+  /** Accounts open on day d: the state that day is not a closure. */
   openAccountsOn(d: string): string[] {
     return this.db
-      .prepare(`SELECT account_id FROM balances WHERE day_num <= :dn AND end_num >= :dn AND source != 'C'`)
+      .prepare(`SELECT account_id FROM (${statesOnDay()}) WHERE source != 'C'`)
       .pluck()
-      .all({ dn: dayNum(d) }) as string[];
+      .all({ dn: dayNum(d), day: d }) as string[];
   }
 }

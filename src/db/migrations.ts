@@ -9,6 +9,13 @@ export interface Migration {
   sql: string;
 }
 
+/** Sets fx_rates.day_num / end_num from the dates (after every FX import; tiny table). */
+export const FX_RELINK = `UPDATE fx_rates SET day_num = x.s, end_num = x.e FROM (
+  SELECT currency, date, CAST(julianday(date) - 2440587.5 AS INTEGER) AS s,
+    coalesce(CAST(julianday(lead(date) OVER (PARTITION BY currency ORDER BY date)) - 2440587.5 AS INTEGER) - 1, 99999999) AS e
+  FROM fx_rates) x
+WHERE fx_rates.currency = x.currency AND fx_rates.date = x.date AND (fx_rates.day_num IS NOT x.s OR fx_rates.end_num IS NOT x.e)`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -149,6 +156,86 @@ CREATE TABLE import_log (
   started_at    TEXT NOT NULL,
   finished_at   TEXT
 );
+`,
+  },
+  {
+    version: 2,
+    name: 'balance prefix sums, per-account spans, transaction roll-ups, rate intervals',
+    sql: `
+-- cum: Σ balance × days of the account's earlier rows (fen-days in the account's currency,
+-- from its first row to day_num - 1). The sum over any window [F, T] is then C(T) - C(F - 1),
+-- with C(x) = cum + balance × (x - day_num + 1) of the row holding x: two lookups per
+-- account instead of a scan of every change in the window.
+ALTER TABLE balances ADD COLUMN cum INTEGER NOT NULL DEFAULT 0;
+UPDATE balances SET cum = x.c FROM (
+  SELECT account_id, as_of, coalesce(sum(balance * (end_num - day_num + 1)) OVER (
+    PARTITION BY account_id ORDER BY as_of ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS c
+  FROM balances) x
+WHERE balances.account_id = x.account_id AND balances.as_of = x.as_of AND x.c != 0;
+
+-- Per account, the first and the last stored balance row (a copy of the last row's state and
+-- prefix sum): a window that starts on or before the first row and ends on or after the last
+-- one needs no lookup in balances at all. Maintained with every balance write (db/balances.ts).
+ALTER TABLE accounts ADD COLUMN bal_first INTEGER;           -- day_num of the first row
+ALTER TABLE accounts ADD COLUMN bal_last INTEGER;            -- day_num of the last row
+ALTER TABLE accounts ADD COLUMN bal_last_balance INTEGER;
+ALTER TABLE accounts ADD COLUMN bal_last_cum INTEGER;
+ALTER TABLE accounts ADD COLUMN bal_last_rm TEXT;
+ALTER TABLE accounts ADD COLUMN bal_last_class TEXT;
+ALTER TABLE accounts ADD COLUMN bal_last_source TEXT;
+UPDATE accounts SET bal_first = f.first, bal_last = l.day_num, bal_last_balance = l.balance, bal_last_cum = l.cum,
+  bal_last_rm = l.rm_id, bal_last_class = l.loan_class, bal_last_source = l.source
+FROM (SELECT account_id, min(day_num) AS first, max(as_of) AS last_as_of FROM balances GROUP BY account_id) f
+  JOIN balances l ON l.account_id = f.account_id AND l.as_of = f.last_as_of
+WHERE accounts.account_id = f.account_id;
+
+-- The balance rows that name an RM: the accounts whose credit can change within a window.
+CREATE INDEX balances_rm_rows ON balances (account_id, day_num, end_num) WHERE rm_id IS NOT NULL;
+
+-- Each rate holds from its date (day_num) to the day before the currency's next rate (end_num),
+-- as day numbers: foreign balances join the few rate intervals they overlap by primary key range.
+-- txn_daily rolled up per account, calendar month (YYYY-MM) and currency, maintained at import:
+-- a window's whole months are read from here, only its partial months from txn_daily.
+CREATE TABLE txn_monthly (
+  account_id     TEXT NOT NULL,
+  month          TEXT NOT NULL,
+  currency       TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  n_counter      INTEGER NOT NULL,
+  n_self_service INTEGER NOT NULL,
+  n_e_banking    INTEGER NOT NULL,
+  fee            INTEGER NOT NULL,                -- fen, in the currency
+  abs_amount     INTEGER NOT NULL,                -- fen, Σ |amount|
+  first_day      TEXT NOT NULL,
+  last_day       TEXT NOT NULL,
+  PRIMARY KEY (account_id, month, currency)
+) WITHOUT ROWID;
+INSERT INTO txn_monthly
+  SELECT account_id, substr(day, 1, 7), currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(day), max(day)
+  FROM txn_daily GROUP BY account_id, substr(day, 1, 7), currency;
+
+-- The same sums over all time, per account and currency: a window that holds every posting day
+-- in the data (the usual "whole period" report) reads one row per account.
+CREATE TABLE txn_totals (
+  account_id     TEXT NOT NULL,
+  currency       TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  n_counter      INTEGER NOT NULL,
+  n_self_service INTEGER NOT NULL,
+  n_e_banking    INTEGER NOT NULL,
+  fee            INTEGER NOT NULL,
+  abs_amount     INTEGER NOT NULL,
+  first_day      TEXT NOT NULL,
+  last_day       TEXT NOT NULL,
+  PRIMARY KEY (account_id, currency)
+) WITHOUT ROWID;
+INSERT INTO txn_totals
+  SELECT account_id, currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(first_day), max(last_day)
+  FROM txn_monthly GROUP BY account_id, currency;
+
+ALTER TABLE fx_rates ADD COLUMN day_num INTEGER;
+ALTER TABLE fx_rates ADD COLUMN end_num INTEGER;
+${FX_RELINK};
 `,
   },
 ];

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { BalanceStore, CLOSED, dayNum, type BalanceState } from '../db/balances.js';
-import { END_OF_TIME } from '../db/migrations.js';
+import { END_OF_TIME, FX_RELINK } from '../db/migrations.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
 
@@ -55,7 +55,7 @@ export function makeLoader(kind: Kind, ctx: LoaderContext): Loader {
 const noFinish = () => ({ updated: 0, notes: [] as string[] });
 
 /** Upsert by key; compares the stored row to report loaded / updated / skipped. */
-function upsertLoader(ctx: LoaderContext, table: string, keyCols: string[], cols: string[], pick: (r: Value[]) => Value[], before?: (r: Value[]) => RowProblem | undefined): Loader {
+function upsertLoader(ctx: LoaderContext, table: string, keyCols: string[], cols: string[], pick: (r: Value[]) => Value[], before?: (r: Value[]) => RowProblem | undefined, finish: Loader['finish'] = noFinish): Loader {
   const where = keyCols.map((k) => `${k} = ?`).join(' AND ');
   const get = ctx.db.prepare(`SELECT ${cols.join(', ')} FROM ${table} WHERE ${where}`).raw();
   const ins = ctx.db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
@@ -75,7 +75,7 @@ function upsertLoader(ctx: LoaderContext, table: string, keyCols: string[], cols
       ins.run(...vals);
       return old ? 'updated' : 'loaded';
     },
-    finish: noFinish,
+    finish,
   };
 }
 
@@ -207,20 +207,44 @@ function accountsLoader(ctx: LoaderContext): Loader {
   };
 }
 
-/** Per account, day and currency: what one file adds to txn_daily. */
-interface DayAgg {
-  account: string;
-  day: string;
-  currency: string;
+/** Transaction counts by channel, fees and Σ|amount| (fen, in the transaction's currency). */
+interface Sums {
   n: number;
   counter: number;
   self: number;
   e: number;
   fee: number;
   abs: number;
+}
+
+function addSums(to: Sums, from: Sums): void {
+  to.n += from.n; to.counter += from.counter; to.self += from.self; to.e += from.e; to.fee += from.fee; to.abs += from.abs;
+}
+
+/** Per account, day and currency: what one file adds to txn_daily. */
+interface DayAgg extends Sums {
+  account: string;
+  day: string;
+  currency: string;
   lastAt: string | null;
   lastSeq: number;
   lastBalance: number | null;
+}
+
+/** Adds one flush's sums to a transaction roll-up (txn_monthly, txn_totals) keyed by `keys`. */
+function rollupUpsert(table: string, keys: string[]): string {
+  const cols = [...keys, 'n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'first_day', 'last_day'];
+  const add = ['n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount'].map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${add}, first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)`;
+}
+
+/** Per account (the map key), calendar month and currency: what one flush adds to txn_monthly. */
+interface MonthAgg extends Sums {
+  month: string;
+  currency: string;
+  first: string;
+  last: string;
 }
 
 /** Flush the per-day aggregates to the database after this many distinct keys (bounds memory). */
@@ -252,6 +276,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       last_at = CASE WHEN ${NEWER} THEN excluded.last_at ELSE last_at END,
       last_seq = CASE WHEN ${NEWER} THEN excluded.last_seq ELSE last_seq END,
       last_balance = CASE WHEN ${NEWER} THEN excluded.last_balance ELSE last_balance END`);
+  const upsertMonth = db.prepare(rollupUpsert('txn_monthly', ['account_id', 'month', 'currency']));
+  const upsertTotal = db.prepare(rollupUpsert('txn_totals', ['account_id', 'currency']));
   const lastBalance = db.prepare('SELECT last_balance FROM txn_daily WHERE account_id = ? AND day = ? AND last_at IS NOT NULL ORDER BY last_at DESC, last_seq DESC LIMIT 1').pluck();
   const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
   const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source IN ('S', 'P')").pluck();
@@ -263,11 +289,39 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   let balancesRecorded = 0;
   let snapshotKept = 0;
 
+  const months = new Map<string, MonthAgg>();
+  const totals = new Map<string, MonthAgg>();
   const flush = () => {
     const touched: [string, string][] = [];
-    for (const perAcc of days.values()) for (const a of perAcc.values()) {
-      upsertDay.run(a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance);
-      if (a.lastAt !== null) touched.push([a.account, a.day]);
+    for (const [acc, perAcc] of days) {
+      // The same sums per calendar month (txn_monthly): a handful of months per account and flush.
+      months.clear();
+      for (const a of perAcc.values()) {
+        upsertDay.run(a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance);
+        if (a.lastAt !== null) touched.push([a.account, a.day]);
+        const month = a.day.slice(0, 7);
+        const key = a.currency === 'CNY' ? month : `${month}\u0001${a.currency}`;
+        const m = months.get(key);
+        if (!m) months.set(key, { month, currency: a.currency, n: a.n, counter: a.counter, self: a.self, e: a.e, fee: a.fee, abs: a.abs, first: a.day, last: a.day });
+        else {
+          addSums(m, a);
+          if (a.day < m.first) m.first = a.day;
+          if (a.day > m.last) m.last = a.day;
+        }
+      }
+      // And over all time (txn_totals): the months summed per currency.
+      totals.clear();
+      for (const m of months.values()) {
+        upsertMonth.run(acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, m.first, m.last);
+        const t = totals.get(m.currency);
+        if (!t) totals.set(m.currency, { ...m });
+        else {
+          addSums(t, m);
+          if (m.first < t.first) t.first = m.first;
+          if (m.last > t.last) t.last = m.last;
+        }
+      }
+      for (const t of totals.values()) upsertTotal.run(acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, t.first, t.last);
     }
     days.clear();
     dayKeys = 0;
@@ -391,5 +445,8 @@ function targetsLoader(ctx: LoaderContext): Loader {
 function fxLoader(ctx: LoaderContext): Loader {
   const c = (n: string) => col('fx_rates', n);
   return upsertLoader(ctx, 'fx_rates', ['currency', 'date'], ['currency', 'date', 'cny_per_unit'],
-    (r) => [r[c('currency')], r[c('date')], r[c('cny_per_unit')]]);
+    (r) => [r[c('currency')], r[c('date')], r[c('cny_per_unit')]], undefined, () => {
+      ctx.db.exec(FX_RELINK); // rate intervals as day numbers
+      return noFinish();
+    });
 }

@@ -6,7 +6,7 @@
 import type { Db } from '../db/connection.js';
 import { customerDirectory } from '../db/segment-queries.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type CustomerType, type ProductType } from '../types.js';
-import { accountSlices, accountStatesOn, txnAggregates, type Window } from './engine.js';
+import { customerBalances, customerTxns, foreignAccountSlices, type AccountSlice, type CustomerTxns, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 
@@ -38,6 +38,11 @@ export const isDeposit = isIn(DEPOSIT_PRODUCTS);
 export const isAum = isIn(AUM_PRODUCTS);
 export const isLoan = isIn(LOAN_PRODUCTS);
 
+/** What the report thread computes for customerValues: transactions and foreign-currency balances. */
+export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: CustomerTxns; foreign: AccountSlice[] } {
+  return { txns: customerTxns(db, w.from, w.to, activityFrom), foreign: foreignAccountSlices(db, w) };
+}
+
 /** Value of every customer that held a balance or made a transaction in the window. */
 /** Per database: the last results by window, pricing and activity start (one report asks several times). */
 const memo = new WeakMap<Db, Map<string, CustomerValue[]>>();
@@ -59,10 +64,10 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
 
 function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
   const f = w.days / 365;
-  // The transaction sums run on a second core while this thread sums the balances.
-  const txns = startOnWorker(db, { job: 'txnAggregates', from: w.from, to: w.to, activityFrom }, () => txnAggregates(db, w.from, w.to, activityFrom));
-  const slices = accountSlices(db, w, false);
-  const classOnLast = new Map(accountStatesOn(db, w.to, true).map((s) => [s.account_id, s.loan_class]));
+  // The transaction sums and the foreign-currency balances run on a second core while this
+  // thread sums the CNY balances.
+  const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
+  const bal = customerBalances(db, w, pricing, () => extras().foreign);
   const byCustomer = new Map<string, CustomerValue>();
   // All customers with their RM on the window's last day, in one query.
   const info = customerDirectory(db, w.to);
@@ -70,8 +75,7 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     let v = byCustomer.get(id);
     if (!v) {
       const c = info.get(id)!;
-      // A literal with every field (not a spread of the row): V8 keeps it a fast object, which
-      // matters in the loops below (a spread of a SQLite row object is ~10× slower to update).
+      // A literal with every field (not a spread of the row): V8 keeps it a fast object.
       v = { customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, branch: c.branch, rm_id: c.rm_id, aum_adb: 0, deposit_adb: 0, loan_adb: 0, net_interest: 0, fee_income: 0, channel_cost: 0, risk_cost: 0, contribution: 0, txn_count: 0, txn_counter: 0, txn_self_service: 0, txn_e_banking: 0, last_txn_day: null };
       byCustomer.set(id, v);
     }
@@ -79,40 +83,28 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   };
   // Balance categories are summed in exact integer fen-days and divided by D once per customer,
   // so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
+  for (let i = 0; i < bal.customer_id.length; i++) {
+    const v = get(bal.customer_id[i]);
+    v.aum_adb = bal.aum_fd[i] / w.days;
+    v.deposit_adb = bal.deposit_fd[i] / w.days;
+    v.loan_adb = bal.loan_fd[i] / w.days;
+    // NII = ADB × spread × D/365 = fen-days × spread / 365; risk cost = ADB × rate × D/365.
+    v.net_interest = bal.spread_fd[i] / 365;
+    v.risk_cost = (bal.risk_fd[i] / w.days) * f;
+  }
   const lastActive = new Map<string, string>();
-  const fenDays = new Map<CustomerValue, { aum: number; deposit: number; loan: number }>();
-  for (const s of slices) {
-    const v = get(s.customer_id);
-    let fd = fenDays.get(v);
-    if (!fd) { fd = { aum: 0, deposit: 0, loan: 0 }; fenDays.set(v, fd); }
-    if (isAum(s.product_type)) fd.aum += s.fen_days;
-    if (isDeposit(s.product_type)) fd.deposit += s.fen_days;
-    // NII = ADB × spread × D/365 = fen-days × spread / 365.
-    v.net_interest += (s.fen_days * pricing.spreads[s.product_type]) / 365;
-    if (isLoan(s.product_type)) {
-      fd.loan += s.fen_days;
-      const cls = (classOnLast.get(s.account_id) ?? 'normal') as keyof Pricing['risk_rates'];
-      v.risk_cost += (s.fen_days / w.days) * (pricing.risk_rates[cls] ?? pricing.risk_rates.normal) * f;
-    }
-  }
-  for (const [v, fd] of fenDays) {
-    v.aum_adb = fd.aum / w.days;
-    v.deposit_adb = fd.deposit / w.days;
-    v.loan_adb = fd.loan / w.days;
-  }
-  for (const t of txns()) {
-    if (t.last_active_day) {
-      const prev = lastActive.get(t.customer_id);
-      if (!prev || t.last_active_day > prev) lastActive.set(t.customer_id, t.last_active_day);
-    }
-    if (t.count === 0) continue; // active only before the window
-    const v = get(t.customer_id);
-    v.fee_income += t.fee_fen;
-    v.txn_count += t.count;
-    v.txn_counter += t.counter;
-    v.txn_self_service += t.self_service;
-    v.txn_e_banking += t.e_banking;
-    v.channel_cost += t.counter * pricing.channel_cost_fen.counter + t.self_service * pricing.channel_cost_fen.self_service + t.e_banking * pricing.channel_cost_fen.e_banking;
+  const t = extras().txns;
+  for (let i = 0; i < t.customer_id.length; i++) {
+    const id = t.customer_id[i];
+    if (t.last_active_day[i]) lastActive.set(id, t.last_active_day[i]!);
+    if (t.count[i] === 0) continue; // active only before the window
+    const v = get(id);
+    v.fee_income += t.fee_fen[i];
+    v.txn_count += t.count[i];
+    v.txn_counter += t.counter[i];
+    v.txn_self_service += t.self_service[i];
+    v.txn_e_banking += t.e_banking[i];
+    v.channel_cost += t.counter[i] * pricing.channel_cost_fen.counter + t.self_service[i] * pricing.channel_cost_fen.self_service + t.e_banking[i] * pricing.channel_cost_fen.e_banking;
   }
   for (const v of byCustomer.values()) {
     v.contribution = v.net_interest + v.fee_income - v.channel_cost - v.risk_cost;
@@ -131,12 +123,9 @@ export interface RecencyRow {
 
 export function recency(db: Db, from: string, to: string): Map<string, RecencyRow> {
   const out = new Map<string, RecencyRow>();
-  for (const t of txnAggregates(db, from, to)) {
-    const r = out.get(t.customer_id) ?? { customer_id: t.customer_id, last_day: null, count: 0, abs_amount_fen: 0 };
-    r.count += t.count;
-    r.abs_amount_fen += t.abs_amount_fen;
-    if (t.last_day && (!r.last_day || t.last_day > r.last_day)) r.last_day = t.last_day;
-    out.set(t.customer_id, r);
+  const t = customerTxns(db, from, to);
+  for (let i = 0; i < t.customer_id.length; i++) {
+    out.set(t.customer_id[i], { customer_id: t.customer_id[i], last_day: t.last_day[i], count: t.count[i], abs_amount_fen: t.abs_amount_fen[i] });
   }
   return out;
 }

@@ -10,10 +10,12 @@
  */
 import type { Db } from '../db/connection.js';
 import { dataCoverage } from '../db/status.js';
-import { dayNum } from '../db/balances.js';
+import { dayNum, statesOnDay } from '../db/balances.js';
+import { queryColumns } from '../db/columns.js';
 import { END_OF_TIME } from '../db/migrations.js';
 import { DataError } from '../errors.js';
-import type { ProductType } from '../types.js';
+import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type LoanClass, type ProductType } from '../types.js';
+import type { Pricing } from './pricing.js';
 
 export interface Window {
   from: string;
@@ -60,6 +62,8 @@ export interface AccountSlice {
   product_type: ProductType;
   rm_id: string | null;
   fen_days: number;
+  /** The loan class on the window's last day (null when not a loan, none, closed or not yet seen). */
+  last_class: string | null;
 }
 
 /** A missing FX rate: one message wherever a conversion needs it. */
@@ -73,12 +77,6 @@ export const RATE_ON_DAY = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currenc
 /** CTE: customers with more than one RM in the window [:F, :T] (day numbers). */
 export const MOVED_CUSTOMERS = `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`;
 
-/** FX-rate intervals as day numbers: each rate holds until the day before the next one. */
-const FX_INTERVALS = `fx AS (
-  SELECT currency, CAST(julianday(date) - 2440587.5 AS INTEGER) AS s,
-    coalesce(CAST(julianday(lead(date) OVER (PARTITION BY currency ORDER BY date)) - 2440587.5 AS INTEGER) - 1, ${END_OF_TIME}) AS e,
-    cny_per_unit AS rate
-  FROM fx_rates)`;
 
 /** Foreign currencies with a balance in the window but no rate on or before the day it is needed. */
 function checkFx(db: Db, w: Window): void {
@@ -106,53 +104,223 @@ export function isoFromNum(n: number): string {
 }
 
 /**
+ * Σ balance × days over [:F, :T] of the account `a` (an accounts row), in fen-days of its own
+ * currency, from the prefix sums: C(:T) - C(:F - 1). An account whose stored rows all start on
+ * or after :F and end on or before :T (the usual case for a window over the whole data) needs
+ * no lookup in balances; otherwise one seek per end.
+ */
+export const WINDOW_FEN_DAYS = `(CASE WHEN a.bal_last <= :T THEN a.bal_last_cum + a.bal_last_balance * (:T - a.bal_last + 1)
+    ELSE coalesce((SELECT x.cum + x.balance * (:T - x.day_num + 1) FROM balances x WHERE x.account_id = a.account_id AND x.as_of <= :to ORDER BY x.as_of DESC LIMIT 1), 0) END
+  - CASE WHEN a.bal_first >= :F THEN 0
+    ELSE (SELECT x.cum + x.balance * (:F - x.day_num) FROM balances x WHERE x.account_id = a.account_id AND x.as_of < :from ORDER BY x.as_of DESC LIMIT 1) END)`;
+
+/** The loan class of account `a` on the window's last day :T (null when none, closed or not yet seen). */
+const CLASS_ON_LAST_DAY = `CASE WHEN a.product_type NOT IN (${LOAN_PRODUCTS.map((x) => `'${x}'`).join(', ')}) THEN NULL
+    WHEN a.bal_last <= :T THEN a.bal_last_class
+    ELSE (SELECT x.loan_class FROM balances x WHERE x.account_id = a.account_id AND x.as_of <= :to ORDER BY x.as_of DESC LIMIT 1) END`;
+
+/** Balance sums of one customer over a window, columnar; fen-days in CNY. */
+export interface CustomerBalances {
+  customer_id: string[];
+  aum_fd: number[];
+  deposit_fd: number[];
+  loan_fd: number[];
+  /** Σ fen-days × spread of the product: ÷ 365 is the net interest income in fen. */
+  spread_fd: number[];
+  /** Σ over loans of fen-days × risk rate of the loan class on the window's last day. */
+  risk_fd: number[];
+}
+
+const inList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+
+/**
+ * Per customer, the CNY accounts' window sums from the prefix sums, aggregated in SQL (only one
+ * row per customer reaches JavaScript), plus the few foreign-currency accounts converted day by
+ * day. Customers whose sums are all 0 are left out.
+ */
+export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: () => AccountSlice[] = () => foreignAccountSlices(db, w)): CustomerBalances {
+  const p = params(w);
+  const bind: Record<string, number | string> = { ...p };
+  const byProduct = (Object.keys(pricing.spreads) as ProductType[]).map((k, i) => { bind[`s${i}`] = pricing.spreads[k]; return `WHEN '${k}' THEN :s${i}`; }).join(' ');
+  const byClass = (Object.keys(pricing.risk_rates) as LoanClass[]).map((k, i) => { bind[`r${i}`] = pricing.risk_rates[k]; return `WHEN '${k}' THEN :r${i}`; }).join(' ');
+  bind.rnormal = pricing.risk_rates.normal;
+  const out = queryColumns<CustomerBalances>(db, `${steadySql(false)}
+    SELECT customer_id, sum(CASE WHEN product_type IN (${inList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
+      sum(CASE WHEN product_type IN (${inList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
+      sum(CASE WHEN product_type IN (${inList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
+      sum(fen_days * CASE product_type ${byProduct} ELSE 0 END) AS spread_fd,
+      sum(CASE WHEN product_type IN (${inList(LOAN_PRODUCTS)}) THEN fen_days * CASE coalesce(last_class, 'normal') ${byClass} ELSE :rnormal END ELSE 0 END) AS risk_fd
+    FROM steady GROUP BY customer_id`, bind);
+  const index = new Map<string, number>(out.customer_id.map((id, i) => [id, i]));
+  const aum = new Set<string>(AUM_PRODUCTS);
+  const deposit = new Set<string>(DEPOSIT_PRODUCTS);
+  const loan = new Set<string>(LOAN_PRODUCTS);
+  // Asked for only now: it may be computed on the report thread meanwhile.
+  for (const f of foreign()) {
+    if (f.fen_days === 0) continue;
+    let i = index.get(f.customer_id);
+    if (i === undefined) {
+      i = out.customer_id.length;
+      index.set(f.customer_id, i);
+      out.customer_id.push(f.customer_id);
+      out.aum_fd.push(0); out.deposit_fd.push(0); out.loan_fd.push(0); out.spread_fd.push(0); out.risk_fd.push(0);
+    }
+    if (aum.has(f.product_type)) out.aum_fd[i] += f.fen_days;
+    if (deposit.has(f.product_type)) out.deposit_fd[i] += f.fen_days;
+    out.spread_fd[i] += f.fen_days * (pricing.spreads[f.product_type] ?? 0);
+    if (loan.has(f.product_type)) {
+      out.loan_fd[i] += f.fen_days;
+      out.risk_fd[i] += f.fen_days * (pricing.risk_rates[(f.last_class ?? 'normal') as LoanClass] ?? pricing.risk_rates.normal);
+    }
+  }
+  return out;
+}
+
+/** CTE: accounts with a balance row naming an RM in the window (their credit can change day by day). */
+const RM_ROW_ACCOUNTS = `rmrows AS MATERIALIZED (SELECT DISTINCT account_id FROM balances WHERE rm_id IS NOT NULL AND end_num >= :F AND day_num <= :T)`;
+
+/** Window parameters of every balance query: day numbers and ISO dates. */
+function params(w: Window): { F: number; T: number; from: string; to: string } {
+  return { ...nums(w), from: w.from, to: w.to };
+}
+
+/**
+ * WITH clause ending in `steady`: the CNY accounts whose window sum comes straight from the
+ * prefix sums, one row each (account_id, customer_id, product_type, rm_id, fen_days,
+ * last_class), zero sums left out. With `credit`, only accounts with one RM for the whole
+ * window (rm_id: the customer's RM); customers with more than one RM in the window and accounts
+ * whose rows name an RM are left to creditedSlices. Without it, every CNY account, rm_id null.
+ */
+function steadySql(credit: boolean): string {
+  return `WITH ${credit ? `${MOVED_CUSTOMERS}, ${RM_ROW_ACCOUNTS},` : ''}
+    s AS (SELECT a.account_id, a.customer_id, a.product_type, ${WINDOW_FEN_DAYS} AS fen_days, ${CLASS_ON_LAST_DAY} AS last_class FROM accounts a
+          WHERE a.currency = 'CNY' AND a.bal_first <= :T
+          ${credit ? 'AND a.account_id NOT IN (SELECT account_id FROM rmrows) AND a.customer_id NOT IN (SELECT customer_id FROM moved)' : ''}),
+    steady AS (SELECT s.account_id, s.customer_id, s.product_type, ${credit ? 'h.rm_id' : 'NULL'} AS rm_id, s.fen_days, s.last_class FROM s
+      ${credit ? 'LEFT JOIN customer_rm_history h ON h.customer_id = s.customer_id AND h.from_num <= :T AND h.to_num >= :F' : ''}
+      WHERE s.fen_days != 0)`;
+}
+
+/**
  * Σ balance × days in the window per account, in CNY fen-days. With `credit` (the default),
  * split by the RM credited each day: the balance row's rm_id, else the customer's RM in
  * effect that day (customer_rm_history intervals). Without it, rm_id is null: one row per account.
+ * Accounts whose window sum is 0 are left out.
  */
 export function accountSlices(db: Db, w: Window, credit = true): AccountSlice[] {
   checkFx(db, w);
-  const { F, T } = nums(w);
+  const p = params(w);
+  const steady = db.prepare(`${steadySql(credit)} SELECT * FROM steady`).all(p) as AccountSlice[];
+  return steady.concat(credit ? creditedSlices(db, p) : foreignSlices(db, p, false));
+}
+
+/**
+ * With RM credit, the accounts steadySql leaves out, row by row: CNY accounts whose rows name an
+ * RM, CNY accounts of customers reassigned within the window, and foreign-currency accounts.
+ */
+function creditedSlices(db: Db, p: ReturnType<typeof params>): AccountSlice[] {
   const days = 'min(b.end_num, :T) - max(b.day_num, :F) + 1';
   const inWindow = 'b.end_num >= :F AND b.day_num <= :T AND b.balance != 0';
-  // Customers with more than one RM in the window: their balances are split day by day.
-  const moved = credit
-    ? MOVED_CUSTOMERS
-    : `moved AS (SELECT NULL AS customer_id WHERE 0)`;
-  // CNY, one RM for the whole window (or no credit wanted): sum per account first, then
-  // one lookup per account (not per balance row).
-  const simple = db.prepare(`WITH ${moved},
-    g AS (SELECT b.account_id, ${credit ? 'b.rm_id' : 'NULL'} AS rm_id, sum(b.balance * (${days})) AS fen_days
-          FROM balances b WHERE ${inWindow} GROUP BY ${credit ? 'b.account_id, b.rm_id' : 'b.account_id'})
-    SELECT g.account_id, a.customer_id, a.product_type,
-      ${credit ? 'coalesce(g.rm_id, h.rm_id)' : 'NULL'} AS rm_id, g.fen_days
+  // CNY accounts whose rows name an RM (customer not reassigned): per account and row RM.
+  const named = db.prepare(`WITH ${MOVED_CUSTOMERS}, ${RM_ROW_ACCOUNTS},
+    g AS (SELECT b.account_id, b.rm_id, sum(b.balance * (${days})) AS fen_days
+          FROM rmrows r JOIN balances b ON b.account_id = r.account_id WHERE ${inWindow} GROUP BY b.account_id, b.rm_id)
+    SELECT g.account_id, a.customer_id, a.product_type, coalesce(g.rm_id, h.rm_id) AS rm_id, g.fen_days, ${CLASS_ON_LAST_DAY} AS last_class
     FROM g JOIN accounts a ON a.account_id = g.account_id
-    ${credit ? 'LEFT JOIN customer_rm_history h ON g.rm_id IS NULL AND h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F' : ''}
-    WHERE a.currency = 'CNY' AND a.customer_id NOT IN (SELECT customer_id FROM moved)`).all({ F, T }) as AccountSlice[];
-  const hist = `LEFT JOIN customer_rm_history h ON b.rm_id IS NULL AND h.customer_id = a.customer_id
-         AND h.from_num <= min(b.end_num, :T) AND h.to_num >= max(b.day_num, :F)`;
-  const rm = 'CASE WHEN b.rm_id IS NOT NULL THEN b.rm_id ELSE h.rm_id END';
-  const hi = 'min(b.end_num, :T, coalesce(h.to_num, :T))';
-  const lo = 'max(b.day_num, :F, coalesce(h.from_num, :F))';
+    LEFT JOIN customer_rm_history h ON g.rm_id IS NULL AND h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
+    WHERE a.currency = 'CNY' AND a.customer_id NOT IN (SELECT customer_id FROM moved) AND g.fen_days != 0`).all(p) as AccountSlice[];
   // CNY accounts of reassigned customers: each balance row split by the RM intervals it spans.
-  const split = credit
-    ? (db.prepare(`WITH ${moved}
-        SELECT b.account_id, a.customer_id, a.product_type, ${rm} AS rm_id, sum(b.balance * (${hi} - ${lo} + 1)) AS fen_days
-        FROM moved m JOIN accounts a ON a.customer_id = m.customer_id JOIN balances b ON b.account_id = a.account_id ${hist}
-        WHERE a.currency = 'CNY' AND ${inWindow}
-        GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[])
-    : [];
-  // Foreign currency: each day at the latest rate on or before it, rounded to fen.
-  // CROSS JOIN keeps the (few) foreign accounts as the outer loop: SQLite would otherwise scan every balance row.
-  const foreign = db.prepare(`WITH ${FX_INTERVALS},
-    a AS MATERIALIZED (SELECT account_id, customer_id, product_type, currency FROM accounts WHERE currency != 'CNY')
-    SELECT b.account_id, a.customer_id, a.product_type, ${credit ? rm : 'NULL'} AS rm_id,
-      sum(round(b.balance * f.rate) * (min(${credit ? hi : 'min(b.end_num, :T)'}, f.e) - max(${credit ? lo : 'max(b.day_num, :F)'}, f.s) + 1)) AS fen_days
-    FROM a CROSS JOIN balances b ON b.account_id = a.account_id ${credit ? hist : ''}
-    JOIN fx f ON f.currency = a.currency AND f.s <= ${credit ? hi : 'min(b.end_num, :T)'} AND f.e >= ${credit ? lo : 'max(b.day_num, :F)'}
-    WHERE a.currency != 'CNY' AND ${inWindow}
-    GROUP BY b.account_id, 4`).all({ F, T }) as AccountSlice[];
-  return simple.concat(split, foreign);
+  const split = db.prepare(`WITH ${MOVED_CUSTOMERS}
+      SELECT b.account_id, a.customer_id, a.product_type, ${CREDITED_RM} AS rm_id, sum(b.balance * (${CREDITED_HI} - ${CREDITED_LO} + 1)) AS fen_days,
+        ${CLASS_ON_LAST_DAY} AS last_class
+      FROM moved m JOIN accounts a ON a.customer_id = m.customer_id JOIN balances b ON b.account_id = a.account_id ${CREDIT_HISTORY}
+      WHERE a.currency = 'CNY' AND ${inWindow}
+      GROUP BY b.account_id, 4`).all(p) as AccountSlice[];
+  return named.concat(split, foreignSlices(db, p, true));
+}
+
+/** The foreign-currency accounts' window sums, one slice per account (no RM credit). */
+export function foreignAccountSlices(db: Db, w: Window): AccountSlice[] {
+  checkFx(db, w);
+  return foreignSlices(db, params(w), false);
+}
+
+/** With RM credit: the slices rmCreditByProduct does not sum in SQL (see creditedSlices). */
+export function creditedAccountSlices(db: Db, w: Window): AccountSlice[] {
+  checkFx(db, w);
+  return creditedSlices(db, params(w));
+}
+
+/** The customer's RM intervals overlapping balance row b (for rows that name no RM). */
+const CREDIT_HISTORY = `LEFT JOIN customer_rm_history h ON b.rm_id IS NULL AND h.customer_id = a.customer_id
+         AND h.from_num <= min(b.end_num, :T) AND h.to_num >= max(b.day_num, :F)`;
+const CREDITED_RM = 'CASE WHEN b.rm_id IS NOT NULL THEN b.rm_id ELSE h.rm_id END';
+const CREDITED_HI = 'min(b.end_num, :T, coalesce(h.to_num, :T))';
+const CREDITED_LO = 'max(b.day_num, :F, coalesce(h.from_num, :F))';
+
+/** SQLite's round(x) (half away from zero, via x ± 0.5 truncated), so JS and SQL sums agree to the fen. */
+export function roundLikeSql(x: number): number {
+  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+}
+
+/** Rate intervals per currency, ordered by day: [day_num, end_num, cny_per_unit]. */
+function rateIntervals(db: Db): Map<string, [number, number, number][]> {
+  const out = new Map<string, [number, number, number][]>();
+  for (const [cur, s, e, r] of db.prepare('SELECT currency, day_num, end_num, cny_per_unit FROM fx_rates ORDER BY currency, date').raw().all() as [string, number, number, number][]) {
+    let list = out.get(cur);
+    if (!list) out.set(cur, (list = []));
+    list.push([s, e, r]);
+  }
+  return out;
+}
+
+/**
+ * Foreign currency: each day at the latest rate on or before it, rounded to fen. The (few)
+ * foreign balance rows in the window come from SQL; the walk over the rate intervals each one
+ * overlaps is done here (a range join in SQL costs far more per pair).
+ */
+function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): AccountSlice[] {
+  const hi = credit ? CREDITED_HI : 'min(b.end_num, :T)';
+  const lo = credit ? CREDITED_LO : 'max(b.day_num, :F)';
+  // CROSS JOIN keeps the foreign accounts as the outer loop: SQLite would otherwise scan every balance row.
+  const r = queryColumns<{ account_id: string[]; customer_id: string[]; product_type: ProductType[]; currency: string[]; rm_id: (string | null)[]; balance: number[]; lo: number[]; hi: number[]; cls: (string | null)[] }>(db,
+    `WITH a AS MATERIALIZED (SELECT * FROM accounts WHERE currency != 'CNY')
+    SELECT b.account_id, a.customer_id, a.product_type, a.currency, ${credit ? CREDITED_RM : 'NULL'} AS rm_id, b.balance, ${lo} AS lo, ${hi} AS hi,
+      ${CLASS_ON_LAST_DAY} AS cls
+    FROM a CROSS JOIN balances b ON b.account_id = a.account_id ${credit ? CREDIT_HISTORY : ''}
+    WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0`, p);
+  if (r.account_id.length === 0) return [];
+  const rates = rateIntervals(db);
+  const out = new Map<string, AccountSlice>();
+  for (let k = 0; k < r.account_id.length; k++) {
+    const account_id = r.account_id[k];
+    const rm_id = r.rm_id[k];
+    const currency = r.currency[k];
+    const balance = r.balance[k];
+    const from = r.lo[k];
+    const to = r.hi[k];
+    const list = rates.get(currency) ?? [];
+    // The rate in effect on the first day: the last interval starting on or before it.
+    let below = 0;
+    let above = list.length - 1;
+    while (below <= above) {
+      const mid = (below + above) >> 1;
+      if (list[mid][0] <= from) below = mid + 1;
+      else above = mid - 1;
+    }
+    let i = below - 1;
+    if (i < 0) throw missingRate(currency, isoFromNum(from));
+    let fenDays = 0;
+    for (; i < list.length && list[i][0] <= to; i++) {
+      const [s, e, rate] = list[i];
+      fenDays += roundLikeSql(balance * rate) * (Math.min(to, e) - Math.max(from, s) + 1);
+    }
+    const key = `${account_id}\u0001${rm_id}`;
+    const slice = out.get(key);
+    if (slice) slice.fen_days += fenDays;
+    else out.set(key, { account_id, customer_id: r.customer_id[k], product_type: r.product_type[k], rm_id, fen_days: fenDays, last_class: r.cls[k] });
+  }
+  return [...out.values()];
 }
 
 /** One account's state on a day, with the RM credited that day. */
@@ -167,12 +335,13 @@ export interface AccountState {
 
 /** Accounts open on `day` (closed ones and those not yet seen are left out); balances in CNY fen. */
 export function accountStatesOn(db: Db, day: string, loansOnly = false): AccountState[] {
+  const only = loansOnly ? "AND a.product_type IN ('loan', 'credit_card')" : '';
   const rows = db.prepare(`
-    SELECT b.account_id, a.customer_id, a.product_type, a.currency, b.balance, b.loan_class,
-      coalesce(b.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
-      CASE WHEN a.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = a.currency AND f.date <= :day ORDER BY f.date DESC LIMIT 1) END AS rate
-    FROM balances b JOIN accounts a ON a.account_id = b.account_id
-    WHERE b.day_num <= :dn AND b.end_num >= :dn AND b.source != 'C' ${loansOnly ? "AND a.product_type IN ('loan', 'credit_card')" : ''}`).all({ day, dn: dayNum(day) }) as (Omit<AccountState, 'balance_fen'> & { balance: number; currency: string; rate: number | null })[];
+    WITH st AS (${statesOnDay(only)})
+    SELECT st.account_id, st.customer_id, st.product_type, st.currency, st.balance, st.loan_class,
+      coalesce(st.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = st.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
+      CASE WHEN st.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = st.currency AND f.date <= :day ORDER BY f.date DESC LIMIT 1) END AS rate
+    FROM st WHERE st.source != 'C'`).all({ day, dn: dayNum(day) }) as (Omit<AccountState, 'balance_fen'> & { balance: number; currency: string; rate: number | null })[];
   return rows.map((r) => {
     if (r.rate === null) throw missingRate(r.currency, day);
     return { account_id: r.account_id, customer_id: r.customer_id, product_type: r.product_type, loan_class: r.loan_class, rm_id: r.rm_id, balance_fen: r.currency === 'CNY' ? r.balance : Math.round(r.balance * r.rate) };
@@ -184,48 +353,153 @@ export function customerBranches(db: Db): Map<string, string | null> {
   return new Map(db.prepare('SELECT customer_id, branch FROM customers').raw().all() as [string, string | null][]);
 }
 
-/** Transactions of one account in a window. */
-export interface TxnAggregate {
-  account_id: string;
-  customer_id: string;
-  count: number;
-  counter: number;
-  self_service: number;
-  e_banking: number;
-  fee_fen: number;
-  abs_amount_fen: number;
-  last_day: string | null;
-  /** With activityFrom: the last posting day since activityFrom (else as last_day). */
-  last_active_day?: string | null;
+/**
+ * Where a window's transaction sums come from: the calendar months the window covers whole
+ * (as far as the data goes) are read from txn_monthly; only the partial months at its ends
+ * from txn_daily. `activityOnly`: whole months that lie in [scanFrom, from) (they only
+ * tell the last posting day).
+ */
+export interface TxnParts {
+  /** Every posting day in the data lies in [from, to]: read txn_totals (one row per account and currency). */
+  totals: boolean;
+  whole: string[];
+  activityOnly: string[];
+  /** Day ranges read from txn_daily, inclusive. */
+  ranges: [string, string][];
+}
+
+function lastOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+export function txnParts(db: Db, from: string, to: string, scanFrom = from): TxnParts {
+  const parts: TxnParts = { totals: false, whole: [], activityOnly: [], ranges: [] };
+  const span = db.prepare('SELECT (SELECT day FROM txn_daily ORDER BY day LIMIT 1) AS first, (SELECT day FROM txn_daily ORDER BY day DESC LIMIT 1) AS last').get() as { first: string | null; last: string | null };
+  if (!span.first || !span.last) return parts;
+  if (span.first >= from && span.last <= to) {
+    parts.totals = true;
+    return parts;
+  }
+  const lo = scanFrom > span.first ? scanFrom : span.first;
+  const hi = to < span.last ? to : span.last;
+  for (let m = lo.slice(0, 7); m <= hi.slice(0, 7); m = nextMonth(m)) {
+    // The month's days that can hold data.
+    const first = `${m}-01` > span.first ? `${m}-01` : span.first;
+    const last = lastOfMonth(m) < span.last ? lastOfMonth(m) : span.last;
+    if (first > last) continue;
+    if (first >= from && last <= to) parts.whole.push(m);
+    else if (first >= scanFrom && last < from) parts.activityOnly.push(m);
+    else {
+      const a = first > scanFrom ? first : scanFrom;
+      const b = last < to ? last : to;
+      if (a <= b) parts.ranges.push([a, b]);
+    }
+  }
+  return parts;
+}
+
+const sqlList = (xs: string[]) => (xs.length ? xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ') : 'NULL');
+
+/** A txn_daily value `col` of row d in CNY fen (foreign currency at the rate on or before the posting day). */
+const cnyOfDay = (col: string) => `CASE WHEN d.currency = 'CNY' THEN d.${col} ELSE round(d.${col} * ${RATE_ON_DAY}) END`;
+/** The same for a foreign-currency txn_monthly or txn_totals row m: its days converted one by one. */
+const cnyOfMonth = (col: string) => `CASE WHEN m.currency = 'CNY' THEN m.${col} ELSE (SELECT sum(${cnyOfDay(col)}) FROM txn_daily d
+  WHERE d.account_id = m.account_id AND d.day >= m.first_day AND d.day <= m.last_day AND d.currency = m.currency) END`;
+/** Non-null (the currency) when a foreign row has a posting day with no rate on or before it. */
+const NO_RATE_MONTH = `CASE WHEN m.currency != 'CNY' AND coalesce((SELECT min(date) FROM fx_rates f WHERE f.currency = m.currency), '9999') > m.first_day THEN m.currency END`;
+const NO_RATE_DAY = `CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END`;
+
+/**
+ * SQL: the transaction rows of a window, one row per txn_monthly or txn_daily row, with columns
+ * account_id, n, counter, self_service, e_banking, fee_fen, abs_fen, last_in (last posting day
+ * within [:from, :to]), last_act (last posting day since the scan start), no_rate. Parameters :from, :to.
+ */
+export function txnRowsSql(p: TxnParts): string {
+  const sel: string[] = [];
+  if (p.totals || p.whole.length) {
+    sel.push(`SELECT m.account_id, n, n_counter AS counter, n_self_service AS self_service, n_e_banking AS e_banking,
+        ${cnyOfMonth('fee')} AS fee_fen, ${cnyOfMonth('abs_amount')} AS abs_fen, last_day AS last_in, last_day AS last_act, ${NO_RATE_MONTH} AS no_rate
+      FROM ${p.totals ? 'txn_totals m' : `txn_monthly m WHERE m.month IN (${sqlList(p.whole)})`}`);
+  }
+  if (p.activityOnly.length) {
+    sel.push(`SELECT m.account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, last_day AS last_act, NULL AS no_rate
+      FROM txn_monthly m WHERE m.month IN (${sqlList(p.activityOnly)})`);
+  }
+  for (const [a, b] of p.ranges) {
+    const inWin = (x: string) => `CASE WHEN d.day >= :from THEN ${x} ELSE 0 END`;
+    sel.push(`SELECT d.account_id, ${inWin('d.n')} AS n, ${inWin('d.n_counter')} AS counter, ${inWin('d.n_self_service')} AS self_service, ${inWin('d.n_e_banking')} AS e_banking,
+        ${inWin(cnyOfDay('fee'))} AS fee_fen, ${inWin(cnyOfDay('abs_amount'))} AS abs_fen, CASE WHEN d.day >= :from THEN d.day END AS last_in, d.day AS last_act, ${NO_RATE_DAY} AS no_rate
+      FROM txn_daily d WHERE d.day >= '${a}' AND d.day <= '${b}'`);
+  }
+  if (!sel.length) sel.push('SELECT NULL AS account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, NULL AS last_act, NULL AS no_rate WHERE 0');
+  return sel.join('\nUNION ALL\n');
+}
+
+export interface DataDates {
+  /** Snapshot dates imported within the window. */
+  snapshots: { first: string | null; last: string | null; count: number };
+  /** Posting dates of transactions within the window. */
+  transactions: { first: string | null; last: string | null; count: number };
+}
+
+/** Which data dates actually fall inside [from, to]: what a report "used". */
+export function dataDatesIn(db: Db, from: string, to: string): DataDates {
+  const s = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS count FROM snapshot_dates WHERE as_of BETWEEN ? AND ?')
+    .get(from, to) as DataDates['snapshots'];
+  // First and last through the day index; the count from the monthly roll-up (partial months from txn_daily).
+  const t = db.prepare(`SELECT (SELECT day FROM txn_daily WHERE day BETWEEN :from AND :to ORDER BY day LIMIT 1) AS first,
+      (SELECT day FROM txn_daily WHERE day BETWEEN :from AND :to ORDER BY day DESC LIMIT 1) AS last,
+      (SELECT coalesce(sum(n), 0) FROM (${txnCountSql(txnParts(db, from, to))})) AS count`).get({ from, to }) as DataDates['transactions'];
+  return { snapshots: s, transactions: t };
+}
+
+/** SQL: the transaction counts (column n) of a window's parts, without any conversion. */
+function txnCountSql(p: TxnParts): string {
+  const sel: string[] = [];
+  if (p.totals) sel.push('SELECT n FROM txn_totals');
+  if (p.whole.length) sel.push(`SELECT n FROM txn_monthly WHERE month IN (${sqlList(p.whole)})`);
+  for (const [a, b] of p.ranges) sel.push(`SELECT n FROM txn_daily WHERE day >= '${a}' AND day <= '${b}'`);
+  return sel.length ? sel.join(' UNION ALL ') : 'SELECT 0 AS n';
+}
+
+/** Transactions of one customer in a window, columnar (cheap to hand over from the report thread). */
+export interface CustomerTxns {
+  customer_id: string[];
+  count: number[];
+  counter: number[];
+  self_service: number[];
+  e_banking: number[];
+  fee_fen: number[];
+  abs_amount_fen: number[];
+  /** Last posting day within [from, to]. */
+  last_day: (string | null)[];
+  /** Last posting day since activityFrom (else as last_day). */
+  last_active_day: (string | null)[];
 }
 
 /**
- * Per account, from txn_daily. Fees and amounts in foreign currency convert at the rate on or
- * before the posting day. (RM credit of transactions: rmTxnCredit in rm.ts.)
+ * Per customer, from txn_monthly and txn_daily. Fees and amounts in foreign currency convert at
+ * the rate on or before the posting day. Customers with no posting from activityFrom (or from)
+ * to `to` are left out. (RM credit of transactions: rmTxnCredit in rm.ts.)
  */
-export function txnAggregates(db: Db, from: string, to: string, activityFrom?: string): TxnAggregate[] {
-  // With activityFrom (earlier than from): also the last posting day since activityFrom, in the
-  // same pass; the sums still cover [from, to] only.
+export function customerTxns(db: Db, from: string, to: string, activityFrom?: string): CustomerTxns {
   const scanFrom = activityFrom !== undefined && activityFrom < from ? activityFrom : from;
-  const inWin = (x: string) => (scanFrom === from ? x : `CASE WHEN d.day >= :from THEN ${x} ELSE 0 END`);
-  // A window over most of the data reads txn_daily in key order (grouped by account already);
-  // a short one goes through the day index.
-  const span = db.prepare('SELECT (SELECT day FROM txn_daily ORDER BY day LIMIT 1) AS first, (SELECT day FROM txn_daily ORDER BY day DESC LIMIT 1) AS last').get() as { first: string | null; last: string | null };
-  const scanAll = !span.first || !span.last || daysBetween(scanFrom < span.first ? span.first : scanFrom, to > span.last ? span.last : to) * 3 >= daysBetween(span.first, span.last);
-  const dayCol = scanAll ? '+d.day' : 'd.day';
-  const sums = `sum(${inWin('n')}) AS count, sum(${inWin('n_counter')}) AS counter, sum(${inWin('n_self_service')}) AS self_service,
-      sum(${inWin('n_e_banking')}) AS e_banking,
-      sum(${inWin(`CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE_ON_DAY}) END`)}) AS fee_fen,
-      sum(${inWin(`CASE WHEN d.currency = 'CNY' THEN abs_amount ELSE round(abs_amount * ${RATE_ON_DAY}) END`)}) AS abs_amount_fen,
-      max(CASE WHEN d.day >= :from THEN d.day END) AS last_day, max(d.day) AS last_active_day,
-      max(CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END) AS missing_currency`;
-  // Sum per account first, then one account lookup each.
-  const rows = db.prepare(`SELECT g.*, a.customer_id FROM (
-      SELECT d.account_id, ${sums} FROM txn_daily d WHERE ${dayCol} >= :scanFrom AND ${dayCol} <= :to GROUP BY d.account_id) g
-      JOIN accounts a ON a.account_id = g.account_id`).all({ from, to, scanFrom }) as (TxnAggregate & { missing_currency: string | null })[];
-  const missing = rows.find((r) => r.missing_currency !== null);
-  if (missing) throw missingRate(missing.missing_currency!, "a transaction's posting date");
-  return rows;
+  const parts = txnParts(db, from, to, scanFrom);
+  // Straight from the roll-up rows to customers: no per-account step.
+  const c = queryColumns<CustomerTxns & { no_rate: (string | null)[] }>(db, `WITH t AS (${txnRowsSql(parts)})
+    SELECT a.customer_id, sum(t.n) AS count, sum(t.counter) AS counter, sum(t.self_service) AS self_service, sum(t.e_banking) AS e_banking,
+      sum(t.fee_fen) AS fee_fen, sum(t.abs_fen) AS abs_amount_fen, max(t.last_in) AS last_day, max(t.last_act) AS last_active_day, max(t.no_rate) AS no_rate
+    FROM t JOIN accounts a ON a.account_id = t.account_id GROUP BY a.customer_id`, { from, to });
+  const noRate = c.no_rate.find((x) => x !== null);
+  if (noRate) throw missingRate(noRate, "a transaction's posting date");
+  const { no_rate: _, ...out } = c;
+  return out;
 }
 
 /** Credited fen-days (CNY) per RM and product type; loans also per loan class on the window's last day. */
@@ -241,16 +515,27 @@ export interface RmCreditRow {
 
 /**
  * The RM credit of metrics.md ("Relationship-manager credit") summed in SQL: the same
- * credited intervals as accountSlices, grouped per RM, product type and last-day loan class.
+ * credited intervals as accountSlices, grouped per RM, product type and last-day loan class
+ * (only the few accounts whose RM can change within the window, or in foreign currency, are
+ * grouped here).
  */
-export function rmCreditByProduct(db: Db, w: Window, loanStates: AccountState[] = accountStatesOn(db, w.to, true), branchOf: Map<string, string | null> = customerBranches(db)): RmCreditRow[] {
-  const slices = accountSlices(db, w, true);
-  const classOnLast = new Map(loanStates.map((s) => [s.account_id, s.loan_class]));
-  const groups = new Map<string, RmCreditRow>();
-  for (const s of slices) {
+export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w)): RmCreditRow[] {
+  const p = params(w);
+  const loans = inList(LOAN_PRODUCTS);
+  const rows = db.prepare(`${steadySql(true)}
+    SELECT rm_id, CASE WHEN rm_id IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = steady.customer_id) END AS branch, product_type,
+      CASE WHEN product_type IN (${loans}) THEN coalesce(last_class, 'normal') END AS loan_class, sum(fen_days) AS fen_days
+    FROM steady GROUP BY 1, 2, 3, 4`).all(p) as RmCreditRow[];
+  const groups = new Map<string, RmCreditRow>(rows.map((r) => [`${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`, r]));
+  // Asked for only now: it may be computed on the report thread meanwhile.
+  const rest = others();
+  const branchOf = rest.some((s) => s.rm_id === null)
+    ? new Map(db.prepare('SELECT customer_id, branch FROM customers').raw().all() as [string, string | null][])
+    : new Map<string, string | null>();
+  for (const s of rest) {
     const isLoan = s.product_type === 'loan' || s.product_type === 'credit_card';
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
-    const loan_class = isLoan ? classOnLast.get(s.account_id) ?? 'normal' : null;
+    const loan_class = isLoan ? s.last_class ?? 'normal' : null;
     const key = `${s.rm_id}\u0001${branch}\u0001${s.product_type}\u0001${loan_class}`;
     const g = groups.get(key);
     if (g) g.fen_days += s.fen_days;

@@ -14,8 +14,8 @@ import type { Window } from './engine.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
-  | { job: 'txnAggregates'; from: string; to: string; activityFrom?: string }
-  | { job: 'rmTxnCredit'; window: Window };
+  | { job: 'customerExtras'; window: Window; activityFrom?: string }
+  | { job: 'rmExtras'; window: Window };
 
 /** Flag values shared with report-worker.ts: 0 not yet running, 1 done, 2 started. */
 export const DONE = 1;
@@ -24,7 +24,14 @@ export const STARTED = 2;
 /** Below this many accounts the thread costs more than it saves. */
 const MIN_ACCOUNTS = 20_000;
 
+/** Starts `job`; the returned function joins it (the first call blocks, later ones return the same value). */
 export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): () => T {
+  const join = start(db, job, plain);
+  let result: { value: T } | undefined;
+  return () => (result ??= { value: join() }).value;
+}
+
+function start<T>(db: Db, job: WorkerJob, plain: () => T): () => T {
   const mode = process.env.CRM_REPORT_THREADS;
   if (db.memory || db.inTransaction || mode === 'never') return plain;
   if (mode !== 'always' && (db.prepare('SELECT count(*) FROM accounts').pluck().get() as number) < MIN_ACCOUNTS) return plain;
@@ -38,7 +45,7 @@ export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): () => 
   } catch {
     return plain;
   }
-  return () => {
+  return (): T => {
     const f = new Int32Array(flag);
     // Blocks this thread until the worker has posted its result. The worker says STARTED as
     // soon as it runs: one that never starts (cannot load) is given up after 5 s.

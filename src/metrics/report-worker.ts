@@ -5,9 +5,9 @@
 import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { txnAggregates } from './engine.js';
+import { customerExtras } from './customers.js';
 import { DONE, STARTED, type WorkerJob } from './parallel.js';
-import { rmTxnCredit } from './rm.js';
+import { rmExtras } from './rm.js';
 
 interface Data {
   path: string;
@@ -24,9 +24,7 @@ function run({ path, spec, port, flag }: Data): void {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -16384');
-    const result = spec.job === 'txnAggregates'
-      ? txnAggregates(db, spec.from, spec.to, spec.activityFrom)
-      : rmTxnCredit(db, spec.window);
+    const result = spec.job === 'customerExtras' ? customerExtras(db, spec.window, spec.activityFrom) : rmExtras(db, spec.window);
     db.close();
     port.postMessage({ result });
   } catch (e) {

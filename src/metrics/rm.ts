@@ -11,9 +11,9 @@
  * Credit that no RM owns has rm_id null and carries the customer's branch.
  */
 import type { Db } from '../db/connection.js';
-import { dayNum } from '../db/balances.js';
 import { isAum, isDeposit, isLoan } from './customers.js';
-import { accountStatesOn, customerBranches, missingRate, MOVED_CUSTOMERS, RATE_ON_DAY, rmCreditByProduct, type Window } from './engine.js';
+import { dayNum, statesOnDay } from '../db/balances.js';
+import { creditedAccountSlices, missingRate, MOVED_CUSTOMERS, RATE_ON_DAY, rmCreditByProduct, txnParts, txnRowsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import { NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
@@ -81,8 +81,9 @@ export const rmKey = key;
 
 /** Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). */
 export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMetrics> {
-  // The transaction credit runs on a second core while this thread sums the balances.
-  const txns = startOnWorker(db, { job: 'rmTxnCredit', window: w }, () => rmTxnCredit(db, w));
+  // The transaction credit and the accounts whose RM can change within the window (or in foreign
+  // currency) run on a second core while this thread sums the other balances.
+  const extras = startOnWorker(db, { job: 'rmExtras', window: w }, () => rmExtras(db, w));
   const out = new Map<string, RmMetrics>();
   const get = (rm_id: string | null, branch: string | null): RmMetrics => {
     const k = key(rm_id, branch);
@@ -95,13 +96,8 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   };
   const f = w.days / 365;
 
-  // The last day's loan states (class for risk cost, balances for loans and NPL) and the
-  // customers' branches serve both the balance credit and the last-day figures below.
-  const loanStates = accountStatesOn(db, w.to, true);
-  const branchOf = customerBranches(db);
-
   // Balances: credited fen-days per RM × product × last-day loan class.
-  for (const r of rmCreditByProduct(db, w, loanStates, branchOf)) {
+  for (const r of rmCreditByProduct(db, w, () => extras().others)) {
     const m = get(r.rm_id, r.branch);
     const adb = r.fen_days / w.days;
     if (isDeposit(r.product_type)) m.deposit_adb += adb;
@@ -114,7 +110,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
     }
   }
 
-  for (const t of txns()) {
+  for (const t of extras().txns) {
     const m = get(t.rm_id, t.branch);
     m.fee_income += t.fee_fen;
     m.txn_count += t.n;
@@ -122,8 +118,8 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   }
 
   // Loan and NPL balance on the last day, credited to the account's RM that day.
-  for (const l of loanStates) {
-    const m = get(l.rm_id, l.rm_id === null ? branchOf.get(l.customer_id) ?? null : null);
+  for (const l of loanBalancesOn(db, w.to)) {
+    const m = get(l.rm_id, l.branch);
     m.loan_balance += l.balance_fen;
     if (isNpl(l.loan_class)) m.npl_balance += l.balance_fen;
   }
@@ -146,6 +142,28 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   return out;
 }
 
+/** Loan (and credit card) balances open on `day`, in CNY fen, per RM credited that day and loan class. */
+export function loanBalancesOn(db: Db, day: string): { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number }[] {
+  const rows = db.prepare(`
+    WITH st AS (${statesOnDay("AND a.product_type IN ('loan', 'credit_card')")}),
+    l AS (SELECT st.customer_id, st.loan_class, st.currency, st.balance,
+        coalesce(st.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = st.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
+        CASE WHEN st.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = st.currency AND f.date <= :day ORDER BY f.date DESC LIMIT 1) END AS rate
+      FROM st WHERE st.source != 'C')
+    SELECT rm_id, CASE WHEN rm_id IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = l.customer_id) END AS branch, loan_class,
+      sum(CASE WHEN currency = 'CNY' THEN balance ELSE round(balance * rate) END) AS balance_fen,
+      max(CASE WHEN rate IS NULL THEN currency END) AS no_rate
+    FROM l GROUP BY 1, 2, 3`).all({ day, dn: dayNum(day) }) as { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number; no_rate: string | null }[];
+  const noRate = rows.find((r) => r.no_rate !== null);
+  if (noRate) throw missingRate(noRate.no_rate!, day);
+  return rows;
+}
+
+/** What the report thread computes for rmMetrics. */
+export function rmExtras(db: Db, w: Window): { txns: RmTxnCredit[]; others: AccountSlice[] } {
+  return { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w) };
+}
+
 export interface RmTxnCredit {
   rm_id: string | null;
   branch: string | null;
@@ -160,11 +178,14 @@ export interface RmTxnCredit {
 export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
   // Transactions: fee and channel counts credited to the account's RM on the posting day.
   // Most accounts have one RM for the whole window (no snapshot rm_id, customer not
-  // reassigned): their days are summed per account first and credited once. Only the
-  // accounts whose RM can change within the window are credited day by day.
+  // reassigned): their sums come from txn_monthly (whole months) and txn_daily (partial
+  // months), are summed per account and credited once. Only the accounts whose RM can change
+  // within the window are credited day by day.
   const F = dayNum(w.from);
   const T = dayNum(w.to);
-  const SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
+  const parts = txnParts(db, w.from, w.to);
+  const SUMS = `sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate`;
+  const DAY_SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
       sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE_ON_DAY}) END) AS fee_fen,
       max(CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END) AS no_rate`;
   const txns = db.prepare(`
@@ -173,11 +194,8 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
       SELECT DISTINCT b.account_id FROM balances b WHERE b.rm_id IS NOT NULL AND b.end_num >= :F AND b.day_num <= :T
       UNION SELECT a.account_id FROM moved m JOIN accounts a ON a.customer_id = m.customer_id
     ),
-    steady AS (
-      SELECT d.account_id, ${SUMS} FROM txn_daily d
-      WHERE +d.day >= :from AND +d.day <= :to AND d.account_id NOT IN (SELECT account_id FROM var)
-      GROUP BY d.account_id
-    ),
+    t AS (${txnRowsSql(parts)}),
+    steady AS (SELECT account_id, ${SUMS} FROM t WHERE account_id NOT IN (SELECT account_id FROM var) GROUP BY account_id),
     daily AS (
       SELECT d.*, CAST(julianday(d.day) - 2440587.5 AS INTEGER) AS dn FROM txn_daily d
       WHERE d.account_id IN (SELECT account_id FROM var) AND d.day >= :from AND d.day <= :to
@@ -185,7 +203,7 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
     varying AS (
       SELECT coalesce((SELECT b.rm_id FROM balances b WHERE b.account_id = d.account_id AND b.as_of <= d.day ORDER BY b.as_of DESC LIMIT 1),
                       (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = a.customer_id AND h.from_num <= d.dn AND h.to_num >= d.dn)) AS rm_id,
-        a.customer_id, ${SUMS}
+        a.customer_id, ${DAY_SUMS}
       FROM daily d JOIN accounts a ON a.account_id = d.account_id
       GROUP BY d.account_id, d.day
     ),
@@ -195,9 +213,9 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
       LEFT JOIN customer_rm_history h ON h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
       UNION ALL SELECT rm_id, customer_id, n, counter, self_service, e_banking, fee_fen, no_rate FROM varying
     )
-    SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN cu.branch END AS branch, sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service,
-      sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
-    FROM credited c JOIN customers cu ON cu.customer_id = c.customer_id GROUP BY 1, 2`).all({ from: w.from, to: w.to, F, T }) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
+    SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN (SELECT cu.branch FROM customers cu WHERE cu.customer_id = c.customer_id) END AS branch,
+      sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
+    FROM credited c GROUP BY 1, 2`).all({ from: w.from, to: w.to, F, T }) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
   const noRate = txns.find((t) => t.no_rate);
   if (noRate) throw missingRate(noRate.no_rate!, "a transaction's posting date");
   return txns;

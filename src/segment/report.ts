@@ -4,8 +4,8 @@
  * No formatting here: money stays in fen, shares are fractions; src/cli/segment.ts renders.
  */
 import type { Db } from '../db/connection.js';
-import { customerDirectory, customersWithOpenAccounts, dataDatesIn, type CustomerInfo, type DataDates } from '../db/segment-queries.js';
-import { addDays, daysBetween, latestDataDate, resolveWindow, type Window } from '../metrics/engine.js';
+import { customerDirectory, customersWithOpenAccounts, type CustomerInfo } from '../db/segment-queries.js';
+import { addDays, dataDatesIn, daysBetween, latestDataDate, resolveWindow, type DataDates, type Window } from '../metrics/engine.js';
 import { customerValues, recency, type CustomerValue } from '../metrics/customers.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import type { CustomerType } from '../types.js';

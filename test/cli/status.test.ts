@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/db/migrations.js';
 import { cleanupTmp, FIXTURES, runCrm, tmpDir } from '../helpers.js';
 
 afterAll(cleanupTmp);
@@ -16,7 +17,7 @@ describe('crm status', () => {
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.database).toBe(db);
-    expect(s.schema_version).toBe(1);
+    expect(s.schema_version).toBe(SCHEMA_VERSION);
     // see test/cli/import.test.ts for how these follow from the fixture files
     expect(s.counts).toMatchObject({ rms: 2, customers: 3, customer_rm_history: 3, accounts: 4, balances: 7, transactions: 4, targets: 2, fx_rates: 2, import_log: 7 });
     expect(s.snapshots).toEqual({ first: '2026-11-01', last: '2026-11-02', dates: 2, full: 2 });
@@ -32,7 +33,7 @@ describe('crm status', () => {
   it('the table view lists the same counts', () => {
     const r = runCrm(['--db', db, 'status']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`database: ${db} (schema version 1)`);
+    expect(r.stdout).toContain(`database: ${db} (schema version ${SCHEMA_VERSION})`);
     const row = (t: string) => new RegExp(`^\\W*${t}\\W+(\\d+)\\W*$`, 'm').exec(r.stdout)?.[1];
     expect([row('rms'), row('customers'), row('accounts'), row('balances'), row('transactions'), row('targets'), row('fx_rates'), row('import_log')])
       .toEqual(['2', '3', '4', '7', '4', '2', '2', '7']);

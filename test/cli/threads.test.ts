@@ -40,7 +40,7 @@ describe('worker threads are invisible in the results', () => {
       expect(on.stdout.length).toBeGreaterThan(200);
       expect(on.stdout, args.join(' ')).toBe(off.stdout);
       // ... and the thread really did the work (no silent fallback).
-      expect(on.stderr).toMatch(args[0] === 'segment' ? /txnAggregates ran on the report thread/ : /rmTxnCredit ran on the report thread/);
+      expect(on.stderr).toMatch(args[0] === 'segment' ? /customerExtras ran on the report thread/ : /rmExtras ran on the report thread/);
       expect(off.stderr).not.toMatch(/report thread/);
     }
   }, 120_000);

@@ -3,6 +3,7 @@
  * checked two ways: the stored change rows written out by hand, and the state on every day
  * against a day-by-day model of the contract computed here.
  */
+import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { openDb, type Db } from '../../src/db/connection.js';
 import { BalanceStore } from '../../src/db/balances.js';
 import { importFiles } from '../../src/import/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/migrations.js';
-import { cleanupTmp, count, runCrm, tmpDir } from '../helpers.js';
+import { balanceSummaryMismatches, cleanupTmp, count, runCrm, tmpDir } from '../helpers.js';
 
 afterAll(cleanupTmp);
 
@@ -125,6 +126,7 @@ function stored(acc: string): [string, St][] {
 /** Stored rows equal the model's change rows, and the state matches on every calendar day around them. */
 function checkAgainstModel(acc: string) {
   expect(stored(acc), `${acc} rows vs model`).toEqual(model.changes(acc));
+  expect(balanceSummaryMismatches(db), 'end_num, cum and spans').toEqual([]);
   const days = model.days();
   const store = new BalanceStore(db);
   for (let d = prevDay(days[0]); d <= nextDay(days[days.length - 1]); d = nextDay(d)) {
@@ -273,11 +275,33 @@ describe('migrations', () => {
     db2.close();
   });
 
+  it('version 1 → 2 fills the prefix sums and spans of existing balances in the same transaction', () => {
+    const path = join(tmpDir(), 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0].sql);
+    raw.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES (1, 'initial schema', '2026-01-01')");
+    raw.exec(`INSERT INTO customers (customer_id, name, customer_type) VALUES ('C1', 'x', 'personal');
+      INSERT INTO accounts (account_id, customer_id, product_type) VALUES ('A', 'C1', 'demand_deposit'), ('B', 'C1', 'loan'), ('E', 'C1', 'fund');`);
+    // A: 100.00 from day 20000 (3 days), 250.00 from 20003 (2 days), closed from 20005. B: one row.
+    raw.exec(`INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num) VALUES
+      ('A', '2024-10-04', 10000, NULL, NULL, 'S', 20000, 20002), ('A', '2024-10-07', 25000, NULL, NULL, 'S', 20003, 20004),
+      ('A', '2024-10-09', 0, NULL, NULL, 'C', 20005, 99999999), ('B', '2024-10-05', 500, 'RM1', 'substandard', 'S', 20001, 99999999)`);
+    raw.close();
+    const db2 = openDb(path);
+    expect(db2.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(SCHEMA_VERSION);
+    // cum of A's rows: 0; 10000 × 3 = 30000; 30000 + 25000 × 2 = 80000.
+    expect(db2.prepare("SELECT cum FROM balances WHERE account_id = 'A' ORDER BY as_of").pluck().all()).toEqual([0, 30000, 80000]);
+    expect(db2.prepare("SELECT account_id, bal_first, bal_last, bal_last_balance, bal_last_cum, bal_last_rm, bal_last_class, bal_last_source FROM accounts ORDER BY account_id").raw().all())
+      .toEqual([['A', 20000, 20005, 0, 80000, null, null, 'C'], ['B', 20001, 20001, 500, 0, 'RM1', 'substandard', 'S'], ['E', null, null, null, null, null, null, null]]);
+    expect(balanceSummaryMismatches(db2)).toEqual([]);
+    db2.close();
+  });
+
   it('a database from a newer crm (schema version 99) is refused: exit 1, "newer"', async () => {
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', '2030-01-01')").run();
     const r = runCrm(['--db', join(dir, 'crm.db'), 'status']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^crm: error: .*crm\.db: database schema version 99 is newer than this crm supports \(1\)/);
+    expect(r.stderr).toMatch(new RegExp(`^crm: error: .*crm\\.db: database schema version 99 is newer than this crm supports \\(${SCHEMA_VERSION}\\)`));
     expect(r.stdout).toBe('');
   });
 

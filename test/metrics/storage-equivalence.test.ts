@@ -16,9 +16,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
-import { accountSlices, resolveWindow } from '../../src/metrics/engine.js';
+import { accountSlices, customerBalances, customerTxns, resolveWindow, rmCreditByProduct } from '../../src/metrics/engine.js';
+import { DEFAULT_PRICING, type Pricing } from '../../src/metrics/pricing.js';
+import { rmTxnCredit } from '../../src/metrics/rm.js';
+import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS } from '../../src/types.js';
 import { generate } from '../../src/samples/generate.js';
-import { cleanupTmp, tmpDir } from '../helpers.js';
+import { balanceSummaryMismatches, cleanupTmp, tmpDir } from '../helpers.js';
 
 const noRejects: RejectsSink = { write: (f, l, c, r) => { throw new Error(`unexpected reject ${f}:${l} ${c} ${r}`); } };
 
@@ -71,13 +74,21 @@ afterAll(() => {
 interface Model {
   byAccount: Map<string, number>;
   byAccountRm: Map<string, number>;
+  /** customer → product type → CNY fen-days */
+  byCustomerProduct: Map<string, Map<string, number>>;
+  /** `${rm}|${product}` → credited CNY fen-days */
+  byRmProduct: Map<string, number>;
+  /** Transactions per customer: [count, counter, self_service, e_banking, fee fen, |amount| fen, last day]. */
+  txnByCustomer: Map<string, [number, number, number, number, number, number, string]>;
+  /** Transactions per credited RM (the account's RM on the posting day): [count, fee fen]. */
+  txnByRm: Map<string, [number, number]>;
 }
 
 function model(from: string, to: string): Model {
   const snapRows = new Map<string, Map<string, Record<string, string>>>();
   for (const d of imported) snapRows.set(d, new Map(csv(snapPath(d)).map((r) => [r.account_id, r])));
-  const accounts = new Map<string, { customer: string; currency: string }>();
-  for (const d of imported) for (const r of snapRows.get(d)!.values()) accounts.set(r.account_id, { customer: r.customer_id, currency: r.currency || 'CNY' });
+  const accounts = new Map<string, { customer: string; currency: string; product: string }>();
+  for (const d of imported) for (const r of snapRows.get(d)!.values()) accounts.set(r.account_id, { customer: r.customer_id, currency: r.currency || 'CNY', product: r.product_type });
   // Last balance_after per account and day (later posted_at wins, then the later row).
   const txnBal = new Map<string, { at: string; bal: number }>();
   for (const t of csv(join(dir, 'transactions.csv'))) {
@@ -98,6 +109,10 @@ function model(from: string, to: string): Model {
   for (let d = dates[0]; d <= dates[dates.length - 1]; d = new Date(Date.parse(d) + 86400000).toISOString().slice(0, 10)) allDays.push(d);
   const byAccount = new Map<string, number>();
   const byAccountRm = new Map<string, number>();
+  const byCustomerProduct = new Map<string, Map<string, number>>();
+  const byRmProduct = new Map<string, number>();
+  const rmOn = new Map<string, string | null>();
+  const add = <K>(m: Map<K, number>, k: K, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   for (const [acc, info] of accounts) {
     let bal: number | undefined;
     let rm: string | null = null;
@@ -111,14 +126,52 @@ function model(from: string, to: string): Model {
         const t = txnBal.get(`${acc}|${d}`);
         if (t) bal = t.bal;
       }
+      const credited = rm ?? customerRm(info.customer, d);
+      rmOn.set(`${acc}|${d}`, credited);
       if (d < from || d > to || bal === undefined || bal === 0) continue;
       const cny = info.currency === 'CNY' ? bal : Math.round(bal * rate(info.currency, d));
-      byAccount.set(acc, (byAccount.get(acc) ?? 0) + cny);
-      const k = `${acc}|${rm ?? customerRm(info.customer, d)}`;
-      byAccountRm.set(k, (byAccountRm.get(k) ?? 0) + cny);
+      add(byAccount, acc, cny);
+      add(byAccountRm, `${acc}|${credited}`, cny);
+      if (!byCustomerProduct.has(info.customer)) byCustomerProduct.set(info.customer, new Map());
+      add(byCustomerProduct.get(info.customer)!, info.product, cny);
+      add(byRmProduct, `${credited}|${info.product}`, cny);
     }
   }
-  return { byAccount, byAccountRm };
+  // Transactions straight from the CSV. Per account, posting day and currency, the day's fees
+  // and Σ|amount| convert at that day's rate, rounded to fen (README, "Foreign currency").
+  const perDay = new Map<string, { acc: string; day: string; n: number[]; fee: number; abs: number; rate: number }>();
+  for (const t of csv(join(dir, 'transactions.csv'))) {
+    const day = t.posted_at.slice(0, 10);
+    if (day < from || day > to) continue;
+    const cur = t.currency || accounts.get(t.account_id)!.currency;
+    const k = `${t.account_id}|${day}|${cur}`;
+    const g = perDay.get(k) ?? { acc: t.account_id, day, n: [0, 0, 0, 0], fee: 0, abs: 0, rate: rate(cur, day) };
+    g.n[0]++;
+    if (t.channel === 'counter') g.n[1]++;
+    if (t.channel === 'self_service') g.n[2]++;
+    if (t.channel === 'e_banking') g.n[3]++;
+    g.fee += t.fee ? fen(t.fee) : 0;
+    g.abs += Math.abs(fen(t.amount));
+    perDay.set(k, g);
+  }
+  const txnByCustomer: Model['txnByCustomer'] = new Map();
+  const txnByRm: Model['txnByRm'] = new Map();
+  for (const g of perDay.values()) {
+    const customer = accounts.get(g.acc)!.customer;
+    const fee = Math.round(g.fee * g.rate);
+    const c = txnByCustomer.get(customer) ?? [0, 0, 0, 0, 0, 0, ''];
+    for (let i = 0; i < 4; i++) c[i] = (c[i] as number) + g.n[i];
+    c[4] += fee;
+    c[5] += Math.round(g.abs * g.rate);
+    if (g.day > c[6]) c[6] = g.day;
+    txnByCustomer.set(customer, c);
+    const k = String(rmOn.get(`${g.acc}|${g.day}`) ?? customerRm(customer, g.day));
+    const r = txnByRm.get(k) ?? [0, 0];
+    r[0] += g.n[0];
+    r[1] += fee;
+    txnByRm.set(k, r);
+  }
+  return { byAccount, byAccountRm, byCustomerProduct, byRmProduct, txnByCustomer, txnByRm };
 }
 
 describe('change-based storage = day-by-day computation', () => {
@@ -128,10 +181,17 @@ describe('change-based storage = day-by-day computation', () => {
     expect(rows).toBeLessThan(accountDays * 0.6);
   });
 
+  it('keeps every prefix sum and account span equal to a recomputation from the rows', () => {
+    // Late dates, corrections and closures went through the general path; the nights in order through the append path.
+    expect(balanceSummaryMismatches(db)).toEqual([]);
+  });
+
   for (const [label, pick] of [
     ['the whole data range', (d: string[]) => [d[0], d[d.length - 1]]],
     ['a window starting inside a snapshot gap', (d: string[]) => [d[3], d[16]]],
     ['a window across the reassignment date', (d: string[]) => [d[5], d[9]]],
+    ['a one-day window', (d: string[]) => [d[7], d[7]]],
+    ['a window from the middle of the data to its end', (d: string[]) => [d[6], d[d.length - 1]]],
   ] as const) {
     it(`per account and per (account, RM): ${label}`, () => {
       const [from, to] = pick(dates);
@@ -154,6 +214,37 @@ describe('change-based storage = day-by-day computation', () => {
         const split = [...m.byAccountRm.keys()].map((k) => k.split('|')[0]);
         expect(split.length).toBeGreaterThan(new Set(split).size);
       }
+    });
+
+    it(`per customer and per RM, as the reports sum them: ${label}`, () => {
+      const [from, to] = pick(dates);
+      const w = resolveWindow(db, from, to);
+      const m = model(from, to);
+      // Spreads and risk rates of 1: spread_fd is every product's fen-days, risk_fd the loans'.
+      const ones = { ...DEFAULT_PRICING, spreads: Object.fromEntries(Object.keys(DEFAULT_PRICING.spreads).map((k) => [k, 1])), risk_rates: Object.fromEntries(Object.keys(DEFAULT_PRICING.risk_rates).map((k) => [k, 1])) } as unknown as Pricing;
+      const b = customerBalances(db, w, ones);
+      const got = new Map(b.customer_id.map((c, i) => [c, [b.aum_fd[i], b.deposit_fd[i], b.loan_fd[i], b.spread_fd[i], b.risk_fd[i]]]));
+      const want = new Map<string, number[]>();
+      for (const [c, byProduct] of m.byCustomerProduct) {
+        const sum = (ps: string[]) => ps.reduce((s, p) => s + (byProduct.get(p) ?? 0), 0);
+        const loans = sum(LOAN_PRODUCTS);
+        want.set(c, [sum(AUM_PRODUCTS), sum(DEPOSIT_PRODUCTS), loans, sum([...byProduct.keys()]), loans]);
+      }
+      expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...want].sort()));
+      const credit = new Map<string, number>();
+      for (const r of rmCreditByProduct(db, w)) credit.set(`${r.rm_id}|${r.product_type}`, (credit.get(`${r.rm_id}|${r.product_type}`) ?? 0) + r.fen_days);
+      for (const [k, v] of [...credit]) if (v === 0) credit.delete(k);
+      expect(Object.fromEntries([...credit].sort())).toEqual(Object.fromEntries([...m.byRmProduct].sort()));
+    });
+
+    it(`transactions per customer and per RM from the roll-ups: ${label}`, () => {
+      const [from, to] = pick(dates);
+      const m = model(from, to);
+      const t = customerTxns(db, from, to);
+      const got = new Map(t.customer_id.map((c, i) => [c, [t.count[i], t.counter[i], t.self_service[i], t.e_banking[i], t.fee_fen[i], t.abs_amount_fen[i], t.last_day[i]]]));
+      expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...m.txnByCustomer].sort()));
+      const byRm = new Map(rmTxnCredit(db, resolveWindow(db, from, to)).map((r) => [String(r.rm_id), [r.n, r.fee_fen]]));
+      expect(Object.fromEntries([...byRm].sort())).toEqual(Object.fromEntries([...m.txnByRm].sort()));
     });
   }
 });

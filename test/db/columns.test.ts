@@ -1,0 +1,26 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { queryColumns } from '../../src/db/columns.js';
+
+describe('queryColumns', () => {
+  const db = new Database(':memory:');
+  db.exec(`CREATE TABLE t (id TEXT, n INTEGER, r REAL, s TEXT);
+    INSERT INTO t VALUES ('a', 9007199254740991, 0.1 + 0.2, 'say "hi"' || char(10) || '中文'), ('b', -5, 1.0 / 3, NULL), ('c', NULL, 1e300, '\\');`);
+
+  it('gives the same values as the row-by-row API, column by column', () => {
+    const sql = 'SELECT id, n, r, s, n * 2 AS twice FROM t ORDER BY id';
+    const rows = db.prepare(sql).raw().all() as unknown[][];
+    const cols = queryColumns(db, sql);
+    expect(Object.keys(cols)).toEqual(['id', 'n', 'r', 's', 'twice']);
+    // Transposed back, the columns are exactly the rows (17-digit reals round-trip: 0.1 + 0.2, 1/3).
+    expect(cols.id.map((_, i) => Object.values(cols).map((c) => c[i]))).toEqual(rows);
+    expect(cols.r[0]).toBe(0.1 + 0.2);
+    expect(cols.r[1]).toBe(1 / 3);
+    expect(cols.s[0]).toBe('say "hi"\n中文');
+  });
+
+  it('binds named parameters and gives empty columns for no rows', () => {
+    expect(queryColumns(db, 'SELECT id FROM t WHERE n > :min ORDER BY id', { min: 0 })).toEqual({ id: ['a'] });
+    expect(queryColumns(db, 'SELECT id, n FROM t WHERE 0')).toEqual({ id: [], n: [] });
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Transaction sums from the roll-ups (txn_totals, txn_monthly, partial months from txn_daily)
+ * must equal a direct computation from the transactions table, for windows that cover whole
+ * months, cut months, hold every posting day, or none; and with an activity start before the
+ * window (last posting day only). The data spans four calendar months, imported in two files,
+ * the later half first, so the roll-ups are built by upserts from both.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../src/db/connection.js';
+import { importFiles, type RejectsSink } from '../../src/import/index.js';
+import { customerTxns, dataDatesIn, txnParts } from '../../src/metrics/engine.js';
+import { generate } from '../../src/samples/generate.js';
+import { cleanupTmp, tmpDir } from '../helpers.js';
+
+const noRejects: RejectsSink = { write: (f, l, c, r) => { throw new Error(`unexpected reject ${f}:${l} ${c} ${r}`); } };
+
+let db: Db;
+
+beforeAll(async () => {
+  const dir = tmpDir();
+  await generate({ out: dir, rms: 4, customers: 60, startDate: '2026-01-20', days: 75, txns: 4000, changeRate: 0.1, seed: 7, corporateShare: 0.25, snapshotEvery: 30 });
+  const [head, ...lines] = readFileSync(join(dir, 'transactions.csv'), 'utf8').trim().split('\n');
+  const half = Math.floor(lines.length / 2);
+  writeFileSync(join(dir, 'late.csv'), [head, ...lines.slice(half)].join('\n') + '\n');
+  writeFileSync(join(dir, 'early.csv'), [head, ...lines.slice(0, half)].join('\n') + '\n');
+  db = openDb(join(dir, 'crm.db'), { create: true });
+  const snaps = readdirSync(join(dir, 'accounts')).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dir, 'accounts', f));
+  await importFiles(db, ['rms.csv', 'customers.csv', 'fx_rates.csv'].map((f) => join(dir, f)).concat(snaps), { rejects: noRejects });
+  await importFiles(db, [join(dir, 'late.csv')], { rejects: noRejects });
+  await importFiles(db, [join(dir, 'early.csv')], { rejects: noRejects });
+}, 60_000);
+
+afterAll(() => {
+  db?.close();
+  cleanupTmp();
+});
+
+/** Straight from the transactions table: per account, day and currency converted at that day's rate, rounded; then per customer. */
+function direct(from: string, to: string, activityFrom = from): Map<string, unknown[]> {
+  const rows = db.prepare(`
+    WITH d AS (SELECT t.account_id, substr(t.posted_at, 1, 10) AS day, t.currency, count(*) AS n,
+        sum(t.channel = 'counter') AS counter, sum(t.channel = 'self_service') AS self_service, sum(t.channel = 'e_banking') AS e_banking,
+        coalesce(sum(t.fee), 0) AS fee, sum(abs(t.amount)) AS abs_amount
+      FROM transactions t WHERE substr(t.posted_at, 1, 10) BETWEEN :activityFrom AND :to GROUP BY 1, 2, 3),
+    c AS (SELECT d.*, CASE WHEN d.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1) END AS rate FROM d)
+    SELECT a.customer_id, sum(CASE WHEN day >= :from THEN n ELSE 0 END), sum(CASE WHEN day >= :from THEN counter ELSE 0 END),
+      sum(CASE WHEN day >= :from THEN self_service ELSE 0 END), sum(CASE WHEN day >= :from THEN e_banking ELSE 0 END),
+      sum(CASE WHEN day >= :from THEN round(fee * rate) ELSE 0 END), sum(CASE WHEN day >= :from THEN round(abs_amount * rate) ELSE 0 END),
+      max(CASE WHEN day >= :from THEN day END), max(day)
+    FROM c JOIN accounts a ON a.account_id = c.account_id GROUP BY 1`).raw().all({ from, to, activityFrom }) as unknown[][];
+  return new Map(rows.map(([id, ...v]) => [id as string, v]));
+}
+
+function fromRollups(from: string, to: string, activityFrom?: string): Map<string, unknown[]> {
+  const t = customerTxns(db, from, to, activityFrom);
+  return new Map(t.customer_id.map((c, i) => [c, [t.count[i], t.counter[i], t.self_service[i], t.e_banking[i], t.fee_fen[i], t.abs_amount_fen[i], t.last_day[i], t.last_active_day[i]]]));
+}
+
+describe('transaction roll-ups', () => {
+  it('txn_monthly and txn_totals equal txn_daily regrouped', () => {
+    const monthly = `SELECT account_id, substr(day, 1, 7), currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(day), max(day) FROM txn_daily GROUP BY 1, 2, 3`;
+    expect(db.prepare('SELECT * FROM txn_monthly ORDER BY 1, 2, 3').raw().all()).toEqual(db.prepare(`${monthly} ORDER BY 1, 2, 3`).raw().all());
+    const totals = `SELECT account_id, currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(day), max(day) FROM txn_daily GROUP BY 1, 2`;
+    expect(db.prepare('SELECT * FROM txn_totals ORDER BY 1, 2').raw().all()).toEqual(db.prepare(`${totals} ORDER BY 1, 2`).raw().all());
+    // The data really spans four months (2026-01-20 to 2026-04-04) and USD.
+    expect(db.prepare('SELECT count(DISTINCT month) FROM txn_monthly').pluck().get()).toBe(4);
+    expect(db.prepare("SELECT count(*) FROM txn_totals WHERE currency = 'USD'").pluck().get()).toBeGreaterThan(0);
+  });
+
+  for (const [label, from, to, act, parts] of [
+    ['every posting day (txn_totals)', '2026-01-01', '2026-04-30', undefined, { totals: true, whole: [], activityOnly: [], ranges: [] }],
+    ['whole February, cut January and March', '2026-01-25', '2026-03-10', undefined, { totals: false, whole: ['2026-02'], activityOnly: [], ranges: [['2026-01-25', '2026-01-31'], ['2026-03-01', '2026-03-10']] }],
+    ['whole months from the first posting day', '2026-01-01', '2026-02-28', undefined, { totals: false, whole: ['2026-01', '2026-02'], activityOnly: [], ranges: [] }],
+    ['one day', '2026-02-14', '2026-02-14', undefined, { totals: false, whole: [], activityOnly: [], ranges: [['2026-02-14', '2026-02-14']] }],
+    ['March with activity from January', '2026-03-01', '2026-03-31', '2026-01-01', { totals: false, whole: ['2026-03'], activityOnly: ['2026-01', '2026-02'], ranges: [] }],
+    // April's data (to 04-04) lies wholly in the window; March is cut by the window, February by the activity start.
+    ['mid-March on, activity from mid-February', '2026-03-15', '2026-04-30', '2026-02-15', { totals: false, whole: ['2026-04'], activityOnly: [], ranges: [['2026-02-15', '2026-02-28'], ['2026-03-01', '2026-03-31']] }],
+    ['before the data', '2025-12-01', '2025-12-31', undefined, { totals: false, whole: [], activityOnly: [], ranges: [] }],
+  ] as const) {
+    it(`${label}: the parts read, and the sums`, () => {
+      expect(txnParts(db, from, to, act ?? from)).toEqual(parts);
+      const got = fromRollups(from, to, act);
+      const want = direct(from, to, act ?? from);
+      expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...want].sort()));
+      // The window's count agrees with the roll-ups too.
+      const count = [...want.values()].reduce((s, v) => s + (v[0] as number), 0);
+      expect(dataDatesIn(db, from, to).transactions.count).toBe(count);
+    });
+  }
+});
