@@ -185,20 +185,28 @@ function params(w: Window): { F: number; T: number; from: string; to: string } {
 }
 
 /**
- * WITH clause ending in `steady`: the CNY accounts whose window sum comes straight from the
- * prefix sums, one row each (account_id, customer_id, product_type, rm_id, fen_days,
- * last_class), zero sums left out. With `credit`, only accounts with one RM for the whole
- * window (rm_id: the customer's RM); customers with more than one RM in the window and accounts
- * whose rows name an RM are left to creditedSlices. Without it, every CNY account, rm_id null.
+ * CTE `var`: the accounts whose credited RM can change within the window [:F, :T]: a balance
+ * row names an RM, or the customer has more than one RM in the window. Needs MOVED_CUSTOMERS.
  */
-function steadySql(credit: boolean): string {
-  return `WITH ${credit ? `${MOVED_CUSTOMERS}, ${RM_ROW_ACCOUNTS},` : ''}
-    s AS (SELECT a.account_id, a.customer_id, a.product_type, ${WINDOW_FEN_DAYS} AS fen_days, ${CLASS_ON_LAST_DAY} AS last_class FROM accounts a
-          WHERE a.currency = 'CNY' AND a.bal_first <= :T
-          ${credit ? 'AND a.account_id NOT IN (SELECT account_id FROM rmrows) AND a.customer_id NOT IN (SELECT customer_id FROM moved)' : ''}),
+export const VARYING_ACCOUNTS = `${RM_ROW_ACCOUNTS},
+    var AS MATERIALIZED (SELECT account_id FROM rmrows UNION SELECT a.account_id FROM moved m JOIN accounts a ON a.customer_id = m.customer_id)`;
+
+/**
+ * WITH clause ending in `steady`: CNY accounts with their window sum straight from the prefix
+ * sums, one row each (account_id, customer_id, product_type, rm_id, fen_days, last_class).
+ * Without `credit`: every CNY account, rm_id null. With it, rm_id is the customer's RM over the
+ * window, and `scope` says which accounts: 'steady' those whose RM cannot change within it,
+ * 'varying' only the others (see VARYING_ACCOUNTS; their true credit is creditedSlices'), 'all'
+ * both. `nonZero` leaves out zero sums.
+ */
+function steadySql(credit: boolean, scope: 'all' | 'steady' | 'varying' = 'steady', nonZero = true): string {
+  const from = credit && scope === 'varying' ? 'var v CROSS JOIN accounts a ON a.account_id = v.account_id' : 'accounts a';
+  return `WITH ${credit ? `${MOVED_CUSTOMERS}, ${VARYING_ACCOUNTS},` : ''}
+    s AS (SELECT a.account_id, a.customer_id, a.product_type, ${WINDOW_FEN_DAYS} AS fen_days, ${CLASS_ON_LAST_DAY} AS last_class FROM ${from}
+          WHERE a.currency = 'CNY' AND a.bal_first <= :T ${credit && scope === 'steady' ? 'AND a.account_id NOT IN (SELECT account_id FROM var)' : ''}),
     steady AS (SELECT s.account_id, s.customer_id, s.product_type, ${credit ? 'h.rm_id' : 'NULL'} AS rm_id, s.fen_days, s.last_class FROM s
       ${credit ? 'LEFT JOIN customer_rm_history h ON h.customer_id = s.customer_id AND h.from_num <= :T AND h.to_num >= :F' : ''}
-      WHERE s.fen_days != 0)`;
+      ${nonZero ? 'WHERE s.fen_days != 0' : ''})`;
 }
 
 /**
@@ -522,11 +530,16 @@ export interface RmCreditRow {
 export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w)): RmCreditRow[] {
   const p = params(w);
   const loans = inList(LOAN_PRODUCTS);
-  const rows = db.prepare(`${steadySql(true)}
+  // Every CNY account credited to its customer's RM over the window, minus the same for the few
+  // accounts whose RM can change within it (exact integers; creditedSlices gives their true
+  // credit): cheaper than excluding them from the scan of every account.
+  const grouped = (scope: 'all' | 'varying') => db.prepare(`${steadySql(true, scope, false)}
     SELECT rm_id, CASE WHEN rm_id IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = steady.customer_id) END AS branch, product_type,
       CASE WHEN product_type IN (${loans}) THEN coalesce(last_class, 'normal') END AS loan_class, sum(fen_days) AS fen_days
     FROM steady GROUP BY 1, 2, 3, 4`).all(p) as RmCreditRow[];
-  const groups = new Map<string, RmCreditRow>(rows.map((r) => [`${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`, r]));
+  const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
+  const groups = new Map<string, RmCreditRow>(grouped('all').map((r) => [keyOf(r), r]));
+  for (const r of grouped('varying')) groups.get(keyOf(r))!.fen_days -= r.fen_days;
   // Asked for only now: it may be computed on the report thread meanwhile.
   const rest = others();
   const branchOf = rest.some((s) => s.rm_id === null)
@@ -536,10 +549,10 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     const isLoan = s.product_type === 'loan' || s.product_type === 'credit_card';
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
     const loan_class = isLoan ? s.last_class ?? 'normal' : null;
-    const key = `${s.rm_id}\u0001${branch}\u0001${s.product_type}\u0001${loan_class}`;
+    const key = keyOf({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class });
     const g = groups.get(key);
     if (g) g.fen_days += s.fen_days;
     else groups.set(key, { rm_id: s.rm_id, branch, product_type: s.product_type, loan_class, fen_days: s.fen_days });
   }
-  return [...groups.values()];
+  return [...groups.values()].filter((g) => g.fen_days !== 0);
 }

@@ -13,7 +13,7 @@
 import type { Db } from '../db/connection.js';
 import { isAum, isDeposit, isLoan } from './customers.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
-import { creditedAccountSlices, missingRate, MOVED_CUSTOMERS, RATE_ON_DAY, rmCreditByProduct, txnParts, txnRowsSql, type AccountSlice, type Window } from './engine.js';
+import { creditedAccountSlices, missingRate, MOVED_CUSTOMERS, RATE_ON_DAY, rmCreditByProduct, txnParts, txnRowsSql, VARYING_ACCOUNTS, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import { NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
@@ -178,24 +178,18 @@ export interface RmTxnCredit {
 export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
   // Transactions: fee and channel counts credited to the account's RM on the posting day.
   // Most accounts have one RM for the whole window (no snapshot rm_id, customer not
-  // reassigned): their sums come from txn_monthly (whole months) and txn_daily (partial
-  // months), are summed per account and credited once. Only the accounts whose RM can change
-  // within the window are credited day by day.
+  // reassigned): their roll-up rows (txn_totals, or txn_monthly and txn_daily for partial
+  // months) are credited to the customer's RM as they are. Only the accounts whose RM can
+  // change within the window are credited day by day.
   const F = dayNum(w.from);
   const T = dayNum(w.to);
   const parts = txnParts(db, w.from, w.to);
-  const SUMS = `sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate`;
   const DAY_SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
       sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE_ON_DAY}) END) AS fee_fen,
       max(CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END) AS no_rate`;
   const txns = db.prepare(`
-    WITH ${MOVED_CUSTOMERS},
-    var AS MATERIALIZED (
-      SELECT DISTINCT b.account_id FROM balances b WHERE b.rm_id IS NOT NULL AND b.end_num >= :F AND b.day_num <= :T
-      UNION SELECT a.account_id FROM moved m JOIN accounts a ON a.customer_id = m.customer_id
-    ),
+    WITH ${MOVED_CUSTOMERS}, ${VARYING_ACCOUNTS},
     t AS (${txnRowsSql(parts)}),
-    steady AS (SELECT account_id, ${SUMS} FROM t WHERE account_id NOT IN (SELECT account_id FROM var) GROUP BY account_id),
     daily AS (
       SELECT d.*, CAST(julianday(d.day) - 2440587.5 AS INTEGER) AS dn FROM txn_daily d
       WHERE d.account_id IN (SELECT account_id FROM var) AND d.day >= :from AND d.day <= :to
@@ -208,9 +202,10 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
       GROUP BY d.account_id, d.day
     ),
     credited AS (
-      SELECT h.rm_id, a.customer_id, s.n, s.counter, s.self_service, s.e_banking, s.fee_fen, s.no_rate
-      FROM steady s JOIN accounts a ON a.account_id = s.account_id
+      SELECT h.rm_id, a.customer_id, t.n, t.counter, t.self_service, t.e_banking, t.fee_fen, t.no_rate
+      FROM t JOIN accounts a ON a.account_id = t.account_id
       LEFT JOIN customer_rm_history h ON h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
+      WHERE t.account_id NOT IN (SELECT account_id FROM var)
       UNION ALL SELECT rm_id, customer_id, n, counter, self_service, e_banking, fee_fen, no_rate FROM varying
     )
     SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN (SELECT cu.branch FROM customers cu WHERE cu.customer_id = c.customer_id) END AS branch,
