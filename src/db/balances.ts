@@ -29,7 +29,8 @@ export function dayNum(iso: string): number {
 /**
  * SQL: every account's stored state on day :dn (ISO :day), closed ones included (source 'C'),
  * accounts not yet seen left out. The state is the account's last row when that starts on or
- * before the day (read from the span on accounts), else the row holding the day (one seek).
+ * before the day (read from the span on accounts), else the row holding the day (one seek;
+ * CROSS JOIN keeps accounts the outer loop: SQLite would otherwise walk balances by date).
  * `where` filters accounts (alias a).
  */
 export function statesOnDay(where = ''): string {
@@ -38,7 +39,7 @@ export function statesOnDay(where = ''): string {
       FROM accounts a WHERE a.bal_last <= :dn ${where}
       UNION ALL
       SELECT a.account_id, a.customer_id, a.product_type, a.currency, b.balance, b.loan_class, b.rm_id, b.source
-      FROM accounts a JOIN balances b ON b.account_id = a.account_id
+      FROM accounts a CROSS JOIN balances b ON b.account_id = a.account_id
         AND b.as_of = (SELECT max(x.as_of) FROM balances x WHERE x.account_id = a.account_id AND x.as_of <= :day)
       WHERE a.bal_first <= :dn AND a.bal_last > :dn ${where}`;
 }
@@ -62,6 +63,16 @@ export function sameState(a: BalanceState, b: BalanceState): boolean {
 }
 
 export type SetResult = 'new' | 'changed' | 'same';
+
+/** An account's last stored row as kept in its span on accounts (bal_last_*). */
+export interface LastRow extends BalanceState {
+  day_num: number;
+  cum: number;
+}
+
+/** SQL columns of the span on accounts, as a LastRow (null day_num: no rows yet). */
+export const LAST_ROW_COLUMNS = `bal_last AS day_num, bal_last_balance AS balance, bal_last_rm AS rm_id, bal_last_class AS loan_class,
+  bal_last_source AS source, bal_last_cum AS cum`;
 
 export class BalanceStore {
   private prev;
@@ -188,17 +199,17 @@ export class BalanceStore {
    * disturbed and set() reduces to "compare with the latest row, insert if different".
    * Returns null when d is not such a day (use set()).
    */
-  appendContext(d: string): ((account: string, s: BalanceState) => SetResult) | null {
+  appendContext(d: string): ((account: string, s: BalanceState, last?: LastRow | null) => SetResult) | null {
     const db = this.db;
     const maxRow = db.prepare('SELECT max(as_of) FROM balances').pluck().get() as string | null;
     const maxTxn = db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck().get() as string | null;
     if ((maxRow !== null && maxRow >= d) || (maxTxn !== null && maxTxn > d) || this.nextFullAfter(d) !== null) return null;
     // The account's last row, from its span on accounts (no lookup in balances).
-    const latest = db.prepare(`SELECT bal_last AS day_num, bal_last_balance AS balance, bal_last_rm AS rm_id, bal_last_class AS loan_class,
-      bal_last_source AS source, bal_last_cum AS cum FROM accounts WHERE account_id = ? AND bal_last IS NOT NULL`);
+    const latest = db.prepare(`SELECT ${LAST_ROW_COLUMNS} FROM accounts WHERE account_id = ? AND bal_last IS NOT NULL`);
     const dn = dayNum(d);
-    return (account, s) => {
-      const old = latest.get(account) as (BalanceState & { day_num: number; cum: number }) | undefined;
+    // `last`: the caller's copy of the span when it has just read the accounts row (null: none).
+    return (account, s, last) => {
+      const old = last === undefined ? (latest.get(account) as LastRow | undefined) : last ?? undefined;
       const same = old !== undefined && sameState(old, s);
       if (same && s.source !== 'P') return 'same';
       // The new row's prefix sum: the last row now ends the day before d.

@@ -13,13 +13,14 @@ export interface CustomerInfo {
   rm_id: string | null;
 }
 
-/** Every customer, with the RM in effect on `day`. */
-export function customerDirectory(db: Db, day: string): Map<string, CustomerInfo> {
+/** Every customer in customer_id order, with the RM in effect on `day`. */
+export function customerDirectory(db: Db, day: string): CustomerInfo[] {
   const c = queryColumns<{ [K in keyof CustomerInfo]: CustomerInfo[K][] }>(db, `SELECT c.customer_id, c.name, c.customer_type, c.branch, h.rm_id
-    FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn`, { dn: dayNum(day) });
-  const out = new Map<string, CustomerInfo>();
-  for (let i = 0; i < c.customer_id.length; i++) {
-    out.set(c.customer_id[i], { customer_id: c.customer_id[i], name: c.name[i], customer_type: c.customer_type[i], branch: c.branch[i], rm_id: c.rm_id[i] });
+    FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
+    ORDER BY c.customer_id`, { dn: dayNum(day) });
+  const out: CustomerInfo[] = new Array(c.customer_id.length);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = { customer_id: c.customer_id[i], name: c.name[i], customer_type: c.customer_type[i], branch: c.branch[i], rm_id: c.rm_id[i] };
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * skipped (already present, unchanged), or a problem to reject.
  */
 import type { Db } from '../db/connection.js';
-import { BalanceStore, CLOSED, dayNum, type BalanceState } from '../db/balances.js';
+import { BalanceStore, CLOSED, dayNum, LAST_ROW_COLUMNS, type BalanceState, type LastRow } from '../db/balances.js';
 import { END_OF_TIME, FX_RELINK } from '../db/migrations.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
@@ -142,7 +142,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
     ['as_of', 'account_id', 'customer_id', 'product_type', 'currency', 'balance', 'rm_id', 'loan_class', 'interest_rate', 'opened_on', 'status'].map(c);
   const custExists = db.prepare('SELECT 1 FROM customers WHERE customer_id = ?').pluck();
   const hasRm = rmExists(db);
-  const accGet = db.prepare('SELECT customer_id, product_type, currency, interest_rate, opened_on, status FROM accounts WHERE account_id = ?').raw();
+  // The attributes, then the balance span (what the nightly append path needs): one lookup per row.
+  const accGet = db.prepare(`SELECT customer_id, product_type, currency, interest_rate, opened_on, status, ${LAST_ROW_COLUMNS} FROM accounts WHERE account_id = ?`);
   const lastAsOf = db.prepare('SELECT max(as_of) FROM balances WHERE account_id = ?').pluck();
   const accPut = db.prepare(`INSERT INTO accounts (account_id, customer_id, product_type, currency, interest_rate, opened_on, status) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (account_id) DO UPDATE SET customer_id = excluded.customer_id, product_type = excluded.product_type, currency = excluded.currency,
@@ -168,7 +169,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
       if (!register && isLoan && N(r[iBal]) < 0) return { column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' };
       seen.add(key);
       const attrs: Value[] = [cust, product, (r[iCur] as string | null) ?? 'CNY', r[iRate], r[iOpen], r[iStatus]];
-      const old = accGet.get(acc) as Value[] | undefined;
+      const got = accGet.get(acc) as (Record<string, Value> & LastRow) | undefined;
+      const old = got && [got.customer_id, got.product_type, got.currency, got.interest_rate, got.opened_on, got.status];
       const attrsChanged = !old || old.some((x, i) => x !== attrs[i]);
       // An older snapshot imported late does not overwrite newer account attributes.
       if (attrsChanged && (!old || asOf === null || append.get(asOf) || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) accPut.run(acc, ...attrs);
@@ -180,7 +182,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
       }
       const state: BalanceState = { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan ? (r[iClass] as string | null) : null, source: ctx.snapshotMode === 'partial' ? 'P' : 'S' };
       const fast = append.get(asOf!);
-      const res = fast ? fast(acc, state) : store.set(acc, asOf!, state);
+      const res = fast ? fast(acc, state, got && got.day_num !== null ? got : null) : store.set(acc, asOf!, state);
       if (!old) return 'loaded';
       return res === 'same' && !attrsChanged ? 'skipped' : 'updated';
     },

@@ -67,17 +67,20 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   // The transaction sums and the foreign-currency balances run on a second core while this
   // thread sums the CNY balances.
   const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
-  const bal = customerBalances(db, w, pricing, () => extras().foreign);
-  const byCustomer = new Map<string, CustomerValue>();
-  // All customers with their RM on the window's last day, in one query.
+  // All customers in customer_id order with their RM on the window's last day, in one query.
   const info = customerDirectory(db, w.to);
+  const slot = new Map<string, number>();
+  info.forEach((c, i) => slot.set(c.customer_id, i));
+  const bal = customerBalances(db, w, pricing, () => extras().foreign);
+  const values: (CustomerValue | undefined)[] = new Array(info.length);
   const get = (id: string): CustomerValue => {
-    let v = byCustomer.get(id);
+    const i = slot.get(id)!;
+    let v = values[i];
     if (!v) {
-      const c = info.get(id)!;
+      const c = info[i];
       // A literal with every field (not a spread of the row): V8 keeps it a fast object.
       v = { customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, branch: c.branch, rm_id: c.rm_id, aum_adb: 0, deposit_adb: 0, loan_adb: 0, net_interest: 0, fee_income: 0, channel_cost: 0, risk_cost: 0, contribution: 0, txn_count: 0, txn_counter: 0, txn_self_service: 0, txn_e_banking: 0, last_txn_day: null };
-      byCustomer.set(id, v);
+      values[i] = v;
     }
     return v;
   };
@@ -106,11 +109,15 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     v.txn_e_banking += t.e_banking[i];
     v.channel_cost += t.counter[i] * pricing.channel_cost_fen.counter + t.self_service[i] * pricing.channel_cost_fen.self_service + t.e_banking[i] * pricing.channel_cost_fen.e_banking;
   }
-  for (const v of byCustomer.values()) {
+  // In the directory's order (customer_id): no sort needed.
+  const out: CustomerValue[] = [];
+  for (const v of values) {
+    if (!v) continue;
     v.contribution = v.net_interest + v.fee_income - v.channel_cost - v.risk_cost;
     if (activityFrom !== undefined) v.last_txn_day = lastActive.get(v.customer_id) ?? null;
+    out.push(v);
   }
-  return [...byCustomer.values()].sort((a, b) => (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0));
+  return out;
 }
 
 /** RFM inputs over the 365 days ending on `asOf`: last transaction, count, Σ|amount|. */

@@ -295,7 +295,7 @@ export function rfmReport(db: Db, params: SegmentParams): RfmReport {
   const win = activityWindow(r.asOf);
   const inputs = recency(db, win.from, win.to);
   const holders = customersWithOpenAccounts(db, r.asOf);
-  const dir = customerDirectory(db, r.asOf);
+  const dir = new Map(customerDirectory(db, r.asOf).map((c) => [c.customer_id, c]));
   const ids = [...new Set([...holders, ...inputs.keys()])].sort();
   const sections = r.types.map((type): RfmSection => {
     const mine = ids.map((id) => dir.get(id)).filter((c): c is CustomerInfo => c !== undefined && c.customer_type === type);
