@@ -9,6 +9,10 @@ export interface Migration {
   sql: string;
 }
 
+/** After an accounts import moved accounts to another customer: the roll-ups follow. */
+export const RELINK_TXN_CUSTOMERS = ['txn_monthly', 'txn_totals'].map((t) => `UPDATE ${t} SET customer_id = a.customer_id FROM accounts a
+  WHERE a.account_id = ${t}.account_id AND a.customer_id != ${t}.customer_id`).join(';\n');
+
 /** Sets fx_rates.day_num / end_num from the dates (after every FX import; tiny table). */
 export const FX_RELINK = `UPDATE fx_rates SET day_num = x.s, end_num = x.e FROM (
   SELECT currency, date, CAST(julianday(date) - 2440587.5 AS INTEGER) AS s,
@@ -195,8 +199,11 @@ CREATE INDEX balances_rm_rows ON balances (account_id, day_num, end_num) WHERE r
 -- Each rate holds from its date (day_num) to the day before the currency's next rate (end_num),
 -- as day numbers: foreign balances join the few rate intervals they overlap by primary key range.
 -- txn_daily rolled up per account, calendar month (YYYY-MM) and currency, maintained at import:
--- a window's whole months are read from here, only its partial months from txn_daily.
+-- a window's whole months are read from here, only its partial months from txn_daily. Keyed by
+-- the account's customer first, so that per-customer sums need no join and no sort (an account
+-- moved to another customer is re-keyed by the accounts import).
 CREATE TABLE txn_monthly (
+  customer_id    TEXT NOT NULL,
   account_id     TEXT NOT NULL,
   month          TEXT NOT NULL,
   currency       TEXT NOT NULL,
@@ -208,15 +215,17 @@ CREATE TABLE txn_monthly (
   abs_amount     INTEGER NOT NULL,                -- fen, Σ |amount|
   first_day      TEXT NOT NULL,
   last_day       TEXT NOT NULL,
-  PRIMARY KEY (account_id, month, currency)
+  PRIMARY KEY (customer_id, account_id, month, currency)
 ) WITHOUT ROWID;
 INSERT INTO txn_monthly
-  SELECT account_id, substr(day, 1, 7), currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(day), max(day)
-  FROM txn_daily GROUP BY account_id, substr(day, 1, 7), currency;
+  SELECT a.customer_id, d.account_id, substr(d.day, 1, 7), d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking),
+    sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day)
+  FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id GROUP BY d.account_id, substr(d.day, 1, 7), d.currency;
 
 -- The same sums over all time, per account and currency: a window that holds every posting day
 -- in the data (the usual "whole period" report) reads one row per account.
 CREATE TABLE txn_totals (
+  customer_id    TEXT NOT NULL,
   account_id     TEXT NOT NULL,
   currency       TEXT NOT NULL,
   n              INTEGER NOT NULL,
@@ -227,11 +236,11 @@ CREATE TABLE txn_totals (
   abs_amount     INTEGER NOT NULL,
   first_day      TEXT NOT NULL,
   last_day       TEXT NOT NULL,
-  PRIMARY KEY (account_id, currency)
+  PRIMARY KEY (customer_id, account_id, currency)
 ) WITHOUT ROWID;
 INSERT INTO txn_totals
-  SELECT account_id, currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(first_day), max(last_day)
-  FROM txn_monthly GROUP BY account_id, currency;
+  SELECT customer_id, account_id, currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(first_day), max(last_day)
+  FROM txn_monthly GROUP BY customer_id, account_id, currency;
 
 ALTER TABLE fx_rates ADD COLUMN day_num INTEGER;
 ALTER TABLE fx_rates ADD COLUMN end_num INTEGER;

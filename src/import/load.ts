@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { BalanceStore, CLOSED, dayNum, LAST_ROW_COLUMNS, type BalanceState, type LastRow } from '../db/balances.js';
-import { END_OF_TIME, FX_RELINK } from '../db/migrations.js';
+import { END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
 
@@ -154,6 +154,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
   const dates = new Set<string>();
   const append = new Map<string, ReturnType<BalanceStore['appendContext']>>();
   const register = ctx.snapshotMode === 'none';
+  let customerMoved = false;
   return {
     row(r) {
       const acc = S(r[iAcc]);
@@ -173,7 +174,10 @@ function accountsLoader(ctx: LoaderContext): Loader {
       const old = got && [got.customer_id, got.product_type, got.currency, got.interest_rate, got.opened_on, got.status];
       const attrsChanged = !old || old.some((x, i) => x !== attrs[i]);
       // An older snapshot imported late does not overwrite newer account attributes.
-      if (attrsChanged && (!old || asOf === null || append.get(asOf) || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) accPut.run(acc, ...attrs);
+      if (attrsChanged && (!old || asOf === null || append.get(asOf) || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) {
+        accPut.run(acc, ...attrs);
+        if (old && old[0] !== cust) customerMoved = true;
+      }
       if (register) return !old ? 'loaded' : attrsChanged ? 'updated' : 'skipped';
       if (!dates.has(asOf!)) {
         dates.add(asOf!);
@@ -189,6 +193,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
     finish() {
       const notes: string[] = [];
       let updated = 0;
+      // Accounts that moved to another customer take their transaction roll-ups with them.
+      if (customerMoved) db.exec(RELINK_TXN_CUSTOMERS);
       if (ctx.snapshotMode !== 'full' || dates.size === 0) return { updated, notes };
       if (dates.size > 1) {
         notes.push(`rows carry ${dates.size} as_of dates: treated as a partial snapshot (no account closed)`);
@@ -257,8 +263,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const c = (n: string) => col('transactions', n);
   const [iId, iAcc, iAt, iAmt, iDir, iCur, iCh, iType, iFee, iBal] =
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
-  const accCurrencyQ = db.prepare('SELECT currency FROM accounts WHERE account_id = ?').pluck();
-  const currencyOf = new Map<string, string | undefined>();
+  const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?');
+  const accountOf = new Map<string, { currency: string; customer_id: string } | undefined>();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
     VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
   // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
@@ -278,8 +284,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       last_at = CASE WHEN ${NEWER} THEN excluded.last_at ELSE last_at END,
       last_seq = CASE WHEN ${NEWER} THEN excluded.last_seq ELSE last_seq END,
       last_balance = CASE WHEN ${NEWER} THEN excluded.last_balance ELSE last_balance END`);
-  const upsertMonth = db.prepare(rollupUpsert('txn_monthly', ['account_id', 'month', 'currency']));
-  const upsertTotal = db.prepare(rollupUpsert('txn_totals', ['account_id', 'currency']));
+  const upsertMonth = db.prepare(rollupUpsert('txn_monthly', ['customer_id', 'account_id', 'month', 'currency']));
+  const upsertTotal = db.prepare(rollupUpsert('txn_totals', ['customer_id', 'account_id', 'currency']));
   const lastBalance = db.prepare('SELECT last_balance FROM txn_daily WHERE account_id = ? AND day = ? AND last_at IS NOT NULL ORDER BY last_at DESC, last_seq DESC LIMIT 1').pluck();
   const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
   const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source IN ('S', 'P')").pluck();
@@ -313,8 +319,9 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       }
       // And over all time (txn_totals): the months summed per currency.
       totals.clear();
+      const customer = accountOf.get(acc)!.customer_id;
       for (const m of months.values()) {
-        upsertMonth.run(acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, m.first, m.last);
+        upsertMonth.run(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, m.first, m.last);
         const t = totals.get(m.currency);
         if (!t) totals.set(m.currency, { ...m });
         else {
@@ -323,7 +330,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
           if (m.last > t.last) t.last = m.last;
         }
       }
-      for (const t of totals.values()) upsertTotal.run(acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, t.first, t.last);
+      for (const t of totals.values()) upsertTotal.run(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, t.first, t.last);
     }
     days.clear();
     dayKeys = 0;
@@ -342,12 +349,13 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   return {
     row(r, line, raw) {
       const acc = S(r[iAcc]);
-      let cur = currencyOf.get(acc);
-      if (cur === undefined && !currencyOf.has(acc)) {
-        cur = accCurrencyQ.get(acc) as string | undefined;
-        currencyOf.set(acc, cur);
+      let known = accountOf.get(acc);
+      if (known === undefined && !accountOf.has(acc)) {
+        known = accountQ.get(acc) as { currency: string; customer_id: string } | undefined;
+        accountOf.set(acc, known);
       }
-      if (cur === undefined) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
+      if (known === undefined) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
+      const cur = known.currency;
       let amount = N(r[iAmt]);
       const dir = r[iDir];
       if (dir !== null) amount = dir === 'debit' ? -Math.abs(amount) : Math.abs(amount);

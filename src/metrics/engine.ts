@@ -226,7 +226,7 @@ export function accountSlices(db: Db, w: Window, credit = true): AccountSlice[] 
  * With RM credit, the accounts steadySql leaves out, row by row: CNY accounts whose rows name an
  * RM, CNY accounts of customers reassigned within the window, and foreign-currency accounts.
  */
-function creditedSlices(db: Db, p: ReturnType<typeof params>): AccountSlice[] {
+function creditedSlices(db: Db, p: ReturnType<typeof params>, foreign = true): AccountSlice[] {
   const days = 'min(b.end_num, :T) - max(b.day_num, :F) + 1';
   const inWindow = 'b.end_num >= :F AND b.day_num <= :T AND b.balance != 0';
   // CNY accounts whose rows name an RM (customer not reassigned): per account and row RM.
@@ -244,7 +244,7 @@ function creditedSlices(db: Db, p: ReturnType<typeof params>): AccountSlice[] {
       FROM moved m JOIN accounts a ON a.customer_id = m.customer_id JOIN balances b ON b.account_id = a.account_id ${CREDIT_HISTORY}
       WHERE a.currency = 'CNY' AND ${inWindow}
       GROUP BY b.account_id, 4`).all(p) as AccountSlice[];
-  return named.concat(split, foreignSlices(db, p, true));
+  return foreign ? named.concat(split, foreignSlices(db, p, true)) : named.concat(split);
 }
 
 /** The foreign-currency accounts' window sums, one slice per account (no RM credit). */
@@ -253,10 +253,19 @@ export function foreignAccountSlices(db: Db, w: Window): AccountSlice[] {
   return foreignSlices(db, params(w), false);
 }
 
-/** With RM credit: the slices rmCreditByProduct does not sum in SQL (see creditedSlices). */
-export function creditedAccountSlices(db: Db, w: Window): AccountSlice[] {
+/**
+ * With RM credit: the slices rmCreditByProduct does not sum in SQL (see creditedSlices);
+ * without `foreign`, the foreign-currency ones are left to foreignCreditSlices.
+ */
+export function creditedAccountSlices(db: Db, w: Window, foreign = true): AccountSlice[] {
   checkFx(db, w);
-  return creditedSlices(db, params(w));
+  return creditedSlices(db, params(w), foreign);
+}
+
+/** With RM credit: the foreign-currency accounts' slices (per account and credited RM). */
+export function foreignCreditSlices(db: Db, w: Window): AccountSlice[] {
+  checkFx(db, w);
+  return foreignSlices(db, params(w), true);
 }
 
 /** The customer's RM intervals overlapping balance row b (for rows that name no RM). */
@@ -424,28 +433,28 @@ const NO_RATE_MONTH = `CASE WHEN m.currency != 'CNY' AND coalesce((SELECT min(da
 const NO_RATE_DAY = `CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END`;
 
 /**
- * SQL: the transaction rows of a window, one row per txn_monthly or txn_daily row, with columns
- * account_id, n, counter, self_service, e_banking, fee_fen, abs_fen, last_in (last posting day
+ * SQL: the transaction rows of a window, one row per txn_totals, txn_monthly or txn_daily row,
+ * with columns customer_id, account_id, n, counter, self_service, e_banking, fee_fen, abs_fen, last_in (last posting day
  * within [:from, :to]), last_act (last posting day since the scan start), no_rate. Parameters :from, :to.
  */
 export function txnRowsSql(p: TxnParts): string {
   const sel: string[] = [];
   if (p.totals || p.whole.length) {
-    sel.push(`SELECT m.account_id, n, n_counter AS counter, n_self_service AS self_service, n_e_banking AS e_banking,
+    sel.push(`SELECT m.customer_id, m.account_id, n, n_counter AS counter, n_self_service AS self_service, n_e_banking AS e_banking,
         ${cnyOfMonth('fee')} AS fee_fen, ${cnyOfMonth('abs_amount')} AS abs_fen, last_day AS last_in, last_day AS last_act, ${NO_RATE_MONTH} AS no_rate
       FROM ${p.totals ? 'txn_totals m' : `txn_monthly m WHERE m.month IN (${sqlList(p.whole)})`}`);
   }
   if (p.activityOnly.length) {
-    sel.push(`SELECT m.account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, last_day AS last_act, NULL AS no_rate
+    sel.push(`SELECT m.customer_id, m.account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, last_day AS last_act, NULL AS no_rate
       FROM txn_monthly m WHERE m.month IN (${sqlList(p.activityOnly)})`);
   }
   for (const [a, b] of p.ranges) {
     const inWin = (x: string) => `CASE WHEN d.day >= :from THEN ${x} ELSE 0 END`;
-    sel.push(`SELECT d.account_id, ${inWin('d.n')} AS n, ${inWin('d.n_counter')} AS counter, ${inWin('d.n_self_service')} AS self_service, ${inWin('d.n_e_banking')} AS e_banking,
+    sel.push(`SELECT a.customer_id, d.account_id, ${inWin('d.n')} AS n, ${inWin('d.n_counter')} AS counter, ${inWin('d.n_self_service')} AS self_service, ${inWin('d.n_e_banking')} AS e_banking,
         ${inWin(cnyOfDay('fee'))} AS fee_fen, ${inWin(cnyOfDay('abs_amount'))} AS abs_fen, CASE WHEN d.day >= :from THEN d.day END AS last_in, d.day AS last_act, ${NO_RATE_DAY} AS no_rate
-      FROM txn_daily d WHERE d.day >= '${a}' AND d.day <= '${b}'`);
+      FROM txn_daily d CROSS JOIN accounts a ON a.account_id = d.account_id WHERE d.day >= '${a}' AND d.day <= '${b}'`);
   }
-  if (!sel.length) sel.push('SELECT NULL AS account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, NULL AS last_act, NULL AS no_rate WHERE 0');
+  if (!sel.length) sel.push('SELECT NULL AS customer_id, NULL AS account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, NULL AS last_act, NULL AS no_rate WHERE 0');
   return sel.join('\nUNION ALL\n');
 }
 
@@ -499,11 +508,12 @@ export interface CustomerTxns {
 export function customerTxns(db: Db, from: string, to: string, activityFrom?: string): CustomerTxns {
   const scanFrom = activityFrom !== undefined && activityFrom < from ? activityFrom : from;
   const parts = txnParts(db, from, to, scanFrom);
-  // Straight from the roll-up rows to customers: no per-account step.
+  // The roll-ups are keyed by customer first: grouping needs no join and (for txn_totals or
+  // txn_monthly alone) no sort.
   const c = queryColumns<CustomerTxns & { no_rate: (string | null)[] }>(db, `WITH t AS (${txnRowsSql(parts)})
-    SELECT a.customer_id, sum(t.n) AS count, sum(t.counter) AS counter, sum(t.self_service) AS self_service, sum(t.e_banking) AS e_banking,
+    SELECT t.customer_id, sum(t.n) AS count, sum(t.counter) AS counter, sum(t.self_service) AS self_service, sum(t.e_banking) AS e_banking,
       sum(t.fee_fen) AS fee_fen, sum(t.abs_fen) AS abs_amount_fen, max(t.last_in) AS last_day, max(t.last_act) AS last_active_day, max(t.no_rate) AS no_rate
-    FROM t JOIN accounts a ON a.account_id = t.account_id GROUP BY a.customer_id`, { from, to });
+    FROM t GROUP BY t.customer_id`, { from, to });
   const noRate = c.no_rate.find((x) => x !== null);
   if (noRate) throw missingRate(noRate, "a transaction's posting date");
   const { no_rate: _, ...out } = c;
@@ -542,9 +552,9 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   for (const r of grouped('varying')) groups.get(keyOf(r))!.fen_days -= r.fen_days;
   // Asked for only now: it may be computed on the report thread meanwhile.
   const rest = others();
-  const branchOf = rest.some((s) => s.rm_id === null)
-    ? new Map(db.prepare('SELECT customer_id, branch FROM customers').raw().all() as [string, string | null][])
-    : new Map<string, string | null>();
+  const branchQ = db.prepare('SELECT branch FROM customers WHERE customer_id = ?').pluck();
+  const branches = new Map<string, string | null>();
+  const branchOf = { get: (c: string) => { if (!branches.has(c)) branches.set(c, (branchQ.get(c) as string | null | undefined) ?? null); return branches.get(c); } };
   for (const s of rest) {
     const isLoan = s.product_type === 'loan' || s.product_type === 'credit_card';
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;

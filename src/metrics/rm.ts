@@ -13,7 +13,7 @@
 import type { Db } from '../db/connection.js';
 import { isAum, isDeposit, isLoan } from './customers.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
-import { creditedAccountSlices, missingRate, MOVED_CUSTOMERS, RATE_ON_DAY, rmCreditByProduct, txnParts, txnRowsSql, VARYING_ACCOUNTS, type AccountSlice, type Window } from './engine.js';
+import { creditedAccountSlices, foreignCreditSlices, missingRate, MOVED_CUSTOMERS, RATE_ON_DAY, rmCreditByProduct, txnParts, txnRowsSql, VARYING_ACCOUNTS, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import { NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
@@ -81,8 +81,8 @@ export const rmKey = key;
 
 /** Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). */
 export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMetrics> {
-  // The transaction credit and the accounts whose RM can change within the window (or in foreign
-  // currency) run on a second core while this thread sums the other balances.
+  // The transaction credit, the accounts whose RM can change within the window and the customer
+  // counts run on a second core while this thread sums the other balances.
   const extras = startOnWorker(db, { job: 'rmExtras', window: w }, () => rmExtras(db, w));
   const out = new Map<string, RmMetrics>();
   const get = (rm_id: string | null, branch: string | null): RmMetrics => {
@@ -95,9 +95,12 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
     return m;
   };
   const f = w.days / 365;
+  // Everything this thread can do before it needs the report thread's results.
+  const loans = loanBalancesOn(db, w.to);
+  const foreign = foreignCreditSlices(db, w);
 
   // Balances: credited fen-days per RM × product × last-day loan class.
-  for (const r of rmCreditByProduct(db, w, () => extras().others)) {
+  for (const r of rmCreditByProduct(db, w, () => extras().others.concat(foreign))) {
     const m = get(r.rm_id, r.branch);
     const adb = r.fen_days / w.days;
     if (isDeposit(r.product_type)) m.deposit_adb += adb;
@@ -118,21 +121,13 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   }
 
   // Loan and NPL balance on the last day, credited to the account's RM that day.
-  for (const l of loanBalancesOn(db, w.to)) {
+  for (const l of loans) {
     const m = get(l.rm_id, l.branch);
     m.loan_balance += l.balance_fen;
     if (isNpl(l.loan_class)) m.npl_balance += l.balance_fen;
   }
 
-  // Customers whose RM is this RM on the last day; new ones opened within the window.
-  const cust = db.prepare(`
-    SELECT rm_id, CASE WHEN rm_id IS NULL THEN branch END AS branch, count(*) AS customers,
-      sum(CASE WHEN opened_on >= :from AND opened_on <= :to THEN 1 ELSE 0 END) AS new_customers
-    FROM (SELECT c.branch, c.opened_on, h.rm_id
-          FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
-          WHERE c.opened_on IS NULL OR c.opened_on <= :to)
-    GROUP BY 1, 2`).all({ from: w.from, to: w.to, dn: dayNum(w.to) }) as { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[];
-  for (const c of cust) {
+  for (const c of extras().customers) {
     const m = get(c.rm_id, c.branch);
     m.customers += c.customers;
     m.new_customers += c.new_customers;
@@ -159,9 +154,20 @@ export function loanBalancesOn(db: Db, day: string): { rm_id: string | null; bra
   return rows;
 }
 
+/** Customers whose RM is this RM on the window's last day; new ones: opened within the window. */
+function customersByRm(db: Db, w: Window): { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[] {
+  return db.prepare(`
+    SELECT rm_id, CASE WHEN rm_id IS NULL THEN branch END AS branch, count(*) AS customers,
+      sum(CASE WHEN opened_on >= :from AND opened_on <= :to THEN 1 ELSE 0 END) AS new_customers
+    FROM (SELECT c.branch, c.opened_on, h.rm_id
+          FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
+          WHERE c.opened_on IS NULL OR c.opened_on <= :to)
+    GROUP BY 1, 2`).all({ from: w.from, to: w.to, dn: dayNum(w.to) }) as { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[];
+}
+
 /** What the report thread computes for rmMetrics. */
-export function rmExtras(db: Db, w: Window): { txns: RmTxnCredit[]; others: AccountSlice[] } {
-  return { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w) };
+export function rmExtras(db: Db, w: Window): { txns: RmTxnCredit[]; others: AccountSlice[]; customers: ReturnType<typeof customersByRm> } {
+  return { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
 }
 
 export interface RmTxnCredit {
@@ -179,8 +185,8 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
   // Transactions: fee and channel counts credited to the account's RM on the posting day.
   // Most accounts have one RM for the whole window (no snapshot rm_id, customer not
   // reassigned): their roll-up rows (txn_totals, or txn_monthly and txn_daily for partial
-  // months) are credited to the customer's RM as they are. Only the accounts whose RM can
-  // change within the window are credited day by day.
+  // months) are summed per customer and credited to the customer's RM. Only the accounts whose
+  // RM can change within the window are credited day by day.
   const F = dayNum(w.from);
   const T = dayNum(w.to);
   const parts = txnParts(db, w.from, w.to);
@@ -202,10 +208,11 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
       GROUP BY d.account_id, d.day
     ),
     credited AS (
-      SELECT h.rm_id, a.customer_id, t.n, t.counter, t.self_service, t.e_banking, t.fee_fen, t.no_rate
-      FROM t JOIN accounts a ON a.account_id = t.account_id
-      LEFT JOIN customer_rm_history h ON h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
-      WHERE t.account_id NOT IN (SELECT account_id FROM var)
+      SELECT h.rm_id, g.customer_id, g.n, g.counter, g.self_service, g.e_banking, g.fee_fen, g.no_rate
+      FROM (SELECT customer_id, sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking,
+              sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
+            FROM t WHERE account_id NOT IN (SELECT account_id FROM var) GROUP BY customer_id) g
+      LEFT JOIN customer_rm_history h ON h.customer_id = g.customer_id AND h.from_num <= :T AND h.to_num >= :F
       UNION ALL SELECT rm_id, customer_id, n, counter, self_service, e_banking, fee_fen, no_rate FROM varying
     )
     SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN (SELECT cu.branch FROM customers cu WHERE cu.customer_id = c.customer_id) END AS branch,

@@ -59,14 +59,39 @@ function fromRollups(from: string, to: string, activityFrom?: string): Map<strin
 }
 
 describe('transaction roll-ups', () => {
-  it('txn_monthly and txn_totals equal txn_daily regrouped', () => {
-    const monthly = `SELECT account_id, substr(day, 1, 7), currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(day), max(day) FROM txn_daily GROUP BY 1, 2, 3`;
-    expect(db.prepare('SELECT * FROM txn_monthly ORDER BY 1, 2, 3').raw().all()).toEqual(db.prepare(`${monthly} ORDER BY 1, 2, 3`).raw().all());
-    const totals = `SELECT account_id, currency, sum(n), sum(n_counter), sum(n_self_service), sum(n_e_banking), sum(fee), sum(abs_amount), min(day), max(day) FROM txn_daily GROUP BY 1, 2`;
-    expect(db.prepare('SELECT * FROM txn_totals ORDER BY 1, 2').raw().all()).toEqual(db.prepare(`${totals} ORDER BY 1, 2`).raw().all());
+  const rollupsMatchDaily = () => {
+    const monthly = `SELECT a.customer_id, d.account_id, substr(d.day, 1, 7), d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking), sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day)
+      FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id GROUP BY 2, 3, 4`;
+    expect(db.prepare('SELECT * FROM txn_monthly ORDER BY 2, 3, 4').raw().all()).toEqual(db.prepare(`${monthly} ORDER BY 2, 3, 4`).raw().all());
+    const totals = `SELECT a.customer_id, d.account_id, d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking), sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day)
+      FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id GROUP BY 2, 3`;
+    expect(db.prepare('SELECT * FROM txn_totals ORDER BY 2, 3').raw().all()).toEqual(db.prepare(`${totals} ORDER BY 2, 3`).raw().all());
+  };
+
+  it('txn_monthly and txn_totals equal txn_daily regrouped, keyed by the account\'s customer', () => {
+    rollupsMatchDaily();
     // The data really spans four months (2026-01-20 to 2026-04-04) and USD.
     expect(db.prepare('SELECT count(DISTINCT month) FROM txn_monthly').pluck().get()).toBe(4);
     expect(db.prepare("SELECT count(*) FROM txn_totals WHERE currency = 'USD'").pluck().get()).toBeGreaterThan(0);
+  });
+
+  it('an account moved to another customer by an accounts import takes its roll-ups along', async () => {
+    const [acc, from] = db.prepare("SELECT account_id, customer_id FROM txn_totals WHERE currency = 'CNY' ORDER BY n DESC LIMIT 1").raw().get() as [string, string];
+    const to = db.prepare('SELECT customer_id FROM customers WHERE customer_id != ? ORDER BY customer_id LIMIT 1').pluck().get(from) as string;
+    const before = fromRollups('2026-01-01', '2026-04-30');
+    const moved = db.prepare("SELECT n FROM txn_totals WHERE account_id = ? AND currency = 'CNY'").pluck().get(acc) as number;
+    const file = join(tmpDir(), 'accounts.csv');
+    // A partial snapshot after the data that lists the account under another customer.
+    const product = db.prepare('SELECT product_type FROM accounts WHERE account_id = ?').pluck().get(acc) as string;
+    writeFileSync(file, `as_of,account_id,customer_id,product_type,balance\n2026-04-10,${acc},${to},${product},1.00\n`);
+    const res = await importFiles(db, [file], { rejects: noRejects, partial: true });
+    expect(res.failed).toBe(false);
+    rollupsMatchDaily();
+    const after = fromRollups('2026-01-01', '2026-04-30');
+    // The account's transactions count for the new customer now, not the old one.
+    expect(after.get(to)![0]).toBe(((before.get(to)?.[0] as number) ?? 0) + moved);
+    expect(after.get(from)?.[0] ?? 0).toBe((before.get(from)![0] as number) - moved);
+    expect(Object.fromEntries([...after].sort())).toEqual(Object.fromEntries([...direct('2026-01-01', '2026-04-30')].sort()));
   });
 
   for (const [label, from, to, act, parts] of [
