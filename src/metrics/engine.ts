@@ -189,7 +189,7 @@ function params(w: Window): { F: number; T: number; from: string; to: string } {
  * row names an RM, or the customer has more than one RM in the window. Needs MOVED_CUSTOMERS.
  */
 export const VARYING_ACCOUNTS = `${RM_ROW_ACCOUNTS},
-    var AS MATERIALIZED (SELECT account_id FROM rmrows UNION SELECT a.account_id FROM moved m JOIN accounts a ON a.customer_id = m.customer_id)`;
+    var AS MATERIALIZED (SELECT account_id FROM rmrows UNION SELECT a.account_id FROM moved m CROSS JOIN accounts a ON a.customer_id = m.customer_id)`;
 
 /**
  * WITH clause ending in `steady`: CNY accounts with their window sum straight from the prefix
