@@ -7,6 +7,11 @@ export type ProductType =
 export type LoanClass = 'normal' | 'special_mention' | 'substandard' | 'doubtful' | 'loss';
 export type Channel = 'counter' | 'self_service' | 'e_banking';
 
+export const PRODUCT_TYPES: readonly ProductType[] = [
+  'demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance', 'bond', 'loan', 'credit_card',
+];
+export const CHANNELS: readonly Channel[] = ['counter', 'self_service', 'e_banking'];
+export const LOAN_CLASSES: readonly LoanClass[] = ['normal', 'special_mention', 'substandard', 'doubtful', 'loss'];
 export const DEPOSIT_PRODUCTS: ProductType[] = ['demand_deposit', 'time_deposit'];
 export const AUM_PRODUCTS: ProductType[] = ['demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance', 'bond'];
 export const LOAN_PRODUCTS: ProductType[] = ['loan', 'credit_card'];

@@ -98,8 +98,8 @@ export function usageError(fn: () => unknown): UsageError {
 /**
  * The summaries maintained with every balance write, recomputed here from the rows alone
  * (a plain loop, not the SQL that maintains them): each row's end_num (the day before the
- * next row) and cum (Σ balance × days of the earlier rows), and each account's span
- * (first and last row) on accounts. Returns one line per disagreement; [] when all agree.
+ * next row) and cum (Σ balance × days of the earlier rows), each account's span (first and
+ * last row) on accounts, and customer_spans. Returns one line per disagreement; [] when all agree.
  */
 export function balanceSummaryMismatches(db: Database.Database): string[] {
   const out: string[] = [];
@@ -121,6 +121,40 @@ export function balanceSummaryMismatches(db: Database.Database): string[] {
   for (const [id, ...span] of accounts) {
     const want = spans.get(id as string) ?? [null, null, null, null, null, null, null];
     if (JSON.stringify(span) !== JSON.stringify(want)) out.push(`${id}: span ${JSON.stringify(span)}, expected ${JSON.stringify(want)}`);
+  }
+  // customer_spans: per customer, each CNY account's C(x) = cum + balance × (x − last + 1) summed
+  // by product and by last loan class, as a + b × x; checked at two days after every row.
+  const info = db.prepare('SELECT account_id, customer_id, product_type, currency FROM accounts').raw().all() as string[][];
+  const want = new Map<string, { first: number; last: number; c: Map<string, [number, number]> }>();
+  for (const [acc, customer, product, currency] of info) {
+    if (currency !== 'CNY' || !spans.has(acc)) continue;
+    const [first, last, balance, cum, , cls] = spans.get(acc)! as [number, number, number, number, unknown, string];
+    const w = want.get(customer) ?? { first, last, c: new Map<string, [number, number]>() };
+    w.first = Math.min(w.first, first);
+    w.last = Math.max(w.last, last);
+    const keys = [product];
+    if (product === 'loan' || product === 'credit_card') keys.push(`class_${['special_mention', 'substandard', 'doubtful', 'loss'].includes(cls) ? cls : 'normal'}`);
+    for (const k of keys) {
+      const [c1, c2] = w.c.get(k) ?? [0, 0];
+      // C at days D1 = 30000 and D2 = 30001 (after every row in the tests' data).
+      w.c.set(k, [c1 + cum + balance * (30000 - last + 1), c2 + cum + balance * (30001 - last + 1)]);
+    }
+    want.set(customer, w);
+  }
+  const cols = (db.prepare('SELECT * FROM customer_spans').columns() as { name: string }[]).map((c) => c.name);
+  const keys = cols.filter((c) => c.startsWith('a_')).map((c) => c.slice(2));
+  const got = db.prepare('SELECT * FROM customer_spans').all() as Record<string, number | string>[];
+  if (got.length !== want.size) out.push(`customer_spans: ${got.length} rows, expected ${want.size}`);
+  for (const g of got) {
+    const w = want.get(g.customer_id as string);
+    if (!w) { out.push(`customer_spans: unexpected ${g.customer_id}`); continue; }
+    if (g.bal_first !== w.first || g.bal_last !== w.last) out.push(`customer_spans ${g.customer_id}: first/last ${g.bal_first}/${g.bal_last}, expected ${w.first}/${w.last}`);
+    for (const k of keys) {
+      const a = g[`a_${k}`] as number;
+      const b = g[`b_${k}`] as number;
+      const [c1, c2] = w.c.get(k) ?? [0, 0];
+      if (a + b * 30000 !== c1 || a + b * 30001 !== c2) out.push(`customer_spans ${g.customer_id} ${k}: ${a} + ${b}x, expected C(30000) = ${c1}, C(30001) = ${c2}`);
+    }
   }
   return out;
 }

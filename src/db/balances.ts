@@ -10,6 +10,7 @@
  * "closed" when the account was absent from it), so that D's new state does not leak into N.
  */
 import type { Db } from './connection.js';
+import { CUSTOMER_SPANS_REFRESH } from './customer-spans.js';
 import { END_OF_TIME } from './migrations.js';
 
 /** Days since 1970-01-01 of an ISO date. */
@@ -88,6 +89,9 @@ export class BalanceStore {
   private nextTxnDay;
   private lastTxnOfDay;
   private nextFullCache = new Map<string, string | null>();
+  /** Accounts whose span changed, and customers that lost an account: their customer_spans row is refreshed by flush(). */
+  private touchedAccounts = new Set<string>();
+  private touchedCustomers = new Set<string>();
   /** setRows stored a row although the state is the same (a partial snapshot's marker). */
   private wrote = false;
 
@@ -153,6 +157,28 @@ export class BalanceStore {
   private relink(account: string): void {
     this.relinkStmt.run({ a: account });
     this.spanStmt.run({ a: account });
+    this.touchedAccounts.add(account);
+  }
+
+  /** An account's attributes (customer, product, currency) changed: refresh its old customer and it. */
+  touchAccount(account: string, oldCustomer: string): void {
+    this.touchedAccounts.add(account);
+    this.touchedCustomers.add(oldCustomer);
+  }
+
+  /**
+   * Brings customer_spans up to date for every account touched since the last flush (one
+   * statement per flush; all customers at once when most of them were touched). Call at the end
+   * of each file.
+   */
+  flush(): void {
+    if (this.touchedAccounts.size === 0 && this.touchedCustomers.size === 0) return;
+    const accounts = JSON.stringify([...this.touchedAccounts]);
+    const customers = JSON.stringify([...this.touchedCustomers]);
+    const all = this.touchedAccounts.size > 50_000;
+    for (const sql of CUSTOMER_SPANS_REFRESH(all)) this.db.prepare(sql).run(all ? {} : { accounts, customers });
+    this.touchedAccounts.clear();
+    this.touchedCustomers.clear();
   }
 
   private setRows(account: string, d: string, s: BalanceState): SetResult {
@@ -217,6 +243,7 @@ export class BalanceStore {
       this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source, cum);
       if (old) this.closeBefore.run(dn - 1, account, old.day_num);
       this.appendSpan.run({ a: account, dn, balance: s.balance, cum, rm: s.rm_id, cls: s.loan_class, source: s.source });
+      this.touchedAccounts.add(account);
       return same ? 'same' : old && old.source !== 'C' ? 'changed' : 'new';
     };
   }

@@ -3,6 +3,8 @@
  * schema_migrations. A database whose version is newer than this crm knows is refused.
  * Plain tables with readable names: any SQLite client can query them.
  */
+import { CUSTOMER_SPANS_FILL, CUSTOMER_SPANS_TABLE } from './customer-spans.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -164,7 +166,7 @@ CREATE TABLE import_log (
   },
   {
     version: 2,
-    name: 'balance prefix sums, per-account spans, transaction roll-ups, rate intervals',
+    name: 'balance prefix sums, account and customer spans, transaction roll-ups, rate intervals',
     sql: `
 -- cum: Σ balance × days of the account's earlier rows (fen-days in the account's currency,
 -- from its first row to day_num - 1). The sum over any window [F, T] is then C(T) - C(F - 1),
@@ -192,6 +194,10 @@ UPDATE accounts SET bal_first = f.first, bal_last = l.day_num, bal_last_balance 
 FROM (SELECT account_id, min(day_num) AS first, max(as_of) AS last_as_of FROM balances GROUP BY account_id) f
   JOIN balances l ON l.account_id = f.account_id AND l.as_of = f.last_as_of
 WHERE accounts.account_id = f.account_id;
+
+-- Per customer, its CNY accounts' spans summed by product and last loan class (db/customer-spans.ts).
+${CUSTOMER_SPANS_TABLE};
+${CUSTOMER_SPANS_FILL};
 
 -- The balance rows that name an RM: the accounts whose credit can change within a window.
 CREATE INDEX balances_rm_rows ON balances (account_id, day_num, end_num) WHERE rm_id IS NOT NULL;

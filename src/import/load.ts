@@ -176,7 +176,10 @@ function accountsLoader(ctx: LoaderContext): Loader {
       // An older snapshot imported late does not overwrite newer account attributes.
       if (attrsChanged && (!old || asOf === null || append.get(asOf) || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) {
         accPut.run(acc, ...attrs);
-        if (old && old[0] !== cust) customerMoved = true;
+        if (old) {
+          if (old[0] !== cust) customerMoved = true;
+          store.touchAccount(acc, old[0] as string);
+        }
       }
       if (register) return !old ? 'loaded' : attrsChanged ? 'updated' : 'skipped';
       if (!dates.has(asOf!)) {
@@ -191,28 +194,35 @@ function accountsLoader(ctx: LoaderContext): Loader {
       return res === 'same' && !attrsChanged ? 'skipped' : 'updated';
     },
     finish() {
-      const notes: string[] = [];
-      let updated = 0;
+      const out = closeAbsent();
       // Accounts that moved to another customer take their transaction roll-ups with them.
       if (customerMoved) db.exec(RELINK_TXN_CUSTOMERS);
-      if (ctx.snapshotMode !== 'full' || dates.size === 0) return { updated, notes };
-      if (dates.size > 1) {
-        notes.push(`rows carry ${dates.size} as_of dates: treated as a partial snapshot (no account closed)`);
-        return { updated, notes };
-      }
-      const d = [...dates][0];
-      db.prepare('UPDATE snapshot_dates SET full = 1 WHERE as_of = ?').run(d);
-      store.resetCache();
-      const inFile = new Set([...seen].map((k) => k.slice(0, k.indexOf('\u0001'))));
-      for (const acc of store.openAccountsOn(d)) {
-        if (inFile.has(acc)) continue;
-        store.set(acc, d, CLOSED);
-        updated++;
-      }
-      if (updated) notes.push(`${updated} account(s) absent from the ${d} snapshot closed (balance 0 from ${d})`);
-      return { updated, notes };
+      store.flush();
+      return out;
     },
   };
+
+  /** A full snapshot closes the accounts open before it that it does not list. */
+  function closeAbsent(): { updated: number; notes: string[] } {
+    const notes: string[] = [];
+    let updated = 0;
+    if (ctx.snapshotMode !== 'full' || dates.size === 0) return { updated, notes };
+    if (dates.size > 1) {
+      notes.push(`rows carry ${dates.size} as_of dates: treated as a partial snapshot (no account closed)`);
+      return { updated, notes };
+    }
+    const d = [...dates][0];
+    db.prepare('UPDATE snapshot_dates SET full = 1 WHERE as_of = ?').run(d);
+    store.resetCache();
+    const inFile = new Set([...seen].map((k) => k.slice(0, k.indexOf('\u0001'))));
+    for (const acc of store.openAccountsOn(d)) {
+      if (inFile.has(acc)) continue;
+      store.set(acc, d, CLOSED);
+      updated++;
+    }
+    if (updated) notes.push(`${updated} account(s) absent from the ${d} snapshot closed (balance 0 from ${d})`);
+    return { updated, notes };
+  }
 }
 
 /** Transaction counts by channel, fees and Σ|amount| (fen, in the transaction's currency). */
@@ -374,6 +384,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     finish() {
       insertPending();
       flush();
+      store.flush();
       const notes: string[] = [];
       if (snapshotKept) notes.push(`${snapshotKept} account-day(s) keep their snapshot balance over balance_after`);
       if (balancesRecorded) notes.push(`${balancesRecorded} daily balance(s) recorded from balance_after`);

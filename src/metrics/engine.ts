@@ -14,7 +14,7 @@ import { dayNum, statesOnDay } from '../db/balances.js';
 import { queryColumns } from '../db/columns.js';
 import { END_OF_TIME } from '../db/migrations.js';
 import { DataError } from '../errors.js';
-import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type LoanClass, type ProductType } from '../types.js';
+import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
 import type { Pricing } from './pricing.js';
 
 export interface Window {
@@ -114,6 +114,9 @@ export const WINDOW_FEN_DAYS = `(CASE WHEN a.bal_last <= :T THEN a.bal_last_cum 
   - CASE WHEN a.bal_first >= :F THEN 0
     ELSE (SELECT x.cum + x.balance * (:F - x.day_num) FROM balances x WHERE x.account_id = a.account_id AND x.as_of < :from ORDER BY x.as_of DESC LIMIT 1) END)`;
 
+/** A customer_spans row `cs` whose customer's CNY rows all lie within [:F, :T]. */
+const COVERED = '(cs.bal_first >= :F AND cs.bal_last <= :T)';
+
 /** The loan class of account `a` on the window's last day :T (null when none, closed or not yet seen). */
 const CLASS_ON_LAST_DAY = `CASE WHEN a.product_type NOT IN (${LOAN_PRODUCTS.map((x) => `'${x}'`).join(', ')}) THEN NULL
     WHEN a.bal_last <= :T THEN a.bal_last_class
@@ -144,13 +147,25 @@ export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: (
   const byProduct = (Object.keys(pricing.spreads) as ProductType[]).map((k, i) => { bind[`s${i}`] = pricing.spreads[k]; return `WHEN '${k}' THEN :s${i}`; }).join(' ');
   const byClass = (Object.keys(pricing.risk_rates) as LoanClass[]).map((k, i) => { bind[`r${i}`] = pricing.risk_rates[k]; return `WHEN '${k}' THEN :r${i}`; }).join(' ');
   bind.rnormal = pricing.risk_rates.normal;
-  const out = queryColumns<CustomerBalances>(db, `${steadySql(false)}
-    SELECT customer_id, sum(CASE WHEN product_type IN (${inList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
-      sum(CASE WHEN product_type IN (${inList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
-      sum(CASE WHEN product_type IN (${inList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
-      sum(fen_days * CASE product_type ${byProduct} ELSE 0 END) AS spread_fd,
-      sum(CASE WHEN product_type IN (${inList(LOAN_PRODUCTS)}) THEN fen_days * CASE coalesce(last_class, 'normal') ${byClass} ELSE :rnormal END ELSE 0 END) AS risk_fd
-    FROM steady GROUP BY customer_id`, bind);
+  // Customers whose CNY rows all lie within the window: their customer_spans row, C(T) = a + b × T
+  // per product and last loan class. The others: account by account.
+  const fd = (k: string) => `(a_${k} + b_${k} * :T)`;
+  const sumOf = (ks: readonly string[]) => ks.map(fd).join(' + ');
+  const spread = PRODUCT_TYPES.map((k) => `${fd(k)} * :sp_${k}`).join(' + ');
+  const risk = LOAN_CLASSES.map((c) => `${fd(`class_${c}`)} * :rk_${c}`).join(' + ');
+  for (const k of PRODUCT_TYPES) bind[`sp_${k}`] = pricing.spreads[k] ?? 0;
+  for (const c of LOAN_CLASSES) bind[`rk_${c}`] = pricing.risk_rates[c] ?? pricing.risk_rates.normal;
+  const out = queryColumns<CustomerBalances>(db, `${steadySql(false, 'uncovered', false)},
+    covered AS (SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd, ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd,
+        ${spread} AS spread_fd, ${risk} AS risk_fd
+      FROM customer_spans cs WHERE ${COVERED}),
+    uncovered AS (SELECT customer_id, sum(CASE WHEN product_type IN (${inList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
+        sum(CASE WHEN product_type IN (${inList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
+        sum(CASE WHEN product_type IN (${inList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
+        sum(fen_days * CASE product_type ${byProduct} ELSE 0 END) AS spread_fd,
+        sum(CASE WHEN product_type IN (${inList(LOAN_PRODUCTS)}) THEN fen_days * CASE coalesce(last_class, 'normal') ${byClass} ELSE :rnormal END ELSE 0 END) AS risk_fd
+      FROM steady GROUP BY customer_id)
+    SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) WHERE aum_fd != 0 OR loan_fd != 0`, bind);
   const index = new Map<string, number>(out.customer_id.map((id, i) => [id, i]));
   const aum = new Set<string>(AUM_PRODUCTS);
   const deposit = new Set<string>(DEPOSIT_PRODUCTS);
@@ -196,11 +211,13 @@ export const VARYING_ACCOUNTS = `${RM_ROW_ACCOUNTS},
  * sums, one row each (account_id, customer_id, product_type, rm_id, fen_days, last_class).
  * Without `credit`: every CNY account, rm_id null. With it, rm_id is the customer's RM over the
  * window, and `scope` says which accounts: 'steady' those whose RM cannot change within it,
+ * 'uncovered' (without credit) those of customers whose customer_spans row does not cover the window,
  * 'varying' only the others (see VARYING_ACCOUNTS; their true credit is creditedSlices'), 'all'
  * both. `nonZero` leaves out zero sums.
  */
-function steadySql(credit: boolean, scope: 'all' | 'steady' | 'varying' = 'steady', nonZero = true): string {
-  const from = credit && scope === 'varying' ? 'var v CROSS JOIN accounts a ON a.account_id = v.account_id' : 'accounts a';
+function steadySql(credit: boolean, scope: 'all' | 'steady' | 'varying' | 'uncovered' = 'steady', nonZero = true): string {
+  const from = credit && scope === 'varying' ? 'var v CROSS JOIN accounts a ON a.account_id = v.account_id'
+    : scope === 'uncovered' ? `customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id AND NOT ${COVERED}` : 'accounts a';
   return `WITH ${credit ? `${MOVED_CUSTOMERS}, ${VARYING_ACCOUNTS},` : ''}
     s AS (SELECT a.account_id, a.customer_id, a.product_type, ${WINDOW_FEN_DAYS} AS fen_days, ${CLASS_ON_LAST_DAY} AS last_class FROM ${from}
           WHERE a.currency = 'CNY' AND a.bal_first <= :T ${credit && scope === 'steady' ? 'AND a.account_id NOT IN (SELECT account_id FROM var)' : ''}),

@@ -2,7 +2,7 @@
  * Pricing used for customer value (contribution, 风险调整后利润), metrics.md "Customer value".
  * A pricing file (YAML or JSON) may override any subset of the defaults.
  */
-import type { Channel, LoanClass, ProductType } from '../types.js';
+import { CHANNELS, LOAN_CLASSES, PRODUCT_TYPES, type Channel, type LoanClass, type ProductType } from '../types.js';
 import { FieldReader, parseConfigText } from '../segment/config-file.js';
 
 export interface Pricing {
@@ -14,11 +14,6 @@ export interface Pricing {
   risk_rates: Record<LoanClass, number>;
 }
 
-export const PRODUCT_TYPES: readonly ProductType[] = [
-  'demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance', 'bond', 'loan', 'credit_card',
-];
-export const CHANNELS: readonly Channel[] = ['counter', 'self_service', 'e_banking'];
-export const LOAN_CLASSES: readonly LoanClass[] = ['normal', 'special_mention', 'substandard', 'doubtful', 'loss'];
 
 export const DEFAULT_PRICING: Readonly<Pricing> = Object.freeze({
   spreads: Object.freeze({
