@@ -132,8 +132,7 @@ export function balanceSummaryMismatches(db: Database.Database): string[] {
     const w = want.get(customer) ?? { first, last, c: new Map<string, [number, number]>() };
     w.first = Math.min(w.first, first);
     w.last = Math.max(w.last, last);
-    const keys = [product];
-    if (product === 'loan' || product === 'credit_card') keys.push(`class_${['special_mention', 'substandard', 'doubtful', 'loss'].includes(cls) ? cls : 'normal'}`);
+    const keys = product === 'loan' || product === 'credit_card' ? [`${product}__${['special_mention', 'substandard', 'doubtful', 'loss'].includes(cls) ? cls : 'normal'}`] : [product];
     for (const k of keys) {
       const [c1, c2] = w.c.get(k) ?? [0, 0];
       // C at days D1 = 30000 and D2 = 30001 (after every row in the tests' data).

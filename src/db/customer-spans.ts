@@ -1,32 +1,36 @@
 /**
  * customer_spans: per customer, the spans of its CNY accounts (accounts.bal_*) summed by
- * product type and, for loans, by the loan class of their last row. For every day x on or after
+ * product type and, for loans, by product and the loan class of their last row. For every day x on or after
  * the customer's last balance row, an account's Σ balance × days up to x is linear in x
  * (bal_last_cum + bal_last_balance × (x − bal_last + 1)), and so is their sum: a_k + b_k × x.
  * A window [F, T] with F on or before the customer's first row and T on or after its last one
  * (the usual report over the data) then needs one row per customer, already grouped.
  */
-import { LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES } from '../types.js';
+import { LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
 
-const loans = LOAN_PRODUCTS.map((p) => `'${p}'`).join(', ');
 const otherClasses = LOAN_CLASSES.filter((c) => c !== 'normal').map((c) => `'${c}'`).join(', ');
+const classIs = (c: string) => (c === 'normal' ? `coalesce(bal_last_class, 'normal') NOT IN (${otherClasses})` : `bal_last_class = '${c}'`);
 
-/** [column suffix, which accounts of the customer]: every product type, then every loan class (unknown or none: normal). */
-export const CUSTOMER_SPAN_KEYS: [string, string][] = [
-  ...PRODUCT_TYPES.map((p): [string, string] => [p, `product_type = '${p}'`]),
-  ...LOAN_CLASSES.map((c): [string, string] => [`class_${c}`, `product_type IN (${loans}) AND ${c === 'normal' ? `coalesce(bal_last_class, 'normal') NOT IN (${otherClasses})` : `bal_last_class = '${c}'`}`]),
+/**
+ * The column pairs a_<key>, b_<key>: every product type that is not a loan, then every loan
+ * product × loan class of the account's last row (unknown or none: normal). `where`: which of
+ * the customer's accounts.
+ */
+export const CUSTOMER_SPAN_KEYS: { key: string; product: ProductType; cls: LoanClass | null; where: string }[] = [
+  ...PRODUCT_TYPES.filter((p) => !LOAN_PRODUCTS.includes(p)).map((p) => ({ key: p, product: p, cls: null, where: `product_type = '${p}'` })),
+  ...LOAN_PRODUCTS.flatMap((p) => LOAN_CLASSES.map((c) => ({ key: `${p}__${c}`, product: p, cls: c, where: `product_type = '${p}' AND ${classIs(c)}` }))),
 ];
 
 export const CUSTOMER_SPANS_TABLE = `CREATE TABLE customer_spans (
   customer_id TEXT PRIMARY KEY,
   bal_first   INTEGER NOT NULL,                   -- the first day of any of its CNY balance rows
   bal_last    INTEGER NOT NULL,                   -- the start of the latest of its accounts' last rows
-  ${CUSTOMER_SPAN_KEYS.map(([k]) => `a_${k} INTEGER NOT NULL, b_${k} INTEGER NOT NULL`).join(',\n  ')}
+  ${CUSTOMER_SPAN_KEYS.map(({ key }) => `a_${key} INTEGER NOT NULL, b_${key} INTEGER NOT NULL`).join(',\n  ')}
 ) WITHOUT ROWID`;
 
 /** SELECT of customer_spans rows from accounts; `where` narrows the accounts. */
 function spansSelect(where: string): string {
-  const sums = CUSTOMER_SPAN_KEYS.map(([, cond]) => `sum(CASE WHEN ${cond} THEN bal_last_cum + bal_last_balance * (1 - bal_last) ELSE 0 END),
+  const sums = CUSTOMER_SPAN_KEYS.map(({ where: cond }) => `sum(CASE WHEN ${cond} THEN bal_last_cum + bal_last_balance * (1 - bal_last) ELSE 0 END),
       sum(CASE WHEN ${cond} THEN bal_last_balance ELSE 0 END)`).join(',\n      ');
   return `SELECT customer_id, min(bal_first), max(bal_last),
       ${sums}

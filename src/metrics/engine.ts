@@ -12,6 +12,7 @@ import type { Db } from '../db/connection.js';
 import { dataCoverage } from '../db/status.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
 import { queryColumns } from '../db/columns.js';
+import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { END_OF_TIME } from '../db/migrations.js';
 import { DataError } from '../errors.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
@@ -150,9 +151,10 @@ export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: (
   // Customers whose CNY rows all lie within the window: their customer_spans row, C(T) = a + b × T
   // per product and last loan class. The others: account by account.
   const fd = (k: string) => `(a_${k} + b_${k} * :T)`;
-  const sumOf = (ks: readonly string[]) => ks.map(fd).join(' + ');
-  const spread = PRODUCT_TYPES.map((k) => `${fd(k)} * :sp_${k}`).join(' + ');
-  const risk = LOAN_CLASSES.map((c) => `${fd(`class_${c}`)} * :rk_${c}`).join(' + ');
+  const keysOf = (products: readonly ProductType[]) => CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
+  const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => fd(k.key)).join(' + ');
+  const spread = CUSTOMER_SPAN_KEYS.map((k) => `${fd(k.key)} * :sp_${k.product}`).join(' + ');
+  const risk = keysOf(LOAN_PRODUCTS).map((k) => `${fd(k.key)} * :rk_${k.cls}`).join(' + ');
   for (const k of PRODUCT_TYPES) bind[`sp_${k}`] = pricing.spreads[k] ?? 0;
   for (const c of LOAN_CLASSES) bind[`rk_${c}`] = pricing.risk_rates[c] ?? pricing.risk_rates.normal;
   const out = queryColumns<CustomerBalances>(db, `${steadySql(false, 'uncovered', false)},
@@ -200,25 +202,56 @@ function params(w: Window): { F: number; T: number; from: string; to: string } {
 }
 
 /**
- * CTE `var`: the accounts whose credited RM can change within the window [:F, :T]: a balance
- * row names an RM, or the customer has more than one RM in the window. Needs MOVED_CUSTOMERS.
+ * The accounts whose credited RM can change within the window [:F, :T] (a balance row names an
+ * RM, or the customer has more than one RM in the window) and their customers, as JSON arrays.
  */
-export const VARYING_ACCOUNTS = `${RM_ROW_ACCOUNTS},
-    var AS MATERIALIZED (SELECT account_id FROM rmrows UNION SELECT a.account_id FROM moved m CROSS JOIN accounts a ON a.customer_id = m.customer_id)`;
+const VARYING_SETS = `WITH ${MOVED_CUSTOMERS}, ${RM_ROW_ACCOUNTS},
+    var AS MATERIALIZED (SELECT account_id FROM rmrows UNION SELECT a.account_id FROM moved m CROSS JOIN accounts a ON a.customer_id = m.customer_id),
+    varcust AS MATERIALIZED (SELECT DISTINCT a.customer_id FROM var v CROSS JOIN accounts a ON a.account_id = v.account_id)
+  SELECT (SELECT json_group_array(account_id) FROM var), (SELECT json_group_array(customer_id) FROM varcust)`;
+
+/** CTEs `var` and `varcust` from the parameters :var and :varcust of creditParams. */
+export const VARYING_ACCOUNTS = `var AS MATERIALIZED (SELECT value AS account_id FROM json_each(:var)),
+    varcust AS MATERIALIZED (SELECT value AS customer_id FROM json_each(:varcust))`;
+
+export type CreditParams = ReturnType<typeof params> & { var: string; varcust: string };
+
+/** Per connection: the last window's varying sets, while the data is unchanged (they cost a scan). */
+const varyingMemo = new WeakMap<Db, { key: string; sets: { var: string; varcust: string } }>();
+
+/**
+ * The window parameters plus the accounts whose credited RM can change within it (:var, a
+ * JSON array: a balance row names an RM, or the customer has more than one RM in the window)
+ * and their customers (:varcust). Computed once per connection and window.
+ */
+export function creditParams(db: Db, w: Window): CreditParams {
+  const p = params(w);
+  const key = JSON.stringify([w.from, w.to, db.prepare('SELECT total_changes()').pluck().get(), db.pragma('data_version', { simple: true })]);
+  let m = varyingMemo.get(db);
+  if (!m || m.key !== key || db.inTransaction) {
+    const [v, c] = db.prepare(VARYING_SETS).raw().get(p) as [string, string];
+    m = { key, sets: { var: v, varcust: c } };
+    varyingMemo.set(db, m);
+  }
+  return { ...p, ...m.sets };
+}
+
+/** With credit: a customer_spans row `cs` that gives the customer's credit: covered, and no account's RM varies. */
+const COVERED_CREDIT = `(${'(cs.bal_first >= :F AND cs.bal_last <= :T)'} AND cs.customer_id NOT IN (SELECT customer_id FROM varcust))`;
 
 /**
  * WITH clause ending in `steady`: CNY accounts with their window sum straight from the prefix
  * sums, one row each (account_id, customer_id, product_type, rm_id, fen_days, last_class).
  * Without `credit`: every CNY account, rm_id null. With it, rm_id is the customer's RM over the
  * window, and `scope` says which accounts: 'steady' those whose RM cannot change within it,
- * 'uncovered' (without credit) those of customers whose customer_spans row does not cover the window,
+ * 'uncovered' those of customers whose customer_spans row does not give their sums (or credit),
  * 'varying' only the others (see VARYING_ACCOUNTS; their true credit is creditedSlices'), 'all'
  * both. `nonZero` leaves out zero sums.
  */
 function steadySql(credit: boolean, scope: 'all' | 'steady' | 'varying' | 'uncovered' = 'steady', nonZero = true): string {
   const from = credit && scope === 'varying' ? 'var v CROSS JOIN accounts a ON a.account_id = v.account_id'
-    : scope === 'uncovered' ? `customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id AND NOT ${COVERED}` : 'accounts a';
-  return `WITH ${credit ? `${MOVED_CUSTOMERS}, ${VARYING_ACCOUNTS},` : ''}
+    : scope === 'uncovered' ? `customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id AND NOT ${credit ? COVERED_CREDIT : COVERED}` : 'accounts a';
+  return `WITH ${credit ? `${VARYING_ACCOUNTS},` : ''}
     s AS (SELECT a.account_id, a.customer_id, a.product_type, ${WINDOW_FEN_DAYS} AS fen_days, ${CLASS_ON_LAST_DAY} AS last_class FROM ${from}
           WHERE a.currency = 'CNY' AND a.bal_first <= :T ${credit && scope === 'steady' ? 'AND a.account_id NOT IN (SELECT account_id FROM var)' : ''}),
     steady AS (SELECT s.account_id, s.customer_id, s.product_type, ${credit ? 'h.rm_id' : 'NULL'} AS rm_id, s.fen_days, s.last_class FROM s
@@ -234,22 +267,22 @@ function steadySql(credit: boolean, scope: 'all' | 'steady' | 'varying' | 'uncov
  */
 export function accountSlices(db: Db, w: Window, credit = true): AccountSlice[] {
   checkFx(db, w);
-  const p = params(w);
+  const p = credit ? creditParams(db, w) : params(w);
   const steady = db.prepare(`${steadySql(credit)} SELECT * FROM steady`).all(p) as AccountSlice[];
-  return steady.concat(credit ? creditedSlices(db, p) : foreignSlices(db, p, false));
+  return steady.concat(credit ? creditedSlices(db, p as CreditParams) : foreignSlices(db, p, false));
 }
 
 /**
  * With RM credit, the accounts steadySql leaves out, row by row: CNY accounts whose rows name an
  * RM, CNY accounts of customers reassigned within the window, and foreign-currency accounts.
  */
-function creditedSlices(db: Db, p: ReturnType<typeof params>, foreign = true): AccountSlice[] {
+function creditedSlices(db: Db, p: CreditParams, foreign = true): AccountSlice[] {
   const days = 'min(b.end_num, :T) - max(b.day_num, :F) + 1';
   const inWindow = 'b.end_num >= :F AND b.day_num <= :T AND b.balance != 0';
   // CNY accounts whose rows name an RM (customer not reassigned): per account and row RM.
-  const named = db.prepare(`WITH ${MOVED_CUSTOMERS}, ${RM_ROW_ACCOUNTS},
+  const named = db.prepare(`WITH ${MOVED_CUSTOMERS}, ${VARYING_ACCOUNTS},
     g AS (SELECT b.account_id, b.rm_id, sum(b.balance * (${days})) AS fen_days
-          FROM rmrows r JOIN balances b ON b.account_id = r.account_id WHERE ${inWindow} GROUP BY b.account_id, b.rm_id)
+          FROM var r JOIN balances b ON b.account_id = r.account_id WHERE ${inWindow} GROUP BY b.account_id, b.rm_id)
     SELECT g.account_id, a.customer_id, a.product_type, coalesce(g.rm_id, h.rm_id) AS rm_id, g.fen_days, ${CLASS_ON_LAST_DAY} AS last_class
     FROM g JOIN accounts a ON a.account_id = g.account_id
     LEFT JOIN customer_rm_history h ON g.rm_id IS NULL AND h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
@@ -276,7 +309,7 @@ export function foreignAccountSlices(db: Db, w: Window): AccountSlice[] {
  */
 export function creditedAccountSlices(db: Db, w: Window, foreign = true): AccountSlice[] {
   checkFx(db, w);
-  return creditedSlices(db, params(w), foreign);
+  return creditedSlices(db, creditParams(db, w), foreign);
 }
 
 /** With RM credit: the foreign-currency accounts' slices (per account and credited RM). */
@@ -555,17 +588,34 @@ export interface RmCreditRow {
  * grouped here).
  */
 export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w)): RmCreditRow[] {
-  const p = params(w);
+  const p = creditParams(db, w);
   const loans = inList(LOAN_PRODUCTS);
-  // Every CNY account credited to its customer's RM over the window, minus the same for the few
-  // accounts whose RM can change within it (exact integers; creditedSlices gives their true
-  // credit): cheaper than excluding them from the scan of every account.
-  const grouped = (scope: 'all' | 'varying') => db.prepare(`${steadySql(true, scope, false)}
+  // Customers whose CNY rows all lie within the window and whose accounts' RM does not vary:
+  // their customer_spans row, credited to the customer's RM, per product × last loan class.
+  const fd = (k: string) => `(a_${k} + b_${k} * :T)`;
+  const perRm = db.prepare(`WITH ${VARYING_ACCOUNTS}
+    SELECT h.rm_id, CASE WHEN h.rm_id IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = cs.customer_id) END AS branch,
+      ${CUSTOMER_SPAN_KEYS.map((k) => `sum(${fd(k.key)})`).join(', ')}
+    FROM customer_spans cs LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F
+    WHERE ${COVERED_CREDIT} GROUP BY 1, 2`).raw().all(p) as [string | null, string | null, ...number[]][];
+  const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
+  const groups = new Map<string, RmCreditRow>();
+  const add = (r: RmCreditRow) => {
+    const g = groups.get(keyOf(r));
+    if (g) g.fen_days += r.fen_days;
+    else groups.set(keyOf(r), r);
+  };
+  for (const [rm_id, branch, ...sums] of perRm) {
+    CUSTOMER_SPAN_KEYS.forEach((k, i) => add({ rm_id, branch, product_type: k.product, loan_class: k.cls, fen_days: sums[i] }));
+  }
+  // The other customers account by account, every account credited to its customer's RM over the
+  // window, minus the same for the few accounts whose RM can change within it (exact integers;
+  // creditedSlices gives their true credit): cheaper than excluding them from the scan.
+  const grouped = (scope: 'uncovered' | 'varying') => db.prepare(`${steadySql(true, scope, false)}
     SELECT rm_id, CASE WHEN rm_id IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = steady.customer_id) END AS branch, product_type,
       CASE WHEN product_type IN (${loans}) THEN coalesce(last_class, 'normal') END AS loan_class, sum(fen_days) AS fen_days
     FROM steady GROUP BY 1, 2, 3, 4`).all(p) as RmCreditRow[];
-  const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
-  const groups = new Map<string, RmCreditRow>(grouped('all').map((r) => [keyOf(r), r]));
+  for (const r of grouped('uncovered')) add(r);
   for (const r of grouped('varying')) groups.get(keyOf(r))!.fen_days -= r.fen_days;
   // Asked for only now: it may be computed on the report thread meanwhile.
   const rest = others();
@@ -575,11 +625,7 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   for (const s of rest) {
     const isLoan = s.product_type === 'loan' || s.product_type === 'credit_card';
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
-    const loan_class = isLoan ? s.last_class ?? 'normal' : null;
-    const key = keyOf({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class });
-    const g = groups.get(key);
-    if (g) g.fen_days += s.fen_days;
-    else groups.set(key, { rm_id: s.rm_id, branch, product_type: s.product_type, loan_class, fen_days: s.fen_days });
+    add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
   }
   return [...groups.values()].filter((g) => g.fen_days !== 0);
 }

@@ -13,7 +13,7 @@
 import type { Db } from '../db/connection.js';
 import { isAum, isDeposit, isLoan } from './customers.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
-import { creditedAccountSlices, foreignCreditSlices, missingRate, MOVED_CUSTOMERS, RATE_ON_DAY, rmCreditByProduct, txnParts, txnRowsSql, VARYING_ACCOUNTS, type AccountSlice, type Window } from './engine.js';
+import { creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, RATE_ON_DAY, rmCreditByProduct, txnParts, txnRowsSql, VARYING_ACCOUNTS, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import { NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
@@ -187,14 +187,12 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
   // reassigned): their roll-up rows (txn_totals, or txn_monthly and txn_daily for partial
   // months) are summed per customer and credited to the customer's RM. Only the accounts whose
   // RM can change within the window are credited day by day.
-  const F = dayNum(w.from);
-  const T = dayNum(w.to);
   const parts = txnParts(db, w.from, w.to);
   const DAY_SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
       sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE_ON_DAY}) END) AS fee_fen,
       max(CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END) AS no_rate`;
   const txns = db.prepare(`
-    WITH ${MOVED_CUSTOMERS}, ${VARYING_ACCOUNTS},
+    WITH ${VARYING_ACCOUNTS},
     t AS (${txnRowsSql(parts)}),
     daily AS (
       SELECT d.*, CAST(julianday(d.day) - 2440587.5 AS INTEGER) AS dn FROM txn_daily d
@@ -217,7 +215,7 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
     )
     SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN (SELECT cu.branch FROM customers cu WHERE cu.customer_id = c.customer_id) END AS branch,
       sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
-    FROM credited c GROUP BY 1, 2`).all({ from: w.from, to: w.to, F, T }) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
+    FROM credited c GROUP BY 1, 2`).all(creditParams(db, w)) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
   const noRate = txns.find((t) => t.no_rate);
   if (noRate) throw missingRate(noRate.no_rate!, "a transaction's posting date");
   return txns;

@@ -176,7 +176,7 @@ function model(from: string, to: string): Model {
 }
 
 describe('customer_spans = account by account', () => {
-  it('a window over all the data reads customer_spans and agrees with the per-account sums (every spread and class rate distinct)', () => {
+  it('a window over all the data reads customer_spans and agrees with the per-account sums and credit (every spread and class rate distinct)', () => {
     const w = resolveWindow(db, dates[0], dates[dates.length - 1]);
     const pricing = {
       ...DEFAULT_PRICING,
@@ -199,6 +199,15 @@ describe('customer_spans = account by account', () => {
       expect(v.slice(0, 3), c).toEqual(b.get(c)!.slice(0, 3)); // integer fen-days: exact
       for (const i of [3, 4]) expect(v[i]).toBeCloseTo(b.get(c)![i], 6); // reals: summed in another order
     }
+    // rm-report's credit the same way: per RM, branch, product and loan class, exactly.
+    const credit = (rows: ReturnType<typeof rmCreditByProduct>) => Object.fromEntries(rows.map((r) => [`${r.rm_id}|${r.branch}|${r.product_type}|${r.loan_class}`, r.fen_days]).sort());
+    const creditViaSpans = credit(rmCreditByProduct(db, w));
+    db.exec('SAVEPOINT uncover');
+    db.exec('UPDATE customer_spans SET bal_first = 99999999');
+    const creditViaAccounts = credit(rmCreditByProduct(db, w));
+    db.exec('ROLLBACK TO uncover; RELEASE uncover');
+    expect(creditViaSpans).toEqual(creditViaAccounts);
+    expect(Object.keys(creditViaSpans).some((k) => /\|loan\|(substandard|doubtful|loss|special_mention)$/.test(k))).toBe(true);
     // Loans with a non-normal class on the last day are there to tell the rates apart.
     expect(db.prepare("SELECT count(*) FROM accounts WHERE bal_last_class IN ('special_mention', 'substandard', 'doubtful', 'loss')").pluck().get()).toBeGreaterThan(0);
   });
