@@ -92,6 +92,8 @@ export class BalanceStore {
   /** Accounts whose span changed, and customers that lost an account: their customer_spans row is refreshed by flush(). */
   private touchedAccounts = new Set<string>();
   private touchedCustomers = new Set<string>();
+  /** So many accounts were touched that flush() rebuilds every row (and stops counting). */
+  private touchedMost = false;
   /** setRows stored a row although the state is the same (a partial snapshot's marker). */
   private wrote = false;
 
@@ -157,12 +159,21 @@ export class BalanceStore {
   private relink(account: string): void {
     this.relinkStmt.run({ a: account });
     this.spanStmt.run({ a: account });
+    this.touch(account);
+  }
+
+  private touch(account: string): void {
+    if (this.touchedMost) return;
     this.touchedAccounts.add(account);
+    if (this.touchedAccounts.size > 50_000) {
+      this.touchedMost = true;
+      this.touchedAccounts.clear();
+    }
   }
 
   /** An account's attributes (customer, product, currency) changed: refresh its old customer and it. */
   touchAccount(account: string, oldCustomer: string): void {
-    this.touchedAccounts.add(account);
+    this.touch(account);
     this.touchedCustomers.add(oldCustomer);
   }
 
@@ -172,13 +183,14 @@ export class BalanceStore {
    * of each file.
    */
   flush(): void {
-    if (this.touchedAccounts.size === 0 && this.touchedCustomers.size === 0) return;
+    if (this.touchedAccounts.size === 0 && this.touchedCustomers.size === 0 && !this.touchedMost) return;
+    const all = this.touchedMost;
     const accounts = JSON.stringify([...this.touchedAccounts]);
     const customers = JSON.stringify([...this.touchedCustomers]);
-    const all = this.touchedAccounts.size > 50_000;
     for (const sql of CUSTOMER_SPANS_REFRESH(all)) this.db.prepare(sql).run(all ? {} : { accounts, customers });
     this.touchedAccounts.clear();
     this.touchedCustomers.clear();
+    this.touchedMost = false;
   }
 
   private setRows(account: string, d: string, s: BalanceState): SetResult {
@@ -243,7 +255,7 @@ export class BalanceStore {
       this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source, cum);
       if (old) this.closeBefore.run(dn - 1, account, old.day_num);
       this.appendSpan.run({ a: account, dn, balance: s.balance, cum, rm: s.rm_id, cls: s.loan_class, source: s.source });
-      this.touchedAccounts.add(account);
+      this.touch(account);
       return same ? 'same' : old && old.source !== 'C' ? 'changed' : 'new';
     };
   }

@@ -32,9 +32,10 @@ export const CUSTOMER_SPANS_TABLE = `CREATE TABLE customer_spans (
 function spansSelect(where: string): string {
   const sums = CUSTOMER_SPAN_KEYS.map(({ where: cond }) => `sum(CASE WHEN ${cond} THEN bal_last_cum + bal_last_balance * (1 - bal_last) ELSE 0 END),
       sum(CASE WHEN ${cond} THEN bal_last_balance ELSE 0 END)`).join(',\n      ');
+  // In customer order through accounts_customer: the grouping streams (no sort of every account in memory).
   return `SELECT customer_id, min(bal_first), max(bal_last),
       ${sums}
-    FROM accounts WHERE currency = 'CNY' AND bal_first IS NOT NULL ${where} GROUP BY customer_id`;
+    FROM accounts INDEXED BY accounts_customer WHERE currency = 'CNY' AND bal_first IS NOT NULL ${where} GROUP BY customer_id`;
 }
 
 /** Rebuilds every row (migration, or an import that touched most accounts). */

@@ -150,7 +150,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
       interest_rate = excluded.interest_rate, opened_on = excluded.opened_on, status = excluded.status`);
   const snapPut = db.prepare('INSERT INTO snapshot_dates (as_of, full, import_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET full = max(full, excluded.full), import_id = excluded.import_id');
   const store = new BalanceStore(db);
-  const seen = new Set<string>();
+  // Accounts listed so far, per as_of date ('' for a register): duplicates, and which accounts a full snapshot lists.
+  const seen = new Map<string, Set<string>>();
   const dates = new Set<string>();
   const append = new Map<string, ReturnType<BalanceStore['appendContext']>>();
   const register = ctx.snapshotMode === 'none';
@@ -159,8 +160,9 @@ function accountsLoader(ctx: LoaderContext): Loader {
     row(r) {
       const acc = S(r[iAcc]);
       const asOf = register ? null : S(r[iAsOf]);
-      const key = `${acc}\u0001${asOf}`;
-      if (seen.has(key)) return dupProblem('account_id', register ? acc : `${acc}" on "${asOf}`);
+      let listed = seen.get(asOf ?? '');
+      if (!listed) seen.set(asOf ?? '', (listed = new Set()));
+      if (listed.has(acc)) return dupProblem('account_id', register ? acc : `${acc}" on "${asOf}`);
       const cust = S(r[iCust]);
       if (!custExists.get(cust)) return { column: 'customer_id', reason: `unknown customer_id "${cust}" (not in customers)` };
       const rm = r[iRm] as string | null;
@@ -168,7 +170,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
       const product = S(r[iProd]);
       const isLoan = product === 'loan' || product === 'credit_card';
       if (!register && isLoan && N(r[iBal]) < 0) return { column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' };
-      seen.add(key);
+      listed.add(acc);
       const attrs: Value[] = [cust, product, (r[iCur] as string | null) ?? 'CNY', r[iRate], r[iOpen], r[iStatus]];
       const got = accGet.get(acc) as (Record<string, Value> & LastRow) | undefined;
       const old = got && [got.customer_id, got.product_type, got.currency, got.interest_rate, got.opened_on, got.status];
@@ -214,7 +216,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
     const d = [...dates][0];
     db.prepare('UPDATE snapshot_dates SET full = 1 WHERE as_of = ?').run(d);
     store.resetCache();
-    const inFile = new Set([...seen].map((k) => k.slice(0, k.indexOf('\u0001'))));
+    const inFile = seen.get(d) ?? new Set<string>();
     for (const acc of store.openAccountsOn(d)) {
       if (inFile.has(acc)) continue;
       store.set(acc, d, CLOSED);
