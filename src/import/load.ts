@@ -280,7 +280,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
     VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
   // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
-  const BATCH = 200;
+  const BATCH = 1000;
   const WIDTH = 10;
   const insBatch = db.prepare(insertSql(BATCH));
   const insOne = db.prepare(insertSql(1));

@@ -12,7 +12,8 @@ export const BATCH_ROWS = 2000;
 export const MAX_IN_FLIGHT = 4;
 
 export type WorkerMessage =
-  | { type: 'batch'; values: Value[]; width: number; lines: number[]; raws: string[]; rejects: [number, string, string, string][]; notes: string[]; bytesDone: number; totalBytes: number }
+  /** rawText: the batch's raw records one after another, record i ending at rawEnds[i] (one string to copy, not one per row). */
+  | { type: 'batch'; values: Value[]; width: number; lines: number[]; rawText: string; rawEnds: number[]; rejects: [number, string, string, string][]; notes: string[]; bytesDone: number; totalBytes: number }
   | { type: 'done'; result: Omit<import('./parse-stage.js').ParseResult, never> }
   | { type: 'error'; message: string; exitCode: number };
 
@@ -22,7 +23,8 @@ function run(): void {
   let posted = 0;
   let values: Value[] = [];
   let lines: number[] = [];
-  let raws: string[] = [];
+  let rawText = '';
+  let rawEnds: number[] = [];
   let rejects: [number, string, string, string][] = [];
   let notes: string[] = [];
   let width = 0;
@@ -36,11 +38,12 @@ function run(): void {
       if (posted - done < MAX_IN_FLIGHT) break;
       Atomics.wait(consumed, 0, done, 1000);
     }
-    parentPort!.postMessage({ type: 'batch', values, width, lines, raws, rejects, notes, bytesDone, totalBytes } satisfies WorkerMessage);
+    parentPort!.postMessage({ type: 'batch', values, width, lines, rawText, rawEnds, rejects, notes, bytesDone, totalBytes } satisfies WorkerMessage);
     posted++;
     values = [];
     lines = [];
-    raws = [];
+    rawText = '';
+    rawEnds = [];
     rejects = [];
     notes = [];
   };
@@ -51,7 +54,8 @@ function run(): void {
         width = v.length;
         for (let i = 0; i < v.length; i++) values.push(v[i]);
         lines.push(line);
-        raws.push(raw);
+        rawText += raw;
+        rawEnds.push(rawText.length);
         if (lines.length >= BATCH_ROWS) post();
       },
       reject(line, column, reason, raw) {
