@@ -2,15 +2,17 @@
  * The balance and transaction arithmetic of metrics.md, in SQL inside SQLite.
  *
  * Balances are stored by change (db/balances.ts), so an account's history is a list of
- * intervals [as_of, next as_of − 1] each holding one balance. Σ over days of balance(d)
- * in a window is then Σ over intervals of balance × days of overlap: exact integer
- * fen-days for CNY, whatever the window. RM credit intersects those intervals with the
- * customer's RM-assignment intervals; foreign currency intersects them with FX-rate
- * intervals (each day converted at the latest rate on or before it, rounded to fen).
+ * intervals [as_of, next as_of − 1] each holding one balance, and each row carries the prefix
+ * sum of the rows before it: Σ over days of balance(d) in a window [F, T] is C(T) − C(F − 1),
+ * exact integer fen-days for CNY, whatever the window; customer_spans gives the same per
+ * customer in one row. RM credit intersects the intervals with the customer's RM-assignment
+ * intervals where the RM can change within the window; foreign currency with FX-rate intervals
+ * (each day converted at the latest rate on or before it, rounded to fen). Transactions come
+ * from the monthly and all-time roll-ups, partial months from txn_daily.
  */
 import type { Db } from '../db/connection.js';
 import { dataCoverage } from '../db/status.js';
-import { dayNum, statesOnDay } from '../db/balances.js';
+import { dayNum } from '../db/balances.js';
 import { queryColumns } from '../db/columns.js';
 import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { END_OF_TIME } from '../db/migrations.js';
@@ -388,36 +390,6 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
     else out.set(key, { account_id, customer_id: r.customer_id[k], product_type: r.product_type[k], rm_id, fen_days: fenDays, last_class: r.cls[k] });
   }
   return [...out.values()];
-}
-
-/** One account's state on a day, with the RM credited that day. */
-export interface AccountState {
-  account_id: string;
-  customer_id: string;
-  product_type: ProductType;
-  balance_fen: number;
-  loan_class: string | null;
-  rm_id: string | null;
-}
-
-/** Accounts open on `day` (closed ones and those not yet seen are left out); balances in CNY fen. */
-export function accountStatesOn(db: Db, day: string, loansOnly = false): AccountState[] {
-  const only = loansOnly ? "AND a.product_type IN ('loan', 'credit_card')" : '';
-  const rows = db.prepare(`
-    WITH st AS (${statesOnDay(only)})
-    SELECT st.account_id, st.customer_id, st.product_type, st.currency, st.balance, st.loan_class,
-      coalesce(st.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = st.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
-      CASE WHEN st.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = st.currency AND f.date <= :day ORDER BY f.date DESC LIMIT 1) END AS rate
-    FROM st WHERE st.source != 'C'`).all({ day, dn: dayNum(day) }) as (Omit<AccountState, 'balance_fen'> & { balance: number; currency: string; rate: number | null })[];
-  return rows.map((r) => {
-    if (r.rate === null) throw missingRate(r.currency, day);
-    return { account_id: r.account_id, customer_id: r.customer_id, product_type: r.product_type, loan_class: r.loan_class, rm_id: r.rm_id, balance_fen: r.currency === 'CNY' ? r.balance : Math.round(r.balance * r.rate) };
-  });
-}
-
-/** customer_id → branch, for the credit that no RM owns. */
-export function customerBranches(db: Db): Map<string, string | null> {
-  return new Map(db.prepare('SELECT customer_id, branch FROM customers').raw().all() as [string, string | null][]);
 }
 
 /**
