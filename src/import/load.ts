@@ -237,8 +237,15 @@ interface Sums {
   abs: number;
 }
 
-function addSums(to: Sums, from: Sums): void {
+/** Adds `from`, posted from day `first` to day `last`, into a roll-up. */
+function addDays(to: MonthAgg, from: Sums, first: string, last: string): void {
   to.n += from.n; to.counter += from.counter; to.self += from.self; to.e += from.e; to.fee += from.fee; to.abs += from.abs;
+  if (first < to.first) to.first = first;
+  if (last > to.last) to.last = last;
+}
+
+function emptyMonth(month: string, currency: string, day: string): MonthAgg {
+  return { month, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, first: day, last: day };
 }
 
 /** Per account, day and currency: what one file adds to txn_daily. */
@@ -321,26 +328,18 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         if (a.lastAt !== null) touched.push([a.account, a.day]);
         const month = a.day.slice(0, 7);
         const key = a.currency === 'CNY' ? month : `${month}\u0001${a.currency}`;
-        const m = months.get(key);
-        if (!m) months.set(key, { month, currency: a.currency, n: a.n, counter: a.counter, self: a.self, e: a.e, fee: a.fee, abs: a.abs, first: a.day, last: a.day });
-        else {
-          addSums(m, a);
-          if (a.day < m.first) m.first = a.day;
-          if (a.day > m.last) m.last = a.day;
-        }
+        let m = months.get(key);
+        if (!m) months.set(key, (m = emptyMonth(month, a.currency, a.day)));
+        addDays(m, a, a.day, a.day);
       }
       // And over all time (txn_totals): the months summed per currency.
       totals.clear();
       const customer = accountOf.get(acc)!.customer_id;
       for (const m of months.values()) {
         upsertMonth.run(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, m.first, m.last);
-        const t = totals.get(m.currency);
-        if (!t) totals.set(m.currency, { ...m });
-        else {
-          addSums(t, m);
-          if (m.first < t.first) t.first = m.first;
-          if (m.last > t.last) t.last = m.last;
-        }
+        let t = totals.get(m.currency);
+        if (!t) totals.set(m.currency, (t = emptyMonth(m.month, m.currency, m.first)));
+        addDays(t, m, m.first, m.last);
       }
       for (const t of totals.values()) upsertTotal.run(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, t.first, t.last);
     }
