@@ -15,6 +15,10 @@ export const LOAN_CLASSES: readonly LoanClass[] = ['normal', 'special_mention', 
 export const DEPOSIT_PRODUCTS: ProductType[] = ['demand_deposit', 'time_deposit'];
 export const AUM_PRODUCTS: ProductType[] = ['demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance', 'bond'];
 export const LOAN_PRODUCTS: ProductType[] = ['loan', 'credit_card'];
+const isIn = (list: readonly ProductType[]) => { const s = new Set<string>(list); return (p: string) => s.has(p); };
+export const isDeposit = isIn(DEPOSIT_PRODUCTS);
+export const isAum = isIn(AUM_PRODUCTS);
+export const isLoan = isIn(LOAN_PRODUCTS);
 export const NPL_CLASSES: LoanClass[] = ['substandard', 'doubtful', 'loss'];
 
 /**

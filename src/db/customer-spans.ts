@@ -6,9 +6,10 @@
  * A window [F, T] with F on or before the customer's first row and T on or after its last one
  * (the usual report over the data) then needs one row per customer, already grouped.
  */
+import { sqlList } from './sql.js';
 import { LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
 
-const otherClasses = LOAN_CLASSES.filter((c) => c !== 'normal').map((c) => `'${c}'`).join(', ');
+const otherClasses = sqlList(LOAN_CLASSES.filter((c) => c !== 'normal'));
 const classIs = (c: string) => (c === 'normal' ? `coalesce(bal_last_class, 'normal') NOT IN (${otherClasses})` : `bal_last_class = '${c}'`);
 
 /**

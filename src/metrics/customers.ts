@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { customerDirectory } from '../db/segment-queries.js';
-import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, type CustomerType, type ProductType } from '../types.js';
+import type { CustomerType } from '../types.js';
 import { customerBalances, customerTxns, foreignAccountSlices, type AccountSlice, type CustomerTxns, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
@@ -33,10 +33,6 @@ export interface CustomerValue {
   last_txn_day?: string | null;
 }
 
-const isIn = (list: ProductType[]) => { const s = new Set<string>(list); return (p: string) => s.has(p); };
-export const isDeposit = isIn(DEPOSIT_PRODUCTS);
-export const isAum = isIn(AUM_PRODUCTS);
-export const isLoan = isIn(LOAN_PRODUCTS);
 
 /** What the report thread computes for customerValues: transactions and foreign-currency balances. */
 export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: CustomerTxns; foreign: AccountSlice[] } {

@@ -17,7 +17,8 @@ import { queryColumns } from '../db/columns.js';
 import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { END_OF_TIME } from '../db/migrations.js';
 import { DataError } from '../errors.js';
-import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
+import { sqlList } from '../db/sql.js';
+import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
 import type { Pricing } from './pricing.js';
 
 export interface Window {
@@ -75,7 +76,14 @@ export function missingRate(currency: string, when: string): DataError {
 }
 
 /** The CNY rate of a txn_daily row `d` on its day (latest rate on or before it). */
-export const RATE_ON_DAY = `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1)`;
+/** SQL: the CNY rate of currency `cur` on day `day` (the latest rate on or before it; null if none). */
+export const rateOn = (cur: string, day: string) => `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = ${cur} AND f.date <= ${day} ORDER BY f.date DESC LIMIT 1)`;
+
+/** The rate of a txn_daily row `d` on its posting day. */
+const RATE_ON_DAY = rateOn('d.currency', 'd.day');
+
+/** SQL: the customer's branch, for credit that no RM owns (rm null); else null. */
+export const unassignedBranch = (rm: string, customer: string) => `CASE WHEN ${rm} IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = ${customer}) END`;
 
 /** CTE: customers with more than one RM in the window [:F, :T] (day numbers). */
 export const MOVED_CUSTOMERS = `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`;
@@ -117,11 +125,14 @@ export const WINDOW_FEN_DAYS = `(CASE WHEN a.bal_last <= :T THEN a.bal_last_cum 
   - CASE WHEN a.bal_first >= :F THEN 0
     ELSE (SELECT x.cum + x.balance * (:F - x.day_num) FROM balances x WHERE x.account_id = a.account_id AND x.as_of < :from ORDER BY x.as_of DESC LIMIT 1) END)`;
 
+/** Σ balance × days up to :T of one customer_spans key (the row's a_<key> + b_<key> × :T). */
+const spanFenDays = (key: string) => `(a_${key} + b_${key} * :T)`;
+
 /** A customer_spans row `cs` whose customer's CNY rows all lie within [:F, :T]. */
 const COVERED = '(cs.bal_first >= :F AND cs.bal_last <= :T)';
 
 /** The loan class of account `a` on the window's last day :T (null when none, closed or not yet seen). */
-const CLASS_ON_LAST_DAY = `CASE WHEN a.product_type NOT IN (${LOAN_PRODUCTS.map((x) => `'${x}'`).join(', ')}) THEN NULL
+const CLASS_ON_LAST_DAY = `CASE WHEN a.product_type NOT IN (${sqlList(LOAN_PRODUCTS)}) THEN NULL
     WHEN a.bal_last <= :T THEN a.bal_last_class
     ELSE (SELECT x.loan_class FROM balances x WHERE x.account_id = a.account_id AND x.as_of <= :to ORDER BY x.as_of DESC LIMIT 1) END`;
 
@@ -137,8 +148,6 @@ export interface CustomerBalances {
   risk_fd: number[];
 }
 
-const inList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
-
 /**
  * Per customer, the CNY accounts' window sums from the prefix sums, aggregated in SQL (only one
  * row per customer reaches JavaScript), plus the few foreign-currency accounts converted day by
@@ -146,34 +155,30 @@ const inList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
  */
 export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: () => AccountSlice[] = () => foreignAccountSlices(db, w)): CustomerBalances {
   const p = params(w);
+  // Spreads and risk rates as parameters :sp_<product>, :rk_<class>.
   const bind: Record<string, number | string> = { ...p };
-  const byProduct = (Object.keys(pricing.spreads) as ProductType[]).map((k, i) => { bind[`s${i}`] = pricing.spreads[k]; return `WHEN '${k}' THEN :s${i}`; }).join(' ');
-  const byClass = (Object.keys(pricing.risk_rates) as LoanClass[]).map((k, i) => { bind[`r${i}`] = pricing.risk_rates[k]; return `WHEN '${k}' THEN :r${i}`; }).join(' ');
-  bind.rnormal = pricing.risk_rates.normal;
-  // Customers whose CNY rows all lie within the window: their customer_spans row, C(T) = a + b × T
-  // per product and last loan class. The others: account by account.
-  const fd = (k: string) => `(a_${k} + b_${k} * :T)`;
-  const keysOf = (products: readonly ProductType[]) => CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
-  const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => fd(k.key)).join(' + ');
-  const spread = CUSTOMER_SPAN_KEYS.map((k) => `${fd(k.key)} * :sp_${k.product}`).join(' + ');
-  const risk = keysOf(LOAN_PRODUCTS).map((k) => `${fd(k.key)} * :rk_${k.cls}`).join(' + ');
   for (const k of PRODUCT_TYPES) bind[`sp_${k}`] = pricing.spreads[k] ?? 0;
   for (const c of LOAN_CLASSES) bind[`rk_${c}`] = pricing.risk_rates[c] ?? pricing.risk_rates.normal;
+  const byProduct = PRODUCT_TYPES.map((k) => `WHEN '${k}' THEN :sp_${k}`).join(' ');
+  const byClass = LOAN_CLASSES.map((c) => `WHEN '${c}' THEN :rk_${c}`).join(' ');
+  // Customers whose CNY rows all lie within the window: their customer_spans row, C(T) = a + b × T
+  // per product and last loan class. The others: account by account.
+  const keysOf = (products: readonly ProductType[]) => CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
+  const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => spanFenDays(k.key)).join(' + ');
+  const spread = CUSTOMER_SPAN_KEYS.map((k) => `${spanFenDays(k.key)} * :sp_${k.product}`).join(' + ');
+  const risk = keysOf(LOAN_PRODUCTS).map((k) => `${spanFenDays(k.key)} * :rk_${k.cls}`).join(' + ');
   const out = queryColumns<CustomerBalances>(db, `${steadySql(false, 'uncovered', false)},
     covered AS (SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd, ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd,
         ${spread} AS spread_fd, ${risk} AS risk_fd
       FROM customer_spans cs WHERE ${COVERED}),
-    uncovered AS (SELECT customer_id, sum(CASE WHEN product_type IN (${inList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
-        sum(CASE WHEN product_type IN (${inList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
-        sum(CASE WHEN product_type IN (${inList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
+    uncovered AS (SELECT customer_id, sum(CASE WHEN product_type IN (${sqlList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
+        sum(CASE WHEN product_type IN (${sqlList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
+        sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
         sum(fen_days * CASE product_type ${byProduct} ELSE 0 END) AS spread_fd,
-        sum(CASE WHEN product_type IN (${inList(LOAN_PRODUCTS)}) THEN fen_days * CASE coalesce(last_class, 'normal') ${byClass} ELSE :rnormal END ELSE 0 END) AS risk_fd
+        sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days * CASE coalesce(last_class, 'normal') ${byClass} ELSE :rk_normal END ELSE 0 END) AS risk_fd
       FROM steady GROUP BY customer_id)
     SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) WHERE aum_fd != 0 OR loan_fd != 0`, bind);
   const index = new Map<string, number>(out.customer_id.map((id, i) => [id, i]));
-  const aum = new Set<string>(AUM_PRODUCTS);
-  const deposit = new Set<string>(DEPOSIT_PRODUCTS);
-  const loan = new Set<string>(LOAN_PRODUCTS);
   // Asked for only now: it may be computed on the report thread meanwhile.
   for (const f of foreign()) {
     if (f.fen_days === 0) continue;
@@ -184,10 +189,10 @@ export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: (
       out.customer_id.push(f.customer_id);
       out.aum_fd.push(0); out.deposit_fd.push(0); out.loan_fd.push(0); out.spread_fd.push(0); out.risk_fd.push(0);
     }
-    if (aum.has(f.product_type)) out.aum_fd[i] += f.fen_days;
-    if (deposit.has(f.product_type)) out.deposit_fd[i] += f.fen_days;
+    if (isAum(f.product_type)) out.aum_fd[i] += f.fen_days;
+    if (isDeposit(f.product_type)) out.deposit_fd[i] += f.fen_days;
     out.spread_fd[i] += f.fen_days * (pricing.spreads[f.product_type] ?? 0);
-    if (loan.has(f.product_type)) {
+    if (isLoan(f.product_type)) {
       out.loan_fd[i] += f.fen_days;
       out.risk_fd[i] += f.fen_days * (pricing.risk_rates[(f.last_class ?? 'normal') as LoanClass] ?? pricing.risk_rates.normal);
     }
@@ -239,7 +244,7 @@ export function creditParams(db: Db, w: Window): CreditParams {
 }
 
 /** With credit: a customer_spans row `cs` that gives the customer's credit: covered, and no account's RM varies. */
-const COVERED_CREDIT = `(${'(cs.bal_first >= :F AND cs.bal_last <= :T)'} AND cs.customer_id NOT IN (SELECT customer_id FROM varcust))`;
+const COVERED_CREDIT = `(${COVERED} AND cs.customer_id NOT IN (SELECT customer_id FROM varcust))`;
 
 /**
  * WITH clause ending in `steady`: CNY accounts with their window sum straight from the prefix
@@ -247,10 +252,10 @@ const COVERED_CREDIT = `(${'(cs.bal_first >= :F AND cs.bal_last <= :T)'} AND cs.
  * Without `credit`: every CNY account, rm_id null. With it, rm_id is the customer's RM over the
  * window, and `scope` says which accounts: 'steady' those whose RM cannot change within it,
  * 'uncovered' those of customers whose customer_spans row does not give their sums (or credit),
- * 'varying' only the others (see VARYING_ACCOUNTS; their true credit is creditedSlices'), 'all'
- * both. `nonZero` leaves out zero sums.
+ * 'varying' only the others (see VARYING_ACCOUNTS; their true credit is creditedSlices').
+ * `nonZero` leaves out zero sums.
  */
-function steadySql(credit: boolean, scope: 'all' | 'steady' | 'varying' | 'uncovered' = 'steady', nonZero = true): string {
+function steadySql(credit: boolean, scope: 'steady' | 'varying' | 'uncovered' = 'steady', nonZero = true): string {
   const from = credit && scope === 'varying' ? 'var v CROSS JOIN accounts a ON a.account_id = v.account_id'
     : scope === 'uncovered' ? `customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id AND NOT ${credit ? COVERED_CREDIT : COVERED}` : 'accounts a';
   return `WITH ${credit ? `${VARYING_ACCOUNTS},` : ''}
@@ -405,6 +410,23 @@ export interface TxnParts {
   activityOnly: string[];
   /** Day ranges read from txn_daily, inclusive. */
   ranges: [string, string][];
+  /**
+   * The ranges hold a sixth or more of the data's days: read txn_daily in one scan of the table
+   * (rows fetched through the day index one by one cost far more).
+   */
+  scanRanges: boolean;
+}
+
+/**
+ * txn_daily rows `d` of the ranges, as FROM sources: one per range through the day index, or all
+ * ranges in one scan of the table (`+d.day` keeps the index out; materialized first, because
+ * joined to accounts SQLite would walk the day index and fetch every row one by one).
+ */
+function dailyRangeSources(p: TxnParts, joined: boolean): { table: string; where: string }[] {
+  if (!p.scanRanges) return p.ranges.map(([a, b]) => ({ table: 'txn_daily d', where: `d.day >= '${a}' AND d.day <= '${b}'` }));
+  if (!p.ranges.length) return [];
+  const where = p.ranges.map(([a, b]) => `(+d.day >= '${a}' AND +d.day <= '${b}')`).join(' OR ');
+  return [joined ? { table: `(WITH r AS MATERIALIZED (SELECT * FROM txn_daily d WHERE ${where}) SELECT * FROM r) d`, where: '1' } : { table: 'txn_daily d', where }];
 }
 
 function lastOfMonth(month: string): string {
@@ -418,7 +440,7 @@ function nextMonth(month: string): string {
 }
 
 export function txnParts(db: Db, from: string, to: string, scanFrom = from): TxnParts {
-  const parts: TxnParts = { totals: false, whole: [], activityOnly: [], ranges: [] };
+  const parts: TxnParts = { totals: false, whole: [], activityOnly: [], ranges: [], scanRanges: false };
   const span = db.prepare('SELECT (SELECT day FROM txn_daily ORDER BY day LIMIT 1) AS first, (SELECT day FROM txn_daily ORDER BY day DESC LIMIT 1) AS last').get() as { first: string | null; last: string | null };
   if (!span.first || !span.last) return parts;
   if (span.first >= from && span.last <= to) {
@@ -440,19 +462,18 @@ export function txnParts(db: Db, from: string, to: string, scanFrom = from): Txn
       if (a <= b) parts.ranges.push([a, b]);
     }
   }
+  parts.scanRanges = parts.ranges.reduce((n, [a, b]) => n + daysBetween(a, b), 0) * 6 >= daysBetween(span.first, span.last);
   return parts;
 }
 
-const sqlList = (xs: string[]) => (xs.length ? xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ') : 'NULL');
-
 /** A txn_daily value `col` of row d in CNY fen (foreign currency at the rate on or before the posting day). */
-const cnyOfDay = (col: string) => `CASE WHEN d.currency = 'CNY' THEN d.${col} ELSE round(d.${col} * ${RATE_ON_DAY}) END`;
+export const cnyOfDay = (col: string) => `CASE WHEN d.currency = 'CNY' THEN d.${col} ELSE round(d.${col} * ${RATE_ON_DAY}) END`;
 /** The same for a foreign-currency txn_monthly or txn_totals row m: its days converted one by one. */
 const cnyOfMonth = (col: string) => `CASE WHEN m.currency = 'CNY' THEN m.${col} ELSE (SELECT sum(${cnyOfDay(col)}) FROM txn_daily d
   WHERE d.account_id = m.account_id AND d.day >= m.first_day AND d.day <= m.last_day AND d.currency = m.currency) END`;
 /** Non-null (the currency) when a foreign row has a posting day with no rate on or before it. */
 const NO_RATE_MONTH = `CASE WHEN m.currency != 'CNY' AND coalesce((SELECT min(date) FROM fx_rates f WHERE f.currency = m.currency), '9999') > m.first_day THEN m.currency END`;
-const NO_RATE_DAY = `CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END`;
+export const NO_RATE_DAY = `CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END`;
 
 /**
  * SQL: the transaction rows of a window, one row per txn_totals, txn_monthly or txn_daily row,
@@ -470,11 +491,11 @@ export function txnRowsSql(p: TxnParts): string {
     sel.push(`SELECT m.customer_id, m.account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, last_day AS last_act, NULL AS no_rate
       FROM txn_monthly m WHERE m.month IN (${sqlList(p.activityOnly)})`);
   }
-  for (const [a, b] of p.ranges) {
+  for (const { table, where } of dailyRangeSources(p, true)) {
     const inWin = (x: string) => `CASE WHEN d.day >= :from THEN ${x} ELSE 0 END`;
     sel.push(`SELECT a.customer_id, d.account_id, ${inWin('d.n')} AS n, ${inWin('d.n_counter')} AS counter, ${inWin('d.n_self_service')} AS self_service, ${inWin('d.n_e_banking')} AS e_banking,
         ${inWin(cnyOfDay('fee'))} AS fee_fen, ${inWin(cnyOfDay('abs_amount'))} AS abs_fen, CASE WHEN d.day >= :from THEN d.day END AS last_in, d.day AS last_act, ${NO_RATE_DAY} AS no_rate
-      FROM txn_daily d CROSS JOIN accounts a ON a.account_id = d.account_id WHERE d.day >= '${a}' AND d.day <= '${b}'`);
+      FROM ${table} CROSS JOIN accounts a ON a.account_id = d.account_id WHERE ${where}`);
   }
   if (!sel.length) sel.push('SELECT NULL AS customer_id, NULL AS account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, NULL AS last_act, NULL AS no_rate WHERE 0');
   return sel.join('\nUNION ALL\n');
@@ -491,19 +512,22 @@ export interface DataDates {
 export function dataDatesIn(db: Db, from: string, to: string): DataDates {
   const s = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS count FROM snapshot_dates WHERE as_of BETWEEN ? AND ?')
     .get(from, to) as DataDates['snapshots'];
-  // First and last through the day index; the count from the monthly roll-up (partial months from txn_daily).
+  // First and last through the day index; the count from the roll-ups (partial months from txn_daily).
   const t = db.prepare(`SELECT (SELECT day FROM txn_daily WHERE day BETWEEN :from AND :to ORDER BY day LIMIT 1) AS first,
       (SELECT day FROM txn_daily WHERE day BETWEEN :from AND :to ORDER BY day DESC LIMIT 1) AS last,
       (SELECT coalesce(sum(n), 0) FROM (${txnCountSql(txnParts(db, from, to))})) AS count`).get({ from, to }) as DataDates['transactions'];
   return { snapshots: s, transactions: t };
 }
 
-/** SQL: the transaction counts (column n) of a window's parts, without any conversion. */
+/**
+ * SQL: the transaction counts (column n) of a window's parts. Not txnRowsSql: a count needs no
+ * conversion and no join to accounts (that costs seconds for a window of cut months).
+ */
 function txnCountSql(p: TxnParts): string {
   const sel: string[] = [];
   if (p.totals) sel.push('SELECT n FROM txn_totals');
   if (p.whole.length) sel.push(`SELECT n FROM txn_monthly WHERE month IN (${sqlList(p.whole)})`);
-  for (const [a, b] of p.ranges) sel.push(`SELECT n FROM txn_daily WHERE day >= '${a}' AND day <= '${b}'`);
+  for (const { table, where } of dailyRangeSources(p, false)) sel.push(`SELECT n FROM ${table} WHERE ${where}`);
   return sel.length ? sel.join(' UNION ALL ') : 'SELECT 0 AS n';
 }
 
@@ -561,13 +585,11 @@ export interface RmCreditRow {
  */
 export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w)): RmCreditRow[] {
   const p = creditParams(db, w);
-  const loans = inList(LOAN_PRODUCTS);
   // Customers whose CNY rows all lie within the window and whose accounts' RM does not vary:
   // their customer_spans row, credited to the customer's RM, per product × last loan class.
-  const fd = (k: string) => `(a_${k} + b_${k} * :T)`;
   const perRm = db.prepare(`WITH ${VARYING_ACCOUNTS}
-    SELECT h.rm_id, CASE WHEN h.rm_id IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = cs.customer_id) END AS branch,
-      ${CUSTOMER_SPAN_KEYS.map((k) => `sum(${fd(k.key)})`).join(', ')}
+    SELECT h.rm_id, ${unassignedBranch('h.rm_id', 'cs.customer_id')} AS branch,
+      ${CUSTOMER_SPAN_KEYS.map((k) => `sum(${spanFenDays(k.key)})`).join(', ')}
     FROM customer_spans cs LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F
     WHERE ${COVERED_CREDIT} GROUP BY 1, 2`).raw().all(p) as [string | null, string | null, ...number[]][];
   const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
@@ -584,8 +606,8 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   // window, minus the same for the few accounts whose RM can change within it (exact integers;
   // creditedSlices gives their true credit): cheaper than excluding them from the scan.
   const grouped = (scope: 'uncovered' | 'varying') => db.prepare(`${steadySql(true, scope, false)}
-    SELECT rm_id, CASE WHEN rm_id IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = steady.customer_id) END AS branch, product_type,
-      CASE WHEN product_type IN (${loans}) THEN coalesce(last_class, 'normal') END AS loan_class, sum(fen_days) AS fen_days
+    SELECT rm_id, ${unassignedBranch('rm_id', 'steady.customer_id')} AS branch, product_type,
+      CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN coalesce(last_class, 'normal') END AS loan_class, sum(fen_days) AS fen_days
     FROM steady GROUP BY 1, 2, 3, 4`).all(p) as RmCreditRow[];
   for (const r of grouped('uncovered')) add(r);
   for (const r of grouped('varying')) groups.get(keyOf(r))!.fen_days -= r.fen_days;
@@ -595,9 +617,8 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   const branches = new Map<string, string | null>();
   const branchOf = { get: (c: string) => { if (!branches.has(c)) branches.set(c, (branchQ.get(c) as string | null | undefined) ?? null); return branches.get(c); } };
   for (const s of rest) {
-    const isLoan = s.product_type === 'loan' || s.product_type === 'credit_card';
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
-    add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
+    add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan(s.product_type) ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
   }
   return [...groups.values()].filter((g) => g.fen_days !== 0);
 }

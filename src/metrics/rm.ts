@@ -11,12 +11,12 @@
  * Credit that no RM owns has rm_id null and carries the customer's branch.
  */
 import type { Db } from '../db/connection.js';
-import { isAum, isDeposit, isLoan } from './customers.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
-import { creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, RATE_ON_DAY, rmCreditByProduct, txnParts, txnRowsSql, VARYING_ACCOUNTS, type AccountSlice, type Window } from './engine.js';
+import { sqlList } from '../db/sql.js';
+import { cnyOfDay, creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rateOn, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
-import { NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
+import { isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
 
 const NPL = new Set<string>(NPL_CLASSES);
 const isNpl = (cls: string | null) => cls !== null && NPL.has(cls);
@@ -140,12 +140,12 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
 /** Loan (and credit card) balances open on `day`, in CNY fen, per RM credited that day and loan class. */
 export function loanBalancesOn(db: Db, day: string): { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number }[] {
   const rows = db.prepare(`
-    WITH st AS (${statesOnDay("AND a.product_type IN ('loan', 'credit_card')")}),
+    WITH st AS (${statesOnDay(`AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})`)}),
     l AS (SELECT st.customer_id, st.loan_class, st.currency, st.balance,
         coalesce(st.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = st.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
-        CASE WHEN st.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = st.currency AND f.date <= :day ORDER BY f.date DESC LIMIT 1) END AS rate
+        CASE WHEN st.currency = 'CNY' THEN 1 ELSE ${rateOn('st.currency', ':day')} END AS rate
       FROM st WHERE st.source != 'C')
-    SELECT rm_id, CASE WHEN rm_id IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = l.customer_id) END AS branch, loan_class,
+    SELECT rm_id, ${unassignedBranch('rm_id', 'l.customer_id')} AS branch, loan_class,
       sum(CASE WHEN currency = 'CNY' THEN balance ELSE round(balance * rate) END) AS balance_fen,
       max(CASE WHEN rate IS NULL THEN currency END) AS no_rate
     FROM l GROUP BY 1, 2, 3`).all({ day, dn: dayNum(day) }) as { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number; no_rate: string | null }[];
@@ -189,8 +189,7 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
   // RM can change within the window are credited day by day.
   const parts = txnParts(db, w.from, w.to);
   const DAY_SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
-      sum(CASE WHEN d.currency = 'CNY' THEN fee ELSE round(fee * ${RATE_ON_DAY}) END) AS fee_fen,
-      max(CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END) AS no_rate`;
+      sum(${cnyOfDay('fee')}) AS fee_fen, max(${NO_RATE_DAY}) AS no_rate`;
   const txns = db.prepare(`
     WITH ${VARYING_ACCOUNTS},
     t AS (${txnRowsSql(parts)}),
@@ -213,7 +212,7 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
       LEFT JOIN customer_rm_history h ON h.customer_id = g.customer_id AND h.from_num <= :T AND h.to_num >= :F
       UNION ALL SELECT rm_id, customer_id, n, counter, self_service, e_banking, fee_fen, no_rate FROM varying
     )
-    SELECT c.rm_id, CASE WHEN c.rm_id IS NULL THEN (SELECT cu.branch FROM customers cu WHERE cu.customer_id = c.customer_id) END AS branch,
+    SELECT c.rm_id, ${unassignedBranch('c.rm_id', 'c.customer_id')} AS branch,
       sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
     FROM credited c GROUP BY 1, 2`).all(creditParams(db, w)) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
   const noRate = txns.find((t) => t.no_rate);
