@@ -19,6 +19,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  external: ['better-sqlite3', '@duckdb/node-api'],
+  // Bundled CommonJS packages call require() for Node's built-ins: give the ES module one.
+  banner: { js: "import { createRequire as __crmCreateRequire } from 'node:module'; const require = __crmCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -8,6 +8,8 @@ import { customerDirectory } from '../db/segment-queries.js';
 import type { CustomerType } from '../types.js';
 import { customerBalances, customerTxns, foreignAccountSlices, type AccountSlice, type CustomerTxns, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
+import { positionsIn } from './positions.js';
+import { DataError } from '../errors.js';
 import type { Pricing } from './pricing.js';
 
 export interface CustomerValue {
@@ -65,53 +67,69 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
   // All customers in customer_id order with their RM on the window's last day, in one query.
   const info = customerDirectory(db, w.to);
-  const slot = new Map<string, number>();
-  info.forEach((c, i) => slot.set(c.customer_id, i));
+  const ids = info.map((c) => c.customer_id);
   const bal = customerBalances(db, w, pricing, () => extras().foreign);
-  const values: (CustomerValue | undefined)[] = new Array(info.length);
-  const get = (id: string): CustomerValue => {
-    const i = slot.get(id)!;
-    let v = values[i];
-    if (!v) {
-      const c = info[i];
-      // A literal with every field (not a spread of the row): V8 keeps it a fast object.
-      v = { customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, branch: c.branch, rm_id: c.rm_id, aum_adb: 0, deposit_adb: 0, loan_adb: 0, net_interest: 0, fee_income: 0, channel_cost: 0, risk_cost: 0, contribution: 0, txn_count: 0, txn_counter: 0, txn_self_service: 0, txn_e_banking: 0, last_txn_day: null };
-      values[i] = v;
-    }
-    return v;
+  // Sums per directory position in typed arrays; the objects are made once, at the end, with
+  // their final values (objects filled field by field after creation cost more than the sums).
+  const n = info.length;
+  const seen = new Uint8Array(n);
+  const aum = new Float64Array(n);
+  const deposit = new Float64Array(n);
+  const loan = new Float64Array(n);
+  const nii = new Float64Array(n);
+  const risk = new Float64Array(n);
+  const fee = new Float64Array(n);
+  const count = new Float64Array(n);
+  const counter = new Float64Array(n);
+  const selfService = new Float64Array(n);
+  const eBanking = new Float64Array(n);
+  const channel = new Float64Array(n);
+  const lastDay: (string | null)[] = new Array(n).fill(null);
+  const known = (i: number, id: string): number => {
+    if (i < 0) throw new DataError(`customer ${id} holds accounts but is not in the customers table`);
+    return i;
   };
   // Balance categories are summed in exact integer fen-days and divided by D once per customer,
   // so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
-  for (let i = 0; i < bal.customer_id.length; i++) {
-    const v = get(bal.customer_id[i]);
-    v.aum_adb = bal.aum_fd[i] / w.days;
-    v.deposit_adb = bal.deposit_fd[i] / w.days;
-    v.loan_adb = bal.loan_fd[i] / w.days;
+  const balAt = positionsIn(ids);
+  for (let k = 0; k < bal.customer_id.length; k++) {
+    const i = known(balAt(bal.customer_id[k]), bal.customer_id[k]);
+    seen[i] = 1;
+    aum[i] = bal.aum_fd[k] / w.days;
+    deposit[i] = bal.deposit_fd[k] / w.days;
+    loan[i] = bal.loan_fd[k] / w.days;
     // NII = ADB × spread × D/365 = fen-days × spread / 365; risk cost = ADB × rate × D/365.
-    v.net_interest = bal.spread_fd[i] / 365;
-    v.risk_cost = (bal.risk_fd[i] / w.days) * f;
+    nii[i] = bal.spread_fd[k] / 365;
+    risk[i] = (bal.risk_fd[k] / w.days) * f;
   }
-  const lastActive = new Map<string, string>();
   const t = extras().txns;
-  for (let i = 0; i < t.customer_id.length; i++) {
-    const id = t.customer_id[i];
-    if (t.last_active_day[i]) lastActive.set(id, t.last_active_day[i]!);
-    if (t.count[i] === 0) continue; // active only before the window
-    const v = get(id);
-    v.fee_income += t.fee_fen[i];
-    v.txn_count += t.count[i];
-    v.txn_counter += t.counter[i];
-    v.txn_self_service += t.self_service[i];
-    v.txn_e_banking += t.e_banking[i];
-    v.channel_cost += t.counter[i] * pricing.channel_cost_fen.counter + t.self_service[i] * pricing.channel_cost_fen.self_service + t.e_banking[i] * pricing.channel_cost_fen.e_banking;
+  const txnAt = positionsIn(ids);
+  const cost = pricing.channel_cost_fen;
+  for (let k = 0; k < t.customer_id.length; k++) {
+    const i = known(txnAt(t.customer_id[k]), t.customer_id[k]);
+    if (activityFrom !== undefined) lastDay[i] = t.last_active_day[k] || null;
+    // Count 0: active only before the window (it only tells the last posting day).
+    if (t.count[k] === 0) continue;
+    seen[i] = 1;
+    fee[i] += t.fee_fen[k];
+    count[i] += t.count[k];
+    counter[i] += t.counter[k];
+    selfService[i] += t.self_service[k];
+    eBanking[i] += t.e_banking[k];
+    channel[i] += t.counter[k] * cost.counter + t.self_service[k] * cost.self_service + t.e_banking[k] * cost.e_banking;
   }
   // In the directory's order (customer_id): no sort needed.
   const out: CustomerValue[] = [];
-  for (const v of values) {
-    if (!v) continue;
-    v.contribution = v.net_interest + v.fee_income - v.channel_cost - v.risk_cost;
-    if (activityFrom !== undefined) v.last_txn_day = lastActive.get(v.customer_id) ?? null;
-    out.push(v);
+  for (let i = 0; i < n; i++) {
+    if (!seen[i]) continue;
+    const c = info[i];
+    out.push({
+      customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, branch: c.branch, rm_id: c.rm_id,
+      aum_adb: aum[i], deposit_adb: deposit[i], loan_adb: loan[i], net_interest: nii[i], fee_income: fee[i],
+      channel_cost: channel[i], risk_cost: risk[i], contribution: nii[i] + fee[i] - channel[i] - risk[i],
+      txn_count: count[i], txn_counter: counter[i], txn_self_service: selfService[i], txn_e_banking: eBanking[i],
+      last_txn_day: lastDay[i],
+    });
   }
   return out;
 }

@@ -39,7 +39,7 @@ export function addDays(iso: string, n: number): string {
 }
 
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000) + 1;
+  return dayNum(to) - dayNum(from) + 1;
 }
 
 /** Clips [from, to] to the dates the data covers (first to latest snapshot). */
@@ -356,23 +356,30 @@ function rateIntervals(db: Db): Map<string, [number, number, number][]> {
 function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): AccountSlice[] {
   const hi = credit ? CREDITED_HI : 'min(b.end_num, :T)';
   const lo = credit ? CREDITED_LO : 'max(b.day_num, :F)';
+  // The foreign accounts once, numbered k in account_id order; their rows as numbers (k, balance,
+  // first and last day): tens of thousands of rows cross into JavaScript cheaply without strings.
+  const acct = queryColumns<{ account_id: string[]; customer_id: string[]; product_type: ProductType[]; currency: string[]; cls: (string | null)[] }>(db,
+    `SELECT a.account_id, a.customer_id, a.product_type, a.currency, ${CLASS_ON_LAST_DAY} AS cls FROM accounts a WHERE a.currency != 'CNY' ORDER BY a.account_id`, p);
+  if (acct.account_id.length === 0) return [];
   // CROSS JOIN keeps the foreign accounts as the outer loop: SQLite would otherwise scan every balance row.
-  const r = queryColumns<{ account_id: string[]; customer_id: string[]; product_type: ProductType[]; currency: string[]; rm_id: (string | null)[]; balance: number[]; lo: number[]; hi: number[]; cls: (string | null)[] }>(db,
-    `WITH a AS MATERIALIZED (SELECT * FROM accounts WHERE currency != 'CNY')
-    SELECT b.account_id, a.customer_id, a.product_type, a.currency, ${credit ? CREDITED_RM : 'NULL'} AS rm_id, b.balance, ${lo} AS lo, ${hi} AS hi,
-      ${CLASS_ON_LAST_DAY} AS cls
+  const r = queryColumns<{ k: number[]; rm_id: (string | null)[]; balance: number[]; lo: number[]; hi: number[] }>(db,
+    `WITH a AS MATERIALIZED (SELECT row_number() OVER (ORDER BY account_id) - 1 AS k, account_id, customer_id FROM accounts WHERE currency != 'CNY')
+    SELECT a.k, ${credit ? CREDITED_RM : 'NULL'} AS rm_id, b.balance, ${lo} AS lo, ${hi} AS hi
     FROM a CROSS JOIN balances b ON b.account_id = a.account_id ${credit ? CREDIT_HISTORY : ''}
     WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0`, p);
-  if (r.account_id.length === 0) return [];
+  if (r.k.length === 0) return [];
   const rates = rateIntervals(db);
-  const out = new Map<string, AccountSlice>();
-  for (let k = 0; k < r.account_id.length; k++) {
-    const account_id = r.account_id[k];
-    const rm_id = r.rm_id[k];
-    const currency = r.currency[k];
-    const balance = r.balance[k];
-    const from = r.lo[k];
-    const to = r.hi[k];
+  // Without credit one slice per account; with it one per account and credited RM.
+  const perAccount: (AccountSlice | undefined)[] = new Array(acct.account_id.length);
+  const perRm = new Map<string, AccountSlice>();
+  const out: AccountSlice[] = [];
+  for (let n = 0; n < r.k.length; n++) {
+    const k = r.k[n];
+    const rm_id = r.rm_id[n];
+    const currency = acct.currency[k];
+    const balance = r.balance[n];
+    const from = r.lo[n];
+    const to = r.hi[n];
     const list = rates.get(currency) ?? [];
     // The rate in effect on the first day: the last interval starting on or before it.
     let below = 0;
@@ -389,12 +396,18 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
       const [s, e, rate] = list[i];
       fenDays += roundLikeSql(balance * rate) * (Math.min(to, e) - Math.max(from, s) + 1);
     }
-    const key = `${account_id}\u0001${rm_id}`;
-    const slice = out.get(key);
-    if (slice) slice.fen_days += fenDays;
-    else out.set(key, { account_id, customer_id: r.customer_id[k], product_type: r.product_type[k], rm_id, fen_days: fenDays, last_class: r.cls[k] });
+    const key = credit ? `${k}\u0001${rm_id}` : '';
+    const slice = credit ? perRm.get(key) : perAccount[k];
+    if (slice) {
+      slice.fen_days += fenDays;
+      continue;
+    }
+    const made = { account_id: acct.account_id[k], customer_id: acct.customer_id[k], product_type: acct.product_type[k], rm_id, fen_days: fenDays, last_class: acct.cls[k] };
+    if (credit) perRm.set(key, made);
+    else perAccount[k] = made;
+    out.push(made);
   }
-  return [...out.values()];
+  return out;
 }
 
 /**

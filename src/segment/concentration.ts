@@ -37,19 +37,26 @@ function reason(values: readonly number[], total: number): ConcentrationUndefine
   return null;
 }
 
-const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+const sum = (xs: ArrayLike<number>): number => {
+  let t = 0;
+  for (let i = 0; i < xs.length; i++) t += xs[i];
+  return t;
+};
+
+/** Ascending copy: a typed array sorts numbers natively (no comparator calls: 100k values in a few ms). */
+const ascending = (values: readonly number[]): Float64Array => Float64Array.from(values).sort();
 
 export function concentration(values: readonly number[]): Concentration {
   check(values);
   const n = values.length;
-  const asc = [...values].sort((a, b) => a - b);
+  const asc = ascending(values);
   const total = sum(asc);
   const top_n = ceilShare(0.2, n);
-  const top_total = sum(asc.slice(n - top_n));
+  const top_total = sum(asc.subarray(n - top_n));
   const why = reason(values, total);
   if (why) return { n, total, top_n, top_total, pareto: null, gini: null, undefined_reason: why };
   let weighted = 0;
-  asc.forEach((x, i) => { weighted += (i + 1) * x; });
+  for (let i = 0; i < n; i++) weighted += (i + 1) * asc[i];
   const gini = (2 * weighted) / (n * total) - (n + 1) / n;
   return { n, total, top_n, top_total, pareto: top_total / total, gini, undefined_reason: null };
 }
@@ -79,7 +86,7 @@ export interface LorenzPoint {
 export function lorenz(values: readonly number[], maxPoints?: number): LorenzPoint[] | null {
   check(values);
   const n = values.length;
-  const asc = [...values].sort((a, b) => a - b);
+  const asc = ascending(values);
   const total = sum(asc);
   if (reason(values, total)) return null;
   const cum: number[] = [0];

@@ -13,7 +13,7 @@ import { concentration, type Concentration } from './concentration.js';
 import { migrate, type MigrationResult } from './migration.js';
 import { RFM_SEGMENTS, scoreRfm, type RfmCuts, type RfmSegmentCode, type Score } from './rfm.js';
 import { DORMANT_WINDOW_DAYS, isDormant, summarize, type CustomerRow, type SummaryTable } from './summary.js';
-import { assignTiers, CUSTOMER_TYPES, DEFAULT_TIERS, tierCodes, type Ladder, type TierMeasure, type TiersConfig } from './tiers.js';
+import { tierOf, CUSTOMER_TYPES, DEFAULT_TIERS, tierCodes, type Ladder, type TierMeasure, type TiersConfig } from './tiers.js';
 
 export const DEFAULT_WINDOW_DAYS = 90;
 export const RFM_WINDOW_DAYS = 365;
@@ -109,8 +109,8 @@ function tiersFor(db: Db, r: Resolved, window: Window): Map<CustomerType, TierCu
   for (const type of r.types) {
     const ladder = r.tiers[type];
     const mine = values.filter((v) => v.customer_type === type);
-    const tiers = assignTiers(mine.map((v) => ({ customer_id: v.customer_id, value: v[ladder.measure] })), ladder);
-    out.set(type, mine.map((v) => toRow(v, tiers.get(v.customer_id) as string, ladder.measure, v.last_txn_day ?? null, r)));
+    const tiers = tierOf(mine.map((v) => v.customer_id), mine.map((v) => v[ladder.measure]), ladder);
+    out.set(type, mine.map((v, i) => toRow(v, tiers[i], ladder.measure, v.last_txn_day ?? null, r)));
   }
   return out;
 }

@@ -163,32 +163,48 @@ export interface TierRecord {
  * highest down, each gets ceil(share × n) customers, clipped to what remains; the lowest takes the rest.
  */
 export function assignTiers(records: readonly TierRecord[], ladder: Ladder): Map<string, string> {
-  const out = new Map<string, string>();
+  const seen = new Set<string>();
   for (const rec of records) {
-    if (!Number.isFinite(rec.value)) throw new DataError(`tier measure for customer ${rec.customer_id} is not a number`);
-    if (out.has(rec.customer_id)) throw new DataError(`customer ${rec.customer_id} appears twice in the tier input`);
-    out.set(rec.customer_id, '');
+    if (seen.has(rec.customer_id)) throw new DataError(`customer ${rec.customer_id} appears twice in the tier input`);
+    seen.add(rec.customer_id);
+  }
+  const codes = tierOf(records.map((r) => r.customer_id), records.map((r) => r.value), ladder);
+  return new Map(records.map((r, i) => [r.customer_id, codes[i]]));
+}
+
+/**
+ * assignTiers for parallel arrays of distinct ids and values: the tier code of each, in the
+ * same order (what a report over 100k customers uses: no Map, no record objects).
+ */
+export function tierOf(ids: readonly string[], values: readonly number[], ladder: Ladder): string[] {
+  const n = ids.length;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(values[i])) throw new DataError(`tier measure for customer ${ids[i]} is not a number`);
   }
   const tiers = ladder.tiers;
+  const out: string[] = new Array(n);
   if (ladder.method === 'thresholds') {
-    for (const rec of records) {
+    for (let i = 0; i < n; i++) {
       let code = tiers[0].code;
-      for (const t of tiers) if (t.min_fen !== undefined && rec.value >= t.min_fen) code = t.code;
-      out.set(rec.customer_id, code);
+      for (const t of tiers) if (t.min_fen !== undefined && values[i] >= t.min_fen) code = t.code;
+      out[i] = code;
     }
     return out;
   }
-  const sorted = [...records].sort(
-    (a, b) => b.value - a.value || (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0),
-  );
-  const n = sorted.length;
+  // Ids already ascending (the usual input, in customer_id order) break ties by position.
+  let ascending = true;
+  for (let i = 1; i < n && ascending; i++) ascending = ids[i - 1] < ids[i];
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort(ascending
+    ? (a, b) => values[b] - values[a] || a - b
+    : (a, b) => values[b] - values[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
   let pos = 0;
   for (let ti = tiers.length - 1; ti >= 1; ti--) {
     const take = Math.min(ceilShare(tiers[ti].share ?? 0, n), n - pos);
-    for (let k = 0; k < take; k++) out.set(sorted[pos + k].customer_id, tiers[ti].code);
+    for (let k = 0; k < take; k++) out[order[pos + k]] = tiers[ti].code;
     pos += take;
   }
-  for (; pos < n; pos++) out.set(sorted[pos].customer_id, tiers[0].code);
+  for (; pos < n; pos++) out[order[pos]] = tiers[0].code;
   return out;
 }
 

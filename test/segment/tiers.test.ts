@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIERS, assignTiers, parseTiers, tierCodes, type Ladder } from '../../src/segment/tiers.js';
+import { DEFAULT_TIERS, assignTiers, parseTiers, tierCodes, tierOf, type Ladder } from '../../src/segment/tiers.js';
 import { usageError as usage } from '../helpers.js';
 
 
@@ -174,3 +174,28 @@ describe('parseTiers', () => {
     expect(usage(() => parseTiers('{"personal":', 't.json')).message).toMatch(/^t\.json: cannot parse/);
   });
 });
+
+describe('tierOf (parallel arrays, ids usually ascending)', () => {
+  it('ids ascending: ties broken by position, the same as by customer_id', () => {
+    // key = ceil(0.2×5) = 1, core = ceil(0.3×5) = 2, standard the other 2; a..d tie at 100.
+    expect(tierOf(['a', 'b', 'c', 'd', 'e'], [100, 100, 100, 100, -100], corporate)).toEqual(['key', 'core', 'core', 'standard', 'standard']);
+  });
+
+  it('gives what assignTiers gives, for ids in and out of order', () => {
+    // 200 customers, values in 7 distinct levels (many ties), a fixed pseudo-random sequence.
+    const ids = Array.from({ length: 200 }, (_, i) => `C${String(i).padStart(4, '0')}`);
+    const values = ids.map((_, i) => ((i * 7919) % 7) * 1000 - 2000);
+    const viaMap = assignTiers(ids.map((id, i) => rec(id, values[i])), corporate);
+    expect(tierOf(ids, values, corporate)).toEqual(ids.map((id) => viaMap.get(id)));
+    const rev = [...ids].reverse();
+    const revValues = [...values].reverse();
+    expect(tierOf(rev, revValues, corporate)).toEqual(rev.map((id) => viaMap.get(id)));
+    // key: ceil(0.2 × 200) = 40 customers.
+    expect(tierOf(ids, values, corporate).filter((t) => t === 'key')).toHaveLength(40);
+  });
+
+  it('rejects a measure that is not a number, naming the customer', () => {
+    expect(() => tierOf(['a', 'b'], [1, Number.NaN], corporate)).toThrow('tier measure for customer b is not a number');
+  });
+});
+
