@@ -4,6 +4,7 @@
  * Plain tables with readable names: any SQLite client can query them.
  */
 import { CUSTOMER_SPANS_FILL, CUSTOMER_SPANS_TABLE } from './customer-spans.js';
+import { ROLLUP_CNY_REFRESH } from './fx.js';
 
 export interface Migration {
   version: number;
@@ -251,6 +252,21 @@ INSERT INTO txn_totals
 ALTER TABLE fx_rates ADD COLUMN day_num INTEGER;
 ALTER TABLE fx_rates ADD COLUMN end_num INTEGER;
 ${FX_RELINK};
+`,
+  },
+  {
+    version: 3,
+    name: 'foreign-currency transaction roll-ups converted to CNY',
+    sql: `
+-- A foreign-currency roll-up row's fee and Σ|amount| in CNY fen, its days converted one by one at
+-- the rate on or before each (kept by the importer, recomputed by every FX import): a report
+-- reads them instead of converting every posting day of every foreign account. NULL for CNY rows
+-- and where a day has no rate (the report then converts day by day and says which rate is missing).
+ALTER TABLE txn_monthly ADD COLUMN fee_cny INTEGER;
+ALTER TABLE txn_monthly ADD COLUMN abs_cny INTEGER;
+ALTER TABLE txn_totals ADD COLUMN fee_cny INTEGER;
+ALTER TABLE txn_totals ADD COLUMN abs_cny INTEGER;
+${ROLLUP_CNY_REFRESH};
 `,
   },
 ];

@@ -13,8 +13,16 @@ export interface CustomerInfo {
   rm_id: string | null;
 }
 
-/** Every customer in customer_id order, with the RM in effect on `day`. */
-export function customerDirectory(db: Db, day: string): CustomerInfo[] {
+/**
+ * Every customer in customer_id order, with the RM in effect on `day`. With `full` false only
+ * the id and type are read (name '', branch and rm_id null): a report that neither shows nor
+ * groups by them saves most of the cost of 100k customers.
+ */
+export function customerDirectory(db: Db, day: string, full = true): CustomerInfo[] {
+  if (!full) {
+    const c = queryColumns<{ customer_id: string[]; customer_type: CustomerType[] }>(db, 'SELECT customer_id, customer_type FROM customers ORDER BY customer_id');
+    return c.customer_id.map((customer_id, i) => ({ customer_id, name: '', customer_type: c.customer_type[i], branch: null, rm_id: null }));
+  }
   const c = queryColumns<{ [K in keyof CustomerInfo]: CustomerInfo[K][] }>(db, `SELECT c.customer_id, c.name, c.customer_type, c.branch, h.rm_id
     FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
     ORDER BY c.customer_id`, { dn: dayNum(day) });

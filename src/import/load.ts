@@ -6,6 +6,7 @@
 import type { Db } from '../db/connection.js';
 import { BalanceStore, CLOSED, dayNum, LAST_ROW_COLUMNS, type BalanceState, type LastRow } from '../db/balances.js';
 import { END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
+import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
 
@@ -235,17 +236,22 @@ interface Sums {
   e: number;
   fee: number;
   abs: number;
+  /** Foreign currency: fee and abs in CNY fen, day by day (null: a day has no rate). Unused for CNY. */
+  feeCny: number | null;
+  absCny: number | null;
 }
 
 /** Adds `from`, posted from day `first` to day `last`, into a roll-up. */
 function addDays(to: MonthAgg, from: Sums, first: string, last: string): void {
   to.n += from.n; to.counter += from.counter; to.self += from.self; to.e += from.e; to.fee += from.fee; to.abs += from.abs;
+  to.feeCny = to.feeCny === null || from.feeCny === null ? null : to.feeCny + from.feeCny;
+  to.absCny = to.absCny === null || from.absCny === null ? null : to.absCny + from.absCny;
   if (first < to.first) to.first = first;
   if (last > to.last) to.last = last;
 }
 
 function emptyMonth(month: string, currency: string, day: string): MonthAgg {
-  return { month, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, first: day, last: day };
+  return { month, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, first: day, last: day };
 }
 
 /** Per account, day and currency: what one file adds to txn_daily. */
@@ -260,8 +266,8 @@ interface DayAgg extends Sums {
 
 /** Adds one flush's sums to a transaction roll-up (txn_monthly, txn_totals) keyed by `keys`. */
 function rollupUpsert(table: string, keys: string[]): string {
-  const cols = [...keys, 'n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'first_day', 'last_day'];
-  const add = ['n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount'].map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+  const cols = [...keys, 'n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'fee_cny', 'abs_cny', 'first_day', 'last_day'];
+  const add = ['n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'fee_cny', 'abs_cny'].map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
   return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${add}, first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)`;
 }
@@ -273,6 +279,9 @@ interface MonthAgg extends Sums {
   first: string;
   last: string;
 }
+
+/** fee_cny, abs_cny of a roll-up row: NULL for CNY rows (never read). */
+const cnyOf = (m: MonthAgg): [number | null, number | null] => (m.currency === 'CNY' ? [null, null] : [m.feeCny, m.absCny]);
 
 /** Flush the per-day aggregates to the database after this many distinct keys (bounds memory). */
 const MAX_DAY_KEYS = 100_000;
@@ -295,14 +304,18 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const pendingVals: Value[] = [];
   const pendingLines: number[] = [];
   const pendingRaw: string[] = [];
-  const upsertDay = db.prepare(`INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
+  const upsertDaySql = `INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (account_id, day, currency) DO UPDATE SET
       n = n + excluded.n, n_counter = n_counter + excluded.n_counter, n_self_service = n_self_service + excluded.n_self_service,
       n_e_banking = n_e_banking + excluded.n_e_banking, fee = fee + excluded.fee, abs_amount = abs_amount + excluded.abs_amount,
       last_at = CASE WHEN ${NEWER} THEN excluded.last_at ELSE last_at END,
       last_seq = CASE WHEN ${NEWER} THEN excluded.last_seq ELSE last_seq END,
-      last_balance = CASE WHEN ${NEWER} THEN excluded.last_balance ELSE last_balance END`);
+      last_balance = CASE WHEN ${NEWER} THEN excluded.last_balance ELSE last_balance END`;
+  const upsertDay = db.prepare(upsertDaySql);
+  // Foreign currency: the day's sums after the upsert, to convert what this flush adds to them.
+  const upsertForeignDay = db.prepare(`${upsertDaySql} RETURNING fee, abs_amount`);
+  const rates = new RateCache(db);
   const upsertMonth = db.prepare(rollupUpsert('txn_monthly', ['customer_id', 'account_id', 'month', 'currency']));
   const upsertTotal = db.prepare(rollupUpsert('txn_totals', ['customer_id', 'account_id', 'currency']));
   const lastBalance = db.prepare('SELECT last_balance FROM txn_daily WHERE account_id = ? AND day = ? AND last_at IS NOT NULL ORDER BY last_at DESC, last_seq DESC LIMIT 1').pluck();
@@ -324,7 +337,16 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       // The same sums per calendar month (txn_monthly): a handful of months per account and flush.
       months.clear();
       for (const a of perAcc.values()) {
-        upsertDay.run(a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance);
+        const dayRow = [a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance];
+        if (a.currency === 'CNY') upsertDay.run(dayRow);
+        else {
+          // A day converts as a whole (round(day's fee × rate)): what this flush adds is the
+          // rounded new sum minus the rounded old one (a day can span flushes and imports).
+          const now = upsertForeignDay.get(dayRow) as { fee: number; abs_amount: number };
+          const rate = rates.on(a.currency, a.day);
+          a.feeCny = rate === null ? null : roundLikeSql(now.fee * rate) - roundLikeSql((now.fee - a.fee) * rate);
+          a.absCny = rate === null ? null : roundLikeSql(now.abs_amount * rate) - roundLikeSql((now.abs_amount - a.abs) * rate);
+        }
         if (a.lastAt !== null) touched.push([a.account, a.day]);
         const month = a.day.slice(0, 7);
         const key = a.currency === 'CNY' ? month : `${month}\u0001${a.currency}`;
@@ -336,12 +358,12 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       totals.clear();
       const customer = accountOf.get(acc)!.customer_id;
       for (const m of months.values()) {
-        upsertMonth.run(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, m.first, m.last);
+        upsertMonth.run(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, ...cnyOf(m), m.first, m.last);
         let t = totals.get(m.currency);
         if (!t) totals.set(m.currency, (t = emptyMonth(m.month, m.currency, m.first)));
         addDays(t, m, m.first, m.last);
       }
-      for (const t of totals.values()) upsertTotal.run(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, t.first, t.last);
+      for (const t of totals.values()) upsertTotal.run(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
     }
     days.clear();
     dayKeys = 0;
@@ -435,7 +457,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     const sub = currency === 'CNY' ? day : `${day}\u0001${currency}`;
     let a = perAcc.get(sub);
     if (!a) {
-      a = { account: acc, day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, lastAt: null, lastSeq: 0, lastBalance: null };
+      a = { account: acc, day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, lastAt: null, lastSeq: 0, lastBalance: null };
       perAcc.set(sub, a);
       dayKeys++;
     }
@@ -469,6 +491,7 @@ function fxLoader(ctx: LoaderContext): Loader {
   return upsertLoader(ctx, 'fx_rates', ['currency', 'date'], ['currency', 'date', 'cny_per_unit'],
     (r) => [r[c('currency')], r[c('date')], r[c('cny_per_unit')]], undefined, () => {
       ctx.db.exec(FX_RELINK); // rate intervals as day numbers
+      ctx.db.exec(ROLLUP_CNY_REFRESH); // any day's conversion may have changed
       return noFinish();
     });
 }

@@ -41,32 +41,36 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns
   return { txns: customerTxns(db, w.from, w.to, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
 
-/** Value of every customer that held a balance or made a transaction in the window. */
 /** Per database: the last results by window, pricing and activity start (one report asks several times). */
 const memo = new WeakMap<Db, Map<string, CustomerValue[]>>();
 
-export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
+/**
+ * Value of every customer that held a balance or made a transaction in the window. `full`
+ * false: name '', branch and rm_id null (customerDirectory), for reports that neither show nor
+ * group by them.
+ */
+export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, full = true): CustomerValue[] {
   // Any write by this connection (total_changes) or another one (data_version) invalidates.
   const version = db.prepare('SELECT total_changes()').pluck().get() as number;
   const dataVersion = db.pragma('data_version', { simple: true }) as number;
-  const key = JSON.stringify([w.from, w.to, pricing, activityFrom ?? null, version, dataVersion]);
+  const key = JSON.stringify([w.from, w.to, pricing, activityFrom ?? null, full, version, dataVersion]);
   let perDb = memo.get(db);
   if (!perDb) memo.set(db, (perDb = new Map()));
   const hit = perDb.get(key);
   if (hit && !db.inTransaction) return hit;
-  const values = computeCustomerValues(db, w, pricing, activityFrom);
+  const values = computeCustomerValues(db, w, pricing, activityFrom, full);
   if (perDb.size > 4) perDb.clear();
   if (!db.inTransaction) perDb.set(key, values);
   return values;
 }
 
-function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string): CustomerValue[] {
+function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom: string | undefined, full: boolean): CustomerValue[] {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
   // thread sums the CNY balances.
   const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
   // All customers in customer_id order with their RM on the window's last day, in one query.
-  const info = customerDirectory(db, w.to);
+  const info = customerDirectory(db, w.to, full);
   const ids = info.map((c) => c.customer_id);
   const bal = customerBalances(db, w, pricing, () => extras().foreign);
   // Sums per directory position in typed arrays; the objects are made once, at the end, with

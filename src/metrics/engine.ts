@@ -18,6 +18,7 @@ import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { END_OF_TIME } from '../db/migrations.js';
 import { DataError } from '../errors.js';
 import { sqlList } from '../db/sql.js';
+import { rateOn, rollupCny, roundLikeSql } from '../db/fx.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
 import type { Pricing } from './pricing.js';
 
@@ -75,9 +76,8 @@ export function missingRate(currency: string, when: string): DataError {
   return new DataError(`no exchange rate for ${currency} on or before ${when}: import fx_rates.csv with ${currency}`);
 }
 
-/** The CNY rate of a txn_daily row `d` on its day (latest rate on or before it). */
-/** SQL: the CNY rate of currency `cur` on day `day` (the latest rate on or before it; null if none). */
-export const rateOn = (cur: string, day: string) => `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = ${cur} AND f.date <= ${day} ORDER BY f.date DESC LIMIT 1)`;
+// Shared with the importer (db/fx.ts).
+export { rateOn, roundLikeSql };
 
 /** The rate of a txn_daily row `d` on its posting day. */
 const RATE_ON_DAY = rateOn('d.currency', 'd.day');
@@ -332,11 +332,6 @@ const CREDITED_RM = 'CASE WHEN b.rm_id IS NOT NULL THEN b.rm_id ELSE h.rm_id END
 const CREDITED_HI = 'min(b.end_num, :T, coalesce(h.to_num, :T))';
 const CREDITED_LO = 'max(b.day_num, :F, coalesce(h.from_num, :F))';
 
-/** SQLite's round(x) (half away from zero, via x ± 0.5 truncated), so JS and SQL sums agree to the fen. */
-export function roundLikeSql(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
-}
-
 /** Rate intervals per currency, ordered by day: [day_num, end_num, cny_per_unit]. */
 function rateIntervals(db: Db): Map<string, [number, number, number][]> {
   const out = new Map<string, [number, number, number][]>();
@@ -482,8 +477,10 @@ export function txnParts(db: Db, from: string, to: string, scanFrom = from): Txn
 /** A txn_daily value `col` of row d in CNY fen (foreign currency at the rate on or before the posting day). */
 export const cnyOfDay = (col: string) => `CASE WHEN d.currency = 'CNY' THEN d.${col} ELSE round(d.${col} * ${RATE_ON_DAY}) END`;
 /** The same for a foreign-currency txn_monthly or txn_totals row m: its days converted one by one. */
-const cnyOfMonth = (col: string) => `CASE WHEN m.currency = 'CNY' THEN m.${col} ELSE (SELECT sum(${cnyOfDay(col)}) FROM txn_daily d
-  WHERE d.account_id = m.account_id AND d.day >= m.first_day AND d.day <= m.last_day AND d.currency = m.currency) END`;
+// The importer keeps fee_cny / abs_cny (NULL only when a day has no rate, or for CNY rows); the
+// day-by-day conversion is the fallback that also meets the no-rate check.
+const cnyOfMonth = (col: 'fee' | 'abs_amount') => `CASE WHEN m.currency = 'CNY' THEN m.${col}
+  ELSE coalesce(m.${col === 'fee' ? 'fee_cny' : 'abs_cny'}, ${rollupCny('m', col)}) END`;
 /** Non-null (the currency) when a foreign row has a posting day with no rate on or before it. */
 const NO_RATE_MONTH = `CASE WHEN m.currency != 'CNY' AND coalesce((SELECT min(date) FROM fx_rates f WHERE f.currency = m.currency), '9999') > m.first_day THEN m.currency END`;
 export const NO_RATE_DAY = `CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END`;

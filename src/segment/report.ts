@@ -89,22 +89,23 @@ export interface TierPopulation {
 
 /**
  * Customers that held a balance or made a transaction in the tier window, each with its
- * values and tier. The quantile ladders rank the whole population of a type.
+ * values and tier. The quantile ladders rank the whole population of a type. `full` false:
+ * without name, branch and RM (see customerValues).
  */
-export function tierPopulation(db: Db, params: SegmentParams): TierPopulation {
+export function tierPopulation(db: Db, params: SegmentParams, full = true): TierPopulation {
   const r = resolve(db, params);
   const window = tierWindow(db, r.asOf, r.windowDays);
-  return { period: period(db, r, window), byType: tiersFor(db, r, window) };
+  return { period: period(db, r, window), byType: tiersFor(db, r, window, full) };
 }
 
 function period(db: Db, r: Resolved, window: Window): Period {
   return { as_of: r.asOf, window, data: dataDatesIn(db, window.from, window.to), activity_window: activityWindow(r.asOf), dormant_floor_fen: r.dormantFloorFen };
 }
 
-function tiersFor(db: Db, r: Resolved, window: Window): Map<CustomerType, TierCustomer[]> {
+function tiersFor(db: Db, r: Resolved, window: Window, full = true): Map<CustomerType, TierCustomer[]> {
   const act = activityWindow(r.asOf);
   // One pass over the transactions gives the window's sums and the last posting day of the year.
-  const values = customerValues(db, window, r.pricing, act.from);
+  const values = customerValues(db, window, r.pricing, act.from, full);
   const out = new Map<CustomerType, TierCustomer[]>();
   for (const type of r.types) {
     const ladder = r.tiers[type];
@@ -152,7 +153,8 @@ export interface SummaryReport {
 
 export function segmentSummary(db: Db, params: SegmentParams, groupBy: 'branch' | 'rm' | null = null): SummaryReport {
   const r = resolve(db, params);
-  const pop = tierPopulation(db, r);
+  // Names are never shown; branch and RM only when grouping by them.
+  const pop = tierPopulation(db, r, groupBy !== null);
   const sections = r.types.map((type): SummarySection => {
     const ladder = r.tiers[type];
     const rows = pop.byType.get(type) as TierCustomer[];
@@ -224,8 +226,9 @@ export function segmentMigration(db: Db, params: SegmentParams, compareDate: str
   const r1: Resolved = { ...r, asOf: compareDate };
   const w1 = tierWindow(db, compareDate, r.windowDays);
   const w2 = tierWindow(db, r.asOf, r.windowDays);
-  const t1 = tiersFor(db, r1, w1);
-  const t2 = tiersFor(db, r, w2);
+  // Tiers and AUM only: no names, branches or RMs.
+  const t1 = tiersFor(db, r1, w1, false);
+  const t2 = tiersFor(db, r, w2, false);
   const sections = r.types.map((type): MigrationSection => {
     const ladder = r.tiers[type];
     const a = t1.get(type) ?? [];

@@ -63,10 +63,28 @@ describe('transaction roll-ups', () => {
   const rollupsMatchDaily = () => {
     const monthly = `SELECT a.customer_id, d.account_id, substr(d.day, 1, 7), d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking), sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day)
       FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id GROUP BY 2, 3, 4`;
-    expect(db.prepare('SELECT * FROM txn_monthly ORDER BY 2, 3, 4').raw().all()).toEqual(db.prepare(`${monthly} ORDER BY 2, 3, 4`).raw().all());
+    const cols = 'customer_id, account_id, month, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, first_day, last_day';
+    expect(db.prepare(`SELECT ${cols} FROM txn_monthly ORDER BY 2, 3, 4`).raw().all()).toEqual(db.prepare(`${monthly} ORDER BY 2, 3, 4`).raw().all());
     const totals = `SELECT a.customer_id, d.account_id, d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking), sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day)
       FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id GROUP BY 2, 3`;
-    expect(db.prepare('SELECT * FROM txn_totals ORDER BY 2, 3').raw().all()).toEqual(db.prepare(`${totals} ORDER BY 2, 3`).raw().all());
+    expect(db.prepare(`SELECT ${cols.replace(' month,', '')} FROM txn_totals ORDER BY 2, 3`).raw().all()).toEqual(db.prepare(`${totals} ORDER BY 2, 3`).raw().all());
+    cnyMatchesDaily();
+  };
+
+  /**
+   * fee_cny / abs_cny, kept by the importer from day sums (also across flushes and files), equal
+   * each day's sum converted at its rate and rounded, then added up; NULL for CNY rows.
+   */
+  const cnyMatchesDaily = () => {
+    const perDay = (keys: string, where: string) => `SELECT ${keys}, sum(round(d.fee * r)), sum(round(d.abs_amount * r))
+      FROM (SELECT d.*, (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1) AS r FROM txn_daily d) d
+      WHERE d.currency != 'CNY' ${where} GROUP BY ${keys} ORDER BY ${keys}`;
+    const monthly = db.prepare(perDay('d.account_id, substr(d.day, 1, 7), d.currency', '')).raw().all();
+    expect(monthly.length).toBeGreaterThan(0);
+    expect(db.prepare("SELECT account_id, month, currency, fee_cny, abs_cny FROM txn_monthly WHERE currency != 'CNY' ORDER BY 1, 2, 3").raw().all()).toEqual(monthly);
+    expect(db.prepare("SELECT account_id, currency, fee_cny, abs_cny FROM txn_totals WHERE currency != 'CNY' ORDER BY 1, 2").raw().all())
+      .toEqual(db.prepare(perDay('d.account_id, d.currency', '')).raw().all());
+    expect(db.prepare("SELECT count(*) FROM txn_totals WHERE currency = 'CNY' AND (fee_cny IS NOT NULL OR abs_cny IS NOT NULL)").pluck().get()).toBe(0);
   };
 
   it('txn_monthly and txn_totals equal txn_daily regrouped, keyed by the account\'s customer', () => {

@@ -1,0 +1,50 @@
+/**
+ * Foreign-currency conversion shared by the importer and the reports: a value posted on a day
+ * converts at the latest rate on or before that day, rounded to the fen as SQLite's round()
+ * does, so that sums made in JavaScript and in SQL agree to the fen.
+ */
+import type { Db } from './connection.js';
+
+/** SQL: the rate of currency `cur` on `day` (both SQL expressions): the latest on or before it. */
+export const rateOn = (cur: string, day: string) => `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = ${cur} AND f.date <= ${day} ORDER BY f.date DESC LIMIT 1)`;
+
+/** SQLite's round(x) (half away from zero, via x ± 0.5 truncated), so JS and SQL sums agree to the fen. */
+export function roundLikeSql(x: number): number {
+  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+}
+
+/**
+ * SQL: the CNY fen of a transaction roll-up row (txn_monthly or txn_totals, named by `table`)
+ * in a foreign currency, its posting days converted one by one from txn_daily; NULL when a day
+ * has no rate on or before it. `col`: fee or abs_amount.
+ */
+export const rollupCny = (table: string, col: string) => `(SELECT CASE WHEN count(*) = count(${rateOn('d.currency', 'd.day')})
+    THEN sum(round(d.${col} * ${rateOn('d.currency', 'd.day')})) END
+  FROM txn_daily d WHERE d.account_id = ${table}.account_id AND d.currency = ${table}.currency
+    AND d.day >= ${table}.first_day AND d.day <= ${table}.last_day)`;
+
+/**
+ * Recomputes fee_cny and abs_cny of every foreign-currency roll-up row (the migration, and every
+ * FX import: a new or corrected rate can change any day's conversion). CNY rows keep NULL.
+ */
+export const ROLLUP_CNY_REFRESH = ['txn_monthly', 'txn_totals'].map((t) => `UPDATE ${t}
+  SET fee_cny = ${rollupCny(t, 'fee')}, abs_cny = ${rollupCny(t, 'abs_amount')} WHERE currency != 'CNY'`).join(';\n');
+
+/** Rates by currency and day for the importer, one query per distinct pair (a handful per file). */
+export class RateCache {
+  private readonly q;
+  private readonly cache = new Map<string, number | null>();
+  constructor(db: Db) {
+    this.q = db.prepare(`SELECT ${rateOn('?', '?')}`).pluck();
+  }
+  /** The rate of `currency` on `day`, or null when none is on or before it. */
+  on(currency: string, day: string): number | null {
+    const k = `${currency}\u0001${day}`;
+    let r = this.cache.get(k);
+    if (r === undefined) {
+      r = (this.q.get(currency, day) as number | null) ?? null;
+      this.cache.set(k, r);
+    }
+    return r;
+  }
+}
