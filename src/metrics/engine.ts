@@ -210,54 +210,57 @@ function params(w: Window): { F: number; T: number; from: string; to: string } {
 
 /**
  * The accounts whose credited RM can change within the window [:F, :T] (a balance row names an
- * RM, or the customer has more than one RM in the window) and their customers, as JSON arrays.
+ * RM, or the customer has more than one RM in the window) and the customers with more than one
+ * RM in it, as JSON arrays.
  */
 const VARYING_SETS = `WITH ${MOVED_CUSTOMERS}, ${RM_ROW_ACCOUNTS},
-    var AS MATERIALIZED (SELECT account_id FROM rmrows UNION SELECT a.account_id FROM moved m CROSS JOIN accounts a ON a.customer_id = m.customer_id),
-    varcust AS MATERIALIZED (SELECT DISTINCT a.customer_id FROM var v CROSS JOIN accounts a ON a.account_id = v.account_id)
-  SELECT (SELECT json_group_array(account_id) FROM var), (SELECT json_group_array(customer_id) FROM varcust)`;
+    var AS MATERIALIZED (SELECT account_id FROM rmrows UNION SELECT a.account_id FROM moved m CROSS JOIN accounts a ON a.customer_id = m.customer_id)
+  SELECT (SELECT json_group_array(account_id) FROM var), (SELECT json_group_array(customer_id) FROM moved)`;
 
-/** CTEs `var` and `varcust` from the parameters :var and :varcust of creditParams. */
+/** CTEs `var` and `moved` from the parameters :var and :moved of creditParams. */
 export const VARYING_ACCOUNTS = `var AS MATERIALIZED (SELECT value AS account_id FROM json_each(:var)),
-    varcust AS MATERIALIZED (SELECT value AS customer_id FROM json_each(:varcust))`;
+    moved AS MATERIALIZED (SELECT value AS customer_id FROM json_each(:moved))`;
 
-export type CreditParams = ReturnType<typeof params> & { var: string; varcust: string };
+export type CreditParams = ReturnType<typeof params> & VaryingSets;
 
 /** Per connection: the last window's varying sets, while the data is unchanged (they cost a scan). */
-const varyingMemo = new WeakMap<Db, { key: string; sets: { var: string; varcust: string } }>();
+const varyingMemo = new WeakMap<Db, { key: string; sets: VaryingSets }>();
+
+/** The varying accounts and the reassigned customers (JSON arrays), as creditParams passes them. */
+export interface VaryingSets { var: string; moved: string }
 
 /**
  * The window parameters plus the accounts whose credited RM can change within it (:var, a
  * JSON array: a balance row names an RM, or the customer has more than one RM in the window)
- * and their customers (:varcust). Computed once per connection and window.
+ * and the customers with more than one RM in it (:moved). Computed once per connection and window.
  */
-export function creditParams(db: Db, w: Window): CreditParams {
+export function creditParams(db: Db, w: Window, known?: VaryingSets): CreditParams {
   const p = params(w);
   const key = JSON.stringify([w.from, w.to, db.prepare('SELECT total_changes()').pluck().get(), db.pragma('data_version', { simple: true })]);
   let m = varyingMemo.get(db);
   if (!m || m.key !== key || db.inTransaction) {
-    const [v, c] = db.prepare(VARYING_SETS).raw().get(p) as [string, string];
-    m = { key, sets: { var: v, varcust: c } };
+    // `known`: the same sets from the report thread (its own connection on the same file).
+    const [v, c] = known && !db.inTransaction ? [known.var, known.moved] : db.prepare(VARYING_SETS).raw().get(p) as [string, string];
+    m = { key, sets: { var: v, moved: c } };
     varyingMemo.set(db, m);
   }
   return { ...p, ...m.sets };
 }
 
-/** With credit: a customer_spans row `cs` that gives the customer's credit: covered, and no account's RM varies. */
-const COVERED_CREDIT = `(${COVERED} AND cs.customer_id NOT IN (SELECT customer_id FROM varcust))`;
 
 /**
  * WITH clause ending in `steady`: CNY accounts with their window sum straight from the prefix
  * sums, one row each (account_id, customer_id, product_type, rm_id, fen_days, last_class).
  * Without `credit`: every CNY account, rm_id null. With it, rm_id is the customer's RM over the
- * window, and `scope` says which accounts: 'steady' those whose RM cannot change within it,
- * 'uncovered' those of customers whose customer_spans row does not give their sums (or credit),
+ * window (a row per RM for a customer reassigned within it), and `scope` says which accounts:
+ * 'steady' those whose RM cannot change within it, 'uncovered' those of customers whose
+ * customer_spans row does not give their sums,
  * 'varying' only the others (see VARYING_ACCOUNTS; their true credit is creditedSlices').
  * `nonZero` leaves out zero sums.
  */
 function steadySql(credit: boolean, scope: 'steady' | 'varying' | 'uncovered' = 'steady', nonZero = true): string {
   const from = credit && scope === 'varying' ? 'var v CROSS JOIN accounts a ON a.account_id = v.account_id'
-    : scope === 'uncovered' ? `customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id AND NOT ${credit ? COVERED_CREDIT : COVERED}` : 'accounts a';
+    : scope === 'uncovered' ? `customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id AND NOT ${COVERED}` : 'accounts a';
   return `WITH ${credit ? `${VARYING_ACCOUNTS},` : ''}
     s AS (SELECT a.account_id, a.customer_id, a.product_type, ${WINDOW_FEN_DAYS} AS fen_days, ${CLASS_ON_LAST_DAY} AS last_class FROM ${from}
           WHERE a.currency = 'CNY' AND a.bal_first <= :T ${credit && scope === 'steady' ? 'AND a.account_id NOT IN (SELECT account_id FROM var)' : ''}),
@@ -287,7 +290,7 @@ function creditedSlices(db: Db, p: CreditParams, foreign = true): AccountSlice[]
   const days = 'min(b.end_num, :T) - max(b.day_num, :F) + 1';
   const inWindow = 'b.end_num >= :F AND b.day_num <= :T AND b.balance != 0';
   // CNY accounts whose rows name an RM (customer not reassigned): per account and row RM.
-  const named = db.prepare(`WITH ${MOVED_CUSTOMERS}, ${VARYING_ACCOUNTS},
+  const named = db.prepare(`WITH ${VARYING_ACCOUNTS},
     g AS (SELECT b.account_id, b.rm_id, sum(b.balance * (${days})) AS fen_days
           FROM var r JOIN balances b ON b.account_id = r.account_id WHERE ${inWindow} GROUP BY b.account_id, b.rm_id)
     SELECT g.account_id, a.customer_id, a.product_type, coalesce(g.rm_id, h.rm_id) AS rm_id, g.fen_days, ${CLASS_ON_LAST_DAY} AS last_class
@@ -295,7 +298,7 @@ function creditedSlices(db: Db, p: CreditParams, foreign = true): AccountSlice[]
     LEFT JOIN customer_rm_history h ON g.rm_id IS NULL AND h.customer_id = a.customer_id AND h.from_num <= :T AND h.to_num >= :F
     WHERE a.currency = 'CNY' AND a.customer_id NOT IN (SELECT customer_id FROM moved) AND g.fen_days != 0`).all(p) as AccountSlice[];
   // CNY accounts of reassigned customers: each balance row split by the RM intervals it spans.
-  const split = db.prepare(`WITH ${MOVED_CUSTOMERS}
+  const split = db.prepare(`WITH ${VARYING_ACCOUNTS}
       SELECT b.account_id, a.customer_id, a.product_type, ${CREDITED_RM} AS rm_id, sum(b.balance * (${CREDITED_HI} - ${CREDITED_LO} + 1)) AS fen_days,
         ${CLASS_ON_LAST_DAY} AS last_class
       FROM moved m JOIN accounts a ON a.customer_id = m.customer_id JOIN balances b ON b.account_id = a.account_id ${CREDIT_HISTORY}
@@ -364,10 +367,11 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
     WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0`, p);
   if (r.k.length === 0) return [];
   const rates = rateIntervals(db);
-  // Without credit one slice per account; with it one per account and credited RM.
-  const perAccount: (AccountSlice | undefined)[] = new Array(acct.account_id.length);
-  const perRm = new Map<string, AccountSlice>();
+  // One slice per account and credited RM (without credit, rm_id null: one per account). The
+  // rows come account by account (the outer loop), so the account's slices so far are few.
   const out: AccountSlice[] = [];
+  let current = -1;
+  let first = 0; // the current account's first slice in out
   for (let n = 0; n < r.k.length; n++) {
     const k = r.k[n];
     const rm_id = r.rm_id[n];
@@ -391,16 +395,14 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
       const [s, e, rate] = list[i];
       fenDays += roundLikeSql(balance * rate) * (Math.min(to, e) - Math.max(from, s) + 1);
     }
-    const key = credit ? `${k}\u0001${rm_id}` : '';
-    const slice = credit ? perRm.get(key) : perAccount[k];
-    if (slice) {
-      slice.fen_days += fenDays;
-      continue;
+    if (k !== current) {
+      current = k;
+      first = out.length;
     }
-    const made = { account_id: acct.account_id[k], customer_id: acct.customer_id[k], product_type: acct.product_type[k], rm_id, fen_days: fenDays, last_class: acct.cls[k] };
-    if (credit) perRm.set(key, made);
-    else perAccount[k] = made;
-    out.push(made);
+    let j = first;
+    while (j < out.length && out[j].rm_id !== rm_id) j++;
+    if (j < out.length) out[j].fen_days += fenDays;
+    else out.push({ account_id: acct.account_id[k], customer_id: acct.customer_id[k], product_type: acct.product_type[k], rm_id, fen_days: fenDays, last_class: acct.cls[k] });
   }
   return out;
 }
@@ -595,13 +597,15 @@ export interface RmCreditRow {
  */
 export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w)): RmCreditRow[] {
   const p = creditParams(db, w);
-  // Customers whose CNY rows all lie within the window and whose accounts' RM does not vary:
-  // their customer_spans row, credited to the customer's RM, per product × last loan class.
+  // Customers whose CNY rows all lie within the window: their customer_spans row, credited to
+  // the customer's RM(s) over the window, per product × last loan class. What that gets wrong
+  // (accounts whose rows name an RM; every account of a customer reassigned within the window,
+  // credited once per RM) is taken back below, the same way, and replaced by the true credit.
   const perRm = db.prepare(`WITH ${VARYING_ACCOUNTS}
     SELECT h.rm_id, ${unassignedBranch('h.rm_id', 'cs.customer_id')} AS branch,
       ${CUSTOMER_SPAN_KEYS.map((k) => `sum(${spanFenDays(k.key)})`).join(', ')}
     FROM customer_spans cs LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F
-    WHERE ${COVERED_CREDIT} GROUP BY 1, 2`).raw().all(p) as [string | null, string | null, ...number[]][];
+    WHERE ${COVERED} GROUP BY 1, 2`).raw().all(p) as [string | null, string | null, ...number[]][];
   const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
   const groups = new Map<string, RmCreditRow>();
   const add = (r: RmCreditRow) => {
@@ -613,8 +617,9 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     CUSTOMER_SPAN_KEYS.forEach((k, i) => add({ rm_id, branch, product_type: k.product, loan_class: k.cls, fen_days: sums[i] }));
   }
   // The other customers account by account, every account credited to its customer's RM over the
-  // window, minus the same for the few accounts whose RM can change within it (exact integers;
-  // creditedSlices gives their true credit): cheaper than excluding them from the scan.
+  // window; then, for all of them and the customers above, minus the same for the few accounts
+  // whose RM can change within it (exact integers; creditedSlices gives their true credit):
+  // cheaper than excluding them from the scans.
   const grouped = (scope: 'uncovered' | 'varying') => db.prepare(`${steadySql(true, scope, false)}
     SELECT rm_id, ${unassignedBranch('rm_id', 'steady.customer_id')} AS branch, product_type,
       CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN coalesce(last_class, 'normal') END AS loan_class, sum(fen_days) AS fen_days

@@ -17,48 +17,96 @@ export type WorkerJob =
   | { job: 'customerExtras'; window: Window; activityFrom?: string }
   | { job: 'rmExtras'; window: Window };
 
-/** Flag values shared with report-worker.ts: 0 not yet running, 1 done, 2 started. */
+/**
+ * Shared with report-worker.ts. Slot 0: 0 not yet running, STARTED, DONE. Slot 1: messages
+ * posted so far (intermediate parts, then the result), for the main thread to wait on.
+ */
 export const DONE = 1;
 export const STARTED = 2;
+export const STATE = 0;
+export const POSTED = 1;
 
 /** Below this many accounts the thread costs more than it saves. */
 const MIN_ACCOUNTS = 20_000;
 
-/** Starts `job`; the returned function joins it (the first call blocks, later ones return the same value). */
-export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): () => T {
-  const join = start(db, job, plain);
-  let result: { value: T } | undefined;
-  return () => (result ??= { value: join() }).value;
+/**
+ * A job running on the report thread. Calling it joins (the first call blocks, later ones
+ * return the same value); part(name) returns a value the worker shared on its way (see
+ * report-worker.ts), or undefined when it did not (or runs no thread): compute it yourself.
+ */
+export interface Running<T> {
+  (): T;
+  part<P>(name: string): P | undefined;
 }
 
-function start<T>(db: Db, job: WorkerJob, plain: () => T): () => T {
+/** Starts `job`; see Running. */
+export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): Running<T> {
+  const t = start(db, job, plain);
+  let result: { value: T } | undefined;
+  const run = (() => (result ??= { value: t.join() }).value) as Running<T>;
+  run.part = <P>(name: string) => t.part(name) as P | undefined;
+  return run;
+}
+
+interface Message { part?: string; value?: unknown; result?: unknown; error?: string; name?: string }
+
+function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part: (name: string) => unknown } {
+  const none = { join: plain, part: () => undefined };
   const mode = process.env.CRM_REPORT_THREADS;
-  if (db.memory || db.inTransaction || mode === 'never') return plain;
-  if (mode !== 'always' && (db.prepare('SELECT count(*) FROM accounts').pluck().get() as number) < MIN_ACCOUNTS) return plain;
+  if (db.memory || db.inTransaction || mode === 'never') return none;
+  if (mode !== 'always' && (db.prepare('SELECT count(*) FROM accounts').pluck().get() as number) < MIN_ACCOUNTS) return none;
   const script = new URL('./report-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(script))) return plain; // e.g. running from TypeScript sources
-  const flag = new SharedArrayBuffer(4);
+  if (!existsSync(fileURLToPath(script))) return none; // e.g. running from TypeScript sources
+  const flag = new SharedArrayBuffer(8);
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
     worker = new Worker(script, { workerData: { path: db.name, spec: job, port: port2, flag }, transferList: [port2] });
   } catch {
-    return plain;
+    return none;
   }
-  return (): T => {
-    const f = new Int32Array(flag);
-    // Blocks this thread until the worker has posted its result. The worker says STARTED as
-    // soon as it runs: one that never starts (cannot load) is given up after 5 s.
-    if (Atomics.load(f, 0) === 0) Atomics.wait(f, 0, 0, 5_000);
-    while (Atomics.load(f, 0) === STARTED) Atomics.wait(f, 0, STARTED, 60_000);
-    const m = receiveMessageOnPort(port1)?.message as { result?: T; error?: string; name?: string } | undefined;
-    void worker.terminate();
-    port1.close();
-    if (m && 'result' in m) {
-      if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} ran on the report thread\n`);
-      return m.result as T;
+  const f = new Int32Array(flag);
+  const parts = new Map<string, unknown>();
+  let final: Message | undefined;
+  let ended = false;
+  /** Takes the next message, blocking until the worker posts one; undefined once it has stopped. */
+  const next = (): Message | undefined => {
+    // The worker says STARTED as soon as it runs: one that never starts (cannot load) is given up after 5 s.
+    if (Atomics.load(f, STATE) === 0) Atomics.wait(f, STATE, 0, 5_000);
+    if (Atomics.load(f, STATE) === 0) return undefined;
+    for (;;) {
+      const seen = Atomics.load(f, POSTED);
+      const m = receiveMessageOnPort(port1)?.message as Message | undefined;
+      if (m) return m;
+      if (Atomics.load(f, STATE) === DONE && Atomics.load(f, POSTED) === seen) return undefined;
+      Atomics.wait(f, POSTED, seen, 60_000);
     }
-    if (m?.error && m.name === 'DataError') throw new DataError(m.error);
-    return plain();
+  };
+  /** Reads messages until `stop` holds or the final one has come. */
+  const readUntil = (stop: () => boolean) => {
+    while (!final && !ended && !stop()) {
+      const m = next();
+      if (!m) ended = true;
+      else if (m.part !== undefined) parts.set(m.part, m.value);
+      else final = m;
+    }
+  };
+  return {
+    part: (name) => {
+      readUntil(() => parts.has(name));
+      if (parts.has(name) && process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} shared ${name}\n`);
+      return parts.get(name);
+    },
+    join: (): T => {
+      readUntil(() => false);
+      void worker.terminate();
+      port1.close();
+      if (final && 'result' in final) {
+        if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} ran on the report thread\n`);
+        return final.result as T;
+      }
+      if (final?.error && final.name === 'DataError') throw new DataError(final.error);
+      return plain();
+    },
   };
 }

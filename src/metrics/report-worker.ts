@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { customerExtras } from './customers.js';
-import { DONE, STARTED, type WorkerJob } from './parallel.js';
+import { DONE, POSTED, STARTED, STATE, type WorkerJob } from './parallel.js';
 import { rmExtras } from './rm.js';
 
 interface Data {
@@ -18,20 +18,28 @@ interface Data {
 
 function run({ path, spec, port, flag }: Data): void {
   const f = new Int32Array(flag);
-  Atomics.store(f, 0, STARTED);
-  Atomics.notify(f, 0);
+  Atomics.store(f, STATE, STARTED);
+  Atomics.notify(f, STATE);
+  const post = (m: unknown) => {
+    port.postMessage(m);
+    Atomics.add(f, POSTED, 1);
+    Atomics.notify(f, POSTED);
+  };
+  // A value the main thread needs early (e.g. the varying sets): sent before the result.
+  const share = (part: string, value: unknown) => post({ part, value });
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -16384');
-    const result = spec.job === 'customerExtras' ? customerExtras(db, spec.window, spec.activityFrom) : rmExtras(db, spec.window);
+    const result = spec.job === 'customerExtras' ? customerExtras(db, spec.window, spec.activityFrom) : rmExtras(db, spec.window, share);
     db.close();
-    port.postMessage({ result });
+    post({ result });
   } catch (e) {
-    port.postMessage({ error: (e as Error).message, name: (e as Error).name });
+    post({ error: (e as Error).message, name: (e as Error).name });
   } finally {
-    Atomics.store(f, 0, DONE);
-    Atomics.notify(f, 0);
+    Atomics.store(f, STATE, DONE);
+    Atomics.notify(f, STATE);
+    Atomics.notify(f, POSTED);
   }
 }
 

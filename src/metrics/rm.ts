@@ -13,7 +13,7 @@
 import type { Db } from '../db/connection.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
 import { sqlList } from '../db/sql.js';
-import { cnyOfDay, creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rateOn, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type Window } from './engine.js';
+import { cnyOfDay, creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rateOn, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type VaryingSets, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import { isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
@@ -81,8 +81,8 @@ export const rmKey = key;
 
 /** Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). */
 export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMetrics> {
-  // The transaction credit, the accounts whose RM can change within the window and the customer
-  // counts run on a second core while this thread sums the other balances.
+  // The transaction credit and the accounts whose RM can change within the window run on a
+  // second core while this thread sums the other balances, loans and customers.
   const extras = startOnWorker(db, { job: 'rmExtras', window: w }, () => rmExtras(db, w));
   const out = new Map<string, RmMetrics>();
   const get = (rm_id: string | null, branch: string | null): RmMetrics => {
@@ -98,6 +98,9 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   // Everything this thread can do before it needs the report thread's results.
   const loans = loanBalancesOn(db, w.to);
   const foreign = foreignCreditSlices(db, w);
+  const customers = customersByRm(db, w);
+  // The report thread computes the varying sets first and shares them (one scan, not two).
+  creditParams(db, w, extras.part<VaryingSets>('varying'));
 
   // Balances: credited fen-days per RM × product × last-day loan class.
   for (const r of rmCreditByProduct(db, w, () => extras().others.concat(foreign))) {
@@ -127,7 +130,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
     if (isNpl(l.loan_class)) m.npl_balance += l.balance_fen;
   }
 
-  for (const c of extras().customers) {
+  for (const c of customers) {
     const m = get(c.rm_id, c.branch);
     m.customers += c.customers;
     m.new_customers += c.new_customers;
@@ -165,9 +168,13 @@ function customersByRm(db: Db, w: Window): { rm_id: string | null; branch: strin
     GROUP BY 1, 2`).all({ from: w.from, to: w.to, dn: dayNum(w.to) }) as { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[];
 }
 
-/** What the report thread computes for rmMetrics. */
-export function rmExtras(db: Db, w: Window): { txns: RmTxnCredit[]; others: AccountSlice[]; customers: ReturnType<typeof customersByRm> } {
-  return { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
+/** What the report thread computes for rmMetrics; `share` sends the varying sets ahead. */
+export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void): { txns: RmTxnCredit[]; others: AccountSlice[] } {
+  if (share) {
+    const p = creditParams(db, w);
+    share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
+  }
+  return { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false) };
 }
 
 export interface RmTxnCredit {

@@ -41,6 +41,8 @@ describe('worker threads are invisible in the results', () => {
       expect(on.stdout, args.join(' ')).toBe(off.stdout);
       // ... and the thread really did the work (no silent fallback).
       expect(on.stderr).toMatch(args[0] === 'segment' ? /customerExtras ran on the report thread/ : /rmExtras ran on the report thread/);
+      // The RM report's varying sets are computed once, on the report thread, and shared.
+      if (args[0] === 'rm-report') expect(on.stderr).toMatch(/rmExtras shared varying/);
       expect(off.stderr).not.toMatch(/report thread/);
     }
   }, 120_000);
