@@ -329,7 +329,12 @@ function parseOnWorker(job: ParseJob, sink: ParseSink): Promise<ParseResult> {
           for (const n of m.notes) sink.note(n);
           for (const [line, column, reason, raw] of m.rejects) sink.reject(line, column, reason, raw);
           const w = m.width;
-          for (let i = 0; i < m.lines.length; i++) sink.row(m.values.slice(i * w, i * w + w), m.lines[i], m.rawText.slice(i === 0 ? 0 : m.rawEnds[i - 1], m.rawEnds[i]));
+          // One array for every row of the batch: loaders read a row's values during row() and keep none of them.
+          const rec: Value[] = new Array(w);
+          for (let i = 0; i < m.lines.length; i++) {
+            for (let j = 0; j < w; j++) rec[j] = m.values[i * w + j];
+            sink.row(rec, m.lines[i], m.rawText.slice(i === 0 ? 0 : m.rawEnds[i - 1], m.rawEnds[i]));
+          }
           sink.progress?.(m.bytesDone, m.totalBytes);
           Atomics.add(consumed, 0, 1);
           Atomics.notify(consumed, 0);

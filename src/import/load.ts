@@ -25,6 +25,7 @@ export interface LoaderContext {
 
 export interface Loader {
   /**
+   * `rec` is only valid during the call: keep values, not the array.
    * `line`: the record's line in the file (orders rows of equal posting time). Returns the
    * outcome, or undefined when it will be given later through ctx.report (batched writes).
    */
@@ -283,6 +284,17 @@ interface MonthAgg extends Sums {
 /** fee_cny, abs_cny of a roll-up row: NULL for CNY rows (never read). */
 const cnyOf = (m: MonthAgg): [number | null, number | null] => (m.currency === 'CNY' ? [null, null] : [m.feeCny, m.absCny]);
 
+/** An account a transactions file posts to, with its day sums since the last flush. */
+interface TxnAccount {
+  id: string;
+  currency: string;
+  customer_id: string;
+  /** Day sums by day (+ currency when not CNY); null when none since the last flush. */
+  days: Map<string, DayAgg> | null;
+  /** The day sum this account added to last. */
+  last: DayAgg | null;
+}
+
 /** Flush the per-day aggregates to the database after this many distinct keys (bounds memory). */
 const MAX_DAY_KEYS = 100_000;
 
@@ -292,7 +304,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const [iId, iAcc, iAt, iAmt, iDir, iCur, iCh, iType, iFee, iBal] =
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
   const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?');
-  const accountOf = new Map<string, { currency: string; customer_id: string } | undefined>();
+  const accountOf = new Map<string, TxnAccount | undefined>();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
     VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
   // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
@@ -302,6 +314,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const insOne = db.prepare(insertSql(1));
   const whoHas = db.prepare('SELECT seq FROM transactions WHERE txn_id = ?').pluck();
   const pendingVals: Value[] = [];
+  const pendingAccounts: TxnAccount[] = [];
   const pendingLines: number[] = [];
   const pendingRaw: string[] = [];
   const upsertDaySql = `INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
@@ -322,7 +335,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
   const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source IN ('S', 'P')").pluck();
   const store = new BalanceStore(db);
-  const days = new Map<string, Map<string, DayAgg>>();
+  // Accounts with day sums since the last flush (each holds its own: no lookup by account id).
+  const aggregated: TxnAccount[] = [];
   let dayKeys = 0;
   const fullDays = new Map<string, boolean>();
   const seqBase = ctx.importId * 2 ** 32;
@@ -333,7 +347,11 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const totals = new Map<string, MonthAgg>();
   const flush = () => {
     const touched: [string, string][] = [];
-    for (const [acc, perAcc] of days) {
+    for (const account of aggregated) {
+      const acc = account.id;
+      const perAcc = account.days!;
+      account.days = null;
+      account.last = null;
       // The same sums per calendar month (txn_monthly): a handful of months per account and flush.
       months.clear();
       for (const a of perAcc.values()) {
@@ -356,7 +374,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       }
       // And over all time (txn_totals): the months summed per currency.
       totals.clear();
-      const customer = accountOf.get(acc)!.customer_id;
+      const customer = account.customer_id;
       for (const m of months.values()) {
         upsertMonth.run(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, ...cnyOf(m), m.first, m.last);
         let t = totals.get(m.currency);
@@ -365,7 +383,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       }
       for (const t of totals.values()) upsertTotal.run(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
     }
-    days.clear();
+    aggregated.length = 0;
     dayKeys = 0;
     // A day's balance is that of its last transaction; when a snapshot exists for the day, the snapshot wins.
     for (const [acc, day] of touched) {
@@ -384,7 +402,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       const acc = S(r[iAcc]);
       let known = accountOf.get(acc);
       if (known === undefined && !accountOf.has(acc)) {
-        known = accountQ.get(acc) as { currency: string; customer_id: string } | undefined;
+        const a = accountQ.get(acc) as { currency: string; customer_id: string } | undefined;
+        known = a && { id: acc, currency: a.currency, customer_id: a.customer_id, days: null, last: null };
         accountOf.set(acc, known);
       }
       if (known === undefined) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
@@ -399,6 +418,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       const channel = r[iCh] as string | null;
       const fee = r[iFee] as number | null;
       pendingVals.push(id, acc, posted, amount, currency, channel, r[iType], fee, bal, seqBase + line);
+      pendingAccounts.push(known);
       pendingLines.push(line);
       pendingRaw.push(raw);
       if (pendingLines.length === BATCH) insertPending();
@@ -431,10 +451,11 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         }
       }
       ctx.report('loaded', pendingLines[i], pendingRaw[i]);
-      aggregate(S(pendingVals[o + 1]), S(pendingVals[o + 2]), N(pendingVals[o + 3]), S(pendingVals[o + 4]), pendingVals[o + 5] as string | null,
+      aggregate(pendingAccounts[i], S(pendingVals[o + 2]), N(pendingVals[o + 3]), S(pendingVals[o + 4]), pendingVals[o + 5] as string | null,
         pendingVals[o + 7] as number | null, pendingVals[o + 8] as number | null, pendingLines[i]);
     }
     pendingVals.length = 0;
+    pendingAccounts.length = 0;
     pendingLines.length = 0;
     pendingRaw.length = 0;
     if (dayKeys >= MAX_DAY_KEYS) flush();
@@ -446,20 +467,25 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     return n;
   }
 
-  function aggregate(acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
-    const day = posted.length === 10 ? posted : posted.slice(0, 10);
-    // Two-level map (account, then day+currency): no key string built per row.
-    let perAcc = days.get(acc);
-    if (!perAcc) {
-      perAcc = new Map();
-      days.set(acc, perAcc);
-    }
-    const sub = currency === 'CNY' ? day : `${day}\u0001${currency}`;
-    let a = perAcc.get(sub);
-    if (!a) {
-      a = { account: acc, day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, lastAt: null, lastSeq: 0, lastBalance: null };
-      perAcc.set(sub, a);
-      dayKeys++;
+  function aggregate(account: TxnAccount, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
+    // An account's transactions mostly come day after day (a nightly file holds one day): the
+    // day it last added to is checked before its map of days.
+    let a = account.last;
+    if (a === null || a.currency !== currency || !posted.startsWith(a.day)) {
+      const day = posted.length === 10 ? posted : posted.slice(0, 10);
+      let perAcc = account.days;
+      if (!perAcc) {
+        perAcc = account.days = new Map();
+        aggregated.push(account);
+      }
+      const sub = currency === 'CNY' ? day : `${day}\u0001${currency}`;
+      a = perAcc.get(sub) ?? null;
+      if (!a) {
+        a = { account: account.id, day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, lastAt: null, lastSeq: 0, lastBalance: null };
+        perAcc.set(sub, a);
+        dayKeys++;
+      }
+      account.last = a;
     }
     a.n++;
     if (channel === 'counter') a.counter++;

@@ -20,6 +20,7 @@ export interface ParseJob {
 
 export interface ParseSink {
   note(text: string): void;
+  /** `values` is only valid during the call (the worker path reuses one array per batch). */
   row(values: Value[], line: number, raw: string): void;
   reject(line: number, column: string, reason: string, raw: string): void;
   progress?(bytesDone: number, totalBytes: number): void;

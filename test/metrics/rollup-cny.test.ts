@@ -88,4 +88,16 @@ describe('foreign-currency roll-ups in CNY', () => {
     expect(rows(again, 'txn_totals')).toEqual([[16, 113, 1601, 11402]]);
     again.close();
   });
+
+  it('one account, one day, two currencies: a day sum each (USD, CNY, USD in a row)', async () => {
+    const { db, dir } = await setup();
+    writeFiles(dir, { 'mixed.csv': `${HEAD}\nM1,U1,2026-03-05 09:00,1.00,USD,counter,0.01\nM2,U1,2026-03-05 10:00,2.00,CNY,counter,0.50\nM3,U1,2026-03-05 11:00,3.00,USD,e_banking,0.02\n` });
+    await importFiles(db, ['fx1.csv', 'mixed.csv'].map((f) => join(dir, f)), { rejects: noRejects });
+    // USD: 2 transactions, fee 1 + 2 = 3 cents, |amount| 100 + 300 = 400; CNY: 1, fee 50, |amount| 200.
+    expect(db.prepare('SELECT currency, n, n_counter, n_e_banking, fee, abs_amount FROM txn_daily ORDER BY currency').raw().all())
+      .toEqual([['CNY', 1, 1, 0, 50, 200], ['USD', 2, 1, 1, 3, 400]]);
+    // The customer's fees in CNY: 50 + round(3 × 7.15 = 21.45) = 50 + 21 = 71 fen.
+    expect(customerTxns(db, '2026-03-01', '2026-03-31').fee_fen).toEqual([71]);
+    db.close();
+  });
 });
