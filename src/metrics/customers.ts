@@ -6,7 +6,9 @@
 import type { Db } from '../db/connection.js';
 import { customerDirectory } from '../db/segment-queries.js';
 import type { CustomerType } from '../types.js';
-import { customerBalances, customerTxns, foreignAccountSlices, type AccountSlice, type CustomerTxns, type Window } from './engine.js';
+import { dayNum } from '../db/balances.js';
+import { queryColumns } from '../db/columns.js';
+import { customerBalances, customerTxns, customerTxnSums, foreignAccountSlices, isoFromNum, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import { positionsIn } from './positions.js';
 import { DataError } from '../errors.js';
@@ -36,9 +38,46 @@ export interface CustomerValue {
 }
 
 
+/**
+ * A window's transaction sums per customer, by position in the customer directory (customer_id
+ * order), as typed arrays: they cross from the report thread in one copy each, and need no
+ * lookup by id on arrival.
+ */
+export interface TxnsByPosition {
+  /** How many customers the directory held: the positions refer to that list. */
+  customers: number;
+  pos: Int32Array;
+  count: Float64Array;
+  counter: Float64Array;
+  self_service: Float64Array;
+  e_banking: Float64Array;
+  fee_fen: Float64Array;
+  /** Last posting day since activityFrom, as a day number; -1 for none. */
+  last_active: Int32Array;
+}
+
+function txnsByPosition(db: Db, w: Window, activityFrom?: string): TxnsByPosition {
+  const t = customerTxnSums(db, w.from, w.to, activityFrom);
+  const ids = queryColumns<{ customer_id: string[] }>(db, 'SELECT customer_id FROM customers ORDER BY customer_id').customer_id;
+  const at = positionsIn(ids);
+  const n = t.customer_id.length;
+  const pos = new Int32Array(n);
+  const lastActive = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    pos[k] = at(t.customer_id[k]);
+    if (pos[k] < 0) throw new DataError(`customer ${t.customer_id[k]} holds accounts but is not in the customers table`);
+    lastActive[k] = t.last_active_day[k] ? dayNum(t.last_active_day[k]!) : -1;
+  }
+  return {
+    customers: ids.length, pos, last_active: lastActive,
+    count: Float64Array.from(t.count), counter: Float64Array.from(t.counter), self_service: Float64Array.from(t.self_service),
+    e_banking: Float64Array.from(t.e_banking), fee_fen: Float64Array.from(t.fee_fen),
+  };
+}
+
 /** What the report thread computes for customerValues: transactions and foreign-currency balances. */
-export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: CustomerTxns; foreign: AccountSlice[] } {
-  return { txns: customerTxns(db, w.from, w.to, activityFrom), foreign: foreignAccountSlices(db, w) };
+export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: TxnsByPosition; foreign: AccountSlice[] } {
+  return { txns: txnsByPosition(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
 
 /** Per database: the last results by window, pricing and activity start (one report asks several times). */
@@ -106,12 +145,19 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     nii[i] = bal.spread_fd[k] / 365;
     risk[i] = (bal.risk_fd[k] / w.days) * f;
   }
-  const t = extras().txns;
-  const txnAt = positionsIn(ids);
+  // Positions into another connection's directory: valid while no customer was added meanwhile.
+  let t = extras().txns;
+  if (t.customers !== n) t = txnsByPosition(db, w, activityFrom);
   const cost = pricing.channel_cost_fen;
-  for (let k = 0; k < t.customer_id.length; k++) {
-    const i = known(txnAt(t.customer_id[k]), t.customer_id[k]);
-    if (activityFrom !== undefined) lastDay[i] = t.last_active_day[k] || null;
+  const isoOf = new Map<number, string>();
+  for (let k = 0; k < t.pos.length; k++) {
+    const i = t.pos[k];
+    if (activityFrom !== undefined && t.last_active[k] >= 0) {
+      const d = t.last_active[k];
+      let iso = isoOf.get(d);
+      if (iso === undefined) isoOf.set(d, (iso = isoFromNum(d)));
+      lastDay[i] = iso;
+    }
     // Count 0: active only before the window (it only tells the last posting day).
     if (t.count[k] === 0) continue;
     seen[i] = 1;

@@ -163,14 +163,17 @@ export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: (
   const byClass = LOAN_CLASSES.map((c) => `WHEN '${c}' THEN :rk_${c}`).join(' ');
   // Customers whose CNY rows all lie within the window: their customer_spans row, C(T) = a + b × T
   // per product and last loan class. The others: account by account.
+  // Each key's window sum v_<key> is computed once, in a subquery the LIMIT keeps SQLite from
+  // merging into the sums (which would compute it again in each of them).
   const keysOf = (products: readonly ProductType[]) => CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
-  const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => spanFenDays(k.key)).join(' + ');
-  const spread = CUSTOMER_SPAN_KEYS.map((k) => `${spanFenDays(k.key)} * :sp_${k.product}`).join(' + ');
-  const risk = keysOf(LOAN_PRODUCTS).map((k) => `${spanFenDays(k.key)} * :rk_${k.cls}`).join(' + ');
+  const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => `v_${k.key}`).join(' + ');
+  const spread = CUSTOMER_SPAN_KEYS.map((k) => `v_${k.key} * :sp_${k.product}`).join(' + ');
+  const risk = keysOf(LOAN_PRODUCTS).map((k) => `v_${k.key} * :rk_${k.cls}`).join(' + ');
   const out = queryColumns<CustomerBalances>(db, `${steadySql(false, 'uncovered', false)},
     covered AS (SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd, ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd,
         ${spread} AS spread_fd, ${risk} AS risk_fd
-      FROM customer_spans cs WHERE ${COVERED}),
+      FROM (SELECT customer_id, ${CUSTOMER_SPAN_KEYS.map((k) => `${spanFenDays(k.key)} AS v_${k.key}`).join(', ')}
+        FROM customer_spans cs WHERE ${COVERED} LIMIT -1)),
     uncovered AS (SELECT customer_id, sum(CASE WHEN product_type IN (${sqlList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
         sum(CASE WHEN product_type IN (${sqlList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
         sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
@@ -564,18 +567,29 @@ export interface CustomerTxns {
  * to `to` are left out. (RM credit of transactions: rmTxnCredit in rm.ts.)
  */
 export function customerTxns(db: Db, from: string, to: string, activityFrom?: string): CustomerTxns {
+  return txnsPerCustomer<CustomerTxns>(db, from, to, activityFrom, ', sum(t.abs_fen) AS abs_amount_fen, max(t.last_in) AS last_day');
+}
+
+/** customerTxns without abs_amount_fen and last_day (what customer values need: less to carry). */
+export type CustomerTxnSums = Omit<CustomerTxns, 'abs_amount_fen' | 'last_day'>;
+
+export function customerTxnSums(db: Db, from: string, to: string, activityFrom?: string): CustomerTxnSums {
+  return txnsPerCustomer<CustomerTxnSums>(db, from, to, activityFrom, '');
+}
+
+function txnsPerCustomer<T>(db: Db, from: string, to: string, activityFrom: string | undefined, extra: string): T {
   const scanFrom = activityFrom !== undefined && activityFrom < from ? activityFrom : from;
   const parts = txnParts(db, from, to, scanFrom);
   // The roll-ups are keyed by customer first: grouping needs no join and (for txn_totals or
   // txn_monthly alone) no sort.
-  const c = queryColumns<CustomerTxns & { no_rate: (string | null)[] }>(db, `WITH t AS (${txnRowsSql(parts)})
+  const c = queryColumns<T & { no_rate: (string | null)[] }>(db, `WITH t AS (${txnRowsSql(parts)})
     SELECT t.customer_id, sum(t.n) AS count, sum(t.counter) AS counter, sum(t.self_service) AS self_service, sum(t.e_banking) AS e_banking,
-      sum(t.fee_fen) AS fee_fen, sum(t.abs_fen) AS abs_amount_fen, max(t.last_in) AS last_day, max(t.last_act) AS last_active_day, max(t.no_rate) AS no_rate
+      sum(t.fee_fen) AS fee_fen, max(t.last_act) AS last_active_day, max(t.no_rate) AS no_rate${extra}
     FROM t GROUP BY t.customer_id`, { from, to });
   const noRate = c.no_rate.find((x) => x !== null);
   if (noRate) throw missingRate(noRate, "a transaction's posting date");
   const { no_rate: _, ...out } = c;
-  return out;
+  return out as T;
 }
 
 /** Credited fen-days (CNY) per RM and product type; loans also per loan class on the window's last day. */

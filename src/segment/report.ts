@@ -107,17 +107,24 @@ function tiersFor(db: Db, r: Resolved, window: Window, full = true): Map<Custome
   // One pass over the transactions gives the window's sums and the last posting day of the year.
   const values = customerValues(db, window, r.pricing, act.from, full);
   const out = new Map<CustomerType, TierCustomer[]>();
+  // Days since the last transaction, per distinct last day (a few hundred of them, not 100k).
+  const sinceOf = new Map<string, number>();
+  const since = (day: string | null) => {
+    if (day === null) return null;
+    let d = sinceOf.get(day);
+    if (d === undefined) sinceOf.set(day, (d = daysBetween(day, r.asOf) - 1));
+    return d;
+  };
   for (const type of r.types) {
     const ladder = r.tiers[type];
     const mine = values.filter((v) => v.customer_type === type);
     const tiers = tierOf(mine.map((v) => v.customer_id), mine.map((v) => v[ladder.measure]), ladder);
-    out.set(type, mine.map((v, i) => toRow(v, tiers[i], ladder.measure, v.last_txn_day ?? null, r)));
+    out.set(type, mine.map((v, i) => toRow(v, tiers[i], ladder.measure, v.last_txn_day ?? null, since(v.last_txn_day ?? null), r)));
   }
   return out;
 }
 
-function toRow(v: CustomerValue, tier: string, measure: TierMeasure, lastDay: string | null, r: Resolved): TierCustomer {
-  const since = lastDay === null ? null : daysBetween(lastDay, r.asOf) - 1;
+function toRow(v: CustomerValue, tier: string, measure: TierMeasure, lastDay: string | null, since: number | null, r: Resolved): TierCustomer {
   return {
     customer_id: v.customer_id, name: v.name, customer_type: v.customer_type, branch: v.branch, rm_id: v.rm_id, tier,
     aum_adb: v.aum_adb, deposit_adb: v.deposit_adb, loan_adb: v.loan_adb, contribution: v.contribution, fee_income: v.fee_income,

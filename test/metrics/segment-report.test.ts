@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles } from '../../src/import/index.js';
-import { resolveWindow } from '../../src/metrics/engine.js';
-import { customerValues, recency } from '../../src/metrics/customers.js';
+import { customerTxns, resolveWindow } from '../../src/metrics/engine.js';
+import { customerExtras, customerValues, recency } from '../../src/metrics/customers.js';
 import { DEFAULT_PRICING } from '../../src/metrics/pricing.js';
 import { rfmReport, segmentDetail, segmentMigration, segmentSummary, tierPopulation } from '../../src/segment/report.js';
 import { cleanupTmp, tmpDir } from '../helpers.js';
@@ -227,5 +227,21 @@ describe('RFM over the 365 days ending 2026-03-10', () => {
     expect(seg.get('inactive')!.customers).toBe(3);
     expect(seg.get('champions')).toMatchObject({ customers: 1, avg_recency_days: 2, avg_frequency: 2, monetary_fen: 150_000 });
     expect(s.segments.reduce((a, g) => a + g.customers, 0)).toBe(8);
+  });
+});
+
+describe('customerExtras: transaction sums by directory position (what the report thread sends)', () => {
+  it('positions point at the customers in customer_id order; sums and last days match customerTxns', () => {
+    const dayNumOf = (d: string) => Math.round(Date.parse(`${d}T00:00:00Z`) / 86400000);
+    const w = resolveWindow(db, '2026-03-01', AS_OF);
+    const ids = db.prepare('SELECT customer_id FROM customers ORDER BY customer_id').pluck().all() as string[];
+    const byPos = customerExtras(db, w, '2025-03-11').txns;
+    const direct = customerTxns(db, w.from, w.to, '2025-03-11');
+    expect(byPos.customers).toBe(ids.length);
+    expect([...byPos.pos].map((p) => ids[p])).toEqual(direct.customer_id);
+    expect([...byPos.count]).toEqual(direct.count);
+    expect([...byPos.fee_fen]).toEqual(direct.fee_fen);
+    expect([...byPos.last_active]).toEqual(direct.last_active_day.map((d) => (d === null ? -1 : dayNumOf(d))));
+    expect(byPos.pos.length).toBeGreaterThan(0);
   });
 });
