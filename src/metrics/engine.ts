@@ -269,7 +269,10 @@ function steadySql(credit: boolean, scope: 'steady' | 'varying' | 'uncovered' = 
           WHERE a.currency = 'CNY' AND a.bal_first <= :T ${credit && scope === 'steady' ? 'AND a.account_id NOT IN (SELECT account_id FROM var)' : ''}),
     steady AS (SELECT s.account_id, s.customer_id, s.product_type, ${credit ? 'h.rm_id' : 'NULL'} AS rm_id, s.fen_days, s.last_class FROM s
       ${credit ? 'LEFT JOIN customer_rm_history h ON h.customer_id = s.customer_id AND h.from_num <= :T AND h.to_num >= :F' : ''}
-      ${nonZero ? 'WHERE s.fen_days != 0' : ''})`;
+      ${nonZero ? 'WHERE s.fen_days != 0' : ''}
+      -- LIMIT: a grouping over steady must not merge it in (SQLite would then evaluate the
+      -- lookups in fen_days and last_class again for the sort: twice the time).
+      LIMIT -1)`;
 }
 
 /**
