@@ -259,14 +259,14 @@ export function creditParams(db: Db, w: Window, known?: VaryingSets): CreditPara
  * 'steady' those whose RM cannot change within it, 'uncovered' those of customers whose
  * customer_spans row does not give their sums,
  * 'varying' only the others (see VARYING_ACCOUNTS; their true credit is creditedSlices').
- * `nonZero` leaves out zero sums.
+ * `nonZero` leaves out zero sums; `where` narrows the accounts (alias a) further.
  */
-function steadySql(credit: boolean, scope: 'steady' | 'varying' | 'uncovered' = 'steady', nonZero = true): string {
+function steadySql(credit: boolean, scope: 'steady' | 'varying' | 'uncovered' = 'steady', nonZero = true, where = ''): string {
   const from = credit && scope === 'varying' ? 'var v CROSS JOIN accounts a ON a.account_id = v.account_id'
     : scope === 'uncovered' ? `customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id AND NOT ${COVERED}` : 'accounts a';
   return `WITH ${credit ? `${VARYING_ACCOUNTS},` : ''}
     s AS (SELECT a.account_id, a.customer_id, a.product_type, ${WINDOW_FEN_DAYS} AS fen_days, ${CLASS_ON_LAST_DAY} AS last_class FROM ${from}
-          WHERE a.currency = 'CNY' AND a.bal_first <= :T ${credit && scope === 'steady' ? 'AND a.account_id NOT IN (SELECT account_id FROM var)' : ''}),
+          WHERE a.currency = 'CNY' AND a.bal_first <= :T ${credit && scope === 'steady' ? 'AND a.account_id NOT IN (SELECT account_id FROM var)' : ''} ${where}),
     steady AS (SELECT s.account_id, s.customer_id, s.product_type, ${credit ? 'h.rm_id' : 'NULL'} AS rm_id, s.fen_days, s.last_class FROM s
       ${credit ? 'LEFT JOIN customer_rm_history h ON h.customer_id = s.customer_id AND h.from_num <= :T AND h.to_num >= :F' : ''}
       ${nonZero ? 'WHERE s.fen_days != 0' : ''}
@@ -610,17 +610,19 @@ export interface RmCreditRow {
  * The RM credit of metrics.md ("Relationship-manager credit") summed in SQL: the same
  * credited intervals as accountSlices, grouped per RM, product type and last-day loan class
  * (only the few accounts whose RM can change within the window, or in foreign currency, are
- * grouped here).
+ * grouped here). `products`: only these product types.
  */
-export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w)): RmCreditRow[] {
+export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w), products: readonly ProductType[] = PRODUCT_TYPES): RmCreditRow[] {
   const p = creditParams(db, w);
+  const keys = CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
+  const only = products.length < PRODUCT_TYPES.length ? `AND a.product_type IN (${sqlList(products)})` : '';
   // Customers whose CNY rows all lie within the window: their customer_spans row, credited to
   // the customer's RM(s) over the window, per product × last loan class. What that gets wrong
   // (accounts whose rows name an RM; every account of a customer reassigned within the window,
   // credited once per RM) is taken back below, the same way, and replaced by the true credit.
   const perRm = db.prepare(`WITH ${VARYING_ACCOUNTS}
     SELECT h.rm_id, ${unassignedBranch('h.rm_id', 'cs.customer_id')} AS branch,
-      ${CUSTOMER_SPAN_KEYS.map((k) => `sum(${spanFenDays(k.key)})`).join(', ')}
+      ${keys.map((k) => `sum(${spanFenDays(k.key)})`).join(', ')}
     FROM customer_spans cs LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F
     WHERE ${COVERED} GROUP BY 1, 2`).raw().all(p) as [string | null, string | null, ...number[]][];
   const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
@@ -631,13 +633,13 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     else groups.set(keyOf(r), r);
   };
   for (const [rm_id, branch, ...sums] of perRm) {
-    CUSTOMER_SPAN_KEYS.forEach((k, i) => add({ rm_id, branch, product_type: k.product, loan_class: k.cls, fen_days: sums[i] }));
+    keys.forEach((k, i) => add({ rm_id, branch, product_type: k.product, loan_class: k.cls, fen_days: sums[i] }));
   }
   // The other customers account by account, every account credited to its customer's RM over the
   // window; then, for all of them and the customers above, minus the same for the few accounts
   // whose RM can change within it (exact integers; creditedSlices gives their true credit):
   // cheaper than excluding them from the scans.
-  const grouped = (scope: 'uncovered' | 'varying') => db.prepare(`${steadySql(true, scope, false)}
+  const grouped = (scope: 'uncovered' | 'varying') => db.prepare(`${steadySql(true, scope, false, only)}
     SELECT rm_id, ${unassignedBranch('rm_id', 'steady.customer_id')} AS branch, product_type,
       CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN coalesce(last_class, 'normal') END AS loan_class, sum(fen_days) AS fen_days
     FROM steady GROUP BY 1, 2, 3, 4`).all(p) as RmCreditRow[];
@@ -649,6 +651,7 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   const branches = new Map<string, string | null>();
   const branchOf = { get: (c: string) => { if (!branches.has(c)) branches.set(c, (branchQ.get(c) as string | null | undefined) ?? null); return branches.get(c); } };
   for (const s of rest) {
+    if (!products.includes(s.product_type)) continue;
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
     add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan(s.product_type) ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
   }

@@ -16,7 +16,7 @@ import { sqlList } from '../db/sql.js';
 import { cnyOfDay, creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rateOn, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type VaryingSets, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
-import { isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
+import { DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
 
 const NPL = new Set<string>(NPL_CLASSES);
 const isNpl = (cls: string | null) => cls !== null && NPL.has(cls);
@@ -70,8 +70,7 @@ const key = (rm: string | null, branch: string | null) => (rm === null ? `\u0000
 /** Per RM (and per branch for the unassigned credit): deposit ADB only, for growth. */
 export function rmDepositAdb(db: Db, w: Window): Map<string, number> {
   const out = new Map<string, number>();
-  for (const r of rmCreditByProduct(db, w)) {
-    if (!isDeposit(r.product_type)) continue;
+  for (const r of rmCreditByProduct(db, w, undefined, DEPOSIT_PRODUCTS)) {
     const k = key(r.rm_id, r.branch);
     out.set(k, (out.get(k) ?? 0) + r.fen_days / w.days);
   }
