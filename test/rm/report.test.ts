@@ -98,6 +98,11 @@ describe('RM credit over 2026-09 (30 days)', () => {
     expect(rowOf(r, 'R2').deposit_adb_growth).toBeCloseTo(yuan(30000) - yuan(30000) * 6 / 15, 6);
     // R1: 0 now; before 9 of 15 days → 18,000; growth −18,000.
     expect(rowOf(r, 'R1').deposit_adb_growth).toBeCloseTo(-yuan(30000) * 9 / 15, 6);
+    // (unassigned): A2, a time deposit, 6,000 in both halves → 6,000 − 6,000 = 0. R5: its wealth
+    // account (12,000 in both halves) is no deposit → 0 − 0 = 0.
+    expect(rowOf(r, UNASSIGNED).deposit_adb).toBeCloseTo(yuan(6000), 6);
+    expect(rowOf(r, UNASSIGNED).deposit_adb_growth).toBeCloseTo(0, 6);
+    expect(rowOf(r, 'R5').deposit_adb_growth).toBeCloseTo(0, 6);
   });
 
   it('filters: --rm-type drops the (unassigned) row; --branch keeps its own RMs', () => {
