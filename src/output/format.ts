@@ -75,7 +75,13 @@ export interface MoneyFormatOptions {
 export function formatMoney(fen: number, opts: MoneyFormatOptions = {}): string {
   if (!Number.isFinite(fen)) return nonFinite(fen);
   const wholeFen = roundHalfAwayFromZero(fen, 0);
-  return fixed(wholeFen / 100, 2, opts.separators ?? true);
+  if (!Number.isSafeInteger(wholeFen)) return fixed(wholeFen / 100, 2, opts.separators ?? true);
+  // Whole fen: yuan and cents by exact integer arithmetic (a detail report formats ~10^6 of these).
+  const abs = Math.abs(wholeFen);
+  const cents = abs % 100;
+  const yuan = String((abs - cents) / 100);
+  const body = `${opts.separators ?? true ? groupDigits(yuan) : yuan}.${cents < 10 ? '0' : ''}${cents}`;
+  return wholeFen < 0 ? `-${body}` : body;
 }
 
 /** Fen -> yuan number rounded half away from zero to 0.01 (for JSON output). */

@@ -62,6 +62,27 @@ describe('formatMoney (fen -> CNY)', () => {
   });
   test('large values stay exact', () => {
     expect(formatMoney(900719925474099)).toBe('9,007,199,254,740.99');
+    expect(formatMoney(Number.MAX_SAFE_INTEGER, { separators: false })).toBe('90071992547409.91');
+    expect(formatMoney(2 ** 60, { separators: false })).toBe('11529215046068469.76'); // beyond 2^53: the decimal path
+  });
+  test('agrees with BigInt arithmetic on the rounded fen, over a spread of values', () => {
+    // Reference: round to whole fen (the tested roundHalfAwayFromZero), then yuan = fen / 100 and
+    // cents = fen % 100 in BigInt, grouped by hand.
+    const reference = (fen: number, separators: boolean) => {
+      const whole = BigInt(roundHalfAwayFromZero(fen, 0));
+      const abs = whole < 0n ? -whole : whole;
+      let yuan = (abs / 100n).toString();
+      if (separators) yuan = yuan.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+      return `${whole < 0n ? '-' : ''}${yuan}.${(abs % 100n).toString().padStart(2, '0')}`;
+    };
+    let x = 0.37;
+    for (let i = 0; i < 2000; i++) {
+      x = (x * 7919 + 0.61) % 1e12; // a fixed pseudo-random walk over 0 .. 10^12 fen, fractional
+      for (const v of [x, -x, Math.floor(x), -Math.floor(x), x / 1e6]) {
+        expect(formatMoney(v)).toBe(reference(v, true));
+        expect(formatMoney(v, { separators: false })).toBe(reference(v, false));
+      }
+    }
   });
   test('fenToYuan', () => {
     expect(fenToYuan(12345.5)).toBe(123.46);
