@@ -6,7 +6,7 @@
 //
 //   node scripts/bench.js [--quick] [--dir DIR] [--txns 1000000] [--snapshot-accounts 400000]
 //     [--nights 90] [--night-accounts 100000] [--report-customers 100000] [--report-days 90]
-//     [--report-txns 9000000] [--only import,snapshot,nights,reports]
+//     [--report-txns 9000000] [--only import,snapshot,nights,reports] [--repeat 3]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -32,6 +32,9 @@ const sizes = {
   reportDays: num('report-days', 90, 30),
   reportTxns: num('report-txns', 9_000_000, 300_000),
 };
+const REPEAT = Number(opt('repeat', 3));
+const median = (runs) => [...runs].sort((a, b) => a.secs - b.secs)[Math.floor((runs.length - 1) / 2)];
+const times = (runs) => runs.map((r) => r.secs.toFixed(2)).join(' / ');
 const only = new Set(String(opt('only', 'import,snapshot,nights,reports')).split(','));
 const dir = opt('dir', join(root, 'bench-data'));
 mkdirSync(dir, { recursive: true });
@@ -163,10 +166,18 @@ if (only.has('reports')) {
     process.stdout.write(`${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
   say(`\n## Reports: ${fmt(sizes.reportCustomers)} customers, ${snaps.length} days of snapshots, ${fmt(sizes.reportTxns)} transactions`);
-  const seg = crm(db, 'segment', '--as-of', asOf, '--window', String(snaps.length), '--format', 'csv', '--out', '/dev/null');
-  say(`crm segment (window ${snaps.length} days): ${seg.secs.toFixed(2)} s, peak RSS ${mb(seg.rssKb * 1024)}`);
-  const rmr = crm(db, 'rm-report', '--from', from, '--to', asOf, '--format', 'csv', '--out', '/dev/null');
-  say(`crm rm-report (${from} to ${asOf}): ${rmr.secs.toFixed(2)} s, peak RSS ${mb(rmr.rssKb * 1024)}`);
+  // Each report (and each DuckDB query) REPEAT times, alternating: the median is compared, every
+  // time is printed (a shared machine varies by 10% and more from one run to the next).
+  const segRuns = [];
+  const rmRuns = [];
+  for (let i = 0; i < REPEAT; i++) {
+    segRuns.push(crm(db, 'segment', '--as-of', asOf, '--window', String(snaps.length), '--format', 'csv', '--out', '/dev/null'));
+    rmRuns.push(crm(db, 'rm-report', '--from', from, '--to', asOf, '--format', 'csv', '--out', '/dev/null'));
+  }
+  const seg = median(segRuns);
+  const rmr = median(rmRuns);
+  say(`crm segment (window ${snaps.length} days): ${seg.secs.toFixed(2)} s median of ${times(segRuns)}, peak RSS ${mb(Math.max(...segRuns.map((r) => r.rssKb)) * 1024)}`);
+  say(`crm rm-report (${from} to ${asOf}): ${rmr.secs.toFixed(2)} s median of ${times(rmRuns)}, peak RSS ${mb(Math.max(...rmRuns.map((r) => r.rssKb)) * 1024)}`);
   let duck = null;
   try {
     duck = await import('@duckdb/node-api');
@@ -183,17 +194,22 @@ if (only.has('reports')) {
       await con.run(`CREATE TABLE customers AS SELECT * FROM read_csv('${join(d, 'customers.csv')}', header = true, all_varchar = true)`);
       for (const f of snaps) await con.run(`INSERT INTO daily SELECT as_of, account_id, customer_id, product_type, balance, rm_id FROM read_csv('${f}', header = true, all_varchar = true)`);
     }
-    const q = async (sql) => {
+    const once = async (sql) => {
       const t0 = process.hrtime.bigint();
       const r = await con.runAndReadAll(sql);
       return { secs: Number(process.hrtime.bigint() - t0) / 1e9, rows: r.getRows().length };
+    };
+    const q = async (sql) => {
+      const runs = [];
+      for (let i = 0; i < REPEAT; i++) runs.push(await once(sql));
+      return { ...median(runs), all: times(runs) };
     };
     const days = snaps.length;
     const perCustomer = await q(`SELECT customer_id, sum(CASE WHEN product_type IN ('demand_deposit','time_deposit','wealth','fund','insurance','bond') THEN balance ELSE 0 END) / ${days} AS aum_adb,
       sum(CASE WHEN product_type IN ('loan','credit_card') THEN balance ELSE 0 END) / ${days} AS loan_adb FROM daily WHERE as_of BETWEEN '${from}' AND '${asOf}' GROUP BY customer_id`);
     const perRm = await q(`SELECT coalesce(d.rm_id, c.rm_id) AS rm, sum(CASE WHEN product_type IN ('demand_deposit','time_deposit') THEN balance ELSE 0 END) / ${days} AS deposit_adb
       FROM daily d JOIN customers c USING (customer_id) WHERE as_of BETWEEN '${from}' AND '${asOf}' GROUP BY 1`);
-    say(`DuckDB, same question from the day-by-day table: ADB per customer ${perCustomer.secs.toFixed(2)} s (${fmt(perCustomer.rows)} rows), per RM ${perRm.secs.toFixed(2)} s`);
+    say(`DuckDB, same question from the day-by-day table: ADB per customer ${perCustomer.secs.toFixed(2)} s median of ${perCustomer.all} (${fmt(perCustomer.rows)} rows), per RM ${perRm.secs.toFixed(2)} s median of ${perRm.all}`);
     say(`ratio crm segment ÷ DuckDB = ${(seg.secs / perCustomer.secs).toFixed(2)}; crm rm-report ÷ DuckDB = ${(rmr.secs / perRm.secs).toFixed(2)}`);
     con.closeSync?.();
   }
