@@ -86,20 +86,30 @@ if (only.has('import')) {
   rmDb(base);
   crm(base, 'import', ...baseFiles(d), ...snapshotFiles(d));
   const db = join(dir, 'txns.db');
-  rmDb(db);
-  spawnSync('cp', [base, db]);
-  const c = crm(db, 'import', file);
   const rows = sizes.txns;
+  // Same page size as crm's own databases, so the comparison is engine to engine.
+  const refSql = `PRAGMA page_size = 16384;\nCREATE TABLE transactions (txn_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, posted_at TEXT NOT NULL, amount REAL, direction TEXT, currency TEXT, channel TEXT, txn_type TEXT, fee REAL, balance_after REAL);\n.mode csv\n.import --skip 1 ${file} transactions\n`;
+  const sqlite3 = has('sqlite3');
+  // crm and sqlite3 .import alternately, REPEAT times each, into fresh databases; medians compared.
+  const crmRuns = [];
+  const refRuns = [];
+  for (let i = 0; i < REPEAT; i++) {
+    rmDb(db);
+    spawnSync('cp', [base, db]);
+    crmRuns.push(crm(db, 'import', file));
+    if (sqlite3) {
+      const ref = join(dir, 'txns-ref.db');
+      rmDb(ref);
+      refRuns.push(timed('sqlite3', [ref], { input: refSql }));
+    }
+  }
+  const c = median(crmRuns);
   say(`\n## Import of ${fmt(rows)} transactions (${mb(statSync(file).size)})`);
-  say(`crm import (full validation): ${c.secs.toFixed(2)} s, ${fmt(rows / c.secs)} rows/s, peak RSS ${mb(c.rssKb * 1024)}`);
-  if (has('sqlite3')) {
-    const ref = join(dir, 'txns-ref.db');
-    rmDb(ref);
-    // Same page size as crm's own databases, so the comparison is engine to engine.
-    const sql = `PRAGMA page_size = 16384;\nCREATE TABLE transactions (txn_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, posted_at TEXT NOT NULL, amount REAL, direction TEXT, currency TEXT, channel TEXT, txn_type TEXT, fee REAL, balance_after REAL);\n.mode csv\n.import --skip 1 ${file} transactions\n`;
-    const s = timed('sqlite3', [ref], { input: sql });
-    say(`sqlite3 .import (typed table, same primary key, no validation): ${s.secs.toFixed(2)} s, ${fmt(rows / s.secs)} rows/s`);
-    say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)}`);
+  say(`crm import (full validation): ${c.secs.toFixed(2)} s median of ${times(crmRuns)}, ${fmt(rows / c.secs)} rows/s, peak RSS ${mb(Math.max(...crmRuns.map((r) => r.rssKb)) * 1024)}`);
+  if (sqlite3) {
+    const s = median(refRuns);
+    say(`sqlite3 .import (typed table, same primary key, no validation): ${s.secs.toFixed(2)} s median of ${times(refRuns)}, ${fmt(rows / s.secs)} rows/s`);
+    say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)} (medians; run by run ${crmRuns.map((r, i) => (r.secs / refRuns[i].secs).toFixed(2)).join(' / ')})`);
   } else say('sqlite3: not installed (apt-get install sqlite3)');
   if (has('sqlite-utils')) {
     const ref = join(dir, 'txns-su.db');

@@ -7,6 +7,7 @@ import type { Db } from '../db/connection.js';
 import { BalanceStore, CLOSED, dayNum, LAST_ROW_COLUMNS, type BalanceState, type LastRow } from '../db/balances.js';
 import { END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
 import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
+import { isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
 
@@ -170,8 +171,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
       const rm = r[iRm] as string | null;
       if (rm !== null && !hasRm(rm)) return { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` };
       const product = S(r[iProd]);
-      const isLoan = product === 'loan' || product === 'credit_card';
-      if (!register && isLoan && N(r[iBal]) < 0) return { column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' };
+      if (!register && isLoan(product) && N(r[iBal]) < 0) return { column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' };
       listed.add(acc);
       const attrs: Value[] = [cust, product, (r[iCur] as string | null) ?? 'CNY', r[iRate], r[iOpen], r[iStatus]];
       const got = accGet.get(acc) as (Record<string, Value> & LastRow) | undefined;
@@ -191,7 +191,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
         append.set(asOf!, store.appendContext(asOf!));
         snapPut.run(asOf, 0, ctx.importId);
       }
-      const state: BalanceState = { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan ? (r[iClass] as string | null) : null, source: ctx.snapshotMode === 'partial' ? 'P' : 'S' };
+      const state: BalanceState = { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan(product) ? (r[iClass] as string | null) : null, source: ctx.snapshotMode === 'partial' ? 'P' : 'S' };
       const fast = append.get(asOf!);
       const res = fast ? fast(acc, state, got && got.day_num !== null ? got : null) : store.set(acc, asOf!, state);
       if (!old) return 'loaded';

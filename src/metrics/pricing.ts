@@ -2,7 +2,7 @@
  * Pricing used for customer value (contribution, 风险调整后利润), metrics.md "Customer value".
  * A pricing file (YAML or JSON) may override any subset of the defaults.
  */
-import { CHANNELS, LOAN_CLASSES, PRODUCT_TYPES, type Channel, type LoanClass, type ProductType } from '../types.js';
+import { CHANNELS, isLoan, LOAN_CLASSES, PRODUCT_TYPES, type Channel, type LoanClass, type ProductType } from '../types.js';
 import { FieldReader, parseConfigText } from '../segment/config-file.js';
 
 export interface Pricing {
@@ -105,7 +105,7 @@ export function contribution(input: ContributionInput, pricing: Pricing = DEFAUL
   let risk = 0;
   for (const a of input.accounts) {
     nii += a.adb_fen * pricing.spreads[a.product_type] * f;
-    if (a.product_type === 'loan' || a.product_type === 'credit_card') {
+    if (isLoan(a.product_type)) {
       risk += a.adb_fen * pricing.risk_rates[a.loan_class ?? 'normal'] * f;
     }
   }

@@ -252,6 +252,22 @@ describe('crm import: customer reassignment', () => {
   });
 });
 
+describe('crm import: loan_class', () => {
+  it('is kept for loans and credit cards and ignored on other accounts', () => {
+    const { dir, db } = fresh();
+    expect(runCrm(['--db', db, 'import', ...CLEAN.slice(0, 2)]).code).toBe(0);
+    const snap = join(dir, 'accounts_2026-11-05.csv');
+    writeFileSync(snap, 'as_of,account_id,customer_id,product_type,balance,loan_class\n'
+      + '2026-11-05,L1,C1,loan,5000.00,substandard\n2026-11-05,K1,C1,credit_card,300.00,doubtful\n2026-11-05,D1,C1,demand_deposit,100.00,loss\n');
+    const r = runCrm(['--db', db, 'import', snap]);
+    expect(r.code, r.stderr).toBe(0);
+    const raw = openRaw(db);
+    expect(raw.prepare('SELECT account_id, loan_class FROM balances ORDER BY account_id').raw().all())
+      .toEqual([['D1', null], ['K1', 'doubtful'], ['L1', 'substandard']]);
+    raw.close();
+  });
+});
+
 describe('crm import: killed mid-file', () => {
   it('leaves the database intact with all or none of the file', async () => {
     const { dir, db } = fresh();
