@@ -15,7 +15,7 @@ import type { Window } from './engine.js';
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
   | { job: 'customerExtras'; window: Window; activityFrom?: string }
-  | { job: 'rmExtras'; window: Window };
+  | { job: 'rmExtras'; window: Window; previous?: Window };
 
 /**
  * Shared with report-worker.ts. Slot 0: 0 not yet running, STARTED, DONE. Slot 1: messages

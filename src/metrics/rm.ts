@@ -78,11 +78,18 @@ export function rmDepositAdb(db: Db, w: Window): Map<string, number> {
 }
 export const rmKey = key;
 
-/** Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). */
-export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMetrics> {
+/**
+ * Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). With
+ * `previous`, also the deposit ADB over that window (rmDepositAdb, for growth).
+ */
+export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window): { byRm: Map<string, RmMetrics>; previousDepositAdb: Map<string, number> | null } {
   // The transaction credit and the accounts whose RM can change within the window run on a
-  // second core while this thread sums the other balances, loans and customers.
-  const extras = startOnWorker(db, { job: 'rmExtras', window: w }, () => rmExtras(db, w));
+  // second core while this thread sums the other balances, loans and customers; then, there,
+  // the previous window's deposit ADB while this thread finishes.
+  const extras = startOnWorker(db, { job: 'rmExtras', window: w, previous }, () => rmExtras(db, w, undefined, previous));
+  // The report thread shares its part for this window before it starts on the previous one.
+  let mine: RmWindowExtras | undefined;
+  const window = () => (mine ??= extras.part<RmWindowExtras>('window') ?? extras());
   const out = new Map<string, RmMetrics>();
   const get = (rm_id: string | null, branch: string | null): RmMetrics => {
     const k = key(rm_id, branch);
@@ -102,7 +109,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   creditParams(db, w, extras.part<VaryingSets>('varying'));
 
   // Balances: credited fen-days per RM × product × last-day loan class.
-  for (const r of rmCreditByProduct(db, w, () => extras().others.concat(foreign))) {
+  for (const r of rmCreditByProduct(db, w, () => window().others.concat(foreign))) {
     const m = get(r.rm_id, r.branch);
     const adb = r.fen_days / w.days;
     if (isDeposit(r.product_type)) m.deposit_adb += adb;
@@ -115,7 +122,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
     }
   }
 
-  for (const t of extras().txns) {
+  for (const t of window().txns) {
     const m = get(t.rm_id, t.branch);
     m.fee_income += t.fee_fen;
     m.txn_count += t.n;
@@ -136,7 +143,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing): Map<string, RmMe
   }
 
   for (const m of out.values()) m.contribution = m.net_interest + m.fee_income - m.channel_cost - m.risk_cost;
-  return out;
+  return { byRm: out, previousDepositAdb: previous ? extras().previousDepositAdb : null };
 }
 
 /** Loan (and credit card) balances open on `day`, in CNY fen, per RM credited that day and loan class. */
@@ -167,13 +174,22 @@ function customersByRm(db: Db, w: Window): { rm_id: string | null; branch: strin
     GROUP BY 1, 2`).all({ from: w.from, to: w.to, dn: dayNum(w.to) }) as { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[];
 }
 
-/** What the report thread computes for rmMetrics; `share` sends the varying sets ahead. */
-export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void): { txns: RmTxnCredit[]; others: AccountSlice[] } {
+/** The report thread's part of rmMetrics for its window. */
+interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[] }
+
+/**
+ * What the report thread computes for rmMetrics, and the previous window's deposit ADB when
+ * asked. `share` sends the varying sets and then the window's part ahead of the rest.
+ */
+export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void, previous?: Window): RmWindowExtras & { previousDepositAdb: Map<string, number> | null } {
   if (share) {
     const p = creditParams(db, w);
     share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
   }
-  return { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false) };
+  const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false) };
+  if (!previous) return { ...mine, previousDepositAdb: null };
+  share?.('window', mine);
+  return { ...mine, previousDepositAdb: rmDepositAdb(db, previous) };
 }
 
 export interface RmTxnCredit {

@@ -9,7 +9,7 @@ import { computePay, type PayResult } from '../incentive/pay.js';
 import { planKpis, type IncentivePlan } from '../incentive/plan.js';
 import { addDays, resolveWindow, type Window } from '../metrics/engine.js';
 import type { Pricing } from '../metrics/pricing.js';
-import { rmDepositAdb, rmKey, rmList, rmMetrics, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
+import { rmKey, rmList, rmMetrics, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
 import type { ColumnSpec, Row } from '../output/index.js';
 import type { RmType } from '../types.js';
 import type { Period } from './period.js';
@@ -103,18 +103,17 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
     ? `period ${label}: ${p.from} to ${p.to}; the data covers ${w.coverage.first} to ${w.coverage.last}, so the report uses ${w.from} to ${w.to} (${w.days} days)`
     : `period ${label}: ${w.from} to ${w.to} (${w.days} days)`);
 
-  const metrics = rmMetrics(db, w, o.pricing);
-
   // Deposit ADB growth against the previous window of the same length, only when the data covers it.
   let previous: RmReport['previous'] = { from: addDays(w.from, -w.days), to: addDays(w.from, -1) };
-  let prevAdb: Map<string, number> | null = null;
+  let previousWindow: Window | undefined;
   if (previous.from < w.coverage.first) {
     notes.push(`deposit ADB growth: the previous ${w.days} days (${previous.from} to ${previous.to}) are not covered by the data, which starts ${w.coverage.first}; left empty`);
     previous = null;
   } else {
-    prevAdb = rmDepositAdb(db, resolveWindow(db, previous.from, previous.to));
+    previousWindow = resolveWindow(db, previous.from, previous.to);
     notes.push(`deposit ADB growth: against the previous ${w.days} days, ${previous.from} to ${previous.to}`);
   }
+  const { byRm: metrics, previousDepositAdb: prevAdb } = rmMetrics(db, w, o.pricing, previousWindow);
 
   const all = rmList(db);
   const rms = new Map(all.map((r) => [r.rm_id, r]));
