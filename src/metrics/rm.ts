@@ -148,12 +148,13 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
 
 /** Loan (and credit card) balances open on `day`, in CNY fen, per RM credited that day and loan class. */
 export function loanBalancesOn(db: Db, day: string): { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number }[] {
+  // LIMIT -1 keeps l a separate step: merged into the grouping, its lookups ran again for the sort.
   const rows = db.prepare(`
     WITH st AS (${statesOnDay(`AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})`)}),
     l AS (SELECT st.customer_id, st.loan_class, st.currency, st.balance,
         coalesce(st.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = st.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
         CASE WHEN st.currency = 'CNY' THEN 1 ELSE ${rateOn('st.currency', ':day')} END AS rate
-      FROM st WHERE st.source != 'C')
+      FROM st WHERE st.source != 'C' LIMIT -1)
     SELECT rm_id, ${unassignedBranch('rm_id', 'l.customer_id')} AS branch, loan_class,
       sum(CASE WHEN currency = 'CNY' THEN balance ELSE round(balance * rate) END) AS balance_fen,
       max(CASE WHEN rate IS NULL THEN currency END) AS no_rate
