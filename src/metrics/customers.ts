@@ -37,6 +37,8 @@ export interface CustomerValue {
   last_txn_day?: string | null;
 }
 
+/** A customer the sums name but the directory does not hold (accounts of an unknown customer). */
+const notInDirectory = (id: string) => new DataError(`customer ${id} holds accounts but is not in the customers table`);
 
 /**
  * A window's transaction sums per customer, by position in the customer directory (customer_id
@@ -65,7 +67,7 @@ function txnsByPosition(db: Db, w: Window, activityFrom?: string): TxnsByPositio
   const lastActive = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     pos[k] = at(t.customer_id[k]);
-    if (pos[k] < 0) throw new DataError(`customer ${t.customer_id[k]} holds accounts but is not in the customers table`);
+    if (pos[k] < 0) throw notInDirectory(t.customer_id[k]);
     lastActive[k] = t.last_active_day[k] ? dayNum(t.last_active_day[k]!) : -1;
   }
   return {
@@ -129,7 +131,7 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   const channel = new Float64Array(n);
   const lastDay: (string | null)[] = new Array(n).fill(null);
   const known = (i: number, id: string): number => {
-    if (i < 0) throw new DataError(`customer ${id} holds accounts but is not in the customers table`);
+    if (i < 0) throw notInDirectory(id);
     return i;
   };
   // Balance categories are summed in exact integer fen-days and divided by D once per customer,
