@@ -269,6 +269,15 @@ ALTER TABLE txn_totals ADD COLUMN abs_cny INTEGER;
 ${ROLLUP_CNY_REFRESH};
 `,
   },
+  {
+    version: 4,
+    name: 'index of foreign-currency accounts',
+    sql: `
+-- The few accounts not in CNY, found without a scan of every account (reports walk them for
+-- their exchange rates; the FX check lists their currencies).
+CREATE INDEX accounts_foreign ON accounts (currency, account_id) WHERE currency != 'CNY';
+`,
+  },
 ];
 
 /** end_num / to_num of an interval with no end yet. */

@@ -97,7 +97,7 @@ function checkFx(db: Db, w: Window): void {
     WHERE NOT EXISTS (SELECT 1 FROM fx_rates f WHERE f.currency = c.currency AND f.date <= ?)`).pluck().get(w.from) as number;
   if (uncovered === 0) return;
   const missing = db.prepare(`SELECT a.currency, min(max(b.day_num, :F)) AS needed, (SELECT min(date) FROM fx_rates f WHERE f.currency = a.currency) AS first_rate
-    FROM (SELECT account_id, currency FROM accounts WHERE currency != 'CNY') a CROSS JOIN balances b ON b.account_id = a.account_id
+    FROM (SELECT account_id, currency FROM accounts INDEXED BY accounts_foreign WHERE currency != 'CNY') a CROSS JOIN balances b ON b.account_id = a.account_id
     WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0
     GROUP BY a.currency HAVING first_rate IS NULL OR CAST(julianday(first_rate) - 2440587.5 AS INTEGER) > needed`).all({ F, T }) as { currency: string; needed: number; first_rate: string | null }[];
   if (missing.length) {
@@ -363,11 +363,11 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
   // The foreign accounts once, numbered k in account_id order; their rows as numbers (k, balance,
   // first and last day): tens of thousands of rows cross into JavaScript cheaply without strings.
   const acct = queryColumns<{ account_id: string[]; customer_id: string[]; product_type: ProductType[]; currency: string[]; cls: (string | null)[] }>(db,
-    `SELECT a.account_id, a.customer_id, a.product_type, a.currency, ${CLASS_ON_LAST_DAY} AS cls FROM accounts a WHERE a.currency != 'CNY' ORDER BY a.account_id`, p);
+    `SELECT a.account_id, a.customer_id, a.product_type, a.currency, ${CLASS_ON_LAST_DAY} AS cls FROM accounts a INDEXED BY accounts_foreign WHERE a.currency != 'CNY' ORDER BY a.account_id`, p);
   if (acct.account_id.length === 0) return [];
   // CROSS JOIN keeps the foreign accounts as the outer loop: SQLite would otherwise scan every balance row.
   const r = queryColumns<{ k: number[]; rm_id: (string | null)[]; balance: number[]; lo: number[]; hi: number[] }>(db,
-    `WITH a AS MATERIALIZED (SELECT row_number() OVER (ORDER BY account_id) - 1 AS k, account_id, customer_id FROM accounts WHERE currency != 'CNY')
+    `WITH a AS MATERIALIZED (SELECT row_number() OVER (ORDER BY account_id) - 1 AS k, account_id, customer_id FROM accounts INDEXED BY accounts_foreign WHERE currency != 'CNY')
     SELECT a.k, ${credit ? CREDITED_RM : 'NULL'} AS rm_id, b.balance, ${lo} AS lo, ${hi} AS hi
     FROM a CROSS JOIN balances b ON b.account_id = a.account_id ${credit ? CREDIT_HISTORY : ''}
     WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0`, p);

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
+import { SCHEMA_VERSION } from '../../src/db/migrations.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
 import { customerTxns } from '../../src/metrics/engine.js';
 import { cleanupTmp, tmpDir, writeFiles } from '../helpers.js';
@@ -78,12 +79,13 @@ describe('foreign-currency roll-ups in CNY', () => {
   it('a version 2 database gets the columns filled by migration 3', async () => {
     const { db, dir } = await setup();
     await importFiles(db, ['fx1.csv', 'fx2.csv', 'a.csv', 'b.csv'].map((f) => join(dir, f)), { rejects: noRejects });
-    // Back to version 2: the columns and the migration record gone.
+    // Back to version 2: the columns, the later index and their migration records gone.
     db.exec(`ALTER TABLE txn_monthly DROP COLUMN fee_cny; ALTER TABLE txn_monthly DROP COLUMN abs_cny;
-      ALTER TABLE txn_totals DROP COLUMN fee_cny; ALTER TABLE txn_totals DROP COLUMN abs_cny; DELETE FROM schema_migrations WHERE version = 3`);
+      ALTER TABLE txn_totals DROP COLUMN fee_cny; ALTER TABLE txn_totals DROP COLUMN abs_cny; DROP INDEX accounts_foreign;
+      DELETE FROM schema_migrations WHERE version >= 3`);
     db.close();
     const again = openDb(join(dir, 'crm.db'));
-    expect(again.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(3);
+    expect(again.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(SCHEMA_VERSION);
     expect(rows(again, 'txn_monthly')).toEqual([['2026-03', 6, 43, 1301, 9302], ['2026-04', 10, 70, 300, 2100]]);
     expect(rows(again, 'txn_totals')).toEqual([[16, 113, 1601, 11402]]);
     again.close();
