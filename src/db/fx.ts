@@ -13,13 +13,18 @@ export function roundLikeSql(x: number): number {
   return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
 }
 
+/** SQL: the rate of a txn_daily row `d` on its posting day. */
+export const RATE_ON_DAY = rateOn('d.currency', 'd.day');
+
+/** SQL: a txn_daily value `col` of row d in CNY fen (foreign currency at the rate on or before the posting day). */
+export const cnyOfDay = (col: string) => `CASE WHEN d.currency = 'CNY' THEN d.${col} ELSE round(d.${col} * ${RATE_ON_DAY}) END`;
+
 /**
  * SQL: the CNY fen of a transaction roll-up row (txn_monthly or txn_totals, named by `table`)
  * in a foreign currency, its posting days converted one by one from txn_daily; NULL when a day
  * has no rate on or before it. `col`: fee or abs_amount.
  */
-export const rollupCny = (table: string, col: string) => `(SELECT CASE WHEN count(*) = count(${rateOn('d.currency', 'd.day')})
-    THEN sum(round(d.${col} * ${rateOn('d.currency', 'd.day')})) END
+export const rollupCny = (table: string, col: string) => `(SELECT CASE WHEN count(*) = count(${RATE_ON_DAY}) THEN sum(${cnyOfDay(col)}) END
   FROM txn_daily d WHERE d.account_id = ${table}.account_id AND d.currency = ${table}.currency
     AND d.day >= ${table}.first_day AND d.day <= ${table}.last_day)`;
 

@@ -362,8 +362,9 @@ function transactionsLoader(ctx: LoaderContext): Loader {
           // rounded new sum minus the rounded old one (a day can span flushes and imports).
           const now = upsertForeignDay.get(dayRow) as { fee: number; abs_amount: number };
           const rate = rates.on(a.currency, a.day);
-          a.feeCny = rate === null ? null : roundLikeSql(now.fee * rate) - roundLikeSql((now.fee - a.fee) * rate);
-          a.absCny = rate === null ? null : roundLikeSql(now.abs_amount * rate) - roundLikeSql((now.abs_amount - a.abs) * rate);
+          const added = (total: number, part: number) => (rate === null ? null : roundLikeSql(total * rate) - roundLikeSql((total - part) * rate));
+          a.feeCny = added(now.fee, a.fee);
+          a.absCny = added(now.abs_amount, a.abs);
         }
         if (a.lastAt !== null) touched.push([a.account, a.day]);
         const month = a.day.slice(0, 7);

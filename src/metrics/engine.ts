@@ -18,7 +18,7 @@ import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { END_OF_TIME } from '../db/migrations.js';
 import { DataError } from '../errors.js';
 import { sqlList } from '../db/sql.js';
-import { rateOn, rollupCny, roundLikeSql } from '../db/fx.js';
+import { cnyOfDay, RATE_ON_DAY, rollupCny, roundLikeSql } from '../db/fx.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
 import type { Pricing } from './pricing.js';
 
@@ -76,18 +76,11 @@ export function missingRate(currency: string, when: string): DataError {
   return new DataError(`no exchange rate for ${currency} on or before ${when}: import fx_rates.csv with ${currency}`);
 }
 
-// Shared with the importer (db/fx.ts).
-export { rateOn, roundLikeSql };
-
-/** The rate of a txn_daily row `d` on its posting day. */
-const RATE_ON_DAY = rateOn('d.currency', 'd.day');
-
 /** SQL: the customer's branch, for credit that no RM owns (rm null); else null. */
 export const unassignedBranch = (rm: string, customer: string) => `CASE WHEN ${rm} IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = ${customer}) END`;
 
 /** CTE: customers with more than one RM in the window [:F, :T] (day numbers). */
 export const MOVED_CUSTOMERS = `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`;
-
 
 /** Foreign currencies with a balance in the window but no rate on or before the day it is needed. */
 function checkFx(db: Db, w: Window): void {
@@ -249,7 +242,6 @@ export function creditParams(db: Db, w: Window, known?: VaryingSets): CreditPara
   }
   return { ...p, ...m.sets };
 }
-
 
 /**
  * WITH clause ending in `steady`: CNY accounts with their window sum straight from the prefix
@@ -435,13 +427,12 @@ export interface TxnParts {
 
 /**
  * txn_daily rows `d` of the ranges, as FROM sources: one per range through the day index, or all
- * ranges in one scan of the table (`+d.day` keeps the index out; materialized first, because
- * joined to accounts SQLite would walk the day index and fetch every row one by one).
+ * ranges in one scan of the table (`+d.day` keeps the index out; rows fetched through the day
+ * index one by one cost far more when the ranges hold much of the data).
  */
 function dailyRangeSources(p: TxnParts): { table: string; where: string }[] {
   if (!p.scanRanges) return p.ranges.map(([a, b]) => ({ table: 'txn_daily d', where: `d.day >= '${a}' AND d.day <= '${b}'` }));
   if (!p.ranges.length) return [];
-  // Unary + keeps SQLite off the day index: one pass over the table, in account order.
   const where = p.ranges.map(([a, b]) => `(+d.day >= '${a}' AND +d.day <= '${b}')`).join(' OR ');
   return [{ table: 'txn_daily d', where }];
 }
@@ -483,11 +474,11 @@ export function txnParts(db: Db, from: string, to: string, scanFrom = from): Txn
   return parts;
 }
 
-/** A txn_daily value `col` of row d in CNY fen (foreign currency at the rate on or before the posting day). */
-export const cnyOfDay = (col: string) => `CASE WHEN d.currency = 'CNY' THEN d.${col} ELSE round(d.${col} * ${RATE_ON_DAY}) END`;
-/** The same for a foreign-currency txn_monthly or txn_totals row m: its days converted one by one. */
-// The importer keeps fee_cny / abs_cny (NULL only when a day has no rate, or for CNY rows); the
-// day-by-day conversion is the fallback that also meets the no-rate check.
+/**
+ * A txn_monthly or txn_totals row m in CNY fen: foreign rows from fee_cny / abs_cny, kept by the
+ * importer (NULL only when a day has no rate), else their days converted one by one (the no-rate
+ * check then names the missing rate).
+ */
 const cnyOfMonth = (col: 'fee' | 'abs_amount') => `CASE WHEN m.currency = 'CNY' THEN m.${col}
   ELSE coalesce(m.${col === 'fee' ? 'fee_cny' : 'abs_cny'}, ${rollupCny('m', col)}) END`;
 /** Non-null (the currency) when a foreign row has a posting day with no rate on or before it. */

@@ -13,7 +13,8 @@
 import type { Db } from '../db/connection.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
 import { sqlList } from '../db/sql.js';
-import { cnyOfDay, creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rateOn, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type VaryingSets, type Window } from './engine.js';
+import { cnyOfDay, rateOn } from '../db/fx.js';
+import { creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type VaryingSets, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import { DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
