@@ -80,7 +80,7 @@ export function missingRate(currency: string, when: string): DataError {
 export const unassignedBranch = (rm: string, customer: string) => `CASE WHEN ${rm} IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = ${customer}) END`;
 
 /** CTE: customers with more than one RM in the window [:F, :T] (day numbers). */
-export const MOVED_CUSTOMERS = `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`;
+const MOVED_CUSTOMERS = `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`;
 
 /** Foreign currencies with a balance in the window but no rate on or before the day it is needed. */
 function checkFx(db: Db, w: Window): void {
