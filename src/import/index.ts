@@ -12,8 +12,8 @@ import { CrmError, DataError, UsageError } from '../errors.js';
 import { detectDelimiter, parseCsvText } from './csv.js';
 import { detectKind, KIND_ORDER, parseKind, type Kind } from './kinds.js';
 import { makeLoader, type RowOutcome } from './load.js';
-import { parseFile, type ParseJob, type ParseResult, type ParseSink } from './parse-stage.js';
-import type { WorkerMessage } from './worker.js';
+import { parseFile, recoverRaw, type ParseJob, type ParseResult, type ParseSink } from './parse-stage.js';
+import { DEFAULT_MAX_CODES, SHARED_CONSUMED, SHARED_WANT_RAW, type WorkerMessage } from './worker.js';
 import { specForHeader, specForName, type FileSpec, type Mapping } from './mapping.js';
 import { detectEncoding, normaliseEncoding } from './reader.js';
 import type { Value } from './rows.js';
@@ -271,11 +271,19 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
   const spec = p.spec;
   const snapshotMode = kind === 'accounts' ? (spec?.snapshot ?? (opts.partial ? 'partial' : 'full')) : 'full';
   const fileName = p.path;
-  const reject = (line: number, column: string, reason: string, raw: string) => {
+  const shared = new Int32Array(new SharedArrayBuffer(8));
+  // Rows the database stage rejected before the parse thread was asked for raw text: their
+  // text is read again from the file at the end.
+  const textless: { line: number; column: string; reason: string }[] = [];
+  const reject = (line: number, column: string, reason: string, raw: string | undefined) => {
     r.rejected++;
-    opts.rejects.write(fileName, line, column, reason, raw);
+    if (raw !== undefined) opts.rejects.write(fileName, line, column, reason, raw);
+    else {
+      textless.push({ line, column, reason });
+      Atomics.store(shared, SHARED_WANT_RAW, 1);
+    }
   };
-  const count = (out: RowOutcome, line: number, raw: string) => {
+  const count = (out: RowOutcome, line: number, raw: string | undefined) => {
     if (out === 'loaded') r.loaded++;
     else if (out === 'updated') r.updated++;
     else if (out === 'skipped') r.skipped++;
@@ -288,7 +296,7 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
   });
   const job: ParseJob = { path: p.path, kind, spec, encoding: opts.encoding, delimiter: opts.delimiter, snapshotMode };
   const progress = opts.onProgress ? (done: number, total: number) => opts.onProgress!(p.path, done, total, r.read) : undefined;
-  const onRow = (values: Value[], line: number, raw: string) => {
+  const onRow = (values: Value[], line: number, raw: string | undefined) => {
     r.read++;
     const out = loader.row(values, line, raw);
     if (out !== undefined) count(out, line, raw);
@@ -297,23 +305,36 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
     r.read++;
     reject(line, column, reason, raw);
   };
-  const info = useWorker(p.path)
-    ? await parseOnWorker(job, { note: (t) => r.notes.push(t), row: onRow, reject: onReject, progress })
-    : parseFile(job, { note: (t) => r.notes.push(t), row: onRow, reject: onReject, progress });
+  const sink = { note: (t: string) => r.notes.push(t), row: onRow, reject: onReject, progress };
+  const info = useWorker(p.path) ? await parseOnWorker(job, sink, shared) : parseFile(job, sink);
   if (info.empty) throw new DataError(`${p.path}: empty file (no header row)`);
   const fin = loader.finish();
   r.updated += fin.updated;
   r.notes.push(...fin.notes);
+  if (textless.length) {
+    const raws = recoverRaw(job, info, textless.map((t) => t.line));
+    for (const t of textless) opts.rejects.write(fileName, t.line, t.column, t.reason, raws.get(t.line) ?? '');
+  }
   opts.rejects.endFile?.();
   return info;
 }
 
+/** What the parse stage hands over; a row's raw text is undefined when the parse thread did not send it. */
+interface RowSink extends Omit<ParseSink, 'row'> {
+  row(values: Value[], line: number, raw: string | undefined): void;
+}
+
 /** Runs the parse stage on a worker thread; rows are handed to the sink on this thread. */
-function parseOnWorker(job: ParseJob, sink: ParseSink): Promise<ParseResult> {
-  const counter = new SharedArrayBuffer(4);
-  const consumed = new Int32Array(counter);
-  // A bounded heap for the parser: it only ever holds a few batches, and V8 otherwise lets garbage pile up.
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { job, counter }, resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 } });
+function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array): Promise<ParseResult> {
+  const maxCodes = Number(process.env.CRM_PARSE_CODES ?? DEFAULT_MAX_CODES);
+  // A bounded heap for the parser: it only ever holds a few batches and the repeating columns'
+  // dictionaries, and V8 otherwise lets garbage pile up.
+  const worker = new Worker(new URL('./worker.js', import.meta.url), {
+    workerData: { job, shared: shared.buffer, maxCodes },
+    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+  });
+  // Per column, the values the parse thread numbered (see worker.ts).
+  const dicts: (string[] | undefined)[] = [];
   return new Promise<ParseResult>((resolve, reject) => {
     let settled = false;
     const fail = (e: unknown) => {
@@ -328,16 +349,23 @@ function parseOnWorker(job: ParseJob, sink: ParseSink): Promise<ParseResult> {
         if (m.type === 'batch') {
           for (const n of m.notes) sink.note(n);
           for (const [line, column, reason, raw] of m.rejects) sink.reject(line, column, reason, raw);
+          for (let k = 0; k < m.dict.length; k += 3) (dicts[m.dict[k] as number] ??= [])[m.dict[k + 1] as number] = m.dict[k + 2] as string;
           const w = m.width;
+          const hasRaw = m.rawEnds.length > 0;
           // One array for every row of the batch: loaders read a row's values during row() and keep none of them.
           const rec: Value[] = new Array(w);
           for (let i = 0; i < m.lines.length; i++) {
-            for (let j = 0; j < w; j++) rec[j] = m.values[i * w + j];
-            sink.row(rec, m.lines[i], m.rawText.slice(i === 0 ? 0 : m.rawEnds[i - 1], m.rawEnds[i]));
+            for (let j = 0; j < w; j++) {
+              const x = m.values[i * w + j];
+              const d = dicts[j];
+              // Only a numbered column has a dictionary, and there a number is always a code.
+              rec[j] = d !== undefined && typeof x === 'number' ? d[x] : x;
+            }
+            sink.row(rec, m.lines[i], hasRaw ? m.rawText.slice(i === 0 ? 0 : m.rawEnds[i - 1], m.rawEnds[i]) : undefined);
           }
           sink.progress?.(m.bytesDone, m.totalBytes);
-          Atomics.add(consumed, 0, 1);
-          Atomics.notify(consumed, 0);
+          Atomics.add(shared, SHARED_CONSUMED, 1);
+          Atomics.notify(shared, SHARED_CONSUMED);
         } else if (m.type === 'done') {
           settled = true;
           resolve(m.result);

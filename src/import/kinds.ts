@@ -19,6 +19,16 @@ export interface ColumnDef {
   parseEnum?: (raw: string) => string;
   /** Extra rule on the parsed value; returns a reason when broken. */
   check?: (value: number) => string | undefined;
+  /** A text column whose values repeat from row to row (a reference to another file's id). */
+  repeats?: boolean;
+}
+
+/**
+ * Whether a column's values repeat across rows (codes, dates, references): the parse thread
+ * then sends each distinct value once and a number for it after that (see worker.ts).
+ */
+export function repeatsAcrossRows(c: ColumnDef): boolean {
+  return c.repeats === true || c.type === 'enum' || c.type === 'currency' || c.type === 'date' || c.type === 'datetime' || c.type === 'period';
 }
 
 export interface KindDef {
@@ -30,6 +40,7 @@ export interface KindDef {
 
 const col = (name: string, aliases: string[], type: ColumnType, required = false, extra: Partial<ColumnDef> = {}): ColumnDef =>
   ({ name, aliases, type, required, ...extra });
+const ref = { repeats: true };
 const nonNegative = (n: number) => (n < 0 ? 'must not be negative' : undefined);
 const positive = (n: number) => (n <= 0 ? 'must be greater than 0' : undefined);
 
@@ -41,7 +52,7 @@ export const KINDS: Record<Kind, KindDef> = {
       col('rm_id', ['客户经理编号', '客户经理号'], 'text', true),
       col('name', ['姓名', '客户经理姓名'], 'text', true),
       col('rm_type', ['客户经理类型'], 'enum', true, { parseEnum: v.parseRmType }),
-      col('branch', ['机构', '所属机构'], 'text'),
+      col('branch', ['机构', '所属机构'], 'text', false, ref),
       col('base_salary', ['基本工资'], 'amount', false, { check: nonNegative }),
     ],
   },
@@ -52,8 +63,8 @@ export const KINDS: Record<Kind, KindDef> = {
       col('customer_id', ['客户号', '客户编号'], 'text', true),
       col('name', ['客户名称', '客户姓名'], 'text', true),
       col('customer_type', ['客户类型'], 'enum', true, { parseEnum: v.parseCustomerType }),
-      col('rm_id', ['客户经理编号', '客户经理号'], 'text'),
-      col('branch', ['机构', '所属机构'], 'text'),
+      col('rm_id', ['客户经理编号', '客户经理号'], 'text', false, ref),
+      col('branch', ['机构', '所属机构'], 'text', false, ref),
       col('opened_on', ['开户日期'], 'date'),
     ],
   },
@@ -63,11 +74,11 @@ export const KINDS: Record<Kind, KindDef> = {
     columns: [
       col('as_of', ['数据日期'], 'date', true),
       col('account_id', ['账号'], 'text', true),
-      col('customer_id', ['客户号', '客户编号'], 'text', true),
+      col('customer_id', ['客户号', '客户编号'], 'text', true, ref),
       col('product_type', ['产品类型'], 'enum', true, { parseEnum: v.parseProductType }),
       col('currency', ['币种'], 'currency'),
       col('balance', ['余额'], 'amount', true),
-      col('rm_id', ['客户经理编号', '客户经理号'], 'text'),
+      col('rm_id', ['客户经理编号', '客户经理号'], 'text', false, ref),
       col('loan_class', ['五级分类'], 'enum', false, { parseEnum: v.parseLoanClass }),
       col('interest_rate', ['利率'], 'decimal'),
       col('opened_on', ['开户日期'], 'date'),
@@ -79,13 +90,13 @@ export const KINDS: Record<Kind, KindDef> = {
     signature: ['txn_id', 'account_id', 'amount'],
     columns: [
       col('txn_id', ['流水号', '交易流水号'], 'text', true),
-      col('account_id', ['账号'], 'text', true),
+      col('account_id', ['账号'], 'text', true, ref),
       col('posted_at', ['交易时间', '交易日期'], 'datetime', true),
       col('amount', ['金额', '交易金额'], 'amount', true),
       col('direction', ['借贷方向', '借贷标志'], 'enum', false, { parseEnum: v.parseDirection }),
       col('currency', ['币种'], 'currency'),
       col('channel', ['渠道', '交易渠道'], 'enum', false, { parseEnum: v.parseChannel }),
-      col('txn_type', ['交易类型'], 'text'),
+      col('txn_type', ['交易类型'], 'text', false, ref),
       col('fee', ['手续费'], 'amount', false, { check: nonNegative }),
       col('balance_after', ['交易后余额', '余额'], 'amount'),
     ],
@@ -95,8 +106,8 @@ export const KINDS: Record<Kind, KindDef> = {
     signature: ['period', 'kpi', 'target'],
     columns: [
       col('period', ['考核期'], 'period', true),
-      col('rm_id', ['客户经理编号', '客户经理号'], 'text', true),
-      col('kpi', ['指标'], 'text', true),
+      col('rm_id', ['客户经理编号', '客户经理号'], 'text', true, ref),
+      col('kpi', ['指标'], 'text', true, ref),
       col('target', ['目标值'], 'decimal', true, { check: positive }),
     ],
   },

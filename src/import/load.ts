@@ -21,7 +21,7 @@ export interface LoaderContext {
   /** accounts: 'full' closes absent accounts, 'partial' does not, 'none' registers accounts only. */
   snapshotMode: 'full' | 'partial' | 'none';
   /** Outcome of a row whose row() call returned undefined (loaders that write in batches). */
-  report(outcome: RowOutcome, line: number, raw: string): void;
+  report(outcome: RowOutcome, line: number, raw: string | undefined): void;
 }
 
 export interface Loader {
@@ -29,8 +29,9 @@ export interface Loader {
    * `rec` is only valid during the call: keep values, not the array.
    * `line`: the record's line in the file (orders rows of equal posting time). Returns the
    * outcome, or undefined when it will be given later through ctx.report (batched writes).
+   * `raw`: the record's text, undefined when the parse thread did not send it (see worker.ts).
    */
-  row(rec: Value[], line: number, raw: string): RowOutcome | undefined;
+  row(rec: Value[], line: number, raw: string | undefined): RowOutcome | undefined;
   /** Work after the last row (closures, balances from transactions); returns rows updated. */
   finish(): { updated: number; notes: string[] };
 }
@@ -316,7 +317,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const pendingVals: Value[] = [];
   const pendingAccounts: TxnAccount[] = [];
   const pendingLines: number[] = [];
-  const pendingRaw: string[] = [];
+  const pendingRaw: (string | undefined)[] = [];
   const upsertDaySql = `INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (account_id, day, currency) DO UPDATE SET

@@ -67,3 +67,31 @@ export function parseFile(job: ParseJob, sink: ParseSink): ParseResult {
   });
   return { ...info, sha256: hash.digest('hex') };
 }
+
+/** Thrown to stop reading once every wanted line is found. */
+class AllFound extends Error {}
+
+/**
+ * The original text of the given records (by line), read again from the file with the
+ * encoding and delimiter the import used: for rows rejected after the parse thread sent them
+ * without their text (see worker.ts).
+ */
+export function recoverRaw(job: ParseJob, info: Pick<ParseResult, 'encoding' | 'delimiter'>, lines: Iterable<number>): Map<number, string> {
+  const wanted = new Set(lines);
+  const found = new Map<number, string>();
+  if (wanted.size === 0) return found;
+  try {
+    readCsvFile(job.path, { encoding: info.encoding, delimiter: info.delimiter }, {
+      header() {},
+      record(rec) {
+        if (!wanted.has(rec.line)) return;
+        found.set(rec.line, rec.raw);
+        if (found.size === wanted.size) throw new AllFound();
+      },
+      error() {},
+    });
+  } catch (e) {
+    if (!(e instanceof AllFound)) throw e;
+  }
+  return found;
+}

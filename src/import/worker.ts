@@ -2,29 +2,59 @@
  * Worker thread for the parse stage: parses a file and posts rows to the main thread in
  * batches. Backpressure through a shared counter: the worker blocks (Atomics.wait) when
  * more than MAX_IN_FLIGHT batches wait to be written, so memory stays flat.
+ *
+ * What crosses to the main thread is kept small, because copying it costs both threads:
+ * - a column whose values repeat (codes, dates, account ids: `repeatsAcrossRows`) sends each
+ *   distinct value once, in `dict`, and its number after that;
+ * - a row's original text goes only once the main thread asks for it (SHARED_WANT_RAW): it is
+ *   needed only for a row the database stage rejects, and the few rows sent before that are
+ *   read again from the file at the end (`recoverRaw`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CrmError } from '../errors.js';
-import { parseFile, type ParseJob } from './parse-stage.js';
+import { repeatsAcrossRows } from './kinds.js';
+import { kindDef, parseFile, type ParseJob } from './parse-stage.js';
 import type { Value } from './rows.js';
 
 export const BATCH_ROWS = 2000;
 export const MAX_IN_FLIGHT = 4;
+/** Int32 slots of the shared buffer: batches the main thread has consumed; 1 = send raw text. */
+export const SHARED_CONSUMED = 0;
+export const SHARED_WANT_RAW = 1;
+/** Distinct values a column sends as numbers at most (past it, new values go as text). */
+export const DEFAULT_MAX_CODES = 100_000;
 
 export type WorkerMessage =
-  /** rawText: the batch's raw records one after another, record i ending at rawEnds[i] (one string to copy, not one per row). */
-  | { type: 'batch'; values: Value[]; width: number; lines: number[]; rawText: string; rawEnds: number[]; rejects: [number, string, string, string][]; notes: string[]; bytesDone: number; totalBytes: number }
+  /**
+   * values: width per row, a repeating column's value as its number (a string when past the cap).
+   * dict: new numbers, flat triples [column, number, value].
+   * rawText: the batch's raw records one after another, record i ending at rawEnds[i] (one string
+   * to copy, not one per row); both empty when the main thread has not asked for raw text.
+   */
+  | { type: 'batch'; values: Value[]; dict: (number | string)[]; width: number; lines: number[]; rawText: string; rawEnds: number[]; rejects: [number, string, string, string][]; notes: string[]; bytesDone: number; totalBytes: number }
   | { type: 'done'; result: Omit<import('./parse-stage.js').ParseResult, never> }
   | { type: 'error'; message: string; exitCode: number };
 
+/**
+ * A copy of `s` that does not keep its source alive: V8 makes a substring of 13 or more
+ * characters a view into the parent (here a whole decoded chunk of the file), and a dictionary
+ * that keeps such views keeps every chunk.
+ */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : (s + ' ').slice(0, -1);
+}
+
 function run(): void {
-  const { job, counter } = workerData as { job: ParseJob; counter: SharedArrayBuffer };
-  const consumed = new Int32Array(counter);
+  const { job, shared: sharedBuffer, maxCodes } = workerData as { job: ParseJob; shared: SharedArrayBuffer; maxCodes: number };
+  const shared = new Int32Array(sharedBuffer);
+  const codes = kindDef(job.kind, job.snapshotMode).columns.map((c) => (repeatsAcrossRows(c) ? new Map<string, number>() : null));
   let posted = 0;
   let values: Value[] = [];
+  let dict: (number | string)[] = [];
   let lines: number[] = [];
   let rawText = '';
   let rawEnds: number[] = [];
+  let wantRaw = false;
   let rejects: [number, string, string, string][] = [];
   let notes: string[] = [];
   let width = 0;
@@ -34,28 +64,46 @@ function run(): void {
     if (lines.length === 0 && rejects.length === 0 && notes.length === 0) return;
     // Wait while the main thread is MAX_IN_FLIGHT batches behind.
     for (;;) {
-      const done = Atomics.load(consumed, 0);
+      const done = Atomics.load(shared, SHARED_CONSUMED);
       if (posted - done < MAX_IN_FLIGHT) break;
-      Atomics.wait(consumed, 0, done, 1000);
+      Atomics.wait(shared, SHARED_CONSUMED, done, 1000);
     }
-    parentPort!.postMessage({ type: 'batch', values, width, lines, rawText, rawEnds, rejects, notes, bytesDone, totalBytes } satisfies WorkerMessage);
+    parentPort!.postMessage({ type: 'batch', values, dict, width, lines, rawText, rawEnds, rejects, notes, bytesDone, totalBytes } satisfies WorkerMessage);
     posted++;
     values = [];
+    dict = [];
     lines = [];
     rawText = '';
     rawEnds = [];
     rejects = [];
     notes = [];
+    wantRaw = Atomics.load(shared, SHARED_WANT_RAW) === 1;
   };
   try {
     const result = parseFile(job, {
       note: (t) => notes.push(t),
       row(v, line, raw) {
         width = v.length;
-        for (let i = 0; i < v.length; i++) values.push(v[i]);
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i];
+          const m = codes[i];
+          if (m === null || typeof x !== 'string') {
+            values.push(x);
+            continue;
+          }
+          let code = m.get(x);
+          if (code === undefined && m.size < maxCodes) {
+            code = m.size;
+            m.set(ownCopy(x), code);
+            dict.push(i, code, x);
+          }
+          values.push(code ?? x);
+        }
         lines.push(line);
-        rawText += raw;
-        rawEnds.push(rawText.length);
+        if (wantRaw) {
+          rawText += raw;
+          rawEnds.push(rawText.length);
+        }
         if (lines.length >= BATCH_ROWS) post();
       },
       reject(line, column, reason, raw) {

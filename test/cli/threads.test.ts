@@ -2,10 +2,10 @@
  * The worker threads change nothing but speed: the same import and the same reports with the
  * parse thread and the report thread forced on and forced off give identical bytes.
  */
-import { readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTmp, ROOT, runCrm, tmpDir } from '../helpers.js';
+import { cleanupTmp, openRaw, parseSimpleCsv, ROOT, runCrm, tmpDir } from '../helpers.js';
 
 const samples = join(ROOT, 'samples');
 const files = [
@@ -56,4 +56,59 @@ describe('worker threads are invisible in the results', () => {
       expect(off.stderr).not.toMatch(/report thread/);
     }
   }, 120_000);
+});
+
+describe('the parse thread sends repeating values once and raw text only on demand', () => {
+  // 7,000 rows = four batches of the parse thread (2,000 rows each). Rejects of the database
+  // stage fall in the first batch (sent before the main thread asks for raw text: read again
+  // from the file at the end) and in later ones (sent with their text); one is rejected by the
+  // parse stage itself. Chinese text checks that the re-read decodes as the import did.
+  const dir = tmpDir();
+  const accounts = readFileSync(join(samples, 'accounts', 'accounts_2026-11-01.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]);
+  const header = 'txn_id,account_id,posted_at,amount,direction,currency,channel,txn_type,fee,balance_after';
+  const lines = [header];
+  for (let i = 1; i <= 7000; i++) {
+    const line = i + 1; // file line of row i
+    const id = line === 500 || line === 6990 ? 'T9000000003' : `T9${String(i).padStart(9, '0')}`; // line 500 and 6990 repeat line 4's id
+    const acc = line === 3 || line === 4501 || line === 6900 ? 'A_NOT_THERE' : accounts[(i * 7) % accounts.length];
+    const amount = line === 1000 ? '12.3x' : (i % 97) + '.25';
+    lines.push(`${id},${acc},2026-11-${String(1 + (i % 20)).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00,${amount},${i % 2 ? 'debit' : 'credit'},CNY,${['counter', 'e_banking', 'self_service'][i % 3]},${i % 5 ? '转账' : '消费'},,`);
+  }
+  const file = join(dir, 'transactions_big.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const base = join(dir, 'base.db');
+  const setup = runCrm(['--db', base, 'import', ...['rms.csv', 'customers.csv', 'accounts/accounts_2026-11-01.csv'].map((f) => join(samples, f))]);
+
+  function importWith(name: string, env: Record<string, string>) {
+    expect(setup.code, setup.stderr).toBe(0);
+    const db = join(dir, `${name}.db`);
+    copyFileSync(base, db);
+    const rejects = join(dir, `${name}.rejects.csv`);
+    const r = runCrm(['--db', db, 'import', '--rejects', rejects, file], { env });
+    expect(r.code, r.stderr).toBe(1); // rows were rejected
+    const conn = openRaw(db);
+    const rows = conn.prepare('SELECT txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after FROM transactions ORDER BY txn_id').raw().all();
+    conn.close();
+    return { summary: r.stdout.split('\n').filter((l) => !l.startsWith('rejected rows written')).join('\n'), rejects: readFileSync(rejects, 'utf8'), rows };
+  }
+
+  it('gives the same rows and the same rejects, each with its original text, as parsing inline', () => {
+    const inline = importWith('inline', { CRM_PARSE_WORKER: 'never' });
+    const worker = importWith('worker', { CRM_PARSE_WORKER: 'always' });
+    // A cap of 3 numbers per column: past it values cross as text (the fallback path).
+    const capped = importWith('capped', { CRM_PARSE_WORKER: 'always', CRM_PARSE_CODES: '3' });
+    // 7,000 rows − 3 unknown accounts − 1 bad amount − 2 repeated ids = 6,994 loaded.
+    expect(inline.summary).toMatch(/7,000 read, 6,994 loaded, 0 updated, 0 unchanged, 6 rejected/);
+    expect(inline.rows.length).toBe(6994);
+    const rejected = parseSimpleCsv(inline.rejects).slice(1);
+    expect(rejected.map((r) => Number(r[1]))).toEqual([3, 500, 1000, 4501, 6900, 6990]);
+    for (const r of rejected) expect(r[4], `line ${r[1]}`).toBe(lines[Number(r[1]) - 1]);
+    expect(rejected.map((r) => r[2])).toEqual(['account_id', 'txn_id', 'amount', 'account_id', 'account_id', 'txn_id']);
+    for (const other of [worker, capped]) {
+      expect(other.summary).toBe(inline.summary);
+      expect(other.rejects).toBe(inline.rejects);
+      expect(other.rows).toEqual(inline.rows);
+    }
+    expect(inline.rows.some((r) => (r as unknown[])[6] === '转账')).toBe(true);
+  }, 60_000);
 });
