@@ -83,6 +83,7 @@ export class BalanceStore {
   private relinkStmt;
   private spanStmt;
   private appendSpan;
+  private appendRow;
   private closeBefore;
   private del;
   private nextFull;
@@ -116,8 +117,11 @@ export class BalanceStore {
         (bal_last, bal_last_balance, bal_last_cum, bal_last_rm, bal_last_class, bal_last_source) =
         (SELECT day_num, balance, cum, rm_id, loan_class, source FROM balances WHERE account_id = :a ORDER BY as_of DESC LIMIT 1)
       WHERE account_id = :a`);
-    this.appendSpan = db.prepare(`UPDATE accounts SET bal_first = coalesce(bal_first, :dn), bal_last = :dn, bal_last_balance = :balance,
-        bal_last_cum = :cum, bal_last_rm = :rm, bal_last_class = :cls, bal_last_source = :source WHERE account_id = :a`);
+    this.appendSpan = db.prepare(`UPDATE accounts SET bal_first = coalesce(bal_first, ?), bal_last = ?, bal_last_balance = ?,
+        bal_last_cum = ?, bal_last_rm = ?, bal_last_class = ?, bal_last_source = ? WHERE account_id = ?`);
+    // The append path's row is always new (its day is after every stored row): a plain INSERT,
+    // which SQLite runs without the statement journal an upsert needs.
+    this.appendRow = db.prepare(`INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num, cum) VALUES (?, ?, ?, ?, ?, ?, ?, ${END_OF_TIME}, ?)`);
     this.closeBefore = db.prepare('UPDATE balances SET end_num = ? WHERE account_id = ? AND day_num = ?');
     this.del = db.prepare('DELETE FROM balances WHERE account_id = ? AND as_of = ?');
     this.nextFull = db.prepare('SELECT as_of FROM snapshot_dates WHERE full = 1 AND as_of > ? ORDER BY as_of LIMIT 1').pluck();
@@ -252,9 +256,9 @@ export class BalanceStore {
       if (same && s.source !== 'P') return 'same';
       // The new row's prefix sum: the last row now ends the day before d.
       const cum = old ? old.cum + old.balance * (dn - old.day_num) : 0;
-      this.upsert.run(account, d, s.balance, s.rm_id, s.loan_class, s.source, cum);
+      this.appendRow.run(account, d, s.balance, s.rm_id, s.loan_class, s.source, dn, cum);
       if (old) this.closeBefore.run(dn - 1, account, old.day_num);
-      this.appendSpan.run({ a: account, dn, balance: s.balance, cum, rm: s.rm_id, cls: s.loan_class, source: s.source });
+      this.appendSpan.run(dn, dn, s.balance, cum, s.rm_id, s.loan_class, s.source, account);
       this.touch(account);
       return same ? 'same' : old && old.source !== 'C' ? 'changed' : 'new';
     };
