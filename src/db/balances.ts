@@ -75,6 +75,15 @@ export interface LastRow extends BalanceState {
 export const LAST_ROW_COLUMNS = `bal_last AS day_num, bal_last_balance AS balance, bal_last_rm AS rm_id, bal_last_class AS loan_class,
   bal_last_source AS source, bal_last_cum AS cum`;
 
+/** The accounts columns that hold an account's balance span, in the order of firstRowSpan. */
+export const SPAN_COLUMNS = 'bal_first, bal_last, bal_last_balance, bal_last_cum, bal_last_rm, bal_last_class, bal_last_source';
+
+/** The span of an account whose first balance row is `s` on day `d` (written with a new account). */
+export function firstRowSpan(d: string, s: BalanceState): (number | string | null)[] {
+  const dn = dayNum(d);
+  return [dn, dn, s.balance, 0, s.rm_id, s.loan_class, s.source];
+}
+
 export class BalanceStore {
   private prev;
   private cur;
@@ -241,7 +250,7 @@ export class BalanceStore {
    * disturbed and set() reduces to "compare with the latest row, insert if different".
    * Returns null when d is not such a day (use set()).
    */
-  appendContext(d: string): ((account: string, s: BalanceState, last?: LastRow | null) => SetResult) | null {
+  appendContext(d: string): ((account: string, s: BalanceState, last?: LastRow | null, spanWritten?: boolean) => SetResult) | null {
     const db = this.db;
     const maxRow = db.prepare('SELECT max(as_of) FROM balances').pluck().get() as string | null;
     const maxTxn = db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck().get() as string | null;
@@ -250,7 +259,8 @@ export class BalanceStore {
     const latest = db.prepare(`SELECT ${LAST_ROW_COLUMNS} FROM accounts WHERE account_id = ? AND bal_last IS NOT NULL`);
     const dn = dayNum(d);
     // `last`: the caller's copy of the span when it has just read the accounts row (null: none).
-    return (account, s, last) => {
+    // `spanWritten`: a new account whose row the caller wrote with firstRowSpan(d, s).
+    return (account, s, last, spanWritten = false) => {
       const old = last === undefined ? (latest.get(account) as LastRow | undefined) : last ?? undefined;
       const same = old !== undefined && sameState(old, s);
       if (same && s.source !== 'P') return 'same';
@@ -258,7 +268,7 @@ export class BalanceStore {
       const cum = old ? old.cum + old.balance * (dn - old.day_num) : 0;
       this.appendRow.run(account, d, s.balance, s.rm_id, s.loan_class, s.source, dn, cum);
       if (old) this.closeBefore.run(dn - 1, account, old.day_num);
-      this.appendSpan.run(dn, dn, s.balance, cum, s.rm_id, s.loan_class, s.source, account);
+      if (!spanWritten) this.appendSpan.run(dn, dn, s.balance, cum, s.rm_id, s.loan_class, s.source, account);
       this.touch(account);
       return same ? 'same' : old && old.source !== 'C' ? 'changed' : 'new';
     };

@@ -4,7 +4,7 @@
  * skipped (already present, unchanged), or a problem to reject.
  */
 import type { Db } from '../db/connection.js';
-import { BalanceStore, CLOSED, dayNum, LAST_ROW_COLUMNS, type BalanceState, type LastRow } from '../db/balances.js';
+import { BalanceStore, CLOSED, dayNum, firstRowSpan, LAST_ROW_COLUMNS, SPAN_COLUMNS, type BalanceState, type LastRow } from '../db/balances.js';
 import { END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
 import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isLoan } from '../types.js';
@@ -153,6 +153,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
   // runs an upsert into a parent table (balances refer to accounts) as a multi-row write, with
   // a statement journal and a search of the child rows (~1 s on a 400k-account snapshot).
   const accInsert = db.prepare('INSERT INTO accounts (customer_id, product_type, currency, interest_rate, opened_on, status, account_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const accInsertWithSpan = db.prepare(`INSERT INTO accounts (customer_id, product_type, currency, interest_rate, opened_on, status, account_id, ${SPAN_COLUMNS})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const accUpdate = db.prepare('UPDATE accounts SET customer_id = ?, product_type = ?, currency = ?, interest_rate = ?, opened_on = ?, status = ? WHERE account_id = ?');
   const snapPut = db.prepare('INSERT INTO snapshot_dates (as_of, full, import_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET full = max(full, excluded.full), import_id = excluded.import_id');
   const store = new BalanceStore(db);
@@ -180,23 +182,27 @@ function accountsLoader(ctx: LoaderContext): Loader {
       const got = accGet.get(acc) as (Record<string, Value> & LastRow) | undefined;
       const old = got && [got.customer_id, got.product_type, got.currency, got.interest_rate, got.opened_on, got.status];
       const attrsChanged = !old || old.some((x, i) => x !== attrs[i]);
+      if (asOf !== null && !dates.has(asOf)) {
+        dates.add(asOf);
+        append.set(asOf, store.appendContext(asOf));
+        snapPut.run(asOf, 0, ctx.importId);
+      }
+      const fast = asOf === null ? null : append.get(asOf);
+      const state: BalanceState = { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan(product) ? (r[iClass] as string | null) : null, source: ctx.snapshotMode === 'partial' ? 'P' : 'S' };
+      // A new account on a day that appends: its balance span (this first row) goes in with it,
+      // not in an UPDATE of the row just inserted.
+      const span = !old && fast ? firstRowSpan(asOf!, state) : null;
       // An older snapshot imported late does not overwrite newer account attributes.
-      if (attrsChanged && (!old || asOf === null || append.get(asOf) || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) {
-        (old ? accUpdate : accInsert).run(...attrs, acc);
+      if (attrsChanged && (!old || asOf === null || fast || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) {
+        if (span) accInsertWithSpan.run(...attrs, acc, ...span);
+        else (old ? accUpdate : accInsert).run(...attrs, acc);
         if (old) {
           if (old[0] !== cust) customerMoved = true;
           store.touchAccount(acc, old[0] as string);
         }
       }
       if (register) return !old ? 'loaded' : attrsChanged ? 'updated' : 'skipped';
-      if (!dates.has(asOf!)) {
-        dates.add(asOf!);
-        append.set(asOf!, store.appendContext(asOf!));
-        snapPut.run(asOf, 0, ctx.importId);
-      }
-      const state: BalanceState = { balance: N(r[iBal]), rm_id: rm, loan_class: isLoan(product) ? (r[iClass] as string | null) : null, source: ctx.snapshotMode === 'partial' ? 'P' : 'S' };
-      const fast = append.get(asOf!);
-      const res = fast ? fast(acc, state, got && got.day_num !== null ? got : null) : store.set(acc, asOf!, state);
+      const res = fast ? fast(acc, state, got && got.day_num !== null ? got : null, span !== null) : store.set(acc, asOf!, state);
       if (!old) return 'loaded';
       return res === 'same' && !attrsChanged ? 'skipped' : 'updated';
     },
