@@ -72,8 +72,20 @@ export interface LastRow extends BalanceState {
 }
 
 /** SQL columns of the span on accounts, as a LastRow (null day_num: no rows yet). */
-export const LAST_ROW_COLUMNS = `bal_last AS day_num, bal_last_balance AS balance, bal_last_rm AS rm_id, bal_last_class AS loan_class,
+const LAST_ROW_COLUMNS = `bal_last AS day_num, bal_last_balance AS balance, bal_last_rm AS rm_id, bal_last_class AS loan_class,
   bal_last_source AS source, bal_last_cum AS cum`;
+
+/** The same columns for a query read as an array (`.raw()`): see lastRowAt. */
+export const LAST_ROW_LIST = 'bal_last, bal_last_balance, bal_last_rm, bal_last_class, bal_last_source, bal_last_cum';
+
+/** The LastRow in an array row whose LAST_ROW_LIST columns start at `i`; null when no rows yet. */
+export function lastRowAt(row: unknown[], i: number): LastRow | null {
+  if (row[i] === null) return null;
+  return {
+    day_num: row[i] as number, balance: row[i + 1] as number, rm_id: row[i + 2] as string | null,
+    loan_class: row[i + 3] as string | null, source: row[i + 4] as Source, cum: row[i + 5] as number,
+  };
+}
 
 /** The accounts columns that hold an account's balance span, in the order of firstRowSpan. */
 export const SPAN_COLUMNS = 'bal_first, bal_last, bal_last_balance, bal_last_cum, bal_last_rm, bal_last_class, bal_last_source';

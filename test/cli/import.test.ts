@@ -268,6 +268,33 @@ describe('crm import: loan_class', () => {
   });
 });
 
+describe('crm import: accounts referring to customers and RMs', () => {
+  it('rejects a new or moved account whose customer or RM is unknown; a known account keeps loading', () => {
+    const { dir, db } = fresh();
+    expect(runCrm(['--db', db, 'import', ...CLEAN.slice(0, 3)]).code).toBe(0);
+    const snap = join(dir, 'accounts_2026-11-05.csv');
+    const rejects = join(dir, 'rej.csv');
+    // A1 known (C1, unchanged); A2 known, moved to C2 (exists); A3 known (C2), moved to C9 (unknown);
+    // N1 new with C9 (unknown); N2 new with C1 and RM R9 (unknown); N3 new, C2 twice (asked once).
+    writeFileSync(snap, 'as_of,account_id,customer_id,product_type,balance,rm_id\n'
+      + '2026-11-05,A1,C1,demand_deposit,1.00,\n2026-11-05,A2,C2,demand_deposit,2.00,\n2026-11-05,A3,C9,demand_deposit,3.00,\n'
+      + '2026-11-05,N1,C9,demand_deposit,4.00,\n2026-11-05,N2,C1,demand_deposit,5.00,R9\n2026-11-05,N3,C2,demand_deposit,6.00,R1\n'
+      + '2026-11-05,N4,C2,time_deposit,7.00,R1\n');
+    const r = runCrm(['--db', db, 'import', '--partial', '--rejects', rejects, snap]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/7 read, 2 loaded, 2 updated, 0 unchanged, 3 rejected/);
+    expect(parseSimpleCsv(readFileSync(rejects, 'utf8')).slice(1).map((x) => [x[1], x[2], x[3]])).toEqual([
+      ['4', 'customer_id', 'unknown customer_id "C9" (not in customers)'],
+      ['5', 'customer_id', 'unknown customer_id "C9" (not in customers)'],
+      ['6', 'rm_id', 'unknown rm_id "R9" (not in rms)'],
+    ]);
+    const raw = openRaw(db);
+    expect(raw.prepare("SELECT account_id, customer_id FROM accounts WHERE account_id IN ('A2', 'A3', 'N3', 'N4') ORDER BY account_id").raw().all())
+      .toEqual([['A2', 'C2'], ['A3', 'C2'], ['N3', 'C2'], ['N4', 'C2']]);
+    raw.close();
+  });
+});
+
 describe('crm import: killed mid-file', () => {
   it('leaves the database intact with all or none of the file', async () => {
     const { dir, db } = fresh();
