@@ -56,7 +56,10 @@ export function parseFile(job: ParseJob, sink: ParseSink): ParseResult {
         sink.reject(rec.line, '', `expected ${ex.width} fields, found ${rec.fields.length}`, rec.raw);
         return;
       }
-      const values = parseRow(def, ex.extract(rec.fields), dates);
+      // Without a mapping every value is a piece of the record's text: one check of the text for
+      // NUL and U+FFFD stands for the per-value checks (a mapping's constants and lookups are not).
+      const clean = !spec && rec.raw.indexOf('\u0000') === -1 && rec.raw.indexOf('\uFFFD') === -1;
+      const values = parseRow(def, ex.extract(rec.fields), dates, clean);
       if (!Array.isArray(values)) sink.reject(rec.line, values.column, values.reason, rec.raw);
       else sink.row(values, rec.line, rec.raw);
     },

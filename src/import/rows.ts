@@ -97,8 +97,12 @@ export interface RowProblem {
 
 export interface DateContext extends v.DateOptions {}
 
-/** Parses contract-column strings into typed values, or names the column and the broken rule. */
-export function parseRow(def: KindDef, raw: (string | undefined)[], dates: DateContext): Value[] | RowProblem {
+/**
+ * Parses contract-column strings into typed values, or names the column and the broken rule.
+ * `clean`: the values are known to hold no NUL and no U+FFFD (the caller checked the record's
+ * text once instead of each value twice).
+ */
+export function parseRow(def: KindDef, raw: (string | undefined)[], dates: DateContext, clean = false): Value[] | RowProblem {
   const cols = def.columns;
   const out = new Array<Value>(cols.length);
   for (let i = 0; i < cols.length; i++) {
@@ -109,8 +113,10 @@ export function parseRow(def: KindDef, raw: (string | undefined)[], dates: DateC
       out[i] = null;
       continue;
     }
-    if (s.indexOf('\u0000') !== -1) return { column: c.name, reason: 'contains a NUL byte' };
-    if (s.indexOf('\uFFFD') !== -1) return { column: c.name, reason: 'invalid byte sequence for the file encoding (wrong --encoding?)' };
+    if (!clean) {
+      if (s.indexOf('\u0000') !== -1) return { column: c.name, reason: 'contains a NUL byte' };
+      if (s.indexOf('\uFFFD') !== -1) return { column: c.name, reason: 'invalid byte sequence for the file encoding (wrong --encoding?)' };
+    }
     try {
       out[i] = parseValue(c, s, dates);
     } catch (e) {

@@ -295,6 +295,28 @@ describe('crm import: accounts referring to customers and RMs', () => {
   });
 });
 
+describe('crm import: bytes that are not text', () => {
+  it('rejects a value with a NUL byte or an undecodable byte, naming its column', () => {
+    const { dir, db } = fresh();
+    expect(runCrm(['--db', db, 'import', ...CLEAN.slice(0, 1)]).code).toBe(0);
+    const file = join(dir, 'customers.csv');
+    // Line 2: NUL in the name; line 3: 0xFF (not UTF-8) in the branch; line 4 clean.
+    writeFileSync(file, Buffer.concat([
+      Buffer.from('customer_id,name,customer_type,branch\nC1,Zhang\u0000San,personal,BJ01\nC2,Li Si,personal,BJ'),
+      Buffer.from([0xff]),
+      Buffer.from('\nC3,Wang Wu,personal,BJ02\n'),
+    ]));
+    const rejects = join(dir, 'rej.csv');
+    const r = runCrm(['--db', db, 'import', '--encoding', 'utf-8', '--rejects', rejects, file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/3 read, 1 loaded, 0 updated, 0 unchanged, 2 rejected/);
+    expect(parseSimpleCsv(readFileSync(rejects, 'utf8')).slice(1).map((x) => [x[1], x[2], x[3]])).toEqual([
+      ['2', 'name', 'contains a NUL byte'],
+      ['3', 'branch', 'invalid byte sequence for the file encoding (wrong --encoding?)'],
+    ]);
+  });
+});
+
 describe('crm import: killed mid-file', () => {
   it('leaves the database intact with all or none of the file', async () => {
     const { dir, db } = fresh();
