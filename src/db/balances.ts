@@ -71,12 +71,17 @@ export interface LastRow extends BalanceState {
   cum: number;
 }
 
+/** The columns of an account's last row on accounts (bal_last_*) and their LastRow names. */
+const LAST_ROW_FIELDS = [
+  ['bal_last', 'day_num'], ['bal_last_balance', 'balance'], ['bal_last_rm', 'rm_id'],
+  ['bal_last_class', 'loan_class'], ['bal_last_source', 'source'], ['bal_last_cum', 'cum'],
+] as const;
+
 /** SQL columns of the span on accounts, as a LastRow (null day_num: no rows yet). */
-const LAST_ROW_COLUMNS = `bal_last AS day_num, bal_last_balance AS balance, bal_last_rm AS rm_id, bal_last_class AS loan_class,
-  bal_last_source AS source, bal_last_cum AS cum`;
+const LAST_ROW_COLUMNS = LAST_ROW_FIELDS.map(([column, field]) => `${column} AS ${field}`).join(', ');
 
 /** The same columns for a query read as an array (`.raw()`): see lastRowAt. */
-export const LAST_ROW_LIST = 'bal_last, bal_last_balance, bal_last_rm, bal_last_class, bal_last_source, bal_last_cum';
+export const LAST_ROW_LIST = LAST_ROW_FIELDS.map(([column]) => column).join(', ');
 
 /** The LastRow in an array row whose LAST_ROW_LIST columns start at `i`; null when no rows yet. */
 export function lastRowAt(row: unknown[], i: number): LastRow | null {
@@ -88,12 +93,12 @@ export function lastRowAt(row: unknown[], i: number): LastRow | null {
 }
 
 /** The accounts columns that hold an account's balance span, in the order of firstRowSpan. */
-export const SPAN_COLUMNS = 'bal_first, bal_last, bal_last_balance, bal_last_cum, bal_last_rm, bal_last_class, bal_last_source';
+export const SPAN_COLUMNS = `bal_first, ${LAST_ROW_LIST}`;
 
 /** The span of an account whose first balance row is `s` on day `d` (written with a new account). */
 export function firstRowSpan(d: string, s: BalanceState): (number | string | null)[] {
   const dn = dayNum(d);
-  return [dn, dn, s.balance, 0, s.rm_id, s.loan_class, s.source];
+  return [dn, dn, s.balance, s.rm_id, s.loan_class, s.source, 0];
 }
 
 export class BalanceStore {

@@ -154,8 +154,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
     ['as_of', 'account_id', 'customer_id', 'product_type', 'currency', 'balance', 'rm_id', 'loan_class', 'interest_rate', 'opened_on', 'status'].map(c);
   const custExists = idExists(db, 'SELECT 1 FROM customers WHERE customer_id = ?');
   const hasRm = rmExists(db);
-  // The attributes, then the balance span (what the nightly append path needs): one lookup per row.
-  // As an array (better-sqlite3 builds a 12-key object per row more slowly): the attributes, then the span.
+  // The attributes, then the balance span (what the nightly append path needs): one lookup per
+  // row, read as an array (better-sqlite3 builds a 12-key object per row more slowly).
   const accGet = db.prepare(`SELECT customer_id, product_type, currency, interest_rate, opened_on, status, ${LAST_ROW_LIST} FROM accounts WHERE account_id = ?`).raw();
   const lastAsOf = db.prepare('SELECT max(as_of) FROM balances WHERE account_id = ?').pluck();
   // A plain INSERT for a new account and an UPDATE for a known one, not one upsert: SQLite
