@@ -68,6 +68,7 @@ export interface ReadInfo {
 }
 
 const SAMPLE_BYTES = 4 * 1024 * 1024;
+const FIRST_SLICE_BYTES = 256 * 1024;
 
 export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): ReadInfo {
   let fd: number;
@@ -86,7 +87,6 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
     const firstN = readFully(fd, first);
     const total = st.size;
     h.progress?.(0, total); // the size first, so a progress bar can show a percentage from the start
-    h.bytes?.(first.subarray(0, firstN));
     if (firstN === 0) return { encoding: 'utf-8', delimiter: opts.delimiter ?? ',', bytes: 0, empty: true };
     const forced = opts.encoding ? normaliseEncoding(opts.encoding) : 'auto';
     const encoding: Encoding = forced === 'auto' ? detectEncoding(first.subarray(0, firstN), firstN < SAMPLE_BYTES) : forced;
@@ -114,7 +114,13 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
       if (text) parser.push(text);
       if (final) parser.end();
     };
-    feed(decoder.decode(first.subarray(0, firstN), { stream: true }), false);
+    // The sample goes on in slices, so that the first records reach the caller (and a parse
+    // thread's first batch the main thread) before the whole sample is hashed and decoded.
+    for (let off = 0; off < firstN; off += FIRST_SLICE_BYTES) {
+      const slice = first.subarray(off, Math.min(firstN, off + FIRST_SLICE_BYTES));
+      h.bytes?.(slice);
+      feed(decoder.decode(slice, { stream: true }), false);
+    }
     let done = firstN;
     h.progress?.(done, total);
     for (;;) {

@@ -17,6 +17,7 @@ import { kindDef, parseFile, type ParseJob } from './parse-stage.js';
 import type { Value } from './rows.js';
 
 export const BATCH_ROWS = 2000;
+const FIRST_BATCH_ROWS = 250;
 export const MAX_IN_FLIGHT = 4;
 /** Int32 slots of the shared buffer: batches the main thread has consumed; 1 = send raw text. */
 export const SHARED_CONSUMED = 0;
@@ -104,7 +105,8 @@ function run(): void {
           rawText += raw;
           rawEnds.push(rawText.length);
         }
-        if (lines.length >= BATCH_ROWS) post();
+        // A small first batch: the main thread starts writing while this thread warms up.
+        if (lines.length >= (posted === 0 ? FIRST_BATCH_ROWS : BATCH_ROWS)) post();
       },
       reject(line, column, reason, raw) {
         rejects.push([line, column, reason, raw]);

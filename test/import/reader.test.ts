@@ -146,3 +146,31 @@ describe('invalid bytes', () => {
     expect(() => read(join(dir, 'nope.csv'))).toThrow(/nope\.csv: cannot open: no such file/);
   });
 });
+
+describe('a file larger than the encoding sample', () => {
+  it('reads every record once, in order, across the sample slices and chunks, and hashes every byte', async () => {
+    const { createHash } = await import('node:crypto');
+    const { parseFile } = await import('../../src/import/parse-stage.js');
+    // ~5.6 MB: past the 4 MB sample (fed in 256 KB slices) and into 1 MB chunks; "张三" is
+    // 6 bytes of UTF-8, so some land across a slice or chunk boundary.
+    const rows = 70_000;
+    let text = 'customer_id,name,customer_type\n';
+    for (let i = 1; i <= rows; i++) text += `C${i},张三 ${'x'.repeat(1 + (i % 50))},personal\n`;
+    const path = file(text);
+    const seen: number[] = [];
+    let badName = 0;
+    const info = parseFile({ path, kind: 'customers', snapshotMode: 'full' }, {
+      note() {},
+      row(v, line) {
+        seen.push(line);
+        if (v[0] !== `C${line - 1}` || v[1] !== `张三 ${'x'.repeat(1 + ((line - 1) % 50))}`) badName++;
+      },
+      reject(line, column, reason) { throw new Error(`line ${line}: ${column} ${reason}`); },
+    });
+    expect(seen.length).toBe(rows);
+    expect(seen.every((l, i) => l === i + 2)).toBe(true); // records 1..70,000 on lines 2..70,001
+    expect(badName).toBe(0);
+    expect(info.bytes).toBe(Buffer.byteLength(text));
+    expect(info.sha256).toBe(createHash('sha256').update(text).digest('hex'));
+  });
+});
