@@ -66,3 +66,17 @@ describe('crm status', () => {
     expect(runCrm(['--db', d2, 'status']).stdout).toContain('snapshots: none');
   });
 });
+
+describe('CRM_REPORT_RSS (the benchmark reads peak memory from it)', () => {
+  it('reports the process\'s own peak, not the pages of the process that started it', () => {
+    // The test process holds 400 MB when it starts crm: getrusage's maxRSS of the child would
+    // count them (they are mapped at fork); crm --version itself needs well under 150 MB.
+    const ballast = Buffer.alloc(400 * 1024 * 1024, 1);
+    const r = runCrm(['--version'], { env: { CRM_REPORT_RSS: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    const kb = Number(/crm: peak-rss-kb (\d+)/.exec(r.stderr)?.[1]);
+    expect(kb).toBeGreaterThan(10_000);
+    expect(kb).toBeLessThan(150_000);
+    expect(ballast[ballast.length - 1]).toBe(1);
+  });
+});
