@@ -58,12 +58,15 @@ export function makeLoader(kind: Kind, ctx: LoaderContext): Loader {
 
 const noFinish = () => ({ updated: 0, notes: [] as string[] });
 
-/** Upsert by key; compares the stored row to report loaded / updated / skipped. */
+/** Insert or update by key (the key columns first); compares the stored row to report loaded / updated / skipped. */
 function upsertLoader(ctx: LoaderContext, table: string, keyCols: string[], cols: string[], pick: (r: Value[]) => Value[], before?: (r: Value[]) => RowProblem | undefined, finish: Loader['finish'] = noFinish): Loader {
   const where = keyCols.map((k) => `${k} = ?`).join(' AND ');
   const get = ctx.db.prepare(`SELECT ${cols.join(', ')} FROM ${table} WHERE ${where}`).raw();
-  const ins = ctx.db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-    ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${cols.filter((c) => !keyCols.includes(c)).map((c) => `${c} = excluded.${c}`).join(', ')}`);
+  // An INSERT or an UPDATE, as the lookup tells (an upsert into a table other tables refer to is
+  // compiled as a multi-row write: statement journal and a search of the referring rows).
+  const ins = ctx.db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  const valueCols = cols.slice(keyCols.length);
+  const upd = valueCols.length ? ctx.db.prepare(`UPDATE ${table} SET ${valueCols.map((c) => `${c} = ?`).join(', ')} WHERE ${where}`) : undefined;
   const seen = new Set<string>();
   return {
     row(r) {
@@ -76,7 +79,8 @@ function upsertLoader(ctx: LoaderContext, table: string, keyCols: string[], cols
       seen.add(k);
       const old = get.get(...key) as Value[] | undefined;
       if (old && old.every((x, i) => x === vals[i])) return 'skipped';
-      ins.run(...vals);
+      if (!old) ins.run(...vals);
+      else upd!.run(...vals.slice(keyCols.length), ...key);
       return old ? 'updated' : 'loaded';
     },
     finish,
@@ -104,11 +108,11 @@ const rmExists = (db: Db) => idExists(db, 'SELECT 1 FROM rms WHERE rm_id = ?');
 
 function customersLoader(ctx: LoaderContext): Loader {
   const { db } = ctx;
-  const c = (n: string) => col('customers', n);
+  const [iId, iName, iType, iRm, iBranch, iOpened] = ['customer_id', 'name', 'customer_type', 'rm_id', 'branch', 'opened_on'].map((n) => col('customers', n));
   const hasRm = rmExists(db);
   const base = upsertLoader(ctx, 'customers', ['customer_id'], ['customer_id', 'name', 'customer_type', 'branch', 'opened_on'],
-    (r) => [r[c('customer_id')], r[c('name')], r[c('customer_type')], r[c('branch')], r[c('opened_on')]],
-    (r) => (r[c('rm_id')] !== null && !hasRm(S(r[c('rm_id')])) ? { column: 'rm_id', reason: `unknown rm_id "${r[c('rm_id')]}" (not in rms)` } : undefined));
+    (r) => [r[iId], r[iName], r[iType], r[iBranch], r[iOpened]],
+    (r) => (r[iRm] !== null && !hasRm(S(r[iRm])) ? { column: 'rm_id', reason: `unknown rm_id "${r[iRm]}" (not in rms)` } : undefined));
   const histAt = db.prepare('SELECT effective_from, rm_id FROM customer_rm_history WHERE customer_id = ? AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1').raw();
   const histNext = db.prepare('SELECT effective_from, rm_id FROM customer_rm_history WHERE customer_id = ? AND effective_from > ? ORDER BY effective_from LIMIT 1').raw();
   const histAny = db.prepare('SELECT 1 FROM customer_rm_history WHERE customer_id = ? LIMIT 1').pluck();
@@ -125,16 +129,16 @@ function customersLoader(ctx: LoaderContext): Loader {
     row(r, line, raw) {
       const out = base.row(r, line, raw);
       if (out === undefined || typeof out === 'object') return out;
-      const id = S(r[c('customer_id')]);
-      const rm = r[c('rm_id')] as string | null;
+      const id = S(r[iId]);
+      const rm = r[iRm] as string | null;
       const e = ctx.effectiveDate;
+      const at = histAt.get(id, e) as [string, string | null] | undefined;
       // The first assignment holds from the start; later changes from the effective date.
-      if (!histAny.get(id)) {
+      if (!at && !histAny.get(id)) {
         histPut.run(id, '0001-01-01', rm);
         current.run(id);
         return out;
       }
-      const at = histAt.get(id, e) as [string, string | null] | undefined;
       if (at && at[1] === rm) return out;
       histPut.run(id, e, rm);
       const nx = histNext.get(id, e) as [string, string | null] | undefined;
