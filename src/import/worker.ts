@@ -12,6 +12,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CrmError } from '../errors.js';
+import { ownCopy } from '../strings.js';
 import { repeatsAcrossRows } from './kinds.js';
 import { kindDef, parseFile, type ParseJob } from './parse-stage.js';
 import type { Value } from './rows.js';
@@ -35,15 +36,6 @@ export type WorkerMessage =
   | { type: 'batch'; values: Value[]; dict: (number | string)[]; width: number; lines: number[]; rawText: string; rawEnds: number[]; rejects: [number, string, string, string][]; notes: string[]; bytesDone: number; totalBytes: number }
   | { type: 'done'; result: Omit<import('./parse-stage.js').ParseResult, never> }
   | { type: 'error'; message: string; exitCode: number };
-
-/**
- * A copy of `s` that does not keep its source alive: V8 makes a substring of 13 or more
- * characters a view into the parent (here a whole decoded chunk of the file), and a dictionary
- * that keeps such views keeps every chunk.
- */
-function ownCopy(s: string): string {
-  return s.length < 13 ? s : (s + ' ').slice(0, -1);
-}
 
 function run(): void {
   const { job, shared: sharedBuffer, maxCodes } = workerData as { job: ParseJob; shared: SharedArrayBuffer; maxCodes: number };
@@ -95,7 +87,7 @@ function run(): void {
           let code = m.get(x);
           if (code === undefined && m.size < maxCodes) {
             code = m.size;
-            m.set(ownCopy(x), code);
+            m.set(ownCopy(x), code); // a dictionary outlives the chunk its strings were cut from
             dict.push(i, code, x);
           }
           values.push(code ?? x);

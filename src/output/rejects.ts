@@ -6,6 +6,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { RejectsSink } from '../import/index.js';
+import { ownCopy } from '../strings.js';
 import type { ColumnSpec, Row } from './columns.js';
 import { renderCsv } from './csv.js';
 
@@ -27,7 +28,9 @@ export class RejectsFile implements RejectsSink {
   constructor(readonly path: string) {}
   write(file: string, line: number, column: string, reason: string, raw: string): void {
     this.count++;
-    this.buffer.push({ file, line, column, reason, row: raw.length > MAX_ROW_CHARS ? raw.slice(0, MAX_ROW_CHARS) + '…' : raw });
+    // A copy: the text arrives cut from its batch's text, which it would otherwise keep in memory
+    // until the buffer is written (rejects spread over a large file pinned every batch).
+    this.buffer.push({ file, line, column, reason, row: raw.length > MAX_ROW_CHARS ? raw.slice(0, MAX_ROW_CHARS) + '…' : ownCopy(raw) });
     if (this.buffer.length >= 50_000) this.flush();
   }
   endFile(): void {

@@ -1,0 +1,9 @@
+/**
+ * A copy of `s` that does not keep a larger string alive. V8 makes a substring of 13 or more
+ * characters a view into its parent: a value split from a decoded file chunk, or one row's text
+ * cut from a batch of 2,000, keeps the whole chunk or batch in memory for as long as it is kept.
+ * Use it for strings that outlive the batch they came from.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : (s + ' ').slice(0, -1);
+}

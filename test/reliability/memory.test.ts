@@ -1,0 +1,39 @@
+/**
+ * Memory that must not grow with the file: rows rejected all through a large file are kept
+ * until the rejects file is written, and each must hold its own text, not the parse thread's
+ * whole batch it was cut from (before the fix every such batch stayed in memory).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, cleanupTmp, tmpDir } from '../helpers.js';
+import { ACCOUNTS, baseDb } from './big.js';
+
+afterAll(cleanupTmp);
+
+describe('memory', () => {
+  it('300 rejects spread over 600,000 rows fit in a 48 MB JavaScript heap', () => {
+    const dir = tmpDir();
+    const db = baseDb(dir);
+    // Every 2,000th row names an account that does not exist: one reject in each of the parse
+    // thread's batches (2,000 rows, ~150 KB of text each: 300 of them would be ~45 MB).
+    const rows = 600_000;
+    const parts = ['txn_id,account_id,posted_at,amount,channel,balance_after\n'];
+    for (let i = 0; i < rows; i++) {
+      const acc = i % 2000 === 1000 ? 'A_GONE' : `A${i % ACCOUNTS}`;
+      parts.push(`M${i},${acc},2026-11-${String(1 + (i % 28)).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00,${i % 997}.25,e_banking,${i}.00\n`);
+    }
+    const file = join(dir, 'txns_spread_rejects.csv');
+    writeFileSync(file, parts.join(''));
+    const rejects = join(dir, 'rejects.csv');
+    const r = spawnSync(process.execPath, ['--max-old-space-size=48', BIN, '--db', db, 'import', '--rejects', rejects, file],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).not.toMatch(/heap out of memory/);
+    expect(r.status, r.stderr).toBe(1); // rows were rejected
+    expect(r.stdout).toMatch(/600,000 read, 599,700 loaded, 0 updated, 0 unchanged, 300 rejected/);
+    const lines = readFileSync(rejects, 'utf8').trim().split('\n');
+    expect(lines.length).toBe(1 + 300);
+    expect(lines[1]).toMatch(/,1002,account_id,.*"M1000,A_GONE,2026-11-21 10:40:00,/); // row 1000 is line 1002
+  }, 60_000);
+});
