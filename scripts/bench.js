@@ -44,6 +44,8 @@ mkdirSync(dir, { recursive: true });
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const mb = (bytes) => `${fmt(bytes / 1048576, 1)} MB`;
+/** The largest peak RSS of several runs of a crm command. */
+const peakRss = (runs) => mb(Math.max(...runs.map((r) => r.rssKb)) * 1024);
 const rmDb = (p) => { for (const s of ['', '-wal', '-shm']) rmSync(p + s, { force: true }); };
 const results = [];
 const say = (line) => { process.stdout.write(line + '\n'); results.push(line); };
@@ -107,7 +109,7 @@ if (only.has('import')) {
   }
   const c = median(crmRuns);
   say(`\n## Import of ${fmt(rows)} transactions (${mb(statSync(file).size)})`);
-  say(`crm import (full validation): ${c.secs.toFixed(2)} s median of ${times(crmRuns)}, ${fmt(rows / c.secs)} rows/s, peak RSS ${mb(Math.max(...crmRuns.map((r) => r.rssKb)) * 1024)}`);
+  say(`crm import (full validation): ${c.secs.toFixed(2)} s median of ${times(crmRuns)}, ${fmt(rows / c.secs)} rows/s, peak RSS ${peakRss(crmRuns)}`);
   if (sqlite3) {
     const s = median(refRuns);
     say(`sqlite3 .import (typed table, same primary key, no validation): ${s.secs.toFixed(2)} s median of ${times(refRuns)}, ${fmt(rows / s.secs)} rows/s`);
@@ -226,8 +228,8 @@ if (only.has('reports')) {
   }
   const seg = median(segRuns);
   const rmr = median(rmRuns);
-  say(`crm segment (window ${days} days): ${seg.secs.toFixed(2)} s median of ${times(segRuns)}, peak RSS ${mb(Math.max(...segRuns.map((r) => r.rssKb)) * 1024)}`);
-  say(`crm rm-report (${from} to ${asOf}): ${rmr.secs.toFixed(2)} s median of ${times(rmRuns)}, peak RSS ${mb(Math.max(...rmRuns.map((r) => r.rssKb)) * 1024)}`);
+  say(`crm segment (window ${days} days): ${seg.secs.toFixed(2)} s median of ${times(segRuns)}, peak RSS ${peakRss(segRuns)}`);
+  say(`crm rm-report (${from} to ${asOf}): ${rmr.secs.toFixed(2)} s median of ${times(rmRuns)}, peak RSS ${peakRss(rmRuns)}`);
   if (con) {
     const perCustomer = median(custRuns);
     const perRm = median(rmDuckRuns);

@@ -165,9 +165,9 @@ function accountsLoader(ctx: LoaderContext): Loader {
   // A plain INSERT for a new account and an UPDATE for a known one, not one upsert: SQLite
   // runs an upsert into a parent table (balances refer to accounts) as a multi-row write, with
   // a statement journal and a search of the child rows (~1 s on a 400k-account snapshot).
-  const accInsert = db.prepare('INSERT INTO accounts (customer_id, product_type, currency, interest_rate, opened_on, status, account_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const accInsertWithSpan = db.prepare(`INSERT INTO accounts (customer_id, product_type, currency, interest_rate, opened_on, status, account_id, ${SPAN_COLUMNS})
+  const accInsert = db.prepare(`INSERT INTO accounts (customer_id, product_type, currency, interest_rate, opened_on, status, account_id, ${SPAN_COLUMNS})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const noSpan = SPAN_COLUMNS.split(',').map(() => null);
   const accUpdate = db.prepare('UPDATE accounts SET customer_id = ?, product_type = ?, currency = ?, interest_rate = ?, opened_on = ?, status = ? WHERE account_id = ?');
   const snapPut = db.prepare('INSERT INTO snapshot_dates (as_of, full, import_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET full = max(full, excluded.full), import_id = excluded.import_id');
   const store = new BalanceStore(db);
@@ -208,8 +208,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
       const span = !old && fast ? firstRowSpan(asOf!, state) : null;
       // An older snapshot imported late does not overwrite newer account attributes.
       if (attrsChanged && (!old || asOf === null || fast || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) {
-        if (span) accInsertWithSpan.run(...attrs, acc, ...span);
-        else (old ? accUpdate : accInsert).run(...attrs, acc);
+        if (old) accUpdate.run(...attrs, acc);
+        else accInsert.run(...attrs, acc, ...(span ?? noSpan));
         if (old) {
           if (old[0] !== cust) customerMoved = true;
           store.touchAccount(acc, old[0] as string);
