@@ -110,11 +110,11 @@ export class BalanceStore {
   private spanStmt;
   private appendSpan;
   private appendRow;
+  private latestStmt;
   private closeBefore;
   private del;
   private nextFull;
   private nextTxnDay;
-  private lastTxnOfDay;
   private nextFullCache = new Map<string, string | null>();
   /** Accounts whose span changed, and customers that lost an account: their customer_spans row is refreshed by flush(). */
   private touchedAccounts = new Set<string>();
@@ -147,13 +147,12 @@ export class BalanceStore {
         bal_last_cum = ?, bal_last_rm = ?, bal_last_class = ?, bal_last_source = ? WHERE account_id = ?`);
     // The append path's row is always new (its day is after every stored row): a plain INSERT,
     // which SQLite runs without the statement journal an upsert needs.
-    this.appendRow = db.prepare(`INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num, cum) VALUES (?, ?, ?, ?, ?, ?, ?, ${END_OF_TIME}, ?)`);
+    this.appendRow = db.prepare('INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num, cum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.latestStmt = db.prepare(`SELECT ${LAST_ROW_COLUMNS} FROM accounts WHERE account_id = ? AND bal_last IS NOT NULL`);
     this.closeBefore = db.prepare('UPDATE balances SET end_num = ? WHERE account_id = ? AND day_num = ?');
     this.del = db.prepare('DELETE FROM balances WHERE account_id = ? AND as_of = ?');
     this.nextFull = db.prepare('SELECT as_of FROM snapshot_dates WHERE full = 1 AND as_of > ? ORDER BY as_of LIMIT 1').pluck();
     this.nextTxnDay = db.prepare('SELECT min(day) FROM txn_daily WHERE account_id = ? AND day > ? AND last_at IS NOT NULL').pluck();
-    this.lastTxnOfDay = db.prepare(`SELECT last_balance FROM txn_daily WHERE account_id = ? AND day = ? AND last_at IS NOT NULL
-      ORDER BY last_at DESC, last_seq DESC LIMIT 1`).pluck();
   }
 
   /** Call after snapshot_dates changes. */
@@ -161,7 +160,8 @@ export class BalanceStore {
     this.nextFullCache.clear();
   }
 
-  private nextFullAfter(d: string): string | null {
+  /** The first full snapshot date after d, null when none. */
+  nextFullAfter(d: string): string | null {
     let n = this.nextFullCache.get(d);
     if (n === undefined) {
       n = (this.nextFull.get(d) as string | undefined) ?? null;
@@ -238,19 +238,22 @@ export class BalanceStore {
       return 'same';
     }
     let next = this.next.get(account, d) as Row | undefined;
+    // Until the next stored row, every later day carried `old`, including the days with a state
+    // of their own: a full snapshot date (the state it was imported with) and a day with
+    // balance_after (without a row, its last balance was the carried one; or it changed in the
+    // file being loaded, whose set() for that day comes later; with no state before d, that set()
+    // gives its first). The first such day keeps `old` as an explicit row, so d's new state stops
+    // there. A snapshot date wins a tie.
     const n = this.nextFullAfter(d);
-    // A later day whose balance came from its last transaction's balance_after is pinned too
-    // (unless a full snapshot comes first or on the same day: the snapshot wins).
     const t = (this.nextTxnDay.get(account, d) as string | null) ?? undefined;
-    if (n !== null && (!next || n < next.as_of) && (!t || n <= t)) {
+    const txnDay = t && (!next || t < next.as_of) && old ? t : undefined;
+    const full = n !== null && (!next || n < next.as_of) && (!txnDay || n <= txnDay);
+    if (full || txnDay) {
+      const day = full ? n : txnDay!;
       const pinned = old && old.source !== 'C' ? old : CLOSED;
-      this.upsert.run(account, n, pinned.balance, pinned.rm_id, pinned.loan_class, pinned.source === 'C' ? 'C' : 'S');
-      next = { ...pinned, as_of: n };
-    } else if (t && (!next || t < next.as_of)) {
-      const balance = this.lastTxnOfDay.get(account, t) as number;
-      const pinned: BalanceState = { balance, rm_id: old?.rm_id ?? null, loan_class: old?.loan_class ?? null, source: 'T' };
-      this.upsert.run(account, t, pinned.balance, pinned.rm_id, pinned.loan_class, 'T');
-      next = { ...pinned, as_of: t };
+      const source = pinned.source === 'C' ? 'C' : full ? 'S' : 'T';
+      this.upsert.run(account, day, pinned.balance, pinned.rm_id, pinned.loan_class, source);
+      next = { ...pinned, source, as_of: day };
     }
     if (prev && sameState(prev, s) && s.source !== 'P') {
       if (cur) this.del.run(account, d);
@@ -272,23 +275,65 @@ export class BalanceStore {
     const maxRow = db.prepare('SELECT max(as_of) FROM balances').pluck().get() as string | null;
     const maxTxn = db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck().get() as string | null;
     if ((maxRow !== null && maxRow >= d) || (maxTxn !== null && maxTxn > d) || this.nextFullAfter(d) !== null) return null;
-    // The account's last row, from its span on accounts (no lookup in balances).
-    const latest = db.prepare(`SELECT ${LAST_ROW_COLUMNS} FROM accounts WHERE account_id = ? AND bal_last IS NOT NULL`);
-    const dn = dayNum(d);
     // `last`: the caller's copy of the span when it has just read the accounts row (null: none).
     // `spanWritten`: a new account whose row the caller wrote with firstRowSpan(d, s).
+    const one = [d];
     return (account, s, last, spanWritten = false) => {
-      const old = last === undefined ? (latest.get(account) as LastRow | undefined) : last ?? undefined;
-      const same = old !== undefined && sameState(old, s);
+      const old = last === undefined ? this.lastRow(account) : last;
+      const same = old !== null && sameState(old, s);
       if (same && s.source !== 'P') return 'same';
-      // The new row's prefix sum: the last row now ends the day before d.
-      const cum = old ? old.cum + old.balance * (dn - old.day_num) : 0;
-      this.appendRow.run(account, d, s.balance, s.rm_id, s.loan_class, s.source, dn, cum);
-      if (old) this.closeBefore.run(dn - 1, account, old.day_num);
-      if (!spanWritten) this.appendSpan.run(dn, dn, s.balance, cum, s.rm_id, s.loan_class, s.source, account);
-      this.touch(account);
+      this.appendRun(account, old, one, [s], undefined, spanWritten);
       return same ? 'same' : old && old.source !== 'C' ? 'changed' : 'new';
     };
+  }
+
+  private writeRow(account: string, d: string, r: LastRow, end: number): void {
+    this.appendRow.run(account, d, r.balance, r.rm_id, r.loan_class, r.source, r.day_num, end, r.cum);
+  }
+
+  /** The account's last stored row (its span on accounts), null when it has none. */
+  lastRow(account: string): LastRow | null {
+    return (this.latestStmt.get(account) as LastRow | undefined) ?? null;
+  }
+
+  /**
+   * Appends states on `days` (ascending, every one after the account's last row `old`, with no
+   * full snapshot date or transaction-derived day after the first of them still to be pinned):
+   * then no later row can be disturbed, and set() reduces to "compare with the row before, write
+   * if different". A partial snapshot ('P') is written even when it repeats the state. Each row's
+   * end_num is the day before the next one's (END_OF_TIME for the last), cum the prefix sum, and
+   * the row before the first is closed once. Pushes each day's result to `results` when given;
+   * returns the account's new last row.
+   */
+  appendRun(account: string, old: LastRow | null, days: readonly string[], states: readonly BalanceState[],
+    results?: SetResult[], spanWritten = false): LastRow | null {
+    const first = old;
+    let last = old;
+    let pending: LastRow | null = null;
+    let pendingDay = '';
+    let firstDn = 0;
+    for (let i = 0; i < days.length; i++) {
+      const s = states[i];
+      const same = last !== null && sameState(last, s);
+      if (same && s.source !== 'P') {
+        results?.push('same');
+        continue;
+      }
+      results?.push(same ? 'same' : last && last.source !== 'C' ? 'changed' : 'new');
+      const dn = dayNum(days[i]);
+      // The new row's prefix sum: the row before it now ends the day before.
+      const cum = last ? last.cum + last.balance * (dn - last.day_num) : 0;
+      if (pending) this.writeRow(account, pendingDay, pending, dn - 1);
+      else firstDn = dn;
+      pending = last = { day_num: dn, balance: s.balance, rm_id: s.rm_id, loan_class: s.loan_class, source: s.source, cum };
+      pendingDay = days[i];
+    }
+    if (!pending) return last;
+    this.writeRow(account, pendingDay, pending, END_OF_TIME);
+    if (first) this.closeBefore.run(firstDn - 1, account, first.day_num);
+    if (!spanWritten) this.appendSpan.run(firstDn, pending.day_num, pending.balance, pending.cum, pending.rm_id, pending.loan_class, pending.source, account);
+    this.touch(account);
+    return last;
   }
 
   /** Accounts open on day d: the state that day is not a closure. */

@@ -4,12 +4,13 @@
  * skipped (already present, unchanged), or a problem to reject.
  */
 import type { Db } from '../db/connection.js';
-import { BalanceStore, CLOSED, dayNum, firstRowSpan, LAST_ROW_LIST, lastRowAt, SPAN_COLUMNS, type BalanceState } from '../db/balances.js';
+import { BalanceStore, CLOSED, dayNum, firstRowSpan, LAST_ROW_LIST, lastRowAt, SPAN_COLUMNS, type BalanceState, type LastRow, type SetResult } from '../db/balances.js';
 import { END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
 import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
+import { Interner } from '../strings.js';
 
 export type RowOutcome = 'loaded' | 'updated' | 'skipped' | RowProblem;
 
@@ -316,18 +317,25 @@ interface TxnAccount {
   days: Map<string, DayAgg> | null;
   /** The day sum this account added to last. */
   last: DayAgg | null;
+  /** The latest day whose balance an earlier flush of this import recorded ('' none). */
+  balancesUpTo: string;
+  /** Its last balance row (span on accounts) as this loader left it; undefined: read it again. */
+  lastRow: LastRow | null | undefined;
 }
 
-/** Flush the per-day aggregates to the database after this many distinct keys (bounds memory). */
-const MAX_DAY_KEYS = 100_000;
+/** Flush the per-day aggregates to the database after this many distinct keys (bounds memory; CRM_TXN_FLUSH_KEYS for tests). */
+const DEFAULT_MAX_DAY_KEYS = 100_000;
 
 function transactionsLoader(ctx: LoaderContext): Loader {
   const { db } = ctx;
+  const maxDayKeys = Number(process.env.CRM_TXN_FLUSH_KEYS ?? DEFAULT_MAX_DAY_KEYS);
   const c = (n: string) => col('transactions', n);
   const [iId, iAcc, iAt, iAmt, iDir, iCur, iCh, iType, iFee, iBal] =
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
-  const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?');
+  const accountQ = db.prepare(`SELECT currency, customer_id, ${LAST_ROW_LIST} FROM accounts WHERE account_id = ?`).raw();
   const accountOf = new Map<string, TxnAccount | undefined>();
+  // Days and currencies, kept per account and per day sum: one string per value.
+  const interned = new Interner();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
     VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
   // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
@@ -354,22 +362,35 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const rates = new RateCache(db);
   const upsertMonth = db.prepare(rollupUpsert('txn_monthly', ['customer_id', 'account_id', 'month', 'currency']));
   const upsertTotal = db.prepare(rollupUpsert('txn_totals', ['customer_id', 'account_id', 'currency']));
-  const lastBalance = db.prepare('SELECT last_balance FROM txn_daily WHERE account_id = ? AND day = ? AND last_at IS NOT NULL ORDER BY last_at DESC, last_seq DESC LIMIT 1').pluck();
+  // An account's days with a balance, each day's from its last transaction (any currency). The
+  // range keeps SQLite on the primary key (an equality on day alone would pick txn_daily_day).
+  const dayBalances = db.prepare(`SELECT day, last_balance FROM txn_daily WHERE account_id = ? AND day BETWEEN ? AND ? AND last_at IS NOT NULL
+    ORDER BY day, last_at, last_seq`).raw();
   const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
   const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source IN ('S', 'P')").pluck();
   const store = new BalanceStore(db);
+  // Days after this are new to txn_daily: no stored day after them still waits for its balance.
+  const txnDaysBefore = (db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck().get() as string | null) ?? '';
   // Accounts with day sums since the last flush (each holds its own: no lookup by account id).
   const aggregated: TxnAccount[] = [];
   let dayKeys = 0;
   const fullDays = new Map<string, boolean>();
+  const isFullDay = (day: string) => {
+    let full = fullDays.get(day);
+    if (full === undefined) fullDays.set(day, (full = fullDay.get(day) !== undefined));
+    return full;
+  };
   const seqBase = ctx.importId * 2 ** 32;
   let balancesRecorded = 0;
   let snapshotKept = 0;
 
   const months = new Map<string, MonthAgg>();
   const totals = new Map<string, MonthAgg>();
+  const balanceDays: string[] = [];
   const flush = () => {
-    const touched: [string, string][] = [];
+    // In account order: every table below is keyed by account first, so consecutive writes land
+    // on the same or the next b-tree pages instead of all over a file larger than the page cache.
+    aggregated.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     for (const account of aggregated) {
       const acc = account.id;
       const perAcc = account.days!;
@@ -377,6 +398,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       account.last = null;
       // The same sums per calendar month (txn_monthly): a handful of months per account and flush.
       months.clear();
+      balanceDays.length = 0;
       for (const a of perAcc.values()) {
         const dayRow = [a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance];
         if (a.currency === 'CNY') upsertDay.run(dayRow);
@@ -389,7 +411,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
           a.feeCny = added(now.fee, a.fee);
           a.absCny = added(now.abs_amount, a.abs);
         }
-        if (a.lastAt !== null) touched.push([a.account, a.day]);
+        if (a.lastAt !== null) balanceDays.push(a.day);
         const month = a.day.slice(0, 7);
         const key = a.currency === 'CNY' ? month : `${month}\u0001${a.currency}`;
         let m = months.get(key);
@@ -406,28 +428,69 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         addDays(t, m, m.first, m.last);
       }
       for (const t of totals.values()) upsertTotal.run(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
+      // Right after its days: their rows are still in SQLite's page cache.
+      if (balanceDays.length) recordBalances(account, balanceDays);
     }
     aggregated.length = 0;
     dayKeys = 0;
-    // A day's balance is that of its last transaction; when a snapshot exists for the day, the snapshot wins.
-    for (const [acc, day] of touched) {
-      let full = fullDays.get(day);
-      if (full === undefined) { full = fullDay.get(day) !== undefined; fullDays.set(day, full); }
-      if (full || snapRow.get(acc, day)) { snapshotKept++; continue; }
+  };
+
+  /**
+   * A day's balance is that of its last transaction; when a snapshot exists for the day, the
+   * snapshot wins. `days`: the account's days with a balance in this flush (all in txn_daily).
+   */
+  function recordBalances(account: TxnAccount, days: string[]): void {
+    const acc = account.id;
+    days.sort();
+    const balanceOn = new Map<string, number>();
+    for (const [day, balance] of dayBalances.all(acc, days[0], days[days.length - 1]) as [string, number][]) balanceOn.set(day, balance);
+    // The days after every stored row of the account, with no full snapshot date or stored
+    // transaction day after them, are appended in one run; from the first that is not, set().
+    let i = 0;
+    const runDays: string[] = [];
+    const runStates: BalanceState[] = [];
+    let last = account.lastRow;
+    if (days[0] > txnDaysBefore && days[0] > account.balancesUpTo) {
+      for (; i < days.length; i++) {
+        const day = days[i];
+        if (day === days[i - 1]) continue; // the same day in another currency
+        if (isFullDay(day)) {
+          snapshotKept++;
+          continue;
+        }
+        if (last === undefined) last = store.lastRow(acc);
+        if ((last !== null && dayNum(day) <= last.day_num) || store.nextFullAfter(day) !== null) break;
+        runDays.push(day);
+        runStates.push({ balance: balanceOn.get(day)!, rm_id: last?.rm_id ?? null, loan_class: last?.loan_class ?? null, source: 'T' });
+      }
+      if (runDays.length) {
+        const results: SetResult[] = [];
+        account.lastRow = store.appendRun(acc, last ?? null, runDays, runStates, results);
+        for (const r of results) if (r !== 'same') balancesRecorded++;
+      }
+    }
+    for (; i < days.length; i++) {
+      const day = days[i];
+      if (day === days[i - 1]) continue;
+      if (isFullDay(day) || snapRow.get(acc, day)) {
+        snapshotKept++;
+        continue;
+      }
+      account.lastRow = undefined;
       const old = store.stateOn(acc, day);
-      const balance = lastBalance.get(acc, day) as number;
-      const res = store.set(acc, day, { balance, rm_id: old?.rm_id ?? null, loan_class: old?.loan_class ?? null, source: 'T' });
+      const res = store.set(acc, day, { balance: balanceOn.get(day)!, rm_id: old?.rm_id ?? null, loan_class: old?.loan_class ?? null, source: 'T' });
       if (res !== 'same') balancesRecorded++;
     }
-  };
+    account.balancesUpTo = days[days.length - 1];
+  }
 
   return {
     row(r, line, raw) {
       const acc = S(r[iAcc]);
       let known = accountOf.get(acc);
       if (known === undefined && !accountOf.has(acc)) {
-        const a = accountQ.get(acc) as { currency: string; customer_id: string } | undefined;
-        known = a && { id: acc, currency: a.currency, customer_id: a.customer_id, days: null, last: null };
+        const a = accountQ.get(acc) as [string, string, ...unknown[]] | undefined;
+        known = a && { id: acc, currency: interned.of(a[0]), customer_id: a[1], days: null, last: null, balancesUpTo: '', lastRow: lastRowAt(a, 2) };
         accountOf.set(acc, known);
       }
       if (known === undefined) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
@@ -484,7 +547,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     pendingAccounts.length = 0;
     pendingLines.length = 0;
     pendingRaw.length = 0;
-    if (dayKeys >= MAX_DAY_KEYS) flush();
+    if (dayKeys >= maxDayKeys) flush();
   }
 
   function runEach(): number {
@@ -498,7 +561,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     // day it last added to is checked before its map of days.
     let a = account.last;
     if (a === null || a.currency !== currency || !posted.startsWith(a.day)) {
-      const day = posted.length === 10 ? posted : posted.slice(0, 10);
+      const day = interned.of(posted.length === 10 ? posted : posted.slice(0, 10));
       let perAcc = account.days;
       if (!perAcc) {
         perAcc = account.days = new Map();

@@ -31,7 +31,7 @@ export class RejectsFile implements RejectsSink {
     // A copy: the text arrives cut from its batch's text, which it would otherwise keep in memory
     // until the buffer is written (rejects spread over a large file pinned every batch).
     this.buffer.push({ file, line, column, reason, row: raw.length > MAX_ROW_CHARS ? raw.slice(0, MAX_ROW_CHARS) + '…' : ownCopy(raw) });
-    if (this.buffer.length >= 50_000) this.flush();
+    if (this.buffer.length >= 10_000) this.flush();
   }
   endFile(): void {
     this.flush();

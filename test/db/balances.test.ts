@@ -12,6 +12,7 @@ import { BalanceStore } from '../../src/db/balances.js';
 import { importFiles } from '../../src/import/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/migrations.js';
 import { balanceSummaryMismatches, cleanupTmp, count, runCrm, tmpDir } from '../helpers.js';
+import { rng } from '../reliability/util.js';
 
 afterAll(cleanupTmp);
 
@@ -40,8 +41,18 @@ class Model {
       return before === undefined ? undefined : 'closed';
     }
     // balance_after: the last transaction of the day (latest posted_at, then the later row)
-    const t = this.txns.filter((x) => x.acc === acc && x.at.slice(0, 10) === D).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
-    return t.length ? t[t.length - 1].bal : undefined;
+    return this.lastTxn().get(`${acc}|${D}`);
+  }
+  /** `${acc}|${day}` → that day's last balance_after, for the first `lastOfDayFor` transactions. */
+  private lastOfDay = new Map<string, number>();
+  private lastOfDayFor = 0;
+  private lastTxn(): Map<string, number> {
+    if (this.lastOfDayFor !== this.txns.length) {
+      const sorted = [...this.txns].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
+      this.lastOfDay = new Map(sorted.map((t) => [`${t.acc}|${t.at.slice(0, 10)}`, t.bal]));
+      this.lastOfDayFor = this.txns.length;
+    }
+    return this.lastOfDay;
   }
   stateOn(acc: string, d: string): St | undefined {
     const ds = this.days().filter((x) => x <= d).reverse();
@@ -251,6 +262,50 @@ describe('balance store: transaction balance_after vs snapshots', () => {
     await snap('2026-11-02', { A: 100 }, true);
     await snap('2026-11-01', { A: 80 }); // corrected: 11-02 still holds 100 as the partial snapshot said
     expect(stored('A')).toEqual([['2026-11-01', 8000], ['2026-11-02', 10000]]);
+    checkAgainstModel('A');
+  });
+
+  // Days after every stored row are appended in one run per account (no row above them to
+  // disturb); a day at or before an account's last row, before a full snapshot date, or before a
+  // day an earlier flush or import recorded goes through set(). Both must give the model's rows.
+  // Sparse (about two transactions per account-day, four distinct balances): a flush or file
+  // misses many days another one holds, and many days repeat the state before them (no row).
+  it('many files, out of order, flushed every batch, around full snapshots: the model\'s rows for every account', async () => {
+    const random = rng(20261128);
+    const accounts = Array.from({ length: 150 }, (_, i) => `A${i + 1}`);
+    const day = (n: number) => `2026-10-${String(n).padStart(2, '0')}`;
+    const balance = () => 100 + Math.floor(random() * 4);
+    await snap(day(1), Object.fromEntries(accounts.map((a) => [a, balance()])));
+    // A full snapshot on day 14 before any transaction: one account in three keeps its day-1
+    // balance (no row: implicit), A3 is absent (closed that day; it reopens with a transaction).
+    const day1 = new Map(stored('A1').length ? accounts.map((a) => [a, stored(a)[0][1] as number]) : []);
+    await snap(day(14), Object.fromEntries(accounts.filter((a) => a !== 'A3').map((a, i) => [a, i % 3 === 0 ? day1.get(a)! / 100 : balance()])));
+    const rows = (from: number, to: number, n: number) => Array.from({ length: n }, () => {
+      const d = from + Math.floor(random() * (to - from + 1));
+      const t = `${String(8 + Math.floor(random() * 10)).padStart(2, '0')}:${String(Math.floor(random() * 60)).padStart(2, '0')}`;
+      return [accounts[Math.floor(random() * accounts.length)], `${day(d)} ${t}`, balance()] as const;
+    });
+    let id = 0;
+    const file = (list: ReturnType<typeof rows>) => txns(list.map(([a, at, y]) => [`t${++id}`, a, at, y]));
+    process.env.CRM_TXN_FLUSH_KEYS = '1'; // a flush after every 1,000-row batch
+    try {
+      await file(rows(2, 12, 3000)); // before the day-14 snapshot: set()
+      await file(rows(16, 25, 3000)); // after every stored day: appended, flushes splitting days
+      await file(rows(10, 18, 2500)); // earlier days again, around the snapshot: set()
+      await file(rows(26, 28, 1200)); // appended again
+    } finally {
+      delete process.env.CRM_TXN_FLUSH_KEYS;
+    }
+    expect(db.prepare("SELECT count(*) FROM balances WHERE source = 'T'").pluck().get()).toBeGreaterThan(1000);
+    for (const a of accounts) checkAgainstModel(a);
+  }, 120_000);
+
+  it('a later file\'s earlier day, after the account\'s last row, stops before a stored day that kept the carried balance', async () => {
+    await snap('2026-11-01', { A: 100 });
+    await txns([['t1', 'A', '2026-11-03 10:00', 150]]);
+    await txns([['t2', 'A', '2026-11-05 10:00', 150]]); // the carried balance: no row, the last row stays 11-03
+    await txns([['t3', 'A', '2026-11-04 10:00', 170]]); // after the last row, but 11-05 ended at 150
+    expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-03', 15000], ['2026-11-04', 17000], ['2026-11-05', 15000]]);
     checkAgainstModel('A');
   });
 
