@@ -386,7 +386,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
 
   const months = new Map<string, MonthAgg>();
   const totals = new Map<string, MonthAgg>();
-  const balanceDays: string[] = [];
+  const balanceSums: DayAgg[] = [];
   const flush = () => {
     // In account order: every table below is keyed by account first, so consecutive writes land
     // on the same or the next b-tree pages instead of all over a file larger than the page cache.
@@ -398,7 +398,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       account.last = null;
       // The same sums per calendar month (txn_monthly): a handful of months per account and flush.
       months.clear();
-      balanceDays.length = 0;
+      balanceSums.length = 0;
       for (const a of perAcc.values()) {
         const dayRow = [a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance];
         if (a.currency === 'CNY') upsertDay.run(dayRow);
@@ -411,7 +411,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
           a.feeCny = added(now.fee, a.fee);
           a.absCny = added(now.abs_amount, a.abs);
         }
-        if (a.lastAt !== null) balanceDays.push(a.day);
+        if (a.lastAt !== null) balanceSums.push(a);
         const month = a.day.slice(0, 7);
         const key = a.currency === 'CNY' ? month : `${month}\u0001${a.currency}`;
         let m = months.get(key);
@@ -429,7 +429,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       }
       for (const t of totals.values()) upsertTotal.run(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
       // Right after its days: their rows are still in SQLite's page cache.
-      if (balanceDays.length) recordBalances(account, balanceDays);
+      if (balanceSums.length) recordBalances(account, balanceSums);
     }
     aggregated.length = 0;
     dayKeys = 0;
@@ -437,51 +437,58 @@ function transactionsLoader(ctx: LoaderContext): Loader {
 
   /**
    * A day's balance is that of its last transaction; when a snapshot exists for the day, the
-   * snapshot wins. `days`: the account's days with a balance in this flush (all in txn_daily).
+   * snapshot wins. `sums`: the account's day sums with a balance in this flush (all in txn_daily).
    */
-  function recordBalances(account: TxnAccount, days: string[]): void {
+  function recordBalances(account: TxnAccount, sums: DayAgg[]): void {
     const acc = account.id;
-    days.sort();
-    const balanceOn = new Map<string, number>();
-    for (const [day, balance] of dayBalances.all(acc, days[0], days[days.length - 1]) as [string, number][]) balanceOn.set(day, balance);
-    // The days after every stored row of the account, with no full snapshot date or stored
-    // transaction day after them, are appended in one run; from the first that is not, set().
-    let i = 0;
+    // By day, and within a day (currencies) by time and row: each day's last sum holds its last balance.
+    sums.sort((x, y) => (x.day !== y.day ? (x.day < y.day ? -1 : 1) : x.lastAt !== y.lastAt ? (x.lastAt! < y.lastAt! ? -1 : 1) : x.lastSeq - y.lastSeq));
+    const end = sums[sums.length - 1].day;
+    // A day after every stored transaction day (of earlier imports, and of this account in earlier
+    // flushes), every full snapshot date and the account's last row is appended: nothing stored
+    // after it can be disturbed, and its balance is this flush's last one. Days are ascending, so
+    // such days are the last ones; the days before them go through set().
+    const storedUpTo = txnDaysBefore > account.balancesUpTo ? txnDaysBefore : account.balancesUpTo;
     const runDays: string[] = [];
     const runStates: BalanceState[] = [];
     let last = account.lastRow;
-    if (days[0] > txnDaysBefore && days[0] > account.balancesUpTo) {
-      for (; i < days.length; i++) {
-        const day = days[i];
-        if (day === days[i - 1]) continue; // the same day in another currency
-        if (isFullDay(day)) {
-          snapshotKept++;
-          continue;
-        }
-        if (last === undefined) last = store.lastRow(acc);
-        if ((last !== null && dayNum(day) <= last.day_num) || store.nextFullAfter(day) !== null) break;
-        runDays.push(day);
-        runStates.push({ balance: balanceOn.get(day)!, rm_id: last?.rm_id ?? null, loan_class: last?.loan_class ?? null, source: 'T' });
-      }
-      if (runDays.length) {
-        const results: SetResult[] = [];
-        account.lastRow = store.appendRun(acc, last ?? null, runDays, runStates, results);
-        for (const r of results) if (r !== 'same') balancesRecorded++;
-      }
-    }
-    for (; i < days.length; i++) {
-      const day = days[i];
-      if (day === days[i - 1]) continue;
-      if (isFullDay(day) || snapRow.get(acc, day)) {
+    let balanceOn: Map<string, number> | null = null;
+    for (let i = 0; i < sums.length; i++) {
+      if (i < sums.length - 1 && sums[i + 1].day === sums[i].day) continue; // not the day's last sum
+      const day = sums[i].day;
+      if (isFullDay(day)) {
         snapshotKept++;
         continue;
       }
-      account.lastRow = undefined;
+      if (day > storedUpTo && store.nextFullAfter(day) === null) {
+        if (last === undefined) last = store.lastRow(acc);
+        if (last === null || dayNum(day) > last.day_num) {
+          runDays.push(day);
+          runStates.push({ balance: sums[i].lastBalance!, rm_id: last?.rm_id ?? null, loan_class: last?.loan_class ?? null, source: 'T' });
+          continue;
+        }
+      }
+      if (snapRow.get(acc, day)) {
+        snapshotKept++;
+        continue;
+      }
+      if (balanceOn === null) {
+        // The day may hold transactions of earlier imports: its balance as stored (the latest of all).
+        balanceOn = new Map();
+        for (const [d, balance] of dayBalances.all(acc, day, end) as [string, number][]) balanceOn.set(d, balance);
+      }
       const old = store.stateOn(acc, day);
       const res = store.set(acc, day, { balance: balanceOn.get(day)!, rm_id: old?.rm_id ?? null, loan_class: old?.loan_class ?? null, source: 'T' });
       if (res !== 'same') balancesRecorded++;
+      last = undefined;
     }
-    account.balancesUpTo = days[days.length - 1];
+    if (runDays.length) {
+      const results: SetResult[] = [];
+      last = store.appendRun(acc, last ?? null, runDays, runStates, results);
+      for (const r of results) if (r !== 'same') balancesRecorded++;
+    }
+    account.lastRow = last;
+    if (end > account.balancesUpTo) account.balancesUpTo = end;
   }
 
   return {

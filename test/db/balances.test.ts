@@ -245,6 +245,15 @@ describe('balance store: transaction balance_after vs snapshots', () => {
     checkAgainstModel('A');
   });
 
+  it('a day with transactions in two currencies takes the balance of its last transaction of either', async () => {
+    await snap('2026-11-01', { A: 100 });
+    // USD first in the file but later in the day on 11-02; the other way round on 11-03.
+    await load('transactions.csv', 'txn_id,account_id,posted_at,amount,currency,balance_after\n' +
+      'u1,A,2026-11-02 15:00,1.00,USD,160\nc1,A,2026-11-02 09:00,1.00,CNY,150\n' +
+      'c2,A,2026-11-03 16:00,1.00,CNY,170\nu2,A,2026-11-03 08:00,1.00,USD,180\n');
+    expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-02', 16000], ['2026-11-03', 17000]]);
+  });
+
   // KNOWN BUG (not fixed: needs a schema change). A partial snapshot that confirms the carried
   // balance stores no row, so nothing records that the account was in that day's snapshot and a
   // later balance_after for the day overrides it. Flip to it() once per-(account, date) snapshot
