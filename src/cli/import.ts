@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { dirname, basename, join, extname } from 'node:path';
+import { statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { UsageError } from '../errors.js';
@@ -21,6 +22,21 @@ Examples:
 Files load in dependency order (fx_rates, rms, customers, accounts, transactions,
 targets) whatever the order given, each in one transaction. Exit code 0 when every
 row loaded, 1 when rows were rejected or a file could not be read, 2 on bad usage.`;
+
+/** Inputs from this size on (bytes, all files) are imported with a tighter heap (see the action). */
+const LARGE_INPUT = 64 << 20;
+
+function totalSize(files: string[]): number {
+  let n = 0;
+  for (const f of files) {
+    try {
+      n += statSync(f).size;
+    } catch {
+      // a missing file is reported by the import itself
+    }
+  }
+  return n;
+}
 
 export function defaultRejectsPath(db: string): string {
   return join(dirname(db), `${basename(db, extname(db))}.rejects.csv`);
@@ -44,9 +60,9 @@ export function registerImport(program: Command): void {
     .action(async (files: string[], o, cmd: Command) => {
       // What an import holds is bounded (accounts, one flush of day sums, the batches in flight),
       // but V8 lets a heap grow to several times what survived its last full collection; on long
-      // imports that slack, not data, was most of the peak RSS. Collect once the heap has grown
-      // by a fifth instead (BENCHMARKS.md: same speed).
-      setFlagsFromString('--heap-growing-percent=20');
+      // imports that slack, not data, was most of the peak RSS. For large inputs, collect once
+      // the heap has grown by a fifth instead (BENCHMARKS.md); a nightly file is ~10% slower so.
+      if (totalSize(files) >= LARGE_INPUT) setFlagsFromString('--heap-growing-percent=20');
       const g = globals(cmd);
       if (o.encoding) normaliseEncoding(o.encoding);
       let delimiter: string | undefined = o.delimiter;
