@@ -289,12 +289,41 @@ interface DayAgg extends Sums {
   lastBalance: number | null;
 }
 
-/** Adds one flush's sums to a transaction roll-up (txn_monthly, txn_totals) keyed by `keys`. */
-function rollupUpsert(table: string, keys: string[]): string {
+/** `k` rows of `width` parameters for a VALUES list. */
+const valueRows = (k: number, width: number) => Array(k).fill(`(${Array(width).fill('?').join(', ')})`).join(', ');
+
+/** Adds one flush's sums for k keys to a transaction roll-up (txn_monthly, txn_totals) keyed by `keys`. */
+function rollupUpsert(table: string, keys: string[]): (k: number) => string {
   const cols = [...keys, 'n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'fee_cny', 'abs_cny', 'first_day', 'last_day'];
   const add = ['n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'fee_cny', 'abs_cny'].map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
-  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+  return (k) => `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${valueRows(k, cols.length)}
     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${add}, first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)`;
+}
+
+/**
+ * An upsert run for many rows per statement: rows are gathered and written `size` at a time
+ * (fewer statement calls; each row still updates its own key). `sqlFor(k)`: the statement for k
+ * rows of `width` values. Call flush() before anything reads the table.
+ */
+class BatchedUpsert {
+  private values: (Value | undefined)[] = [];
+  private full;
+  private one;
+  constructor(db: Db, sqlFor: (k: number) => string, private readonly width: number, private readonly size = 64) {
+    this.full = db.prepare(sqlFor(size));
+    this.one = db.prepare(sqlFor(1));
+  }
+  add(...row: (Value | undefined)[]): void {
+    for (const v of row) this.values.push(v);
+    if (this.values.length === this.width * this.size) {
+      this.full.run(...this.values);
+      this.values.length = 0;
+    }
+  }
+  flush(): void {
+    for (let i = 0; i < this.values.length; i += this.width) this.one.run(...this.values.slice(i, i + this.width));
+    this.values.length = 0;
+  }
 }
 
 /** Per account (the map key), calendar month and currency: what one flush adds to txn_monthly. */
@@ -348,20 +377,20 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const pendingAccounts: TxnAccount[] = [];
   const pendingLines: number[] = [];
   const pendingRaw: (string | undefined)[] = [];
-  const upsertDaySql = `INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  const upsertDaySql = (k: number) => `INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
+    VALUES ${valueRows(k, 12)}
     ON CONFLICT (account_id, day, currency) DO UPDATE SET
       n = n + excluded.n, n_counter = n_counter + excluded.n_counter, n_self_service = n_self_service + excluded.n_self_service,
       n_e_banking = n_e_banking + excluded.n_e_banking, fee = fee + excluded.fee, abs_amount = abs_amount + excluded.abs_amount,
       last_at = CASE WHEN ${NEWER} THEN excluded.last_at ELSE last_at END,
       last_seq = CASE WHEN ${NEWER} THEN excluded.last_seq ELSE last_seq END,
       last_balance = CASE WHEN ${NEWER} THEN excluded.last_balance ELSE last_balance END`;
-  const upsertDay = db.prepare(upsertDaySql);
+  const upsertDay = new BatchedUpsert(db, upsertDaySql, 12);
   // Foreign currency: the day's sums after the upsert, to convert what this flush adds to them.
-  const upsertForeignDay = db.prepare(`${upsertDaySql} RETURNING fee, abs_amount`);
+  const upsertForeignDay = db.prepare(`${upsertDaySql(1)} RETURNING fee, abs_amount`);
   const rates = new RateCache(db);
-  const upsertMonth = db.prepare(rollupUpsert('txn_monthly', ['customer_id', 'account_id', 'month', 'currency']));
-  const upsertTotal = db.prepare(rollupUpsert('txn_totals', ['customer_id', 'account_id', 'currency']));
+  const upsertMonth = new BatchedUpsert(db, rollupUpsert('txn_monthly', ['customer_id', 'account_id', 'month', 'currency']), 14);
+  const upsertTotal = new BatchedUpsert(db, rollupUpsert('txn_totals', ['customer_id', 'account_id', 'currency']), 13);
   // An account's days with a balance, each day's from its last transaction (any currency). The
   // range keeps SQLite on the primary key (an equality on day alone would pick txn_daily_day).
   const dayBalances = db.prepare(`SELECT day, last_balance FROM txn_daily WHERE account_id = ? AND day BETWEEN ? AND ? AND last_at IS NOT NULL
@@ -400,9 +429,9 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       months.clear();
       balanceSums.length = 0;
       for (const a of perAcc.values()) {
-        const dayRow = [a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance];
-        if (a.currency === 'CNY') upsertDay.run(dayRow);
+        if (a.currency === 'CNY') upsertDay.add(a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance);
         else {
+          const dayRow = [a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance];
           // A day converts as a whole (round(day's fee × rate)): what this flush adds is the
           // rounded new sum minus the rounded old one (a day can span flushes and imports).
           const now = upsertForeignDay.get(dayRow) as { fee: number; abs_amount: number };
@@ -422,17 +451,20 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       totals.clear();
       const customer = account.customer_id;
       for (const m of months.values()) {
-        upsertMonth.run(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, ...cnyOf(m), m.first, m.last);
+        upsertMonth.add(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, ...cnyOf(m), m.first, m.last);
         let t = totals.get(m.currency);
         if (!t) totals.set(m.currency, (t = emptyMonth(m.month, m.currency, m.first)));
         addDays(t, m, m.first, m.last);
       }
-      for (const t of totals.values()) upsertTotal.run(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
+      for (const t of totals.values()) upsertTotal.add(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
       // Right after its days: their rows are still in SQLite's page cache.
       if (balanceSums.length) recordBalances(account, balanceSums);
     }
     aggregated.length = 0;
     dayKeys = 0;
+    upsertDay.flush();
+    upsertMonth.flush();
+    upsertTotal.flush();
   };
 
   /**
@@ -473,6 +505,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         continue;
       }
       if (balanceOn === null) {
+        upsertDay.flush(); // set() and the query below read txn_daily
         // The day may hold transactions of earlier imports: its balance as stored (the latest of all).
         balanceOn = new Map();
         for (const [d, balance] of dayBalances.all(acc, day, end) as [string, number][]) balanceOn.set(d, balance);
