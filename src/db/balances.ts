@@ -71,17 +71,12 @@ export interface LastRow extends BalanceState {
   cum: number;
 }
 
-/** The columns of an account's last row on accounts (bal_last_*) and their LastRow names. */
-const LAST_ROW_FIELDS = [
-  ['bal_last', 'day_num'], ['bal_last_balance', 'balance'], ['bal_last_rm', 'rm_id'],
-  ['bal_last_class', 'loan_class'], ['bal_last_source', 'source'], ['bal_last_cum', 'cum'],
-] as const;
-
-/** SQL columns of the span on accounts, as a LastRow (null day_num: no rows yet). */
-const LAST_ROW_COLUMNS = LAST_ROW_FIELDS.map(([column, field]) => `${column} AS ${field}`).join(', ');
-
-/** The same columns for a query read as an array (`.raw()`): see lastRowAt. */
-export const LAST_ROW_LIST = LAST_ROW_FIELDS.map(([column]) => column).join(', ');
+/**
+ * The columns of an account's last row on accounts (its span, bal_last_*), in the order lastRowAt
+ * reads them from a query read as an array (`.raw()`): day_num, balance, rm_id, loan_class,
+ * source, cum.
+ */
+export const LAST_ROW_LIST = 'bal_last, bal_last_balance, bal_last_rm, bal_last_class, bal_last_source, bal_last_cum';
 
 /** The LastRow in an array row whose LAST_ROW_LIST columns start at `i`; null when no rows yet. */
 export function lastRowAt(row: unknown[], i: number): LastRow | null {
@@ -111,6 +106,7 @@ export class BalanceStore {
   private appendSpan;
   private appendRow;
   private latestStmt;
+  private maxTxnDay;
   private closeBefore;
   private del;
   private nextFull;
@@ -148,7 +144,8 @@ export class BalanceStore {
     // The append path's row is always new (its day is after every stored row): a plain INSERT,
     // which SQLite runs without the statement journal an upsert needs.
     this.appendRow = db.prepare('INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num, cum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    this.latestStmt = db.prepare(`SELECT ${LAST_ROW_COLUMNS} FROM accounts WHERE account_id = ? AND bal_last IS NOT NULL`);
+    this.latestStmt = db.prepare(`SELECT ${LAST_ROW_LIST} FROM accounts WHERE account_id = ?`).raw();
+    this.maxTxnDay = db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck();
     this.closeBefore = db.prepare('UPDATE balances SET end_num = ? WHERE account_id = ? AND day_num = ?');
     this.del = db.prepare('DELETE FROM balances WHERE account_id = ? AND as_of = ?');
     this.nextFull = db.prepare('SELECT as_of FROM snapshot_dates WHERE full = 1 AND as_of > ? ORDER BY as_of LIMIT 1').pluck();
@@ -273,7 +270,7 @@ export class BalanceStore {
   appendContext(d: string): ((account: string, s: BalanceState, last?: LastRow | null, spanWritten?: boolean) => SetResult) | null {
     const db = this.db;
     const maxRow = db.prepare('SELECT max(as_of) FROM balances').pluck().get() as string | null;
-    const maxTxn = db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck().get() as string | null;
+    const maxTxn = this.lastTxnDay();
     if ((maxRow !== null && maxRow >= d) || (maxTxn !== null && maxTxn > d) || this.nextFullAfter(d) !== null) return null;
     // `last`: the caller's copy of the span when it has just read the accounts row (null: none).
     // `spanWritten`: a new account whose row the caller wrote with firstRowSpan(d, s).
@@ -293,7 +290,13 @@ export class BalanceStore {
 
   /** The account's last stored row (its span on accounts), null when it has none. */
   lastRow(account: string): LastRow | null {
-    return (this.latestStmt.get(account) as LastRow | undefined) ?? null;
+    const row = this.latestStmt.get(account) as unknown[] | undefined;
+    return row ? lastRowAt(row, 0) : null;
+  }
+
+  /** The latest day a transaction's balance_after gave a balance for, null when none. */
+  lastTxnDay(): string | null {
+    return this.maxTxnDay.get() as string | null;
   }
 
   /**
@@ -307,7 +310,6 @@ export class BalanceStore {
    */
   appendRun(account: string, old: LastRow | null, days: readonly string[], states: readonly BalanceState[],
     results?: SetResult[], spanWritten = false): LastRow | null {
-    const first = old;
     let last = old;
     let pending: LastRow | null = null;
     let pendingDay = '';
@@ -330,7 +332,7 @@ export class BalanceStore {
     }
     if (!pending) return last;
     this.writeRow(account, pendingDay, pending, END_OF_TIME);
-    if (first) this.closeBefore.run(firstDn - 1, account, first.day_num);
+    if (old) this.closeBefore.run(firstDn - 1, account, old.day_num);
     if (!spanWritten) this.appendSpan.run(firstDn, pending.day_num, pending.balance, pending.cum, pending.rm_id, pending.loan_class, pending.source, account);
     this.touch(account);
     return last;

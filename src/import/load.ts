@@ -366,7 +366,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   // Days and currencies, kept per account and per day sum: one string per value.
   const interned = new Interner();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
-    VALUES ${Array(k).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (txn_id) DO NOTHING`;
+    VALUES ${valueRows(k, 10)} ON CONFLICT (txn_id) DO NOTHING`;
   // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
   const BATCH = 1000;
   const WIDTH = 10;
@@ -395,20 +395,14 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   // range keeps SQLite on the primary key (an equality on day alone would pick txn_daily_day).
   const dayBalances = db.prepare(`SELECT day, last_balance FROM txn_daily WHERE account_id = ? AND day BETWEEN ? AND ? AND last_at IS NOT NULL
     ORDER BY day, last_at, last_seq`).raw();
-  const fullDay = db.prepare('SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1').pluck();
+  const isFullDay = idExists(db, 'SELECT 1 FROM snapshot_dates WHERE as_of = ? AND full = 1');
   const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source IN ('S', 'P')").pluck();
   const store = new BalanceStore(db);
   // Days after this are new to txn_daily: no stored day after them still waits for its balance.
-  const txnDaysBefore = (db.prepare('SELECT max(day) FROM txn_daily WHERE last_at IS NOT NULL').pluck().get() as string | null) ?? '';
+  const txnDaysBefore = store.lastTxnDay() ?? '';
   // Accounts with day sums since the last flush (each holds its own: no lookup by account id).
   const aggregated: TxnAccount[] = [];
   let dayKeys = 0;
-  const fullDays = new Map<string, boolean>();
-  const isFullDay = (day: string) => {
-    let full = fullDays.get(day);
-    if (full === undefined) fullDays.set(day, (full = fullDay.get(day) !== undefined));
-    return full;
-  };
   const seqBase = ctx.importId * 2 ** 32;
   let balancesRecorded = 0;
   let snapshotKept = 0;
