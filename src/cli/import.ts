@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { dirname, basename, join, extname } from 'node:path';
 import { statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { UsageError } from '../errors.js';
 import { importFiles, type FileResult } from '../import/index.js';
@@ -23,7 +22,10 @@ Files load in dependency order (fx_rates, rms, customers, accounts, transactions
 targets) whatever the order given, each in one transaction. Exit code 0 when every
 row loaded, 1 when rows were rejected or a file could not be read, 2 on bad usage.`;
 
-/** Inputs from this size on (bytes, all files) are imported with a tighter heap (see the action). */
+/**
+ * Inputs from this size on (bytes, all files) are imported with a small heap (src/import/heap.ts):
+ * nightly files are ~10% slower so and small anyway.
+ */
 const LARGE_INPUT = 64 << 20;
 
 function totalSize(files: string[]): number {
@@ -58,11 +60,6 @@ export function registerImport(program: Command): void {
     .option('--partial', 'account snapshots are partial: accounts absent from them are not closed')
     .addHelpText('after', IMPORT_HELP)
     .action(async (files: string[], o, cmd: Command) => {
-      // What an import holds is bounded (accounts, one flush of day sums, the batches in flight),
-      // but V8 lets a heap grow to several times what survived its last full collection; on long
-      // imports that slack, not data, was most of the peak RSS. For large inputs, collect once
-      // the heap has grown by a fifth instead (BENCHMARKS.md); a nightly file is ~10% slower so.
-      if (totalSize(files) >= LARGE_INPUT) setFlagsFromString('--heap-growing-percent=20');
       const g = globals(cmd);
       if (o.encoding) normaliseEncoding(o.encoding);
       let delimiter: string | undefined = o.delimiter;
@@ -81,6 +78,7 @@ export function registerImport(program: Command): void {
       try {
         const result = await importFiles(db, files, {
           kind: o.kind, encoding: o.encoding, delimiter, mapping, strict: o.strict, dryRun: o.dryRun, asOf, partial: o.partial, rejects,
+          smallHeap: totalSize(files) >= LARGE_INPUT,
           onProgress(file, done, total, rows) {
             if (file !== progressFile) {
               progress?.done();

@@ -15,6 +15,7 @@ import { makeLoader, type RowOutcome } from './load.js';
 import { parseFile, recoverRaw, type ParseJob, type ParseResult, type ParseSink } from './parse-stage.js';
 import { DEFAULT_MAX_CODES, SHARED_CONSUMED, SHARED_WANT_RAW, type WorkerMessage } from './worker.js';
 import { specForHeader, specForName, type FileSpec, type Mapping } from './mapping.js';
+import { smallHeapWatch } from './heap.js';
 import { detectEncoding, normaliseEncoding } from './reader.js';
 import type { Value } from './rows.js';
 import { parseDate } from './values.js';
@@ -33,6 +34,8 @@ export interface ImportOptions {
   rejects: RejectsSink;
   onProgress?: (file: string, bytesDone: number, totalBytes: number, rows: number) => void;
   onFileDone?: (r: FileResult) => void;
+  /** Large input: keep the loading thread's heap small at a little speed (heap.ts). */
+  smallHeap?: boolean;
 }
 
 export interface FileResult {
@@ -312,7 +315,12 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
     reject(line, column, reason, raw);
   };
   const sink = { note: (t: string) => r.notes.push(t), row: onRow, reject: onReject, progress };
-  const info = useWorker(p.path, kind) ? await parseOnWorker(job, sink, shared) : parseFile(job, sink);
+  let info: ParseResult;
+  if (useWorker(p.path, kind)) info = await parseOnWorker(job, sink, shared, !!opts.smallHeap);
+  else {
+    if (opts.smallHeap) smallHeapWatch();
+    info = parseFile(job, sink);
+  }
   if (info.empty) throw new DataError(`${p.path}: empty file (no header row)`);
   const fin = loader.finish();
   r.updated += fin.updated;
@@ -331,7 +339,7 @@ interface RowSink extends Omit<ParseSink, 'row'> {
 }
 
 /** Runs the parse stage on a worker thread; rows are handed to the sink on this thread. */
-function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array): Promise<ParseResult> {
+function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array, smallHeap: boolean): Promise<ParseResult> {
   const maxCodes = Number(process.env.CRM_PARSE_CODES ?? DEFAULT_MAX_CODES);
   // A bounded heap for the parser: it only ever holds a few batches and the repeating columns'
   // dictionaries, and V8 otherwise lets garbage pile up.
@@ -341,6 +349,8 @@ function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array): Promis
   });
   // Per column, the values the parse thread numbered (see worker.ts).
   const dicts: (string[] | undefined)[] = [];
+  // Started at the first batch: the thread's start resets a flag the watch sets (heap.ts).
+  let heapCheck: (() => void) | undefined;
   return new Promise<ParseResult>((resolve, reject) => {
     let settled = false;
     const fail = (e: unknown) => {
@@ -370,6 +380,7 @@ function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array): Promis
             sink.row(rec, m.lines[i], hasRaw ? m.rawText.slice(i === 0 ? 0 : m.rawEnds[i - 1], m.rawEnds[i]) : undefined);
           }
           sink.progress?.(m.bytesDone, m.totalBytes);
+          if (smallHeap) (heapCheck ??= smallHeapWatch())();
           Atomics.add(shared, SHARED_CONSUMED, 1);
           Atomics.notify(shared, SHARED_CONSUMED);
         } else if (m.type === 'done') {

@@ -281,11 +281,11 @@ function emptyMonth(month: string, currency: string, day: string): MonthAgg {
 
 /** Per account, day and currency: what one file adds to txn_daily. */
 interface DayAgg extends Sums {
-  account: string;
   day: string;
   currency: string;
   lastAt: string | null;
-  lastSeq: number;
+  /** The file line of the day's last balance (its seq less the import's base: a small integer). */
+  lastLine: number;
   lastBalance: number | null;
 }
 
@@ -342,15 +342,21 @@ interface TxnAccount {
   id: string;
   currency: string;
   customer_id: string;
-  /** Day sums by day (+ currency when not CNY); null when none since the last flush. */
-  days: Map<string, DayAgg> | null;
+  /**
+   * Its day sums since the last flush (null: none), in the order first added to; `dayIndex` finds
+   * them by day (+ currency when not CNY) once there are more than DAYS_SCANNED. Most accounts
+   * have a day or two a flush, and a map each cost a 100k-account import ~12 MB of live heap.
+   */
+  days: DayAgg[] | null;
+  dayIndex: Map<string, DayAgg> | null;
   /** The day sum this account added to last. */
   last: DayAgg | null;
   /** The latest day whose balance an earlier flush of this import recorded ('' none). */
   balancesUpTo: string;
-  /** Its last balance row (span on accounts) as this loader left it; undefined: read it again. */
-  lastRow: LastRow | null | undefined;
 }
+
+/** An account's day sums are found by a scan up to this many, through a map past it. */
+const DAYS_SCANNED = 8;
 
 /** Flush the per-day aggregates to the database after this many distinct keys (bounds memory; CRM_TXN_FLUSH_KEYS for tests). */
 const DEFAULT_MAX_DAY_KEYS = 100_000;
@@ -361,7 +367,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const c = (n: string) => col('transactions', n);
   const [iId, iAcc, iAt, iAmt, iDir, iCur, iCh, iType, iFee, iBal] =
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
-  const accountQ = db.prepare(`SELECT currency, customer_id, ${LAST_ROW_LIST} FROM accounts WHERE account_id = ?`).raw();
+  const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?').raw();
   const accountOf = new Map<string, TxnAccount | undefined>();
   // Days and currencies, kept per account and per day sum: one string per value.
   const interned = new Interner();
@@ -418,14 +424,16 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       const acc = account.id;
       const perAcc = account.days!;
       account.days = null;
+      account.dayIndex = null;
       account.last = null;
       // The same sums per calendar month (txn_monthly): a handful of months per account and flush.
       months.clear();
       balanceSums.length = 0;
-      for (const a of perAcc.values()) {
-        if (a.currency === 'CNY') upsertDay.add(a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance);
+      for (const a of perAcc) {
+        const lastSeq = a.lastAt === null ? null : seqBase + a.lastLine;
+        if (a.currency === 'CNY') upsertDay.add(acc, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, lastSeq, a.lastBalance);
         else {
-          const dayRow = [a.account, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, a.lastAt === null ? null : a.lastSeq, a.lastBalance];
+          const dayRow = [acc, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, lastSeq, a.lastBalance];
           // A day converts as a whole (round(day's fee × rate)): what this flush adds is the
           // rounded new sum minus the rounded old one (a day can span flushes and imports).
           const now = upsertForeignDay.get(dayRow) as { fee: number; abs_amount: number };
@@ -468,7 +476,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   function recordBalances(account: TxnAccount, sums: DayAgg[]): void {
     const acc = account.id;
     // By day, and within a day (currencies) by time and row: each day's last sum holds its last balance.
-    sums.sort((x, y) => (x.day !== y.day ? (x.day < y.day ? -1 : 1) : x.lastAt !== y.lastAt ? (x.lastAt! < y.lastAt! ? -1 : 1) : x.lastSeq - y.lastSeq));
+    sums.sort((x, y) => (x.day !== y.day ? (x.day < y.day ? -1 : 1) : x.lastAt !== y.lastAt ? (x.lastAt! < y.lastAt! ? -1 : 1) : x.lastLine - y.lastLine));
     const end = sums[sums.length - 1].day;
     // A day after every stored transaction day (of earlier imports, and of this account in earlier
     // flushes), every full snapshot date and the account's last row is appended: nothing stored
@@ -477,7 +485,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     const storedUpTo = txnDaysBefore > account.balancesUpTo ? txnDaysBefore : account.balancesUpTo;
     const runDays: string[] = [];
     const runStates: BalanceState[] = [];
-    let last = account.lastRow;
+    let last: LastRow | null | undefined;
     let balanceOn: Map<string, number> | null = null;
     for (let i = 0; i < sums.length; i++) {
       if (i < sums.length - 1 && sums[i + 1].day === sums[i].day) continue; // not the day's last sum
@@ -514,7 +522,6 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       last = store.appendRun(acc, last ?? null, runDays, runStates, results);
       for (const r of results) if (r !== 'same') balancesRecorded++;
     }
-    account.lastRow = last;
     if (end > account.balancesUpTo) account.balancesUpTo = end;
   }
 
@@ -524,7 +531,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       let known = accountOf.get(acc);
       if (known === undefined && !accountOf.has(acc)) {
         const a = accountQ.get(acc) as [string, string, ...unknown[]] | undefined;
-        known = a && { id: acc, currency: interned.of(a[0]), customer_id: a[1], days: null, last: null, balancesUpTo: '', lastRow: lastRowAt(a, 2) };
+        known = a && { id: acc, currency: interned.of(a[0]), customer_id: a[1], days: null, dayIndex: null, last: null, balancesUpTo: '' };
         accountOf.set(acc, known);
       }
       if (known === undefined) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
@@ -592,21 +599,37 @@ function transactionsLoader(ctx: LoaderContext): Loader {
 
   function aggregate(account: TxnAccount, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
     // An account's transactions mostly come day after day (a nightly file holds one day): the
-    // day it last added to is checked before its map of days.
+    // day it last added to is checked before its other days.
     let a = account.last;
     if (a === null || a.currency !== currency || !posted.startsWith(a.day)) {
       const day = interned.of(posted.length === 10 ? posted : posted.slice(0, 10));
       let perAcc = account.days;
       if (!perAcc) {
-        perAcc = account.days = new Map();
+        perAcc = account.days = [];
         aggregated.push(account);
       }
-      const sub = currency === 'CNY' ? day : `${day}\u0001${currency}`;
-      a = perAcc.get(sub) ?? null;
+      const index = account.dayIndex;
+      const sub = index === null ? '' : currency === 'CNY' ? day : `${day}\u0001${currency}`;
+      a = null;
+      if (index !== null) a = index.get(sub) ?? null;
+      else {
+        for (let i = perAcc.length - 1; i >= 0; i--) {
+          const x = perAcc[i];
+          if (x.day === day && x.currency === currency) {
+            a = x;
+            break;
+          }
+        }
+      }
       if (!a) {
-        a = { account: account.id, day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, lastAt: null, lastSeq: 0, lastBalance: null };
-        perAcc.set(sub, a);
+        a = { day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, lastAt: null, lastLine: 0, lastBalance: null };
+        perAcc.push(a);
         dayKeys++;
+        if (index !== null) index.set(sub, a);
+        else if (perAcc.length > DAYS_SCANNED) {
+          const built = (account.dayIndex = new Map());
+          for (const x of perAcc) built.set(x.currency === 'CNY' ? x.day : `${x.day}\u0001${x.currency}`, x);
+        }
       }
       account.last = a;
     }
@@ -618,7 +641,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     a.abs += amount < 0 ? -amount : amount;
     if (bal !== null && (a.lastAt === null || posted >= a.lastAt)) {
       a.lastAt = posted;
-      a.lastSeq = seqBase + line;
+      a.lastLine = line;
       a.lastBalance = bal;
     }
   }
