@@ -338,11 +338,11 @@ export class BalanceStore {
     return last;
   }
 
-  /** Accounts open on day d: the state that day is not a closure. */
-  openAccountsOn(d: string): string[] {
-    return this.db
-      .prepare(`SELECT account_id FROM (${statesOnDay()}) WHERE source != 'C'`)
-      .pluck()
-      .all({ dn: dayNum(d), day: d }) as string[];
+  /** Accounts open on day d (the state that day is not a closure) that `pick` keeps; read as a stream, not all held. */
+  openAccountsOn(d: string, pick: (account: string) => boolean): string[] {
+    const picked: string[] = [];
+    const open = this.db.prepare(`SELECT account_id FROM (${statesOnDay()}) WHERE source != 'C'`).pluck();
+    for (const acc of open.iterate({ dn: dayNum(d), day: d }) as IterableIterator<string>) if (pick(acc)) picked.push(acc);
+    return picked;
   }
 }

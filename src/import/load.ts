@@ -10,7 +10,7 @@ import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
-import { Interner } from '../strings.js';
+import { Interner, StringSet } from '../strings.js';
 
 export type RowOutcome = 'loaded' | 'updated' | 'skipped' | RowProblem;
 
@@ -94,16 +94,26 @@ function rmsLoader(ctx: LoaderContext): Loader {
     (r) => [r[c('rm_id')], r[c('name')], r[c('rm_type')], r[c('branch')], r[c('base_salary')] ?? 0]);
 }
 
-/** Whether an id is in a table (a query by key): SQLite is asked once per distinct id of the file. */
+/**
+ * Whether an id is in a table (a query by key), remembered for the ids asked last: SQLite is
+ * asked once per distinct id while fewer than ID_MEMO have been asked (rms, dates; the customers
+ * of the accounts nearby in a file). Not every id: a snapshot of 800k customers' accounts would
+ * hold all 800k (~55 MB).
+ */
 function idExists(db: Db, sql: string): (id: string) => boolean {
   const q = db.prepare(sql).pluck();
   const known = new Map<string, boolean>();
   return (id) => {
     let yes = known.get(id);
-    if (yes === undefined) known.set(id, (yes = q.get(id) !== undefined));
+    if (yes === undefined) {
+      if (known.size === ID_MEMO) known.clear();
+      known.set(id, (yes = q.get(id) !== undefined));
+    }
     return yes;
   };
 }
+
+const ID_MEMO = 1 << 16;
 
 const rmExists = (db: Db) => idExists(db, 'SELECT 1 FROM rms WHERE rm_id = ?');
 
@@ -172,8 +182,9 @@ function accountsLoader(ctx: LoaderContext): Loader {
   const accUpdate = db.prepare('UPDATE accounts SET customer_id = ?, product_type = ?, currency = ?, interest_rate = ?, opened_on = ?, status = ? WHERE account_id = ?');
   const snapPut = db.prepare('INSERT INTO snapshot_dates (as_of, full, import_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET full = max(full, excluded.full), import_id = excluded.import_id');
   const store = new BalanceStore(db);
-  // Accounts listed so far, per as_of date ('' for a register): duplicates, and which accounts a full snapshot lists.
-  const seen = new Map<string, Set<string>>();
+  // Accounts listed so far, per as_of date ('' for a register): duplicates, and which accounts a
+  // full snapshot lists (as bytes: a million accounts' ids would take ~65 MB as a Set).
+  const seen = new Map<string, StringSet>();
   const dates = new Set<string>();
   const append = new Map<string, ReturnType<BalanceStore['appendContext']>>();
   const register = ctx.snapshotMode === 'none';
@@ -183,7 +194,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
       const acc = S(r[iAcc]);
       const asOf = register ? null : S(r[iAsOf]);
       let listed = seen.get(asOf ?? '');
-      if (!listed) seen.set(asOf ?? '', (listed = new Set()));
+      if (!listed) seen.set(asOf ?? '', (listed = new StringSet()));
       if (listed.has(acc)) return dupProblem('account_id', register ? acc : `${acc}" on "${asOf}`);
       const cust = S(r[iCust]);
       const got = accGet.get(acc) as Value[] | undefined;
@@ -242,9 +253,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
     const d = [...dates][0];
     db.prepare('UPDATE snapshot_dates SET full = 1 WHERE as_of = ?').run(d);
     store.resetCache();
-    const inFile = seen.get(d) ?? new Set<string>();
-    for (const acc of store.openAccountsOn(d)) {
-      if (inFile.has(acc)) continue;
+    const inFile = seen.get(d) ?? new StringSet();
+    for (const acc of store.openAccountsOn(d, (a) => !inFile.has(a))) {
       store.set(acc, d, CLOSED);
       updated++;
     }
