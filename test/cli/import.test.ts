@@ -120,6 +120,29 @@ describe('crm import: bad rows', () => {
     raw.close();
   });
 
+  it('a key twice in a file of customers or targets: the later row rejected, the first kept', () => {
+    const { dir, db } = fresh();
+    expect(runCrm(['--db', db, 'import', ...CLEAN]).code).toBe(0);
+    const customers = join(dir, 'customers_dup.csv');
+    writeFileSync(customers, 'customer_id,name,customer_type,rm_id\nC7,Zhao Lei,personal,R1\nC8,Sun Li,personal,R2\nC7,Zhao Lei 2,personal,R2\n');
+    const targets = join(dir, 'targets_dup.csv');
+    // the same period + rm_id + kpi twice; another kpi of the same RM and period is a different key
+    writeFileSync(targets, 'period,rm_id,kpi,target\n2026-12,R1,aum_growth,100\n2026-12,R1,new_customers,3\n2026-12,R1,aum_growth,200\n');
+    const rejects = join(dir, 'rej.csv');
+    const r = runCrm(['--db', db, 'import', '--rejects', rejects, customers, targets]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/customers_dup\.csv \(customers, utf-8, comma\): 3 read, 2 loaded, 0 updated, 0 unchanged, 1 rejected/);
+    expect(r.stdout).toMatch(/targets_dup\.csv \(targets, utf-8, comma\): 3 read, 2 loaded, 0 updated, 0 unchanged, 1 rejected/);
+    expect(parseSimpleCsv(readFileSync(rejects, 'utf8')).slice(1)).toEqual([
+      [customers, '4', 'customer_id', 'duplicate customer_id "C7" in this file', 'C7,Zhao Lei 2,personal,R2'],
+      [targets, '4', 'period+rm_id+kpi', 'duplicate period+rm_id+kpi "2026-12, R1, aum_growth" in this file', '2026-12,R1,aum_growth,200'],
+    ]);
+    const raw = openRaw(db);
+    expect(raw.prepare("SELECT name FROM customers WHERE customer_id = 'C7'").pluck().get()).toBe('Zhao Lei');
+    expect(raw.prepare("SELECT kpi, target FROM targets WHERE period = '2026-12' ORDER BY kpi").raw().all()).toEqual([['aum_growth', 100], ['new_customers', 3]]);
+    raw.close();
+  });
+
   it('the default rejects file sits beside the database', () => {
     const { dir, db } = fresh();
     runCrm(['--db', db, 'import', ...CLEAN]);
