@@ -24,42 +24,52 @@ export class Interner {
 }
 
 const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
 /**
- * A set of strings kept as UTF-8 bytes in one buffer, found through an open-addressing table of
- * offsets: ~20 bytes for a 10-character id where a Set<string> holds a string object (~32 B) and
- * an entry (~40 B). For the account ids one snapshot file lists (2M accounts: ~45 MB, not ~130).
- * Strings longer than 1,000 characters go in a plain Set (ids are short; a long one still counts).
+ * Strings numbered 0, 1, 2… in the order added, kept as UTF-8 bytes in one buffer and found
+ * through an open-addressing table: ~24 bytes for a 10-character id, where a Map<string, number>
+ * holds a string object (~32 B) and an entry (~30 B), or an object per id several times that.
+ * For the ids an import meets (a snapshot file's accounts, a transactions file's accounts and
+ * customers: millions in a large file). Strings longer than 1,000 characters go in a plain Map
+ * (ids are short; a long one still counts).
  */
-export class StringSet {
+export class StringIndex {
   private data = new Uint8Array(1 << 12);
   private end = 0;
-  /** Offsets into data of each entry (2-byte length, then the bytes); -1 empty. */
+  /** Per table slot, the entry's number; -1 empty. */
   private slots = new Int32Array(1 << 8).fill(-1);
+  /** Per entry number, its offset in data (2-byte length, then the bytes); -1 for a long one. */
+  private offsets = new Int32Array(1 << 7);
   private count = 0;
-  private readonly long = new Set<string>();
+  private readonly long = new Map<string, number>();
+  private readonly longKeys = new Map<number, string>();
   private readonly scratch = new Uint8Array(3 * 1000);
 
   get size(): number {
-    return this.count + this.long.size;
+    return this.count;
   }
 
-  has(s: string): boolean {
+  /** The number of `s`, -1 when not added. */
+  indexOf(s: string): number {
     const n = this.encode(s);
-    if (n < 0) return this.long.has(s);
-    return this.slots[this.probe(n)] >= 0;
+    if (n < 0) return this.long.get(s) ?? -1;
+    return this.slots[this.probe(n)];
   }
 
-  /** Adds `s`; false when it was there already. */
-  add(s: string): boolean {
+  /** The number of `s`, added if new (then it is the former size). */
+  add(s: string): number {
     const n = this.encode(s);
     if (n < 0) {
-      if (this.long.has(s)) return false;
-      this.long.add(s);
-      return true;
+      let k = this.long.get(s);
+      if (k === undefined) {
+        this.long.set(s, (k = this.next(-1)));
+        this.longKeys.set(k, s);
+      }
+      return k;
     }
     const i = this.probe(n);
-    if (this.slots[i] >= 0) return false;
+    if (this.slots[i] >= 0) return this.slots[i];
     if (this.end + 2 + n > this.data.length) {
       const grown = new Uint8Array(Math.max(this.data.length * 2, this.end + 2 + n));
       grown.set(this.data.subarray(0, this.end));
@@ -70,9 +80,27 @@ export class StringSet {
     this.data[at + 1] = n & 0xff;
     this.data.set(this.scratch.subarray(0, n), at + 2);
     this.end += 2 + n;
-    this.slots[i] = at;
-    if (++this.count * 2 > this.slots.length) this.rehash();
-    return true;
+    const k = this.next(at);
+    this.slots[i] = k;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return k;
+  }
+
+  /** The string numbered k (decoded again: for a few uses per id, not per row). */
+  keyAt(k: number): string {
+    const at = this.offsets[k];
+    if (at < 0) return this.longKeys.get(k)!;
+    return utf8Decoder.decode(this.data.subarray(at + 2, at + 2 + ((this.data[at] << 8) | this.data[at + 1])));
+  }
+
+  private next(offset: number): number {
+    if (this.count === this.offsets.length) {
+      const grown = new Int32Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[this.count] = offset;
+    return this.count++;
   }
 
   /** `s` as UTF-8 in scratch (3 bytes a UTF-16 unit at most): its length, or -1 when longer than 1,000 characters. */
@@ -80,32 +108,49 @@ export class StringSet {
     return s.length > 1000 ? -1 : utf8.encodeInto(s, this.scratch).written;
   }
 
-  /** The slot holding scratch's first n bytes, or the empty slot where they would go. */
+  /** The table slot holding scratch's first n bytes, or the empty slot where they would go. */
   private probe(n: number): number {
     const mask = this.slots.length - 1;
     const data = this.data;
     const key = this.scratch;
     for (let i = hashBytes(key, 0, n) & mask; ; i = (i + 1) & mask) {
-      const at = this.slots[i];
-      if (at < 0) return i;
-      if (((data[at] << 8) | data[at + 1]) !== n) continue;
-      let k = 0;
-      while (k < n && data[at + 2 + k] === key[k]) k++;
-      if (k === n) return i;
+      const k = this.slots[i];
+      if (k < 0) return i;
+      const at = this.offsets[k];
+      if (at < 0 || ((data[at] << 8) | data[at + 1]) !== n) continue;
+      let j = 0;
+      while (j < n && data[at + 2 + j] === key[j]) j++;
+      if (j === n) return i;
     }
   }
 
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
-    for (const at of this.slots) {
-      if (at < 0) continue;
-      const n = (this.data[at] << 8) | this.data[at + 1];
-      let i = hashBytes(this.data, at + 2, n) & mask;
+    for (const k of this.slots) {
+      if (k < 0) continue;
+      const at = this.offsets[k];
+      let i = hashBytes(this.data, at + 2, (this.data[at] << 8) | this.data[at + 1]) & mask;
       while (slots[i] >= 0) i = (i + 1) & mask;
-      slots[i] = at;
+      slots[i] = k;
     }
     this.slots = slots;
+  }
+}
+
+/** A set of strings as a StringIndex keeps them (a 10-character id: ~24 bytes, not ~70 in a Set). */
+export class StringSet {
+  private readonly index = new StringIndex();
+  get size(): number {
+    return this.index.size;
+  }
+  has(s: string): boolean {
+    return this.index.indexOf(s) >= 0;
+  }
+  /** Adds `s`; false when it was there already. */
+  add(s: string): boolean {
+    const n = this.index.size;
+    return this.index.add(s) === n;
   }
 }
 

@@ -1,10 +1,10 @@
 /**
- * StringSet (the account ids a snapshot file lists, kept as bytes) against a plain Set: the same
- * answers through many growths of its table and buffer, for ids that differ in one character,
- * share prefixes, are empty, are not ASCII, or are too long for the byte buffer.
+ * StringIndex and StringSet (ids an import meets, kept as bytes) against a plain Map and Set: the
+ * same answers through many growths of their table and buffer, for ids that differ in one
+ * character, share prefixes, are empty, are not ASCII, or are too long for the byte buffer.
  */
 import { describe, expect, it } from 'vitest';
-import { StringSet } from '../src/strings.js';
+import { StringIndex, StringSet } from '../src/strings.js';
 import { rng } from './reliability/util.js';
 
 describe('StringSet', () => {
@@ -36,5 +36,26 @@ describe('StringSet', () => {
     expect(set.has('x'.repeat(1002))).toBe(false);
     expect(set.has('账'.repeat(999) + '账')).toBe(true);
     expect(set.has('账'.repeat(998) + '户')).toBe(false);
+  });
+});
+
+describe('StringIndex', () => {
+  it('numbers strings 0, 1, 2… in the order first added, and gives each back', () => {
+    const random = rng(11);
+    const index = new StringIndex();
+    const plain = new Map<string, number>();
+    const ids = Array.from({ length: 40_000 }, (_, i) => (i % 7 === 0 ? `客户${i}` : `C${i}`));
+    ids.push('', 'y'.repeat(1001), 'y'.repeat(1002)); // long ones kept beside the buffer
+    for (let k = 0; k < 60_000; k++) {
+      const id = k < 3 ? ids[ids.length - 1 - k] : ids[Math.floor(random() * ids.length)];
+      const expected = plain.get(id) ?? plain.size;
+      plain.set(id, expected);
+      expect(index.add(id)).toBe(expected);
+    }
+    expect(index.size).toBe(plain.size);
+    for (const id of ids) expect(index.indexOf(id)).toBe(plain.get(id) ?? -1);
+    for (const [id, k] of plain) expect(index.keyAt(k)).toBe(id);
+    // the first three added were the long ones and the empty string: numbers 0, 1, 2
+    expect([index.indexOf('y'.repeat(1002)), index.indexOf('y'.repeat(1001)), index.indexOf('')]).toEqual([0, 1, 2]);
   });
 });

@@ -10,7 +10,7 @@ import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
-import { Interner, StringSet } from '../strings.js';
+import { Interner, StringIndex, StringSet } from '../strings.js';
 
 export type RowOutcome = 'loaded' | 'updated' | 'skipped' | RowProblem;
 
@@ -349,19 +349,93 @@ const cnyOf = (m: MonthAgg): [number | null, number | null] => (m.currency === '
 /** An account a transactions file posts to, with its day sums since the last flush. */
 interface TxnAccount {
   id: string;
-  currency: string;
-  customer_id: string;
+  /** Its number in the loader's TxnAccountRegister. */
+  slot: number;
   /**
    * Its day sums since the last flush (null: none), in the order first added to; `dayIndex` finds
    * them by day (+ currency when not CNY) once there are more than DAYS_SCANNED. Most accounts
    * have a day or two a flush, and a map each cost a 100k-account import ~12 MB of live heap.
    */
-  days: DayAgg[] | null;
+  days: DayAgg[];
   dayIndex: Map<string, DayAgg> | null;
   /** The day sum this account added to last. */
   last: DayAgg | null;
-  /** The latest day whose balance an earlier flush of this import recorded ('' none). */
-  balancesUpTo: string;
+}
+
+/** TxnAccountRegister.upTo when no flush of this import has recorded a balance of the account. */
+const NO_DAY = -(2 ** 31);
+
+/**
+ * Every account a transactions file posts to, numbered (StringIndex), with what the loader keeps
+ * of each between flushes in typed columns: a file may post to a million accounts, and as objects
+ * with their strings they took ~170 bytes each (1.5M accounts: a 617 MB peak).
+ */
+class TxnAccountRegister {
+  private readonly ids = new StringIndex();
+  private readonly customers = new StringIndex();
+  /** Currencies of the accounts; code 0: not in accounts. */
+  private readonly currencies = new Interner();
+  private readonly codes = new Map<string, number>();
+  private readonly names: string[] = [];
+  private currency = new Uint16Array(1 << 10);
+  private customer = new Int32Array(1 << 10);
+  /** dayNum of the latest day whose balance an earlier flush of this import recorded, else NO_DAY. */
+  upTo = new Int32Array(1 << 10);
+  /** The accounts looked up last (while the parse thread numbers an id, its string repeats). */
+  private readonly recent = new Map<string, number>();
+
+  constructor(private readonly lookup: (id: string) => [string, string] | undefined) {}
+
+  /** The account's number; an account not seen before is looked up in accounts. */
+  slotOf(id: string): number {
+    let slot = this.recent.get(id);
+    if (slot !== undefined) return slot;
+    slot = this.ids.indexOf(id);
+    if (slot < 0) {
+      slot = this.ids.add(id);
+      if (slot === this.currency.length) this.grow();
+      const a = this.lookup(id);
+      this.upTo[slot] = NO_DAY;
+      if (a) {
+        this.currency[slot] = this.codeOf(a[0]);
+        this.customer[slot] = this.customers.add(a[1]);
+      }
+    }
+    if (this.recent.size === 1 << 17) this.recent.clear();
+    this.recent.set(id, slot);
+    return slot;
+  }
+
+  /** The account's currency, null when it is not in accounts. */
+  currencyOf(slot: number): string | null {
+    const code = this.currency[slot];
+    return code === 0 ? null : this.names[code - 1];
+  }
+
+  customerOf(slot: number): string {
+    return this.customers.keyAt(this.customer[slot]);
+  }
+
+  private codeOf(currency: string): number {
+    let code = this.codes.get(currency);
+    if (code === undefined) {
+      this.names.push(this.currencies.of(currency));
+      this.codes.set(currency, (code = this.names.length));
+    }
+    return code;
+  }
+
+  private grow(): void {
+    const n = this.currency.length * 2;
+    const grown = <T extends Uint16Array | Int32Array>(a: T, make: (n: number) => T) => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.currency = grown(this.currency, (k) => new Uint16Array(k));
+    this.customer = grown(this.customer, (k) => new Int32Array(k));
+    this.upTo = grown(this.upTo, (k) => new Int32Array(k));
+  }
 }
 
 /** An account's day sums are found by a scan up to this many, through a map past it. */
@@ -377,7 +451,9 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const [iId, iAcc, iAt, iAmt, iDir, iCur, iCh, iType, iFee, iBal] =
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
   const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?').raw();
-  const accountOf = new Map<string, TxnAccount | undefined>();
+  const register = new TxnAccountRegister((id) => accountQ.get(id) as [string, string] | undefined);
+  // The accounts with day sums since the last flush, by number.
+  const pending = new Map<number, TxnAccount>();
   // Days and currencies, kept per account and per day sum: one string per value.
   const interned = new Interner();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
@@ -389,7 +465,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const insOne = db.prepare(insertSql(1));
   const whoHas = db.prepare('SELECT seq FROM transactions WHERE txn_id = ?').pluck();
   const pendingVals: Value[] = [];
-  const pendingAccounts: TxnAccount[] = [];
+  const pendingSlots: number[] = [];
   const pendingLines: number[] = [];
   const pendingRaw: (string | undefined)[] = [];
   const upsertDaySql = (k: number) => `INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
@@ -414,7 +490,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const snapRow = db.prepare("SELECT 1 FROM balances WHERE account_id = ? AND as_of = ? AND source IN ('S', 'P')").pluck();
   const store = new BalanceStore(db);
   // Days after this are new to txn_daily: no stored day after them still waits for its balance.
-  const txnDaysBefore = store.lastTxnDay() ?? '';
+  const lastTxnDay = store.lastTxnDay();
+  const txnDaysBefore = lastTxnDay === null ? NO_DAY : dayNum(lastTxnDay);
   // Accounts with day sums since the last flush (each holds its own: no lookup by account id).
   const aggregated: TxnAccount[] = [];
   let dayKeys = 0;
@@ -431,10 +508,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     aggregated.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     for (const account of aggregated) {
       const acc = account.id;
-      const perAcc = account.days!;
-      account.days = null;
-      account.dayIndex = null;
-      account.last = null;
+      const perAcc = account.days;
       // The same sums per calendar month (txn_monthly): a handful of months per account and flush.
       months.clear();
       balanceSums.length = 0;
@@ -460,7 +534,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       }
       // And over all time (txn_totals): the months summed per currency.
       totals.clear();
-      const customer = account.customer_id;
+      const customer = register.customerOf(account.slot);
       for (const m of months.values()) {
         upsertMonth.add(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, ...cnyOf(m), m.first, m.last);
         let t = totals.get(m.currency);
@@ -472,6 +546,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       if (balanceSums.length) recordBalances(account, balanceSums);
     }
     aggregated.length = 0;
+    pending.clear();
     dayKeys = 0;
     upsertDay.flush();
     upsertMonth.flush();
@@ -491,7 +566,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     // flushes), every full snapshot date and the account's last row is appended: nothing stored
     // after it can be disturbed, and its balance is this flush's last one. Days are ascending, so
     // such days are the last ones; the days before them go through set().
-    const storedUpTo = txnDaysBefore > account.balancesUpTo ? txnDaysBefore : account.balancesUpTo;
+    const upTo = register.upTo[account.slot];
+    const storedUpTo = Math.max(txnDaysBefore, upTo);
     const runDays: string[] = [];
     const runStates: BalanceState[] = [];
     let last: LastRow | null | undefined;
@@ -503,7 +579,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         snapshotKept++;
         continue;
       }
-      if (day > storedUpTo && store.nextFullAfter(day) === null) {
+      if (dayNum(day) > storedUpTo && store.nextFullAfter(day) === null) {
         if (last === undefined) last = store.lastRow(acc);
         if (last === null || dayNum(day) > last.day_num) {
           runDays.push(day);
@@ -531,20 +607,15 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       last = store.appendRun(acc, last ?? null, runDays, runStates, results);
       for (const r of results) if (r !== 'same') balancesRecorded++;
     }
-    if (end > account.balancesUpTo) account.balancesUpTo = end;
+    if (dayNum(end) > upTo) register.upTo[account.slot] = dayNum(end);
   }
 
   return {
     row(r, line, raw) {
       const acc = S(r[iAcc]);
-      let known = accountOf.get(acc);
-      if (known === undefined && !accountOf.has(acc)) {
-        const a = accountQ.get(acc) as [string, string, ...unknown[]] | undefined;
-        known = a && { id: acc, currency: interned.of(a[0]), customer_id: a[1], days: null, dayIndex: null, last: null, balancesUpTo: '' };
-        accountOf.set(acc, known);
-      }
-      if (known === undefined) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
-      const cur = known.currency;
+      const slot = register.slotOf(acc);
+      const cur = register.currencyOf(slot);
+      if (cur === null) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
       let amount = N(r[iAmt]);
       const dir = r[iDir];
       if (dir !== null) amount = dir === 'debit' ? -Math.abs(amount) : Math.abs(amount);
@@ -555,7 +626,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       const channel = r[iCh] as string | null;
       const fee = r[iFee] as number | null;
       pendingVals.push(id, acc, posted, amount, currency, channel, r[iType], fee, bal, seqBase + line);
-      pendingAccounts.push(known);
+      pendingSlots.push(slot);
       pendingLines.push(line);
       pendingRaw.push(raw);
       if (pendingLines.length === BATCH) insertPending();
@@ -590,11 +661,11 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         }
       }
       ctx.report('loaded', pendingLines[i], pendingRaw[i]);
-      aggregate(pendingAccounts[i], S(pendingVals[o + 2]), N(pendingVals[o + 3]), S(pendingVals[o + 4]), pendingVals[o + 5] as string | null,
+      aggregate(pendingSlots[i], S(pendingVals[o + 1]), S(pendingVals[o + 2]), N(pendingVals[o + 3]), S(pendingVals[o + 4]), pendingVals[o + 5] as string | null,
         pendingVals[o + 7] as number | null, pendingVals[o + 8] as number | null, pendingLines[i]);
     }
     pendingVals.length = 0;
-    pendingAccounts.length = 0;
+    pendingSlots.length = 0;
     pendingLines.length = 0;
     pendingRaw.length = 0;
     if (dayKeys >= maxDayKeys) flush();
@@ -606,17 +677,19 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     return n;
   }
 
-  function aggregate(account: TxnAccount, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
+  function aggregate(slot: number, acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
+    let account = pending.get(slot);
+    if (account === undefined) {
+      account = { id: acc, slot, days: [], dayIndex: null, last: null };
+      pending.set(slot, account);
+      aggregated.push(account);
+    }
     // An account's transactions mostly come day after day (a nightly file holds one day): the
     // day it last added to is checked before its other days.
     let a = account.last;
     if (a === null || a.currency !== currency || !posted.startsWith(a.day)) {
       const day = interned.of(posted.length === 10 ? posted : posted.slice(0, 10));
-      let perAcc = account.days;
-      if (!perAcc) {
-        perAcc = account.days = [];
-        aggregated.push(account);
-      }
+      const perAcc = account.days;
       const index = account.dayIndex;
       const sub = index === null ? '' : currency === 'CNY' ? day : `${day}\u0001${currency}`;
       a = null;

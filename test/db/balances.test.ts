@@ -254,6 +254,31 @@ describe('balance store: transaction balance_after vs snapshots', () => {
     expect(stored('A')).toEqual([['2026-11-01', 10000], ['2026-11-02', 16000], ['2026-11-03', 17000]]);
   });
 
+  it('3,000 accounts of three customers in two currencies: each keeps its own customer, currency and balances', async () => {
+    // More accounts than the loader's first per-account columns hold (1,024): they grow twice.
+    const n = 3000;
+    const acc = (i: number) => `N${i}`;
+    await load('customers.csv', 'customer_id,name,customer_type\nC2,Two,personal\nC3,Three,corporate\n');
+    const cust = (i: number) => `C${(i % 3) + 1}`;
+    const cur = (i: number) => (i % 2 === 0 ? 'CNY' : 'USD');
+    await load('accounts_2026-11-01.csv', 'as_of,account_id,customer_id,product_type,currency,balance\n' +
+      Array.from({ length: n }, (_, i) => `2026-11-01,${acc(i)},${cust(i)},demand_deposit,${cur(i)},100`).join('\n') + '\n');
+    // Every account posts twice on 11-02 (balance 150 + i yuan last) and, in reverse order, once on 11-03 (200 + i).
+    const rows = [
+      ...Array.from({ length: n }, (_, i) => `a${i},${acc(i)},2026-11-02 09:00,1.00,${150 + i - 1}`),
+      ...Array.from({ length: n }, (_, i) => `b${i},${acc(i)},2026-11-02 10:00,1.00,${150 + i}`),
+      ...Array.from({ length: n }, (_, i) => `c${n - 1 - i},${acc(n - 1 - i)},2026-11-03 09:00,1.00,${200 + n - 1 - i}`),
+    ];
+    await load('transactions.csv', `txn_id,account_id,posted_at,amount,balance_after\n${rows.join('\n')}\n`);
+    const totals = db.prepare('SELECT account_id, customer_id, currency, n FROM txn_totals').raw().all() as [string, string, string, number][];
+    expect(totals.length).toBe(n);
+    for (const [a, c, k, count] of totals) {
+      const i = Number(a.slice(1));
+      expect([c, k, count], a).toEqual([cust(i), cur(i), 3]);
+    }
+    for (const i of [0, 1, 1023, 1024, 2047, 2048, 2999]) expect(stored(acc(i)), acc(i)).toEqual([['2026-11-01', 10000], ['2026-11-02', (150 + i) * 100], ['2026-11-03', (200 + i) * 100]]);
+  });
+
   it('day sums: an account\'s days are found again in any order and currency, by a scan (few days) or an index (many)', async () => {
     await snap('2026-11-01', { A: 100, B: 100 });
     // A posts on 12 days (past DAYS_SCANNED = 8 an account's days are found through a map), B on
