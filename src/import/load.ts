@@ -362,6 +362,9 @@ interface TxnAccount {
   last: DayAgg | null;
 }
 
+/** Accounts a TxnAccountRegister also keeps in a map (~16 MB at most with their id strings). */
+const FAST_ACCOUNTS = 1 << 18;
+
 /** TxnAccountRegister.upTo when no flush of this import has recorded a balance of the account. */
 const NO_DAY = -(2 ** 31);
 
@@ -381,14 +384,18 @@ class TxnAccountRegister {
   private customer = new Int32Array(1 << 10);
   /** dayNum of the latest day whose balance an earlier flush of this import recorded, else NO_DAY. */
   upTo = new Int32Array(1 << 10);
-  /** The accounts looked up last (while the parse thread numbers an id, its string repeats). */
-  private readonly recent = new Map<string, number>();
+  /**
+   * The first FAST_ACCOUNTS accounts also in a map: a lookup there costs a fraction of one in the
+   * byte table (no encoding), and a file's accounts come round again and again (a map of the
+   * latest ones, emptied when full, missed most rows of a date-ordered file: +5% time).
+   */
+  private readonly fast = new Map<string, number>();
 
   constructor(private readonly lookup: (id: string) => [string, string] | undefined) {}
 
   /** The account's number; an account not seen before is looked up in accounts. */
   slotOf(id: string): number {
-    let slot = this.recent.get(id);
+    let slot = this.fast.get(id);
     if (slot !== undefined) return slot;
     slot = this.ids.indexOf(id);
     if (slot < 0) {
@@ -401,8 +408,7 @@ class TxnAccountRegister {
         this.customer[slot] = this.customers.add(a[1]);
       }
     }
-    if (this.recent.size === 1 << 17) this.recent.clear();
-    this.recent.set(id, slot);
+    if (this.fast.size < FAST_ACCOUNTS) this.fast.set(id, slot);
     return slot;
   }
 
@@ -452,8 +458,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
   const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?').raw();
   const register = new TxnAccountRegister((id) => accountQ.get(id) as [string, string] | undefined);
-  // The accounts with day sums since the last flush, by number.
-  const pending = new Map<number, TxnAccount>();
+  // The accounts with day sums since the last flush, by number (undefined: none).
+  const pending: (TxnAccount | undefined)[] = [];
   // Days and currencies, kept per account and per day sum: one string per value.
   const interned = new Interner();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
@@ -545,8 +551,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       // Right after its days: their rows are still in SQLite's page cache.
       if (balanceSums.length) recordBalances(account, balanceSums);
     }
+    for (const account of aggregated) pending[account.slot] = undefined;
     aggregated.length = 0;
-    pending.clear();
     dayKeys = 0;
     upsertDay.flush();
     upsertMonth.flush();
@@ -678,10 +684,11 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   }
 
   function aggregate(slot: number, acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
-    let account = pending.get(slot);
+    let account = pending[slot];
     if (account === undefined) {
       account = { id: acc, slot, days: [], dayIndex: null, last: null };
-      pending.set(slot, account);
+      while (pending.length < slot) pending.push(undefined); // stays a dense array
+      pending[slot] = account;
       aggregated.push(account);
     }
     // An account's transactions mostly come day after day (a nightly file holds one day): the
