@@ -384,6 +384,8 @@ class TxnAccountRegister {
   private customer = new Int32Array(1 << 10);
   /** dayNum of the latest day whose balance an earlier flush of this import recorded, else NO_DAY. */
   upTo = new Int32Array(1 << 10);
+  /** 1 + the account's place in the loader's list of accounts with day sums since the last flush; 0 none. */
+  pending = new Int32Array(1 << 10);
   /**
    * The first FAST_ACCOUNTS accounts also in a map: a lookup there costs a fraction of one in the
    * byte table (no encoding), and a file's accounts come round again and again (a map of the
@@ -441,6 +443,7 @@ class TxnAccountRegister {
     this.currency = grown(this.currency, (k) => new Uint16Array(k));
     this.customer = grown(this.customer, (k) => new Int32Array(k));
     this.upTo = grown(this.upTo, (k) => new Int32Array(k));
+    this.pending = grown(this.pending, (k) => new Int32Array(k));
   }
 }
 
@@ -458,8 +461,6 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
   const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?').raw();
   const register = new TxnAccountRegister((id) => accountQ.get(id) as [string, string] | undefined);
-  // The accounts with day sums since the last flush, by number (undefined: none).
-  const pending: (TxnAccount | undefined)[] = [];
   // Days and currencies, kept per account and per day sum: one string per value.
   const interned = new Interner();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
@@ -498,7 +499,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   // Days after this are new to txn_daily: no stored day after them still waits for its balance.
   const lastTxnDay = store.lastTxnDay();
   const txnDaysBefore = lastTxnDay === null ? NO_DAY : dayNum(lastTxnDay);
-  // Accounts with day sums since the last flush (each holds its own: no lookup by account id).
+  // Accounts with day sums since the last flush (register.pending: their places, until the sort in flush()).
   const aggregated: TxnAccount[] = [];
   let dayKeys = 0;
   const seqBase = ctx.importId * 2 ** 32;
@@ -551,7 +552,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       // Right after its days: their rows are still in SQLite's page cache.
       if (balanceSums.length) recordBalances(account, balanceSums);
     }
-    for (const account of aggregated) pending[account.slot] = undefined;
+    for (const account of aggregated) register.pending[account.slot] = 0;
     aggregated.length = 0;
     dayKeys = 0;
     upsertDay.flush();
@@ -684,12 +685,11 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   }
 
   function aggregate(slot: number, acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
-    let account = pending[slot];
+    const k = register.pending[slot];
+    let account = k === 0 ? undefined : aggregated[k - 1];
     if (account === undefined) {
       account = { id: acc, slot, days: [], dayIndex: null, last: null };
-      while (pending.length < slot) pending.push(undefined); // stays a dense array
-      pending[slot] = account;
-      aggregated.push(account);
+      register.pending[slot] = aggregated.push(account);
     }
     // An account's transactions mostly come day after day (a nightly file holds one day): the
     // day it last added to is checked before its other days.
