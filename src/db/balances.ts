@@ -338,7 +338,10 @@ export class BalanceStore {
     return last;
   }
 
-  /** Accounts open on day d (the state that day is not a closure) that `pick` keeps; read as a stream, not all held. */
+  /**
+   * The accounts open on day d (the state that day is not a closure) that `pick` keeps: read as
+   * a stream, so that only the kept ones are held (a full snapshot's absent accounts, not all).
+   */
   openAccountsOn(d: string, pick: (account: string) => boolean): string[] {
     const picked: string[] = [];
     const open = this.db.prepare(`SELECT account_id FROM (${statesOnDay()}) WHERE source != 'C'`).pluck();

@@ -317,9 +317,11 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
   const sink = { note: (t: string) => r.notes.push(t), row: onRow, reject: onReject, progress };
   let info: ParseResult;
   if (useWorker(p.path, kind)) info = await parseOnWorker(job, sink, shared, !!opts.smallHeap);
+  else if (!opts.smallHeap) info = parseFile(job, sink);
   else {
-    if (opts.smallHeap) smallHeapWatch();
-    info = parseFile(job, sink);
+    // Parsed here (a small file of a large input): the watch is checked a chunk at a time.
+    const check = smallHeapWatch();
+    info = parseFile(job, { ...sink, progress: (done, total) => (check(), sink.progress?.(done, total)) });
   }
   if (info.empty) throw new DataError(`${p.path}: empty file (no header row)`);
   const fin = loader.finish();
@@ -349,7 +351,7 @@ function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array, smallHe
   });
   // Per column, the values the parse thread numbered (see worker.ts).
   const dicts: (string[] | undefined)[] = [];
-  // Started at the first batch: the thread's start resets a flag the watch sets (heap.ts).
+  // Checked a batch at a time, from the first one on (heap.ts).
   let heapCheck: (() => void) | undefined;
   return new Promise<ParseResult>((resolve, reject) => {
     let settled = false;

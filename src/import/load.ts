@@ -94,10 +94,10 @@ function rmsLoader(ctx: LoaderContext): Loader {
 }
 
 /**
- * Whether an id is in a table (a query by key), remembered for the ids asked last: SQLite is
- * asked once per distinct id while fewer than ID_MEMO have been asked (rms, dates; the customers
- * of the accounts nearby in a file). Not every id: a snapshot of 800k customers' accounts would
- * hold all 800k (~55 MB).
+ * Whether an id is in a table (a query by key), remembered until ID_MEMO ids have been asked and
+ * then forgotten at once: SQLite is asked once per distinct id of rms and dates, and once per
+ * customer of a snapshot whose accounts of a customer come close together. Not every id: a
+ * snapshot of 800k customers' accounts would hold all 800k (~55 MB).
  */
 function idExists(db: Db, sql: string): (id: string) => boolean {
   const q = db.prepare(sql).pluck();
@@ -346,13 +346,13 @@ interface MonthAgg extends Sums {
 /** fee_cny, abs_cny of a roll-up row: NULL for CNY rows (never read). */
 const cnyOf = (m: MonthAgg): [number | null, number | null] => (m.currency === 'CNY' ? [null, null] : [m.feeCny, m.absCny]);
 
-/** An account a transactions file posts to, with its day sums since the last flush. */
+/** An account with day sums since the last flush (made at its first transaction after one). */
 interface TxnAccount {
   id: string;
   /** Its number in the loader's TxnAccountRegister. */
   slot: number;
   /**
-   * Its day sums since the last flush (null: none), in the order first added to; `dayIndex` finds
+   * Its day sums since the last flush, in the order first added to; `dayIndex` finds
    * them by day (+ currency when not CNY) once there are more than DAYS_SCANNED. Most accounts
    * have a day or two a flush, and a map each cost a 100k-account import ~12 MB of live heap.
    */
@@ -376,8 +376,7 @@ const NO_DAY = -(2 ** 31);
 class TxnAccountRegister {
   private readonly ids = new StringIndex();
   private readonly customers = new StringIndex();
-  /** Currencies of the accounts; code 0: not in accounts. */
-  private readonly currencies = new Interner();
+  /** Currency codes of the accounts (1 + place in names); code 0: not in accounts. */
   private readonly codes = new Map<string, number>();
   private readonly names: string[] = [];
   private currency = new Uint16Array(1 << 10);
@@ -427,7 +426,7 @@ class TxnAccountRegister {
   private codeOf(currency: string): number {
     let code = this.codes.get(currency);
     if (code === undefined) {
-      this.names.push(this.currencies.of(currency));
+      this.names.push(currency);
       this.codes.set(currency, (code = this.names.length));
     }
     return code;
@@ -461,7 +460,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
   const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?').raw();
   const register = new TxnAccountRegister((id) => accountQ.get(id) as [string, string] | undefined);
-  // Days and currencies, kept per account and per day sum: one string per value.
+  // Days, kept per day sum: one string per value.
   const interned = new Interner();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
     VALUES ${valueRows(k, 10)} ON CONFLICT (txn_id) DO NOTHING`;
