@@ -23,6 +23,13 @@ export class Interner {
   }
 }
 
+/** A copy of `a`, `n` elements long (zeros past a's end): for typed columns that grow. */
+export function resized<T extends Uint8Array | Uint16Array | Int32Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (length: number) => T)(n);
+  b.set(a.length <= n ? a : (a.subarray(0, n) as T));
+  return b;
+}
+
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
@@ -70,11 +77,7 @@ export class StringIndex {
     }
     const i = this.probe(n);
     if (this.slots[i] >= 0) return this.slots[i];
-    if (this.end + 2 + n > this.data.length) {
-      const grown = new Uint8Array(Math.max(this.data.length * 2, this.end + 2 + n));
-      grown.set(this.data.subarray(0, this.end));
-      this.data = grown;
-    }
+    if (this.end + 2 + n > this.data.length) this.data = resized(this.data, Math.max(this.data.length * 2, this.end + 2 + n));
     const at = this.end;
     this.data[at] = n >> 8;
     this.data[at + 1] = n & 0xff;
@@ -94,11 +97,7 @@ export class StringIndex {
   }
 
   private next(offset: number): number {
-    if (this.count === this.offsets.length) {
-      const grown = new Int32Array(this.offsets.length * 2);
-      grown.set(this.offsets);
-      this.offsets = grown;
-    }
+    if (this.count === this.offsets.length) this.offsets = resized(this.offsets, this.offsets.length * 2);
     this.offsets[this.count] = offset;
     return this.count++;
   }

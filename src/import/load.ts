@@ -10,7 +10,7 @@ import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
-import { Interner, StringIndex, StringSet } from '../strings.js';
+import { Interner, resized, StringIndex, StringSet } from '../strings.js';
 
 export type RowOutcome = 'loaded' | 'updated' | 'skipped' | RowProblem;
 
@@ -343,6 +343,9 @@ interface MonthAgg extends Sums {
   last: string;
 }
 
+/** The key of a day's or month's sums in one currency: the period alone for CNY. */
+const inCurrency = (period: string, currency: string) => (currency === 'CNY' ? period : `${period}\u0001${currency}`);
+
 /** fee_cny, abs_cny of a roll-up row: NULL for CNY rows (never read). */
 const cnyOf = (m: MonthAgg): [number | null, number | null] => (m.currency === 'CNY' ? [null, null] : [m.feeCny, m.absCny]);
 
@@ -434,15 +437,10 @@ class TxnAccountRegister {
 
   private grow(): void {
     const n = this.currency.length * 2;
-    const grown = <T extends Uint16Array | Int32Array>(a: T, make: (n: number) => T) => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.currency = grown(this.currency, (k) => new Uint16Array(k));
-    this.customer = grown(this.customer, (k) => new Int32Array(k));
-    this.upTo = grown(this.upTo, (k) => new Int32Array(k));
-    this.pending = grown(this.pending, (k) => new Int32Array(k));
+    this.currency = resized(this.currency, n);
+    this.customer = resized(this.customer, n);
+    this.upTo = resized(this.upTo, n);
+    this.pending = resized(this.pending, n);
   }
 }
 
@@ -533,7 +531,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         }
         if (a.lastAt !== null) balanceSums.push(a);
         const month = a.day.slice(0, 7);
-        const key = a.currency === 'CNY' ? month : `${month}\u0001${a.currency}`;
+        const key = inCurrency(month, a.currency);
         let m = months.get(key);
         if (!m) months.set(key, (m = emptyMonth(month, a.currency, a.day)));
         addDays(m, a, a.day, a.day);
@@ -585,9 +583,10 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         snapshotKept++;
         continue;
       }
-      if (dayNum(day) > storedUpTo && store.nextFullAfter(day) === null) {
+      const dn = dayNum(day);
+      if (dn > storedUpTo && store.nextFullAfter(day) === null) {
         if (last === undefined) last = store.lastRow(acc);
-        if (last === null || dayNum(day) > last.day_num) {
+        if (last === null || dn > last.day_num) {
           runDays.push(day);
           runStates.push({ balance: sums[i].lastBalance!, rm_id: last?.rm_id ?? null, loan_class: last?.loan_class ?? null, source: 'T' });
           continue;
@@ -613,7 +612,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       last = store.appendRun(acc, last ?? null, runDays, runStates, results);
       for (const r of results) if (r !== 'same') balancesRecorded++;
     }
-    if (dayNum(end) > upTo) register.upTo[account.slot] = dayNum(end);
+    register.upTo[account.slot] = Math.max(upTo, dayNum(end));
   }
 
   return {
@@ -697,7 +696,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       const day = interned.of(posted.length === 10 ? posted : posted.slice(0, 10));
       const perAcc = account.days;
       const index = account.dayIndex;
-      const sub = index === null ? '' : currency === 'CNY' ? day : `${day}\u0001${currency}`;
+      const sub = index === null ? '' : inCurrency(day, currency);
       a = null;
       if (index !== null) a = index.get(sub) ?? null;
       else {
@@ -716,7 +715,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         if (index !== null) index.set(sub, a);
         else if (perAcc.length > DAYS_SCANNED) {
           const built = (account.dayIndex = new Map());
-          for (const x of perAcc) built.set(x.currency === 'CNY' ? x.day : `${x.day}\u0001${x.currency}`, x);
+          for (const x of perAcc) built.set(inCurrency(x.day, x.currency), x);
         }
       }
       account.last = a;
