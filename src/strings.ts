@@ -30,24 +30,80 @@ export function resized<T extends Uint8Array | Uint16Array | Int32Array>(a: T, n
   return b;
 }
 
+type Typed = Uint8Array | Uint16Array | Int32Array;
+
+/**
+ * Typed storage that grows without copying what it holds: a first page that doubles up to
+ * 2^bits elements (small uses stay small), then whole pages of 2^bits. A doubled array holds up to
+ * twice what it needs, and both copies while it grows: for millions of ids that slack and the
+ * moments of growth were a third of an import's peak (BENCHMARKS.md).
+ */
+class Pages<T extends Typed> {
+  readonly pages: T[];
+  readonly bits: number;
+  readonly mask: number;
+  constructor(private readonly make: (n: number) => T, bits: number, first: number) {
+    this.bits = bits;
+    this.mask = (1 << bits) - 1;
+    this.pages = [make(Math.min(first, 1 << bits))];
+  }
+  /** Elements that can be addressed without growing. */
+  get capacity(): number {
+    return this.pages.length === 1 ? this.pages[0].length : this.pages.length << this.bits;
+  }
+  /** Grows until place `i` exists. */
+  reach(i: number): void {
+    while (i >= this.capacity) {
+      const p0 = this.pages[0];
+      if (this.pages.length === 1 && p0.length < 1 << this.bits) {
+        const b = this.make(Math.min(p0.length * 2, 1 << this.bits));
+        b.set(p0 as never);
+        this.pages[0] = b;
+      } else this.pages.push(this.make(1 << this.bits));
+    }
+  }
+}
+
+/** A column of numbers by place (0, 1, 2…) in Pages of 65,536: `reach(i)` before the first `set(i)`. */
+export class Column {
+  private readonly store: Pages<Int32Array | Uint16Array>;
+  constructor(type: 'int32' | 'uint16', private readonly initial = 0) {
+    const fill = (a: Int32Array | Uint16Array) => (initial === 0 ? a : a.fill(initial));
+    this.store = new Pages((n) => fill(type === 'int32' ? new Int32Array(n) : new Uint16Array(n)), 16, 1 << 10);
+  }
+  get(i: number): number {
+    return this.store.pages[i >>> 16][i & 0xffff];
+  }
+  set(i: number, v: number): void {
+    this.store.pages[i >>> 16][i & 0xffff] = v;
+  }
+  reach(i: number): void {
+    this.store.reach(i);
+  }
+}
+
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
+/** Bytes of a StringIndex data page (an entry never spans two). */
+const DATA_PAGE_BITS = 20;
+
 /**
- * Strings numbered 0, 1, 2… in the order added, kept as UTF-8 bytes in one buffer and found
- * through an open-addressing table: ~24 bytes for a 10-character id, where a Map<string, number>
- * holds a string object (~32 B) and an entry (~30 B), or an object per id several times that.
- * For the ids an import meets (a snapshot file's accounts, a transactions file's accounts and
- * customers: millions in a large file). Strings longer than 1,000 characters go in a plain Map
- * (ids are short; a long one still counts).
+ * Strings numbered 0, 1, 2… in the order added, kept as UTF-8 bytes in pages and found through
+ * an open-addressing table: ~24 bytes for a 10-character id, where a Map<string, number> holds a
+ * string object (~32 B) and an entry (~30 B), or an object per id several times that. For the ids
+ * an import meets (a snapshot file's accounts, a transactions file's accounts: millions in a large
+ * file). Strings longer than 1,000 characters go in a plain Map (ids are short; a long one still
+ * counts).
  */
 export class StringIndex {
-  private data = new Uint8Array(1 << 12);
+  /** Entries one after another (2-byte length, then the bytes), addressed by offset across pages. */
+  private readonly data = new Pages((n) => new Uint8Array(n), DATA_PAGE_BITS, 1 << 12);
   private end = 0;
   /** Per table slot, the entry's number; -1 empty. */
   private slots = new Int32Array(1 << 8).fill(-1);
-  /** Per entry number, its offset in data (2-byte length, then the bytes); -1 for a long one. */
-  private offsets = new Int32Array(1 << 7);
+  /** Per entry number, its offset in data; -1 for a long one. */
+  private readonly offsets = new Column('int32');
   private count = 0;
   private readonly long = new Map<string, number>();
   private readonly longKeys = new Map<number, string>();
@@ -77,11 +133,16 @@ export class StringIndex {
     }
     const i = this.probe(n);
     if (this.slots[i] >= 0) return this.slots[i];
-    if (this.end + 2 + n > this.data.length) this.data = resized(this.data, Math.max(this.data.length * 2, this.end + 2 + n));
+    // An entry starts a new page when it does not fit in what is left of the current one.
+    const used = this.end & this.data.mask;
+    if (used + 2 + n > 1 << DATA_PAGE_BITS) this.end += (1 << DATA_PAGE_BITS) - used;
+    this.data.reach(this.end + 2 + n - 1);
     const at = this.end;
-    this.data[at] = n >> 8;
-    this.data[at + 1] = n & 0xff;
-    this.data.set(this.scratch.subarray(0, n), at + 2);
+    const page = this.data.pages[at >>> DATA_PAGE_BITS];
+    const pos = at & this.data.mask;
+    page[pos] = n >> 8;
+    page[pos + 1] = n & 0xff;
+    page.set(this.scratch.subarray(0, n), pos + 2);
     this.end += 2 + n;
     const k = this.next(at);
     this.slots[i] = k;
@@ -91,14 +152,16 @@ export class StringIndex {
 
   /** The string numbered k (decoded again: for a few uses per id, not per row). */
   keyAt(k: number): string {
-    const at = this.offsets[k];
+    const at = this.offsets.get(k);
     if (at < 0) return this.longKeys.get(k)!;
-    return utf8Decoder.decode(this.data.subarray(at + 2, at + 2 + ((this.data[at] << 8) | this.data[at + 1])));
+    const page = this.data.pages[at >>> DATA_PAGE_BITS];
+    const pos = at & this.data.mask;
+    return utf8Decoder.decode(page.subarray(pos + 2, pos + 2 + ((page[pos] << 8) | page[pos + 1])));
   }
 
   private next(offset: number): number {
-    if (this.count === this.offsets.length) this.offsets = resized(this.offsets, this.offsets.length * 2);
-    this.offsets[this.count] = offset;
+    this.offsets.reach(this.count);
+    this.offsets.set(this.count, offset);
     return this.count++;
   }
 
@@ -110,15 +173,18 @@ export class StringIndex {
   /** The table slot holding scratch's first n bytes, or the empty slot where they would go. */
   private probe(n: number): number {
     const mask = this.slots.length - 1;
-    const data = this.data;
+    const pages = this.data.pages;
     const key = this.scratch;
     for (let i = hashBytes(key, 0, n) & mask; ; i = (i + 1) & mask) {
       const k = this.slots[i];
       if (k < 0) return i;
-      const at = this.offsets[k];
-      if (at < 0 || ((data[at] << 8) | data[at + 1]) !== n) continue;
+      const at = this.offsets.get(k);
+      if (at < 0) continue;
+      const page = pages[at >>> DATA_PAGE_BITS];
+      const pos = at & ((1 << DATA_PAGE_BITS) - 1);
+      if (((page[pos] << 8) | page[pos + 1]) !== n) continue;
       let j = 0;
-      while (j < n && data[at + 2 + j] === key[j]) j++;
+      while (j < n && page[pos + 2 + j] === key[j]) j++;
       if (j === n) return i;
     }
   }
@@ -128,8 +194,10 @@ export class StringIndex {
     const mask = slots.length - 1;
     for (const k of this.slots) {
       if (k < 0) continue;
-      const at = this.offsets[k];
-      let i = hashBytes(this.data, at + 2, (this.data[at] << 8) | this.data[at + 1]) & mask;
+      const at = this.offsets.get(k);
+      const page = this.data.pages[at >>> DATA_PAGE_BITS];
+      const pos = at & this.data.mask;
+      let i = hashBytes(page, pos + 2, (page[pos] << 8) | page[pos + 1]) & mask;
       while (slots[i] >= 0) i = (i + 1) & mask;
       slots[i] = k;
     }

@@ -4,7 +4,7 @@
  * character, share prefixes, are empty, are not ASCII, or are too long for the byte buffer.
  */
 import { describe, expect, it } from 'vitest';
-import { StringIndex, StringSet } from '../src/strings.js';
+import { Column, StringIndex, StringSet } from '../src/strings.js';
 import { rng } from './reliability/util.js';
 
 describe('StringSet', () => {
@@ -57,5 +57,49 @@ describe('StringIndex', () => {
     for (const [id, k] of plain) expect(index.keyAt(k)).toBe(id);
     // the first three added were the long ones and the empty string: numbers 0, 1, 2
     expect([index.indexOf('y'.repeat(1002)), index.indexOf('y'.repeat(1001)), index.indexOf('')]).toEqual([0, 1, 2]);
+  });
+
+  it('keeps entries whole across its 1 MiB data pages: 3,000-byte ids that do not fit the rest of a page start the next one', () => {
+    // Each id: 2 length bytes + 3 × 1,000 bytes (a 3-byte character 1,000 times, with a
+    // distinguishing 5-digit tail in place of the last 5): 3,002 bytes, so 1,048,576 / 3,002 =
+    // 349.3 fit a page — the 350th of each page goes to the next, leaving 1,048,576 − 349 × 3,002
+    // = 878 bytes unused. 1,000 of them span 3 pages (2 full, a third partly).
+    const id = (i: number) => '账'.repeat(995) + String(i).padStart(5, '0');
+    const index = new StringIndex();
+    const short: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      expect(index.add(id(i))).toBe(2 * i);
+      short.push(`A${i}`);
+      expect(index.add(short[i])).toBe(2 * i + 1); // small ones between them, filling the ends of pages
+    }
+    for (let i = 0; i < 1000; i++) {
+      expect(index.indexOf(id(i))).toBe(2 * i);
+      expect(index.keyAt(2 * i)).toBe(id(i));
+      expect(index.keyAt(2 * i + 1)).toBe(short[i]);
+    }
+    expect(index.indexOf(id(1000))).toBe(-1);
+  });
+});
+
+describe('Column', () => {
+  it('holds a value per place through its first page doubling (1,024 → 65,536) and past it in pages of 65,536', () => {
+    const ints = new Column('int32', -7);
+    const small = new Column('uint16');
+    const n = 200_000; // 3 whole pages and part of a fourth
+    for (let i = 0; i < n; i++) {
+      ints.reach(i);
+      small.reach(i);
+      expect(ints.get(i)).toBe(-7); // a new place holds the initial value, in the first page and in later ones
+      ints.set(i, i * 3 - 100_000);
+      small.set(i, i % 65_536);
+    }
+    for (const i of [0, 1023, 1024, 65_535, 65_536, 131_072, n - 1]) {
+      expect(ints.get(i)).toBe(i * 3 - 100_000);
+      expect(small.get(i)).toBe(i % 65_536);
+    }
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += ints.get(i);
+    // Σ (3i − 100,000) for i < n = 3 × n(n−1)/2 − 100,000 n
+    expect(sum).toBe((3 * n * (n - 1)) / 2 - 100_000 * n);
   });
 });

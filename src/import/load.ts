@@ -10,7 +10,7 @@ import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
-import { Interner, resized, StringIndex, StringSet } from '../strings.js';
+import { Column, Interner, StringIndex, StringSet } from '../strings.js';
 
 export type RowOutcome = 'loaded' | 'updated' | 'skipped' | RowProblem;
 
@@ -301,12 +301,19 @@ interface DayAgg extends Sums {
 /** `k` rows of `width` parameters for a VALUES list. */
 const valueRows = (k: number, width: number) => Array(k).fill(`(${Array(width).fill('?').join(', ')})`).join(', ');
 
-/** Adds one flush's sums for k keys to a transaction roll-up (txn_monthly, txn_totals) keyed by `keys`. */
+/**
+ * Adds one flush's sums for k keys to a transaction roll-up (txn_monthly, txn_totals) keyed by
+ * customer_id, account_id and `keys`. A row's first value is its account id: the customer is read
+ * from accounts inside the statement (a point lookup on a page SQLite holds anyway), not kept per
+ * account in memory (a file over 1.5M accounts of 750k customers: ~37 MB).
+ */
 function rollupUpsert(table: string, keys: string[]): (k: number) => string {
-  const cols = [...keys, 'n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'fee_cny', 'abs_cny', 'first_day', 'last_day'];
-  const add = ['n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'fee_cny', 'abs_cny'].map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
-  return (k) => `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${valueRows(k, cols.length)}
-    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${add}, first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)`;
+  const sums = ['n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'fee_cny', 'abs_cny'];
+  const cols = ['customer_id', 'account_id', ...keys, ...sums, 'first_day', 'last_day'];
+  const row = `((SELECT customer_id FROM accounts WHERE account_id = ?), ${Array(cols.length - 1).fill('?').join(', ')})`;
+  const add = sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+  return (k) => `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${Array(k).fill(row).join(', ')}
+    ON CONFLICT (customer_id, account_id, ${keys.join(', ')}) DO UPDATE SET ${add}, first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)`;
 }
 
 /**
@@ -373,21 +380,20 @@ const NO_DAY = -(2 ** 31);
 
 /**
  * Every account a transactions file posts to, numbered (StringIndex), with what the loader keeps
- * of each between flushes in typed columns: a file may post to a million accounts, and as objects
- * with their strings they took ~170 bytes each (1.5M accounts: a 617 MB peak).
+ * of each between flushes in paged columns: a file may post to a million accounts, and as objects
+ * with their strings they took ~170 bytes each (1.5M accounts: a 617 MB peak). The account's
+ * customer is not kept: the roll-up upserts read it from accounts (see rollupUpsert).
  */
 class TxnAccountRegister {
   private readonly ids = new StringIndex();
-  private readonly customers = new StringIndex();
   /** Currency codes of the accounts (1 + place in names); code 0: not in accounts. */
   private readonly codes = new Map<string, number>();
   private readonly names: string[] = [];
-  private currency = new Uint16Array(1 << 10);
-  private customer = new Int32Array(1 << 10);
+  private readonly currency = new Column('uint16');
   /** dayNum of the latest day whose balance an earlier flush of this import recorded, else NO_DAY. */
-  upTo = new Int32Array(1 << 10);
+  readonly upTo = new Column('int32', NO_DAY);
   /** 1 + the account's place in the loader's list of accounts with day sums since the last flush; 0 none. */
-  pending = new Int32Array(1 << 10);
+  readonly pending = new Column('int32');
   /**
    * The first FAST_ACCOUNTS accounts also in a map: a lookup there costs a fraction of one in the
    * byte table (no encoding), and a file's accounts come round again and again (a map of the
@@ -395,7 +401,7 @@ class TxnAccountRegister {
    */
   private readonly fast = new Map<string, number>();
 
-  constructor(private readonly lookup: (id: string) => [string, string] | undefined) {}
+  constructor(private readonly currencyIn: (id: string) => string | undefined) {}
 
   /** The account's number; an account not seen before is looked up in accounts. */
   slotOf(id: string): number {
@@ -404,13 +410,11 @@ class TxnAccountRegister {
     slot = this.ids.indexOf(id);
     if (slot < 0) {
       slot = this.ids.add(id);
-      if (slot === this.currency.length) this.grow();
-      const a = this.lookup(id);
-      this.upTo[slot] = NO_DAY;
-      if (a) {
-        this.currency[slot] = this.codeOf(a[0]);
-        this.customer[slot] = this.customers.add(a[1]);
-      }
+      this.currency.reach(slot);
+      this.upTo.reach(slot);
+      this.pending.reach(slot);
+      const currency = this.currencyIn(id);
+      if (currency !== undefined) this.currency.set(slot, this.codeOf(currency));
     }
     if (this.fast.size < FAST_ACCOUNTS) this.fast.set(id, slot);
     return slot;
@@ -418,12 +422,8 @@ class TxnAccountRegister {
 
   /** The account's currency, null when it is not in accounts. */
   currencyOf(slot: number): string | null {
-    const code = this.currency[slot];
+    const code = this.currency.get(slot);
     return code === 0 ? null : this.names[code - 1];
-  }
-
-  customerOf(slot: number): string {
-    return this.customers.keyAt(this.customer[slot]);
   }
 
   private codeOf(currency: string): number {
@@ -433,14 +433,6 @@ class TxnAccountRegister {
       this.codes.set(currency, (code = this.names.length));
     }
     return code;
-  }
-
-  private grow(): void {
-    const n = this.currency.length * 2;
-    this.currency = resized(this.currency, n);
-    this.customer = resized(this.customer, n);
-    this.upTo = resized(this.upTo, n);
-    this.pending = resized(this.pending, n);
   }
 }
 
@@ -456,8 +448,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const c = (n: string) => col('transactions', n);
   const [iId, iAcc, iAt, iAmt, iDir, iCur, iCh, iType, iFee, iBal] =
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
-  const accountQ = db.prepare('SELECT currency, customer_id FROM accounts WHERE account_id = ?').raw();
-  const register = new TxnAccountRegister((id) => accountQ.get(id) as [string, string] | undefined);
+  const currencyQ = db.prepare('SELECT currency FROM accounts WHERE account_id = ?').pluck();
+  const register = new TxnAccountRegister((id) => currencyQ.get(id) as string | undefined);
   // Days, kept per day sum: one string per value.
   const interned = new Interner();
   const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
@@ -484,8 +476,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   // Foreign currency: the day's sums after the upsert, to convert what this flush adds to them.
   const upsertForeignDay = db.prepare(`${upsertDaySql(1)} RETURNING fee, abs_amount`);
   const rates = new RateCache(db);
-  const upsertMonth = new BatchedUpsert(db, rollupUpsert('txn_monthly', ['customer_id', 'account_id', 'month', 'currency']), 14);
-  const upsertTotal = new BatchedUpsert(db, rollupUpsert('txn_totals', ['customer_id', 'account_id', 'currency']), 13);
+  const upsertMonth = new BatchedUpsert(db, rollupUpsert('txn_monthly', ['month', 'currency']), 14);
+  const upsertTotal = new BatchedUpsert(db, rollupUpsert('txn_totals', ['currency']), 13);
   // An account's days with a balance, each day's from its last transaction (any currency). The
   // range keeps SQLite on the primary key (an equality on day alone would pick txn_daily_day).
   const dayBalances = db.prepare(`SELECT day, last_balance FROM txn_daily WHERE account_id = ? AND day BETWEEN ? AND ? AND last_at IS NOT NULL
@@ -538,18 +530,17 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       }
       // And over all time (txn_totals): the months summed per currency.
       totals.clear();
-      const customer = register.customerOf(account.slot);
       for (const m of months.values()) {
-        upsertMonth.add(customer, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, ...cnyOf(m), m.first, m.last);
+        upsertMonth.add(acc, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, ...cnyOf(m), m.first, m.last);
         let t = totals.get(m.currency);
         if (!t) totals.set(m.currency, (t = emptyMonth(m.month, m.currency, m.first)));
         addDays(t, m, m.first, m.last);
       }
-      for (const t of totals.values()) upsertTotal.add(customer, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
+      for (const t of totals.values()) upsertTotal.add(acc, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
       // Right after its days: their rows are still in SQLite's page cache.
       if (balanceSums.length) recordBalances(account, balanceSums);
     }
-    for (const account of aggregated) register.pending[account.slot] = 0;
+    for (const account of aggregated) register.pending.set(account.slot, 0);
     aggregated.length = 0;
     dayKeys = 0;
     upsertDay.flush();
@@ -570,7 +561,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     // flushes), every full snapshot date and the account's last row is appended: nothing stored
     // after it can be disturbed, and its balance is this flush's last one. Days are ascending, so
     // such days are the last ones; the days before them go through set().
-    const upTo = register.upTo[account.slot];
+    const upTo = register.upTo.get(account.slot);
     const storedUpTo = Math.max(txnDaysBefore, upTo);
     const runDays: string[] = [];
     const runStates: BalanceState[] = [];
@@ -612,7 +603,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       last = store.appendRun(acc, last ?? null, runDays, runStates, results);
       for (const r of results) if (r !== 'same') balancesRecorded++;
     }
-    register.upTo[account.slot] = Math.max(upTo, dayNum(end));
+    register.upTo.set(account.slot, Math.max(upTo, dayNum(end)));
   }
 
   return {
@@ -683,11 +674,11 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   }
 
   function aggregate(slot: number, acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
-    const k = register.pending[slot];
+    const k = register.pending.get(slot);
     let account = k === 0 ? undefined : aggregated[k - 1];
     if (account === undefined) {
       account = { id: acc, slot, days: [], dayIndex: null, last: null };
-      register.pending[slot] = aggregated.push(account);
+      register.pending.set(slot, aggregated.push(account));
     }
     // An account's transactions mostly come day after day (a nightly file holds one day): the
     // day it last added to is checked before its other days.
