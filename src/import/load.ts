@@ -296,6 +296,8 @@ interface DayAgg extends Sums {
   /** The file line of the day's last balance (its seq less the import's base: a small integer). */
   lastLine: number;
   lastBalance: number | null;
+  /** The account's next day sum in this flush (TxnAccount.first). */
+  next: DayAgg | null;
 }
 
 /** `k` rows of `width` parameters for a VALUES list. */
@@ -362,11 +364,15 @@ interface TxnAccount {
   /** Its number in the loader's TxnAccountRegister. */
   slot: number;
   /**
-   * Its day sums since the last flush, in the order first added to; `dayIndex` finds
-   * them by day (+ currency when not CNY) once there are more than DAYS_SCANNED. Most accounts
-   * have a day or two a flush, and a map each cost a 100k-account import ~12 MB of live heap.
+   * Its day sums since the last flush, in the order first added to: a list through DayAgg.next
+   * (an array per account held ~170 bytes for the one or two days most have: 17 MB a flush of
+   * 100k); `dayIndex` finds them by day (+ currency when not CNY) once there are more than
+   * DAYS_SCANNED (a map each cost a 100k-account import ~12 MB of live heap).
    */
-  days: DayAgg[];
+  first: DayAgg | null;
+  /** The day sum added last to the list, and how many it holds. */
+  tail: DayAgg | null;
+  count: number;
   dayIndex: Map<string, DayAgg> | null;
   /** The day sum this account added to last. */
   last: DayAgg | null;
@@ -504,11 +510,10 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     aggregated.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     for (const account of aggregated) {
       const acc = account.id;
-      const perAcc = account.days;
       // The same sums per calendar month (txn_monthly): a handful of months per account and flush.
       months.clear();
       balanceSums.length = 0;
-      for (const a of perAcc) {
+      for (let a = account.first; a !== null; a = a.next) {
         const lastSeq = a.lastAt === null ? null : seqBase + a.lastLine;
         if (a.currency === 'CNY') upsertDay.add(acc, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, lastSeq, a.lastBalance);
         else {
@@ -677,7 +682,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     const k = register.pending.get(slot);
     let account = k === 0 ? undefined : aggregated[k - 1];
     if (account === undefined) {
-      account = { id: acc, slot, days: [], dayIndex: null, last: null };
+      account = { id: acc, slot, first: null, tail: null, count: 0, dayIndex: null, last: null };
       register.pending.set(slot, aggregated.push(account));
     }
     // An account's transactions mostly come day after day (a nightly file holds one day): the
@@ -685,14 +690,12 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     let a = account.last;
     if (a === null || a.currency !== currency || !posted.startsWith(a.day)) {
       const day = interned.of(posted.length === 10 ? posted : posted.slice(0, 10));
-      const perAcc = account.days;
       const index = account.dayIndex;
       const sub = index === null ? '' : inCurrency(day, currency);
       a = null;
       if (index !== null) a = index.get(sub) ?? null;
       else {
-        for (let i = perAcc.length - 1; i >= 0; i--) {
-          const x = perAcc[i];
+        for (let x = account.first; x !== null; x = x.next) {
           if (x.day === day && x.currency === currency) {
             a = x;
             break;
@@ -700,13 +703,16 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         }
       }
       if (!a) {
-        a = { day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, lastAt: null, lastLine: 0, lastBalance: null };
-        perAcc.push(a);
+        a = { day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, lastAt: null, lastLine: 0, lastBalance: null, next: null };
+        if (account.tail === null) account.first = a;
+        else account.tail.next = a;
+        account.tail = a;
+        account.count++;
         dayKeys++;
         if (index !== null) index.set(sub, a);
-        else if (perAcc.length > DAYS_SCANNED) {
+        else if (account.count > DAYS_SCANNED) {
           const built = (account.dayIndex = new Map());
-          for (const x of perAcc) built.set(inCurrency(x.day, x.currency), x);
+          for (let x = account.first; x !== null; x = x.next) built.set(inCurrency(x.day, x.currency), x);
         }
       }
       account.last = a;
