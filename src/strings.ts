@@ -83,30 +83,29 @@ export class Column {
 }
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder();
 
 /** Bytes of a StringIndex data page (an entry never spans two). */
 const DATA_PAGE_BITS = 20;
+/** An entry: 2-byte length, 4-byte number, then the bytes. */
+const ENTRY_HEAD = 6;
 
 /**
  * Strings numbered 0, 1, 2… in the order added, kept as UTF-8 bytes in pages and found through
- * an open-addressing table: ~24 bytes for a 10-character id, where a Map<string, number> holds a
- * string object (~32 B) and an entry (~30 B), or an object per id several times that. For the ids
- * an import meets (a snapshot file's accounts, a transactions file's accounts: millions in a large
- * file). Strings longer than 1,000 characters go in a plain Map (ids are short; a long one still
- * counts).
+ * an open-addressing table of their offsets: ~26 bytes for a 10-character id, where a
+ * Map<string, number> holds a string object (~40 B) and an entry (~30 B), or an object per id
+ * several times that. For the ids an import meets (a snapshot file's accounts, a transactions
+ * file's accounts: millions in a large file). The table holds offsets, not numbers, and the number
+ * sits beside the bytes: a lookup touches the table and one entry. Strings longer than 1,000
+ * characters go in a plain Map (ids are short; a long one still counts).
  */
 export class StringIndex {
-  /** Entries one after another (2-byte length, then the bytes), addressed by offset across pages. */
+  /** Entries one after another, addressed by offset across pages. */
   private readonly data = new Pages((n) => new Uint8Array(n), DATA_PAGE_BITS, 1 << 12);
   private end = 0;
-  /** Per table slot, the entry's number; -1 empty. */
+  /** Per table slot, the entry's offset in data; -1 empty. */
   private slots = new Int32Array(1 << 8).fill(-1);
-  /** Per entry number, its offset in data; -1 for a long one. */
-  private readonly offsets = new Column('int32');
   private count = 0;
   private readonly long = new Map<string, number>();
-  private readonly longKeys = new Map<number, string>();
   private readonly scratch = new Uint8Array(3 * 1000);
 
   get size(): number {
@@ -117,7 +116,8 @@ export class StringIndex {
   indexOf(s: string): number {
     const n = this.encode(s);
     if (n < 0) return this.long.get(s) ?? -1;
-    return this.slots[this.probe(n)];
+    const at = this.slots[this.probe(n)];
+    return at < 0 ? -1 : this.numberAt(at);
   }
 
   /** The number of `s`, added if new (then it is the former size). */
@@ -125,49 +125,54 @@ export class StringIndex {
     const n = this.encode(s);
     if (n < 0) {
       let k = this.long.get(s);
-      if (k === undefined) {
-        this.long.set(s, (k = this.next(-1)));
-        this.longKeys.set(k, s);
-      }
+      if (k === undefined) this.long.set(s, (k = this.count++));
       return k;
     }
     const i = this.probe(n);
-    if (this.slots[i] >= 0) return this.slots[i];
+    if (this.slots[i] >= 0) return this.numberAt(this.slots[i]);
     // An entry starts a new page when it does not fit in what is left of the current one.
     const used = this.end & this.data.mask;
-    if (used + 2 + n > 1 << DATA_PAGE_BITS) this.end += (1 << DATA_PAGE_BITS) - used;
-    this.data.reach(this.end + 2 + n - 1);
+    if (used + ENTRY_HEAD + n > 1 << DATA_PAGE_BITS) this.end += (1 << DATA_PAGE_BITS) - used;
+    this.data.reach(this.end + ENTRY_HEAD + n - 1);
     const at = this.end;
     const page = this.data.pages[at >>> DATA_PAGE_BITS];
     const pos = at & this.data.mask;
+    const k = this.count++;
     page[pos] = n >> 8;
     page[pos + 1] = n & 0xff;
-    page.set(this.scratch.subarray(0, n), pos + 2);
-    this.end += 2 + n;
-    const k = this.next(at);
-    this.slots[i] = k;
+    page[pos + 2] = k & 0xff;
+    page[pos + 3] = (k >>> 8) & 0xff;
+    page[pos + 4] = (k >>> 16) & 0xff;
+    page[pos + 5] = k >>> 24;
+    page.set(this.scratch.subarray(0, n), pos + ENTRY_HEAD);
+    this.end += ENTRY_HEAD + n;
+    this.slots[i] = at;
     if (this.count * 2 > this.slots.length) this.rehash();
     return k;
   }
 
-  /** The string numbered k (decoded again: for a few uses per id, not per row). */
-  keyAt(k: number): string {
-    const at = this.offsets.get(k);
-    if (at < 0) return this.longKeys.get(k)!;
+  private numberAt(at: number): number {
     const page = this.data.pages[at >>> DATA_PAGE_BITS];
     const pos = at & this.data.mask;
-    return utf8Decoder.decode(page.subarray(pos + 2, pos + 2 + ((page[pos] << 8) | page[pos + 1])));
-  }
-
-  private next(offset: number): number {
-    this.offsets.reach(this.count);
-    this.offsets.set(this.count, offset);
-    return this.count++;
+    return page[pos + 2] | (page[pos + 3] << 8) | (page[pos + 4] << 16) | (page[pos + 5] << 24);
   }
 
   /** `s` as UTF-8 in scratch (3 bytes a UTF-16 unit at most): its length, or -1 when longer than 1,000 characters. */
   private encode(s: string): number {
-    return s.length > 1000 ? -1 : utf8.encodeInto(s, this.scratch).written;
+    const n = s.length;
+    if (n > 1000) return -1;
+    // ASCII (ids nearly always are) by hand: a call into TextEncoder costs more than the loop.
+    if (n <= 64) {
+      const out = this.scratch;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        out[i] = c;
+      }
+      if (i === n) return n;
+    }
+    return utf8.encodeInto(s, this.scratch).written;
   }
 
   /** The table slot holding scratch's first n bytes, or the empty slot where they would go. */
@@ -176,15 +181,13 @@ export class StringIndex {
     const pages = this.data.pages;
     const key = this.scratch;
     for (let i = hashBytes(key, 0, n) & mask; ; i = (i + 1) & mask) {
-      const k = this.slots[i];
-      if (k < 0) return i;
-      const at = this.offsets.get(k);
-      if (at < 0) continue;
+      const at = this.slots[i];
+      if (at < 0) return i;
       const page = pages[at >>> DATA_PAGE_BITS];
       const pos = at & ((1 << DATA_PAGE_BITS) - 1);
       if (((page[pos] << 8) | page[pos + 1]) !== n) continue;
       let j = 0;
-      while (j < n && page[pos + 2 + j] === key[j]) j++;
+      while (j < n && page[pos + ENTRY_HEAD + j] === key[j]) j++;
       if (j === n) return i;
     }
   }
@@ -192,14 +195,13 @@ export class StringIndex {
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
-    for (const k of this.slots) {
-      if (k < 0) continue;
-      const at = this.offsets.get(k);
+    for (const at of this.slots) {
+      if (at < 0) continue;
       const page = this.data.pages[at >>> DATA_PAGE_BITS];
       const pos = at & this.data.mask;
-      let i = hashBytes(page, pos + 2, (page[pos] << 8) | page[pos + 1]) & mask;
+      let i = hashBytes(page, pos + ENTRY_HEAD, (page[pos] << 8) | page[pos + 1]) & mask;
       while (slots[i] >= 0) i = (i + 1) & mask;
-      slots[i] = k;
+      slots[i] = at;
     }
     this.slots = slots;
   }
