@@ -23,13 +23,6 @@ export class Interner {
   }
 }
 
-/** A copy of `a`, `n` elements long (zeros past a's end): for typed columns that grow. */
-export function resized<T extends Uint8Array | Uint16Array | Int32Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (length: number) => T)(n);
-  b.set(a.length <= n ? a : (a.subarray(0, n) as T));
-  return b;
-}
-
 type Typed = Uint8Array | Uint16Array | Int32Array;
 
 /**
