@@ -13,7 +13,7 @@ import { detectDelimiter, parseCsvText } from './csv.js';
 import { detectKind, KIND_ORDER, parseKind, type Kind } from './kinds.js';
 import { makeLoader, type RowOutcome } from './load.js';
 import { parseFile, recoverRaw, type ParseJob, type ParseResult, type ParseSink } from './parse-stage.js';
-import { DEFAULT_MAX_CODES, SHARED_CONSUMED, SHARED_WANT_RAW, type WorkerMessage } from './worker.js';
+import { DEFAULT_MAX_CODES, SHARED_CONSUMED, SHARED_WANT_RAW, VALUE_NUMBER, VALUE_STRING, type WorkerMessage } from './worker.js';
 import { specForHeader, specForName, type FileSpec, type Mapping } from './mapping.js';
 import { smallHeapWatch } from './heap.js';
 import { detectEncoding, normaliseEncoding } from './reader.js';
@@ -372,12 +372,15 @@ function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array, smallHe
           const hasRaw = m.rawEnds.length > 0;
           // One array for every row of the batch: loaders read a row's values during row() and keep none of them.
           const rec: Value[] = new Array(w);
+          const { kinds, nums, strs } = m;
+          let s = 0;
           for (let i = 0; i < m.lines.length; i++) {
             for (let j = 0; j < w; j++) {
-              const x = m.values[i * w + j];
+              const o = i * w + j;
+              const kind = kinds[o];
               const d = dicts[j];
               // Only a numbered column has a dictionary, and there a number is always a code.
-              rec[j] = d !== undefined && typeof x === 'number' ? d[x] : x;
+              rec[j] = kind === VALUE_NUMBER ? (d !== undefined ? d[nums[o]] : nums[o]) : kind === VALUE_STRING ? strs[s++] : null;
             }
             sink.row(rec, m.lines[i], hasRaw ? m.rawText.slice(i === 0 ? 0 : m.rawEnds[i - 1], m.rawEnds[i]) : undefined);
           }
