@@ -33,11 +33,7 @@ type Typed = Uint8Array | Uint16Array | Int32Array;
  */
 class Pages<T extends Typed> {
   readonly pages: T[];
-  readonly bits: number;
-  readonly mask: number;
-  constructor(private readonly make: (n: number) => T, bits: number, first: number) {
-    this.bits = bits;
-    this.mask = (1 << bits) - 1;
+  constructor(private readonly make: (n: number) => T, private readonly bits: number, first: number) {
     this.pages = [make(Math.min(first, 1 << bits))];
   }
   /** Elements that can be addressed without growing. */
@@ -57,18 +53,22 @@ class Pages<T extends Typed> {
   }
 }
 
+/** Elements of a Column page. */
+const COLUMN_PAGE_BITS = 16;
+const COLUMN_PAGE_MASK = (1 << COLUMN_PAGE_BITS) - 1;
+
 /** A column of numbers by place (0, 1, 2…) in Pages of 65,536: `reach(i)` before the first `set(i)`. */
 export class Column {
   private readonly store: Pages<Int32Array | Uint16Array>;
-  constructor(type: 'int32' | 'uint16', private readonly initial = 0) {
+  constructor(type: 'int32' | 'uint16', initial = 0) {
     const fill = (a: Int32Array | Uint16Array) => (initial === 0 ? a : a.fill(initial));
-    this.store = new Pages((n) => fill(type === 'int32' ? new Int32Array(n) : new Uint16Array(n)), 16, 1 << 10);
+    this.store = new Pages((n) => fill(type === 'int32' ? new Int32Array(n) : new Uint16Array(n)), COLUMN_PAGE_BITS, 1 << 10);
   }
   get(i: number): number {
-    return this.store.pages[i >>> 16][i & 0xffff];
+    return this.store.pages[i >>> COLUMN_PAGE_BITS][i & COLUMN_PAGE_MASK];
   }
   set(i: number, v: number): void {
-    this.store.pages[i >>> 16][i & 0xffff] = v;
+    this.store.pages[i >>> COLUMN_PAGE_BITS][i & COLUMN_PAGE_MASK] = v;
   }
   reach(i: number): void {
     this.store.reach(i);
@@ -79,6 +79,7 @@ const utf8 = new TextEncoder();
 
 /** Bytes of a StringIndex data page (an entry never spans two). */
 const DATA_PAGE_BITS = 20;
+const DATA_PAGE_MASK = (1 << DATA_PAGE_BITS) - 1;
 /** An entry: 2-byte length, 4-byte number, then the bytes. */
 const ENTRY_HEAD = 6;
 
@@ -124,12 +125,12 @@ export class StringIndex {
     const i = this.probe(n);
     if (this.slots[i] >= 0) return this.numberAt(this.slots[i]);
     // An entry starts a new page when it does not fit in what is left of the current one.
-    const used = this.end & this.data.mask;
+    const used = this.end & DATA_PAGE_MASK;
     if (used + ENTRY_HEAD + n > 1 << DATA_PAGE_BITS) this.end += (1 << DATA_PAGE_BITS) - used;
     this.data.reach(this.end + ENTRY_HEAD + n - 1);
     const at = this.end;
     const page = this.data.pages[at >>> DATA_PAGE_BITS];
-    const pos = at & this.data.mask;
+    const pos = at & DATA_PAGE_MASK;
     const k = this.count++;
     page[pos] = n >> 8;
     page[pos + 1] = n & 0xff;
@@ -146,7 +147,7 @@ export class StringIndex {
 
   private numberAt(at: number): number {
     const page = this.data.pages[at >>> DATA_PAGE_BITS];
-    const pos = at & this.data.mask;
+    const pos = at & DATA_PAGE_MASK;
     return page[pos + 2] | (page[pos + 3] << 8) | (page[pos + 4] << 16) | (page[pos + 5] << 24);
   }
 
@@ -177,7 +178,7 @@ export class StringIndex {
       const at = this.slots[i];
       if (at < 0) return i;
       const page = pages[at >>> DATA_PAGE_BITS];
-      const pos = at & ((1 << DATA_PAGE_BITS) - 1);
+      const pos = at & DATA_PAGE_MASK;
       if (((page[pos] << 8) | page[pos + 1]) !== n) continue;
       let j = 0;
       while (j < n && page[pos + ENTRY_HEAD + j] === key[j]) j++;
@@ -191,7 +192,7 @@ export class StringIndex {
     for (const at of this.slots) {
       if (at < 0) continue;
       const page = this.data.pages[at >>> DATA_PAGE_BITS];
-      const pos = at & this.data.mask;
+      const pos = at & DATA_PAGE_MASK;
       let i = hashBytes(page, pos + ENTRY_HEAD, (page[pos] << 8) | page[pos + 1]) & mask;
       while (slots[i] >= 0) i = (i + 1) & mask;
       slots[i] = at;
@@ -200,7 +201,7 @@ export class StringIndex {
   }
 }
 
-/** A set of strings as a StringIndex keeps them (a 10-character id: ~24 bytes, not ~70 in a Set). */
+/** A set of strings as a StringIndex keeps them (a 10-character id: ~26 bytes, not ~70 in a Set). */
 export class StringSet {
   private readonly index = new StringIndex();
   get size(): number {

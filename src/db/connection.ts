@@ -37,6 +37,8 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     db.pragma('synchronous = NORMAL');
     // 16 MB of page cache: large scans lean on the OS cache anyway, and it keeps peak memory down.
     db.pragma('cache_size = -16384');
+    // Temporary tables and sorts in memory (an import sets FILE: a statement journal of a large
+    // refresh is held whole in RAM otherwise; src/import/index.ts).
     db.pragma('temp_store = MEMORY');
   } catch (e) {
     throw new DataError(`${path}: cannot open database: ${describeSqliteError(e)}`);

@@ -6,8 +6,8 @@
  * What crosses to the main thread is kept small, because copying it costs both threads:
  * - a column whose values repeat (codes, dates, account ids: `repeatsAcrossRows`) sends each
  *   distinct value once, in `dict`, and its number after that;
- * - numbers (and those numbers) go in a Float64Array handed over, not copied, with a byte per value
- *   saying what it is; only the strings left are copied (cloning a batch's 20,000 values one by
+ * - numbers, and the numbers of repeating values, go in a Float64Array handed over, not copied,
+ *   with a byte per value saying what it is; only the strings left are copied (cloning a batch's 20,000 values one by
  *   one took the parse thread ~0.5 s of 1M rows);
  * - a row's original text goes only once the main thread asks for it (SHARED_WANT_RAW): it is
  *   needed only for a row the database stage rejects, and the few rows sent before that are
