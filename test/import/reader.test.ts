@@ -174,3 +174,61 @@ describe('a file larger than the encoding sample', () => {
     expect(info.sha256).toBe(createHash('sha256').update(text).digest('hex'));
   });
 });
+
+describe('ASCII chunks of a UTF-8 file (decoded as Latin-1, past the decoder)', () => {
+  // The sample goes in 256 KB slices: byte 262,144 starts the second one.
+  const SLICE = 256 * 1024;
+  /** An ASCII file of rows "R<i>,name<i>,x" with `special` bytes ending exactly at `end`, then ASCII rows to ~5.5 MB. */
+  function build(special: Buffer, end: number): { bytes: Buffer; specialRow: number } {
+    const parts: Buffer[] = [Buffer.from('id,name,kind\n')];
+    let size = parts[0].length;
+    let i = 0;
+    // Whole ASCII rows while they fit before the row that holds the special bytes.
+    for (;;) {
+      const row = Buffer.from(`R${i},name${i},x\n`);
+      if (size + row.length + 40 > end) break;
+      parts.push(row);
+      size += row.length;
+      i++;
+    }
+    // The special row: "S,<padding><special>,x": its special bytes end at `end`.
+    const pad = end - size - 2 - special.length;
+    parts.push(Buffer.from(`S,${'p'.repeat(pad)}`), special, Buffer.from(',x\n'));
+    size = end + 3;
+    const specialRow = i;
+    for (let j = 0; size < 5_500_000; j++) {
+      const row = Buffer.from(`T${j},tail${j},x\n`);
+      parts.push(row);
+      size += row.length;
+    }
+    return { bytes: Buffer.concat(parts), specialRow };
+  }
+
+  it('a character cut by a slice boundary, followed by ASCII slices, comes out whole', () => {
+    // 张 = E5 BC A0: the boundary falls after its first byte, the rest of the file is ASCII.
+    const { bytes, specialRow } = build(Buffer.from('张'), SLICE + 2);
+    expect(bytes[SLICE - 1]).toBe(0xe5);
+    const r = read(file(bytes));
+    expect(r.info.encoding).toBe('utf-8');
+    expect(r.errors).toEqual([]);
+    expect(r.rows[specialRow][1].endsWith('p张')).toBe(true);
+    expect(r.rows[specialRow + 1]).toEqual(['T0', 'tail0', 'x']);
+    expect(r.rows[r.rows.length - 1][0]).toMatch(/^T\d+$/);
+    expect(r.rows.some((row) => row.join(',').includes('\uFFFD'))).toBe(false);
+  });
+
+  it('a cut-off sequence at the end of a slice becomes U+FFFD in its own row, not later or nowhere', () => {
+    // A lead byte with nothing after it, at the last byte of the first slice; the next slice is
+    // all ASCII. Fed to Latin-1 directly, the replacement character would be lost (or appear at
+    // the end of the file, where the decoder is flushed).
+    const { bytes, specialRow } = build(Buffer.from([0x61, 0xe5]), SLICE);
+    expect(bytes[SLICE - 1]).toBe(0xe5);
+    expect(bytes.subarray(SLICE, SLICE + 64 * 1024).every((b) => b < 0x80)).toBe(true);
+    // Auto-detection would call this GB18030 (not valid UTF-8): the encoding is forced.
+    const r = read(file(bytes), { encoding: 'utf-8' });
+    expect(r.rows[specialRow][1].endsWith('pa\uFFFD')).toBe(true);
+    expect(r.rows[specialRow + 1]).toEqual(['T0', 'tail0', 'x']);
+    const bad = r.rows.filter((row) => row.join(',').includes('\uFFFD'));
+    expect(bad).toHaveLength(1);
+  });
+});

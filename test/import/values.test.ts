@@ -134,6 +134,16 @@ describe('parseDateTime', () => {
   it('uses the mapping format for the date part', () => {
     expect(parseDateTime('930101', { format: 'YYMMDD' })).toBe('1993-01-01');
   });
+
+  it('a day just accepted does not let a bad time or a bad day of the same shape through', () => {
+    // The fast path remembers the last day it accepted; each line below follows an accepted one.
+    expect(parseDateTime('2026-02-28 23:59:59')).toBe('2026-02-28 23:59:59');
+    expect(() => parseDateTime('2026-02-28 24:00:00')).toThrow(/not a time of day/);
+    expect(() => parseDateTime('2026-02-28 23:5x:00')).toThrow(/not a date/);
+    expect(parseDateTime('2026-02-28 00:00:00')).toBe('2026-02-28 00:00:00');
+    expect(() => parseDateTime('2026-02-29 00:00:00')).toThrow(/not a calendar date/);
+    expect(parseDateTime('2028-02-29 00:00:00')).toBe('2028-02-29 00:00:00');
+  });
 });
 
 describe('enums: value, Chinese alias, case-insensitive', () => {
