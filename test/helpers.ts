@@ -157,3 +157,16 @@ export function balanceSummaryMismatches(db: Database.Database): string[] {
   }
   return out;
 }
+
+/**
+ * Undoes schema version 5 on an open database (tests of older databases): `transactions` a table
+ * again, created as version 1 made it, with the labels spelled out; the labels' tables and the
+ * migration's record gone.
+ */
+export function undoTxnLabels(db: Database.Database, migrationOneSql: string): void {
+  const create = /CREATE TABLE transactions \([\s\S]*?\) WITHOUT ROWID;/.exec(migrationOneSql);
+  if (!create) throw new Error('migration 1 no longer creates the transactions table');
+  db.exec(`CREATE TEMP TABLE old_transactions AS SELECT * FROM transactions; DROP VIEW transactions; ${create[0]}
+    INSERT INTO transactions SELECT * FROM old_transactions; DROP TABLE old_transactions;
+    DROP TABLE transaction_rows; DROP TABLE txn_labels; DELETE FROM schema_migrations WHERE version = 5`);
+}

@@ -23,6 +23,16 @@ export const FX_RELINK = `UPDATE fx_rates SET day_num = x.s, end_num = x.e FROM 
   FROM fx_rates) x
 WHERE fx_rates.currency = x.currency AND fx_rates.date = x.date AND (fx_rates.day_num IS NOT x.s OR fx_rates.end_num IS NOT x.e)`;
 
+/**
+ * Transactions as imported, the labels spelled out (schema version 5 on). Left joins on the
+ * labels' key: the rows drive, and a count(*) skips the joins.
+ */
+export const TRANSACTIONS_VIEW = `CREATE VIEW transactions AS
+  SELECT t.txn_id, t.account_id, t.posted_at, t.amount, c.label AS currency, ch.label AS channel, ty.label AS txn_type,
+    t.fee, t.balance_after, t.seq
+  FROM transaction_rows t LEFT JOIN txn_labels c ON c.label_id = t.currency_id
+    LEFT JOIN txn_labels ch ON ch.label_id = t.channel_id LEFT JOIN txn_labels ty ON ty.label_id = t.txn_type_id`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -276,6 +286,42 @@ ${ROLLUP_CNY_REFRESH};
 -- The few accounts not in CNY, found without a scan of every account (reports walk them for
 -- their exchange rates; the FX check lists their currencies).
 CREATE INDEX accounts_foreign ON accounts (currency, account_id) WHERE currency != 'CNY';
+`,
+  },
+  {
+    version: 5,
+    name: 'transaction text stored once',
+    sql: `
+-- The text that repeats from transaction to transaction (currency, channel, type) is stored once,
+-- in txn_labels, and each row holds its number: a 1M-row import binds and stores three numbers a
+-- row instead of three strings (~0.3 s of ~2.8 s). The view "transactions" spells them out, with
+-- the columns and order the table had.
+CREATE TABLE txn_labels (
+  label_id INTEGER PRIMARY KEY,
+  label    TEXT NOT NULL UNIQUE
+);
+INSERT INTO txn_labels (label)
+  SELECT currency FROM transactions UNION SELECT channel FROM transactions WHERE channel IS NOT NULL
+  UNION SELECT txn_type FROM transactions WHERE txn_type IS NOT NULL;
+CREATE TABLE transaction_rows (
+  txn_id        TEXT PRIMARY KEY,
+  account_id    TEXT NOT NULL,
+  posted_at     TEXT NOT NULL,                    -- YYYY-MM-DD or YYYY-MM-DD HH:MM:SS
+  amount        INTEGER NOT NULL,                 -- signed fen: + in to the customer, - out
+  currency_id   INTEGER NOT NULL,                 -- txn_labels
+  channel_id    INTEGER,                          -- txn_labels
+  txn_type_id   INTEGER,                          -- txn_labels
+  fee           INTEGER,                          -- fen, fee income the bank earned
+  balance_after INTEGER,                          -- fen
+  seq           INTEGER NOT NULL                  -- import_id * 2^32 + line in the imported file
+) WITHOUT ROWID;
+INSERT INTO transaction_rows
+  SELECT t.txn_id, t.account_id, t.posted_at, t.amount, c.label_id, ch.label_id, ty.label_id, t.fee, t.balance_after, t.seq
+  FROM transactions t JOIN txn_labels c ON c.label = t.currency
+    LEFT JOIN txn_labels ch ON ch.label = t.channel LEFT JOIN txn_labels ty ON ty.label = t.txn_type
+  ORDER BY t.txn_id;
+DROP TABLE transactions;
+${TRANSACTIONS_VIEW};
 `,
   },
 ];

@@ -10,7 +10,7 @@ import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
-import { Column, Interner, StringIndex, StringSet } from '../strings.js';
+import { Column, Interner, ownCopy, StringIndex, StringSet } from '../strings.js';
 
 export type RowOutcome = 'loaded' | 'updated' | 'skipped' | RowProblem;
 
@@ -443,6 +443,34 @@ class TxnAccountRegister {
   }
 }
 
+/** Labels a TxnLabels keeps in memory at most: a free-text txn_type may differ on every row. */
+const LABELS_HELD = 100_000;
+
+/**
+ * The numbers of the transaction text stored once (txn_labels, schema version 5): currencies,
+ * channels and types, a new one added as it comes. Within the file's transaction: a file that
+ * fails takes its new labels with it.
+ */
+class TxnLabels {
+  private readonly ids = new Map<string, number>();
+  private readonly find: ReturnType<Db['prepare']>;
+  private readonly add: ReturnType<Db['prepare']>;
+
+  constructor(db: Db) {
+    for (const [label, id] of db.prepare('SELECT label, label_id FROM txn_labels LIMIT ?').raw().all(LABELS_HELD) as [string, number][]) this.ids.set(label, id);
+    this.find = db.prepare('SELECT label_id FROM txn_labels WHERE label = ?').pluck();
+    this.add = db.prepare('INSERT INTO txn_labels (label) VALUES (?)');
+  }
+
+  idOf(label: string): number {
+    let id = this.ids.get(label);
+    if (id !== undefined) return id;
+    id = (this.find.get(label) as number | undefined) ?? Number(this.add.run(label).lastInsertRowid);
+    if (this.ids.size < LABELS_HELD) this.ids.set(ownCopy(label), id);
+    return id;
+  }
+}
+
 /** An account's day sums are found by a scan up to this many, through a map past it. */
 const DAYS_SCANNED = 8;
 
@@ -459,15 +487,19 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const register = new TxnAccountRegister((id) => currencyQ.get(id) as string | undefined);
   // Days, kept per day sum: one string per value.
   const interned = new Interner();
-  const insertSql = (k: number) => `INSERT INTO transactions (txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after, seq)
+  const labels = new TxnLabels(db);
+  const insertSql = (k: number) => `INSERT INTO transaction_rows (txn_id, account_id, posted_at, amount, currency_id, channel_id, txn_type_id, fee, balance_after, seq)
     VALUES ${valueRows(k, 10)} ON CONFLICT (txn_id) DO NOTHING`;
   // Rows are inserted BATCH at a time: far fewer statement calls than one per row.
   const BATCH = 1000;
   const WIDTH = 10;
   const insBatch = db.prepare(insertSql(BATCH));
   const insOne = db.prepare(insertSql(1));
-  const whoHas = db.prepare('SELECT seq FROM transactions WHERE txn_id = ?').pluck();
+  const whoHas = db.prepare('SELECT seq FROM transaction_rows WHERE txn_id = ?').pluck();
+  // The rows to insert (labels as their numbers), and the two labels the day sums need as text.
   const pendingVals: Value[] = [];
+  const pendingCurrency: string[] = [];
+  const pendingChannel: (string | null)[] = [];
   const pendingSlots: number[] = [];
   const pendingLines: number[] = [];
   const pendingRaw: (string | undefined)[] = [];
@@ -627,7 +659,10 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       const currency = (r[iCur] as string | null) ?? cur;
       const channel = r[iCh] as string | null;
       const fee = r[iFee] as number | null;
-      pendingVals.push(id, acc, posted, amount, currency, channel, r[iType], fee, bal, seqBase + line);
+      const type = r[iType] as string | null;
+      pendingVals.push(id, acc, posted, amount, labels.idOf(currency), channel === null ? null : labels.idOf(channel), type === null ? null : labels.idOf(type), fee, bal, seqBase + line);
+      pendingCurrency.push(currency);
+      pendingChannel.push(channel);
       pendingSlots.push(slot);
       pendingLines.push(line);
       pendingRaw.push(raw);
@@ -663,10 +698,12 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         }
       }
       ctx.report('loaded', pendingLines[i], pendingRaw[i]);
-      aggregate(pendingSlots[i], S(pendingVals[o + 1]), S(pendingVals[o + 2]), N(pendingVals[o + 3]), S(pendingVals[o + 4]), pendingVals[o + 5] as string | null,
+      aggregate(pendingSlots[i], S(pendingVals[o + 1]), S(pendingVals[o + 2]), N(pendingVals[o + 3]), pendingCurrency[i], pendingChannel[i],
         pendingVals[o + 7] as number | null, pendingVals[o + 8] as number | null, pendingLines[i]);
     }
     pendingVals.length = 0;
+    pendingCurrency.length = 0;
+    pendingChannel.length = 0;
     pendingSlots.length = 0;
     pendingLines.length = 0;
     pendingRaw.length = 0;

@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
-import { SCHEMA_VERSION } from '../../src/db/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/migrations.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
 import { customerTxns } from '../../src/metrics/engine.js';
-import { cleanupTmp, tmpDir, writeFiles } from '../helpers.js';
+import { cleanupTmp, tmpDir, undoTxnLabels, writeFiles } from '../helpers.js';
 
 const noRejects: RejectsSink = { write: (f, l, c, r) => { throw new Error(`unexpected reject ${f}:${l} ${c} ${r}`); } };
 
@@ -79,7 +79,8 @@ describe('foreign-currency roll-ups in CNY', () => {
   it('a version 2 database gets the columns filled by migration 3', async () => {
     const { db, dir } = await setup();
     await importFiles(db, ['fx1.csv', 'fx2.csv', 'a.csv', 'b.csv'].map((f) => join(dir, f)), { rejects: noRejects });
-    // Back to version 2: the columns, the later index and their migration records gone.
+    // Back to version 2: the columns, the later index and table changes, and their migration records gone.
+    undoTxnLabels(db, MIGRATIONS[0].sql);
     db.exec(`ALTER TABLE txn_monthly DROP COLUMN fee_cny; ALTER TABLE txn_monthly DROP COLUMN abs_cny;
       ALTER TABLE txn_totals DROP COLUMN fee_cny; ALTER TABLE txn_totals DROP COLUMN abs_cny; DROP INDEX accounts_foreign;
       DELETE FROM schema_migrations WHERE version >= 3`);
