@@ -181,6 +181,8 @@ if (only.has('reports')) {
     writeFileSync(`${db}.done`, '');
     process.stdout.write(`${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
+  // A data set kept from an older crm is migrated first, untimed (the reports open it read-only).
+  crm(db, 'status');
   say(`\n## Reports: ${fmt(sizes.reportCustomers)} customers, ${snaps.length} days of snapshots, ${fmt(sizes.reportTxns)} transactions`);
   let duck = null;
   try {
@@ -254,6 +256,7 @@ if (only.has('derived')) {
     crm(base, 'import', ...baseFiles(d), first);
     writeFileSync(stamp, first);
   }
+  crm(base, 'status'); // migrated, if an older crm made it, before it is copied and timed
   const file = join(dir, `derived-${sizes.derivedTxns}.csv`);
   if (!existsSync(file)) spawnSync('sh', ['-c', `head -n ${sizes.derivedTxns + 1} '${join(d, 'transactions.csv')}' > '${file}'`]);
   const db = join(dir, 'derived.db');

@@ -94,9 +94,13 @@ function migrate(db: Db, path: string, readonly: boolean): void {
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
     }
   });
+  // A migration may rewrite a large table: its statement journal goes to a file, not RAM.
+  db.pragma('temp_store = FILE');
   try {
     apply.immediate();
   } catch (e) {
     throw new DataError(`${path}: cannot create or migrate the schema: ${describeSqliteError(e)}`);
+  } finally {
+    db.pragma('temp_store = MEMORY');
   }
 }
