@@ -31,8 +31,10 @@ export interface Loader {
    * `line`: the record's line in the file (orders rows of equal posting time). Returns the
    * outcome, or undefined when it will be given later through ctx.report (batched writes).
    * `raw`: the record's text, undefined when the parse thread did not send it (see worker.ts).
+   * `codes`: per column, the number the parse thread gave the value (the same value, the same
+   * number, within a file), or -1; absent when the file was parsed on this thread.
    */
-  row(rec: Value[], line: number, raw: string | undefined): RowOutcome | undefined;
+  row(rec: Value[], line: number, raw: string | undefined, codes?: Int32Array): RowOutcome | undefined;
   /** Work after the last row (closures, balances from transactions); returns rows updated. */
   finish(): { updated: number; notes: string[] };
 }
@@ -485,6 +487,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
   const currencyQ = db.prepare('SELECT currency FROM accounts WHERE account_id = ?').pluck();
   const register = new TxnAccountRegister((id) => currencyQ.get(id) as string | undefined);
+  // 1 + the register's number of the account the parse thread numbered `code`; 0 not yet seen.
+  const slotByCode = new Column('int32');
   // Days, kept per day sum: one string per value.
   const interned = new Interner();
   const labels = new TxnLabels(db);
@@ -645,9 +649,19 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   }
 
   return {
-    row(r, line, raw) {
+    row(r, line, raw, codes) {
       const acc = S(r[iAcc]);
-      const slot = register.slotOf(acc);
+      // By the parse thread's number for the id when there is one: an array read instead of a hash lookup.
+      const code = codes === undefined ? -1 : codes[iAcc];
+      let slot = -1;
+      if (code >= 0) {
+        slotByCode.reach(code);
+        slot = slotByCode.get(code) - 1;
+      }
+      if (slot < 0) {
+        slot = register.slotOf(acc);
+        if (code >= 0) slotByCode.set(code, slot + 1);
+      }
       const cur = register.currencyOf(slot);
       if (cur === null) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
       let amount = N(r[iAmt]);

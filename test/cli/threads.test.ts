@@ -88,8 +88,10 @@ describe('the parse thread sends repeating values once and raw text only on dema
     expect(r.code, r.stderr).toBe(1); // rows were rejected
     const conn = openRaw(db);
     const rows = conn.prepare('SELECT txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after FROM transactions ORDER BY txn_id').raw().all();
+    // The sums kept per account: each row counted for its own account, whichever way its id came.
+    const sums = conn.prepare('SELECT account_id, day, currency, n, n_counter, n_self_service, n_e_banking, abs_amount FROM txn_daily ORDER BY account_id, day').raw().all();
     conn.close();
-    return { summary: r.stdout.split('\n').filter((l) => !l.startsWith('rejected rows written')).join('\n'), rejects: readFileSync(rejects, 'utf8'), rows };
+    return { summary: r.stdout.split('\n').filter((l) => !l.startsWith('rejected rows written')).join('\n'), rejects: readFileSync(rejects, 'utf8'), rows, sums };
   }
 
   it('gives the same rows and the same rejects, each with its original text, as parsing inline', () => {
@@ -108,7 +110,10 @@ describe('the parse thread sends repeating values once and raw text only on dema
       expect(other.summary).toBe(inline.summary);
       expect(other.rejects).toBe(inline.rejects);
       expect(other.rows).toEqual(inline.rows);
+      expect(other.sums).toEqual(inline.sums);
     }
+    // The day sums count every loaded row once.
+    expect(inline.sums.reduce((n, r) => n + ((r as number[])[3]), 0)).toBe(6994);
     expect(inline.rows.some((r) => (r as unknown[])[6] === '转账')).toBe(true);
   }, 60_000);
 });
