@@ -90,8 +90,9 @@ describe('the parse thread sends repeating values once and raw text only on dema
     const rows = conn.prepare('SELECT txn_id, account_id, posted_at, amount, currency, channel, txn_type, fee, balance_after FROM transactions ORDER BY txn_id').raw().all();
     // The sums kept per account: each row counted for its own account, whichever way its id came.
     const sums = conn.prepare('SELECT account_id, day, currency, n, n_counter, n_self_service, n_e_banking, abs_amount FROM txn_daily ORDER BY account_id, day').raw().all();
+    const seqs = conn.prepare('SELECT txn_id, seq FROM transaction_rows ORDER BY txn_id').raw().all() as [string, number][];
     conn.close();
-    return { summary: r.stdout.split('\n').filter((l) => !l.startsWith('rejected rows written')).join('\n'), rejects: readFileSync(rejects, 'utf8'), rows, sums };
+    return { summary: r.stdout.split('\n').filter((l) => !l.startsWith('rejected rows written')).join('\n'), rejects: readFileSync(rejects, 'utf8'), rows, sums, seqs };
   }
 
   it('gives the same rows and the same rejects, each with its original text, as parsing inline', () => {
@@ -114,6 +115,14 @@ describe('the parse thread sends repeating values once and raw text only on dema
     }
     // The day sums count every loaded row once.
     expect(inline.sums.reduce((n, r) => n + ((r as number[])[3]), 0)).toBe(6994);
+    // seq = import_id × 2^32 + the row's line (row i, "T9" + i, is on line i + 1), in batches with
+    // rejected lines (bound one by one) as in batches of consecutive lines (@first + place).
+    for (const other of [inline, worker]) {
+      const importId = Math.floor(other.seqs[0][1] / 2 ** 32);
+      expect(importId).toBeGreaterThan(0);
+      const wrong = other.seqs.filter(([id, seq]) => seq !== importId * 2 ** 32 + Number(id.slice(2)) + 1);
+      expect(wrong).toEqual([]);
+    }
     expect(inline.rows.some((r) => (r as unknown[])[6] === '转账')).toBe(true);
   }, 60_000);
 });
