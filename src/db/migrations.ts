@@ -25,7 +25,8 @@ WHERE fx_rates.currency = x.currency AND fx_rates.date = x.date AND (fx_rates.da
 
 /**
  * Transactions as imported, the labels spelled out (schema version 5 on). Left joins on the
- * labels' key: the rows drive, and a count(*) skips the joins.
+ * labels' key, so the rows drive. SQLite still visits the joins for a count(*) over the view
+ * (9M rows: 1.9 s, against 0.19 s over transaction_rows): count the table.
  */
 export const TRANSACTIONS_VIEW = `CREATE VIEW transactions AS
   SELECT t.txn_id, t.account_id, t.posted_at, t.amount, c.label AS currency, ch.label AS channel, ty.label AS txn_type,

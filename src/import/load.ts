@@ -403,17 +403,35 @@ class TxnAccountRegister {
   /** 1 + the account's place in the loader's list of accounts with day sums since the last flush; 0 none. */
   readonly pending = new Column('int32');
   /**
-   * The first FAST_ACCOUNTS accounts also in a map: the ids the parse thread sends as numbers
-   * arrive as the same string objects, their hashes already computed, and a file's accounts come
-   * round again and again (65,536 instead cost 3–7% on the bench's balance_after file; a map of
-   * the latest ones, emptied when full, missed most rows of a date-ordered file: +5% time).
+   * The first FAST_ACCOUNTS accounts also in a map, for ids that come without the parse thread's
+   * number (past its cap, or parsed on this thread): a file's accounts come round again and again
+   * (65,536 instead cost 3–7% on the bench's balance_after file, when the map also stood for the
+   * numbered ids; a map of the latest ones, emptied when full, missed most rows of a date-ordered
+   * file: +5% time).
    */
   private readonly fast = new Map<string, number>();
+  /** 1 + the number of the account whose id the parse thread numbered `code`; 0 not yet seen. */
+  private readonly byCode = new Column('int32');
 
   constructor(private readonly currencyIn: (id: string) => string | undefined) {}
 
-  /** The account's number; an account not seen before is looked up in accounts. */
-  slotOf(id: string): number {
+  /**
+   * The account's number; an account not seen before is looked up in accounts. `code`: the
+   * parse thread's number for the id, or -1: when there is one, an array read finds the account.
+   */
+  slotOf(id: string, code = -1): number {
+    if (code >= 0) {
+      this.byCode.reach(code);
+      const known = this.byCode.get(code);
+      if (known > 0) return known - 1;
+      const slot = this.lookUp(id);
+      this.byCode.set(code, slot + 1);
+      return slot;
+    }
+    return this.lookUp(id);
+  }
+
+  private lookUp(id: string): number {
     let slot = this.fast.get(id);
     if (slot !== undefined) return slot;
     slot = this.ids.indexOf(id);
@@ -487,8 +505,6 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     ['txn_id', 'account_id', 'posted_at', 'amount', 'direction', 'currency', 'channel', 'txn_type', 'fee', 'balance_after'].map(c);
   const currencyQ = db.prepare('SELECT currency FROM accounts WHERE account_id = ?').pluck();
   const register = new TxnAccountRegister((id) => currencyQ.get(id) as string | undefined);
-  // 1 + the register's number of the account the parse thread numbered `code`; 0 not yet seen.
-  const slotByCode = new Column('int32');
   // Days, kept per day sum: one string per value.
   const interned = new Interner();
   const labels = new TxnLabels(db);
@@ -656,17 +672,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   return {
     row(r, line, raw, codes) {
       const acc = S(r[iAcc]);
-      // By the parse thread's number for the id when there is one: an array read instead of a hash lookup.
-      const code = codes === undefined ? -1 : codes[iAcc];
-      let slot = -1;
-      if (code >= 0) {
-        slotByCode.reach(code);
-        slot = slotByCode.get(code) - 1;
-      }
-      if (slot < 0) {
-        slot = register.slotOf(acc);
-        if (code >= 0) slotByCode.set(code, slot + 1);
-      }
+      const slot = register.slotOf(acc, codes === undefined ? -1 : codes[iAcc]);
       const cur = register.currencyOf(slot);
       if (cur === null) return { column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` };
       let amount = N(r[iAmt]);

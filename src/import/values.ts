@@ -150,9 +150,9 @@ export function parseDateTime(raw: string, opts: DateOptions = {}): string {
   if (!opts.format && raw.length === 19 && raw.charCodeAt(10) === 32 && raw.charCodeAt(13) === 58 && raw.charCodeAt(16) === 58) {
     // Rows of a file mostly share the previous row's day: checked without cutting it out.
     let known = raw.startsWith(lastDay);
-    if (!known && validIsoDates.has(raw.slice(0, 10))) {
-      lastDay = raw.slice(0, 10);
-      known = true;
+    if (!known) {
+      const day = raw.slice(0, 10);
+      if ((known = validIsoDates.has(day))) lastDay = day;
     }
     const h = twoDigits(raw, 11), mi = twoDigits(raw, 14), se = twoDigits(raw, 17);
     if (known && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) return raw;
