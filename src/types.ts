@@ -19,6 +19,16 @@ const isIn = (list: readonly ProductType[]) => { const s = new Set<string>(list)
 export const isDeposit = isIn(DEPOSIT_PRODUCTS);
 export const isAum = isIn(AUM_PRODUCTS);
 export const isLoan = isIn(LOAN_PRODUCTS);
+/**
+ * txn_type values of bank-generated postings (interest, fees, charges): not customer activity.
+ * RFM, dormancy and the watch signals count only the other, customer-initiated, transactions;
+ * fee income still counts every fee. Compared trimmed and case-insensitively; a source's own codes
+ * are mapped onto these words in its mapping file (`values: txn_type:`), which
+ * is where the rule is configured. Changing this list needs a re-import (the roll-ups keep the split).
+ */
+export const BANK_TXN_TYPES: readonly string[] = ['interest', 'fee', 'charge', '利息', '结息', '手续费', '费用'];
+const BANK_TXN_SET = new Set(BANK_TXN_TYPES);
+export const isBankGenerated = (txnType: string | null): boolean => txnType !== null && BANK_TXN_SET.has(txnType.trim().toLowerCase());
 export const NPL_CLASSES: LoanClass[] = ['substandard', 'doubtful', 'loss'];
 
 /**

@@ -158,12 +158,22 @@ export function balanceSummaryMismatches(db: Database.Database): string[] {
   return out;
 }
 
+/** Undoes schema version 7 on an open database (tests of older databases): the bank-generated columns and the record gone. */
+export function undoBankColumns(db: Database.Database): void {
+  const drop = (table: string, cols: string[]) => cols.map((c) => `ALTER TABLE ${table} DROP COLUMN ${c};`).join('\n');
+  db.exec(`${drop('txn_daily', ['n_bank', 'abs_bank'])}
+    ${drop('txn_monthly', ['n_bank', 'abs_bank', 'abs_bank_cny', 'last_cust_day'])}
+    ${drop('txn_totals', ['n_bank', 'abs_bank', 'abs_bank_cny', 'last_cust_day'])}
+    DELETE FROM schema_migrations WHERE version = 7`);
+}
+
 /**
- * Undoes schema version 5 on an open database (tests of older databases): `transactions` a table
- * again, created as version 1 made it, with the labels spelled out; the labels' tables and the
- * migration's record gone.
+ * Undoes schema versions 5 and 7 on an open database (tests of older databases): `transactions` a
+ * table again, created as version 1 made it, with the labels spelled out; the labels' tables, the
+ * bank-generated columns and the migrations' records gone.
  */
 export function undoTxnLabels(db: Database.Database, migrationOneSql: string): void {
+  undoBankColumns(db);
   const create = /CREATE TABLE transactions \([\s\S]*?\) WITHOUT ROWID;/.exec(migrationOneSql);
   if (!create) throw new Error('migration 1 no longer creates the transactions table');
   db.exec(`CREATE TEMP TABLE old_transactions AS SELECT * FROM transactions; DROP VIEW transactions; ${create[0]}

@@ -22,18 +22,28 @@ export const cnyOfDay = (col: string) => `CASE WHEN d.currency = 'CNY' THEN d.${
 /**
  * SQL: the CNY fen of a transaction roll-up row (txn_monthly or txn_totals, named by `table`)
  * in a foreign currency, its posting days converted one by one from txn_daily; NULL when a day
- * has no rate on or before it. `col`: fee or abs_amount.
+ * has no rate on or before it. `col`: fee, abs_amount or abs_bank.
  */
 export const rollupCny = (table: string, col: string) => `(SELECT CASE WHEN count(*) = count(${RATE_ON_DAY}) THEN sum(${cnyOfDay(col)}) END
   FROM txn_daily d WHERE d.account_id = ${table}.account_id AND d.currency = ${table}.currency
     AND d.day >= ${table}.first_day AND d.day <= ${table}.last_day)`;
 
+/** The CNY columns of the roll-ups and the column each converts (schema versions 3 and 7). */
+const CNY_COLUMNS_V3 = { fee_cny: 'fee', abs_cny: 'abs_amount' };
+const CNY_COLUMNS = { ...CNY_COLUMNS_V3, abs_bank_cny: 'abs_bank' };
+
+/** The refresh of `cols` (CNY column: converted column), for a migration that knows only those. */
+export const rollupCnyRefresh = (cols: Record<string, string>) => ['txn_monthly', 'txn_totals'].map((t) => `UPDATE ${t}
+  SET ${Object.entries(cols).map(([cny, col]) => `${cny} = ${rollupCny(t, col)}`).join(', ')} WHERE currency != 'CNY'`).join(';\n');
+
+/** Schema version 3's refresh (fee_cny, abs_cny). */
+export const ROLLUP_CNY_REFRESH_V3 = rollupCnyRefresh(CNY_COLUMNS_V3);
+
 /**
- * Recomputes fee_cny and abs_cny of every foreign-currency roll-up row (the migration, and every
+ * Recomputes the CNY columns of every foreign-currency roll-up row (the migrations, and every
  * FX import: a new or corrected rate can change any day's conversion). CNY rows keep NULL.
  */
-export const ROLLUP_CNY_REFRESH = ['txn_monthly', 'txn_totals'].map((t) => `UPDATE ${t}
-  SET fee_cny = ${rollupCny(t, 'fee')}, abs_cny = ${rollupCny(t, 'abs_amount')} WHERE currency != 'CNY'`).join(';\n');
+export const ROLLUP_CNY_REFRESH = rollupCnyRefresh(CNY_COLUMNS);
 
 /** Rates by currency and day for the importer, one query per distinct pair (a handful per file). */
 export class RateCache {

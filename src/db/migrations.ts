@@ -4,7 +4,9 @@
  * Plain tables with readable names: any SQLite client can query them.
  */
 import { CUSTOMER_SPANS_FILL, CUSTOMER_SPANS_TABLE } from './customer-spans.js';
-import { ROLLUP_CNY_REFRESH } from './fx.js';
+import { rollupCnyRefresh, ROLLUP_CNY_REFRESH_V3 } from './fx.js';
+import { sqlList } from './sql.js';
+import { BANK_TXN_TYPES } from '../types.js';
 
 export interface Migration {
   version: number;
@@ -33,6 +35,9 @@ export const TRANSACTIONS_VIEW = `CREATE VIEW transactions AS
     t.fee, t.balance_after, t.seq
   FROM transaction_rows t LEFT JOIN txn_labels c ON c.label_id = t.currency_id
     LEFT JOIN txn_labels ch ON ch.label_id = t.channel_id LEFT JOIN txn_labels ty ON ty.label_id = t.txn_type_id`;
+
+/** SQL: the label ids of txn_labels that name a bank-generated txn_type (BANK_TXN_TYPES). */
+export const BANK_TYPE_IDS = `SELECT label_id FROM txn_labels WHERE lower(trim(label)) IN (${sqlList(BANK_TXN_TYPES)})`;
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -277,7 +282,7 @@ ALTER TABLE txn_monthly ADD COLUMN fee_cny INTEGER;
 ALTER TABLE txn_monthly ADD COLUMN abs_cny INTEGER;
 ALTER TABLE txn_totals ADD COLUMN fee_cny INTEGER;
 ALTER TABLE txn_totals ADD COLUMN abs_cny INTEGER;
-${ROLLUP_CNY_REFRESH};
+${ROLLUP_CNY_REFRESH_V3};
 `,
   },
   {
@@ -323,6 +328,37 @@ INSERT INTO transaction_rows
   ORDER BY t.txn_id;
 DROP TABLE transactions;
 ${TRANSACTIONS_VIEW};
+`,
+  },
+  {
+    version: 7,
+    name: 'bank-generated postings in the transaction roll-ups',
+    sql: `
+-- Bank-generated postings (txn_type in BANK_TXN_TYPES: interest, fees, charges) are not customer
+-- activity: RFM, dormancy and the watch signals read n - n_bank, abs_amount - abs_bank and
+-- last_cust_day. n_bank / abs_bank: their count and Σ|amount| (fen, in the row's currency).
+ALTER TABLE txn_daily ADD COLUMN n_bank INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE txn_daily ADD COLUMN abs_bank INTEGER NOT NULL DEFAULT 0;
+-- abs_bank_cny: abs_bank in CNY fen for foreign rows, as fee_cny and abs_cny (schema version 3).
+-- last_cust_day: the last day with a customer-initiated transaction (n > n_bank); NULL when none.
+ALTER TABLE txn_monthly ADD COLUMN n_bank INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE txn_monthly ADD COLUMN abs_bank INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE txn_monthly ADD COLUMN abs_bank_cny INTEGER;
+ALTER TABLE txn_monthly ADD COLUMN last_cust_day TEXT;
+ALTER TABLE txn_totals ADD COLUMN n_bank INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE txn_totals ADD COLUMN abs_bank INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE txn_totals ADD COLUMN abs_bank_cny INTEGER;
+ALTER TABLE txn_totals ADD COLUMN last_cust_day TEXT;
+UPDATE txn_daily SET n_bank = x.n, abs_bank = x.a FROM (
+  SELECT t.account_id, substr(t.posted_at, 1, 10) AS day, c.label AS currency, count(*) AS n, sum(abs(t.amount)) AS a
+  FROM transaction_rows t JOIN txn_labels c ON c.label_id = t.currency_id
+  WHERE t.txn_type_id IN (${BANK_TYPE_IDS}) GROUP BY 1, 2, 3) x
+WHERE txn_daily.account_id = x.account_id AND txn_daily.day = x.day AND txn_daily.currency = x.currency;
+UPDATE txn_monthly SET (n_bank, abs_bank, last_cust_day) = (SELECT sum(d.n_bank), sum(d.abs_bank), max(CASE WHEN d.n > d.n_bank THEN d.day END)
+  FROM txn_daily d WHERE d.account_id = txn_monthly.account_id AND d.day >= txn_monthly.first_day AND d.day <= txn_monthly.last_day AND d.currency = txn_monthly.currency);
+UPDATE txn_totals SET (n_bank, abs_bank, last_cust_day) = (SELECT sum(m.n_bank), sum(m.abs_bank), max(m.last_cust_day)
+  FROM txn_monthly m WHERE m.customer_id = txn_totals.customer_id AND m.account_id = txn_totals.account_id AND m.currency = txn_totals.currency);
+${rollupCnyRefresh({ abs_bank_cny: 'abs_bank' })};
 `,
   },
 ];

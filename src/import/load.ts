@@ -5,9 +5,9 @@
  */
 import type { Db } from '../db/connection.js';
 import { BalanceStore, CLOSED, dayNum, firstRowSpan, LAST_ROW_LIST, lastRowAt, SPAN_COLUMNS, type BalanceState, type LastRow, type SetResult } from '../db/balances.js';
-import { END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
+import { BANK_TYPE_IDS, END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
 import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
-import { isLoan } from '../types.js';
+import { isBankGenerated, isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { RowProblem, Value } from './rows.js';
 import { Column, Interner, ownCopy, StringIndex, StringSet } from '../strings.js';
@@ -264,7 +264,11 @@ function accountsLoader(ctx: LoaderContext): Loader {
   }
 }
 
-/** Transaction counts by channel, fees and Σ|amount| (fen, in the transaction's currency). */
+/**
+ * Transaction counts by channel, fees and Σ|amount| (fen, in the transaction's currency); of them
+ * the bank-generated postings' count and Σ|amount| (schema version 7), and the last day with a
+ * customer-initiated one.
+ */
 interface Sums {
   n: number;
   counter: number;
@@ -272,22 +276,29 @@ interface Sums {
   e: number;
   fee: number;
   abs: number;
-  /** Foreign currency: fee and abs in CNY fen, day by day (null: a day has no rate). Unused for CNY. */
+  nBank: number;
+  absBank: number;
+  /** Foreign currency: fee, abs and absBank in CNY fen, day by day (null: a day has no rate). Unused for CNY. */
   feeCny: number | null;
   absCny: number | null;
+  absBankCny: number | null;
+  lastCust: string | null;
 }
 
 /** Adds `from`, posted from day `first` to day `last`, into a roll-up. */
 function addDays(to: MonthAgg, from: Sums, first: string, last: string): void {
   to.n += from.n; to.counter += from.counter; to.self += from.self; to.e += from.e; to.fee += from.fee; to.abs += from.abs;
+  to.nBank += from.nBank; to.absBank += from.absBank;
   to.feeCny = to.feeCny === null || from.feeCny === null ? null : to.feeCny + from.feeCny;
   to.absCny = to.absCny === null || from.absCny === null ? null : to.absCny + from.absCny;
+  to.absBankCny = to.absBankCny === null || from.absBankCny === null ? null : to.absBankCny + from.absBankCny;
+  if (from.lastCust !== null && (to.lastCust === null || from.lastCust > to.lastCust)) to.lastCust = from.lastCust;
   if (first < to.first) to.first = first;
   if (last > to.last) to.last = last;
 }
 
 function emptyMonth(month: string, currency: string, day: string): MonthAgg {
-  return { month, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, first: day, last: day };
+  return { month, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, nBank: 0, absBank: 0, feeCny: 0, absCny: 0, absBankCny: 0, lastCust: null, first: day, last: day };
 }
 
 /** Per account, day and currency: what one file adds to txn_daily. */
@@ -312,12 +323,13 @@ const valueRows = (k: number, width: number) => Array(k).fill(`(${Array(width).f
  * account in memory (a file over 1.5M accounts of 750k customers: ~37 MB).
  */
 function rollupUpsert(table: string, keys: string[]): (k: number) => string {
-  const sums = ['n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'fee_cny', 'abs_cny'];
-  const cols = ['customer_id', 'account_id', ...keys, ...sums, 'first_day', 'last_day'];
+  const sums = ['n', 'n_counter', 'n_self_service', 'n_e_banking', 'fee', 'abs_amount', 'n_bank', 'abs_bank', 'fee_cny', 'abs_cny', 'abs_bank_cny'];
+  const cols = ['customer_id', 'account_id', ...keys, ...sums, 'first_day', 'last_day', 'last_cust_day'];
   const row = `((SELECT customer_id FROM accounts WHERE account_id = ?), ${Array(cols.length - 1).fill('?').join(', ')})`;
   const add = sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
   return (k) => `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${Array(k).fill(row).join(', ')}
-    ON CONFLICT (customer_id, account_id, ${keys.join(', ')}) DO UPDATE SET ${add}, first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)`;
+    ON CONFLICT (customer_id, account_id, ${keys.join(', ')}) DO UPDATE SET ${add}, first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day),
+      last_cust_day = CASE WHEN excluded.last_cust_day > coalesce(last_cust_day, '') THEN excluded.last_cust_day ELSE last_cust_day END`;
 }
 
 /**
@@ -357,8 +369,8 @@ interface MonthAgg extends Sums {
 /** The key of a day's or month's sums in one currency: the period alone for CNY. */
 const inCurrency = (period: string, currency: string) => (currency === 'CNY' ? period : `${period}\u0001${currency}`);
 
-/** fee_cny, abs_cny of a roll-up row: NULL for CNY rows (never read). */
-const cnyOf = (m: MonthAgg): [number | null, number | null] => (m.currency === 'CNY' ? [null, null] : [m.feeCny, m.absCny]);
+/** fee_cny, abs_cny, abs_bank_cny of a roll-up row: NULL for CNY rows (never read). */
+const cnyOf = (m: MonthAgg): (number | null)[] => (m.currency === 'CNY' ? [null, null, null] : [m.feeCny, m.absCny, m.absBankCny]);
 
 /** An account with day sums since the last flush (made at its first transaction after one). */
 interface TxnAccount {
@@ -475,9 +487,12 @@ class TxnLabels {
   private readonly ids = new Map<string, number>();
   private readonly find: ReturnType<Db['prepare']>;
   private readonly add: ReturnType<Db['prepare']>;
+  /** The ids of labels that name a bank-generated txn_type (isBankGenerated): few, all held. */
+  private readonly bank: Set<number>;
 
   constructor(db: Db) {
     for (const [label, id] of db.prepare('SELECT label, label_id FROM txn_labels LIMIT ?').raw().all(LABELS_HELD) as [string, number][]) this.ids.set(label, id);
+    this.bank = new Set(db.prepare(BANK_TYPE_IDS).pluck().all() as number[]);
     this.find = db.prepare('SELECT label_id FROM txn_labels WHERE label = ?').pluck();
     this.add = db.prepare('INSERT INTO txn_labels (label) VALUES (?)');
   }
@@ -487,7 +502,13 @@ class TxnLabels {
     if (id !== undefined) return id;
     id = (this.find.get(label) as number | undefined) ?? Number(this.add.run(label).lastInsertRowid);
     if (this.ids.size < LABELS_HELD) this.ids.set(ownCopy(label), id);
+    if (isBankGenerated(label)) this.bank.add(id);
     return id;
+  }
+
+  /** Whether the label `id` (a txn_type's) names a bank-generated posting. */
+  isBank(id: number | null): boolean {
+    return id !== null && this.bank.has(id);
   }
 }
 
@@ -528,20 +549,21 @@ function transactionsLoader(ctx: LoaderContext): Loader {
   const pendingSlots: number[] = [];
   const pendingLines: number[] = [];
   const pendingRaw: (string | undefined)[] = [];
-  const upsertDaySql = (k: number) => `INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
-    VALUES ${valueRows(k, 12)}
+  const upsertDaySql = (k: number) => `INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, n_bank, abs_bank, last_at, last_seq, last_balance)
+    VALUES ${valueRows(k, 14)}
     ON CONFLICT (account_id, day, currency) DO UPDATE SET
       n = n + excluded.n, n_counter = n_counter + excluded.n_counter, n_self_service = n_self_service + excluded.n_self_service,
       n_e_banking = n_e_banking + excluded.n_e_banking, fee = fee + excluded.fee, abs_amount = abs_amount + excluded.abs_amount,
+      n_bank = n_bank + excluded.n_bank, abs_bank = abs_bank + excluded.abs_bank,
       last_at = CASE WHEN ${NEWER} THEN excluded.last_at ELSE last_at END,
       last_seq = CASE WHEN ${NEWER} THEN excluded.last_seq ELSE last_seq END,
       last_balance = CASE WHEN ${NEWER} THEN excluded.last_balance ELSE last_balance END`;
-  const upsertDay = new BatchedUpsert(db, upsertDaySql, 12);
+  const upsertDay = new BatchedUpsert(db, upsertDaySql, 14);
   // Foreign currency: the day's sums after the upsert, to convert what this flush adds to them.
-  const upsertForeignDay = db.prepare(`${upsertDaySql(1)} RETURNING fee, abs_amount`);
+  const upsertForeignDay = db.prepare(`${upsertDaySql(1)} RETURNING fee, abs_amount, abs_bank`);
   const rates = new RateCache(db);
-  const upsertMonth = new BatchedUpsert(db, rollupUpsert('txn_monthly', ['month', 'currency']), 14);
-  const upsertTotal = new BatchedUpsert(db, rollupUpsert('txn_totals', ['currency']), 13);
+  const upsertMonth = new BatchedUpsert(db, rollupUpsert('txn_monthly', ['month', 'currency']), 18);
+  const upsertTotal = new BatchedUpsert(db, rollupUpsert('txn_totals', ['currency']), 17);
   // An account's days with a balance, each day's from its last transaction (any currency). The
   // range keeps SQLite on the primary key (an equality on day alone would pick txn_daily_day).
   const dayBalances = db.prepare(`SELECT day, last_balance FROM txn_daily WHERE account_id = ? AND day BETWEEN ? AND ? AND last_at IS NOT NULL
@@ -573,16 +595,17 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       balanceSums.length = 0;
       for (let a = account.first; a !== null; a = a.next) {
         const lastSeq = a.lastAt === null ? null : seqBase + a.lastLine;
-        if (a.currency === 'CNY') upsertDay.add(acc, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, lastSeq, a.lastBalance);
+        if (a.currency === 'CNY') upsertDay.add(acc, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.nBank, a.absBank, a.lastAt, lastSeq, a.lastBalance);
         else {
-          const dayRow = [acc, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.lastAt, lastSeq, a.lastBalance];
+          const dayRow = [acc, a.day, a.currency, a.n, a.counter, a.self, a.e, a.fee, a.abs, a.nBank, a.absBank, a.lastAt, lastSeq, a.lastBalance];
           // A day converts as a whole (round(day's fee × rate)): what this flush adds is the
           // rounded new sum minus the rounded old one (a day can span flushes and imports).
-          const now = upsertForeignDay.get(dayRow) as { fee: number; abs_amount: number };
+          const now = upsertForeignDay.get(dayRow) as { fee: number; abs_amount: number; abs_bank: number };
           const rate = rates.on(a.currency, a.day);
           const added = (total: number, part: number) => (rate === null ? null : roundLikeSql(total * rate) - roundLikeSql((total - part) * rate));
           a.feeCny = added(now.fee, a.fee);
           a.absCny = added(now.abs_amount, a.abs);
+          a.absBankCny = added(now.abs_bank, a.absBank);
         }
         if (a.lastAt !== null) balanceSums.push(a);
         const month = a.day.slice(0, 7);
@@ -594,12 +617,12 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       // And over all time (txn_totals): the months summed per currency.
       totals.clear();
       for (const m of months.values()) {
-        upsertMonth.add(acc, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, ...cnyOf(m), m.first, m.last);
+        upsertMonth.add(acc, acc, m.month, m.currency, m.n, m.counter, m.self, m.e, m.fee, m.abs, m.nBank, m.absBank, ...cnyOf(m), m.first, m.last, m.lastCust);
         let t = totals.get(m.currency);
         if (!t) totals.set(m.currency, (t = emptyMonth(m.month, m.currency, m.first)));
         addDays(t, m, m.first, m.last);
       }
-      for (const t of totals.values()) upsertTotal.add(acc, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, ...cnyOf(t), t.first, t.last);
+      for (const t of totals.values()) upsertTotal.add(acc, acc, t.currency, t.n, t.counter, t.self, t.e, t.fee, t.abs, t.nBank, t.absBank, ...cnyOf(t), t.first, t.last, t.lastCust);
       // Right after its days: their rows are still in SQLite's page cache.
       if (balanceSums.length) recordBalances(account, balanceSums);
     }
@@ -727,7 +750,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
       }
       ctx.report('loaded', pendingLines[i], pendingRaw[i]);
       aggregate(pendingSlots[i], S(pendingVals[o + 1]), S(pendingVals[o + 2]), N(pendingVals[o + 3]), pendingCurrency[i], pendingChannel[i],
-        pendingVals[o + 7] as number | null, pendingVals[o + 8] as number | null, pendingLines[i]);
+        pendingVals[o + 7] as number | null, pendingVals[o + 8] as number | null, pendingLines[i], labels.isBank(pendingVals[o + 6] as number | null));
     }
     pendingVals.length = 0;
     pendingCurrency.length = 0;
@@ -754,7 +777,8 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     return vals;
   }
 
-  function aggregate(slot: number, acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number): void {
+  /** `bank`: a bank-generated posting (its txn_type is in BANK_TXN_TYPES), not customer activity. */
+  function aggregate(slot: number, acc: string, posted: string, amount: number, currency: string, channel: string | null, fee: number | null, bal: number | null, line: number, bank: boolean): void {
     const k = register.pending.get(slot);
     let account = k === 0 ? undefined : aggregated[k - 1];
     if (account === undefined) {
@@ -779,7 +803,7 @@ function transactionsLoader(ctx: LoaderContext): Loader {
         }
       }
       if (!a) {
-        a = { day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, feeCny: 0, absCny: 0, lastAt: null, lastLine: 0, lastBalance: null, next: null };
+        a = { day, currency, n: 0, counter: 0, self: 0, e: 0, fee: 0, abs: 0, nBank: 0, absBank: 0, feeCny: 0, absCny: 0, absBankCny: 0, lastCust: null, lastAt: null, lastLine: 0, lastBalance: null, next: null };
         if (account.tail === null) account.first = a;
         else account.tail.next = a;
         account.tail = a;
@@ -798,7 +822,12 @@ function transactionsLoader(ctx: LoaderContext): Loader {
     else if (channel === 'self_service') a.self++;
     else if (channel === 'e_banking') a.e++;
     if (fee !== null) a.fee += fee;
-    a.abs += amount < 0 ? -amount : amount;
+    const abs = amount < 0 ? -amount : amount;
+    a.abs += abs;
+    if (bank) {
+      a.nBank++;
+      a.absBank += abs;
+    } else a.lastCust = a.day;
     if (bal !== null && (a.lastAt === null || posted >= a.lastAt)) {
       a.lastAt = posted;
       a.lastLine = line;

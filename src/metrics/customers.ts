@@ -33,7 +33,7 @@ export interface CustomerValue {
   txn_counter: number;
   txn_self_service: number;
   txn_e_banking: number;
-  /** With activityFrom: the last posting day from activityFrom to the window's end. */
+  /** With activityFrom: the last customer-initiated posting day from activityFrom to the window's end. */
   last_txn_day?: string | null;
 }
 
@@ -54,7 +54,7 @@ export interface TxnsByPosition {
   self_service: Float64Array;
   e_banking: Float64Array;
   fee_fen: Float64Array;
-  /** Last posting day since activityFrom, as a day number; -1 for none. */
+  /** Last customer-initiated posting day since activityFrom, as a day number; -1 for none. */
   last_active: Int32Array;
 }
 
@@ -186,7 +186,11 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   return out;
 }
 
-/** RFM inputs over the 365 days ending on `asOf`: last transaction, count, Σ|amount|. */
+/**
+ * RFM inputs over the 365 days ending on `asOf`: last transaction, count, Σ|amount|, of the
+ * customer-initiated transactions only (bank-generated postings are not customer activity).
+ * A customer with bank-generated postings alone has count 0 and no last day.
+ */
 export interface RecencyRow {
   customer_id: string;
   last_day: string | null;
@@ -198,7 +202,7 @@ export function recency(db: Db, from: string, to: string): Map<string, RecencyRo
   const out = new Map<string, RecencyRow>();
   const t = customerTxns(db, from, to);
   for (let i = 0; i < t.customer_id.length; i++) {
-    out.set(t.customer_id[i], { customer_id: t.customer_id[i], last_day: t.last_day[i], count: t.count[i], abs_amount_fen: t.abs_amount_fen[i] });
+    out.set(t.customer_id[i], { customer_id: t.customer_id[i], last_day: t.cust_last_day[i], count: t.cust_count[i], abs_amount_fen: t.cust_abs_fen[i] });
   }
   return out;
 }

@@ -479,8 +479,8 @@ export function txnParts(db: Db, from: string, to: string, scanFrom = from): Txn
  * importer (NULL only when a day has no rate), else their days converted one by one (the no-rate
  * check then names the missing rate).
  */
-const cnyOfMonth = (col: 'fee' | 'abs_amount') => `CASE WHEN m.currency = 'CNY' THEN m.${col}
-  ELSE coalesce(m.${col === 'fee' ? 'fee_cny' : 'abs_cny'}, ${rollupCny('m', col)}) END`;
+const cnyOfMonth = (col: 'fee' | 'abs_amount' | 'abs_bank') => `CASE WHEN m.currency = 'CNY' THEN m.${col}
+  ELSE coalesce(m.${{ fee: 'fee_cny', abs_amount: 'abs_cny', abs_bank: 'abs_bank_cny' }[col]}, ${rollupCny('m', col)}) END`;
 /** Non-null (the currency) when a foreign row has a posting day with no rate on or before it. */
 const NO_RATE_MONTH = `CASE WHEN m.currency != 'CNY' AND coalesce((SELECT min(date) FROM fx_rates f WHERE f.currency = m.currency), '9999') > m.first_day THEN m.currency END`;
 export const NO_RATE_DAY = `CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END`;
@@ -488,31 +488,43 @@ export const NO_RATE_DAY = `CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS 
 /**
  * SQL: the transaction rows of a window, one row per txn_totals or txn_monthly row and per
  * account of each txn_daily range, with columns customer_id, account_id, n, counter, self_service, e_banking, fee_fen, abs_fen, last_in (last posting day
- * within [:from, :to]), last_act (last posting day since the scan start), no_rate. Parameters :from, :to.
+ * within [:from, :to]), last_act (last posting day since the scan start), no_rate, and the same of the customer-initiated
+ * transactions alone (bank-generated postings left out, schema version 7): n_cust, abs_cust_fen, last_cust_in,
+ * last_cust_act. Parameters :from, :to.
  */
 export function txnRowsSql(p: TxnParts): string {
   const sel: string[] = [];
   if (p.totals || p.whole.length) {
     sel.push(`SELECT m.customer_id, m.account_id, n, n_counter AS counter, n_self_service AS self_service, n_e_banking AS e_banking,
-        ${cnyOfMonth('fee')} AS fee_fen, ${cnyOfMonth('abs_amount')} AS abs_fen, last_day AS last_in, last_day AS last_act, ${NO_RATE_MONTH} AS no_rate
+        ${cnyOfMonth('fee')} AS fee_fen, ${cnyOfMonth('abs_amount')} AS abs_fen, last_day AS last_in, last_day AS last_act, ${NO_RATE_MONTH} AS no_rate,
+        n - n_bank AS n_cust, ${cnyOfMonth('abs_amount')} - CASE WHEN m.abs_bank = 0 THEN 0 ELSE ${cnyOfMonth('abs_bank')} END AS abs_cust_fen,
+        last_cust_day AS last_cust_in, last_cust_day AS last_cust_act
       FROM ${p.totals ? 'txn_totals m' : `txn_monthly m WHERE m.month IN (${sqlList(p.whole)})`}`);
   }
   if (p.activityOnly.length) {
-    sel.push(`SELECT m.customer_id, m.account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, last_day AS last_act, NULL AS no_rate
+    sel.push(`SELECT m.customer_id, m.account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, last_day AS last_act, NULL AS no_rate,
+        0 AS n_cust, 0 AS abs_cust_fen, NULL AS last_cust_in, last_cust_day AS last_cust_act
       FROM txn_monthly m WHERE m.month IN (${sqlList(p.activityOnly)})`);
   }
   for (const { table, where } of dailyRangeSources(p)) {
     // Summed per account first (a scan of txn_daily comes in account order: no sort), then one
     // lookup of the account's customer per account rather than per day.
     const inWin = (x: string) => `sum(CASE WHEN d.day >= :from THEN ${x} ELSE 0 END)`;
-    sel.push(`SELECT a.customer_id, g.account_id, g.n, g.counter, g.self_service, g.e_banking, g.fee_fen, g.abs_fen, g.last_in, g.last_act, g.no_rate
+    const cust = 'd.n > d.n_bank';
+    sel.push(`SELECT a.customer_id, g.account_id, g.n, g.counter, g.self_service, g.e_banking, g.fee_fen, g.abs_fen, g.last_in, g.last_act, g.no_rate,
+        g.n_cust, g.abs_cust_fen, g.last_cust_in, g.last_cust_act
       FROM (SELECT d.account_id, ${inWin('d.n')} AS n, ${inWin('d.n_counter')} AS counter, ${inWin('d.n_self_service')} AS self_service, ${inWin('d.n_e_banking')} AS e_banking,
           ${inWin(cnyOfDay('fee'))} AS fee_fen, ${inWin(cnyOfDay('abs_amount'))} AS abs_fen, max(CASE WHEN d.day >= :from THEN d.day END) AS last_in, max(d.day) AS last_act,
-          max(${NO_RATE_DAY}) AS no_rate
+          max(${NO_RATE_DAY}) AS no_rate, ${inWin('(d.n - d.n_bank)')} AS n_cust,
+          ${inWin(`(${cnyOfDay('abs_amount')} - CASE WHEN d.abs_bank = 0 THEN 0 ELSE ${cnyOfDay('abs_bank')} END)`)} AS abs_cust_fen,
+          max(CASE WHEN d.day >= :from AND ${cust} THEN d.day END) AS last_cust_in, max(CASE WHEN ${cust} THEN d.day END) AS last_cust_act
         FROM ${table} WHERE ${where} GROUP BY d.account_id) g
       CROSS JOIN accounts a ON a.account_id = g.account_id`);
   }
-  if (!sel.length) sel.push('SELECT NULL AS customer_id, NULL AS account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, NULL AS last_act, NULL AS no_rate WHERE 0');
+  if (!sel.length) {
+    sel.push(`SELECT NULL AS customer_id, NULL AS account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, NULL AS last_act,
+      NULL AS no_rate, 0 AS n_cust, 0 AS abs_cust_fen, NULL AS last_cust_in, NULL AS last_cust_act WHERE 0`);
+  }
   return sel.join('\nUNION ALL\n');
 }
 
@@ -557,8 +569,12 @@ export interface CustomerTxns {
   abs_amount_fen: number[];
   /** Last posting day within [from, to]. */
   last_day: (string | null)[];
-  /** Last posting day since activityFrom (else as last_day). */
+  /** Last customer-initiated posting day (bank-generated postings left out) since activityFrom, else since from. */
   last_active_day: (string | null)[];
+  /** The customer-initiated transactions alone (RFM): count, Σ|amount| in CNY fen, last posting day within [from, to]. */
+  cust_count: number[];
+  cust_abs_fen: number[];
+  cust_last_day: (string | null)[];
 }
 
 /**
@@ -567,11 +583,12 @@ export interface CustomerTxns {
  * to `to` are left out. (RM credit of transactions: rmTxnCredit in rm.ts.)
  */
 export function customerTxns(db: Db, from: string, to: string, activityFrom?: string): CustomerTxns {
-  return txnsPerCustomer<CustomerTxns>(db, from, to, activityFrom, ', sum(t.abs_fen) AS abs_amount_fen, max(t.last_in) AS last_day');
+  return txnsPerCustomer<CustomerTxns>(db, from, to, activityFrom, `, sum(t.abs_fen) AS abs_amount_fen, max(t.last_in) AS last_day,
+    sum(t.n_cust) AS cust_count, sum(t.abs_cust_fen) AS cust_abs_fen, max(t.last_cust_in) AS cust_last_day`);
 }
 
 /** customerTxns without abs_amount_fen and last_day (what customer values need: less to carry). */
-export type CustomerTxnSums = Omit<CustomerTxns, 'abs_amount_fen' | 'last_day'>;
+export type CustomerTxnSums = Omit<CustomerTxns, 'abs_amount_fen' | 'last_day' | 'cust_count' | 'cust_abs_fen' | 'cust_last_day'>;
 
 export function customerTxnSums(db: Db, from: string, to: string, activityFrom?: string): CustomerTxnSums {
   return txnsPerCustomer<CustomerTxnSums>(db, from, to, activityFrom, '');
@@ -584,7 +601,7 @@ function txnsPerCustomer<T>(db: Db, from: string, to: string, activityFrom: stri
   // txn_monthly alone) no sort.
   const c = queryColumns<T & { no_rate: (string | null)[] }>(db, `WITH t AS (${txnRowsSql(parts)})
     SELECT t.customer_id, sum(t.n) AS count, sum(t.counter) AS counter, sum(t.self_service) AS self_service, sum(t.e_banking) AS e_banking,
-      sum(t.fee_fen) AS fee_fen, max(t.last_act) AS last_active_day, max(t.no_rate) AS no_rate${extra}
+      sum(t.fee_fen) AS fee_fen, max(t.last_cust_act) AS last_active_day, max(t.no_rate) AS no_rate${extra}
     FROM t GROUP BY t.customer_id`, { from, to });
   const noRate = c.no_rate.find((x) => x !== null);
   if (noRate) throw missingRate(noRate, "a transaction's posting date");

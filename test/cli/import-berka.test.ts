@@ -91,4 +91,29 @@ describe.skipIf(!existsSync(BERKA))('crm import --mapping berka.yaml (PKDD\'99 d
     expect(raw.prepare("SELECT name, customer_type, branch FROM customers WHERE customer_id = '2'").raw().get()).toEqual(['Client 2', 'personal', 'Hl.m. Praha']);
     raw.close();
   });
+
+  it('RFM counts customer-initiated transactions only: month-end interest (UROK) no longer makes everyone recent', () => {
+    const raw = openRaw(db);
+    const asOf = raw.prepare('SELECT max(substr(posted_at, 1, 10)) FROM transactions').pluck().get() as string;
+    expect(asOf).toBe('1994-03-31');
+    // Why the rule matters: most customers' last posting of any kind is the month-end interest on as-of.
+    const lastAny = raw.prepare(`SELECT a.customer_id, max(substr(t.posted_at, 1, 10)) AS last FROM transactions t JOIN accounts a USING (account_id)
+      WHERE t.posted_at >= '1993-04-01' GROUP BY 1`).all() as { last: string }[];
+    expect(lastAny.filter((x) => x.last === asOf).length / lastAny.length).toBeGreaterThan(0.9);
+    // Nearest-rank quintiles (c_k = sorted[ceil(k·n/5) − 1]) of the days since each customer's last
+    // customer-initiated transaction (interest UROK / SANKC. UROK and fees SLUZBY mapped to interest, fee), straight from the table.
+    const days = (raw.prepare(`SELECT CAST(julianday(:asOf) - julianday(max(substr(t.posted_at, 1, 10))) AS INTEGER) FROM transactions t JOIN accounts a USING (account_id)
+      WHERE t.posted_at >= '1993-04-01' AND t.posted_at < '1994-04-01' AND coalesce(t.txn_type, '') NOT IN ('interest', 'fee') GROUP BY a.customer_id`).pluck().all({ asOf }) as number[]).sort((x, y) => x - y);
+    raw.close();
+    const cut = (k: number) => days[Math.ceil((k * days.length) / 5) - 1];
+    const want = [cut(1), cut(2), cut(3), cut(4)];
+    const r = runCrm(['--db', db, 'segment', 'rfm', '--as-of', asOf, '--type', 'personal', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const personal = JSON.parse(r.stdout).cut_points[0];
+    expect(personal.active_customers).toBe(days.length);
+    expect(personal.recency_days).toEqual(want);
+    // Distinct cut points (with interest counted they were 0, 0, 0, 0).
+    expect(new Set(want).size).toBe(4);
+    expect(want[0]).toBeGreaterThan(0);
+  });
 });

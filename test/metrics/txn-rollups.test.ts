@@ -4,7 +4,8 @@
  * months, cut months, hold every posting day, or none; and with an activity start before the
  * window (last posting day only); partial months read through the day index (a few days) or in
  * one scan of txn_daily (a sixth of the data or more). The data spans four calendar months, imported in two files,
- * the later half first, so the roll-ups are built by upserts from both.
+ * the later half first, so the roll-ups are built by upserts from both. Every seventh transaction is made bank-generated
+ * (txn_type interest, 利息, " Fee ", CHARGE): the customer-initiated sums (schema version 7) leave them out.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
 import { customerTxns, dataDatesIn, txnParts } from '../../src/metrics/engine.js';
 import { generate } from '../../src/samples/generate.js';
-import { cleanupTmp, tmpDir } from '../helpers.js';
+import { cleanupTmp, tmpDir, undoBankColumns } from '../helpers.js';
 
 const noRejects: RejectsSink = { write: (f, l, c, r) => { throw new Error(`unexpected reject ${f}:${l} ${c} ${r}`); } };
 
@@ -22,7 +23,15 @@ let db: Db;
 beforeAll(async () => {
   const dir = tmpDir();
   await generate({ out: dir, rms: 4, customers: 60, startDate: '2026-01-20', days: 75, txns: 4000, changeRate: 0.1, seed: 7, corporateShare: 0.25, snapshotEvery: 30 });
-  const [head, ...lines] = readFileSync(join(dir, 'transactions.csv'), 'utf8').trim().split('\n');
+  const [head, ...generated] = readFileSync(join(dir, 'transactions.csv'), 'utf8').trim().split('\n');
+  const typeAt = head.split(',').indexOf('txn_type');
+  const bankTypes = ['interest', '利息', ' Fee ', 'CHARGE'];
+  const lines = generated.map((l, i) => {
+    if (i % 7 !== 3) return l;
+    const f = l.split(',');
+    f[typeAt] = bankTypes[i % 4];
+    return f.join(',');
+  });
   const half = Math.floor(lines.length / 2);
   writeFileSync(join(dir, 'late.csv'), [head, ...lines.slice(half)].join('\n') + '\n');
   writeFileSync(join(dir, 'early.csv'), [head, ...lines.slice(0, half)].join('\n') + '\n');
@@ -38,37 +47,53 @@ afterAll(() => {
   cleanupTmp();
 });
 
-/** Straight from the transactions table: per account, day and currency converted at that day's rate, rounded; then per customer. */
+/** SQL: transaction t is bank-generated (the list of docs/segment.md, written out here). */
+const BANK = "lower(trim(t.txn_type)) IN ('interest', 'fee', 'charge', '利息', '结息', '手续费', '费用')";
+
+/**
+ * Straight from the transactions table: per account, day and currency converted at that day's rate, rounded; then per
+ * customer. Customer-initiated Σ|amount| per day: round(all × rate) − round(bank-generated × rate).
+ */
 function direct(from: string, to: string, activityFrom = from): Map<string, unknown[]> {
   const rows = db.prepare(`
     WITH d AS (SELECT t.account_id, substr(t.posted_at, 1, 10) AS day, t.currency, count(*) AS n,
         sum(t.channel = 'counter') AS counter, sum(t.channel = 'self_service') AS self_service, sum(t.channel = 'e_banking') AS e_banking,
-        coalesce(sum(t.fee), 0) AS fee, sum(abs(t.amount)) AS abs_amount
+        coalesce(sum(t.fee), 0) AS fee, sum(abs(t.amount)) AS abs_amount,
+        sum(${BANK}) AS n_bank, sum(CASE WHEN ${BANK} THEN abs(t.amount) ELSE 0 END) AS abs_bank
       FROM transactions t WHERE substr(t.posted_at, 1, 10) BETWEEN :activityFrom AND :to GROUP BY 1, 2, 3),
     c AS (SELECT d.*, CASE WHEN d.currency = 'CNY' THEN 1 ELSE (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1) END AS rate FROM d)
     SELECT a.customer_id, sum(CASE WHEN day >= :from THEN n ELSE 0 END), sum(CASE WHEN day >= :from THEN counter ELSE 0 END),
       sum(CASE WHEN day >= :from THEN self_service ELSE 0 END), sum(CASE WHEN day >= :from THEN e_banking ELSE 0 END),
       sum(CASE WHEN day >= :from THEN round(fee * rate) ELSE 0 END), sum(CASE WHEN day >= :from THEN round(abs_amount * rate) ELSE 0 END),
-      max(CASE WHEN day >= :from THEN day END), max(day)
+      max(CASE WHEN day >= :from THEN day END), max(CASE WHEN n > n_bank THEN day END),
+      sum(CASE WHEN day >= :from THEN n - n_bank ELSE 0 END), sum(CASE WHEN day >= :from THEN round(abs_amount * rate) - round(abs_bank * rate) ELSE 0 END),
+      max(CASE WHEN day >= :from AND n > n_bank THEN day END)
     FROM c JOIN accounts a ON a.account_id = c.account_id GROUP BY 1`).raw().all({ from, to, activityFrom }) as unknown[][];
   return new Map(rows.map(([id, ...v]) => [id as string, v]));
 }
 
 function fromRollups(from: string, to: string, activityFrom?: string): Map<string, unknown[]> {
   const t = customerTxns(db, from, to, activityFrom);
-  return new Map(t.customer_id.map((c, i) => [c, [t.count[i], t.counter[i], t.self_service[i], t.e_banking[i], t.fee_fen[i], t.abs_amount_fen[i], t.last_day[i], t.last_active_day[i]]]));
+  return new Map(t.customer_id.map((c, i) => [c, [t.count[i], t.counter[i], t.self_service[i], t.e_banking[i], t.fee_fen[i], t.abs_amount_fen[i], t.last_day[i], t.last_active_day[i],
+    t.cust_count[i], t.cust_abs_fen[i], t.cust_last_day[i]]]));
 }
 
 describe('transaction roll-ups', () => {
   const rollupsMatchDaily = () => {
-    const monthly = `SELECT a.customer_id, d.account_id, substr(d.day, 1, 7), d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking), sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day)
+    const bankSums = 'sum(d.n_bank), sum(d.abs_bank), max(CASE WHEN d.n > d.n_bank THEN d.day END)';
+    const monthly = `SELECT a.customer_id, d.account_id, substr(d.day, 1, 7), d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking), sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day), ${bankSums}
       FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id GROUP BY 2, 3, 4`;
-    const cols = 'customer_id, account_id, month, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, first_day, last_day';
+    const cols = 'customer_id, account_id, month, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, first_day, last_day, n_bank, abs_bank, last_cust_day';
     expect(db.prepare(`SELECT ${cols} FROM txn_monthly ORDER BY 2, 3, 4`).raw().all()).toEqual(db.prepare(`${monthly} ORDER BY 2, 3, 4`).raw().all());
-    const totals = `SELECT a.customer_id, d.account_id, d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking), sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day)
+    const totals = `SELECT a.customer_id, d.account_id, d.currency, sum(d.n), sum(d.n_counter), sum(d.n_self_service), sum(d.n_e_banking), sum(d.fee), sum(d.abs_amount), min(d.day), max(d.day), ${bankSums}
       FROM txn_daily d JOIN accounts a ON a.account_id = d.account_id GROUP BY 2, 3`;
     expect(db.prepare(`SELECT ${cols.replace(' month,', '')} FROM txn_totals ORDER BY 2, 3`).raw().all()).toEqual(db.prepare(`${totals} ORDER BY 2, 3`).raw().all());
     cnyMatchesDaily();
+    // txn_daily's bank-generated count and Σ|amount| equal the transactions' own.
+    const bankDaily = `SELECT t.account_id, substr(t.posted_at, 1, 10), t.currency, sum(${BANK}), sum(CASE WHEN ${BANK} THEN abs(t.amount) ELSE 0 END)
+      FROM transactions t GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    expect(db.prepare('SELECT account_id, day, currency, n_bank, abs_bank FROM txn_daily ORDER BY 1, 2, 3').raw().all()).toEqual(db.prepare(bankDaily).raw().all());
+    expect(db.prepare('SELECT sum(n_bank) FROM txn_daily').pluck().get()).toBeGreaterThan(500);
   };
 
   /**
@@ -76,13 +101,13 @@ describe('transaction roll-ups', () => {
    * each day's sum converted at its rate and rounded, then added up; NULL for CNY rows.
    */
   const cnyMatchesDaily = () => {
-    const perDay = (keys: string, where: string) => `SELECT ${keys}, sum(round(d.fee * r)), sum(round(d.abs_amount * r))
+    const perDay = (keys: string, where: string) => `SELECT ${keys}, sum(round(d.fee * r)), sum(round(d.abs_amount * r)), sum(round(d.abs_bank * r))
       FROM (SELECT d.*, (SELECT cny_per_unit FROM fx_rates f WHERE f.currency = d.currency AND f.date <= d.day ORDER BY f.date DESC LIMIT 1) AS r FROM txn_daily d) d
       WHERE d.currency != 'CNY' ${where} GROUP BY ${keys} ORDER BY ${keys}`;
     const monthly = db.prepare(perDay('d.account_id, substr(d.day, 1, 7), d.currency', '')).raw().all();
     expect(monthly.length).toBeGreaterThan(0);
-    expect(db.prepare("SELECT account_id, month, currency, fee_cny, abs_cny FROM txn_monthly WHERE currency != 'CNY' ORDER BY 1, 2, 3").raw().all()).toEqual(monthly);
-    expect(db.prepare("SELECT account_id, currency, fee_cny, abs_cny FROM txn_totals WHERE currency != 'CNY' ORDER BY 1, 2").raw().all())
+    expect(db.prepare("SELECT account_id, month, currency, fee_cny, abs_cny, abs_bank_cny FROM txn_monthly WHERE currency != 'CNY' ORDER BY 1, 2, 3").raw().all()).toEqual(monthly);
+    expect(db.prepare("SELECT account_id, currency, fee_cny, abs_cny, abs_bank_cny FROM txn_totals WHERE currency != 'CNY' ORDER BY 1, 2").raw().all())
       .toEqual(db.prepare(perDay('d.account_id, d.currency', '')).raw().all());
     expect(db.prepare("SELECT count(*) FROM txn_totals WHERE currency = 'CNY' AND (fee_cny IS NOT NULL OR abs_cny IS NOT NULL)").pluck().get()).toBe(0);
   };
@@ -92,6 +117,17 @@ describe('transaction roll-ups', () => {
     // The data really spans four months (2026-01-20 to 2026-04-04) and USD.
     expect(db.prepare('SELECT count(DISTINCT month) FROM txn_monthly').pluck().get()).toBe(4);
     expect(db.prepare("SELECT count(*) FROM txn_totals WHERE currency = 'USD'").pluck().get()).toBeGreaterThan(0);
+  });
+
+  it('a version 5 database gets the bank-generated columns filled by migration 7, as the importer keeps them', () => {
+    const cols = (t: string) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).raw().all();
+    const kept = ['txn_daily', 'txn_monthly', 'txn_totals'].map(cols);
+    const path = db.name;
+    undoBankColumns(db);
+    db.close();
+    db = openDb(path);
+    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(7);
+    expect(['txn_daily', 'txn_monthly', 'txn_totals'].map(cols)).toEqual(kept);
   });
 
   it('an account moved to another customer by an accounts import takes its roll-ups along', async () => {
