@@ -67,11 +67,12 @@ export function defaultTiers(): TiersConfig {
  *   method:  thresholds | quantiles
  *   tiers:   list, low → high, of { code, name_zh, name_en, min (CNY, thresholds) | share (quantiles) }
  * Tier codes must be unique across the whole file and may not be `new`, `gone` or `total`.
+ * A `watch:` section (the call-list rules, src/watch/rules.ts) may stand beside them: read there.
  */
 export function parseTiers(text: string, fileName: string): TiersConfig {
   const data = parseConfigText(text, fileName);
   const r = new FieldReader(fileName);
-  r.keys(data, null, CUSTOMER_TYPES);
+  r.keys(data, null, [...CUSTOMER_TYPES, 'watch']);
   if (Object.keys(data).length === 0) r.fail('personal', 'the file defines no ladder (expected personal and/or corporate)');
   const cfg = defaultTiers();
   for (const ct of CUSTOMER_TYPES) {

@@ -1,0 +1,150 @@
+/**
+ * The figures behind `crm watch` and `crm coverage` (docs/watch.md): per customer its tier, AUM ADB
+ * over the windows the signals compare, AUM balances on two days, monthly AUM ADB, last
+ * customer-initiated transaction, and the loans whose class worsened. Balances come from the
+ * engine (customerBalances: prefix sums, one pass per window); the rules are applied in src/watch/.
+ */
+import type { Db } from '../db/connection.js';
+import { dayNum } from '../db/balances.js';
+import { rateOn } from '../db/fx.js';
+import { sqlList } from '../db/sql.js';
+import { DataError } from '../errors.js';
+import { DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
+import { latestDataDate, addDays, customerBalances, resolveWindow, type Window } from './engine.js';
+import { DEFAULT_PRICING, type Pricing } from './pricing.js';
+import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type Period } from '../segment/report.js';
+import { LOAN_PRODUCTS } from '../types.js';
+import { SIGNALS, type Signal, type WatchRules } from '../watch/rules.js';
+import { customerSignals, loanRows, sortWatchRows, type LoanChange, type WatchCustomer, type WatchDates, type WatchRow } from '../watch/signals.js';
+
+export interface WatchParams {
+  asOf?: string;
+  windowDays?: number;
+  tiers?: TiersConfig;
+  pricing?: Pricing;
+  rules: WatchRules;
+}
+
+export interface WatchInputs {
+  period: Period;
+  dates: WatchDates;
+  tiers: TiersConfig;
+  customers: WatchCustomer[];
+  /** Customers of the tier population with their branch, for coverage. */
+  population: TierCustomer[];
+  loans: LoanChange[];
+}
+
+/** AUM ADB per customer over [from, to] (fen), or null when the window lies outside the data. `whole`: null also when the data covers it only in part. */
+function aumAdb(db: Db, pricing: Pricing, from: string, to: string, whole = false): Map<string, number> | null {
+  let w: Window;
+  try {
+    w = resolveWindow(db, from, to);
+  } catch (e) {
+    if (e instanceof DataError) return null;
+    throw e;
+  }
+  if (whole && w.clipped) return null;
+  const b = customerBalances(db, w, pricing);
+  const out = new Map<string, number>();
+  for (let i = 0; i < b.customer_id.length; i++) out.set(b.customer_id[i], b.aum_fd[i] / w.days);
+  return out;
+}
+
+/** The calendar month (YYYY-MM) `n` months after `month` (n may be negative). */
+function monthPlus(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const k = y * 12 + (m - 1) + n;
+  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
+}
+
+const lastDayOf = (month: string) => addDays(`${monthPlus(month, 1)}-01`, -1);
+
+/** The whole months of the downgrade signal: the last `k` ending on or before as-of, preceded by the one before them. */
+export function downgradeMonths(asOf: string, k: number): string[] {
+  const own = asOf.slice(0, 7);
+  const last = lastDayOf(own) === asOf ? own : monthPlus(own, -1);
+  return Array.from({ length: k + 1 }, (_, i) => monthPlus(last, i - k));
+}
+
+export function watchInputs(db: Db, p: WatchParams): WatchInputs {
+  const asOf = p.asOf ?? latestDataDate(db);
+  const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
+  const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
+  const r = p.rules;
+  const pop = tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
+  const population = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
+  const days = r.attrition.days;
+  const recent = aumAdb(db, pricing, addDays(asOf, -(days - 1)), asOf);
+  const prior = aumAdb(db, pricing, addDays(asOf, -(2 * days - 1)), addDays(asOf, -days));
+  const ud = r.upgrade.days;
+  const upRecent = ud === days ? recent : aumAdb(db, pricing, addDays(asOf, -(ud - 1)), asOf);
+  const upPrior = ud === days ? prior : aumAdb(db, pricing, addDays(asOf, -(2 * ud - 1)), addDays(asOf, -ud));
+  const outflowFrom = addDays(asOf, -days);
+  const then = aumAdb(db, pricing, outflowFrom, outflowFrom, true);
+  const now = aumAdb(db, pricing, asOf, asOf, true);
+  const months = downgradeMonths(asOf, r.downgrade.months);
+  const monthly = months.map((m) => aumAdb(db, pricing, `${m}-01`, lastDayOf(m), true));
+  const unassigned = unassignedSince(db, asOf);
+  const get = (m: Map<string, number> | null, id: string) => (m === null ? null : m.get(id) ?? 0);
+  const customers = population.map((c): WatchCustomer => ({
+    customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, tier: c.tier, measure: c.measure, aum_adb: c.aum_adb,
+    attrition_recent: get(recent, c.customer_id), attrition_prior: get(prior, c.customer_id),
+    upgrade_recent: get(upRecent, c.customer_id), upgrade_prior: get(upPrior, c.customer_id),
+    aum_then: get(then, c.customer_id), aum_now: get(now, c.customer_id),
+    monthly_aum: monthly.map((m) => get(m, c.customer_id)),
+    last_activity: c.last_txn_day, unassigned_since: c.rm_id === null ? unassigned.get(c.customer_id) ?? null : null,
+  }));
+  const dates: WatchDates = {
+    as_of: asOf, attrition_from: addDays(asOf, -(days - 1)), outflow_from: outflowFrom, months,
+    dormant_from: addDays(asOf, -(r.dormant_valuable.days - 1)),
+  };
+  return { period: pop.period, dates, tiers, customers, population, loans: loanChanges(db, asOf, r.loan_downgrade.days) };
+}
+
+/** Per customer with no RM on as-of: the day that assignment took effect (null for one held from the start). */
+function unassignedSince(db: Db, asOf: string): Map<string, string | null> {
+  const rows = db.prepare(`SELECT customer_id, effective_from FROM customer_rm_history WHERE rm_id IS NULL AND from_num <= :dn AND to_num >= :dn`)
+    .raw().all({ dn: dayNum(asOf) }) as [string, string][];
+  return new Map(rows.map(([id, from]) => [id, from === '0001-01-01' ? null : from]));
+}
+
+/**
+ * Loans whose class moved from normal (or none) to a worse class on a day within the `days` days
+ * ending on as-of: a balance row of that day with the worse class whose previous row was normal.
+ * The balance is the loan's on as-of, in CNY at the rate on or before as-of.
+ */
+export function loanChanges(db: Db, asOf: string, days: number): LoanChange[] {
+  const from = addDays(asOf, -(days - 1));
+  return db.prepare(`SELECT a.customer_id, b.account_id, coalesce(p.loan_class, 'normal') AS from_class, b.loan_class AS to_class, b.as_of AS day,
+      (SELECT CASE WHEN a.currency = 'CNY' THEN x.balance ELSE round(x.balance * ${rateOn('a.currency', ':asOf')}) END
+        FROM balances x WHERE x.account_id = b.account_id AND x.as_of <= :asOf ORDER BY x.as_of DESC LIMIT 1) AS balance
+    FROM balances b JOIN accounts a ON a.account_id = b.account_id
+      JOIN balances p ON p.account_id = b.account_id AND p.as_of = (SELECT max(as_of) FROM balances q WHERE q.account_id = b.account_id AND q.as_of < b.as_of)
+    WHERE b.as_of BETWEEN :from AND :asOf AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})
+      AND b.loan_class IS NOT NULL AND b.loan_class != 'normal' AND coalesce(p.loan_class, 'normal') = 'normal' AND p.source != 'C'
+    ORDER BY a.customer_id, b.as_of, b.account_id`).all({ from, asOf }) as LoanChange[];
+}
+
+export interface WatchList {
+  period: Period;
+  dates: WatchDates;
+  tiers: TiersConfig;
+  rows: WatchRow[];
+}
+
+/** The call list: every signal raised as of the date, sorted by RM then value at stake. `only`: these signals; `rm`: this RM's customers. */
+export function watchList(db: Db, p: WatchParams, only: readonly Signal[] = SIGNALS, rm?: string): WatchList {
+  const inputs = watchInputs(db, p);
+  const want = new Set(only);
+  const rows: WatchRow[] = [];
+  for (const c of inputs.customers) {
+    if (rm !== undefined && c.rm_id !== rm) continue;
+    rows.push(...customerSignals(c, inputs.tiers, p.rules, inputs.dates, want));
+  }
+  if (want.has('loan_downgrade')) {
+    const byId = new Map(inputs.customers.map((c) => [c.customer_id, c]));
+    rows.push(...loanRows(inputs.loans, byId).filter((r) => rm === undefined || r.rm_id === rm));
+  }
+  return { period: inputs.period, dates: inputs.dates, tiers: inputs.tiers, rows: sortWatchRows(rows) };
+}
