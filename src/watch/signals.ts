@@ -82,8 +82,11 @@ export interface WatchRow {
   at_stake: number;
 }
 
-/** a ≥ b for values computed in floating point (ADBs are fen-days ÷ days): equal within a millionth of a fen counts. */
-const atLeast = (a: number, b: number) => a >= b - 1e-6 * Math.max(1, Math.abs(b));
+/**
+ * a ≥ b for values computed in floating point (ADBs are fen-days ÷ days, drops 1 − x ÷ y): equal up to
+ * rounding error (a billionth of a fraction, a trillionth of an amount: far below a fen) counts.
+ */
+const atLeast = (a: number, b: number) => a >= b - Math.max(1e-9, Math.abs(b) * 1e-12);
 
 /** Fen as "1,234.56" in notes. */
 function cny(fen: number): string {
@@ -173,7 +176,7 @@ function downgrade(c: WatchCustomer, ladder: Ladder, dates: WatchDates): Omit<Wa
   for (const t of ladder.tiers) if (t.min_fen !== undefined && atLeast(before, t.min_fen)) tier = t;
   if (tier.min_fen === undefined) return null;
   const min = tier.min_fen;
-  if (!months.every((m) => m! < min && !atLeast(m!, min))) return null;
+  if (!months.every((m) => !atLeast(m!, min))) return null;
   const last = months[months.length - 1]!;
   return {
     measure: 'aum_adb_cny', unit: 'cny', value: last, threshold: min, since: `${dates.months[1]}-01`,

@@ -1,0 +1,136 @@
+/**
+ * `crm watch` end to end on the hand-built branch of test/watch/watch-fixture.ts: each customer's
+ * figures worked out below, thresholds met exactly, near misses left out, and the error paths.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTmp, parseSimpleCsv, runCrm, tmpDir, writeFiles } from '../helpers.js';
+import { writeWatchFixture } from '../watch/watch-fixture.js';
+
+let dir: string;
+let db: string;
+const watch = (...args: string[]) => runCrm(['--db', db, 'watch', ...args], { cwd: dir });
+
+beforeAll(() => {
+  dir = tmpDir();
+  db = join(dir, 'crm.db');
+  const r = runCrm(['--db', db, 'import', ...writeWatchFixture(dir)], { cwd: dir });
+  expect(r.code).toBe(0);
+});
+afterAll(cleanupTmp);
+
+function csv(text: string): Record<string, string>[] {
+  const [head, ...rows] = parseSimpleCsv(text);
+  return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
+}
+
+const pick = (r: Record<string, string>) => [r.customer_id, r.rm_id, r.signal, r.measure, r.value, r.threshold, r.since];
+
+describe('crm watch: the call list', () => {
+  it('one row per customer and signal (CNY and percent as plain numbers), by RM then value at stake; the steady customer and the near miss are not listed', () => {
+    const r = watch('--format', 'csv');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = csv(r.stdout);
+    expect(Object.keys(rows[0])).toEqual(['customer_id', 'name', 'customer_type', 'tier', 'rm_id', 'signal', 'measure', 'value', 'threshold', 'since', 'note']);
+    expect(rows.map(pick)).toEqual([
+      // R1, value at stake (tier-window AUM ADB; a loan's balance) high → low:
+      // C_OUT: AUM 1,000,000 on 05-31 → 900,000 on 06-30: net outflow 100,000 = the threshold (at stake: (89 × 1,000,000 + 900,000) / 90 = 998,888.89).
+      ['C_OUT', 'R1', 'attrition', 'net_outflow_cny', '100000', '100000', '2026-05-31'],
+      // C_DOWN: March ADB 520,000 (Affluent, min 500,000); April, May, June 499,999.99 each, below it.
+      ['C_DOWN', 'R1', 'downgrade', 'aum_adb_cny', '499999.99', '500000', '2026-04-01'],
+      // C_UP: tier ADB (60 × 440,000 + 30 × 470,000) / 90 = 450,000 = 90% of Affluent's 500,000; June 470,000 > May 440,000.
+      ['C_UP', 'R1', 'upgrade', 'aum_adb_cny', '450000', '500000', ''],
+      // C_DORM: ADB 100,000 = the floor; last customer-initiated transaction 04-01, the day before the 90 days 04-02 … 06-30 (its 结息 on 06-21 does not count).
+      ['C_DORM', 'R1', 'dormant_valuable', 'aum_adb_cny', '100000', '100000', '2026-04-01'],
+      // C_ATTR: prior ADB 100,000 (≥ 50,000), recent 70,000: 1 − 70,000 / 100,000 = 30% drop = the threshold (at stake: tier ADB (60 × 100,000 + 30 × 70,000) / 90 = 90,000).
+      ['C_ATTR', 'R1', 'attrition', 'aum_adb_drop_pct', '30', '30', '2026-06-01'],
+      // C_LOAN: L1 normal → substandard on 06-01 (the first of the 30 days); L2's change on 05-31 is one day too early.
+      ['C_LOAN', 'R1', 'loan_downgrade', 'loan_balance_cny', '50000', '', '2026-06-01'],
+      // No RM last: C_UNAS, VIP (ADB 200,000).
+      ['C_UNAS', '', 'unassigned', 'aum_adb_cny', '200000', '', ''],
+    ]);
+    expect(rows.find((x) => x.signal === 'loan_downgrade')!.note).toBe('L1: normal → substandard on 2026-06-01');
+    expect(rows.find((x) => x.customer_id === 'C_ATTR')!.note).toBe('AUM ADB 100,000.00 → 70,000.00 (30 days each); net outflow 30,000.00 since 2026-05-31');
+    // Near misses: C_MISS drops 1 − 70,001 / 100,000 = 29.999% (< 30%); C_STEADY acted on 04-02, inside the 90 days.
+    expect(rows.some((x) => x.customer_id === 'C_MISS' || x.customer_id === 'C_STEADY')).toBe(false);
+  });
+
+  it('table and JSON carry the same list; --lang zh names the signals in Chinese', () => {
+    const t = watch('--wide');
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('Call list as of 2026-06-30');
+    expect(t.stdout).toMatch(/^C_ATTR\s.*Attrition\s+aum_adb_drop_pct\s+30\.00%\s+30\.00%/m);
+    expect(t.stdout).toContain('7 signal(s): Attrition 2, Upgrade 1, Downgrade 1, Dormant valuable 1, Unassigned 1, Loan downgrade 1');
+    const j = JSON.parse(watch('--format', 'json').stdout);
+    expect(j.report).toBe('watch');
+    expect(j.as_of).toBe('2026-06-30');
+    expect(j.signals).toEqual({ attrition: 2, upgrade: 1, downgrade: 1, dormant_valuable: 1, unassigned: 1, loan_downgrade: 1 });
+    expect(j.rows[0]).toMatchObject({ customer_id: 'C_OUT', value: 100000, threshold: 100000 });
+    const zh = watch('--lang', 'zh', '--wide');
+    expect(zh.stdout).toContain('客户预警名单 · 2026-06-30');
+    for (const name of ['资金流失预警', '潜力升级', '降级预警', '沉睡价值客户', '无人维护', '贷款分类下迁']) expect(zh.stdout).toContain(name);
+    expect(zh.stdout).toContain('客户经理');
+  });
+
+  it('--rm and --signal narrow the list; an empty list is exit 0', () => {
+    const r = csv(watch('--rm', 'R1', '--signal', 'attrition,upgrade', '--format', 'csv').stdout);
+    expect(r.map((x) => [x.customer_id, x.signal])).toEqual([['C_OUT', 'attrition'], ['C_UP', 'upgrade'], ['C_ATTR', 'attrition']]);
+    const empty = watch('--rm', 'R2');
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain('No customer to call.');
+    const emptyCsv = watch('--rm', 'R2', '--format', 'csv');
+    expect(emptyCsv.code).toBe(0);
+    expect(emptyCsv.stdout.trim()).toBe('customer_id,name,customer_type,tier,rm_id,signal,measure,value,threshold,since,note');
+  });
+
+  it('--by-rm DIR writes one CSV per RM', () => {
+    const out = join(dir, 'calls');
+    const r = watch('--by-rm', out, '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`2 file(s) written to ${out}\n`);
+    expect(readdirSync(out).sort()).toEqual(['R1.csv', '_unassigned.csv']);
+    expect(csv(readFileSync(join(out, 'R1.csv'), 'utf8')).map((x) => x.customer_id)).toEqual(['C_OUT', 'C_DOWN', 'C_UP', 'C_DORM', 'C_ATTR', 'C_LOAN']);
+    expect(csv(readFileSync(join(out, '_unassigned.csv'), 'utf8')).map((x) => x.customer_id)).toEqual(['C_UNAS']);
+  });
+
+  it('rules from --rules or the tiers file\'s watch: section move the thresholds', () => {
+    writeFiles(dir, {
+      'rules.yaml': 'attrition: { drop: "30.01%" }\ndormant_valuable: { min_aum: 100000.01 }\n',
+      'tiers.yaml': 'watch:\n  upgrade: { gap: 0.0999 }\n  loan_downgrade: { days: 31 }\n',
+    });
+    // 30% is now below the drop threshold; 100,000 below the dormancy floor.
+    const a = csv(watch('--rules', 'rules.yaml', '--format', 'csv').stdout);
+    expect(a.map((x) => x.customer_id)).toEqual(['C_OUT', 'C_DOWN', 'C_UP', 'C_LOAN', 'C_UNAS']);
+    // 450,000 is 10% below 500,000, more than a 9.99% gap; 31 days reach L2's change on 05-31 (Σ 50,000 + 80,000).
+    const b = csv(watch('--tiers', 'tiers.yaml', '--format', 'csv').stdout);
+    expect(b.some((x) => x.signal === 'upgrade')).toBe(false);
+    const loan = b.find((x) => x.signal === 'loan_downgrade')!;
+    expect([loan.value, loan.since, loan.note]).toEqual(['130000', '2026-05-31', 'L2: normal → doubtful on 2026-05-31; L1: normal → substandard on 2026-06-01']);
+  });
+
+  it('a rules file with a bad key, a bad value or an unknown tier is a usage error (exit 2) naming it', () => {
+    writeFiles(dir, {
+      'bad-key.yaml': 'attrition: { dorp: 0.3 }\n',
+      'bad-section.json': '{ "attrtion": {} }',
+      'bad-value.yaml': 'downgrade: { months: 0 }\n',
+      'bad-tier.yaml': 'watch:\n  valuable: { personal: gold }\n',
+    });
+    const cases: [string[], string][] = [
+      [['--rules', 'bad-key.yaml'], 'crm: error: bad-key.yaml: field attrition.dorp: unknown key (expected one of: days, drop, min_aum, net_outflow)'],
+      [['--rules', 'bad-section.json'], 'crm: error: bad-section.json: field attrtion: unknown key (expected one of: valuable, attrition, upgrade, downgrade, dormant_valuable, loan_downgrade, capacity)'],
+      [['--rules', 'bad-value.yaml'], 'crm: error: bad-value.yaml: field downgrade.months: must be a whole number from 1 to 36600, got 0'],
+      [['--tiers', 'bad-tier.yaml'], 'crm: error: bad-tier.yaml: field watch.valuable.personal: unknown tier "gold" (expected one of: mass, vip, affluent, wealth, private)'],
+      [['--rules', 'missing.yaml'], 'crm: error: --rules missing.yaml: cannot read file: no such file'],
+      [['--signal', 'churn'], 'crm: error: --signal: unknown signal "churn" (expected one of: attrition, upgrade, downgrade, dormant_valuable, unassigned, loan_downgrade)'],
+    ];
+    for (const [args, message] of cases) {
+      const r = watch(...args);
+      expect(r.stderr.trim()).toBe(message);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(join(dir, 'missing.yaml'))).toBe(false);
+  });
+});
