@@ -50,3 +50,10 @@ export function writeOutput(flag: string, path: string, data: string | Buffer): 
     throw new DataError(`${flag} ${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
+
+/** One of `allowed` (case-insensitive), or a usage error naming the option. */
+export function oneOf(flag: string, v: string, allowed: readonly string[]): string {
+  const x = v.trim().toLowerCase();
+  if (!allowed.includes(x)) throw new UsageError(`${flag}: expected ${allowed.join(' or ')} (got "${v}")`);
+  return x;
+}

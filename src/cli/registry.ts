@@ -4,6 +4,7 @@ import { registerRmReport } from './rm-report.js';
 import { registerReport } from './report.js';
 import { registerCompletion } from './completion.js';
 import { registerWatch } from './watch.js';
+import { registerCoverage } from './coverage.js';
 
 /** Commands beyond import and status, one file each. */
 export function registerExtraCommands(program: Command): void {
@@ -11,5 +12,6 @@ export function registerExtraCommands(program: Command): void {
   registerRmReport(program);
   registerReport(program);
   registerWatch(program);
+  registerCoverage(program);
   registerCompletion(program);
 }

@@ -19,7 +19,7 @@ import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type TiersConfig } from '../
 import { SIGNALS, defaultRules, parseRules, rulesOf, type Signal, type WatchRules } from '../watch/rules.js';
 import type { WatchRow } from '../watch/signals.js';
 import { globals } from './main.js';
-import { csvOptions, date, positiveInt, readConfig, writeOutput } from './options.js';
+import { csvOptions, date, oneOf, positiveInt, readConfig, writeOutput } from './options.js';
 import { WATCH_HELP } from './watch-help.js';
 import { SIGNAL_NAMES } from '../watch/labels.js';
 
@@ -82,12 +82,6 @@ export function registerWatch(program: Command): void {
       if (toFile) writeOutput('--out', o.out!, out);
       else process.stdout.write(out);
     });
-}
-
-function oneOf(flag: string, v: string, allowed: readonly string[]): string {
-  const x = v.trim().toLowerCase();
-  if (!allowed.includes(x)) throw new UsageError(`${flag}: expected ${allowed.join(' or ')} (got "${v}")`);
-  return x;
 }
 
 function signalList(v: string): Signal[] {

@@ -15,6 +15,7 @@ import { DEFAULT_PRICING, type Pricing } from './pricing.js';
 import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
 import { SIGNALS, type Signal, type WatchRules } from '../watch/rules.js';
+import { coverage, type Coverage, type CoverageRm } from '../watch/coverage.js';
 import { customerSignals, loanRows, sortWatchRows, type LoanChange, type WatchCustomer, type WatchDates, type WatchRow } from '../watch/signals.js';
 
 export interface WatchParams {
@@ -147,4 +148,20 @@ export function watchList(db: Db, p: WatchParams, only: readonly Signal[] = SIGN
     rows.push(...loanRows(inputs.loans, byId).filter((r) => rm === undefined || r.rm_id === rm));
   }
   return { period: inputs.period, dates: inputs.dates, tiers: inputs.tiers, rows: sortWatchRows(rows) };
+}
+
+export interface CoverageReport {
+  period: Period;
+  tiers: TiersConfig;
+  coverage: Coverage;
+}
+
+/** Coverage per RM and branch over the tier window ending on as-of (the RM on its last day). */
+export function coverageReport(db: Db, p: WatchParams): CoverageReport {
+  const asOf = p.asOf ?? latestDataDate(db);
+  const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
+  const pop = tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing: p.pricing });
+  const customers = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
+  const rms = db.prepare('SELECT rm_id, name, rm_type, branch FROM rms ORDER BY rm_id').all() as CoverageRm[];
+  return { period: pop.period, tiers, coverage: coverage(customers, rms, tiers, p.rules) };
 }

@@ -134,3 +134,38 @@ describe('crm watch: the call list', () => {
     expect(existsSync(join(dir, 'missing.yaml'))).toBe(false);
   });
 });
+
+describe('crm coverage', () => {
+  it('per RM: customers and AUM ADB per tier, valuable against capacity, load; per branch: valuable with no RM and the spread', () => {
+    writeFiles(dir, { 'capacity.yaml': 'capacity: { personal_valuable: 4, personal_customers: 10, corporate_valuable: 2 }\n' });
+    const r = runCrm(['--db', db, 'coverage', '--rules', 'capacity.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const [r1, r2, r3] = j.rows;
+    // R1: C_STEADY 300,000, C_UP 450,000, C_DOWN 499,999.99, C_DORM 100,000 (VIP: 1,349,999.99) and C_OUT 998,888.89
+    // (Affluent) are valuable: 5; Mass: C_ATTR 90,000, C_MISS (60 × 100,000 + 30 × 70,001) / 90 = 90,000.33, C_LOAN 0.
+    expect(r1).toMatchObject({ rm_id: 'R1', customers: 8, valuable: 5, vip_customers: 4, vip_aum_adb: 1349999.99, affluent_customers: 1, affluent_aum_adb: 998888.89, mass_customers: 3, mass_aum_adb: 180000.33 });
+    expect(r1.valuable_aum_adb).toBe(2348888.88);
+    // load = max(5 / 4, 8 / 10) = 125%.
+    expect(r1.load).toBe(1.25);
+    // R2: K_CORP, the one corporate customer: Key (ceil(20% × 1) = 1); 1 / 2 = 50%. R3 serves no one.
+    expect(r2).toMatchObject({ rm_id: 'R2', customers: 1, valuable: 1, key_customers: 1, key_aum_adb: 3000000, capacity_customers: null, load: 0.5 });
+    expect(r3).toMatchObject({ rm_id: 'R3', customers: 0, load: 0 });
+    // Branch B1: 10 customers, 7 valuable, C_UNAS (VIP, 200,000) with no RM; loads 0% … 125%.
+    expect(j.branches).toEqual([{ branch: 'B1', rms: 3, customers: 10, valuable: 7, valuable_unassigned: 1, valuable_unassigned_aum_adb: 200000, load_min: 0, load_max: 1.25, load_spread: 1.25 }]);
+  });
+
+  it('table in English and Chinese; CSV has the RM rows', () => {
+    const t = runCrm(['--db', db, 'coverage', '--wide'], { cwd: dir });
+    expect(t.code).toBe(0);
+    // Default capacity: R1 max(5 / 200, 8 / 2,000) = 2.50%.
+    expect(t.stdout).toMatch(/^R1\s+Wang Fang\s+personal\s+B1\s+8\s+5\s.*\s2\.50%/m);
+    expect(t.stdout).toMatch(/^B1\s+3\s+10\s+7\s+1\s+200,000\.00\s+0\.00%\s+2\.50%\s+2\.50%$/m);
+    const zh = runCrm(['--db', db, 'coverage', '--lang', 'zh', '--wide'], { cwd: dir });
+    expect(zh.stdout).toContain('客户经理覆盖 · 2026-06-30');
+    expect(zh.stdout).toContain('无人维护价值客户');
+    const c = csv(runCrm(['--db', db, 'coverage', '--format', 'csv'], { cwd: dir }).stdout);
+    expect(c.map((x) => [x.rm_id, x.valuable, x.load])).toEqual([['R1', '5', '0.025'], ['R2', '1', '0.016667'], ['R3', '0', '0']]);
+  });
+});
