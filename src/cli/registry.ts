@@ -5,6 +5,7 @@ import { registerReport } from './report.js';
 import { registerCompletion } from './completion.js';
 import { registerWatch } from './watch.js';
 import { registerCoverage } from './coverage.js';
+import { registerChannels } from './channels.js';
 
 /** Commands beyond import and status, one file each. */
 export function registerExtraCommands(program: Command): void {
@@ -13,5 +14,6 @@ export function registerExtraCommands(program: Command): void {
   registerReport(program);
   registerWatch(program);
   registerCoverage(program);
+  registerChannels(program);
   registerCompletion(program);
 }

@@ -10,11 +10,12 @@ import { rateOn } from '../db/fx.js';
 import { sqlList } from '../db/sql.js';
 import { DataError } from '../errors.js';
 import { DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
-import { latestDataDate, addDays, customerBalances, resolveWindow, type Window } from './engine.js';
+import { latestDataDate, addDays, customerBalances, customerTxns, resolveWindow, type Window } from './engine.js';
 import { DEFAULT_PRICING, type Pricing } from './pricing.js';
 import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
 import { SIGNALS, type Signal, type WatchRules } from '../watch/rules.js';
+import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from '../watch/channels.js';
 import { coverage, type Coverage, type CoverageRm } from '../watch/coverage.js';
 import { customerSignals, loanRows, sortWatchRows, type LoanChange, type WatchCustomer, type WatchDates, type WatchRow } from '../watch/signals.js';
 
@@ -164,4 +165,38 @@ export function coverageReport(db: Db, p: WatchParams): CoverageReport {
   const customers = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
   const rms = db.prepare('SELECT rm_id, name, rm_type, branch FROM rms ORDER BY rm_id').all() as CoverageRm[];
   return { period: pop.period, tiers, coverage: coverage(customers, rms, tiers, p.rules) };
+}
+
+export interface ChannelsReport {
+  period: Period;
+  tiers: TiersConfig;
+  months: string[];
+  unit: UnitCosts;
+  rows: ChannelRow[];
+  moves: ChannelMove[];
+}
+
+/**
+ * Channels per tier (the tier window ending on as-of) and calendar month: the `months` months
+ * ending with as-of's, the last one up to as-of. Moves compare the first month with the last.
+ */
+export function channelsReport(db: Db, p: Omit<WatchParams, 'rules'>, months: number): ChannelsReport {
+  const asOf = p.asOf ?? latestDataDate(db);
+  const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
+  const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
+  const pop = tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
+  const list = Array.from({ length: months }, (_, i) => monthPlus(asOf.slice(0, 7), i - months + 1));
+  const perMonth = list.map((m) => {
+    const end = lastDayOf(m) < asOf ? lastDayOf(m) : asOf;
+    const t = customerTxns(db, `${m}-01`, end);
+    const out = new Map<string, ChannelCounts>();
+    for (let i = 0; i < t.customer_id.length; i++) out.set(t.customer_id[i], { counter: t.counter[i], self_service: t.self_service[i], e_banking: t.e_banking[i] });
+    return out;
+  });
+  const customers = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])].map((c): ChannelCustomer => ({
+    customer_id: c.customer_id, customer_type: c.customer_type, tier: c.tier, months: perMonth.map((m) => m.get(c.customer_id)),
+  }));
+  const unit = pricing.channel_cost_fen;
+  const order = { personal: tiers.personal.tiers.map((t) => t.code), corporate: tiers.corporate.tiers.map((t) => t.code) };
+  return { period: pop.period, tiers, months: list, unit, ...channelMix(customers, list, order, unit) };
 }

@@ -169,3 +169,37 @@ describe('crm coverage', () => {
     expect(c.map((x) => [x.rm_id, x.valuable, x.load])).toEqual([['R1', '5', '0.025'], ['R2', '1', '0.016667'], ['R3', '0', '0']]);
   });
 });
+
+describe('crm channels', () => {
+  it('per tier and month: channels, e-banking share, cost per customer; the counter → e-banking move and its saving', () => {
+    const r = runCrm(['--db', db, 'channels', '--months', '2', '--format', 'json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.months).toEqual(['2026-05', '2026-06']);
+    const row = (tier: string, month: string) => j.rows.find((x: Record<string, unknown>) => x.tier === tier && x.month === month);
+    // VIP (C_STEADY, C_UP, C_DOWN, C_DORM, C_UNAS) in June: C_UP and C_UNAS e-banking, C_DOWN self-service (interest and fees
+    // carry no channel): share 2 / 3; cost 2 × 0.35 + 1.70 = 2.40, per customer 2.40 / 5 = 0.48.
+    expect(row('vip', '2026-06')).toMatchObject({ customers: 5, active: 3, counter: 0, self_service: 1, e_banking: 2, e_banking_share: 0.666667, channel_cost: 2.4, cost_per_customer: 0.48 });
+    expect(row('vip', '2026-05')).toMatchObject({ active: 0, e_banking_share: null, channel_cost: 0 });
+    // K_CORP (Key): counter in May, e-banking in June: moved; saved 1 × 8.00 / 1 − 0.35 = 7.65.
+    expect(row('key', '2026-05')).toMatchObject({ counter: 1, e_banking: 0, channel_cost: 8 });
+    expect(j.moves.find((m: Record<string, unknown>) => m.tier === 'key')).toEqual({ customer_type: 'corporate', tier: 'key', tier_name: 'Key', moved: 1, transactions: 1, saved: 7.65 });
+    expect(j.moves.filter((m: Record<string, unknown>) => m.tier !== 'key').every((m: Record<string, unknown>) => m.moved === 0)).toBe(true);
+  });
+
+  it('table in English and Chinese; CSV has the month rows', () => {
+    const t = runCrm(['--db', db, 'channels', '--months', '2', '--wide'], { cwd: dir });
+    expect(t.stdout).toMatch(/^personal\s+VIP\s+2026-06\s+5\s+3\s+0\s+1\s+2\s+66\.67%\s+2\.40\s+0\.48$/m);
+    expect(t.stdout).toMatch(/^corporate\s+Key\s+1\s+1\s+7\.65$/m);
+    const zh = runCrm(['--db', db, 'channels', '--months', '2', '--lang', 'zh', '--wide'], { cwd: dir });
+    expect(zh.stdout).toContain('柜面 → 电子银行迁移（2026-05 → 2026-06）');
+    expect(zh.stdout).toMatch(/^个人\s+贵宾\s+2026-06/m);
+    const c = csv(runCrm(['--db', db, 'channels', '--months', '1', '--format', 'csv'], { cwd: dir }).stdout);
+    expect(c.length).toBe(8); // 5 personal + 3 corporate tiers × 1 month
+    expect(c.find((x) => x.tier === 'affluent')).toMatchObject({ month: '2026-06', counter: '1', channel_cost: '8.00', cost_per_customer: '8.00' });
+    const bad = runCrm(['--db', db, 'channels', '--months', '0'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('crm: error: --months: expected a whole number');
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * `crm channels`: transactions by channel per tier and month, the e-banking share, channel cost
+ * per customer, and the counter → e-banking moves with the cost they saved (docs/watch.md). No SQL here.
+ */
+import type { Command } from 'commander';
+import { openDb, resolveDbPath } from '../db/connection.js';
+import { parsePricing } from '../metrics/pricing.js';
+import { channelsReport, type ChannelsReport } from '../metrics/watch.js';
+import {
+  jsonCell, renderCsv, renderJson, renderTable, resolveLang, useColor, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
+  type ColumnSpec, type Lang, type Row,
+} from '../output/index.js';
+import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
+import { parseTiers } from '../segment/tiers.js';
+import type { CustomerType } from '../types.js';
+import { globals } from './main.js';
+import { csvOptions, date, oneOf, positiveInt, readConfig, writeOutput } from './options.js';
+import { periodLines, tierName } from './segment.js';
+
+export const CHANNELS_HELP = `
+Per customer type, tier (the tier window ending on --as-of) and calendar month (the --months
+months ending with the as-of month, the last one up to --as-of): customers of the tier and
+those with a transaction, transactions at the counter, self-service and e-banking, the e-banking
+share, the channel cost (counter 8.00, self-service 1.70, e-banking 0.35 CNY a transaction, or
+the --pricing file's) and the cost per customer of the tier.
+Moves: customers whose main channel (most transactions; ties go to the counter) was the counter
+in the first month and e-banking in the last; saved = their last-month transactions × their
+first month's cost per transaction − their last month's cost. CSV has the month rows; JSON adds
+the moves.
+
+Examples:
+  crm channels
+  crm channels --as-of 2026-11-27 --months 6 --format csv --out channels.csv
+  crm channels --lang zh
+Exit 0 on success, 1 on data problems, 2 on bad options or files.`;
+
+interface Opts {
+  asOf?: string;
+  months: string;
+  window: string;
+  tiers?: string;
+  pricing?: string;
+  format: string;
+  out?: string;
+  wide?: boolean;
+  lang?: string;
+  excel?: boolean;
+  encoding?: string;
+}
+
+export function registerChannels(program: Command): void {
+  program
+    .command('channels')
+    .description('channels per tier and month: e-banking share, channel cost, counter → e-banking moves and what they saved')
+    .option('--as-of <date>', 'report date (default: the latest data date)')
+    .option('--months <n>', 'calendar months ending with the as-of month', '3')
+    .option('--window <days>', 'tier window: this many days ending on --as-of', String(DEFAULT_WINDOW_DAYS))
+    .option('--tiers <file>', 'tier ladders, YAML or JSON (default: built in)')
+    .option('--pricing <file>', 'channel unit costs and contribution pricing, YAML or JSON')
+    .option('--format <fmt>', 'table, csv or json', 'table')
+    .option('--out <file>', 'write the report to FILE instead of standard output')
+    .option('--wide', 'table: show every column even if wider than the terminal')
+    .option('--lang <lang>', LANG_OPTION_HELP)
+    .option('--excel', EXCEL_OPTION_HELP)
+    .option('--encoding <enc>', ENCODING_OPTION_HELP)
+    .addHelpText('after', CHANNELS_HELP)
+    .action((o: Opts, cmd: Command) => {
+      const csvOpts = csvOptions(o, cmd);
+      const format = csvOpts ? 'csv' : oneOf('--format', o.format, ['table', 'csv', 'json']);
+      const lang = resolveLang(o.lang);
+      const asOf = o.asOf === undefined ? undefined : date('--as-of', o.asOf);
+      const windowDays = positiveInt('--window', o.window);
+      const months = positiveInt('--months', o.months);
+      const tiers = o.tiers ? parseTiers(readConfig('--tiers', o.tiers), o.tiers) : undefined;
+      const pricing = o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined;
+      const db = openDb(resolveDbPath(globals(cmd).db));
+      let rep: ChannelsReport;
+      try {
+        rep = channelsReport(db, { asOf, windowDays, tiers, pricing }, months);
+      } finally {
+        db.close();
+      }
+      const rows = rep.rows.map((r) => ({ ...r, tier_name: tierName(rep.tiers[r.customer_type], r.tier, lang) }) as Row);
+      const moves = rep.moves.map((m) => ({ ...m, tier_name: tierName(rep.tiers[m.customer_type], m.tier, lang) }) as Row);
+      let out: string | Buffer;
+      if (format === 'csv') out = renderCsv(CHANNEL_COLUMNS, rows, csvOpts ?? {});
+      else if (format === 'json') {
+        out = renderJson(CHANNEL_COLUMNS, rows, {
+          report: 'channels', as_of: rep.period.as_of, months: rep.months, unit_cost: { counter: rep.unit.counter / 100, self_service: rep.unit.self_service / 100, e_banking: rep.unit.e_banking / 100 },
+          moves: moves.map((m) => Object.fromEntries(MOVE_COLUMNS.map((c) => [c.key, jsonCell(c, m[c.key])]))),
+        });
+      } else out = table(rep, rows, moves, lang, o);
+      if (o.out !== undefined) writeOutput('--out', o.out, out);
+      else process.stdout.write(out);
+    });
+}
+
+function table(rep: ChannelsReport, rows: Row[], moves: Row[], lang: Lang, o: Opts): string {
+  const toFile = o.out !== undefined;
+  const opts = { color: !toFile && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined, wide: !!o.wide, lang };
+  const zh = lang === 'zh';
+  const shown = (r: Row) => ({ ...r, customer_type: zh ? TYPE_ZH[r.customer_type as CustomerType] : r.customer_type });
+  const first = rep.months[0];
+  const last = rep.months[rep.months.length - 1];
+  return [
+    renderTable(CHANNEL_COLUMNS.filter((c) => c.key !== 'tier'), rows.map(shown), { ...opts, title: zh ? `渠道分析 · ${rep.period.as_of}` : `Channels as of ${rep.period.as_of}`, notes: periodLines(rep.period, lang, false) }),
+    renderTable(MOVE_COLUMNS.filter((c) => c.key !== 'tier'), moves.map(shown), { ...opts, title: zh ? `柜面 → 电子银行迁移（${first} → ${last}）` : `Counter → e-banking moves (${first} → ${last})` }),
+  ].join('\n');
+}
+
+const TYPE_ZH: Record<CustomerType, string> = { personal: '个人', corporate: '对公' };
+
+export const CHANNEL_COLUMNS: ColumnSpec[] = [
+  { key: 'customer_type', header: 'Type', headerZh: '类型', kind: 'text' },
+  { key: 'tier', header: 'Tier code', kind: 'text' },
+  { key: 'tier_name', header: 'Tier', headerZh: '层级', kind: 'text' },
+  { key: 'month', header: 'Month', headerZh: '月份', kind: 'text' },
+  { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int', priority: 3 },
+  { key: 'active', header: 'Using channels', headerZh: '渠道交易客户', kind: 'int', priority: 2 },
+  { key: 'counter', header: 'Counter', headerZh: '柜面', kind: 'int' },
+  { key: 'self_service', header: 'Self-service', headerZh: '自助', kind: 'int' },
+  { key: 'e_banking', header: 'E-banking', headerZh: '电子银行', kind: 'int' },
+  { key: 'e_banking_share', header: 'E-banking share', headerZh: '电子银行占比', kind: 'percent' },
+  { key: 'channel_cost', header: 'Channel cost', headerZh: '渠道成本', kind: 'money', priority: 4 },
+  { key: 'cost_per_customer', header: 'Cost/customer', headerZh: '户均渠道成本', kind: 'money' },
+];
+
+const MOVE_COLUMNS: ColumnSpec[] = [
+  { key: 'customer_type', header: 'Type', headerZh: '类型', kind: 'text' },
+  { key: 'tier', header: 'Tier code', kind: 'text' },
+  { key: 'tier_name', header: 'Tier', headerZh: '层级', kind: 'text' },
+  { key: 'moved', header: 'Customers moved', headerZh: '迁移客户数', kind: 'int' },
+  { key: 'transactions', header: 'Their txns (last month)', headerZh: '末月交易笔数', kind: 'int' },
+  { key: 'saved', header: 'Cost saved', headerZh: '节约成本', kind: 'money' },
+];
