@@ -12,14 +12,16 @@ import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { resolveLang, LANG_OPTION_HELP } from '../output/index.js';
 import { composeReport } from '../report/compose.js';
+import { coverageReport, watchList } from '../metrics/watch.js';
+import { coverageSection, watchSection } from '../report/watch-sections.js';
 import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { buildRmReport } from '../rm/report.js';
 import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type MigrationReport } from '../segment/report.js';
-import { DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './main.js';
 import { date, positiveInt, readConfig, writeOutput } from './options.js';
+import { loadRules } from './watch.js';
 
 export const REPORT_HELP = `
 Examples:
@@ -31,8 +33,10 @@ Examples:
 The page holds: the tier summary with a bar chart of customers and AUM ADB per tier (both
 ladders), the Lorenz curve of AUM ADB with its Gini, the tier migration heat map (from
 --compare DATE, by default the first day of the tier window when the data covers it, else
-left out with a note), the RFM segment map, and the RM league table with KPI attainment
-bars and pay (with --plan). Charts are inline SVG; the file needs no network, script or
+left out with a note), the RFM segment map, the RM league table with KPI attainment
+bars and pay (with --plan), the call list (signals per RM, the customers with most at stake:
+crm watch; rules from the --tiers file's watch: section) and RM load against capacity
+(crm coverage). Charts are inline SVG; the file needs no network, script or
 font and opens from a USB stick. Its numbers are those of crm segment and crm rm-report
 (--format csv) with the same options; each table cell carries the CSV value in data-v.
 Exit 0 on success, 1 on data problems (e.g. an empty database), 2 on bad options or files.`;
@@ -79,7 +83,7 @@ export function registerReport(program: Command): void {
       let period: Period | undefined;
       if (o.period !== undefined) period = parsePeriod(o.period);
       else if (o.from !== undefined) period = rangePeriod(parseIsoDate(o.from, '--from'), parseIsoDate(o.to as string, '--to'));
-      const tiers = o.tiers ? parseTiers(readConfig('--tiers', o.tiers), o.tiers) : (DEFAULT_TIERS as TiersConfig);
+      const { tiers, rules } = loadRules(o.tiers, undefined);
       const pricing: Pricing | undefined = o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined;
       const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig('--plan', o.plan), o.plan) : undefined;
 
@@ -114,8 +118,10 @@ export function registerReport(program: Command): void {
         const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
         const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan });
         for (const x of rm.warnings) process.stderr.write(`crm: warning: ${x}\n`);
+        const watch = { asOf, windowDays, tiers, pricing, rules };
+        const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch))];
         html = renderHtmlReport(composeReport({
-          lang, summary, aumByType, migration, migrationNote, rfm, rm,
+          lang, summary, aumByType, migration, migrationNote, rfm, rm, extra,
           source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,
         }));
       } finally {

@@ -16,7 +16,7 @@ import {
 import { parseConfigText } from '../segment/config-file.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
-import { SIGNALS, defaultRules, parseRules, rulesOf, type Signal, type WatchRules } from '../watch/rules.js';
+import { DEFAULT_RULES, SIGNALS, defaultRules, parseRules, rulesOf, type Signal, type WatchRules } from '../watch/rules.js';
 import type { WatchRow } from '../watch/signals.js';
 import { globals } from './main.js';
 import { csvOptions, date, oneOf, positiveInt, readConfig, writeOutput } from './options.js';
@@ -94,7 +94,11 @@ function signalList(v: string): Signal[] {
   return out;
 }
 
-/** Tiers from --tiers; rules from --rules, else the tiers file's watch: section, else built in. Valuable tiers must be in the ladders. */
+/**
+ * Tiers from --tiers; rules from --rules, else the tiers file's watch: section, else built in.
+ * Valuable tiers must be in the ladders; the built-in ones (vip, core) stand for "every tier
+ * above the lowest" in a ladder without them.
+ */
 export function loadRules(tiersFile: string | undefined, rulesFile: string | undefined): { tiers: TiersConfig; rules: WatchRules } {
   let tiers = DEFAULT_TIERS as TiersConfig;
   let rules = defaultRules();
@@ -108,7 +112,9 @@ export function loadRules(tiersFile: string | undefined, rulesFile: string | und
   if (rulesFile !== undefined) [rules, from] = [parseRules(readConfig('--rules', rulesFile), rulesFile), `${rulesFile}: field valuable`];
   for (const t of CUSTOMER_TYPES) {
     const code = rules.valuable[t];
-    if (!tiers[t].tiers.some((d) => d.code === code)) {
+    const known = (c: string) => tiers[t].tiers.some((d) => d.code === c);
+    if (!known(code) && code === DEFAULT_RULES.valuable[t]) rules.valuable[t] = (tiers[t].tiers[1] ?? tiers[t].tiers[0]).code;
+    else if (!known(code)) {
       throw new UsageError(`${from}.${t}: unknown tier "${code}" (expected one of: ${tiers[t].tiers.map((d) => d.code).join(', ')})`);
     }
   }

@@ -28,6 +28,8 @@ export interface ReportData {
   rm: RmReport;
   /** e.g. "crm 0.1.0, database demo.db". */
   source: string;
+  /** Sections after the RM league table (the call list and coverage: src/report/watch-sections.ts). */
+  extra?: HtmlSection[];
 }
 
 const T = (lang: Lang, en: string, zh: string): string => (lang === 'zh' ? zh : en);
@@ -244,7 +246,7 @@ export function composeReport(d: ReportData): HtmlReport {
         `客户分层统计期 ${summary.period.window.from} 至 ${summary.period.window.to}（${summary.period.window.days} 天）；客户经理考核 ${d.rm.window.from} 至 ${d.rm.window.to}。`),
       T(lang, 'Numbers equal those of crm segment and crm rm-report --format csv (money in CNY, rounded once to the fen).', '数字与 crm segment、crm rm-report --format csv 输出一致（金额单位元，只在显示时四舍五入到分）。'),
     ],
-    sections: [tiersSection(d), concentrationSection(d), migrationSection(d), rfmSection(d), rmSection(d)],
+    sections: [tiersSection(d), concentrationSection(d), migrationSection(d), rfmSection(d), rmSection(d), ...(d.extra ?? [])],
     footer: `${d.source}. ${T(lang, 'Self-contained page: no network, scripts or external fonts.', '独立页面：无网络请求、无脚本、无外部字体。')}`,
   };
 }

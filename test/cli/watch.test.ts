@@ -203,3 +203,27 @@ describe('crm channels', () => {
     expect(bad.stderr).toContain('crm: error: --months: expected a whole number');
   });
 });
+
+describe('crm report --html: the call list and coverage sections', () => {
+  it('signals per RM, the customers most at stake and the load per RM, as crm watch and crm coverage count them', () => {
+    const html = join(dir, 'report.html');
+    const r = runCrm(['--db', db, 'report', '--html', html], { cwd: dir });
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    const cell = (table: string, id: string, key: string) => {
+      const t = page.slice(page.indexOf(`data-table="${table}"`));
+      const row = t.slice(t.indexOf(`<tr data-id="${id}">`));
+      return /data-v="([^"]*)"/.exec(row.slice(row.indexOf(`data-k="${key}"`)))![1];
+    };
+    expect(page).toContain('<section id="watch"');
+    // R1: attrition C_OUT and C_ATTR, upgrade C_UP, downgrade C_DOWN, dormant C_DORM, loan C_LOAN = 6; no RM: C_UNAS.
+    expect(['attrition', 'upgrade', 'downgrade', 'dormant_valuable', 'unassigned', 'loan_downgrade', 'total'].map((k) => cell('watch-rm', 'R1', k))).toEqual(['2', '1', '1', '1', '0', '1', '6']);
+    expect(cell('watch-rm', '(no RM)', 'unassigned')).toBe('1');
+    // Most at stake first: C_OUT (998,888.89).
+    expect(cell('watch-top', 'C_OUT:Attrition', 'at_stake')).toBe('998888.89');
+    expect(page).toContain('<section id="coverage"');
+    expect(cell('coverage', 'R1', 'load')).toBe('0.025');
+    expect(cell('coverage', 'R2', 'load')).toBe('0.016667');
+    expect(page).toContain('1 valuable customer(s) with no RM, AUM ADB 200,000.00 CNY.');
+  });
+});
