@@ -65,14 +65,14 @@ describe('crm report --html', () => {
     expect(html).toContain("default-src 'none'");
   });
 
-  it('has the five sections and their charts', () => {
-    for (const id of ['tiers', 'concentration', 'migration', 'rfm', 'rm']) expect(html).toContain(`<section id="${id}">`);
+  it('has the seven sections and their charts', () => {
+    for (const id of ['tiers', 'concentration', 'migration', 'rfm', 'rm', 'watch', 'coverage']) expect(html).toContain(`<section id="${id}">`);
     expect(html.match(/<svg class="chart bars"/g)).toHaveLength(2); // personal and corporate ladders
     expect(html.match(/<svg class="chart lorenz"/g)).toHaveLength(1);
     expect(html.match(/<svg class="chart heatmap"/g)).toHaveLength(2);
     expect(html.match(/<svg class="chart rfm-map"/g)).toHaveLength(2);
-    expect(html.match(/<svg class="chart attainment"/g)).toHaveLength(1);
-    expect(html.match(/<svg class="chart stacked"/g)).toHaveLength(1);
+    expect(html.match(/<svg class="chart attainment"/g)).toHaveLength(2); // KPI attainment, RM load (coverage)
+    expect(html.match(/<svg class="chart stacked"/g)).toHaveLength(2); // pay, signals per RM (watch)
     // --window 14 on data from 2026-11-01: the default compare date is the window's first day.
     expect(html).toContain('Tier migration: 2026-11-14 → 2026-11-27');
   });
@@ -111,7 +111,8 @@ describe('crm report --html', () => {
       expect(html).toContain(`>${grouped(row.total_pay!)}</text>`);
     }
     // League order: by total pay, high to low, as in the CSV.
-    const order = [...html.matchAll(/<tr data-id="(RM\d+)">/g)].map((m) => m[1]);
+    const table = html.slice(html.indexOf('<table data-table="rm">'));
+    const order = [...table.slice(0, table.indexOf('</table>')).matchAll(/<tr data-id="(RM\d+)">/g)].map((m) => m[1]);
     expect(order).toEqual(rows.map((x) => x.rm_id));
   });
 
@@ -138,7 +139,8 @@ describe('crm report --html', () => {
     expect(page).toContain('No migration matrix: the tier window starts 2026-08-30, before the data (which starts 2026-11-01)');
     expect(page).not.toContain('class="chart heatmap"');
     expect(page).toContain('No --plan given');
-    expect(page).not.toContain('class="chart attainment"');
+    const rmSection = page.slice(page.indexOf('<section id="rm">'), page.indexOf('<section id="watch">'));
+    expect(rmSection).not.toContain('class="chart attainment"');
   });
 
   it('--lang zh: Chinese headings, tier and segment names', () => {
@@ -185,7 +187,7 @@ describe('crm report --html', () => {
     expect(dom.status, dom.stderr).toBe(0);
     const out = dom.stdout;
     // The parsed DOM (not just the file) holds the SVG charts with their bars and paths.
-    expect((out.match(/<svg class="chart /g) ?? []).length).toBe(9);
+    expect((out.match(/<svg class="chart /g) ?? []).length).toBe(11);
     expect((out.match(/<rect class="bar/g) ?? []).length).toBeGreaterThan(20);
     expect(out).toMatch(/<path class="curve" d="M50 320 L/);
     expect((out.match(/<rect class="cell/g) ?? []).length).toBeGreaterThan(50);
