@@ -17,6 +17,8 @@ const steps = [
   ['status'],
   ['segment', '--as-of', '2026-11-27', '--window', '27'],
   ['rm-report', '--period', '2026-11', '--plan', s('plan.yaml')],
+  ['watch', '--as-of', '2026-11-27'],
+  ['coverage', '--as-of', '2026-11-27', '--window', '27'],
 ];
 for (const args of steps) {
   const shown = args.length > 8 ? [...args.slice(0, 4), '…', ...args.slice(-3)] : args;

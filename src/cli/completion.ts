@@ -25,6 +25,9 @@ const VALUES: Record<string, Record<string, string[]>> = {
   },
   status: { '--format': ['table', 'json'] },
   segment: { '--format': ['table', 'csv', 'json'], '--encoding': ['utf-8', 'gb18030'] },
+  watch: { '--format': ['table', 'csv', 'json'], '--encoding': ['utf-8', 'gb18030'] },
+  coverage: { '--format': ['table', 'csv', 'json'], '--encoding': ['utf-8', 'gb18030'] },
+  channels: { '--format': ['table', 'csv', 'json'], '--encoding': ['utf-8', 'gb18030'] },
   'rm-report': {
     '--format': ['table', 'csv', 'json'], '--encoding': ['utf-8', 'gb18030'],
     '--sort': ['total_pay', 'deposit_adb', 'aum_adb', 'loan_adb', 'fee_income', 'contribution', 'customers', 'new_customers', 'npl_ratio', 'rm_id', 'name'],

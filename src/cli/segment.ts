@@ -41,7 +41,8 @@ Examples:
 The tier window is the --window days ending on --as-of, clipped to the dates the data
 covers (the report says when it clips). Personal customers are tiered by AUM ADB,
 corporate by contribution (defaults as in samples/tiers.yaml; see docs/segment.md).
-Dormant: no transaction in the 365 days ending on --as-of and AUM ADB below
+Dormant: no customer-initiated transaction (interest and fees do not count) in the
+365 days ending on --as-of and AUM ADB below
 --dormant-floor (default 1,000 CNY). CSV and JSON carry snake_case columns and plain
 numbers (money in CNY with 2 decimals). Exit 0 on success, 1 on data problems (e.g. an
 empty database), 2 on bad options or files.`;
@@ -232,10 +233,10 @@ export function periodLines(p: Period, lang: Lang, dormant = true): string[] {
   const t = p.data.transactions;
   if (zh) {
     lines.push(`使用数据：${s.count ? `${formatInt(s.count)} 个快照日 ${s.first} 至 ${s.last}` : '统计期内无快照（余额按前值延续或取自交易）'}；${t.count ? `${formatInt(t.count)} 笔交易 ${t.first} 至 ${t.last}` : '无交易'}。`);
-    if (dormant) lines.push(`睡眠户：${p.activity_window.from} 至 ${p.activity_window.to} 无交易且 AUM 日均低于 ${formatMoney(p.dormant_floor_fen)} 元。`);
+    if (dormant) lines.push(`睡眠户：${p.activity_window.from} 至 ${p.activity_window.to} 无客户主动交易且 AUM 日均低于 ${formatMoney(p.dormant_floor_fen)} 元。`);
   } else {
     lines.push(`Data used: ${s.count ? `${formatInt(s.count)} snapshot date(s) ${s.first} to ${s.last}` : 'no snapshot in the window (balances carried forward or from transactions)'}; ${t.count ? `${formatInt(t.count)} transaction(s) ${t.first} to ${t.last}` : 'no transactions'}.`);
-    if (dormant) lines.push(`Dormant: no transaction ${p.activity_window.from} to ${p.activity_window.to} and AUM ADB below ${formatMoney(p.dormant_floor_fen)} CNY.`);
+    if (dormant) lines.push(`Dormant: no customer-initiated transaction ${p.activity_window.from} to ${p.activity_window.to} and AUM ADB below ${formatMoney(p.dormant_floor_fen)} CNY.`);
   }
   return lines;
 }

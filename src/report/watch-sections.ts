@@ -41,6 +41,7 @@ export function watchSection(lang: Lang, list: WatchList): HtmlSection {
         label: T(lang, 'Signals per RM', '各客户经理预警信号数'),
         parts: SIGNALS.map((s) => SIGNAL_NAMES[s][lang]),
         rows: rows.map((r) => ({ label: String(r.rm_id), values: SIGNALS.map((s) => r[s] as number), text: formatInt(r.total as number) })),
+        width: 960, // the legend of six signals
       }),
     }],
     tables: [

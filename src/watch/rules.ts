@@ -87,7 +87,9 @@ export function rulesOf(data: Obj, fileName: string): WatchRules | undefined {
       else if (kind === 'tier') out[name][key] = r.str(v, f);
       else {
         const n = r.num(v, f);
-        if (!Number.isInteger(n) || n < 1 || n > 36600) r.fail(f, `must be a whole number from 1 to 36600, got ${n}`);
+        // The last customer-initiated transaction is looked for over 365 days (the RFM year).
+        const max = name === 'dormant_valuable' ? 365 : 36600;
+        if (!Number.isInteger(n) || n < 1 || n > max) r.fail(f, `must be a whole number from 1 to ${max}, got ${n}`);
         out[name][key] = n;
       }
     }
