@@ -4,17 +4,13 @@
  */
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
-import { parsePricing } from '../metrics/pricing.js';
 import { channelsReport, type ChannelsReport } from '../metrics/watch.js';
-import {
-  jsonCell, renderCsv, renderJson, renderTable, resolveLang, useColor, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
-  type ColumnSpec, type Lang, type Row,
-} from '../output/index.js';
+import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type Lang, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { parseTiers } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './main.js';
-import { csvOptions, date, oneOf, positiveInt, readConfig, writeOutput } from './options.js';
+import { positiveInt, readConfig, tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
 import { periodLines, tierName } from './segment.js';
 
 export const CHANNELS_HELP = `
@@ -49,30 +45,19 @@ interface Opts {
 }
 
 export function registerChannels(program: Command): void {
-  program
+  withOutputOptions(program
     .command('channels')
     .description('channels per tier and month: e-banking share, channel cost, counter → e-banking moves and what they saved')
     .option('--as-of <date>', 'report date (default: the latest data date)')
     .option('--months <n>', 'calendar months ending with the as-of month', '3')
     .option('--window <days>', 'tier window: this many days ending on --as-of', String(DEFAULT_WINDOW_DAYS))
     .option('--tiers <file>', 'tier ladders, YAML or JSON (default: built in)')
-    .option('--pricing <file>', 'channel unit costs and contribution pricing, YAML or JSON')
-    .option('--format <fmt>', 'table, csv or json', 'table')
-    .option('--out <file>', 'write the report to FILE instead of standard output')
-    .option('--wide', 'table: show every column even if wider than the terminal')
-    .option('--lang <lang>', LANG_OPTION_HELP)
-    .option('--excel', EXCEL_OPTION_HELP)
-    .option('--encoding <enc>', ENCODING_OPTION_HELP)
+    .option('--pricing <file>', 'channel unit costs and contribution pricing, YAML or JSON'))
     .addHelpText('after', CHANNELS_HELP)
     .action((o: Opts, cmd: Command) => {
-      const csvOpts = csvOptions(o, cmd);
-      const format = csvOpts ? 'csv' : oneOf('--format', o.format, ['table', 'csv', 'json']);
-      const lang = resolveLang(o.lang);
-      const asOf = o.asOf === undefined ? undefined : date('--as-of', o.asOf);
-      const windowDays = positiveInt('--window', o.window);
+      const { csv: csvOpts, format, lang, asOf, windowDays, pricing } = tierReportOptions(o, cmd);
       const months = positiveInt('--months', o.months);
       const tiers = o.tiers ? parseTiers(readConfig('--tiers', o.tiers), o.tiers) : undefined;
-      const pricing = o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined;
       const db = openDb(resolveDbPath(globals(cmd).db));
       let rep: ChannelsReport;
       try {
@@ -97,7 +82,7 @@ export function registerChannels(program: Command): void {
 
 function table(rep: ChannelsReport, rows: Row[], moves: Row[], lang: Lang, o: Opts): string {
   const toFile = o.out !== undefined;
-  const opts = { color: !toFile && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined, wide: !!o.wide, lang };
+  const opts = { ...tableTarget(toFile), wide: !!o.wide, lang };
   const zh = lang === 'zh';
   const shown = (r: Row) => ({ ...r, customer_type: zh ? TYPE_ZH[r.customer_type as CustomerType] : r.customer_type });
   const first = rep.months[0];

@@ -4,15 +4,11 @@
  */
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
-import { parsePricing } from '../metrics/pricing.js';
 import { coverageReport, type CoverageReport } from '../metrics/watch.js';
-import {
-  jsonCell, renderCsv, renderJson, renderTable, resolveLang, useColor, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
-  type ColumnSpec, type Row,
-} from '../output/index.js';
+import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { globals } from './main.js';
-import { csvOptions, date, oneOf, positiveInt, readConfig, writeOutput } from './options.js';
+import { tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
 import { periodLines } from './segment.js';
 import { loadRules } from './watch.js';
 
@@ -46,29 +42,18 @@ interface Opts {
 }
 
 export function registerCoverage(program: Command): void {
-  program
+  withOutputOptions(program
     .command('coverage')
     .description('RM coverage of valuable customers: load against capacity per RM, unserved valuable customers per branch')
     .option('--as-of <date>', 'report date (default: the latest data date)')
     .option('--window <days>', 'tier window: this many days ending on --as-of', String(DEFAULT_WINDOW_DAYS))
     .option('--tiers <file>', 'tier ladders, YAML or JSON; its watch: section sets the rules')
     .option('--rules <file>', 'watch rules (capacity, valuable tiers), YAML or JSON')
-    .option('--pricing <file>', 'contribution pricing, YAML or JSON (corporate tiers)')
-    .option('--format <fmt>', 'table, csv or json', 'table')
-    .option('--out <file>', 'write the report to FILE instead of standard output')
-    .option('--wide', 'table: show every column even if wider than the terminal')
-    .option('--lang <lang>', LANG_OPTION_HELP)
-    .option('--excel', EXCEL_OPTION_HELP)
-    .option('--encoding <enc>', ENCODING_OPTION_HELP)
+    .option('--pricing <file>', 'contribution pricing, YAML or JSON (corporate tiers)'))
     .addHelpText('after', COVERAGE_HELP)
     .action((o: Opts, cmd: Command) => {
-      const csvOpts = csvOptions(o, cmd);
-      const format = csvOpts ? 'csv' : oneOf('--format', o.format, ['table', 'csv', 'json']);
-      const lang = resolveLang(o.lang);
-      const asOf = o.asOf === undefined ? undefined : date('--as-of', o.asOf);
-      const windowDays = positiveInt('--window', o.window);
+      const { csv: csvOpts, format, lang, asOf, windowDays, pricing } = tierReportOptions(o, cmd);
       const { tiers, rules } = loadRules(o.tiers, o.rules);
-      const pricing = o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined;
       const db = openDb(resolveDbPath(globals(cmd).db));
       let rep: CoverageReport;
       try {
@@ -82,7 +67,7 @@ export function registerCoverage(program: Command): void {
       else if (format === 'json') out = renderJson(columns, rows, { report: 'coverage', as_of: rep.period.as_of, window: { from: rep.period.window.from, to: rep.period.window.to }, branches: rep.coverage.branches.map((b) => Object.fromEntries(BRANCH_COLUMNS.map((c) => [c.key, jsonCell(c, branchRow(b)[c.key])]))) });
       else {
         const toFile = o.out !== undefined;
-        const opts = { color: !toFile && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined, wide: !!o.wide, lang };
+        const opts = { ...tableTarget(toFile), wide: !!o.wide, lang };
         const zh = lang === 'zh';
         out = [
           renderTable(columns, rows, { ...opts, title: zh ? `客户经理覆盖 · ${rep.period.as_of}` : `Coverage as of ${rep.period.as_of}`, notes: periodLines(rep.period, lang, false) }),
@@ -98,7 +83,7 @@ export const COVERAGE_COLUMNS: ColumnSpec[] = [
   { key: 'rm_id', header: 'RM', headerZh: '客户经理', kind: 'text' },
   { key: 'name', header: 'Name', headerZh: '姓名', kind: 'text', priority: 3 },
   { key: 'rm_type', header: 'Type', headerZh: '类型', kind: 'text', priority: 2 },
-  { key: 'branch', header: 'Branch', headerZh: '分行', kind: 'text', priority: 4 },
+  { key: 'branch', header: 'Branch', headerZh: '机构', kind: 'text', priority: 4 },
   { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int' },
   { key: 'valuable', header: 'Valuable', headerZh: '价值客户', kind: 'int' },
   { key: 'aum_adb', header: 'AUM ADB', headerZh: 'AUM日均', kind: 'money', priority: 5 },
@@ -129,7 +114,7 @@ function rmTable(rep: CoverageReport): { columns: ColumnSpec[]; rows: Row[] } {
 }
 
 const BRANCH_COLUMNS: ColumnSpec[] = [
-  { key: 'branch', header: 'Branch', headerZh: '分行', kind: 'text' },
+  { key: 'branch', header: 'Branch', headerZh: '机构', kind: 'text' },
   { key: 'rms', header: 'RMs', headerZh: '客户经理数', kind: 'int' },
   { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int' },
   { key: 'valuable', header: 'Valuable', headerZh: '价值客户', kind: 'int' },

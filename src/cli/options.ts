@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DataError, UsageError } from '../errors.js';
 import { parseDate, ValueError } from '../import/values.js';
-import { excelCsvOptions, parseCsvEncoding, type CsvOptions } from '../output/index.js';
+import { parsePricing, type Pricing } from '../metrics/pricing.js';
+import { excelCsvOptions, parseCsvEncoding, resolveLang, useColor, ENCODING_OPTION_HELP, EXCEL_OPTION_HELP, LANG_OPTION_HELP, type CsvOptions, type Lang } from '../output/index.js';
 
 /** --excel / --encoding: CSV options (and --format csv), or undefined when neither is given. */
 export function csvOptions(o: { excel?: boolean; encoding?: string; format: string }, cmd: Command): CsvOptions | undefined {
@@ -56,4 +57,42 @@ export function oneOf(flag: string, v: string, allowed: readonly string[]): stri
   const x = v.trim().toLowerCase();
   if (!allowed.includes(x)) throw new UsageError(`${flag}: expected ${allowed.join(' or ')} (got "${v}")`);
   return x;
+}
+
+/** The output options of a report command: --format, --out, --wide, --lang, --excel, --encoding. */
+export function withOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('--format <fmt>', 'table, csv or json', 'table')
+    .option('--out <file>', 'write the report to FILE instead of standard output')
+    .option('--wide', 'table: show every column even if wider than the terminal')
+    .option('--lang <lang>', LANG_OPTION_HELP)
+    .option('--excel', EXCEL_OPTION_HELP)
+    .option('--encoding <enc>', ENCODING_OPTION_HELP);
+}
+
+/** Colour and width of a table: only on a terminal, never into a file (--out). */
+export function tableTarget(toFile: boolean): { color: boolean; width: number | undefined } {
+  return { color: !toFile && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined };
+}
+
+/** The options every tier-based report reads, checked: output format, language, as-of, tier window, pricing. */
+export interface TierReportOptions {
+  csv: CsvOptions | undefined;
+  format: string;
+  lang: Lang;
+  asOf: string | undefined;
+  windowDays: number;
+  pricing: Pricing | undefined;
+}
+
+export function tierReportOptions(o: { format: string; excel?: boolean; encoding?: string; lang?: string; asOf?: string; window: string; pricing?: string }, cmd: Command): TierReportOptions {
+  const csv = csvOptions(o, cmd);
+  return {
+    csv,
+    format: csv ? 'csv' : oneOf('--format', o.format, ['table', 'csv', 'json']),
+    lang: resolveLang(o.lang),
+    asOf: o.asOf === undefined ? undefined : date('--as-of', o.asOf),
+    windowDays: positiveInt('--window', o.window),
+    pricing: o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined,
+  };
 }

@@ -7,19 +7,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { UsageError } from '../errors.js';
-import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import { watchList, type WatchList } from '../metrics/watch.js';
-import {
-  fenToYuan, formatMoney, formatPercent, renderCsv, renderJson, renderTable, resolveLang, roundHalfAwayFromZero, useColor,
-  LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP, type ColumnSpec, type CsvOptions, type Lang, type Row,
-} from '../output/index.js';
+import { fenToYuan, formatMoney, formatPercent, renderCsv, renderJson, renderTable, roundHalfAwayFromZero, type ColumnSpec, type CsvOptions, type Lang, type Row } from '../output/index.js';
 import { parseConfigText } from '../segment/config-file.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
 import { DEFAULT_RULES, SIGNALS, defaultRules, parseRules, rulesOf, type Signal, type WatchRules } from '../watch/rules.js';
 import type { WatchRow } from '../watch/signals.js';
 import { globals } from './main.js';
-import { csvOptions, date, oneOf, positiveInt, readConfig, writeOutput } from './options.js';
+import { readConfig, tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
 import { WATCH_HELP } from './watch-help.js';
 import { SIGNAL_NAMES } from '../watch/labels.js';
 
@@ -41,7 +37,7 @@ interface Opts {
 }
 
 export function registerWatch(program: Command): void {
-  program
+  withOutputOptions(program
     .command('watch')
     .description('call list per RM (客户预警): attrition, upgrade, downgrade, dormant valuable, unassigned, loan downgrade')
     .option('--as-of <date>', 'report date (default: the latest data date)')
@@ -51,23 +47,12 @@ export function registerWatch(program: Command): void {
     .option('--tiers <file>', 'tier ladders, YAML or JSON; its watch: section sets the rules')
     .option('--rules <file>', 'watch rules, YAML or JSON (a watch: section or the rules alone; default: built in)')
     .option('--pricing <file>', 'contribution pricing, YAML or JSON (corporate tiers)')
-    .option('--format <fmt>', 'table, csv or json', 'table')
-    .option('--out <file>', 'write the list to FILE instead of standard output')
-    .option('--by-rm <dir>', 'also write one CSV per RM into DIR (<rm_id>.csv; no RM: _unassigned.csv)')
-    .option('--wide', 'table: show every column even if wider than the terminal')
-    .option('--lang <lang>', LANG_OPTION_HELP)
-    .option('--excel', EXCEL_OPTION_HELP)
-    .option('--encoding <enc>', ENCODING_OPTION_HELP)
+    .option('--by-rm <dir>', 'also write one CSV per RM into DIR (<rm_id>.csv; no RM: _unassigned.csv)'))
     .addHelpText('after', WATCH_HELP)
     .action((o: Opts, cmd: Command) => {
-      const csvOpts = csvOptions(o, cmd);
-      const format = csvOpts ? 'csv' : oneOf('--format', o.format, ['table', 'csv', 'json']);
-      const lang = resolveLang(o.lang);
-      const asOf = o.asOf === undefined ? undefined : date('--as-of', o.asOf);
-      const windowDays = positiveInt('--window', o.window);
+      const { csv: csvOpts, format, lang, asOf, windowDays, pricing } = tierReportOptions(o, cmd);
       const only = o.signal === undefined ? SIGNALS : signalList(o.signal);
       const { tiers, rules } = loadRules(o.tiers, o.rules);
-      const pricing: Pricing | undefined = o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined;
       const db = openDb(resolveDbPath(globals(cmd).db));
       let list: WatchList;
       try {
@@ -76,7 +61,7 @@ export function registerWatch(program: Command): void {
         db.close();
       }
       const toFile = o.out !== undefined;
-      const ctx = { csv: csvOpts ?? {}, lang, wide: !!o.wide, color: !toFile && format === 'table' && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined };
+      const ctx = { csv: csvOpts ?? {}, lang, wide: !!o.wide, ...tableTarget(toFile) };
       const out = render(list, format, ctx);
       if (o.byRm !== undefined) writeByRm(o.byRm, list, ctx.csv, lang);
       if (toFile) writeOutput('--out', o.out!, out);
