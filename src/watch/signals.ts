@@ -114,8 +114,8 @@ export function customerSignals(c: WatchCustomer, ladders: Record<CustomerType, 
   if (atLeast(c.aum_adb, dv.min_aum_fen) && (c.last_activity === null || c.last_activity < dates.dormant_from)) {
     add('dormant_valuable', {
       measure: 'aum_adb_cny', unit: 'cny', value: c.aum_adb, threshold: dv.min_aum_fen, since: c.last_activity,
-      note: c.last_activity === null ? 'no customer-initiated transaction in 365 days' : `no customer-initiated transaction in ${dv.days} days (last ${c.last_activity})`,
-      note_zh: c.last_activity === null ? '365天内无客户主动交易' : `${dv.days}天内无客户主动交易（最近一笔 ${c.last_activity}）`,
+      note: c.last_activity === null ? 'no customer-initiated transaction on record' : `no customer-initiated transaction in ${dv.days} days (last ${c.last_activity})`,
+      note_zh: c.last_activity === null ? '无客户主动交易记录' : `${dv.days}天内无客户主动交易（最近一笔 ${c.last_activity}）`,
     });
   }
   if (c.rm_id === null && isValuable(ladder, c.tier, rules.valuable[c.customer_type])) {
