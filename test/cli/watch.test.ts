@@ -2,7 +2,7 @@
  * `crm watch` end to end on the hand-built branch of test/watch/watch-fixture.ts: each customer's
  * figures worked out below, thresholds met exactly, near misses left out, and the error paths.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTmp, parseSimpleCsv, runCrm, tmpDir, writeFiles } from '../helpers.js';
@@ -83,6 +83,19 @@ describe('crm watch: the call list', () => {
     const emptyCsv = watch('--rm', 'R2', '--format', 'csv');
     expect(emptyCsv.code).toBe(0);
     expect(emptyCsv.stdout.trim()).toBe('customer_id,name,customer_type,tier,rm_id,signal,measure,value,threshold,since,note');
+  });
+
+  it('unassigned since the day the RM was taken away (a customers re-export dated 2026-06-15)', () => {
+    const copy = join(dir, 'reassigned.db');
+    copyFileSync(db, copy);
+    const [file] = writeFiles(dir, { 'customers_2026-06-15.csv': 'customer_id,name,customer_type,rm_id,branch\nC_STEADY,C_STEADY name,personal,,B1\n' });
+    expect(runCrm(['--db', copy, 'import', file], { cwd: dir }).code).toBe(0);
+    const rows = csv(runCrm(['--db', copy, 'watch', '--signal', 'unassigned', '--format', 'csv'], { cwd: dir }).stdout);
+    // C_STEADY (VIP, 300,000) before C_UNAS (200,000); C_UNAS never had an RM: no since.
+    expect(rows.map(pick)).toEqual([
+      ['C_STEADY', '', 'unassigned', 'aum_adb_cny', '300000', '', '2026-06-15'],
+      ['C_UNAS', '', 'unassigned', 'aum_adb_cny', '200000', '', ''],
+    ]);
   });
 
   it('--by-rm DIR writes one CSV per RM', () => {
