@@ -69,11 +69,35 @@ export function renderReport(r: RmReport, o: RenderOptions): string | Buffer {
     ? `客户经理业绩${r.plan ? '与绩效薪酬' : ''}：${r.period.name ?? `${r.period.from} 至 ${r.period.to}`}`
     : `RM performance${r.plan ? ' and incentive pay' : ''}: ${r.period.name ?? `${r.period.from} to ${r.period.to}`}`;
   const zh = o.lang === 'zh';
-  const rows = zh ? r.rows.map((x) => ({ ...x, rm_type: x.rm_type === 'corporate' ? '对公' : x.rm_type === 'personal' ? '个人' : x.rm_type, rm_id: x.rm_id === UNASSIGNED ? '（未分配）' : x.rm_id, name: x.name === '(not in rms)' ? '（不在客户经理名单）' : x.name })) : r.rows;
+  const rows = zh ? r.rows.map(rmRowZh) : r.rows;
   return renderTable(r.columns, rows, {
     color: o.color, width: o.width, wide: o.wide, lang: o.lang, title, totals: { ...r.total, rm_id: zh ? String(r.total.rm_id).replace(/^Total/, '合计') : r.total.rm_id },
     notes: [...r.notes.map((n) => (zh ? noteZh(n) : n)), zh ? '金额单位：元；日均 = 按归属天数计入的日均余额' : 'money in CNY; ADB = average daily balance credited by days owned'],
   });
+}
+
+/** An RM report row as shown under zh: RM type, the unassigned row and unknown names in Chinese. */
+export function rmRowZh(x: Row): Row {
+  return {
+    ...x,
+    rm_type: x.rm_type === 'corporate' ? '对公' : x.rm_type === 'personal' ? '个人' : x.rm_type,
+    rm_id: x.rm_id === UNASSIGNED ? '（未分配）' : x.rm_id,
+    name: x.name === '(not in rms)' ? '（不在客户经理名单）' : x.name,
+  };
+}
+
+/** The warnings of src/incentive/pay.ts and src/rm/report.ts in Chinese (others stay as written). */
+export function warningZh(w: string): string {
+  let m: RegExpExecArray | null;
+  const who = (t: string) => t.replace(/^RM (\S+)(?: \((.*)\))?$/, (_, id: string, name?: string) => `客户经理 ${id}${name ? `（${name}）` : ''}`);
+  if ((m = /^(RM .+?): no target for KPI (\S+); it pays 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[2], 'zh')}无目标，计 0`;
+  if ((m = /^(RM .+?): target (\S+) is not above 0 for KPI (\S+); it pays 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[3], 'zh')}的目标 ${m[2]} 不大于 0，计 0`;
+  if ((m = /^(RM .+?): no value for metric (\S+); counted as 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[2], 'zh')}无数值，按 0 计`;
+  if ((m = /^(RM .+?): the plan (.+) has no (corporate|personal) section; base pay only$/.exec(w))) return `${who(m[1])}：方案 ${m[2]} 没有${m[3] === 'corporate' ? '对公' : '个人'}部分，只发基本工资`;
+  if ((m = /^(RM .+?): no npl_ratio; NPL deduction not applied$/.exec(w))) return `${who(m[1])}：无不良率，不做不良扣减`;
+  if ((m = /^(RM .+?): event (\S+) is not in the plan; ignored$/.exec(w))) return `${who(m[1])}：事件 ${m[2]} 不在方案中，已忽略`;
+  if ((m = /^RM (\S+) is credited by account snapshots but is not in rms\.csv: no pay$/.exec(w))) return `客户经理 ${m[1]} 在账户快照中有业绩，但不在客户经理名单（rms.csv）中：不计薪酬`;
+  return w;
 }
 
 /** The report notes of src/rm/report.ts in Chinese (the common ones; others stay as written). */
@@ -212,7 +236,7 @@ export function renderStatement(r: RmReport, info: RmInfo, pay: PayResult, o: Re
       zh
         ? `基本工资 ${formatMoney(pay.base_fen)} + 绩效薪酬 ${formatMoney(pay.variable_fen)} = 应发合计 ${formatMoney(pay.total_fen)} 元；每行金额按行四舍五入到分，合计为各行之和`
         : `base ${formatMoney(pay.base_fen)} + variable ${formatMoney(pay.variable_fen)} = total ${formatMoney(pay.total_fen)} CNY; each line is rounded once to the fen, the total is the sum of the lines`,
-      ...pay.warnings.map((w) => `${zh ? '警告' : 'warning'}: ${w}`),
+      ...pay.warnings.map((w) => (zh ? `警告：${warningZh(w)}` : `warning: ${w}`)),
     ]),
   });
   return `${fit(statementHeader(r, info, o.lang)).join('\n')}\n\n${table}`;
