@@ -15,6 +15,7 @@ import { composeReport } from '../report/compose.js';
 import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { buildRmReport } from '../rm/report.js';
+import { warningZh } from '../rm/render.js';
 import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type MigrationReport } from '../segment/report.js';
 import { DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
@@ -113,7 +114,7 @@ export function registerReport(program: Command): void {
         const rfm = rfmReport(db, params);
         const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
         const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan });
-        for (const x of rm.warnings) process.stderr.write(`crm: warning: ${x}\n`);
+        for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
         html = renderHtmlReport(composeReport({
           lang, summary, aumByType, migration, migrationNote, rfm, rm,
           source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,

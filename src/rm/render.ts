@@ -104,9 +104,9 @@ export function warningZh(w: string): string {
 export function noteZh(n: string): string {
   let m: RegExpExecArray | null;
   if ((m = /^period (.+?): (\S+) to (\S+); the data covers (\S+) to (\S+), so the report uses (\S+) to (\S+) \((\d+) days\)$/.exec(n))) {
-    return `考核期 ${m[1]}：${m[2]} 至 ${m[3]}；数据覆盖 ${m[4]} 至 ${m[5]}，本报告使用 ${m[6]} 至 ${m[7]}（${m[8]} 天）`;
+    return `考核期 ${m[1].replace(' to ', ' 至 ')}：${m[2]} 至 ${m[3]}；数据覆盖 ${m[4]} 至 ${m[5]}，本报告使用 ${m[6]} 至 ${m[7]}（${m[8]} 天）`;
   }
-  if ((m = /^period (.+?): (\S+) to (\S+) \((\d+) days\)$/.exec(n))) return `考核期 ${m[1]}：${m[2]} 至 ${m[3]}（${m[4]} 天）`;
+  if ((m = /^period (.+?): (\S+) to (\S+) \((\d+) days\)$/.exec(n))) return `考核期 ${m[1].replace(' to ', ' 至 ')}：${m[2]} 至 ${m[3]}（${m[4]} 天）`;
   if ((m = /^deposit ADB growth: the previous (\d+) days \((\S+) to (\S+)\) are not covered by the data, which starts (\S+); left empty$/.exec(n))) {
     return `存款日均增量：前 ${m[1]} 天（${m[2]} 至 ${m[3]}）不在数据范围内（数据从 ${m[4]} 开始），留空`;
   }
@@ -114,6 +114,10 @@ export function noteZh(n: string): string {
   if ((m = /^pay: plan (?:"(.*)" )?\((.*)\); (.*?); targets for period (\S+)$/.exec(n))) {
     return `薪酬：方案${m[1] ? `"${m[1]}"` : ''}（${m[2]}）；${m[3].replace(/^(\d+) calendar months? in (\S+)$/, '$2 共 $1 个自然月')}；目标取 ${m[4]} 期`;
   }
+  if ((m = /^pay: plan (?:"(.*)" )?\((.*)\); (\d+) days × 12 ÷ 365 = (\S+) months; no targets \(the range is no named period: use --targets-period\)$/.exec(n))) {
+    return `薪酬：方案${m[1] ? `"${m[1]}"` : ''}（${m[2]}）；${m[3]} 天 × 12 ÷ 365 = ${m[4]} 个月；无目标（该日期范围不是命名考核期：请用 --targets-period）`;
+  }
+  if ((m = /^the \(unassigned\) row is left out: it has no RM type( and is no RM)?$/.exec(n))) return `（未分配）行未列出：它没有客户经理类型${m[1] ? '，也不是客户经理' : ''}`;
   if (n.startsWith('pay: the period is only partly covered by data')) return '薪酬：考核期仅部分有数据；日均类指标按有数据的天数平均，中间业务收入、贡献度和新增客户只计有数据的天数';
   return n;
 }
