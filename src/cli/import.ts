@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { importFiles, type FileResult } from '../import/index.js';
 import { loadMapping } from '../import/mapping.js';
 import { normaliseEncoding } from '../import/reader.js';
-import { createProgress, formatInt, RejectsFile } from '../output/index.js';
+import { createProgress, formatInt, localDateTime, RejectsFile } from '../output/index.js';
 import { globals, setExitCode } from './main.js';
 import { date } from './options.js';
 
@@ -117,8 +117,8 @@ function describe(r: FileResult): string {
   const how = [r.kind, r.encoding, DELIMITER_NAMES[r.delimiter ?? ''] ?? r.delimiter].filter(Boolean).join(', ');
   const counts = `${formatInt(r.read)} read, ${formatInt(r.loaded)} loaded, ${formatInt(r.updated)} updated, ${formatInt(r.skipped)} unchanged, ${formatInt(r.rejected)} rejected`;
   const lines = [`${name} (${how}): ${counts}${r.status === 'rolled back' ? ' (rolled back)' : ''}`];
-  if (r.previousImport && r.loaded === 0 && r.updated === 0) lines.push(`  same content as import #${r.previousImport.id} (${r.previousImport.at}): nothing changed`);
-  else if (r.previousImport) lines.push(`  same content as import #${r.previousImport.id} (${r.previousImport.at})`);
+  if (r.previousImport && r.loaded === 0 && r.updated === 0) lines.push(`  same content as import #${r.previousImport.id} (${localDateTime(r.previousImport.at)}): nothing changed`);
+  else if (r.previousImport) lines.push(`  same content as import #${r.previousImport.id} (${localDateTime(r.previousImport.at)})`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }
