@@ -94,7 +94,10 @@ export function registerImport(program: Command): void {
             progressFile = '';
           },
         });
-        for (const r of result.files) out.push(describe(r));
+        for (const r of result.files) {
+          out.push(describe(r));
+          for (const w of r.warnings) process.stderr.write(`crm: warning: ${r.file}: ${w}\n`);
+        }
         const t = result.files.reduce((a, r) => ({ loaded: a.loaded + r.loaded, updated: a.updated + r.updated, skipped: a.skipped + r.skipped }), { loaded: 0, updated: 0, skipped: 0 });
         const imported = result.files.filter((r) => r.status !== 'ignored').length;
         out.push(`${o.dryRun ? 'dry run: ' : ''}${imported} file(s): ${formatInt(t.loaded)} loaded, ${formatInt(t.updated)} updated, ${formatInt(t.skipped)} unchanged, ${formatInt(result.rejected)} rejected`);

@@ -13,6 +13,7 @@ import { rmKey, rmList, rmMetrics, targetsFor, type RmInfo, type RmMetrics } fro
 import type { ColumnSpec, Row } from '../output/index.js';
 import { METRIC_NAMES, metricName, type RmType } from '../types.js';
 import type { Period } from './period.js';
+import { sameButCase } from '../strings.js';
 
 export const UNASSIGNED = '(unassigned)';
 
@@ -115,8 +116,13 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
 
   const all = rmList(db);
   const rms = new Map(all.map((r) => [r.rm_id, r]));
-  if (o.rm !== undefined && !rms.has(o.rm)) throw new DataError(`no RM ${o.rm} in the database (import rms.csv)`);
+  if (o.rm !== undefined && !rms.has(o.rm)) {
+    const like = sameButCase(o.rm, rms.keys());
+    throw new DataError(`no RM ${o.rm} in the database${like ? `; did you mean ${like}? (ids are case-sensitive)` : ' (import rms.csv)'}`);
+  }
   if (o.branch !== undefined && !all.some((r) => r.branch === o.branch) && ![...metrics.values()].some((m) => m.rm_id === null && m.branch === o.branch)) {
+    const like = sameButCase(o.branch, new Set(all.map((r) => r.branch).filter((b): b is string => !!b)));
+    if (like) throw new DataError(`no branch "${o.branch}" in the data; did you mean "${like}"? (names are case-sensitive)`);
     throw new DataError(`no branch "${o.branch}" in the data (branches: ${[...new Set(all.map((r) => r.branch).filter(Boolean))].join(', ') || 'none'})`);
   }
 
