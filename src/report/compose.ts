@@ -14,7 +14,7 @@ import { UNASSIGNED, metricName, type RmReport } from '../rm/report.js';
 import { noteZh, rmRowZh, warningZh } from '../rm/render.js';
 import type { CustomerType } from '../types.js';
 import type { HtmlReport, HtmlSection, HtmlTable } from './html.js';
-import { attainmentChart, barPanels, heatMap, lorenzChart, rfmMap, stackedBars } from './svg.js';
+import { attainmentChart, barPanels, heatMap, lorenzChart, rfmMap, stackedBars, textWidth } from './svg.js';
 
 export interface ReportData {
   lang: Lang;
@@ -47,6 +47,10 @@ function tiersSection(d: ReportData): HtmlSection {
   // The ladders' charts sit side by side: one scale per measure for all of them, so equal bars mean equal values.
   const maxCustomers = Math.max(0, ...groups.flatMap(({ g }) => g.rows.map((r) => r.customers)));
   const maxAum = Math.max(0, ...groups.flatMap(({ g }) => g.rows.map((r) => r.aum_adb)));
+  const money = PAGE_SUMMARY_COLUMNS.find((c) => c.key === 'aum_adb')!;
+  const valueWidth = (texts: string[]): number => Math.max(0, ...texts.map((t) => textWidth(t, 11))) + 8;
+  const customersW = valueWidth(groups.flatMap(({ g }) => g.rows.map((r) => formatInt(r.customers))));
+  const aumW = valueWidth(groups.flatMap(({ g }) => g.rows.map((r) => formatCell(money, r.aum_adb))));
   if (groups.length > 1) lines.push(T(lang, 'The charts share one scale per measure: equal bars are equal values across customer types.', '各图同一指标使用相同刻度：不同客户类型之间，长度相同即数值相同。'));
   for (const s of summary.sections) for (const g of s.groups) {
     const head = `${TYPE_NAMES[s.customer_type][lang]} — ${ladderText(s.ladder, lang)}`;
@@ -54,14 +58,13 @@ function tiersSection(d: ReportData): HtmlSection {
       lines.push(emptySectionLine(head, lang));
       continue;
     }
-    const money = PAGE_SUMMARY_COLUMNS.find((c) => c.key === 'aum_adb')!;
     charts.push({
       caption: head,
       svg: barPanels({
         label: `${head}: ${T(lang, 'customers and AUM ADB per tier', '各层级客户数与 AUM 日均')}`,
         panels: [
-          { title: T(lang, 'Customers', '客户数'), max: maxCustomers, bars: g.rows.map((r) => ({ label: tierName(s.ladder, r.tier, lang), value: r.customers, text: formatInt(r.customers) })) },
-          { title: T(lang, 'AUM ADB (CNY)', 'AUM 日均（元）'), max: maxAum, bars: g.rows.map((r) => ({ label: tierName(s.ladder, r.tier, lang), value: r.aum_adb, text: formatCell(money, r.aum_adb) })) },
+          { title: T(lang, 'Customers', '客户数'), max: maxCustomers, valueWidth: customersW, bars: g.rows.map((r) => ({ label: tierName(s.ladder, r.tier, lang), value: r.customers, text: formatInt(r.customers) })) },
+          { title: T(lang, 'AUM ADB (CNY)', 'AUM 日均（元）'), max: maxAum, valueWidth: aumW, bars: g.rows.map((r) => ({ label: tierName(s.ladder, r.tier, lang), value: r.aum_adb, text: formatCell(money, r.aum_adb) })) },
         ],
       }),
     });

@@ -50,6 +50,8 @@ export interface BarPanel {
    * pass the same maximum so their bars compare; a bar above it is drawn clipped, ending in an arrow.
    */
   max?: number;
+  /** Room kept for the value printed after a bar (default: the widest of this panel's): equal in panels that share a scale. */
+  valueWidth?: number;
 }
 
 /**
@@ -70,7 +72,7 @@ export function barPanels(opts: { label: string; panels: BarPanel[]; panelWidth?
   panels.forEach((p, k) => {
     const x0 = labelW + k * (panelW + 20);
     out.push(text(x0, 16, p.title, 'class="ttl"'));
-    const valueW = Math.max(...p.bars.map((b) => textWidth(b.text, 11))) + 8;
+    const valueW = p.valueWidth ?? Math.max(...p.bars.map((b) => textWidth(b.text, 11))) + 8;
     const plotW = Math.max(40, panelW - valueW);
     const max = p.max ?? Math.max(0, ...p.bars.map((b) => b.value));
     const min = Math.min(0, ...p.bars.map((b) => b.value));
