@@ -266,6 +266,6 @@ export function composeReport(d: ReportData): HtmlReport {
       T(lang, 'Numbers equal those of crm segment and crm rm-report --format csv (money in CNY, rounded once to the fen).', '数字与 crm segment、crm rm-report --format csv 输出一致（金额单位元，只在显示时四舍五入到分）。'),
     ],
     sections: [tiersSection(d), concentrationSection(d), migrationSection(d), rfmSection(d), rmSection(d)],
-    footer: `${d.source}. ${T(lang, 'Self-contained page: no network, scripts or external fonts.', '独立页面：无网络请求、无脚本、无外部字体。')}`,
+    footer: `${d.source}${T(lang, '. ', '。')}${T(lang, 'Self-contained page: no network, scripts or external fonts.', '独立页面：无网络请求、无脚本、无外部字体。')}`,
   };
 }

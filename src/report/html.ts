@@ -71,7 +71,7 @@ td.neg{color:#c8453c}
 tr.total td{font-weight:700;border-top:2px solid #9aa7b4;background:#fbfcfd}
 tbody tr:hover td{background:#f0f5fb}
 footer{color:var(--muted);font-size:12px;padding:0 32px 24px}
-svg.chart{font-family:inherit;font-size:12px;background:#fff}
+svg.chart{font-family:inherit;font-size:12px;background:#fff;max-width:100%;height:auto}
 svg .ttl{font-weight:600;font-size:13px;fill:#1f3b5c}
 svg .lbl{fill:#1d2733}
 svg .small{font-size:11px}
