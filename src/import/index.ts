@@ -129,7 +129,7 @@ function plan(files: string[], opts: ImportOptions): Planned[] {
     if (!kind) {
       const guess = guessKind(peek.header);
       const hint = guess && guess.misses.length ? `: it looks like ${guess.kind}, but ${guess.misses.map((m) => `"${m.name}" is no column of it (did you mean ${columnLabel(m.column)}?)`).join(', ')}` : '';
-      return { path, kind: null, error: `cannot tell the kind of file from its header (${peek.header.slice(0, 8).map((h) => h.trim()).join(', ')}${peek.header.length > 8 ? ', …' : ''})${hint}; fix the header, or use --kind or --mapping` };
+      return { path, kind: null, error: `cannot tell the kind of file from its header (${peek.header.slice(0, 8).map((h) => h.trim()).join(', ')}${peek.header.length > 8 ? ', …' : ''})${hint}; ${hint ? 'fix the header, or ' : ''}use --kind or --mapping` };
     }
     return { path, kind, spec, warnings: spec ? [] : optionalNearMisses(kind, peek.header) };
   });
