@@ -223,3 +223,34 @@ function hashBytes(b: Uint8Array, from: number, n: number): number {
   for (let i = from; i < from + n; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h >>> 0;
 }
+
+/**
+ * Edits (insert, delete, replace, swap of two neighbours) that turn `a` into `b`, counted up to
+ * `max` + 1 (enough to tell "close" from "not close"; header names are short).
+ */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const x = [...a];
+  const y = [...b];
+  let prev2: number[] = [];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur.push(d);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return Math.min(prev[y.length]!, max + 1);
+}
+
+/** The one of `known` that `given` matches but for letter case (a hint for an id that matches nothing). */
+export function sameButCase(given: string, known: Iterable<string>): string | undefined {
+  const g = given.trim().toLowerCase();
+  for (const k of known) if (k !== given && k.toLowerCase() === g) return k;
+  return undefined;
+}

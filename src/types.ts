@@ -12,6 +12,8 @@ export const PRODUCT_TYPES: readonly ProductType[] = [
 ];
 export const CHANNELS: readonly Channel[] = ['counter', 'self_service', 'e_banking'];
 export const LOAN_CLASSES: readonly LoanClass[] = ['normal', 'special_mention', 'substandard', 'doubtful', 'loss'];
+/** The five-category loan classes (五级分类) as a Chinese report names them. */
+export const LOAN_CLASS_ZH: Record<LoanClass, string> = { normal: '正常', special_mention: '关注', substandard: '次级', doubtful: '可疑', loss: '损失' };
 export const DEPOSIT_PRODUCTS: ProductType[] = ['demand_deposit', 'time_deposit'];
 export const AUM_PRODUCTS: ProductType[] = ['demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance', 'bond'];
 export const LOAN_PRODUCTS: ProductType[] = ['loan', 'credit_card'];
@@ -45,3 +47,26 @@ export type RmMetric = (typeof RM_METRICS)[number];
 export const MONEY_METRICS: ReadonlySet<string> = new Set([
   'deposit_adb', 'deposit_adb_growth', 'aum_adb', 'loan_adb', 'fee_income', 'loan_balance', 'npl_balance', 'contribution',
 ]);
+
+/** The RM metrics' names for people (reports, statements, rule texts), Chinese and plain English. */
+export const METRIC_NAMES: Record<string, { en: string; zh: string }> = {
+  customers: { en: 'Customers', zh: '客户数' },
+  new_customers: { en: 'New customers', zh: '新增客户' },
+  deposit_adb: { en: 'Deposit ADB', zh: '存款日均' },
+  deposit_adb_growth: { en: 'Deposit ADB growth', zh: '存款日均增量' },
+  aum_adb: { en: 'AUM ADB', zh: '金融资产日均' },
+  loan_adb: { en: 'Loan ADB', zh: '贷款日均' },
+  loan_balance: { en: 'Loan balance', zh: '贷款余额' },
+  npl_balance: { en: 'NPL balance', zh: '不良贷款余额' },
+  npl_ratio: { en: 'NPL ratio', zh: '不良率' },
+  fee_income: { en: 'Fee income', zh: '中间业务收入' },
+  contribution: { en: 'Contribution', zh: '贡献度' },
+  base_pay: { en: 'Base pay', zh: '基本工资' },
+  variable_pay: { en: 'Variable pay', zh: '绩效薪酬' },
+  total_pay: { en: 'Total pay', zh: '应发合计' },
+};
+
+/** A metric's name for people; an unknown key (a plan's own event, say) as written. */
+export function metricName(key: string, lang: 'en' | 'zh'): string {
+  return METRIC_NAMES[key]?.[lang] ?? key;
+}

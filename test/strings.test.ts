@@ -4,7 +4,7 @@
  * character, share prefixes, are empty, are not ASCII, or are too long for the byte buffer.
  */
 import { describe, expect, it } from 'vitest';
-import { Column, StringIndex, StringSet } from '../src/strings.js';
+import { Column, editDistance, sameButCase, StringIndex, StringSet } from '../src/strings.js';
 import { rng } from './reliability/util.js';
 
 describe('StringSet', () => {
@@ -100,5 +100,22 @@ describe('Column', () => {
     for (let i = 0; i < n; i++) sum += ints.get(i);
     // Σ (3i − 100,000) for i < n = 3 × n(n−1)/2 − 100,000 n
     expect(sum).toBe((3 * n * (n - 1)) / 2 - 100_000 * n);
+  });
+});
+
+describe('editDistance and sameButCase', () => {
+  it('counts inserts, deletes, replacements and swaps of neighbours', () => {
+    expect(editDistance('ammount', 'amount')).toBe(1); // one m too many
+    expect(editDistance('chanel', 'channel')).toBe(1);
+    expect(editDistance('acount_id', 'account_id')).toBe(1);
+    expect(editDistance('amuont', 'amount')).toBe(1); // u and o swapped
+    expect(editDistance('金钱', '金额')).toBe(1);
+    expect(editDistance('teller', 'channel', 3)).toBe(4); // capped at max + 1
+    expect(editDistance('same', 'same')).toBe(0);
+  });
+
+  it('finds the id that differs only in case', () => {
+    expect(sameButCase('rm002', ['RM001', 'RM002'])).toBe('RM002');
+    expect(sameButCase('RM009', ['RM001', 'RM002'])).toBeUndefined();
   });
 });

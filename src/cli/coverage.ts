@@ -11,6 +11,7 @@ import { globals } from './main.js';
 import { tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
 import { periodLines } from './segment.js';
 import { loadRules } from './watch.js';
+import { RM_TYPE_NAMES } from '../watch/labels.js';
 
 export const COVERAGE_HELP = `
 Per RM: customers and AUM ADB per tier (the tier window ending on --as-of; the RM on its last
@@ -70,7 +71,7 @@ export function registerCoverage(program: Command): void {
         const opts = { ...tableTarget(toFile), wide: !!o.wide, lang };
         const zh = lang === 'zh';
         out = [
-          renderTable(columns, rows, { ...opts, title: zh ? `客户经理覆盖 · ${rep.period.as_of}` : `Coverage as of ${rep.period.as_of}`, notes: periodLines(rep.period, lang, false) }),
+          renderTable(columns, rows.map((r) => ({ ...r, rm_type: RM_TYPE_NAMES[r.rm_type as string]?.[lang] ?? r.rm_type })), { ...opts, title: zh ? `客户经理覆盖 · ${rep.period.as_of}` : `Coverage as of ${rep.period.as_of}`, notes: periodLines(rep.period, lang, false) }),
           renderTable(BRANCH_COLUMNS, rep.coverage.branches.map((b) => ({ ...branchRow(b), branch: b.branch ?? (zh ? '（无）' : '(none)') })), { ...opts, title: zh ? '分行' : 'Branches' }),
         ].join('\n');
       }

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { importFiles, type FileResult } from '../import/index.js';
 import { loadMapping } from '../import/mapping.js';
 import { normaliseEncoding } from '../import/reader.js';
-import { createProgress, formatInt, RejectsFile } from '../output/index.js';
+import { createProgress, formatInt, localDateTime, RejectsFile } from '../output/index.js';
 import { globals, setExitCode } from './main.js';
 import { date } from './options.js';
 
@@ -94,7 +94,10 @@ export function registerImport(program: Command): void {
             progressFile = '';
           },
         });
-        for (const r of result.files) out.push(describe(r));
+        for (const r of result.files) {
+          out.push(describe(r));
+          for (const w of r.warnings) process.stderr.write(`crm: warning: ${r.file}: ${w}\n`);
+        }
         const t = result.files.reduce((a, r) => ({ loaded: a.loaded + r.loaded, updated: a.updated + r.updated, skipped: a.skipped + r.skipped }), { loaded: 0, updated: 0, skipped: 0 });
         const imported = result.files.filter((r) => r.status !== 'ignored').length;
         out.push(`${o.dryRun ? 'dry run: ' : ''}${imported} file(s): ${formatInt(t.loaded)} loaded, ${formatInt(t.updated)} updated, ${formatInt(t.skipped)} unchanged, ${formatInt(result.rejected)} rejected`);
@@ -117,8 +120,8 @@ function describe(r: FileResult): string {
   const how = [r.kind, r.encoding, DELIMITER_NAMES[r.delimiter ?? ''] ?? r.delimiter].filter(Boolean).join(', ');
   const counts = `${formatInt(r.read)} read, ${formatInt(r.loaded)} loaded, ${formatInt(r.updated)} updated, ${formatInt(r.skipped)} unchanged, ${formatInt(r.rejected)} rejected`;
   const lines = [`${name} (${how}): ${counts}${r.status === 'rolled back' ? ' (rolled back)' : ''}`];
-  if (r.previousImport && r.loaded === 0 && r.updated === 0) lines.push(`  same content as import #${r.previousImport.id} (${r.previousImport.at}): nothing changed`);
-  else if (r.previousImport) lines.push(`  same content as import #${r.previousImport.id} (${r.previousImport.at})`);
+  if (r.previousImport && r.loaded === 0 && r.updated === 0) lines.push(`  same content as import #${r.previousImport.id} (${localDateTime(r.previousImport.at)}): nothing changed`);
+  else if (r.previousImport) lines.push(`  same content as import #${r.previousImport.id} (${localDateTime(r.previousImport.at)})`);
   for (const n of r.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@ import { coverageSection, watchSection } from '../report/watch-sections.js';
 import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { buildRmReport } from '../rm/report.js';
+import { warningZh } from '../rm/render.js';
 import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type MigrationReport } from '../segment/report.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './main.js';
@@ -117,7 +118,7 @@ export function registerReport(program: Command): void {
         const rfm = rfmReport(db, params);
         const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
         const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan });
-        for (const x of rm.warnings) process.stderr.write(`crm: warning: ${x}\n`);
+        for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
         const watch = { asOf, windowDays, tiers, pricing, rules };
         const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch))];
         html = renderHtmlReport(composeReport({

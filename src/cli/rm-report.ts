@@ -9,7 +9,7 @@ import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.j
 import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP } from '../output/index.js';
 import { csvOptions, readConfig, writeOutput } from './options.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
-import { renderReport, renderStatement, statementFileName, type Format } from '../rm/render.js';
+import { noteZh, renderReport, renderStatement, statementFileName, warningZh, type Format } from '../rm/render.js';
 import { buildRmReport } from '../rm/report.js';
 import type { RmType } from '../types.js';
 import { globals } from './main.js';
@@ -84,7 +84,7 @@ export function registerRmReport(program: Command): void {
       try {
         if (!period) period = namedPeriod(latestDataDate(db).slice(0, 7)) as Period;
         const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort });
-        for (const w of report.warnings) process.stderr.write(`crm: warning: ${w}\n`);
+        for (const w of report.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(w) : w}\n`);
         const toFile = o.out !== undefined;
         const color = !toFile && format === 'table' && useColor(process.stdout);
         const width = !toFile && process.stdout.isTTY ? process.stdout.columns : undefined;
@@ -114,7 +114,7 @@ export function registerRmReport(program: Command): void {
           out = renderStatement(report, info, pay, ro);
         } else {
           out = renderReport(report, ro);
-          if (format === 'csv') for (const n of report.notes) process.stderr.write(`crm: note: ${n}\n`);
+          if (format === 'csv') for (const n of report.notes) process.stderr.write(`crm: note: ${lang === 'zh' ? noteZh(n) : n}\n`);
         }
         if (toFile) {
           writeOutput('--out', o.out, out);

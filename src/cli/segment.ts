@@ -8,14 +8,14 @@ import { UsageError } from '../errors.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import {
   fenToYuan, formatInt, formatMoney, formatNumber, formatPercent, renderCsv, renderJson, renderTable,
-  roundHalfAwayFromZero, useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
+  emptySectionLine, roundHalfAwayFromZero, shownKey, useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
   type ColumnSpec, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
 import {
   DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary,
   type ConcentrationOf, type MigrationReport, type Period, type RfmReport, type SummaryReport, type DetailReport,
 } from '../segment/report.js';
-import { RFM_SEGMENTS } from '../segment/rfm.js';
+import { RFM_SEGMENTS, segmentRule } from '../segment/rfm.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type Ladder, type TierMeasure, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './main.js';
@@ -331,7 +331,12 @@ function renderSummary(rep: SummaryReport, ctx: Ctx): string | Buffer {
       const total = { ...rows[i + n - 1] };
       delete total.tier_name;
       i += n;
-      const head = `${TYPE_NAMES[s.customer_type][ctx.lang]} — ${ladderText(s.ladder, ctx.lang)}${g.group !== null ? ` — ${groupKey === 'rm_id' ? 'RM' : ctx.lang === 'zh' ? '机构' : 'branch'} ${g.group}` : ''}`;
+      const groupName = groupKey === 'rm_id' ? (ctx.lang === 'zh' ? '客户经理' : 'RM') : ctx.lang === 'zh' ? '机构' : 'branch';
+      const head = `${TYPE_NAMES[s.customer_type][ctx.lang]} — ${ladderText(s.ladder, ctx.lang)}${g.group !== null ? ` — ${groupName} ${shownKey(g.group, ctx.lang)}` : ''}`;
+      if (g.total.customers === 0) {
+        out.push(emptySectionLine(head, ctx.lang), '');
+        continue;
+      }
       out.push(renderTable(tableCols, body, {
         color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, title: head, totals: total,
         notes: g.concentration.map((c) => concentrationText(c, ctx.lang)),
@@ -436,6 +441,10 @@ function renderMigration(rep: MigrationReport, ctx: Ctx): string | Buffer {
         return row;
       });
       const head = `${TYPE_NAMES[s.customer_type][ctx.lang]} — ${ladderText(s.ladder, ctx.lang)}`;
+      if (r.customers === 0) {
+        out.push(emptySectionLine(head, ctx.lang), '');
+        continue;
+      }
       out.push(renderTable(cols('int'), matrix(r.counts), { color: ctx.color, width: ctx.width, wide: ctx.wide, split: true, lang: ctx.lang, title: `${head}${zh ? '：客户数' : ': customers'}` }));
       out.push(renderTable(cols('money'), matrix(r.aum_fen), { color: ctx.color, width: ctx.width, wide: ctx.wide, split: true, lang: ctx.lang, title: `${head}${zh ? '：AUM 日均（元）' : ': AUM ADB (CNY)'}` }));
       out.push(zh
@@ -497,7 +506,7 @@ function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | Buffer {
     window: rep.window,
     transactions_used: rep.data,
     cut_points: cutsMeta,
-    segments: RFM_SEGMENTS.map((s) => ({ code: s.code, name_zh: s.name_zh, name_en: s.name_en, rule: s.rule })),
+    segments: RFM_SEGMENTS.map((s) => ({ code: s.code, name_zh: s.name_zh, name_en: s.name_en, rule: s.rule, rule_zh: s.rule_zh })),
   };
   let cols: ColumnSpec[];
   let rows: Row[];
@@ -512,7 +521,7 @@ function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | Buffer {
     cols = RFM_SUMMARY_COLUMNS;
     rows = rep.sections.flatMap((s) => s.segments.map((g): Row => ({
       customer_type: s.customer_type, segment: g.segment, segment_name: segName(g.segment, ctx.lang),
-      rule: RFM_SEGMENTS.find((x) => x.code === g.segment)?.rule ?? '', customers: g.customers, customer_share: g.customer_share,
+      rule: segmentRule(g.segment, ctx.lang), customers: g.customers, customer_share: g.customer_share,
       avg_recency_days: g.avg_recency_days, avg_frequency: g.avg_frequency, monetary: g.monetary_fen, monetary_avg: g.monetary_avg_fen,
     })));
   }
@@ -539,8 +548,14 @@ function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | Buffer {
       } else out.push(zh ? '  （无：统计期内没有客户发生交易）' : '  (none: no customer has a transaction in the window)');
     }
     out.push('');
-    const tableCols = detail ? cols : cols.filter((c) => c.key !== 'customer_type' || rep.sections.length > 1);
-    const shownRows = zh ? rows.map((x) => ({ ...x, customer_type: TYPE_SHORT[x.customer_type as CustomerType]?.zh ?? x.customer_type })) : rows;
+    // A customer type without customers: one line instead of its all-zero rows.
+    const empty = detail ? [] : rep.sections.filter((s) => s.segments.every((g) => g.customers === 0)).map((s) => s.customer_type);
+    for (const t of empty) out.push(emptySectionLine(TYPE_NAMES[t][ctx.lang], ctx.lang));
+    if (empty.length) out.push('');
+    const kept = rep.sections.length - empty.length;
+    const tableCols = detail ? cols : cols.filter((c) => c.key !== 'customer_type' || kept > 1);
+    const shownRows = rows.filter((x) => !empty.includes(x.customer_type as CustomerType))
+      .map((x) => (zh ? { ...x, customer_type: TYPE_SHORT[x.customer_type as CustomerType]?.zh ?? x.customer_type } : x));
     out.push(renderTable(tableCols, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: detail ? [zh ? `共 ${formatInt(rows.length)} 户` : `${formatInt(rows.length)} customer(s)`] : [] }));
     return out.join('\n');
   });

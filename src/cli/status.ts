@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { getStatus } from '../db/status.js';
 import { UsageError } from '../errors.js';
-import { formatInt, renderTable, resolveLang, useColor, LANG_OPTION_HELP, type ColumnSpec } from '../output/index.js';
+import { formatInt, localDateTime, renderTable, resolveLang, useColor, LANG_OPTION_HELP, type ColumnSpec } from '../output/index.js';
 import { globals } from './main.js';
 
 export const STATUS_HELP = `
@@ -22,11 +22,16 @@ const IMPORT_COLUMNS: ColumnSpec[] = [
   { key: 'status', header: 'status', headerZh: '状态', kind: 'text' },
   { key: 'rows_loaded', header: 'loaded', headerZh: '新增', kind: 'int', priority: 4 },
   { key: 'rows_updated', header: 'updated', headerZh: '更新', kind: 'int', priority: 1 },
-  { key: 'rows_skipped', header: 'unchanged', headerZh: '未变', kind: 'int', priority: 1 },
+  { key: 'rows_unchanged', header: 'unchanged', headerZh: '未变', kind: 'int', priority: 1 },
   { key: 'rows_rejected', header: 'rejected', headerZh: '拒绝', kind: 'int', priority: 5 },
 ];
 
-const STATUS_ZH: Record<string, string> = { ok: '成功', rejects: '有拒绝行', failed: '失败', interrupted: '中断' };
+const STATUS_ZH: Record<string, string> = { ok: '成功', rejects: '有拒绝行', failed: '失败', interrupted: '中断', 'rolled back': '已回滚' };
+/** File kinds and tables in Chinese. */
+const KIND_ZH: Record<string, string> = { rms: '客户经理', customers: '客户', accounts: '账户快照', transactions: '交易', targets: '考核目标', fx_rates: '汇率' };
+const TABLE_ZH: Record<string, string> = {
+  ...KIND_ZH, accounts: '账户', customer_rm_history: '客户归属历史', balances: '余额变动', txn_daily: '交易日汇总', import_log: '导入记录',
+};
 
 export function registerStatus(program: Command): void {
   program
@@ -56,7 +61,7 @@ export function registerStatus(program: Command): void {
         const lines = [zh ? `数据库：${path}（结构版本 ${s.schema_version}）` : `database: ${path} (schema version ${s.schema_version})`, ''];
         lines.push(renderTable(
           [{ key: 'table', header: 'table', headerZh: '表', kind: 'text' }, { key: 'rows', header: 'rows', headerZh: '行数', kind: 'int' }],
-          Object.entries(s.counts).map(([table, rows]) => ({ table, rows })),
+          Object.entries(s.counts).map(([table, rows]) => ({ table: zh ? TABLE_ZH[table] ?? table : table, rows })),
           { color, lang },
         ));
         lines.push('');
@@ -75,10 +80,12 @@ export function registerStatus(program: Command): void {
           lines.push('', zh ? '最近导入：' : 'latest imports:');
           lines.push(renderTable(
             IMPORT_COLUMNS,
-            s.imports.map((i) => {
-              const status = i.status === 'started' ? 'interrupted' : i.status;
-              return { ...i, finished_at: i.finished_at?.slice(0, 19).replace('T', ' ') ?? '', status: zh ? STATUS_ZH[status] ?? status : status };
-            }),
+            s.imports.map((i) => ({
+              ...i,
+              finished_at: i.finished_at === null ? '' : localDateTime(i.finished_at),
+              kind: zh && i.kind !== null ? KIND_ZH[i.kind] ?? i.kind : i.kind,
+              status: zh ? STATUS_ZH[i.status] ?? i.status : i.status,
+            })),
             { color, lang, width, wide: !!o.wide },
           ));
         }

@@ -17,7 +17,7 @@ import type { WatchRow } from '../watch/signals.js';
 import { globals } from './main.js';
 import { readConfig, tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
 import { WATCH_HELP } from './watch-help.js';
-import { SIGNAL_NAMES } from '../watch/labels.js';
+import { SIGNAL_NAMES, watchMeasureName } from '../watch/labels.js';
 
 interface Opts {
   asOf?: string;
@@ -137,7 +137,7 @@ function tableRow(r: WatchRow, lang: Lang, tiers: TiersConfig): Row {
     customer_type: lang === 'zh' ? (r.customer_type === 'personal' ? '个人' : '对公') : r.customer_type,
     tier: tier ? (lang === 'zh' ? tier.name_zh : tier.name_en) : r.tier,
     rm_id: r.rm_id ?? (lang === 'zh' ? '（无）' : '(none)'),
-    signal: SIGNAL_NAMES[r.signal][lang], value: shown(r.value), threshold: shown(r.threshold),
+    signal: SIGNAL_NAMES[r.signal][lang], measure: watchMeasureName(r.measure, lang), value: shown(r.value), threshold: shown(r.threshold),
   };
 }
 

@@ -20,7 +20,8 @@ export interface ImportLogRow {
   rows_read: number;
   rows_loaded: number;
   rows_updated: number;
-  rows_skipped: number;
+  /** Rows already in the database as read (rows_skipped in import_log; "unchanged" in every report). */
+  rows_unchanged: number;
   rows_rejected: number;
   started_at: string;
   finished_at: string | null;
@@ -48,7 +49,9 @@ export function getStatus(db: Db, recent = 10): StatusInfo {
   for (const t of TABLES) counts[t] = (db.prepare(`SELECT count(*) FROM ${t === 'transactions' ? 'transaction_rows' : t}`).pluck().get() as number) ?? 0;
   const snap = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS dates, coalesce(sum(full), 0) AS full FROM snapshot_dates').get() as StatusInfo['snapshots'];
   const txn = db.prepare('SELECT min(day) AS first, max(day) AS last FROM txn_daily').get() as StatusInfo['transactions'];
-  const imports = db.prepare(`SELECT import_id, file, kind, status, rows_read, rows_loaded, rows_updated, rows_skipped, rows_rejected, started_at, finished_at, message
+  const imports = db.prepare(`SELECT import_id, file, kind,
+      CASE status WHEN 'started' THEN 'interrupted' ELSE status END AS status,
+      rows_read, rows_loaded, rows_updated, rows_skipped AS rows_unchanged, rows_rejected, started_at, finished_at, message
     FROM import_log ORDER BY import_id DESC LIMIT ?`).all(recent) as ImportLogRow[];
   return {
     schema_version: SCHEMA_VERSION,

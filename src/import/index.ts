@@ -10,7 +10,7 @@ import type { Db } from '../db/connection.js';
 import { describeSqliteError } from '../db/connection.js';
 import { CrmError, DataError, UsageError } from '../errors.js';
 import { detectDelimiter, parseCsvText } from './csv.js';
-import { detectKind, KIND_ORDER, parseKind, type Kind } from './kinds.js';
+import { columnLabel, detectKind, guessKind, KIND_ORDER, KINDS, nearMisses, parseKind, type Kind } from './kinds.js';
 import { makeLoader, type RowOutcome } from './load.js';
 import { parseFile, recoverRaw, type ParseJob, type ParseResult, type ParseSink } from './parse-stage.js';
 import { DEFAULT_MAX_CODES, SHARED_CONSUMED, SHARED_WANT_RAW, VALUE_NUMBER, VALUE_STRING, type WorkerMessage } from './worker.js';
@@ -51,6 +51,8 @@ export interface FileResult {
   status: 'ok' | 'rejects' | 'failed' | 'ignored' | 'rolled back';
   message?: string;
   notes: string[];
+  /** Problems that lose data without failing the file (a misspelt optional column): for stderr. */
+  warnings: string[];
   /** Set when an earlier import had exactly the same bytes. */
   previousImport?: { id: number; at: string };
 }
@@ -76,6 +78,7 @@ interface Planned {
   spec?: FileSpec;
   ignoredBy?: string;
   error?: string;
+  warnings?: string[];
   firstDate?: string;
 }
 
@@ -124,15 +127,26 @@ function plan(files: string[], opts: ImportOptions): Planned[] {
     }
     const kind = forced ?? spec?.kind ?? detectKind(peek.header) ?? null;
     if (!kind) {
-      return { path, kind: null, error: `cannot tell the kind of file from its header (${peek.header.slice(0, 8).map((h) => h.trim()).join(', ')}${peek.header.length > 8 ? ', …' : ''}); use --kind or --mapping` };
+      const guess = guessKind(peek.header);
+      const hint = guess && guess.misses.length ? `: it looks like ${guess.kind}, but ${guess.misses.map((m) => `"${m.name}" is no column of it (did you mean ${columnLabel(m.column)}?)`).join(', ')}` : '';
+      return { path, kind: null, error: `cannot tell the kind of file from its header (${peek.header.slice(0, 8).map((h) => h.trim()).join(', ')}${peek.header.length > 8 ? ', …' : ''})${hint}; ${hint ? 'fix the header, or ' : ''}use --kind or --mapping` };
     }
-    return { path, kind, spec };
+    return { path, kind, spec, warnings: spec ? [] : optionalNearMisses(kind, peek.header) };
   });
   // Dependency order; within a kind, by file name (snapshot dates in names ascend).
   return out
     .map((p, i) => ({ p, i }))
     .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.kind === 'accounts' && b.p.kind === 'accounts' ? basename(a.p.path).localeCompare(basename(b.p.path)) : 0) || a.i - b.i)
     .map((x) => x.p);
+}
+
+/**
+ * Header names one edit away from an optional column the header lacks ("chanel"): the file loads,
+ * but that column's values (and what depends on them) are lost, so say so.
+ */
+function optionalNearMisses(kind: Kind, header: string[]): string[] {
+  return nearMisses(KINDS[kind], header, 1).filter((m) => !m.column.required).map((m) =>
+    `column "${m.name}" is not a column of ${kind} and is ignored: did you mean ${columnLabel(m.column)}? (its values are not loaded)`);
 }
 
 function rank(p: Planned): number {
@@ -180,7 +194,7 @@ export async function importFiles(db: Db, files: string[], opts: ImportOptions):
   if (outer) db.exec('BEGIN IMMEDIATE');
   try {
     for (const p of planned) {
-      const base: FileResult = { file: p.path, kind: p.kind, read: 0, loaded: 0, updated: 0, skipped: 0, rejected: 0, status: 'ok', notes: [] };
+      const base: FileResult = { file: p.path, kind: p.kind, read: 0, loaded: 0, updated: 0, skipped: 0, rejected: 0, status: 'ok', notes: [], warnings: p.warnings ?? [] };
       if (p.ignoredBy) {
         results.push({ ...base, status: 'ignored', message: p.ignoredBy });
         opts.onFileDone?.(results[results.length - 1]);

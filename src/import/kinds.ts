@@ -3,6 +3,7 @@
  * One table drives header matching, kind detection and row validation.
  */
 import * as v from './values.js';
+import { editDistance } from '../strings.js';
 
 export type Kind = 'fx_rates' | 'rms' | 'customers' | 'accounts' | 'transactions' | 'targets';
 /** Dependency order: a file may refer only to kinds before it. */
@@ -159,4 +160,61 @@ export function parseKind(name: string): Kind {
   const k = (KIND_ORDER as string[]).includes(n) ? (n as Kind) : alias[n];
   if (!k) throw new Error(`unknown kind "${name}" (expected ${KIND_ORDER.join(', ')})`);
   return k;
+}
+
+/** A column as people know it: "amount (金额)". */
+export function columnLabel(c: ColumnDef): string {
+  return c.aliases.length ? `${c.name} (${c.aliases[0]})` : c.name;
+}
+
+/**
+ * The known column of a kind a header name is a near miss of: the fewest edits from its name or
+ * one of its aliases, at most `max` (default: 1 for names up to 4 characters, else 2). Undefined
+ * when the name is a column of the kind already, or nothing is that close.
+ */
+export function nearColumn(def: KindDef, name: string, max?: number): { column: ColumnDef; edits: number } | undefined {
+  const n = normaliseHeader(name);
+  if (n === '' || headerIndex(def).has(n)) return undefined;
+  const limit = max ?? ([...n].length <= 4 ? 1 : 2);
+  let best: { column: ColumnDef; edits: number } | undefined;
+  for (const c of def.columns) {
+    for (const known of [c.name, ...c.aliases.map(normaliseHeader)]) {
+      const d = editDistance(n, known, limit);
+      if (d <= limit && (!best || d < best.edits)) best = { column: c, edits: d };
+    }
+  }
+  return best;
+}
+
+/**
+ * Near misses in a header for a kind: each header name that is no column of the kind but close to
+ * one the header lacks, with that column ("ammount" → amount).
+ */
+export function nearMisses(def: KindDef, header: string[], max?: number): { name: string; column: ColumnDef; edits: number }[] {
+  const idx = headerIndex(def);
+  const present = new Set(header.map((h) => idx.get(normaliseHeader(h))).filter(Boolean));
+  const out: { name: string; column: ColumnDef; edits: number }[] = [];
+  for (const h of header) {
+    const near = nearColumn(def, h, max);
+    if (near && !present.has(near.column.name)) out.push({ name: h.trim(), ...near });
+  }
+  return out;
+}
+
+/**
+ * The kind a header was most likely meant to be when detectKind finds none: the kind whose
+ * signature is complete once near misses count as their columns, with the most columns matched.
+ */
+export function guessKind(header: string[]): { kind: Kind; misses: { name: string; column: ColumnDef }[] } | undefined {
+  let best: { kind: Kind; misses: { name: string; column: ColumnDef }[]; score: number } | undefined;
+  for (const k of KIND_ORDER) {
+    const def = KINDS[k];
+    const idx = headerIndex(def);
+    const misses = nearMisses(def, header);
+    const present = new Set([...header.map((h) => idx.get(normaliseHeader(h))).filter(Boolean), ...misses.map((m) => m.column.name)]);
+    if (!def.signature.every((c) => present.has(c))) continue;
+    const score = present.size / def.columns.length + def.signature.length - misses.length * 0.01;
+    if (!best || score > best.score) best = { kind: k, misses, score };
+  }
+  return best && { kind: best.kind, misses: best.misses };
 }

@@ -3,7 +3,7 @@
  * renames, templates, constants, lookups and value maps), then the contract's rules.
  */
 import { DataError } from '../errors.js';
-import { headerIndex, normaliseHeader, type ColumnDef, type KindDef } from './kinds.js';
+import { columnLabel, headerIndex, nearMisses, normaliseHeader, type ColumnDef, type KindDef } from './kinds.js';
 import { loadLookup, type FileSpec } from './mapping.js';
 import * as v from './values.js';
 
@@ -61,7 +61,9 @@ export function buildExtractor(def: KindDef, header: string[], spec: FileSpec | 
   });
   const missing = def.columns.filter((c, i) => c.required && !getters[i]);
   if (missing.length) {
-    throw new DataError(`${file}: line 1: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `${c.name} (${c.aliases[0]})`).join(', ')} for ${def.kind}`);
+    const near = spec ? [] : nearMisses(def, header).filter((m) => missing.includes(m.column));
+    const hint = near.map((m) => `; the header has "${m.name}": did you mean ${columnLabel(m.column)}?`).join('');
+    throw new DataError(`${file}: line 1: missing required column${missing.length > 1 ? 's' : ''} ${missing.map(columnLabel).join(', ')} for ${def.kind}${hint}`);
   }
   const valueMaps = def.columns.map((c) => {
     const m = spec?.values[c.name];

@@ -4,7 +4,7 @@
  * line; the lines add up exactly to total_fen.
  */
 import { DataError } from '../errors.js';
-import { MONEY_METRICS, type RmType } from '../types.js';
+import { MONEY_METRICS, metricName, type RmType } from '../types.js';
 import { PER_MONTHS, fmtP, type Band, type Curve, type IncentivePlan, type KpiSpec, type PayPer, type RmPlan } from './plan.js';
 
 export interface RmPayInput {
@@ -33,7 +33,9 @@ export interface StatementLine {
   target: number | null;
   /** Uncapped attainment as a fraction (1.1 = 110%), null when not applicable or no target. */
   attainment: number | null;
+  /** How the amount was worked out, in English and in Chinese. */
   rule: string;
+  rule_zh: string;
   amount_fen: number;
 }
 export interface PayResult {
@@ -76,11 +78,121 @@ function fmtNum(n: number): string {
 const fmtAtt = (a: number) => `${(a * 100).toFixed(2)}%`;
 const fmtRate = (r: number) => `${Number(r.toFixed(6))}×`;
 
+const PER_ZH: Record<PayPer, string> = { year: '年', half: '半年', quarter: '季', month: '月', period: '期' };
+
+/** The words of the rule texts: one set per language, the numbers formatted the same in both. */
+interface RuleWords {
+  base(salary: string, months: string): string;
+  rounded(text: string): string;
+  noTarget: string;
+  targetNotPositive(t: number): string;
+  pays0(why: string): string;
+  attainment(att: string, inverse: boolean): string;
+  gate(attText: string, gate: string): string;
+  capped(cap: string): string;
+  noBand: string;
+  bandAt(band: string, rate: string): string;
+  marginal(parts: string[]): string;
+  flat(capped: string, rate: string, band: string): string;
+  perPeriod: string;
+  bonusPerPeriod: string;
+  per(per: PayPer, pr: string): string;
+  targetBonus(amount: string, perText: string): string;
+  kpi(attText: string, capText: string, curve: string, factor: string, weight: string, tb: string, fen: string): string;
+  notPositive(metric: string, v: string): string;
+  perUnit: string;
+  commissionMarginal(parts: string[], v: string): string;
+  onBand(rate: string, unit: string, band: string): string;
+  commissionFlat(v: string, band: string, rate: string, unit: string): string;
+  equals(how: string, fen: string): string;
+  pricing(price: string, per: string, perUnit: string | null, metric: string, floorText: string, units: string, pr: string, fen: string): string;
+  aboveFloor(floor: string, actual: string, paid: string): string;
+  npl(ratio: string, band: string, off: string, tail: string): string;
+  nplAbove(from: string): string;
+  nplOf(off: string, gross: string): string;
+  nplNothing: string;
+  event(count: string, amount: string, event: string): string;
+  floor(v: string): string;
+}
+
+const EN: RuleWords = {
+  base: (salary, months) => `base salary ${salary} CNY/month × ${months} months`,
+  rounded: (t) => `${t}, rounded to fen`,
+  noTarget: 'no target',
+  targetNotPositive: (t) => `target ${t} is not above 0`,
+  pays0: (why) => `${why}: pays 0`,
+  attainment: (att, inverse) => `attainment ${att}${inverse ? ' (target ÷ actual)' : ''}`,
+  gate: (a, g) => `${a}: gate ${g} not reached; pays 0`,
+  capped: (c) => `, capped at ${c}`,
+  noBand: 'no band reached',
+  bandAt: (b, r) => `band ${b} at ${r}`,
+  marginal: (parts) => `${parts.join(' + ')} (marginal)`,
+  flat: (c, r, b) => `${c} × ${r} (band ${b}, flat)`,
+  perPeriod: ' (per period)',
+  bonusPerPeriod: ' per period',
+  per: (per, pr) => `/${per}${pr}`,
+  targetBonus: (a, p) => `target bonus ${a} CNY${p}`,
+  kpi: (a, c, curve, f, w, tb, fen) => `${a}${c}; ${curve} → factor ${f} × weight ${w} × ${tb} = ${fen} CNY`,
+  notPositive: (m, v) => `${metricName(m, 'en')} ${v} ≤ 0 pays 0`,
+  perUnit: ' CNY per unit',
+  commissionMarginal: (parts, v) => `${parts.join(' + ')} (marginal) of ${v}`,
+  onBand: (r, u, b) => `${r}${u} on ${b}`,
+  commissionFlat: (v, b, r, u) => `${v} in band ${b} at ${r}${u} (flat)`,
+  equals: (how, fen) => `${how} = ${fen} CNY`,
+  pricing: (price, per, perUnit, m, fl, units, pr, fen) => `${price} CNY per ${per}${perUnit === null ? '' : ` per ${perUnit}`} of ${metricName(m, 'en')}${fl}: ${units} units${pr} = ${fen} CNY`,
+  aboveFloor: (f, a, p) => ` above floor ${f} (${a} − ${f} = ${p})`,
+  npl: (r, b, off, tail) => `NPL ratio ${r} (band ${b}) → ${off} off variable pay${tail}`,
+  nplAbove: (f) => `above ${f}`,
+  nplOf: (off, g) => ` (${off} × ${g} CNY)`,
+  nplNothing: ' (no positive variable pay to deduct from)',
+  event: (n, a, e) => `${n} × ${a} CNY per ${e}`,
+  floor: (v) => `variable pay ${v} CNY floored at 0`,
+};
+
+const ZH: RuleWords = {
+  base: (salary, months) => `基本工资 ${salary} 元/月 × ${months} 个月`,
+  rounded: (t) => `${t}，四舍五入到分`,
+  noTarget: '无目标',
+  targetNotPositive: (t) => `目标 ${t} 不大于 0`,
+  pays0: (why) => `${why}：计 0`,
+  attainment: (att, inverse) => `达成率 ${att}${inverse ? '（目标 ÷ 实际）' : ''}`,
+  gate: (a, g) => `${a}：未达门槛 ${g}，计 0`,
+  capped: (c) => `，封顶 ${c}`,
+  noBand: '未达任何档',
+  bandAt: (b, r) => `${b} 档 ${r}`,
+  marginal: (parts) => `${parts.join(' + ')}（分段累进）`,
+  flat: (c, r, b) => `${c} × ${r}（${b} 档，全额）`,
+  perPeriod: '（每期）',
+  bonusPerPeriod: '/期',
+  per: (per, pr) => `/${PER_ZH[per]}${pr}`,
+  targetBonus: (a, p) => `目标奖金 ${a} 元${p}`,
+  kpi: (a, c, curve, f, w, tb, fen) => `${a}${c}；${curve} → 系数 ${f} × 权重 ${w} × ${tb} = ${fen} 元`,
+  notPositive: (m, v) => `${metricName(m, 'zh')} ${v} ≤ 0，计 0`,
+  perUnit: ' 元/单位',
+  commissionMarginal: (parts, v) => `${v} 按 ${parts.join(' + ')}（分段累进）`,
+  onBand: (r, u, b) => `${b} 部分 × ${r}${u}`,
+  commissionFlat: (v, b, r, u) => `${v} 在 ${b} 档，× ${r}${u}（全额）`,
+  equals: (how, fen) => `${how} = ${fen} 元`,
+  pricing: (price, per, perUnit, m, fl, units, pr, fen) => `${metricName(m, 'zh')}每 ${per}${perUnit === null ? '' : ` 每${PER_ZH[perUnit as PayPer]}`} ${price} 元${fl}：${units} 单位${pr} = ${fen} 元`,
+  aboveFloor: (f, a, p) => `，超过起点 ${f} 的部分（${a} − ${f} = ${p}）`,
+  npl: (r, b, off, tail) => `不良率 ${r}（档位 ${b}）→ 绩效薪酬扣减 ${off}${tail}`,
+  nplAbove: (f) => `${f} 以上`,
+  nplOf: (off, g) => `（${off} × ${g} 元）`,
+  nplNothing: '（无正的绩效薪酬可扣）',
+  event: (n, a, e) => `${n} × 每次${e} ${a} 元`,
+  floor: (v) => `绩效薪酬 ${v} 元，保底为 0`,
+};
+
 /** Share of a `per` amount that falls in a period of `months` months, and its text (" × 3/12"). */
-function proRate(per: PayPer, months: number): { factor: number; text: string } {
-  if (per === 'period') return { factor: 1, text: ' (per period)' };
+function proRate(per: PayPer, months: number, w: RuleWords = EN): { factor: number; text: string } {
+  if (per === 'period') return { factor: 1, text: w.perPeriod };
   const n = PER_MONTHS[per];
   return { factor: months / n, text: ` × ${fmtNum(months)}/${n}` };
+}
+
+/** The rule of a line in both languages. */
+function both(make: (w: RuleWords) => string): { rule: string; rule_zh: string } {
+  return { rule: make(EN), rule_zh: make(ZH) };
 }
 
 /** Value of a curve at x (x ≥ 0): marginal = Σ rate × overlap of [0, x] with each band; flat = x × rate of the band containing x. */
@@ -121,7 +233,7 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
   const base_fen = roundHalfAway(input.base_salary_fen * input.months);
   lines.push({
     kind: 'base', metric: 'base_salary', actual: null, target: null, attainment: null, amount_fen: base_fen,
-    rule: `base salary ${fmtFen(input.base_salary_fen)} CNY/month × ${fmtNum(input.months)} months, rounded to fen`,
+    ...both((w) => w.rounded(w.base(fmtFen(input.base_salary_fen), fmtNum(input.months)))),
   });
 
   const rp = plan.plans[input.rm_type];
@@ -148,15 +260,17 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
     const fmtB = (n: number) => (money ? fmt2(n) : fmtNum(n));
     const { value, parts } = curveValue(c.curve, actual);
     const amount_fen = roundHalfAway(value * 100);
-    const unit = money ? '' : ' CNY per unit';
-    const how = parts.length === 0
-      ? `${c.metric} ${fmtB(actual)} ≤ 0 pays 0`
-      : c.curve.method === 'marginal'
-        ? `${parts.map((p) => `${fmtRate(p.band.rate).replace('×', '')}${unit} on ${bandText(p.band, fmtB)}`).join(' + ')} (marginal) of ${fmtB(actual)}`
-        : `${fmtB(actual)} in band ${bandText(parts[0].band, fmtB)} at ${fmtRate(parts[0].band.rate).replace('×', '')}${unit} (flat)`;
+    const how = (w: RuleWords): string => {
+      const unit = money ? '' : w.perUnit;
+      return parts.length === 0
+        ? w.notPositive(c.metric, fmtB(actual))
+        : c.curve.method === 'marginal'
+          ? w.commissionMarginal(parts.map((p) => w.onBand(fmtRate(p.band.rate).replace('×', ''), unit, bandText(p.band, fmtB))), fmtB(actual))
+          : w.commissionFlat(fmtB(actual), bandText(parts[0].band, fmtB), fmtRate(parts[0].band.rate).replace('×', ''), unit);
+    };
     lines.push({
       kind: 'commission', metric: c.metric, actual, target: null, attainment: null, amount_fen,
-      rule: `${how} = ${fmtFen(value * 100)} CNY, rounded to fen`,
+      ...both((w) => w.rounded(w.equals(how(w), fmtFen(value * 100)))),
     });
   }
 
@@ -169,10 +283,10 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
     const fen = p.price * 100 * units * pr.factor;
     const amount_fen = roundHalfAway(fen);
     const fmtV = (n: number) => (money ? fmt2(n) : fmtNum(n));
-    const floorText = p.floor > 0 ? ` above floor ${fmtV(p.floor)} (${fmtV(actual)} − ${fmtV(p.floor)} = ${fmtV(paidValue)})` : ` (${fmtV(actual)})`;
+    const floorText = (w: RuleWords) => (p.floor > 0 ? w.aboveFloor(fmtV(p.floor), fmtV(actual), fmtV(paidValue)) : ` (${fmtV(actual)})`);
     lines.push({
       kind: 'pricing', metric: p.metric, actual, target: null, attainment: null, amount_fen,
-      rule: `${fmt2(p.price)} CNY per ${fmtNum(p.per_units)}${p.per === 'period' ? '' : ` per ${p.per}`} of ${p.metric}${floorText}: ${fmtNum(units)} units${pr.text} = ${fmtFen(fen)} CNY, rounded to fen`,
+      ...both((w) => w.rounded(w.pricing(fmt2(p.price), fmtNum(p.per_units), p.per === 'period' ? null : p.per, p.metric, floorText(w), fmtNum(units), proRate(p.per, input.months, w).text, fmtFen(fen)))),
     });
   }
 
@@ -187,11 +301,13 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
       // Bands are (from, to]: a ratio equal to a band's `to` falls in that band; the first band includes 0.
       const band = rp.npl_deduction.find((b) => b.to === null || ratio <= b.to) as (typeof rp.npl_deduction)[number];
       const amount_fen = gross > 0 ? -roundHalfAway(gross * band.off) : 0;
-      const bt = band.to === null ? `above ${fmtP(band.from)}` : `${fmtP(band.from)}–${fmtP(band.to)}`;
+      const bt = (w: RuleWords) => (band.to === null ? w.nplAbove(fmtP(band.from)) : `${fmtP(band.from)}–${fmtP(band.to)}`);
       lines.push({
         kind: 'modifier', metric: 'npl_ratio', actual: raw, target: null, attainment: null, amount_fen: amount_fen === 0 ? 0 : amount_fen,
-        rule: `NPL ratio ${(raw * 100).toFixed(2)}% (band ${bt}) → ${fmtP(band.off)} off variable pay`
-          + (gross > 0 ? ` (${fmtP(band.off)} × ${fmtFen(gross)} CNY), rounded to fen` : ' (no positive variable pay to deduct from)'),
+        ...both((w) => {
+          const text = w.npl(`${(raw * 100).toFixed(2)}%`, bt(w), fmtP(band.off), gross > 0 ? w.nplOf(fmtP(band.off), fmtFen(gross)) : w.nplNothing);
+          return gross > 0 ? w.rounded(text) : text;
+        }),
       });
     }
   }
@@ -207,7 +323,7 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
     const amount_fen = roundHalfAway(e.amount * 100 * count);
     lines.push({
       kind: 'modifier', metric: e.event, actual: count, target: null, attainment: null, amount_fen,
-      rule: `${fmtNum(count)} × ${fmtFen(e.amount * 100)} CNY per ${e.event}, rounded to fen`,
+      ...both((w) => w.rounded(w.event(fmtNum(count), fmtFen(e.amount * 100), e.event))),
     });
   }
 
@@ -215,7 +331,7 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
   if (variable_fen < 0) {
     lines.push({
       kind: 'floor', metric: 'variable_pay', actual: null, target: null, attainment: null, amount_fen: -variable_fen,
-      rule: `variable pay ${fmtFen(variable_fen)} CNY floored at 0`,
+      ...both((w) => w.floor(fmtFen(variable_fen))),
     });
     variable_fen = 0;
   }
@@ -226,14 +342,14 @@ function kpiLine(
   rp: RmPlan, k: KpiSpec, input: RmPayInput, actual: number, who: string, warnings: string[],
   attainment: Record<string, number | null>,
 ): StatementLine {
-  const line = (att: number | null, target: number | null, amount_fen: number, rule: string): StatementLine =>
-    ({ kind: 'kpi', metric: k.metric, actual, target, attainment: att, rule, amount_fen });
+  const line = (att: number | null, target: number | null, amount_fen: number, rule: (w: RuleWords) => string): StatementLine =>
+    ({ kind: 'kpi', metric: k.metric, actual, target, attainment: att, ...both(rule), amount_fen });
   const target = input.targets[k.metric];
   if (target === undefined || target === null || !Number.isFinite(target) || target <= 0) {
-    const why = target === undefined || target === null ? 'no target' : `target ${target} is not above 0`;
-    warnings.push(`${who}: ${why} for KPI ${k.metric}; it pays 0`);
+    const why = (w: RuleWords) => (target === undefined || target === null ? w.noTarget : w.targetNotPositive(target));
+    warnings.push(`${who}: ${why(EN)} for KPI ${k.metric}; it pays 0`);
     attainment[k.metric] = null;
-    return line(null, target ?? null, 0, `${why}: pays 0`);
+    return line(null, target ?? null, 0, (w) => w.pays0(why(w)));
   }
   let att: number;
   if (k.direction === 'lower_is_better') {
@@ -242,22 +358,22 @@ function kpiLine(
     att = snap(actual / target);
   }
   attainment[k.metric] = att;
-  const attText = `attainment ${fmtAtt(att)}${k.direction === 'lower_is_better' ? ' (target ÷ actual)' : ''}`;
-  if (att < k.gate) return line(att, target, 0, `${attText}: gate ${fmtP(k.gate)} not reached; pays 0`);
+  const attText = (w: RuleWords) => w.attainment(fmtAtt(att), k.direction === 'lower_is_better');
+  if (att < k.gate) return line(att, target, 0, (w) => w.gate(attText(w), fmtP(k.gate)));
   const capped = k.cap !== null && att > k.cap ? k.cap : att;
-  const capText = capped !== att ? `, capped at ${fmtP(k.cap as number)}` : '';
+  const capText = (w: RuleWords) => (capped !== att ? w.capped(fmtP(k.cap as number)) : '');
   const { value: factor, parts } = curveValue(k.curve, capped);
   const tb = rp.target_bonus as NonNullable<RmPlan['target_bonus']>;
   const pr = proRate(tb.per, input.months);
   const bonusFen = tb.amount * 100 * pr.factor;
   const fen = bonusFen * k.weight * factor;
   const amount_fen = roundHalfAway(fen);
-  const curveText = parts.length === 0
-    ? 'no band reached'
+  const curveText = (w: RuleWords) => (parts.length === 0
+    ? w.noBand
     : k.curve.method === 'marginal'
-      ? `${parts.map((p) => `band ${bandText(p.band, fmtP)} at ${fmtRate(p.band.rate)}`).join(' + ')} (marginal)`
-      : `${fmtAtt(capped)} × ${fmtRate(parts[0].band.rate)} (band ${bandText(parts[0].band, fmtP)}, flat)`;
-  const tbText = `target bonus ${fmt2(tb.amount)} CNY${tb.per === 'period' ? ' per period' : `/${tb.per}${pr.text}`}`;
+      ? w.marginal(parts.map((p) => w.bandAt(bandText(p.band, fmtP), fmtRate(p.band.rate))))
+      : w.flat(fmtAtt(capped), fmtRate(parts[0].band.rate), bandText(parts[0].band, fmtP)));
+  const tbText = (w: RuleWords) => w.targetBonus(fmt2(tb.amount), tb.per === 'period' ? w.bonusPerPeriod : w.per(tb.per, pr.text));
   return line(att, target, amount_fen,
-    `${attText}${capText}; ${curveText} → factor ${factor.toFixed(4)} × weight ${fmtP(k.weight)} × ${tbText} = ${fmtFen(fen)} CNY, rounded to fen`);
+    (w) => w.rounded(w.kpi(attText(w), capText(w), curveText(w), factor.toFixed(4), fmtP(k.weight), tbText(w), fmtFen(fen))));
 }

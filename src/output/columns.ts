@@ -20,6 +20,12 @@ export interface ColumnSpec {
    * Columns without a priority are always shown (use for identifiers such as RM id / name).
    */
   priority?: number;
+  /**
+   * A text column that wraps (e.g. a statement's rule text): when the table is wider than the
+   * terminal, its text is broken over several lines of at least this many columns; with less
+   * room than that it is printed under each row instead. `--wide` keeps it on one line.
+   */
+  wrap?: number;
 }
 
 export type CellValue = string | number | null;

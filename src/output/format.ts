@@ -208,3 +208,76 @@ export function sanitizeForTerminal(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\t\n\r\v\f]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Wrapping
+// ---------------------------------------------------------------------------------------------
+
+/** No line may start with these (closing punctuation) … */
+const NO_LINE_START = /^[，。；：、！？）」』】》,.;:!?)\]%]/;
+/** … nor end with these (opening punctuation). */
+const NO_LINE_END = /[（「『【《(\[]$/;
+
+/**
+ * Break points of `s`: ASCII runs between spaces (words, numbers, "1,234.50", "2026-11-01") stay
+ * whole; each wide (CJK) character is a unit of its own, kept with the punctuation around it.
+ */
+function wrapUnits(s: string): { text: string; space: boolean }[] {
+  const units: { text: string; space: boolean }[] = [];
+  let space = false;
+  const tokens: string[] = [];
+  for (const ch of s) {
+    const last = tokens.length - 1;
+    const narrow = ch !== ' ' && !isWide(ch.codePointAt(0)!);
+    if (ch === ' ' ? tokens[last] === ' ' : narrow && last >= 0 && tokens[last] !== ' ' && !isWide(tokens[last]!.codePointAt(0)!)) tokens[last] += ch === ' ' ? '' : ch;
+    else tokens.push(ch);
+  }
+  for (const t of tokens) {
+    if (t === ' ') { space = true; continue; }
+    const prev = units[units.length - 1];
+    // Glue closing punctuation to what precedes it and anything to an opening mark before it.
+    if (prev && !space && (NO_LINE_START.test(t) || NO_LINE_END.test(prev.text))) prev.text += t;
+    else units.push({ text: t, space });
+    space = false;
+  }
+  return units;
+}
+
+/**
+ * `s` in lines of at most `width` display columns, broken at spaces and between Chinese
+ * characters, never inside a number or word (a unit wider than `width` gets a line of its own).
+ */
+export function wrapText(s: string, width: number): string[] {
+  if (width <= 0 || displayWidth(s) <= width) return [s];
+  const lines: string[] = [];
+  let line = '';
+  let w = 0;
+  for (const u of wrapUnits(s)) {
+    const sep = line !== '' && u.space ? ' ' : '';
+    const uw = displayWidth(u.text);
+    if (line !== '' && w + sep.length + uw > width) {
+      lines.push(line);
+      line = u.text;
+      w = uw;
+    } else {
+      line += sep + u.text;
+      w += sep.length + uw;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/**
+ * A stored instant (ISO text, UTC) in the local time zone with its offset:
+ * "2026-12-02T06:25:49.123Z" under TZ=Asia/Shanghai → "2026-12-02 14:25:49 +08:00".
+ * Text that is no date is returned as it is.
+ */
+export function localDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const sign = off < 0 ? '-' : '+';
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${sign}${p(Math.floor(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
+}

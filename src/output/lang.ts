@@ -25,3 +25,16 @@ export function resolveLang(option: string | undefined, env: NodeJS.ProcessEnv =
 
 /** Help text of the --lang option, the same on every report. */
 export const LANG_OPTION_HELP = 'en or zh: headers, tier/segment names and report lines (default: zh when LC_ALL/LC_MESSAGES/LANG starts with zh, else en)';
+
+/** The group key reports use for customers without an RM or branch. */
+const UNASSIGNED_KEY = '(unassigned)';
+
+/** A group key or id as shown to people: "(unassigned)" in the report language, others as they are. */
+export function shownKey<T extends string | number | null>(v: T, lang: Lang): T | string {
+  return v === UNASSIGNED_KEY ? (lang === 'zh' ? '（未分配）' : UNASSIGNED_KEY) : v;
+}
+
+/** A section with no rows, in one line: "Corporate customers — …: no customers". */
+export function emptySectionLine(title: string, lang: Lang): string {
+  return lang === 'zh' ? `${title}：无客户` : `${title}: no customers`;
+}

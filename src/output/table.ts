@@ -14,7 +14,7 @@
  * width in many Chinese-locale terminals, which would break alignment.
  */
 import { columnHeader, formatCell, isNumericKind, type ColumnSpec, type Lang, type Row } from './columns.js';
-import { displayWidth, padDisplay, sanitizeForTerminal } from './format.js';
+import { displayWidth, padDisplay, sanitizeForTerminal, wrapText } from './format.js';
 import { paint } from './color.js';
 
 export interface TableOptions {
@@ -36,6 +36,8 @@ export interface TableOptions {
 }
 
 const GAP = '  ';
+/** Indent of a wrapping column's text printed under its row. */
+const BELOW_INDENT = '      ';
 const NULL_TEXT = '-';
 
 interface Prepared {
@@ -100,6 +102,12 @@ export function renderTable(columns: ColumnSpec[], rows: Row[], opts: TableOptio
       return out.join('');
     }
   }
+  let below: Prepared | undefined;
+  if (opts.width !== undefined && !opts.wide && prepared.some((pc) => pc.col.wrap !== undefined)) {
+    const fitted = fitWrapped(prepared, opts.width);
+    prepared = fitted.prepared;
+    below = fitted.below;
+  }
   if (opts.width !== undefined && !opts.wide) {
     const hidden = columnsToHide(prepared, opts.width);
     if (hidden.size > 0) {
@@ -108,7 +116,33 @@ export function renderTable(columns: ColumnSpec[], rows: Row[], opts: TableOptio
     }
   }
 
-  return renderPrepared(prepared, rows.length, hasTotals, opts.title, notes, opts.color, lang);
+  return renderPrepared(prepared, rows.length, hasTotals, opts.title, notes, opts.color, lang, below, opts.width);
+}
+
+const tableWidth = (prepared: Prepared[]): number => prepared.reduce((s, p) => s + p.width, 0) + GAP.length * Math.max(0, prepared.length - 1);
+
+/**
+ * Narrows the wrapping columns so the table fits `width`, each down to its minimum (widest
+ * first). When that cannot make it fit, the last wrapping column leaves the table and is printed
+ * under each row (`below`) instead, and the others narrow only as far as still needed.
+ */
+function fitWrapped(prepared: Prepared[], width: number): { prepared: Prepared[]; below?: Prepared } {
+  const floor = (pc: Prepared): number => Math.max(pc.col.wrap!, displayWidth(pc.header));
+  const slack = (cols: Prepared[]): number => cols.reduce((s, pc) => s + (pc.col.wrap === undefined ? 0 : Math.max(0, pc.width - floor(pc))), 0);
+  let cols = prepared;
+  let below: Prepared | undefined;
+  if (tableWidth(cols) - slack(cols) > width) {
+    below = [...cols].reverse().find((pc) => pc.col.wrap !== undefined);
+    cols = cols.filter((pc) => pc !== below);
+  }
+  let excess = tableWidth(cols) - width;
+  for (const pc of cols.filter((c) => c.col.wrap !== undefined).sort((a, b) => b.width - a.width)) {
+    if (excess <= 0) break;
+    const cut = Math.min(excess, Math.max(0, pc.width - floor(pc)));
+    pc.width -= cut;
+    excess -= cut;
+  }
+  return { prepared: cols, below };
 }
 
 /** Column groups that each fit `width`, every group starting with the first column. */
@@ -130,7 +164,10 @@ function splitColumns(prepared: Prepared[], width: number): Prepared[][] {
   return parts;
 }
 
-function renderPrepared(prepared: Prepared[], rowCount: number, hasTotals: boolean, title: string | undefined, notes: string[], color: boolean, lang: Lang): string {
+function renderPrepared(
+  prepared: Prepared[], rowCount: number, hasTotals: boolean, title: string | undefined, notes: string[], color: boolean, lang: Lang,
+  below?: Prepared, width?: number,
+): string {
   const p = paint({ color });
   const cell = (pc: Prepared, text: string): string => padDisplay(text, pc.width, pc.numeric ? 'right' : 'left');
   const joinLine = (parts: string[]): string => parts.join(GAP).replace(/ +$/, '');
@@ -151,10 +188,18 @@ function renderPrepared(prepared: Prepared[], rowCount: number, hasTotals: boole
   lines.push(rule);
   if (rowCount === 0) lines.push(lang === 'zh' ? '（无数据）' : '(no rows)');
   for (let r = 0; r < rowCount; r++) {
-    lines.push(joinLine(prepared.map((pc) => {
-      const text = pc.cells[r]!;
-      return styled(pc, text, isNegative(pc, text) ? p.red : undefined);
-    })));
+    // A wrapping column's text over as many lines as it needs; the other cells on the first.
+    const parts = prepared.map((pc) => (pc.col.wrap !== undefined ? wrapText(pc.cells[r]!, pc.width) : [pc.cells[r]!]));
+    const height = Math.max(...parts.map((x) => x.length));
+    for (let k = 0; k < height; k++) {
+      lines.push(joinLine(prepared.map((pc, i) => {
+        const text = parts[i]![k] ?? '';
+        return styled(pc, text, isNegative(pc, text) ? p.red : undefined);
+      })));
+    }
+    if (below && below.cells[r] !== NULL_TEXT && below.cells[r] !== '') {
+      for (const l of wrapText(below.cells[r]!, Math.max(20, (width ?? 80) - BELOW_INDENT.length))) lines.push(BELOW_INDENT + l);
+    }
   }
   if (hasTotals) {
     lines.push(rule);

@@ -7,14 +7,14 @@
 import {
   MEASURE_NAMES, RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
 } from '../cli/segment.js';
-import { formatCell, formatInt, formatMoney, formatNumber, formatPercent, type ColumnSpec, type Lang, type Row } from '../output/index.js';
+import { emptySectionLine, formatCell, formatInt, formatMoney, formatNumber, formatPercent, type ColumnSpec, type Lang, type Row } from '../output/index.js';
 import type { MigrationReport, RfmReport, SummaryReport } from '../segment/report.js';
-import { RFM_SEGMENTS } from '../segment/rfm.js';
-import { METRIC_ZH, UNASSIGNED, type RmReport } from '../rm/report.js';
-import { noteZh } from '../rm/render.js';
+import { RFM_SEGMENTS, segmentRule } from '../segment/rfm.js';
+import { UNASSIGNED, metricName, type RmReport } from '../rm/report.js';
+import { noteZh, rmRowZh, warningZh } from '../rm/render.js';
 import type { CustomerType } from '../types.js';
 import type { HtmlReport, HtmlSection, HtmlTable } from './html.js';
-import { attainmentChart, barPanels, heatMap, lorenzChart, rfmMap, stackedBars } from './svg.js';
+import { attainmentChart, barPanels, heatMap, lorenzChart, rfmMap, stackedBars, textWidth } from './svg.js';
 
 export interface ReportData {
   lang: Lang;
@@ -44,16 +44,29 @@ function tiersSection(d: ReportData): HtmlSection {
   const { lang, summary } = d;
   const charts: HtmlSection['charts'] = [];
   const tables: HtmlTable[] = [];
+  const lines = periodLines(summary.period, lang);
+  const groups = summary.sections.flatMap((s) => s.groups.map((g) => ({ s, g }))).filter(({ g }) => g.total.customers > 0);
+  // The ladders' charts sit side by side: one scale per measure for all of them, so equal bars mean equal values.
+  const maxCustomers = Math.max(0, ...groups.flatMap(({ g }) => g.rows.map((r) => r.customers)));
+  const maxAum = Math.max(0, ...groups.flatMap(({ g }) => g.rows.map((r) => r.aum_adb)));
+  const money = PAGE_SUMMARY_COLUMNS.find((c) => c.key === 'aum_adb')!;
+  const valueWidth = (texts: string[]): number => Math.max(0, ...texts.map((t) => textWidth(t, 11))) + 8;
+  const customersW = valueWidth(groups.flatMap(({ g }) => g.rows.map((r) => formatInt(r.customers))));
+  const aumW = valueWidth(groups.flatMap(({ g }) => g.rows.map((r) => formatCell(money, r.aum_adb))));
+  if (groups.length > 1) lines.push(T(lang, 'The charts share one scale per measure: equal bars are equal values across customer types.', '各图同一指标使用相同刻度：不同客户类型之间，长度相同即数值相同。'));
   for (const s of summary.sections) for (const g of s.groups) {
     const head = `${TYPE_NAMES[s.customer_type][lang]} — ${ladderText(s.ladder, lang)}`;
-    const money = PAGE_SUMMARY_COLUMNS.find((c) => c.key === 'aum_adb')!;
+    if (g.total.customers === 0) {
+      lines.push(emptySectionLine(head, lang));
+      continue;
+    }
     charts.push({
       caption: head,
       svg: barPanels({
         label: `${head}: ${T(lang, 'customers and AUM ADB per tier', '各层级客户数与 AUM 日均')}`,
         panels: [
-          { title: T(lang, 'Customers', '客户数'), bars: g.rows.map((r) => ({ label: tierName(s.ladder, r.tier, lang), value: r.customers, text: formatInt(r.customers) })) },
-          { title: T(lang, 'AUM ADB (CNY)', 'AUM 日均（元）'), bars: g.rows.map((r) => ({ label: tierName(s.ladder, r.tier, lang), value: r.aum_adb, text: formatCell(money, r.aum_adb) })) },
+          { title: T(lang, 'Customers', '客户数'), max: maxCustomers, valueWidth: customersW, bars: g.rows.map((r) => ({ label: tierName(s.ladder, r.tier, lang), value: r.customers, text: formatInt(r.customers) })) },
+          { title: T(lang, 'AUM ADB (CNY)', 'AUM 日均（元）'), max: maxAum, valueWidth: aumW, bars: g.rows.map((r) => ({ label: tierName(s.ladder, r.tier, lang), value: r.aum_adb, text: formatCell(money, r.aum_adb) })) },
         ],
       }),
     });
@@ -72,18 +85,21 @@ function tiersSection(d: ReportData): HtmlSection {
     });
   }
   return {
-    id: 'tiers', title: T(lang, 'Customer tiers', '客户分层'), lines: periodLines(summary.period, lang), charts, tables,
+    id: 'tiers', title: T(lang, 'Customer tiers', '客户分层'), lines, charts, tables,
   };
 }
 
 function concentrationSection(d: ReportData): HtmlSection {
   const { lang, summary } = d;
-  const series = summary.sections.map((s) => {
+  const present = summary.sections.filter((s) => (d.aumByType.get(s.customer_type) ?? []).length > 0);
+  const series = present.map((s) => {
     const c = s.groups[0]?.concentration.find((x) => x.measure === 'aum_adb');
     const note = c?.gini === null || c?.gini === undefined ? T(lang, 'Gini not defined', '基尼系数无定义') : `${T(lang, 'Gini', '基尼系数')} ${formatNumber(c.gini, 4)}`;
     return { label: TYPE_NAMES[s.customer_type][lang], values: (d.aumByType.get(s.customer_type) ?? []).map((v) => Math.max(0, v)), note };
   });
-  const lines = summary.sections.flatMap((s) => (s.groups[0]?.concentration ?? []).map((c) => `${TYPE_NAMES[s.customer_type][lang]}: ${concentrationText(c, lang)}`));
+  const lines = summary.sections.flatMap((s) => (present.includes(s)
+    ? (s.groups[0]?.concentration ?? []).map((c) => `${TYPE_NAMES[s.customer_type][lang]}${T(lang, ': ', '：')}${concentrationText(c, lang)}`)
+    : [emptySectionLine(TYPE_NAMES[s.customer_type][lang], lang)]));
   return {
     id: 'concentration',
     title: T(lang, 'Concentration: Lorenz curve and Gini', '集中度：洛伦兹曲线与基尼系数'),
@@ -112,14 +128,15 @@ function migrationSection(d: ReportData): HtmlSection {
     T(lang, `Customers by tier at ${d1} (rows) and at ${d2} (columns); the diagonal (outlined) did not move. New: no balance or transaction in the first window; gone: none in the second.`,
       `行：${d1} 的层级；列：${d2} 的层级；对角线（加框）为层级不变。新增：第一个统计期内无余额也无交易；流失：第二个统计期内无余额也无交易。`),
   ];
-  const charts = m.sections.map((s) => {
+  for (const s of m.sections) if (s.result.customers === 0) lines.push(emptySectionLine(`${TYPE_NAMES[s.customer_type][lang]} — ${ladderText(s.ladder, lang)}`, lang));
+  const charts = m.sections.filter((s) => s.result.customers > 0).map((s) => {
     const r = s.result;
     const head = `${TYPE_NAMES[s.customer_type][lang]} — ${ladderText(s.ladder, lang)}`;
     const summary = T(lang,
       `upgrades ${formatInt(r.upgrades)}, downgrades ${formatInt(r.downgrades)}, unchanged ${formatInt(r.unchanged)}; new ${formatInt(r.new_customers)}, gone ${formatInt(r.gone_customers)}`,
       `升级 ${formatInt(r.upgrades)}，降级 ${formatInt(r.downgrades)}，不变 ${formatInt(r.unchanged)}；新增 ${formatInt(r.new_customers)}，流失 ${formatInt(r.gone_customers)}`);
     return {
-      caption: `${head} (${summary})`,
+      caption: `${head}${T(lang, ` (${summary})`, `（${summary}）`)}`,
       svg: heatMap({
         label: `${head}: ${T(lang, 'tier migration', '层级迁移')} ${d1} → ${d2}`,
         rowLabels: r.rows.map((c) => tierName(s.ladder, c, lang)),
@@ -132,12 +149,14 @@ function migrationSection(d: ReportData): HtmlSection {
       }),
     };
   });
-  return { id: 'migration', title: `${title}: ${d1} → ${d2}`, lines, charts };
+  return { id: 'migration', title: `${title}${T(lang, ': ', '：')}${d1} → ${d2}`, lines, charts };
 }
 
 function rfmSection(d: ReportData): HtmlSection {
   const { lang, rfm } = d;
-  const charts = rfm.sections.map((s) => {
+  const sections = rfm.sections.filter((s) => s.segments.some((g) => g.customers > 0));
+  const empty = rfm.sections.filter((s) => !sections.includes(s)).map((s) => emptySectionLine(TYPE_NAMES[s.customer_type][lang], lang));
+  const charts = sections.map((s) => {
     const cells = Array.from({ length: 5 }, () => Array.from({ length: 5 }, () => new Map<string, number>()));
     for (const c of s.customers) {
       if (c.frequency === 0) continue;
@@ -162,11 +181,11 @@ function rfmSection(d: ReportData): HtmlSection {
     };
   });
   const cols = RFM_SUMMARY_COLUMNS.filter((c) => c.key !== 'customer_type' && c.key !== 'segment');
-  const tables: HtmlTable[] = rfm.sections.map((s) => ({
+  const tables: HtmlTable[] = sections.map((s) => ({
     name: 'rfm', caption: TYPE_NAMES[s.customer_type][lang], idKeys: ['customer_type', 'segment'], columns: cols,
     rows: s.segments.map((g): Row => ({
       customer_type: s.customer_type, segment: g.segment, segment_name: segName(g.segment, lang),
-      rule: RFM_SEGMENTS.find((x) => x.code === g.segment)?.rule ?? '', customers: g.customers, customer_share: g.customer_share,
+      rule: segmentRule(g.segment, lang), customers: g.customers, customer_share: g.customer_share,
       avg_recency_days: g.avg_recency_days, avg_frequency: g.avg_frequency, monetary: g.monetary_fen, monetary_avg: g.monetary_avg_fen,
     })),
   }));
@@ -176,6 +195,7 @@ function rfmSection(d: ReportData): HtmlSection {
     lines: [
       T(lang, `Transactions ${rfm.window.from} to ${rfm.window.to} (${rfm.window.days} days)${rfm.data.count ? `: ${formatInt(rfm.data.count)}, ${rfm.data.first} to ${rfm.data.last}` : ': none'}. Each cell: customers with that R and F score, coloured by the segment most of them are in; customers without a transaction (inactive) have no cell.`,
         `交易 ${rfm.window.from} 至 ${rfm.window.to}（${rfm.window.days} 天）${rfm.data.count ? `：${formatInt(rfm.data.count)} 笔，${rfm.data.first} 至 ${rfm.data.last}` : '：无'}。每格为该 R、F 分的客户数，颜色为其中多数客户所属分群；无交易客户（无交易）不在图中。`),
+      ...empty,
     ],
     charts,
     tables,
@@ -193,10 +213,11 @@ function rmSection(d: ReportData): HtmlSection {
   if (rm.plan) {
     const attCols = rm.columns.filter((c) => c.key.startsWith('attainment_'));
     charts.push({
-      caption: T(lang, 'KPI attainment (actual ÷ target; dashed line = 100%)', 'KPI 达成率（实际 ÷ 目标；虚线 = 100%）'),
+      caption: T(lang, 'KPI attainment (actual ÷ target; dashed line = 100%; bars drawn from 0% to 150%, a value outside that range is clipped and its bar ends in an arrow)',
+        'KPI 达成率（实际 ÷ 目标；虚线 = 100%；条形画在 0% 至 150% 之间，超出范围的值截断并以箭头标出）'),
       svg: attainmentChart({
         label: T(lang, 'KPI attainment per RM', '客户经理 KPI 达成率'),
-        kpis: attCols.map((c) => (zh ? METRIC_ZH[c.key.slice(11)] ?? c.key.slice(11) : c.key.slice(11))),
+        kpis: attCols.map((c) => metricName(c.key.slice(11), lang)),
         rows: people.map((r) => ({
           label: label(r),
           values: attCols.map((c) => (typeof r[c.key] === 'number' ? (r[c.key] as number) : null)),
@@ -229,10 +250,10 @@ function rmSection(d: ReportData): HtmlSection {
   return {
     id: 'rm',
     title: T(lang, `RM league table: ${name}`, `客户经理排名：${name}`),
-    lines: [...rm.notes.map((n) => (zh ? noteZh(n) : n)), T(lang, `Sorted by ${rm.sort}, high to low; money in CNY; ADB = average daily balance credited by days owned.`, `按 ${METRIC_ZH[rm.sort] ?? rm.sort} 由高到低排序；金额单位：元；日均 = 按归属天数计入的日均余额。`)],
-    notes: [...notes, ...rm.warnings.map((w) => `${T(lang, 'warning', '警告')}: ${w}`)],
+    lines: [...rm.notes.map((n) => (zh ? noteZh(n) : n)), T(lang, `Sorted by ${metricName(rm.sort, lang)}, high to low; money in CNY; ADB = average daily balance credited by days owned.`, `按${metricName(rm.sort, lang)}由高到低排序；金额单位：元；日均 = 按归属天数计入的日均余额。`)],
+    notes: [...notes, ...rm.warnings.map((w) => `${T(lang, 'warning', '警告')}${T(lang, ': ', '：')}${zh ? warningZh(w) : w}`)],
     charts,
-    tables: [{ name: 'rm', idKeys: ['rm_id'], columns: cols, rows: rm.rows, totals: { ...rm.total, rm_id: zh ? String(rm.total.rm_id).replace(/^Total/, '合计') : rm.total.rm_id } }],
+    tables: [{ name: 'rm', idKeys: ['rm_id'], columns: cols, rows: rm.rows, display: zh ? rm.rows.map(rmRowZh) : undefined, totals: { ...rm.total, rm_id: zh ? String(rm.total.rm_id).replace(/^Total/, '合计') : rm.total.rm_id } }],
   };
 }
 
@@ -247,6 +268,6 @@ export function composeReport(d: ReportData): HtmlReport {
       T(lang, 'Numbers equal those of crm segment and crm rm-report --format csv (money in CNY, rounded once to the fen).', '数字与 crm segment、crm rm-report --format csv 输出一致（金额单位元，只在显示时四舍五入到分）。'),
     ],
     sections: [tiersSection(d), concentrationSection(d), migrationSection(d), rfmSection(d), rmSection(d), ...(d.extra ?? [])],
-    footer: `${d.source}. ${T(lang, 'Self-contained page: no network, scripts or external fonts.', '独立页面：无网络请求、无脚本、无外部字体。')}`,
+    footer: `${d.source}${T(lang, '. ', '。')}${T(lang, 'Self-contained page: no network, scripts or external fonts.', '独立页面：无网络请求、无脚本、无外部字体。')}`,
   };
 }

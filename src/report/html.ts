@@ -17,6 +17,8 @@ export interface HtmlTable {
   caption?: string;
   columns: ColumnSpec[];
   rows: Row[];
+  /** The rows as shown (e.g. labels in the page's language), when not the machine values of `rows`. */
+  display?: Row[];
   /** Keys whose values, joined by ":", identify a row (data-id). */
   idKeys: string[];
   totals?: Row;
@@ -69,7 +71,7 @@ td.neg{color:#c8453c}
 tr.total td{font-weight:700;border-top:2px solid #9aa7b4;background:#fbfcfd}
 tbody tr:hover td{background:#f0f5fb}
 footer{color:var(--muted);font-size:12px;padding:0 32px 24px}
-svg.chart{font-family:inherit;font-size:12px;background:#fff}
+svg.chart{font-family:inherit;font-size:12px;background:#fff;max-width:100%;height:auto}
 svg .ttl{font-weight:600;font-size:13px;fill:#1f3b5c}
 svg .lbl{fill:#1d2733}
 svg .small{font-size:11px}
@@ -90,8 +92,8 @@ function rowId(t: HtmlTable, r: Row): string {
   return t.idKeys.map((k) => (r[k] === null || r[k] === undefined ? '' : String(r[k]))).join(':');
 }
 
-function cellHtml(c: ColumnSpec, v: Row[string] | undefined): string {
-  const shown = formatCell(c, v ?? null);
+function cellHtml(c: ColumnSpec, v: Row[string] | undefined, text?: Row[string]): string {
+  const shown = formatCell(c, text === undefined ? v ?? null : text);
   const numeric = isNumericKind(c.kind);
   const neg = numeric && typeof v === 'number' && shown.startsWith('-') && shown !== '-';
   const cls = [numeric ? 'num' : '', neg ? 'neg' : ''].filter(Boolean).join(' ');
@@ -100,7 +102,7 @@ function cellHtml(c: ColumnSpec, v: Row[string] | undefined): string {
 
 export function renderHtmlTable(t: HtmlTable, lang: Lang): string {
   const head = t.columns.map((c) => `<th${isNumericKind(c.kind) ? ' class="num"' : ''} scope="col">${esc(columnHeader(c, lang))}</th>`).join('');
-  const body = t.rows.map((r) => `<tr data-id="${esc(rowId(t, r))}">${t.columns.map((c) => cellHtml(c, r[c.key])).join('')}</tr>`).join('\n');
+  const body = t.rows.map((r, i) => `<tr data-id="${esc(rowId(t, r))}">${t.columns.map((c) => cellHtml(c, r[c.key], t.display?.[i]?.[c.key])).join('')}</tr>`).join('\n');
   const total = t.totals
     ? `\n<tr class="total" data-id="total">${t.columns.map((c, i) => (t.totals![c.key] === undefined && i === 0 ? `<td>${lang === 'zh' ? '合计' : 'Total'}</td>` : cellHtml(c, t.totals![c.key]))).join('')}</tr>`
     : '';

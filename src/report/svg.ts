@@ -45,6 +45,13 @@ export interface BarPanel {
   title: string;
   bars: BarDatum[];
   color?: string;
+  /**
+   * The value a full-length bar stands for (default: the largest bar). Charts shown side by side
+   * pass the same maximum so their bars compare; a bar above it is drawn clipped, ending in an arrow.
+   */
+  max?: number;
+  /** Room kept for the value printed after a bar (default: the widest of this panel's): equal in panels that share a scale. */
+  valueWidth?: number;
 }
 
 /**
@@ -65,19 +72,22 @@ export function barPanels(opts: { label: string; panels: BarPanel[]; panelWidth?
   panels.forEach((p, k) => {
     const x0 = labelW + k * (panelW + 20);
     out.push(text(x0, 16, p.title, 'class="ttl"'));
-    const valueW = Math.max(...p.bars.map((b) => textWidth(b.text, 11))) + 8;
+    const valueW = p.valueWidth ?? Math.max(...p.bars.map((b) => textWidth(b.text, 11))) + 8;
     const plotW = Math.max(40, panelW - valueW);
-    const max = Math.max(0, ...p.bars.map((b) => b.value));
+    const max = p.max ?? Math.max(0, ...p.bars.map((b) => b.value));
     const min = Math.min(0, ...p.bars.map((b) => b.value));
     const span = max - min || 1;
     const zero = x0 + (-min / span) * plotW;
     out.push(`<line x1="${n2(zero)}" y1="${top - 4}" x2="${n2(zero)}" y2="${height - 8}" class="axis"/>`);
     p.bars.forEach((b, i) => {
-      const w = (Math.abs(b.value) / span) * plotW;
+      const clipped = b.value > max;
+      const w = (Math.abs(Math.min(b.value, max)) / span) * plotW;
       const x = b.value >= 0 ? zero : zero - w;
       const y = top + i * rowH + 4;
-      out.push(`<rect class="bar${b.value < 0 ? ' neg' : ''}" x="${n2(x)}" y="${y}" width="${n2(Math.max(w, b.value === 0 ? 0 : 1))}" height="${rowH - 8}" fill="${b.value < 0 ? '#c8453c' : p.color ?? PALETTE[k % PALETTE.length]}"><title>${esc(`${b.label}: ${b.text}`)}</title></rect>`);
-      const tx = b.value >= 0 ? x + w + 4 : zero + 4;
+      const fill = b.value < 0 ? '#c8453c' : p.color ?? PALETTE[k % PALETTE.length];
+      out.push(`<rect class="bar${b.value < 0 ? ' neg' : ''}${clipped ? ' clipped' : ''}" x="${n2(x)}" y="${y}" width="${n2(Math.max(w, b.value === 0 ? 0 : 1))}" height="${rowH - 8}" fill="${fill}"><title>${esc(`${b.label}: ${b.text}`)}</title></rect>`);
+      if (clipped) out.push(`<path class="over" d="M${n2(x + w)} ${y} l6 ${(rowH - 8) / 2} l-6 ${(rowH - 8) / 2} z" fill="${fill}"/>`);
+      const tx = b.value >= 0 ? x + w + (clipped ? 10 : 4) : zero + 4;
       out.push(text(tx, y + rowH / 2 + 1, b.text, 'class="val"'));
     });
   });
@@ -266,8 +276,9 @@ export interface AttainmentRow {
 }
 
 /**
- * One small bar per RM and KPI, 0 to `cap` (default 150%); the 100% line is drawn; values above
- * the cap end in an arrow, negatives show as a red stub at 0.
+ * One small bar per RM and KPI, 0 to `cap` (default 150%); the 100% line is drawn. A value outside
+ * that range is drawn clipped: above the cap the bar ends in an arrow pointing right, below 0 a
+ * red arrow points left from the 0 line; its value is printed beside it either way.
  */
 export function attainmentChart(opts: { label: string; kpis: string[]; rows: AttainmentRow[]; cap?: number }): string {
   const cap = opts.cap ?? 1.5;
@@ -299,7 +310,9 @@ export function attainmentChart(opts: { label: string; kpis: string[]; rows: Att
       const w = (clamped / cap) * barW;
       const cls = v < 0 ? 'bar neg' : v >= 1 ? 'bar met' : 'bar';
       const fill = v < 0 ? '#c8453c' : v >= 1 ? '#3a9a5b' : '#e08a1e';
-      out.push(`<rect class="${cls}" x="${x}" y="${y + 4}" width="${n2(v < 0 ? 3 : Math.max(w, 1))}" height="${rowH - 8}" fill="${fill}"><title>${esc(`${r.label} ${opts.kpis[j]}: ${r.texts[j]}`)}</title></rect>`);
+      const title = `<title>${esc(`${r.label} ${opts.kpis[j]}: ${r.texts[j]}`)}</title>`;
+      if (v < 0) out.push(`<path class="${cls} under" d="M${x + 8} ${y + 4} l-8 ${(rowH - 8) / 2} l8 ${(rowH - 8) / 2} z" fill="${fill}">${title}</path>`);
+      else out.push(`<rect class="${cls}" x="${x}" y="${y + 4}" width="${n2(Math.max(w, 1))}" height="${rowH - 8}" fill="${fill}">${title}</rect>`);
       if (v > cap) out.push(`<path class="over" d="M${n2(x + w)} ${y + 4} l6 ${(rowH - 8) / 2} l-6 ${(rowH - 8) / 2} z" fill="${fill}"/>`);
       out.push(text(x + barW + 4, y + rowH / 2 + 3, r.texts[j]!, `class="val small${v < 0 ? ' negt' : ''}"`));
     });

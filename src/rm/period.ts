@@ -12,8 +12,9 @@ export interface Period {
   to: string;
   /** Months for pro-rating pay. */
   months: number;
-  /** How `months` was worked out, for the report. */
+  /** How `months` was worked out, for the report (in English and Chinese). */
   monthsRule: string;
+  monthsRuleZh: string;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -29,7 +30,7 @@ export function namedPeriod(text: string): Period | null {
   let m: RegExpExecArray | null;
   const mk = (name: string, y: number, m1: number, m2: number): Period => {
     const months = m2 - m1 + 1;
-    return { name, ...span(y, m1, m2), months, monthsRule: `${months} calendar month${months > 1 ? 's' : ''} in ${name}` };
+    return { name, ...span(y, m1, m2), months, monthsRule: `${months} calendar month${months > 1 ? 's' : ''} in ${name}`, monthsRuleZh: `${name} 共 ${months} 个自然月` };
   };
   if ((m = /^(\d{4})$/.exec(s))) return mk(m[1], Number(m[1]), 1, 12);
   if ((m = /^(\d{4})-H([12])$/.exec(s))) return mk(`${m[1]}-H${m[2]}`, Number(m[1]), m[2] === '1' ? 1 : 7, m[2] === '1' ? 6 : 12);
@@ -73,5 +74,5 @@ export function rangePeriod(from: string, to: string, targetsPeriod?: string): P
     name = p ? p.name : targetsPeriod.trim();
   }
   const months = (days * 12) / 365;
-  return { name, from, to, months, monthsRule: `${days} days × 12 ÷ 365 = ${Number(months.toFixed(4))} months` };
+  return { name, from, to, months, monthsRule: `${days} days × 12 ÷ 365 = ${Number(months.toFixed(4))} months`, monthsRuleZh: `${days} 天 × 12 ÷ 365 = ${Number(months.toFixed(4))} 个月` };
 }

@@ -4,11 +4,11 @@
 import type { PayResult, StatementLine } from '../incentive/pay.js';
 import { MONEY_METRICS } from '../types.js';
 import {
-  formatMoney, formatNumber, formatPercent, jsonCell, renderCsv, renderJson, renderTable,
+  formatMoney, formatNumber, formatPercent, jsonCell, renderCsv, renderJson, renderTable, roundHalfAwayFromZero, wrapText,
   type ColumnSpec, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
 import type { RmInfo } from '../metrics/rm.js';
-import { METRIC_ZH, UNASSIGNED, type RmReport } from './report.js';
+import { METRIC_ZH, UNASSIGNED, metricName, type RmReport } from './report.js';
 
 export type Format = 'table' | 'csv' | 'json';
 
@@ -69,20 +69,44 @@ export function renderReport(r: RmReport, o: RenderOptions): string | Buffer {
     ? `客户经理业绩${r.plan ? '与绩效薪酬' : ''}：${r.period.name ?? `${r.period.from} 至 ${r.period.to}`}`
     : `RM performance${r.plan ? ' and incentive pay' : ''}: ${r.period.name ?? `${r.period.from} to ${r.period.to}`}`;
   const zh = o.lang === 'zh';
-  const rows = zh ? r.rows.map((x) => ({ ...x, rm_type: x.rm_type === 'corporate' ? '对公' : x.rm_type === 'personal' ? '个人' : x.rm_type, rm_id: x.rm_id === UNASSIGNED ? '（未分配）' : x.rm_id, name: x.name === '(not in rms)' ? '（不在客户经理名单）' : x.name })) : r.rows;
+  const rows = zh ? r.rows.map(rmRowZh) : r.rows;
   return renderTable(r.columns, rows, {
     color: o.color, width: o.width, wide: o.wide, lang: o.lang, title, totals: { ...r.total, rm_id: zh ? String(r.total.rm_id).replace(/^Total/, '合计') : r.total.rm_id },
     notes: [...r.notes.map((n) => (zh ? noteZh(n) : n)), zh ? '金额单位：元；日均 = 按归属天数计入的日均余额' : 'money in CNY; ADB = average daily balance credited by days owned'],
   });
 }
 
+/** An RM report row as shown under zh: RM type, the unassigned row and unknown names in Chinese. */
+export function rmRowZh(x: Row): Row {
+  return {
+    ...x,
+    rm_type: x.rm_type === 'corporate' ? '对公' : x.rm_type === 'personal' ? '个人' : x.rm_type,
+    rm_id: x.rm_id === UNASSIGNED ? '（未分配）' : x.rm_id,
+    name: x.name === '(not in rms)' ? '（不在客户经理名单）' : x.name,
+  };
+}
+
+/** The warnings of src/incentive/pay.ts and src/rm/report.ts in Chinese (others stay as written). */
+export function warningZh(w: string): string {
+  let m: RegExpExecArray | null;
+  const who = (t: string) => t.replace(/^RM (\S+)(?: \((.*)\))?$/, (_, id: string, name?: string) => `客户经理 ${id}${name ? `（${name}）` : ''}`);
+  if ((m = /^(RM .+?): no target for KPI (\S+); it pays 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[2], 'zh')}无目标，计 0`;
+  if ((m = /^(RM .+?): target (\S+) is not above 0 for KPI (\S+); it pays 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[3], 'zh')}的目标 ${m[2]} 不大于 0，计 0`;
+  if ((m = /^(RM .+?): no value for metric (\S+); counted as 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[2], 'zh')}无数值，按 0 计`;
+  if ((m = /^(RM .+?): the plan (.+) has no (corporate|personal) section; base pay only$/.exec(w))) return `${who(m[1])}：方案 ${m[2]} 没有${m[3] === 'corporate' ? '对公' : '个人'}部分，只发基本工资`;
+  if ((m = /^(RM .+?): no npl_ratio; NPL deduction not applied$/.exec(w))) return `${who(m[1])}：无不良率，不做不良扣减`;
+  if ((m = /^(RM .+?): event (\S+) is not in the plan; ignored$/.exec(w))) return `${who(m[1])}：事件 ${m[2]} 不在方案中，已忽略`;
+  if ((m = /^RM (\S+) is credited by account snapshots but is not in rms\.csv: no pay$/.exec(w))) return `客户经理 ${m[1]} 在账户快照中有业绩，但不在客户经理名单（rms.csv）中：不计薪酬`;
+  return w;
+}
+
 /** The report notes of src/rm/report.ts in Chinese (the common ones; others stay as written). */
 export function noteZh(n: string): string {
   let m: RegExpExecArray | null;
   if ((m = /^period (.+?): (\S+) to (\S+); the data covers (\S+) to (\S+), so the report uses (\S+) to (\S+) \((\d+) days\)$/.exec(n))) {
-    return `考核期 ${m[1]}：${m[2]} 至 ${m[3]}；数据覆盖 ${m[4]} 至 ${m[5]}，本报告使用 ${m[6]} 至 ${m[7]}（${m[8]} 天）`;
+    return `考核期 ${m[1].replace(' to ', ' 至 ')}：${m[2]} 至 ${m[3]}；数据覆盖 ${m[4]} 至 ${m[5]}，本报告使用 ${m[6]} 至 ${m[7]}（${m[8]} 天）`;
   }
-  if ((m = /^period (.+?): (\S+) to (\S+) \((\d+) days\)$/.exec(n))) return `考核期 ${m[1]}：${m[2]} 至 ${m[3]}（${m[4]} 天）`;
+  if ((m = /^period (.+?): (\S+) to (\S+) \((\d+) days\)$/.exec(n))) return `考核期 ${m[1].replace(' to ', ' 至 ')}：${m[2]} 至 ${m[3]}（${m[4]} 天）`;
   if ((m = /^deposit ADB growth: the previous (\d+) days \((\S+) to (\S+)\) are not covered by the data, which starts (\S+); left empty$/.exec(n))) {
     return `存款日均增量：前 ${m[1]} 天（${m[2]} 至 ${m[3]}）不在数据范围内（数据从 ${m[4]} 开始），留空`;
   }
@@ -90,6 +114,10 @@ export function noteZh(n: string): string {
   if ((m = /^pay: plan (?:"(.*)" )?\((.*)\); (.*?); targets for period (\S+)$/.exec(n))) {
     return `薪酬：方案${m[1] ? `"${m[1]}"` : ''}（${m[2]}）；${m[3].replace(/^(\d+) calendar months? in (\S+)$/, '$2 共 $1 个自然月')}；目标取 ${m[4]} 期`;
   }
+  if ((m = /^pay: plan (?:"(.*)" )?\((.*)\); (\d+) days × 12 ÷ 365 = (\S+) months; no targets \(the range is no named period: use --targets-period\)$/.exec(n))) {
+    return `薪酬：方案${m[1] ? `"${m[1]}"` : ''}（${m[2]}）；${m[3]} 天 × 12 ÷ 365 = ${m[4]} 个月；无目标（该日期范围不是命名考核期：请用 --targets-period）`;
+  }
+  if ((m = /^the \(unassigned\) row is left out: it has no RM type( and is no RM)?$/.exec(n))) return `（未分配）行未列出：它没有客户经理类型${m[1] ? '，也不是客户经理' : ''}`;
   if (n.startsWith('pay: the period is only partly covered by data')) return '薪酬：考核期仅部分有数据；日均类指标按有数据的天数平均，中间业务收入、贡献度和新增客户只计有数据的天数';
   return n;
 }
@@ -109,6 +137,37 @@ export const STATEMENT_COLUMNS: ColumnSpec[] = [
   { key: 'rule', header: 'Rule applied', headerZh: '计算规则', kind: 'text' },
 ];
 
+/**
+ * The statement as printed: kind and metric in one "item" cell, actual and target in the metric's
+ * own unit (right-aligned), the rule wrapping inside its column (or under its row when the
+ * terminal is too narrow for it).
+ */
+const STATEMENT_TEXT_COLUMNS: ColumnSpec[] = [
+  { key: 'line', header: '#', headerZh: '序号', kind: 'int' },
+  { key: 'item', header: 'Item', headerZh: '项目', kind: 'text', wrap: 10 },
+  { key: 'actual', header: 'Actual', headerZh: '实际', kind: 'number' },
+  { key: 'target', header: 'Target', headerZh: '目标', kind: 'number' },
+  { key: 'attainment', header: 'Attained', headerZh: '达成率', kind: 'percent' },
+  { key: 'amount', header: 'Pay (CNY)', headerZh: '金额（元）', kind: 'money' },
+  { key: 'rule', header: 'Rule applied', headerZh: '计算规则', kind: 'text', wrap: 30 },
+];
+
+/** Statement line kinds for people. */
+const LINE_KIND: Record<string, { en: string; zh: string }> = {
+  kpi: { en: 'KPI', zh: '考核指标' }, commission: { en: 'Commission', zh: '提成' }, pricing: { en: 'Pricing', zh: '计价' },
+  modifier: { en: 'Event', zh: '事件' },
+};
+
+/** What a statement line pays for, in words: "KPI: Deposit ADB" / "考核指标：存款日均". */
+export function lineItem(kind: string, metric: string, lang: Lang): string {
+  const zh = lang === 'zh';
+  if (kind === 'base') return zh ? '基本工资' : 'Base salary';
+  if (kind === 'floor') return zh ? '绩效薪酬保底' : 'Variable pay floor';
+  if (kind === 'modifier' && metric === 'npl_ratio') return zh ? '不良率扣减' : 'NPL deduction';
+  const k = LINE_KIND[kind]?.[lang] ?? kind;
+  return zh ? `${k}：${metricName(metric, lang)}` : `${k}: ${metricName(metric, lang)}`;
+}
+
 /** Actual/target in the units of the plan: CNY for money metrics, percent for npl_ratio, counts plain. */
 function shown(metric: string, v: number | null): string | null {
   if (v === null) return null;
@@ -117,8 +176,16 @@ function shown(metric: string, v: number | null): string | null {
   return Number.isInteger(v) ? formatNumber(v, 0) : formatNumber(v, 2);
 }
 
-function lineRows(lines: StatementLine[]): Row[] {
-  return lines.map((l, i) => ({ line: i + 1, kind: l.kind, metric: l.metric, actual: l.actual, target: l.target, attainment: l.attainment, amount: l.amount_fen, rule: l.rule }));
+/** Machine value of an actual/target: money metrics rounded to the fen like every money column. */
+function machine(metric: string, v: number | null): number | null {
+  return v !== null && MONEY_METRICS.has(metric) ? roundHalfAwayFromZero(v, 2) : v;
+}
+
+function lineRows(lines: StatementLine[], lang: Lang): Row[] {
+  return lines.map((l, i) => ({
+    line: i + 1, kind: l.kind, metric: l.metric, actual: machine(l.metric, l.actual), target: machine(l.metric, l.target),
+    attainment: l.attainment, amount: l.amount_fen, rule: lang === 'zh' ? l.rule_zh : l.rule,
+  }));
 }
 
 export function statementHeader(r: RmReport, info: RmInfo, lang: Lang): string[] {
@@ -128,7 +195,7 @@ export function statementHeader(r: RmReport, info: RmInfo, lang: Lang): string[]
   return lang === 'zh'
     ? [
         `绩效薪酬单：${info.rm_id} ${info.name}（${info.rm_type === 'corporate' ? '对公' : '个人'}，${info.branch ?? '-'}）`,
-        `考核期 ${p.name ?? '-'}：${p.from} 至 ${p.to}${w.clipped ? `；实际使用数据 ${w.from} 至 ${w.to}（${w.days} 天，按数据覆盖截取）` : `（${w.days} 天）`}；${p.monthsRule}`,
+        `考核期 ${p.name ?? '-'}：${p.from} 至 ${p.to}${w.clipped ? `；实际使用数据 ${w.from} 至 ${w.to}（${w.days} 天，按数据覆盖截取）` : `（${w.days} 天）`}；${p.monthsRuleZh}`,
         `方案：${r.plan?.name ?? ''}（${r.plan?.file ?? ''}）`,
       ]
     : [
@@ -138,12 +205,15 @@ export function statementHeader(r: RmReport, info: RmInfo, lang: Lang): string[]
       ];
 }
 
+/** Columns a statement is laid out in when the terminal width is not known (a file, a pipe). */
+export const STATEMENT_WIDTH = 80;
+
 export function renderStatement(r: RmReport, info: RmInfo, pay: PayResult, o: RenderOptions): string | Buffer {
-  const rows = lineRows(pay.lines);
+  const rows = lineRows(pay.lines, o.lang);
   const sum = pay.lines.reduce((s, l) => s + l.amount_fen, 0);
   if (sum !== pay.total_fen) throw new Error(`statement of ${info.rm_id}: lines add to ${sum} fen, total is ${pay.total_fen}`);
   if (o.format === 'csv') {
-    const total: Row = { line: null, kind: 'total', metric: 'total_pay', actual: null, target: null, attainment: null, amount: pay.total_fen, rule: 'sum of the lines above' };
+    const total: Row = { line: null, kind: 'total', metric: 'total_pay', actual: null, target: null, attainment: null, amount: pay.total_fen, rule: o.lang === 'zh' ? '以上各行之和' : 'sum of the lines above' };
     return renderCsv(STATEMENT_COLUMNS, [...rows, total], o.csv);
   }
   if (o.format === 'json') {
@@ -156,24 +226,24 @@ export function renderStatement(r: RmReport, info: RmInfo, pay: PayResult, o: Re
       warnings: pay.warnings,
     }, null, 2)}\n`;
   }
-  // Text: actual/target in the metric's own unit.
-  const textCols: ColumnSpec[] = STATEMENT_COLUMNS.map((c) => (c.key === 'actual' || c.key === 'target' ? { ...c, kind: 'text' } : c));
+  const zh = o.lang === 'zh';
+  const width = o.wide ? undefined : o.width ?? STATEMENT_WIDTH;
   const textRows = rows.map((x) => ({
-    ...x,
-    metric: o.lang === 'zh' && METRIC_ZH[String(x.metric)] ? `${x.metric} ${METRIC_ZH[String(x.metric)]}` : x.metric,
-    actual: shown(String(x.metric), x.actual as number | null),
-    target: shown(String(x.metric), x.target as number | null),
+    line: x.line, item: lineItem(String(x.kind), String(x.metric), o.lang),
+    actual: shown(String(x.metric), x.actual as number | null), target: shown(String(x.metric), x.target as number | null),
+    attainment: x.attainment, amount: x.amount, rule: x.rule,
   }));
-  const table = renderTable(textCols, textRows, {
-    color: o.color, lang: o.lang, totals: { line: o.lang === 'zh' ? '合计' : 'Total', amount: pay.total_fen },
-    notes: [
-      o.lang === 'zh'
+  const fit = (lines: string[]) => (width === undefined ? lines : lines.flatMap((l) => wrapText(l, width)));
+  const table = renderTable(STATEMENT_TEXT_COLUMNS, textRows, {
+    color: o.color, lang: o.lang, width, totals: { line: '', item: zh ? '合计' : 'Total', amount: pay.total_fen },
+    notes: fit([
+      zh
         ? `基本工资 ${formatMoney(pay.base_fen)} + 绩效薪酬 ${formatMoney(pay.variable_fen)} = 应发合计 ${formatMoney(pay.total_fen)} 元；每行金额按行四舍五入到分，合计为各行之和`
         : `base ${formatMoney(pay.base_fen)} + variable ${formatMoney(pay.variable_fen)} = total ${formatMoney(pay.total_fen)} CNY; each line is rounded once to the fen, the total is the sum of the lines`,
-      ...pay.warnings.map((w) => `warning: ${w}`),
-    ],
+      ...pay.warnings.map((w) => (zh ? `警告：${warningZh(w)}` : `warning: ${w}`)),
+    ]),
   });
-  return `${statementHeader(r, info, o.lang).join('\n')}\n\n${table}`;
+  return `${fit(statementHeader(r, info, o.lang)).join('\n')}\n\n${table}`;
 }
 
 /** File name of an RM's statement in --statements DIR. */

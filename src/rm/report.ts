@@ -11,8 +11,9 @@ import { addDays, resolveWindow, type Window } from '../metrics/engine.js';
 import type { Pricing } from '../metrics/pricing.js';
 import { rmKey, rmList, rmMetrics, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
 import type { ColumnSpec, Row } from '../output/index.js';
-import type { RmType } from '../types.js';
+import { METRIC_NAMES, metricName, type RmType } from '../types.js';
 import type { Period } from './period.js';
+import { sameButCase } from '../strings.js';
 
 export const UNASSIGNED = '(unassigned)';
 
@@ -45,11 +46,9 @@ export interface RmReport {
 }
 
 /** Chinese names of the metrics (headers, statements). */
-export const METRIC_ZH: Record<string, string> = {
-  customers: '客户数', new_customers: '新增客户', deposit_adb: '存款日均', deposit_adb_growth: '存款日均增量',
-  aum_adb: '金融资产日均', loan_adb: '贷款日均', loan_balance: '贷款余额', npl_balance: '不良贷款余额',
-  npl_ratio: '不良率', fee_income: '中间业务收入', contribution: '贡献度',
-};
+export const METRIC_ZH: Record<string, string> = Object.fromEntries(Object.entries(METRIC_NAMES).map(([k, v]) => [k, v.zh]));
+export const METRIC_EN: Record<string, string> = Object.fromEntries(Object.entries(METRIC_NAMES).map(([k, v]) => [k, v.en]));
+export { metricName };
 
 export const BASE_COLUMNS: ColumnSpec[] = [
   { key: 'rm_id', header: 'RM', headerZh: '客户经理', kind: 'text' },
@@ -72,7 +71,7 @@ export const BASE_COLUMNS: ColumnSpec[] = [
 /** Pay columns: one attainment column per KPI of the plan (all RM types), then base, variable, total. */
 export function payColumns(plan: IncentivePlan): ColumnSpec[] {
   return [
-    ...planKpis(plan).map((k): ColumnSpec => ({ key: `attainment_${k}`, header: `${k} att.`, headerZh: `${METRIC_ZH[k] ?? k}达成率`, kind: 'percent', priority: 1 })),
+    ...planKpis(plan).map((k): ColumnSpec => ({ key: `attainment_${k}`, header: `${METRIC_EN[k] ?? k} att.`, headerZh: `${METRIC_ZH[k] ?? k}达成率`, kind: 'percent', priority: 1 })),
     { key: 'base_pay', header: 'Base pay', headerZh: '基本工资', kind: 'money', priority: 10 },
     { key: 'variable_pay', header: 'Variable pay', headerZh: '绩效薪酬', kind: 'money', priority: 10 },
     { key: 'total_pay', header: 'Total pay', headerZh: '应发合计', kind: 'money' },
@@ -117,8 +116,13 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
 
   const all = rmList(db);
   const rms = new Map(all.map((r) => [r.rm_id, r]));
-  if (o.rm !== undefined && !rms.has(o.rm)) throw new DataError(`no RM ${o.rm} in the database (import rms.csv)`);
+  if (o.rm !== undefined && !rms.has(o.rm)) {
+    const like = sameButCase(o.rm, rms.keys());
+    throw new DataError(`no RM ${o.rm} in the database${like ? `; did you mean ${like}? (ids are case-sensitive)` : ' (import rms.csv)'}`);
+  }
   if (o.branch !== undefined && !all.some((r) => r.branch === o.branch) && ![...metrics.values()].some((m) => m.rm_id === null && m.branch === o.branch)) {
+    const like = sameButCase(o.branch, new Set(all.map((r) => r.branch).filter((b): b is string => !!b)));
+    if (like) throw new DataError(`no branch "${o.branch}" in the data; did you mean "${like}"? (names are case-sensitive)`);
     throw new DataError(`no branch "${o.branch}" in the data (branches: ${[...new Set(all.map((r) => r.branch).filter(Boolean))].join(', ') || 'none'})`);
   }
 

@@ -55,36 +55,43 @@ export interface RfmSegmentRule {
   code: RfmSegmentCode;
   name_zh: string;
   name_en: string;
-  /** The rule in words (printed in docs and reports). */
+  /** The rule in words (printed in docs and reports), in English and Chinese. */
   rule: string;
+  rule_zh: string;
   test: (s: { active: boolean; r: Score; f: Score; m: Score }) => boolean;
 }
 
 /** Ordered first-match rule table; the last rule matches everything, so every customer lands in exactly one. */
 export const RFM_SEGMENTS: readonly RfmSegmentRule[] = [
-  { code: 'inactive', name_zh: '无交易', name_en: 'Inactive', rule: 'no transaction in the window',
+  { code: 'inactive', name_zh: '无交易', name_en: 'Inactive', rule: 'no transaction in the window', rule_zh: '统计期内无交易',
     test: (s) => !s.active },
-  { code: 'champions', name_zh: '冠军客户', name_en: 'Champions', rule: 'R ≥ 4, F ≥ 4, M ≥ 4',
+  { code: 'champions', name_zh: '冠军客户', name_en: 'Champions', rule: 'R ≥ 4, F ≥ 4, M ≥ 4', rule_zh: 'R ≥ 4，F ≥ 4，M ≥ 4',
     test: (s) => s.r >= 4 && s.f >= 4 && s.m >= 4 },
-  { code: 'loyal', name_zh: '忠诚客户', name_en: 'Loyal', rule: 'R ≥ 3, F ≥ 4',
+  { code: 'loyal', name_zh: '忠诚客户', name_en: 'Loyal', rule: 'R ≥ 3, F ≥ 4', rule_zh: 'R ≥ 3，F ≥ 4',
     test: (s) => s.r >= 3 && s.f >= 4 },
-  { code: 'cant_lose', name_zh: '不能流失', name_en: "Can't lose", rule: 'R ≤ 2, F ≥ 4, M ≥ 4',
+  { code: 'cant_lose', name_zh: '不能流失', name_en: "Can't lose", rule: 'R ≤ 2, F ≥ 4, M ≥ 4', rule_zh: 'R ≤ 2，F ≥ 4，M ≥ 4',
     test: (s) => s.r <= 2 && s.f >= 4 && s.m >= 4 },
-  { code: 'at_risk', name_zh: '流失风险', name_en: 'At risk', rule: 'R ≤ 2, F ≥ 3 or M ≥ 3',
+  { code: 'at_risk', name_zh: '流失风险', name_en: 'At risk', rule: 'R ≤ 2, F ≥ 3 or M ≥ 3', rule_zh: 'R ≤ 2，F ≥ 3 或 M ≥ 3',
     test: (s) => s.r <= 2 && (s.f >= 3 || s.m >= 3) },
-  { code: 'potential_loyalist', name_zh: '潜力客户', name_en: 'Potential loyalist', rule: 'R ≥ 4, F = 2 or 3',
+  { code: 'potential_loyalist', name_zh: '潜力客户', name_en: 'Potential loyalist', rule: 'R ≥ 4, F = 2 or 3', rule_zh: 'R ≥ 4，F = 2 或 3',
     test: (s) => s.r >= 4 && (s.f === 2 || s.f === 3) },
-  { code: 'new', name_zh: '新近客户', name_en: 'New', rule: 'R = 5, F = 1',
+  { code: 'new', name_zh: '新近客户', name_en: 'New', rule: 'R = 5, F = 1', rule_zh: 'R = 5，F = 1',
     test: (s) => s.r === 5 && s.f === 1 },
-  { code: 'promising', name_zh: '有望客户', name_en: 'Promising', rule: 'R = 4, F = 1',
+  { code: 'promising', name_zh: '有望客户', name_en: 'Promising', rule: 'R = 4, F = 1', rule_zh: 'R = 4，F = 1',
     test: (s) => s.r === 4 && s.f === 1 },
-  { code: 'need_attention', name_zh: '需关注', name_en: 'Need attention', rule: 'R = 3, F ≤ 3',
+  { code: 'need_attention', name_zh: '需关注', name_en: 'Need attention', rule: 'R = 3, F ≤ 3', rule_zh: 'R = 3，F ≤ 3',
     test: (s) => s.r === 3 && s.f <= 3 },
-  { code: 'hibernating', name_zh: '休眠倾向', name_en: 'Hibernating', rule: 'R = 2 (F ≤ 2 and M ≤ 2 after the rules above)',
+  { code: 'hibernating', name_zh: '休眠倾向', name_en: 'Hibernating', rule: 'R = 2 (F ≤ 2 and M ≤ 2 after the rules above)', rule_zh: 'R = 2（经以上规则后 F ≤ 2 且 M ≤ 2）',
     test: (s) => s.r === 2 },
-  { code: 'lost', name_zh: '流失客户', name_en: 'Lost', rule: 'everything else (R = 1, F ≤ 2, M ≤ 2)',
+  { code: 'lost', name_zh: '流失客户', name_en: 'Lost', rule: 'everything else (R = 1, F ≤ 2, M ≤ 2)', rule_zh: '其余（R = 1，F ≤ 2，M ≤ 2）',
     test: () => true },
 ];
+
+/** A segment's rule in words, in the report language. */
+export function segmentRule(code: string, lang: 'en' | 'zh'): string {
+  const s = RFM_SEGMENTS.find((x) => x.code === code);
+  return s ? (lang === 'zh' ? s.rule_zh : s.rule) : '';
+}
 
 export function segmentOf(s: { active: boolean; r: Score; f: Score; m: Score }): RfmSegmentCode {
   for (const rule of RFM_SEGMENTS) if (rule.test(s)) return rule.code;

@@ -9,3 +9,21 @@ export const SIGNAL_NAMES: Record<Signal, { en: string; zh: string }> = {
   unassigned: { en: 'Unassigned', zh: '无人维护' },
   loan_downgrade: { en: 'Loan downgrade', zh: '贷款分类下迁' },
 };
+
+/** Names of the figures a signal measures (the `measure` codes of the CSV and JSON), for tables and pages. */
+export const WATCH_MEASURE_NAMES: Record<string, { en: string; zh: string }> = {
+  aum_adb_cny: { en: 'AUM ADB (CNY)', zh: 'AUM日均（元）' },
+  deposit_adb_cny: { en: 'Deposit ADB (CNY)', zh: '存款日均（元）' },
+  contribution_cny: { en: 'Contribution (CNY)', zh: '贡献（元）' },
+  aum_adb_drop_pct: { en: 'AUM ADB drop (%)', zh: 'AUM日均降幅（%）' },
+  net_outflow_cny: { en: 'Net outflow (CNY)', zh: '资金净流出（元）' },
+  loan_balance_cny: { en: 'Loan balance (CNY)', zh: '贷款余额（元）' },
+};
+
+export const watchMeasureName = (code: string, lang: 'en' | 'zh'): string => WATCH_MEASURE_NAMES[code]?.[lang] ?? code;
+
+/** RM types as a report names them. */
+export const RM_TYPE_NAMES: Record<string, { en: string; zh: string }> = {
+  personal: { en: 'personal', zh: '个人' },
+  corporate: { en: 'corporate', zh: '对公' },
+};

@@ -3,7 +3,7 @@
  * Pure: the figures come from src/metrics/watch.ts; money in fen, shares as fractions.
  */
 import type { Ladder } from '../segment/tiers.js';
-import type { CustomerType } from '../types.js';
+import { LOAN_CLASS_ZH, type CustomerType, type LoanClass } from '../types.js';
 import { SIGNALS, type Signal, type WatchRules } from './rules.js';
 
 /** One customer's figures as of the report date. ADBs and balances in CNY fen; null where the data does not reach. */
@@ -121,7 +121,7 @@ export function customerSignals(c: WatchCustomer, ladders: Record<CustomerType, 
   if (c.rm_id === null && isValuable(ladder, c.tier, rules.valuable[c.customer_type])) {
     add('unassigned', {
       measure: `${ladder.measure}_cny`, unit: 'cny', value: c.measure, threshold: null, since: c.unassigned_since,
-      note: `valuable tier ${c.tier} with no RM`, note_zh: `价值客户（${c.tier}）无客户经理`,
+      note: `valuable tier ${c.tier} with no RM`, note_zh: `价值客户（${ladder.tiers.find((t) => t.code === c.tier)?.name_zh ?? c.tier}）无客户经理`,
     });
   }
   return out;
@@ -210,11 +210,13 @@ export function loanRows(changes: readonly LoanChange[], customers: ReadonlyMap<
       customer_id: id, name: c.name, customer_type: c.customer_type, tier: c.tier, rm_id: c.rm_id, signal: 'loan_downgrade',
       measure: 'loan_balance_cny', unit: 'cny', value: total, threshold: null, since: list[0].day,
       note: list.map((x) => `${x.account_id}: ${x.from_class} → ${x.to_class} on ${x.day}`).join('; '),
-      note_zh: list.map((x) => `${x.account_id}：${x.day} ${x.from_class} → ${x.to_class}`).join('；'), at_stake: total,
+      note_zh: list.map((x) => `${x.account_id}：${x.day} ${classZh(x.from_class)} → ${classZh(x.to_class)}`).join('；'), at_stake: total,
     });
   }
   return out;
 }
+
+const classZh = (c: string) => LOAN_CLASS_ZH[c as LoanClass] ?? c;
 
 /** By RM (no RM last), then value at stake high → low, then customer and signal. */
 export function sortWatchRows(rows: WatchRow[]): WatchRow[] {

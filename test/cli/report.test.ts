@@ -5,7 +5,7 @@
  * headless browser rendering the file: SVG charts in the DOM, no console errors, a screenshot.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTmp, parseSimpleCsv, ROOT, runCrm, tmpDir } from '../helpers.js';
@@ -195,13 +195,22 @@ describe('crm report --html', () => {
     // Console messages reach stderr as "CONSOLE" lines; CSP violations would be logged too.
     const consoleErrors = dom.stderr.split('\n').filter((l) => /CONSOLE|Uncaught|Content Security Policy|Refused to/i.test(l));
     expect(consoleErrors).toEqual([]);
-    const shot = join(profile, 'report.png');
-    const s = spawnSync(CHROMIUM, [...flags, `--screenshot=${shot}`, '--window-size=1400,3000', url], { encoding: 'utf8', timeout: 60000 });
-    expect(s.status, s.stderr).toBe(0);
-    expect(existsSync(shot)).toBe(true);
-    const png = readFileSync(shot);
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    expect(png.readUInt32BE(16)).toBe(1400); // IHDR width
-    expect(statSync(shot).size).toBeGreaterThan(50_000); // not a blank page
+    // The English and the Chinese page at a desktop (1400 px) and a narrow (800 px) width. The
+    // files stay in the temporary profile unless CRM_SCREENSHOTS names a folder to copy them to.
+    const zhFile = join(dir, 'report-zh.html');
+    expect(crm('report', '--html', zhFile, '--plan', 'samples/plan.yaml', '--window', '14', '--lang', 'zh').code).toBe(0);
+    for (const [lang, page] of [['en', url], ['zh', `file://${zhFile}`]] as const) {
+      for (const width of [1400, 800]) {
+        const shot = join(profile, `report-${lang}-${width}.png`);
+        const s = spawnSync(CHROMIUM, [...flags, '--hide-scrollbars', `--screenshot=${shot}`, `--window-size=${width},4200`, page], { encoding: 'utf8', timeout: 60000 });
+        expect(s.status, s.stderr).toBe(0);
+        expect(existsSync(shot)).toBe(true);
+        const png = readFileSync(shot);
+        expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+        expect(png.readUInt32BE(16)).toBe(width); // IHDR width
+        expect(statSync(shot).size).toBeGreaterThan(50_000); // not a blank page
+        if (process.env.CRM_SCREENSHOTS) copyFileSync(shot, join(process.env.CRM_SCREENSHOTS, `report-${lang}-${width}.png`));
+      }
+    }
   });
 });

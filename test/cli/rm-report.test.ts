@@ -88,7 +88,7 @@ describe('crm rm-report', () => {
     expect(t.code).toBe(0);
     expect(t.stdout).toContain('Pay statement: R2 New (personal, B1)');
     expect(t.stdout).toContain('attainment 105.00%');
-    expect(t.stdout).toMatch(/^Total\s.*14,831\.00/m);
+    expect(t.stdout).toMatch(/^\s*Total\s.*14,831\.00/m);
     const c = crm('--period', '2026-09', '--plan', plan, '--rm', 'R3', '--statement', '--format', 'csv');
     expect(c.code).toBe(0);
     const rows = parseSimpleCsv(c.stdout);

@@ -61,7 +61,7 @@ describe('crm watch: the call list', () => {
     const t = watch('--wide');
     expect(t.code).toBe(0);
     expect(t.stdout).toContain('Call list as of 2026-06-30');
-    expect(t.stdout).toMatch(/^C_ATTR\s.*Attrition\s+aum_adb_drop_pct\s+30\.00%\s+30\.00%/m);
+    expect(t.stdout).toMatch(/^C_ATTR\s.*Attrition\s+AUM ADB drop \(%\)\s+30\.00%\s+30\.00%/m);
     expect(t.stdout).toContain('7 signal(s): Attrition 2, Upgrade 1, Downgrade 1, Dormant valuable 1, Unassigned 1, Loan downgrade 1');
     const j = JSON.parse(watch('--format', 'json').stdout);
     expect(j.report).toBe('watch');

@@ -22,6 +22,16 @@ describe('svg charts', () => {
     expect(svg).toMatch(/^<svg class="chart bars"[^>]* role="img" aria-label="x"/);
   });
 
+  it('bars on a shared scale: a panel given max and valueWidth draws value ÷ max of the plot; a bar above max is clipped with an arrow', () => {
+    // Plot width = panel 300 − value room 60 = 240: 50 of max 200 is 60 wide; 300 is clipped to 240.
+    const svg = barPanels({ label: 'x', panels: [{ title: 'T', max: 200, valueWidth: 60, bars: [{ label: 'a', value: 50, text: '50' }, { label: 'b', value: 300, text: '300' }] }], panelWidth: 300 });
+    const widths = [...svg.matchAll(/<rect class="bar[^"]*" x="[^"]*" y="[^"]*" width="([^"]+)"/g)].map((m) => Number(m[1]));
+    expect(widths).toEqual([50 / 200 * 240, 240]);
+    expect(svg).toContain('class="bar clipped"');
+    expect(svg.match(/<path class="over"/g)).toHaveLength(1);
+    expect(svg).toContain('>300</text>');
+  });
+
   it('heat map: cell colour from white (0) to dark (max), diagonal outlined', () => {
     expect(heatColor(0, 10)).toBe('rgb(247,251,255)');
     expect(heatColor(10, 10)).toBe('rgb(33,84,160)');
