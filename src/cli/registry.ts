@@ -3,11 +3,13 @@ import { registerSegment } from './segment.js';
 import { registerRmReport } from './rm-report.js';
 import { registerReport } from './report.js';
 import { registerCompletion } from './completion.js';
+import { registerPay } from './pay.js';
 
 /** Commands beyond import and status, one file each. */
 export function registerExtraCommands(program: Command): void {
   registerSegment(program);
   registerRmReport(program);
   registerReport(program);
+  registerPay(program);
   registerCompletion(program);
 }

@@ -121,17 +121,9 @@ export function adjustedSoFar(db: Db, originCloseId: number): Map<string, Map<st
 
 /** Deferral parts not yet released, with what clawbacks left of them (closes in force). */
 export function openParts(db: Db): (OpenPart & { part: number; parts: number; amount_fen: number; origin_close_id: number })[] {
-  const entries = entriesInForce(db);
-  const clawed = new Map<number, number>();
-  const released = new Set<number>();
-  for (const e of entries) {
-    if (e.kind === 'clawback') clawed.set(e.tranche_id as number, (clawed.get(e.tranche_id as number) ?? 0) + e.amount_fen);
-    if (e.kind === 'release') released.add(e.tranche_id as number);
-  }
-  return entries.filter((e) => e.kind === 'deferral' && !released.has(e.entry_id)).map((e) => ({
-    entry_id: e.entry_id, rm_id: e.rm_id, origin_period: e.origin_period, origin_close_id: e.origin_close_id, release_on: e.release_on as string,
-    part: e.part as number, parts: e.parts as number, amount_fen: e.amount_fen, remaining_fen: e.amount_fen - (clawed.get(e.entry_id) ?? 0),
-  }));
+  const origin = new Map(entriesInForce(db).filter((e) => e.kind === 'deferral').map((e) => [e.entry_id, e.origin_close_id]));
+  return deferralParts(db).filter((p) => p.released_in === null)
+    .map((p) => ({ ...p, origin_close_id: origin.get(p.entry_id) as number }));
 }
 
 /** Loans already clawed back for, as `origin_close_id:account_id`. */
@@ -184,4 +176,27 @@ export function insertClose(db: Db, c: NewClose): number {
 
 export function markReopened(db: Db, closeId: number, by: string, at: string, reason: string): void {
   db.prepare('UPDATE pay_closes SET reopened_by = ?, reopened_at = ?, reopen_reason = ? WHERE close_id = ?').run(by, at, reason, closeId);
+}
+
+export interface DeferralPartState {
+  entry_id: number; rm_id: string; origin_period: string; part: number; parts: number; release_on: string;
+  amount_fen: number; clawed_fen: number; remaining_fen: number; released_in: string | null;
+}
+
+/** Every deferral part of the closes in force, what clawbacks took from it and the period that released it. */
+export function deferralParts(db: Db, rm?: string): DeferralPartState[] {
+  const entries = entriesInForce(db, rm);
+  const clawed = new Map<number, number>();
+  const released = new Map<number, string>();
+  for (const e of entries) {
+    if (e.kind === 'clawback' && e.tranche_id !== null) clawed.set(e.tranche_id as number, (clawed.get(e.tranche_id as number) ?? 0) + e.amount_fen);
+    if (e.kind === 'release') released.set(e.tranche_id as number, e.period);
+  }
+  return entries.filter((e) => e.kind === 'deferral').map((e) => {
+    const c = clawed.get(e.entry_id) ?? 0;
+    return {
+      entry_id: e.entry_id, rm_id: e.rm_id, origin_period: e.origin_period, part: e.part as number, parts: e.parts as number, release_on: e.release_on as string,
+      amount_fen: e.amount_fen, clawed_fen: c, remaining_fen: e.amount_fen - c, released_in: released.get(e.entry_id) ?? null,
+    };
+  });
 }
