@@ -191,7 +191,7 @@ function renderHistory(db: Db, rm: string | undefined, ro: RenderOptions): strin
   for (const e of entriesInForce(db, rm)) {
     const detail = e.kind === 'deferral' ? `part ${e.part}/${e.parts}, due ${e.release_on}`
       : e.kind === 'adjustment' ? `line ${e.item}`
-        : e.kind === 'clawback' ? e.detail ?? `loan ${e.item}` : 'deferred part released';
+        : e.kind === 'clawback' ? e.detail ?? `loan ${e.item}` : `part ${e.part}/${e.parts} deferred in ${e.origin_period}, due ${e.release_on}, released`;
     rows.push({ date: e.closed_at, event: e.kind, period: e.period, origin: e.origin_period, rm_id: e.rm_id, amount: e.amount_fen, detail });
   }
   rows.sort((a, b) => String(a.date).localeCompare(String(b.date)));

@@ -126,9 +126,9 @@ export function openParts(db: Db): (OpenPart & { part: number; parts: number; am
     .map((p) => ({ ...p, origin_close_id: origin.get(p.entry_id) as number }));
 }
 
-/** Loans already clawed back for, as `origin_close_id:account_id`. */
+/** Loans already clawed back for, as `rm_id:account_id`. */
 export function clawedLoans(db: Db): Set<string> {
-  return new Set(entriesInForce(db).filter((e) => e.kind === 'clawback').map((e) => `${e.origin_close_id}:${e.item}`));
+  return new Set(entriesInForce(db).filter((e) => e.kind === 'clawback').map((e) => `${e.rm_id}:${e.item}`));
 }
 
 export function creditedLoans(db: Db, closeId: number): CreditedLoan[] {

@@ -12,8 +12,8 @@ import {
 } from '../db/pay-store.js';
 import { dataCoverage } from '../db/status.js';
 import { DataError, UsageError } from '../errors.js';
-import type { PayResult } from '../incentive/pay.js';
-import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
+import { fmtFen, type PayResult } from '../incentive/pay.js';
+import { fmtP, parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import type { Pricing } from '../metrics/pricing.js';
 import { creditedLoansOn } from '../metrics/rm.js';
 import { lineDifferences } from '../pay/adjust.js';
@@ -89,7 +89,8 @@ function findClawbacks(db: Db, closes: CloseRecord[], parts: ReturnType<typeof o
     if (!rule) continue;
     const until = [addMonths(c.period_to, rule.within_months), upTo].sort()[0];
     for (const loan of creditedLoans(db, c.close_id)) {
-      if ((rule.classes as string[]).includes(loan.loan_class ?? '') || done.has(`${c.close_id}:${loan.account_id}`)) continue;
+      // Once per RM and loan: the earliest closed period that credited it, within its window.
+      if ((rule.classes as string[]).includes(loan.loan_class ?? '') || done.has(`${loan.rm_id}:${loan.account_id}`)) continue;
       const hit = firstDayInClass(db, loan.account_id, c.period_to, until, rule.classes);
       if (!hit) continue;
       const wanted = clawbackWanted(loan.balance_fen, rule.rate);
@@ -100,8 +101,13 @@ function findClawbacks(db: Db, closes: CloseRecord[], parts: ReturnType<typeof o
       const list = byRm.get(loan.rm_id) ?? [];
       list.push({ origin_period: c.period, account_id: loan.account_id, found_on: hit.as_of, loan_class: hit.loan_class, balance_fen: loan.balance_fen, rate: rule.rate, wanted_fen: wanted, taken_fen, unreleased_fen: unreleased });
       byRm.set(loan.rm_id, list);
-      const detail = `loan ${loan.account_id} ${hit.loan_class} from ${hit.as_of}; wanted ${wanted} fen`;
-      for (const t of taken) entries.push({ rm_id: loan.rm_id, kind: 'clawback', origin_close_id: c.close_id, origin_period: c.period, item: loan.account_id, tranche_id: t.entry_id, amount_fen: t.amount_fen, detail });
+      done.add(`${loan.rm_id}:${loan.account_id}`);
+      const detail = `loan ${loan.account_id} ${hit.loan_class} from ${hit.as_of}: ${fmtP(rule.rate)} × ${fmtFen(loan.balance_fen)} = ${fmtFen(wanted)} CNY wanted, ${fmtFen(taken_fen)} taken`;
+      for (const t of taken) {
+        const part = mine.find((p) => p.entry_id === t.entry_id)!;
+        entries.push({ rm_id: loan.rm_id, kind: 'clawback', origin_close_id: c.close_id, origin_period: c.period, item: loan.account_id, tranche_id: t.entry_id, amount_fen: t.amount_fen,
+          part: part.part, parts: part.parts, release_on: part.release_on, detail: `${detail}; from part ${part.part}/${part.parts} deferred in ${part.origin_period}, due ${part.release_on}` });
+      }
       // A loan found with nothing left to take is still recorded, so it is not clawed back twice.
       if (taken.length === 0) entries.push({ rm_id: loan.rm_id, kind: 'clawback', origin_close_id: c.close_id, origin_period: c.period, item: loan.account_id, tranche_id: null, amount_fen: 0, detail });
     }
@@ -137,7 +143,8 @@ export function closePeriod(db: Db, o: CloseOptions): CloseResult {
     const list = releases.get(part.rm_id) ?? [];
     list.push({ origin_period: part.origin_period, part: part.part, parts: part.parts, release_on: part.release_on, deferred_fen: part.amount_fen, clawed_fen: part.amount_fen - part.remaining_fen, amount_fen: part.remaining_fen });
     releases.set(part.rm_id, list);
-    entries.push({ rm_id: part.rm_id, kind: 'release', origin_close_id: part.origin_close_id, origin_period: part.origin_period, tranche_id: part.entry_id, amount_fen: part.remaining_fen });
+    entries.push({ rm_id: part.rm_id, kind: 'release', origin_close_id: part.origin_close_id, origin_period: part.origin_period, tranche_id: part.entry_id, amount_fen: part.remaining_fen,
+      part: part.part, parts: part.parts, release_on: part.release_on });
   }
   const rows = new Map(report.rows.map((r) => [String(r.rm_id), r]));
   const statements: FrozenStatement[] = [];
