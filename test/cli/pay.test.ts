@@ -223,3 +223,52 @@ ${PRICING}`,
     expect(bad.stderr).toContain('crm: error: no RM NOPE in the database');
   });
 });
+
+describe('budget scaling and event counts in rm-report (data for 2026-01, nothing closed)', () => {
+  let b: ReturnType<typeof branch>;
+  beforeAll(() => {
+    b = branch({
+      'accounts_2026-01-01.csv': snap('2026-01-01'), 'accounts_2026-01-31.csv': snap('2026-01-31'),
+      'budget.yaml': `budget: { variable: 3333.33, per: month }\n${PRICING}`,
+      'events.yaml': PRICING.replace('corporate:', '  events: { customer_complaint: -500, 新客户推荐: 200 }\ncorporate:'),
+      // Chinese headers; one event the plan does not name; two bad rows (unknown RM, a count of 1.5).
+      'events.csv': '客户经理编号,日期,事件,次数\nR1,2026-01-05,customer_complaint,2\nR1,2026-01-20,新客户推荐,3\nR1,2026-02-01,customer_complaint,9\nR2,2026-01-07,lunch,1\nR9,2026-01-07,customer_complaint,1\nR1,2026-01-08,customer_complaint,1.5\n',
+    }, ['rms.csv', 'customers.csv', 'accounts_2026-01-01.csv', 'accounts_2026-01-31.csv']);
+  });
+
+  it('budget: one factor, largest remainder, lines and total add up to the fen', () => {
+    const j = json(b.crm('rm-report', '--period', '2026-01', '--plan', 'budget.yaml', '--format', 'json'));
+    // Variable 2,500.00 + 2,500.00 = 5,000.00; budget 3,333.33 → factor 0.666666.
+    // Exact shares 1,666.665 each: floors 166,666 fen each, one fen left over, equal remainders → R1 (id order).
+    const row = (id: string) => j.rows.find((x: { rm_id: string }) => x.rm_id === id);
+    expect(row('R1')).toMatchObject({ variable_pay: 1666.67, total_pay: 11666.67 });
+    expect(row('R2')).toMatchObject({ variable_pay: 1666.66, total_pay: 21666.66 });
+    expect(j.total.variable_pay).toBe(3333.33);
+    expect(j.notes).toContain('pay: budget 3,333.33 CNY for the period ÷ variable pay of all RMs 5,000.00 CNY = factor 0.666666');
+    const st = json(b.crm('rm-report', '--period', '2026-01', '--plan', 'budget.yaml', '--rm', 'R2', '--statement', '--format', 'json'));
+    const budget = st.lines.find((l: { kind: string }) => l.kind === 'budget');
+    expect(budget.amount).toBe(-833.34); // 1,666.66 − 2,500.00
+    expect(budget.rule).toContain('factor 0.666666');
+    expect(st.lines.reduce((s: number, l: { amount: number }) => s + Math.round(l.amount * 100), 0)).toBe(2166666);
+  });
+
+  it('events import (Chinese headers) feeds the plan\'s event amounts; bad rows are rejected', () => {
+    const imp = b.crm('import', 'events.csv');
+    expect(imp.code).toBe(1); // rows rejected
+    expect(imp.stdout).toContain('events.csv (events, utf-8, comma): 6 read, 4 loaded, 0 updated, 0 unchanged, 2 rejected');
+    const rejects = parseSimpleCsv(readFileSync(join(b.dir, 'crm.rejects.csv'), 'utf8'));
+    expect(rejects.slice(1).map((r) => r.slice(0, 4))).toEqual([
+      ['events.csv', '6', 'rm_id', 'unknown rm_id "R9" (not in rms)'],
+      ['events.csv', '7', 'count', 'count must be a whole number ≥ 0'],
+    ]);
+    const r = b.crm('rm-report', '--period', '2026-01', '--plan', 'events.yaml', '--rm', 'R1', '--statement', '--format', 'json');
+    const st = json(r);
+    // January only (the 2026-02-01 row is outside): 2 × −500.00 = −1,000.00; 3 × 200.00 = 600.00.
+    const ev = st.lines.filter((l: { kind: string }) => l.kind === 'modifier').map((l: { metric: string; amount: number }) => [l.metric, l.amount]);
+    expect(ev).toEqual([['customer_complaint', -1000], ['新客户推荐', 600]]);
+    // 10,000.00 + 2,500.00 − 1,000.00 + 600.00 = 12,100.00
+    expect(st.total_pay).toBe(12100);
+    const r2 = b.crm('rm-report', '--period', '2026-01', '--plan', 'events.yaml', '--rm', 'R2');
+    expect(r2.stderr).toContain('crm: warning: RM R2 (Corp): event lunch is not in the plan; ignored');
+  });
+});
