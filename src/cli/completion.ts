@@ -30,7 +30,7 @@ const VALUES: Record<string, Record<string, string[]>> = {
     '--sort': ['total_pay', 'deposit_adb', 'aum_adb', 'loan_adb', 'fee_income', 'contribution', 'customers', 'new_customers', 'npl_ratio', 'rm_id', 'name'],
   },
 };
-const SUBCOMMAND_ARGS: Record<string, string[]> = { segment: ['rfm'], completion: ['bash', 'zsh'] };
+const SUBCOMMAND_ARGS: Record<string, string[]> = { segment: ['rfm'], completion: ['bash', 'zsh'], pay: ['close', 'reopen', 'deferred', 'compare', 'history'] };
 
 interface OptInfo {
   names: string[];
