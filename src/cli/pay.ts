@@ -6,7 +6,7 @@ import { DataError, UsageError } from '../errors.js';
 import { parsePlan } from '../incentive/plan.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { resolveLang, useColor, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP, type ColumnSpec, type Row } from '../output/index.js';
-import { closePeriod, frozenView, reopenPeriod } from '../rm/close.js';
+import { closePeriod, reopenPeriod } from '../rm/close.js';
 import { comparePlans } from '../rm/compare.js';
 import { parseIsoDate, parsePeriod } from '../rm/period.js';
 import { closeEvents, renderFrozenReport, renderList } from '../rm/pay-render.js';
@@ -99,8 +99,9 @@ a period the data does not cover to its last day.`)
       withDb(cmd, false, (db) => {
         const r = closePeriod(db, { period, plan, planText, pricing, by: who(), now: new Date().toISOString() });
         for (const w of r.report.warnings) process.stderr.write(`crm: warning: ${w}\n`);
-        const view = frozenView(db, closeInForce(db, period.name as string)!, pricing);
-        emit(renderFrozenReport(view, ro), o.out);
+        // Just closed on the data it was computed on: nothing has changed since.
+        const close = closeInForce(db, period.name as string)!;
+        emit(renderFrozenReport({ close, statements: r.statements, changes: new Map(), importsSince: 0, planDiffers: false }, ro), o.out);
         const paid = r.statements.reduce((s, x) => s + x.paid_fen, 0);
         process.stderr.write(`crm: closed period ${period.name} (close ${r.close_id}): ${r.statements.length} RMs, paid now ${(paid / 100).toFixed(2)} CNY\n`);
       });
