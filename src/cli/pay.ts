@@ -94,10 +94,11 @@ a period the data does not cover to its last day.`)
       const period = parsePeriod(o.period);
       const planText = readConfig('--plan', o.plan);
       const plan = parsePlan(planText, o.plan);
-      const pricing = pricingOf(o.pricing);
+      const pricingText = o.pricing === undefined ? null : readConfig('--pricing', o.pricing);
+      const pricing = pricingText === null ? defaultPricing() : parsePricing(pricingText, o.pricing);
       const ro = renderOptions(o, cmd);
       withDb(cmd, false, (db) => {
-        const r = closePeriod(db, { period, plan, planText, pricing, by: who(), now: new Date().toISOString() });
+        const r = closePeriod(db, { period, plan, planText, pricing, pricingFile: o.pricing ?? null, pricingText, by: who(), now: new Date().toISOString() });
         for (const w of r.report.warnings) process.stderr.write(`crm: warning: ${w}\n`);
         // Just closed on the data it was computed on: nothing has changed since.
         const close = closeInForce(db, period.name as string)!;

@@ -92,7 +92,7 @@ export function registerRmReport(program: Command): void {
         const ro = { format, lang, color, width, wide: !!o.wide, csv: csv ?? {} };
         const closed = plan && period.name ? closeInForce(db, period.name) : undefined;
         if (closed) {
-          printFrozen(frozenView(db, closed, pricing, readConfig('--plan', o.plan)), { ...o, rmType, ro });
+          printFrozen(frozenView(db, closed, readConfig('--plan', o.plan)), { ...o, rmType, ro });
           return;
         }
         const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort });

@@ -331,7 +331,8 @@ ${TRANSACTIONS_VIEW};
     sql: `
 -- One row per close of a period (docs/pay.md). A reopen keeps the row and fills reopened_*; at
 -- most one close of a period is in force (reopened_at IS NULL). The plan is kept as text with its
--- SHA-256, and the imports the figures rest on (import_log ids, a JSON list).
+-- SHA-256, the pricing file's text (recomputations use the same), and the imports the figures
+-- rest on (import_log ids, a JSON list).
 CREATE TABLE pay_closes (
   close_id      INTEGER PRIMARY KEY,
   period        TEXT NOT NULL,
@@ -340,6 +341,8 @@ CREATE TABLE pay_closes (
   plan_file     TEXT NOT NULL,
   plan_text     TEXT NOT NULL,
   plan_sha256   TEXT NOT NULL,
+  pricing_file  TEXT,                             -- NULL: the default pricing of metrics.md
+  pricing_text  TEXT,
   import_ids    TEXT NOT NULL,
   data_from     TEXT NOT NULL,
   data_to       TEXT NOT NULL,

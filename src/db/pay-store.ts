@@ -17,6 +17,8 @@ export interface CloseRecord {
   plan_file: string;
   plan_text: string;
   plan_sha256: string;
+  pricing_file: string | null;
+  pricing_text: string | null;
   import_ids: number[];
   data_from: string;
   data_to: string;
@@ -68,7 +70,7 @@ export interface Entry extends Omit<EntryInput, 'origin_close_id'> {
 }
 export interface CreditedLoan { account_id: string; rm_id: string; loan_class: string | null; balance_fen: number }
 
-const CLOSE_COLS = 'close_id, period, period_from, period_to, plan_file, plan_text, plan_sha256, import_ids, data_from, data_to, closed_by, closed_at, reopened_by, reopened_at, reopen_reason';
+const CLOSE_COLS = 'close_id, period, period_from, period_to, plan_file, plan_text, plan_sha256, pricing_file, pricing_text, import_ids, data_from, data_to, closed_by, closed_at, reopened_by, reopened_at, reopen_reason';
 const toClose = (r: Record<string, unknown>): CloseRecord => ({ ...(r as unknown as CloseRecord), import_ids: JSON.parse(r.import_ids as string) as number[] });
 
 /** Closes in force, oldest period first. */
@@ -153,8 +155,9 @@ export interface NewClose {
 export function insertClose(db: Db, c: NewClose): number {
   return db.transaction(() => {
     const k = c.close;
-    const closeId = Number(db.prepare(`INSERT INTO pay_closes (period, period_from, period_to, plan_file, plan_text, plan_sha256, import_ids, data_from, data_to, closed_by, closed_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(k.period, k.period_from, k.period_to, k.plan_file, k.plan_text, k.plan_sha256, JSON.stringify(k.import_ids),
+    const closeId = Number(db.prepare(`INSERT INTO pay_closes (period, period_from, period_to, plan_file, plan_text, plan_sha256, pricing_file, pricing_text, import_ids,
+      data_from, data_to, closed_by, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(k.period, k.period_from, k.period_to, k.plan_file, k.plan_text, k.plan_sha256,
+      k.pricing_file, k.pricing_text, JSON.stringify(k.import_ids),
       k.data_from, k.data_to, k.closed_by, k.closed_at).lastInsertRowid);
     const st = db.prepare(`INSERT INTO pay_statements (close_id, rm_id, name, rm_type, branch, kpis, computed_lines, lines, base_fen, variable_fen,
       adjustments_fen, deferred_fen, released_fen, clawed_back_fen, paid_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);

@@ -14,7 +14,7 @@ import { dataCoverage } from '../db/status.js';
 import { DataError, UsageError } from '../errors.js';
 import { fmtFen, type PayResult } from '../incentive/pay.js';
 import { fmtP, parsePlan, type IncentivePlan } from '../incentive/plan.js';
-import type { Pricing } from '../metrics/pricing.js';
+import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { creditedLoansOn } from '../metrics/rm.js';
 import { lineDifferences } from '../pay/adjust.js';
 import { clawbackWanted, takeFromDeferred } from '../pay/clawback.js';
@@ -28,6 +28,9 @@ export interface CloseOptions {
   period: Period;
   plan: IncentivePlan;
   planText: string;
+  /** The pricing file given (null: the default pricing); kept so recomputations use the same. */
+  pricingFile: string | null;
+  pricingText: string | null;
   pricing: Pricing;
   by: string;
   /** ISO date-time of the close. */
@@ -55,17 +58,18 @@ function checkClosable(db: Db, p: Period): CloseRecord[] {
   return closes;
 }
 
-/** A closed period's pay recomputed on today's data under the plan it was closed with. */
-export function recompute(db: Db, c: CloseRecord, pricing: Pricing): RmReport {
+/** A closed period's pay recomputed on today's data under the plan and pricing it was closed with. */
+export function recompute(db: Db, c: CloseRecord): RmReport {
   const plan = parsePlan(c.plan_text, c.plan_file);
+  const pricing = c.pricing_text === null ? defaultPricing() : parsePricing(c.pricing_text, c.pricing_file ?? 'pricing');
   return buildRmReport(db, { period: namedPeriod(c.period) as Period, pricing, plan });
 }
 
 /** Per RM: the lines of earlier closed periods that moved since they were paid. */
-function priorAdjustments(db: Db, closes: CloseRecord[], pricing: Pricing): Map<string, (Adjustment & { origin_close_id: number })[]> {
+function priorAdjustments(db: Db, closes: CloseRecord[]): Map<string, (Adjustment & { origin_close_id: number })[]> {
   const out = new Map<string, (Adjustment & { origin_close_id: number })[]>();
   for (const c of closes) {
-    const now = recompute(db, c, pricing);
+    const now = recompute(db, c);
     const frozen = new Map(frozenStatements(db, c.close_id).map((s) => [s.rm_id, s]));
     const adjusted = adjustedSoFar(db, c.close_id);
     for (const id of new Set([...frozen.keys(), ...now.pay.keys()])) {
@@ -131,7 +135,7 @@ export function closePeriod(db: Db, o: CloseOptions): CloseResult {
   const p = o.period;
   const closes = checkClosable(db, p);
   const report = buildRmReport(db, { period: p, pricing: o.pricing, plan: o.plan });
-  const adjustments = priorAdjustments(db, closes, o.pricing);
+  const adjustments = priorAdjustments(db, closes);
   const parts = openParts(db);
   const claw = findClawbacks(db, closes, parts, p.to);
   const entries: EntryInput[] = [...claw.entries];
@@ -160,6 +164,7 @@ export function closePeriod(db: Db, o: CloseOptions): CloseResult {
   const close_id = insertClose(db, {
     close: {
       period: p.name as string, period_from: p.from, period_to: p.to, plan_file: o.plan.file, plan_text: o.planText, plan_sha256: sha256(o.planText),
+      pricing_file: o.pricingFile, pricing_text: o.pricingText,
       import_ids: finishedImports(db), data_from: report.window.coverage.first, data_to: report.window.coverage.last, closed_by: o.by, closed_at: o.now,
     },
     statements,
@@ -201,9 +206,9 @@ export interface FrozenView {
   planDiffers: boolean;
 }
 
-export function frozenView(db: Db, close: CloseRecord, pricing: Pricing, givenPlanText?: string): FrozenView {
+export function frozenView(db: Db, close: CloseRecord, givenPlanText?: string): FrozenView {
   const statements = frozenStatements(db, close.close_id);
-  const now = recompute(db, close, pricing);
+  const now = recompute(db, close);
   const changes = new Map<string, number>();
   const ids = new Set([...statements.map((s) => s.rm_id), ...now.pay.keys()]);
   const frozen = new Map(statements.map((s) => [s.rm_id, s.base_fen + s.variable_fen]));

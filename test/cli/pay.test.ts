@@ -7,6 +7,7 @@
  * of loan ADB per month (R2: 50 units = 2,500.00).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTmp, openRaw, parseSimpleCsv, runCrm, tmpDir, writeFiles } from '../helpers.js';
@@ -63,7 +64,8 @@ describe('close, frozen rm-report, adjustments, reopen (data to 2026-02-28)', ()
     const c = db.prepare('SELECT * FROM pay_closes').get() as Record<string, string>;
     db.close();
     expect(c.plan_text).toBe(readFileSync(join(b.dir, 'plan.yaml'), 'utf8'));
-    expect(c.plan_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(c.plan_sha256).toBe(createHash('sha256').update(c.plan_text).digest('hex'));
+    expect(c.pricing_text).toBeNull(); // no --pricing: the default pricing
     expect(JSON.parse(c.import_ids)).toEqual([1, 2, 3, 4, 5]);
     expect(c.closed_by).toBe(process.env.USER ?? c.closed_by);
     expect(c.closed_at).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -87,6 +89,10 @@ describe('close, frozen rm-report, adjustments, reopen (data to 2026-02-28)', ()
     expect(overlap.stderr).toContain('does not come after the last closed period 2026-01');
     expect(b.crm('pay', 'close', '--period', '2026-13', '--plan', 'plan.yaml').code).toBe(2);
     expect(b.crm('pay', 'close', '--period', '2026-02').code).toBe(2); // --plan is required
+    writeFiles(b.dir, { 'bad-plan.yaml': `deferral: { share: 40%, years: 0 }\n${PRICING}` });
+    const bad = b.crm('pay', 'close', '--period', '2026-02', '--plan', 'bad-plan.yaml');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('crm: error: bad-plan.yaml: deferral.years: must be a whole number of years from 1 to 10, got 0');
   });
 
   it('after a correction, rm-report prints the frozen figures and the change per RM', () => {
