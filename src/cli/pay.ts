@@ -5,6 +5,7 @@ import { allCloses, closeInForce, deferralParts, entriesInForce } from '../db/pa
 import { DataError, UsageError } from '../errors.js';
 import { parsePlan } from '../incentive/plan.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
+import { rmList } from '../metrics/rm.js';
 import { resolveLang, useColor, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP, type ColumnSpec, type Row } from '../output/index.js';
 import { closePeriod, reopenPeriod } from '../rm/close.js';
 import { comparePlans } from '../rm/compare.js';
@@ -213,7 +214,7 @@ const DEFERRED_COLUMNS: ColumnSpec[] = [
 ];
 
 function renderDeferred(db: Db, rm: string | undefined, asOf: string | undefined, ro: RenderOptions): string | Buffer {
-  if (rm !== undefined && !(db.prepare('SELECT 1 FROM rms WHERE rm_id = ?').get(rm))) throw new DataError(`no RM ${rm} in the database (import rms.csv)`);
+  if (rm !== undefined && !rmList(db).some((r) => r.rm_id === rm)) throw new DataError(`no RM ${rm} in the database (import rms.csv)`);
   const parts = deferralParts(db, rm).filter((p) => (asOf === undefined ? p.released_in === null : p.release_on > asOf))
     .sort((a, b) => a.rm_id.localeCompare(b.rm_id) || a.release_on.localeCompare(b.release_on) || a.entry_id - b.entry_id);
   const rows: Row[] = parts.map((p) => ({
