@@ -12,7 +12,7 @@ import {
 } from '../db/pay-store.js';
 import { dataCoverage } from '../db/status.js';
 import { DataError, UsageError } from '../errors.js';
-import { fmtFen, type PayResult } from '../incentive/pay.js';
+import { fmtFen, type PayResult, type StatementLine } from '../incentive/pay.js';
 import { fmtP, parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { creditedLoansOn } from '../metrics/rm.js';
@@ -65,15 +65,24 @@ export function recompute(db: Db, c: CloseRecord): RmReport {
   return buildRmReport(db, { period: namedPeriod(c.period) as Period, pricing, plan });
 }
 
-/** Per RM: the lines of earlier closed periods that moved since they were paid. */
+/**
+ * The lines a recomputation may adjust: not base pay (rms.csv holds today's salary, not its
+ * history: a raise is no correction of a closed period).
+ */
+const adjustable = (lines: StatementLine[]) => lines.filter((l) => l.kind !== 'base');
+
+/**
+ * Per RM: the lines of earlier closed periods that moved since they were paid. Only RMs the
+ * close froze: an RM imported later was not paid for that period.
+ */
 function priorAdjustments(db: Db, closes: CloseRecord[]): Map<string, (Adjustment & { origin_close_id: number })[]> {
   const out = new Map<string, (Adjustment & { origin_close_id: number })[]>();
   for (const c of closes) {
     const now = recompute(db, c);
     const frozen = new Map(frozenStatements(db, c.close_id).map((s) => [s.rm_id, s]));
     const adjusted = adjustedSoFar(db, c.close_id);
-    for (const id of new Set([...frozen.keys(), ...now.pay.keys()])) {
-      const diffs = lineDifferences(frozen.get(id)?.computed_lines ?? [], now.pay.get(id)?.lines ?? [], adjusted.get(id));
+    for (const [id, f] of frozen) {
+      const diffs = lineDifferences(adjustable(f.computed_lines), adjustable(now.pay.get(id)?.lines ?? []), adjusted.get(id));
       if (diffs.length === 0) continue;
       const list = out.get(id) ?? [];
       list.push(...diffs.map((d) => ({ ...d, origin_period: c.period, origin_close_id: c.close_id })));
@@ -199,7 +208,7 @@ export function reopenPeriod(db: Db, period: Period, reason: string, by: string,
 export interface FrozenView {
   close: CloseRecord;
   statements: FrozenStatement[];
-  /** Per RM: recomputed − frozen pay of the period itself (base + variable), where not 0. */
+  /** Per RM frozen in the close: recomputed − frozen variable pay of the period itself, where not 0. */
   changes: Map<string, number>;
   importsSince: number;
   /** The plan given differs from the plan the period was closed under. */
@@ -210,11 +219,9 @@ export function frozenView(db: Db, close: CloseRecord, givenPlanText?: string): 
   const statements = frozenStatements(db, close.close_id);
   const now = recompute(db, close);
   const changes = new Map<string, number>();
-  const ids = new Set([...statements.map((s) => s.rm_id), ...now.pay.keys()]);
-  const frozen = new Map(statements.map((s) => [s.rm_id, s.base_fen + s.variable_fen]));
-  for (const id of [...ids].sort()) {
-    const d = (now.pay.get(id)?.total_fen ?? 0) - (frozen.get(id) ?? 0);
-    if (d !== 0) changes.set(id, d);
+  for (const s of statements) {
+    const d = (now.pay.get(s.rm_id)?.variable_fen ?? 0) - s.variable_fen;
+    if (d !== 0) changes.set(s.rm_id, d);
   }
   const known = new Set(close.import_ids);
   const importsSince = finishedImports(db).filter((i) => !known.has(i)).length;

@@ -46,8 +46,8 @@ export function frozenNotes(v: FrozenView, lang: Lang): string[] {
   } else {
     const list = [...v.changes].map(([id, d]) => `${id} ${d > 0 ? '+' : ''}${formatMoney(d)}`).join(', ');
     notes.push(zh
-      ? `结账后数据已变（其后导入 ${v.importsSince} 次）：按今日数据重算减冻结数（元）：${list}；差额在下一期结账时作为以前期间调整发放`
-      : `the data changed since the close (${v.importsSince} imports since): recomputed − frozen pay (CNY): ${list}; the next close pays the difference as prior-period adjustments`);
+      ? `结账后数据已变（其后导入 ${v.importsSince} 次）：按今日数据重算的绩效薪酬减冻结数（元）：${list}；差额在下一期结账时作为以前期间调整发放`
+      : `the data changed since the close (${v.importsSince} imports since): recomputed − frozen variable pay (CNY): ${list}; the next close pays the difference as prior-period adjustments`);
   }
   return notes;
 }

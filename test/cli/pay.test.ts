@@ -103,7 +103,7 @@ describe('close, frozen rm-report, adjustments, reopen (data to 2026-02-28)', ()
     expect(r.stdout).toMatch(/^R1\s+Pers\s+personal\s+B1\s+10,000\.00\s+2,500\.00\s+0\.00\s+0\.00\s+0\.00\s+0\.00\s+12,500\.00\s+150\.00$/m);
     expect(r.stdout).toMatch(/period 2026-01 was closed on \S+ by \S+; these are the frozen figures/);
     // Recomputed ADB: (250,000 × 16 days + 281,000 × 15 days) / 31 = 8,215,000 / 31 = 265,000.00 → 26.5 units × 100 = 2,650.00; − 2,500.00 = +150.00
-    expect(r.stdout).toContain('the data changed since the close (1 imports since): recomputed − frozen pay (CNY): R1 +150.00');
+    expect(r.stdout).toContain('the data changed since the close (1 imports since): recomputed − frozen variable pay (CNY): R1 +150.00');
     const csv = parseSimpleCsv(b.crm('rm-report', '--period', '2026-01', '--plan', 'plan.yaml', '--format', 'csv').stdout);
     expect(csv[0]).toEqual(['rm_id', 'name', 'rm_type', 'branch', 'base_pay', 'variable_pay', 'adjustments', 'deferred', 'released', 'clawed_back', 'paid_now']);
     expect(csv[1]).toEqual(['R1', 'Pers', 'personal', 'B1', '10000.00', '2500.00', '0.00', '0.00', '0.00', '0.00', '12500.00']);
@@ -159,6 +159,19 @@ describe('close, frozen rm-report, adjustments, reopen (data to 2026-02-28)', ()
     const one = b.crm('pay', 'compare', '--period', '2026-02', '--plan', 'plan.yaml');
     expect(one.code).toBe(2);
     expect(one.stderr).toContain('crm: error: --plan: give exactly two plans to compare (got 1)');
+  });
+  it('a raise and a new RM after a close are no prior-period adjustments', () => {
+    writeFiles(b.dir, { 'rms2.csv': COMMON['rms.csv'].replace('R2,Corp,corporate,B1,20000.00', 'R2,Corp,corporate,B1,21000.00') + 'R3,New,personal,B1,9000.00\n' });
+    expect(b.crm('import', 'rms2.csv').code).toBe(0);
+    const r = b.crm('rm-report', '--period', '2026-01', '--plan', 'plan.yaml');
+    expect(r.stdout).toContain('recomputed − frozen variable pay (CNY): R1 +150.00;'); // not R2's raise, not R3
+    expect(b.crm('pay', 'reopen', '--period', '2026-02', '--reason', 'salary file').code).toBe(0);
+    json(b.crm('pay', 'close', '--period', '2026-02', '--plan', 'plan.yaml', '--format', 'json'));
+    // R2 is paid the new salary for the period closed now, and nothing for January's.
+    expect(json(b.crm('rm-report', '--period', '2026-02', '--plan', 'plan.yaml', '--rm', 'R2', '--statement', '--format', 'json')))
+      .toMatchObject({ base_pay: 21000, adjustments: 0, paid_now: 23500 });
+    const adj = json(b.crm('pay', 'history', '--format', 'json')).rows.filter((x: { event: string }) => x.event === 'adjustment');
+    expect(adj.map((x: { rm_id: string; amount: number }) => [x.rm_id, x.amount])).toEqual([['R1', 150]]);
   });
 });
 
