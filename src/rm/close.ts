@@ -140,7 +140,15 @@ function kpiValues(row: Row | undefined): Record<string, number | null> {
 
 export interface CloseResult { close_id: number; report: RmReport; statements: FrozenStatement[] }
 
+/**
+ * Checks, computes and stores in one write transaction: no import or other close can come
+ * between what the close read and what it writes.
+ */
 export function closePeriod(db: Db, o: CloseOptions): CloseResult {
+  return db.transaction(() => closeInTransaction(db, o)).immediate();
+}
+
+function closeInTransaction(db: Db, o: CloseOptions): CloseResult {
   const p = o.period;
   const closes = checkClosable(db, p);
   const report = buildRmReport(db, { period: p, pricing: o.pricing, plan: o.plan });
