@@ -160,6 +160,18 @@ describe('close, frozen rm-report, adjustments, reopen (data to 2026-02-28)', ()
     expect(one.code).toBe(2);
     expect(one.stderr).toContain('crm: error: --plan: give exactly two plans to compare (got 1)');
   });
+  it('closed period: --statements writes the frozen statements; --lang zh', () => {
+    const r = b.crm('rm-report', '--period', '2026-01', '--plan', 'plan.yaml', '--statements', 'frozen', '--format', 'csv');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('2 pay statement(s) of closed period 2026-01 written to frozen');
+    const rows = parseSimpleCsv(readFileSync(join(b.dir, 'frozen', 'R1.csv'), 'utf8'));
+    expect(rows[0]).toEqual(['line', 'kind', 'metric', 'origin', 'amount', 'rule']);
+    expect(rows.at(-1)!.slice(0, 5)).toEqual(['', 'total', 'paid_now', '', '12500.00']); // 10,000.00 + 2,500.00, frozen
+    const zh = b.crm('rm-report', '--period', '2026-01', '--plan', 'plan.yaml', '--lang', 'zh');
+    expect(zh.stdout).toContain('已结账绩效薪酬：2026-01');
+    expect(zh.stdout).toMatch(/结账后数据已变（其后导入 \d+ 次）：按今日数据重算的绩效薪酬减冻结数（元）：R1 \+150\.00/);
+  });
+
   it('a raise and a new RM after a close are no prior-period adjustments', () => {
     writeFiles(b.dir, { 'rms2.csv': COMMON['rms.csv'].replace('R2,Corp,corporate,B1,20000.00', 'R2,Corp,corporate,B1,21000.00') + 'R3,New,personal,B1,9000.00\n' });
     expect(b.crm('import', 'rms2.csv').code).toBe(0);
