@@ -19,6 +19,19 @@ const steps = [
   ['rm-report', '--period', '2026-11', '--plan', s('plan.yaml')],
   ['watch', '--as-of', '2026-11-27'],
   ['coverage', '--as-of', '2026-11-27', '--window', '27'],
+  // Pay that stays paid (docs/pay.md): a month-end snapshot so the data covers November to its
+  // last day, November's event counts, then the close under the plan with deferral and clawback.
+  ['import', '--partial', s('pay/accounts_2026-11-30.csv')],
+  ['import', s('pay/events_2026-11.csv')],
+  ['pay', 'close', '--period', '2026-11', '--plan', s('plan-deferral.yaml')],
+  // After the close: a late correction to November, December's targets, and a loan of RM003
+  // that turns substandard on 2026-12-31.
+  ['import', '--partial', s('pay/accounts_2026-11-20_correction.csv'), s('pay/accounts_2026-12-31.csv')],
+  ['import', s('pay/targets_2026-12.csv')],
+  ['rm-report', '--period', '2026-11', '--plan', s('plan-deferral.yaml')],
+  ['pay', 'close', '--period', '2026-12', '--plan', s('plan-deferral.yaml')],
+  ['rm-report', '--period', '2026-12', '--plan', s('plan-deferral.yaml'), '--rm', 'RM003', '--statement'],
+  ['pay', 'deferred', '--rm', 'RM003'],
 ];
 for (const args of steps) {
   const shown = args.length > 8 ? [...args.slice(0, 4), '…', ...args.slice(-3)] : args;

@@ -15,8 +15,9 @@ export function helpOf(args) {
   return r.stdout.trimEnd();
 }
 
-export function commandsOf() {
-  const top = helpOf([]);
+/** The commands listed in `crm [path…] --help` (top level, or the subcommands of `crm pay`). */
+export function commandsOf(path = []) {
+  const top = helpOf(path);
   const section = (top.split(/\nCommands:\n/)[1] ?? '').split('\n\n')[0];
   return section.split('\n').map((l) => /^ {2}([a-z][\w-]*)/.exec(l)?.[1]).filter((c) => c && c !== 'help');
 }
@@ -33,7 +34,10 @@ export function render() {
     helpOf([]),
     '```',
   ];
-  for (const c of commandsOf()) parts.push('', `## crm ${c}`, '', '```text', helpOf([c]), '```');
+  for (const c of commandsOf()) {
+    parts.push('', `## crm ${c}`, '', '```text', helpOf([c]), '```');
+    for (const sub of commandsOf([c])) parts.push('', `### crm ${c} ${sub}`, '', '```text', helpOf([c, sub]), '```');
+  }
   return parts.join('\n') + '\n';
 }
 

@@ -179,4 +179,11 @@ export function undoTxnLabels(db: Database.Database, migrationOneSql: string): v
   db.exec(`CREATE TEMP TABLE old_transactions AS SELECT * FROM transactions; DROP VIEW transactions; ${create[0]}
     INSERT INTO transactions SELECT * FROM old_transactions; DROP TABLE old_transactions;
     DROP TABLE transaction_rows; DROP TABLE txn_labels; DELETE FROM schema_migrations WHERE version = 5`);
+  undoPaySchema(db);
+}
+
+/** Undoes schema version 8 (closed pay periods, events): its tables and its record gone. */
+export function undoPaySchema(db: Database.Database): void {
+  db.exec(`DROP TABLE IF EXISTS pay_loans; DROP TABLE IF EXISTS pay_entries; DROP TABLE IF EXISTS pay_statements;
+    DROP TABLE IF EXISTS pay_closes; DROP TABLE IF EXISTS events; DELETE FROM schema_migrations WHERE version = 8`);
 }

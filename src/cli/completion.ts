@@ -19,7 +19,7 @@ names for options that take a file or directory.`;
 const VALUES: Record<string, Record<string, string[]>> = {
   '*': { '--lang': ['en', 'zh'], '--type': ['personal', 'corporate'], '--rm-type': ['corporate', 'personal'], '--by': ['branch', 'rm'] },
   import: {
-    '--kind': ['rms', 'customers', 'accounts', 'transactions', 'targets', 'fx_rates'],
+    '--kind': ['rms', 'customers', 'accounts', 'transactions', 'targets', 'fx_rates', 'events'],
     '--encoding': ['auto', 'utf-8', 'gb18030', 'utf-16le', 'utf-16be'],
     '--delimiter': [',', ';', 'tab', '|'],
   },
@@ -33,7 +33,7 @@ const VALUES: Record<string, Record<string, string[]>> = {
     '--sort': ['total_pay', 'deposit_adb', 'aum_adb', 'loan_adb', 'fee_income', 'contribution', 'customers', 'new_customers', 'npl_ratio', 'rm_id', 'name'],
   },
 };
-const SUBCOMMAND_ARGS: Record<string, string[]> = { segment: ['rfm'], completion: ['bash', 'zsh'] };
+const SUBCOMMAND_ARGS: Record<string, string[]> = { segment: ['rfm'], completion: ['bash', 'zsh'], pay: ['close', 'reopen', 'deferred', 'compare', 'history'] };
 
 interface OptInfo {
   names: string[];

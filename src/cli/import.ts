@@ -50,7 +50,7 @@ export function registerImport(program: Command): void {
     .command('import')
     .description('load nightly exports (rms, customers, account snapshots, transactions, targets, fx rates) into the database')
     .argument('<files...>', 'CSV files; kind detected from the header')
-    .option('--kind <kind>', 'force the file kind: rms, customers, accounts, transactions, targets, fx_rates')
+    .option('--kind <kind>', 'force the file kind: rms, customers, accounts, transactions, targets, fx_rates, events')
     .option('--encoding <enc>', 'auto, utf-8, gb18030 (also gbk), utf-16le, utf-16be', 'auto')
     .option('--delimiter <char>', "force the delimiter: ',', ';', 'tab', '|' (default: detected)")
     .option('--mapping <file>', 'mapping file (YAML or JSON) for another export layout')

@@ -18,6 +18,7 @@ Examples:
   crm rm-report --period 2026-11 --plan samples/plan.yaml
   crm rm-report --period 2026-11 --plan samples/plan.yaml --rm RM001 --statement
   crm report --html branch-2026-11.html --period 2026-11 --plan samples/plan.yaml
+  crm pay close --period 2026-11 --plan samples/plan-deferral.yaml
   crm completion bash > /etc/bash_completion.d/crm
   crm --db /data/branch.db status --format json
 

@@ -6,6 +6,7 @@ import { registerCompletion } from './completion.js';
 import { registerWatch } from './watch.js';
 import { registerCoverage } from './coverage.js';
 import { registerChannels } from './channels.js';
+import { registerPay } from './pay.js';
 
 /** Commands beyond import and status, one file each. */
 export function registerExtraCommands(program: Command): void {
@@ -15,5 +16,6 @@ export function registerExtraCommands(program: Command): void {
   registerWatch(program);
   registerCoverage(program);
   registerChannels(program);
+  registerPay(program);
   registerCompletion(program);
 }

@@ -9,10 +9,13 @@ import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.j
 import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP } from '../output/index.js';
 import { csvOptions, readConfig, writeOutput } from './options.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
-import { noteZh, renderReport, renderStatement, statementFileName, warningZh, type Format } from '../rm/render.js';
+import { noteZh, renderReport, renderStatement, statementFileName, warningZh, type Format, type RenderOptions } from '../rm/render.js';
 import { buildRmReport } from '../rm/report.js';
 import type { RmType } from '../types.js';
 import { globals } from './main.js';
+import { closeInForce } from '../db/pay-store.js';
+import { frozenView, type FrozenView } from '../rm/close.js';
+import { renderFrozenReport, renderFrozenStatement } from '../rm/pay-render.js';
 
 export const RM_REPORT_HELP = `
 Examples:
@@ -83,12 +86,17 @@ export function registerRmReport(program: Command): void {
       const db = openDb(resolveDbPath(globals(cmd).db), { readonly: true });
       try {
         if (!period) period = namedPeriod(latestDataDate(db).slice(0, 7)) as Period;
-        const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort });
-        for (const w of report.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(w) : w}\n`);
         const toFile = o.out !== undefined;
         const color = !toFile && format === 'table' && useColor(process.stdout);
         const width = !toFile && process.stdout.isTTY ? process.stdout.columns : undefined;
         const ro = { format, lang, color, width, wide: !!o.wide, csv: csv ?? {} };
+        const closed = plan && period.name ? closeInForce(db, period.name) : undefined;
+        if (closed) {
+          printFrozen(frozenView(db, closed, readConfig('--plan', o.plan)), { ...o, rmType, ro });
+          return;
+        }
+        const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort });
+        for (const w of report.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(w) : w}\n`);
 
         if (o.statements !== undefined) {
           const dir: string = o.statements;
@@ -125,4 +133,30 @@ export function registerRmReport(program: Command): void {
         db.close();
       }
     });
+}
+
+/** A closed period: the frozen figures (report, payroll CSV, statements) and what changed since. */
+function printFrozen(v: FrozenView, o: Record<string, unknown> & { out?: string; statements?: string; rm?: string }): void {
+  const ro = o.ro as RenderOptions;
+  const keep = (s: FrozenView['statements'][number]) => (o.rm === undefined || s.rm_id === o.rm)
+    && (o.rmType === undefined || s.rm_type === o.rmType) && (o.branch === undefined || s.branch === o.branch);
+  if (o.statements !== undefined) {
+    const dir = o.statements;
+    try { mkdirSync(dir, { recursive: true }); } catch (e) { throw new DataError(`--statements ${dir}: cannot create the directory: ${(e as Error).message}`); }
+    const list = v.statements.filter(keep);
+    for (const s of list) writeOutput('--statements', join(dir, statementFileName(s.rm_id, ro.format)), renderFrozenStatement(v, s, { ...ro, color: false, width: undefined }));
+    process.stdout.write(`${list.length} pay statement(s) of closed period ${v.close.period} written to ${dir}\n`);
+    return;
+  }
+  let out: string | Buffer;
+  if (o.statement) {
+    const s = v.statements.find((x) => x.rm_id === o.rm);
+    if (!s) throw new DataError(`no pay statement for ${o.rm} in closed period ${v.close.period}`);
+    out = renderFrozenStatement(v, s, ro);
+  } else {
+    out = renderFrozenReport(v, ro, keep);
+    if (ro.format === 'csv') process.stderr.write(`crm: note: period ${v.close.period} is closed (${v.close.closed_at}): the payroll comes from the frozen figures\n`);
+  }
+  if (o.out !== undefined) writeOutput('--out', o.out, out);
+  else process.stdout.write(out);
 }

@@ -361,6 +361,101 @@ UPDATE txn_totals SET (n_bank, abs_bank, last_cust_day) = (SELECT sum(m.n_bank),
 ${rollupCnyRefresh({ abs_bank_cny: 'abs_bank' })};
 `,
   },
+  {
+    version: 8,
+    name: 'closed pay periods, deferred pay, clawbacks, adjustments; event counts',
+    sql: `
+-- One row per close of a period (docs/pay.md). A reopen keeps the row and fills reopened_*; at
+-- most one close of a period is in force (reopened_at IS NULL). The plan is kept as text with its
+-- SHA-256, the pricing file's text (recomputations use the same), and the imports the figures
+-- rest on (import_log ids, a JSON list).
+CREATE TABLE pay_closes (
+  close_id      INTEGER PRIMARY KEY,
+  period        TEXT NOT NULL,
+  period_from   TEXT NOT NULL,
+  period_to     TEXT NOT NULL,
+  plan_file     TEXT NOT NULL,
+  plan_text     TEXT NOT NULL,
+  plan_sha256   TEXT NOT NULL,
+  pricing_file  TEXT,                             -- NULL: the default pricing of metrics.md
+  pricing_text  TEXT,
+  import_ids    TEXT NOT NULL,
+  data_from     TEXT NOT NULL,
+  data_to       TEXT NOT NULL,
+  closed_by     TEXT NOT NULL,
+  closed_at     TEXT NOT NULL,
+  reopened_by   TEXT,
+  reopened_at   TEXT,
+  reopen_reason TEXT
+);
+CREATE UNIQUE INDEX pay_closes_in_force ON pay_closes (period) WHERE reopened_at IS NULL;
+
+-- Each RM's frozen figures of a close: KPI values (JSON, money in fen), the period's own
+-- statement lines as rm-report computes them, and the lines paid in the close (those plus
+-- adjustments, deferral, releases, clawbacks). Amounts in fen; paid = the sum of the lines.
+CREATE TABLE pay_statements (
+  close_id        INTEGER NOT NULL REFERENCES pay_closes (close_id),
+  rm_id           TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  rm_type         TEXT NOT NULL,
+  branch          TEXT,
+  kpis            TEXT NOT NULL,
+  computed_lines  TEXT NOT NULL,
+  lines           TEXT NOT NULL,
+  base_fen        INTEGER NOT NULL,
+  variable_fen    INTEGER NOT NULL,
+  adjustments_fen INTEGER NOT NULL,
+  deferred_fen    INTEGER NOT NULL,
+  released_fen    INTEGER NOT NULL,
+  clawed_back_fen INTEGER NOT NULL,
+  paid_fen        INTEGER NOT NULL,
+  PRIMARY KEY (close_id, rm_id)
+) WITHOUT ROWID;
+
+-- What a close recorded beyond the period's own pay. kind: adjustment (a prior period's line that
+-- moved, paid here; item = line kind:metric), deferral (one yearly part of deferred pay, due on
+-- release_on), release (a deferral part paid here; tranche_id), clawback (taken from a deferral
+-- part, tranche_id; item = the loan's account id). origin_*: the period the amount comes from.
+CREATE TABLE pay_entries (
+  entry_id        INTEGER PRIMARY KEY,
+  close_id        INTEGER NOT NULL REFERENCES pay_closes (close_id),
+  rm_id           TEXT NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('adjustment', 'deferral', 'release', 'clawback')),
+  origin_close_id INTEGER NOT NULL REFERENCES pay_closes (close_id),
+  origin_period   TEXT NOT NULL,
+  item            TEXT,
+  tranche_id      INTEGER REFERENCES pay_entries (entry_id),
+  part            INTEGER,
+  parts           INTEGER,
+  release_on      TEXT,
+  amount_fen      INTEGER NOT NULL,
+  detail          TEXT
+);
+CREATE INDEX pay_entries_close ON pay_entries (close_id);
+CREATE INDEX pay_entries_tranche ON pay_entries (tranche_id) WHERE tranche_id IS NOT NULL;
+
+-- The loans credited to each RM on the closed period's last day (as the loan_balance KPI credits
+-- them), CNY fen: a later close claws back when one turns into a plan's clawback class.
+CREATE TABLE pay_loans (
+  close_id    INTEGER NOT NULL REFERENCES pay_closes (close_id),
+  account_id  TEXT NOT NULL,
+  rm_id       TEXT NOT NULL,
+  loan_class  TEXT,
+  balance_fen INTEGER NOT NULL,
+  PRIMARY KEY (close_id, account_id)
+) WITHOUT ROWID;
+
+-- Event counts per RM and day (import kind events), for a plan's events: amounts.
+CREATE TABLE events (
+  rm_id     TEXT NOT NULL REFERENCES rms (rm_id),
+  day       TEXT NOT NULL,
+  event     TEXT NOT NULL,
+  count     INTEGER NOT NULL CHECK (count >= 0),
+  import_id INTEGER,
+  PRIMARY KEY (rm_id, day, event)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** end_num / to_num of an interval with no end yet. */

@@ -5,9 +5,9 @@
 import * as v from './values.js';
 import { editDistance } from '../strings.js';
 
-export type Kind = 'fx_rates' | 'rms' | 'customers' | 'accounts' | 'transactions' | 'targets';
+export type Kind = 'fx_rates' | 'rms' | 'customers' | 'accounts' | 'transactions' | 'targets' | 'events';
 /** Dependency order: a file may refer only to kinds before it. */
-export const KIND_ORDER: Kind[] = ['fx_rates', 'rms', 'customers', 'accounts', 'transactions', 'targets'];
+export const KIND_ORDER: Kind[] = ['fx_rates', 'rms', 'customers', 'accounts', 'transactions', 'targets', 'events'];
 
 export type ColumnType = 'text' | 'amount' | 'decimal' | 'date' | 'datetime' | 'enum' | 'currency' | 'period';
 
@@ -114,6 +114,16 @@ export const KINDS: Record<Kind, KindDef> = {
       col('target', ['目标值'], 'decimal', true, { check: positive }),
     ],
   },
+  events: {
+    kind: 'events',
+    signature: ['rm_id', 'event', 'count'],
+    columns: [
+      col('rm_id', ['客户经理编号', '客户经理号'], 'text', true, ref),
+      col('date', ['日期', '发生日期'], 'date', true),
+      col('event', ['事件', '事件类型'], 'text', true, ref),
+      col('count', ['次数', '数量'], 'decimal', true, { check: (n) => (n < 0 || !Number.isInteger(n) ? 'must be a whole number ≥ 0' : undefined) }),
+    ],
+  },
   fx_rates: {
     kind: 'fx_rates',
     signature: ['date', 'currency', 'cny_per_unit'],
@@ -156,7 +166,7 @@ export function detectKind(header: string[]): Kind | undefined {
 
 export function parseKind(name: string): Kind {
   const n = name.trim().toLowerCase().replace(/-/g, '_');
-  const alias: Record<string, Kind> = { rm: 'rms', customer: 'customers', account: 'accounts', snapshot: 'accounts', snapshots: 'accounts', transaction: 'transactions', txns: 'transactions', target: 'targets', fx: 'fx_rates', fx_rate: 'fx_rates', rates: 'fx_rates' };
+  const alias: Record<string, Kind> = { rm: 'rms', customer: 'customers', account: 'accounts', snapshot: 'accounts', snapshots: 'accounts', transaction: 'transactions', txns: 'transactions', target: 'targets', event: 'events', fx: 'fx_rates', fx_rate: 'fx_rates', rates: 'fx_rates' };
   const k = (KIND_ORDER as string[]).includes(n) ? (n as Kind) : alias[n];
   if (!k) throw new Error(`unknown kind "${name}" (expected ${KIND_ORDER.join(', ')})`);
   return k;

@@ -9,6 +9,7 @@ import { BANK_TYPE_IDS, END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../
 import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isBankGenerated, isLoan } from '../types.js';
 import { KINDS, type Kind } from './kinds.js';
+import { eventsLoader } from './load-events.js';
 import type { RowProblem, Value } from './rows.js';
 import { Column, Interner, ownCopy, StringIndex, StringSet } from '../strings.js';
 
@@ -56,6 +57,7 @@ export function makeLoader(kind: Kind, ctx: LoaderContext): Loader {
     case 'transactions': return transactionsLoader(ctx);
     case 'targets': return targetsLoader(ctx);
     case 'fx_rates': return fxLoader(ctx);
+    case 'events': return eventsLoader(ctx);
   }
 }
 

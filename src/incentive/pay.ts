@@ -23,7 +23,7 @@ export interface RmPayInput {
   events?: Record<string, number>;
 }
 
-export type LineKind = 'base' | 'kpi' | 'commission' | 'pricing' | 'modifier' | 'floor';
+export type LineKind = 'base' | 'kpi' | 'commission' | 'pricing' | 'modifier' | 'floor' | 'budget';
 export interface StatementLine {
   kind: LineKind;
   /** Metric, KPI or event name; `base_salary` for the base line, `variable_pay` for the floor line. */
@@ -184,7 +184,7 @@ const ZH: RuleWords = {
 };
 
 /** Share of a `per` amount that falls in a period of `months` months, and its text (" × 3/12"). */
-function proRate(per: PayPer, months: number, w: RuleWords = EN): { factor: number; text: string } {
+export function proRate(per: PayPer, months: number, w: RuleWords = EN): { factor: number; text: string } {
   if (per === 'period') return { factor: 1, text: w.perPeriod };
   const n = PER_MONTHS[per];
   return { factor: months / n, text: ` × ${fmtNum(months)}/${n}` };

@@ -10,7 +10,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
-import { RM_METRICS, type RmType } from '../types.js';
+import { LOAN_CLASSES, RM_METRICS, type LoanClass, type RmType } from '../types.js';
 
 export type PayPer = 'year' | 'half' | 'quarter' | 'month' | 'period';
 /** Months in one `per` unit; `period` means "as written, whatever the period length". */
@@ -53,7 +53,17 @@ export interface IncentivePlan {
   file: string;
   name: string | null;
   plans: Partial<Record<RmType, RmPlan>>;
+  /** Deferral of variable pay per RM type (docs/pay.md); absent type: nothing deferred. */
+  deferral?: Partial<Record<RmType, DeferralSpec>>;
+  clawback?: ClawbackSpec | null;
+  budget?: BudgetSpec | null;
 }
+/** share: fraction of variable pay deferred; released in `years` equal yearly parts. */
+export interface DeferralSpec { share: number; years: number }
+/** A loan credited in a closed period that turns into one of `classes` within `within_months` of the period's end. */
+export interface ClawbackSpec { classes: LoanClass[]; within_months: number; rate: number } // rate: fraction of the loan's credited balance
+/** The variable pay of all RMs together, CNY per `per`. */
+export interface BudgetSpec { variable: number; per: PayPer }
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -156,7 +166,7 @@ export function parsePlan(text: string, fileName: string): IncentivePlan {
   const r: Reader = new Reader(fileName);
   const data = parseText(text, fileName);
   if (data === null || data === undefined) r.fail('', 'the plan file is empty');
-  const top = r.obj(data, '', ['name', 'description', 'corporate', 'personal']);
+  const top = r.obj(data, '', ['name', 'description', 'corporate', 'personal', 'deferral', 'clawback', 'budget']);
   let name: string | null = null;
   if (top.name !== undefined && top.name !== null) {
     if (typeof top.name !== 'string') r.fail('name', `must be text, got ${show(top.name)}`);
@@ -170,10 +180,53 @@ export function parsePlan(text: string, fileName: string): IncentivePlan {
     if (top[t] !== undefined && top[t] !== null) plans[t] = parseRmPlan(r, top[t], t);
   }
   if (!plans.corporate && !plans.personal) r.fail('', 'the plan defines neither `corporate` nor `personal`');
-  return { file: fileName, name, plans };
+  return { file: fileName, name, plans, ...parsePayRules(r, top) };
 }
 
-const RM_KEYS = ['target_bonus', 'gate', 'cap', 'curve', 'kpis', 'commissions', 'pricing', 'npl_deduction', 'events'] as const;
+/** deferral (top level with applies_to, or per RM type), clawback, budget: docs/plan-format.md. */
+function parsePayRules(r: Reader, top: Obj): Pick<IncentivePlan, 'deferral' | 'clawback' | 'budget'> {
+  const deferral: Partial<Record<RmType, DeferralSpec>> = {};
+  if (top.deferral != null) {
+    const o = r.obj(top.deferral, 'deferral', ['share', 'years', 'applies_to'], ['share', 'years']);
+    const spec = parseDeferral(r, o, 'deferral');
+    const types = o.applies_to == null ? (['corporate', 'personal'] as const)
+      : r.list(o.applies_to, 'deferral.applies_to').map((t, i) => r.oneOf(t, `deferral.applies_to[${i}]`, ['corporate', 'personal'] as const));
+    for (const t of types) deferral[t] = spec;
+  }
+  for (const t of ['corporate', 'personal'] as const) {
+    const sec = top[t];
+    if (!isObj(sec) || sec.deferral == null) continue;
+    if (top.deferral != null && deferral[t]) r.fail(`${t}.deferral`, 'the top-level deferral already applies to this RM type');
+    deferral[t] = parseDeferral(r, r.obj(sec.deferral, `${t}.deferral`, ['share', 'years'], ['share', 'years']), `${t}.deferral`);
+  }
+  let clawback: ClawbackSpec | null = null;
+  if (top.clawback != null) {
+    const o = r.obj(top.clawback, 'clawback', ['classes', 'within_months', 'rate'], ['classes', 'within_months', 'rate']);
+    const classes = r.list(o.classes, 'clawback.classes').map((c, i) => r.oneOf(c, `clawback.classes[${i}]`, LOAN_CLASSES));
+    if (classes.length === 0) r.fail('clawback.classes', 'needs at least one loan class');
+    const within = r.num(o.within_months, 'clawback.within_months');
+    if (!Number.isInteger(within) || within < 1) r.fail('clawback.within_months', `must be a whole number of months ≥ 1, got ${show(o.within_months)}`);
+    const rate = r.pct(o.rate, 'clawback.rate');
+    if (rate <= 0 || rate > 1 + EPS) r.fail('clawback.rate', `must be above 0% and at most 100%, got ${show(o.rate)}`);
+    clawback = { classes, within_months: within, rate };
+  }
+  let budget: BudgetSpec | null = null;
+  if (top.budget != null) {
+    const o = r.obj(top.budget, 'budget', ['variable', 'per'], ['variable', 'per']);
+    budget = { variable: r.nonNeg(o.variable, 'budget.variable'), per: r.oneOf(o.per, 'budget.per', PERS) };
+  }
+  return { deferral, clawback, budget };
+}
+
+function parseDeferral(r: Reader, o: Obj, path: string): DeferralSpec {
+  const share = r.pct(o.share, join(path, 'share'));
+  if (share <= 0 || share > 1 + EPS) r.fail(join(path, 'share'), `must be above 0% and at most 100%, got ${show(o.share)}`);
+  const years = r.num(o.years, join(path, 'years'));
+  if (!Number.isInteger(years) || years < 1 || years > 10) r.fail(join(path, 'years'), `must be a whole number of years from 1 to 10, got ${show(o.years)}`);
+  return { share, years };
+}
+
+const RM_KEYS = ['target_bonus', 'gate', 'cap', 'curve', 'kpis', 'commissions', 'pricing', 'npl_deduction', 'events', 'deferral'] as const;
 
 function parseRmPlan(r: Reader, v: unknown, path: string): RmPlan {
   const o = r.obj(v, path, RM_KEYS);

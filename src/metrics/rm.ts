@@ -147,15 +147,32 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   return { byRm: out, previousDepositAdb: previous ? extras().previousDepositAdb : null };
 }
 
-/** Loan (and credit card) balances open on `day`, in CNY fen, per RM credited that day and loan class. */
-export function loanBalancesOn(db: Db, day: string): { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number }[] {
-  // LIMIT -1 keeps l a separate step: merged into the grouping, its lookups ran again for the sort.
-  const rows = db.prepare(`
-    WITH st AS (${statesOnDay(`AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})`)}),
-    l AS (SELECT st.customer_id, st.loan_class, st.currency, st.balance,
+/**
+ * The CTEs st and l: each loan (and credit card) account open on :day (day number :dn), the RM
+ * credited that day and its rate to CNY. LIMIT -1 keeps l a separate step: merged into a
+ * grouping, its lookups ran again for the sort.
+ */
+const LOANS_ON_DAY = `st AS (${statesOnDay(`AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})`)}),
+    l AS (SELECT st.account_id, st.customer_id, st.loan_class, st.currency, st.balance,
         coalesce(st.rm_id, (SELECT h.rm_id FROM customer_rm_history h WHERE h.customer_id = st.customer_id AND h.from_num <= :dn AND h.to_num >= :dn)) AS rm_id,
         CASE WHEN st.currency = 'CNY' THEN 1 ELSE ${rateOn('st.currency', ':day')} END AS rate
-      FROM st WHERE st.source != 'C' LIMIT -1)
+      FROM st WHERE st.source != 'C' LIMIT -1)`;
+
+/** Each loan account credited to an RM on `day`, its class and CNY balance in fen (pay clawback). */
+export function creditedLoansOn(db: Db, day: string): { account_id: string; rm_id: string; loan_class: string | null; balance_fen: number }[] {
+  const rows = db.prepare(`WITH ${LOANS_ON_DAY}
+    SELECT account_id, rm_id, loan_class, CASE WHEN currency = 'CNY' THEN balance ELSE round(balance * rate) END AS balance_fen, currency AS no_rate
+    FROM l WHERE rm_id IS NOT NULL AND balance > 0 ORDER BY account_id`)
+    .all({ day, dn: dayNum(day) }) as { account_id: string; rm_id: string; loan_class: string | null; balance_fen: number | null; no_rate: string }[];
+  const noRate = rows.find((r) => r.balance_fen === null);
+  if (noRate) throw missingRate(noRate.no_rate, day);
+  return rows.map(({ no_rate: _, ...r }) => ({ ...r, balance_fen: r.balance_fen as number }));
+}
+
+/** Loan (and credit card) balances open on `day`, in CNY fen, per RM credited that day and loan class. */
+export function loanBalancesOn(db: Db, day: string): { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number }[] {
+  const rows = db.prepare(`
+    WITH ${LOANS_ON_DAY}
     SELECT rm_id, ${unassignedBranch('rm_id', 'l.customer_id')} AS branch, loan_class,
       sum(CASE WHEN currency = 'CNY' THEN balance ELSE round(balance * rate) END) AS balance_fen,
       max(CASE WHEN rate IS NULL THEN currency END) AS no_rate

@@ -155,8 +155,13 @@ const STATEMENT_TEXT_COLUMNS: ColumnSpec[] = [
 /** Statement line kinds for people. */
 const LINE_KIND: Record<string, { en: string; zh: string }> = {
   kpi: { en: 'KPI', zh: '考核指标' }, commission: { en: 'Commission', zh: '提成' }, pricing: { en: 'Pricing', zh: '计价' },
-  modifier: { en: 'Event', zh: '事件' },
+  modifier: { en: 'Event', zh: '事件' }, budget: { en: 'Budget', zh: '预算调整' },
+  adjustment: { en: 'Adjustment', zh: '往期调整' }, deferral: { en: 'Deferral', zh: '递延' }, release: { en: 'Release', zh: '递延发放' },
+  clawback: { en: 'Clawback', zh: '追索扣回' },
 };
+
+/** A statement line's kind in words (the CSV and JSON keep the code). */
+export const lineKindName = (kind: string, lang: Lang): string => (kind === 'base' ? (lang === 'zh' ? '基本工资' : 'Base') : LINE_KIND[kind]?.[lang] ?? kind);
 
 /** What a statement line pays for, in words: "KPI: Deposit ADB" / "考核指标：存款日均". */
 export function lineItem(kind: string, metric: string, lang: Lang): string {

@@ -5,7 +5,9 @@
  */
 import type { Db } from '../db/connection.js';
 import { DataError, UsageError } from '../errors.js';
-import { computePay, type PayResult } from '../incentive/pay.js';
+import { eventCounts } from '../db/events.js';
+import { computePay, fmtFen, type PayResult } from '../incentive/pay.js';
+import { scaleToBudget } from '../pay/budget.js';
 import { planKpis, type IncentivePlan } from '../incentive/plan.js';
 import { addDays, resolveWindow, type Window } from '../metrics/engine.js';
 import type { Pricing } from '../metrics/pricing.js';
@@ -78,6 +80,9 @@ export function payColumns(plan: IncentivePlan): ColumnSpec[] {
   ];
 }
 
+/** The row values a plan's KPIs may name. */
+export const KPI_VALUES = ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution', 'npl_ratio', 'deposit_adb_growth'] as const;
+
 const SUMMED = ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution'] as const;
 
 function emptyMetrics(): Omit<RmMetrics, 'rm_id' | 'branch'> {
@@ -146,9 +151,10 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
     if (w.clipped) notes.push('pay: the period is only partly covered by data; ADB metrics average the covered days, fee income, contribution and new customers count only them');
   }
 
-  const rows: Row[] = [];
+  // Every RM's row and pay, filtered or not: a budget scales all RMs' variable pay together.
+  const events = plan ? eventCounts(db, p.from, p.to) : new Map<string, Record<string, number>>();
+  const allRows: Row[] = [];
   for (const id of [...ids].sort()) {
-    if (!keep(id)) continue;
     const info = rms.get(id);
     const m = metrics.get(rmKey(id, null)) ?? { rm_id: id, branch: null, ...emptyMetrics() };
     const growth = prevAdb ? m.deposit_adb - (prevAdb.get(rmKey(id, null)) ?? 0) : null;
@@ -156,23 +162,38 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
       rm_id: id, name: info?.name ?? '(not in rms)', rm_type: info?.rm_type ?? null, branch: info?.branch ?? null,
       ...pick(m), deposit_adb_growth: growth, npl_ratio: m.loan_balance > 0 ? m.npl_balance / m.loan_balance : 0,
     };
+    allRows.push(row);
     if (plan && info) {
       const values: Record<string, number> = {};
-      for (const k of ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution', 'npl_ratio', 'deposit_adb_growth']) {
+      for (const k of KPI_VALUES) {
         const v = row[k];
         if (typeof v === 'number') values[k] = v;
       }
       const r = computePay(plan, {
         rm_id: id, name: info.name, rm_type: info.rm_type, base_salary_fen: info.base_salary, months: p.months,
-        metrics: values, targets: targets.get(id) ?? {},
+        metrics: values, targets: targets.get(id) ?? {}, events: events.get(id),
       });
       pay.set(id, r);
+    }
+  }
+  if (plan?.budget) {
+    const b = scaleToBudget([...pay.values()], plan.budget, p.months);
+    notes.push(b.factor === null
+      ? `pay: budget ${fmtFen(b.budget_fen)} CNY for the period, but no RM has variable pay to scale`
+      : `pay: budget ${fmtFen(b.budget_fen)} CNY for the period ÷ variable pay of all RMs ${fmtFen(b.before_fen)} CNY = factor ${b.factor.toFixed(6)}`);
+  }
+  const rows: Row[] = [];
+  for (const row of allRows) {
+    const id = String(row.rm_id);
+    if (!keep(id)) continue;
+    const r = pay.get(id);
+    if (r) {
       warnings.push(...r.warnings);
       for (const [k, a] of Object.entries(r.attainment)) row[`attainment_${k}`] = a;
       row.base_pay = r.base_fen;
       row.variable_pay = r.variable_fen;
       row.total_pay = r.total_fen;
-    } else if (plan && !info) {
+    } else if (plan) {
       warnings.push(`RM ${id} is credited by account snapshots but is not in rms.csv: no pay`);
     }
     rows.push(row);

@@ -152,7 +152,7 @@ describe('parsePlan: validation errors name the file and the field', () => {
   });
 
   it('unknown keys at every level', () => {
-    expect(errorOf(yamlPlan(TWO_KPIS, '', 'retail: {}')).message).toMatch(/^plan\.yaml: retail: unknown key \(allowed: name, description, corporate, personal\)/);
+    expect(errorOf(yamlPlan(TWO_KPIS, '', 'retail: {}')).message).toMatch(/^plan\.yaml: retail: unknown key \(allowed: name, description, corporate, personal, deferral, clawback, budget\)/);
     expect(errorOf(yamlPlan(TWO_KPIS, '  bonus: 5')).message).toMatch(/^plan\.yaml: personal\.bonus: unknown key/);
     expect(errorOf(yamlPlan(`    - { metric: deposit_adb, wieght: 100 }`)).message).toMatch(/^plan\.yaml: personal\.kpis\[0\]\.wieght: unknown key/);
     expect(errorOf(yamlPlan(TWO_KPIS, '  curve: { method: flat, bands: [ { from: 0, rate: 1, note: x } ] }')).message)
