@@ -7,6 +7,7 @@ import {
   formatMoney, formatNumber, formatPercent, jsonCell, renderCsv, renderJson, renderTable,
   type ColumnSpec, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
+import { carriedForwardNoteZh } from '../metrics/caveats.js';
 import type { RmInfo } from '../metrics/rm.js';
 import { METRIC_ZH, UNASSIGNED, type RmReport } from './report.js';
 
@@ -90,6 +91,11 @@ export function noteZh(n: string): string {
   if ((m = /^pay: plan (?:"(.*)" )?\((.*)\); (.*?); targets for period (\S+)$/.exec(n))) {
     return `薪酬：方案${m[1] ? `"${m[1]}"` : ''}（${m[2]}）；${m[3].replace(/^(\d+) calendar months? in (\S+)$/, '$2 共 $1 个自然月')}；目标取 ${m[4]} 期`;
   }
+  if ((m = /^pay: base pay prorated to the (\d+) of (\d+) days the data covers \((\S+) to (\S+)\): (\S+) months$/.exec(n))) {
+    return `薪酬：基本工资按数据覆盖的 ${m[1]}/${m[2]} 天（${m[3]} 至 ${m[4]}）折算为 ${m[5]} 个月`;
+  }
+  const carried = carriedForwardNoteZh(n);
+  if (carried) return carried;
   if (n.startsWith('pay: the period is only partly covered by data')) return '薪酬：考核期仅部分有数据；日均类指标按有数据的天数平均，中间业务收入、贡献度和新增客户只计有数据的天数';
   return n;
 }
