@@ -167,6 +167,7 @@ function progressCallbacks(): Pick<ImportOptions, 'onProgress' | 'onFileDone'> {
 function reportProblems(r: FileResult): void {
   if (r.status === 'failed') process.stderr.write(`crm: error: ${r.file}: FAILED: ${r.message}\n`);
   else if (r.status === 'skipped') process.stderr.write(`crm: warning: ${r.file}: skipped: ${r.message}\n`);
+  for (const w of r.warnings) process.stderr.write(`crm: warning: ${r.file}: ${w}\n`);
 }
 
 function describeImport(result: ImportResult, dryRun: boolean, rejects: RejectsFile): string {

@@ -58,6 +58,8 @@ export interface FileResult {
   status: FileStatus;
   message?: string;
   notes: string[];
+  /** What the user should act on (stderr as crm: warning:), e.g. an --as-of the file name overrides. */
+  warnings: string[];
   /** Set when an earlier import had exactly the same bytes. */
   previousImport?: { id: number; at: string };
   /** customers: the date its assignments take effect, where that date came from, reassignments recorded. */
@@ -225,7 +227,7 @@ export async function importFiles(db: Db, files: string[], opts: ImportOptions):
     // have loaded are rejected row by row, every other file still loads.
     for (const p of planned) {
       const started = performance.now();
-      const base: FileResult = { file: p.path, kind: p.kind, read: 0, loaded: 0, updated: 0, skipped: 0, rejected: 0, status: 'ok', notes: [], seconds: 0 };
+      const base: FileResult = { file: p.path, kind: p.kind, read: 0, loaded: 0, updated: 0, skipped: 0, rejected: 0, status: 'ok', notes: [], warnings: [], seconds: 0 };
       const done = (r: FileResult) => {
         r.seconds = Math.round(performance.now() - started) / 1000;
         results.push(r);
@@ -249,7 +251,7 @@ export async function importFiles(db: Db, files: string[], opts: ImportOptions):
           done({ ...r, status: 'failed', message: e instanceof CrmError ? e.message : describeSqliteError(e) });
           continue;
         }
-        if (p.named && opts.asOf && opts.asOf !== p.named.date) r.notes.push(`--as-of ${opts.asOf} not used: the ${p.named.source} gives ${p.named.date}`);
+        if (p.named && opts.asOf && opts.asOf !== p.named.date) r.warnings.push(`--as-of ${opts.asOf} not used: the ${p.named.source} gives ${p.named.date}`);
       }
       const startedAt = new Date().toISOString();
       let importId: number;

@@ -20,6 +20,7 @@ export interface FileSummary {
   outcome: FileResult['status'];
   message: string | null;
   notes: string[];
+  warnings: string[];
   same_content_as_import: number | null;
 }
 
@@ -52,6 +53,7 @@ export function fileSummary(r: FileResult): FileSummary {
     outcome: r.status,
     message: r.message ?? null,
     notes: r.notes,
+    warnings: r.warnings,
     same_content_as_import: r.previousImport?.id ?? null,
   };
 }
