@@ -149,11 +149,19 @@ export function expandInputs(args: string[]): Input[] {
       continue;
     }
     const names = readdirSync(arg).filter((n) => !n.startsWith('.') && /\.(csv|txt)$/i.test(n)).sort();
-    const files = names.map((n) => join(arg, n)).filter((f) => statSync(f).isFile());
+    const files = names.map((n) => join(arg, n)).filter(isFile);
     if (files.length === 0) out.push({ path: arg, inFolder: false, error: 'a folder with no .csv or .txt file in it' });
     for (const f of files) out.push({ path: f, inFolder: true });
   }
   return out;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // a dangling link: not a file of the night
+  }
 }
 
 /** A name that says which kind of file it is meant to be (customers_20261127.csv, 账户…): its header must match. */

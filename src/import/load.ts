@@ -134,7 +134,7 @@ function customersLoader(ctx: LoaderContext): Loader {
   const get = db.prepare('SELECT name, customer_type, branch, opened_on FROM customers WHERE customer_id = ?').raw();
   const ins = db.prepare('INSERT INTO customers (customer_id, name, customer_type, branch, opened_on) VALUES (?, ?, ?, ?, ?)');
   const upd = db.prepare('UPDATE customers SET name = ?, customer_type = ?, branch = ?, opened_on = ? WHERE customer_id = ?');
-  const latestObs = db.prepare('SELECT max(effective_date) FROM customer_rm_observations WHERE customer_id = ?').pluck();
+  const latestObs = db.prepare('SELECT effective_date, rm_id FROM customer_rm_observations WHERE customer_id = ? ORDER BY effective_date DESC LIMIT 1').raw();
   const observe = db.prepare(`INSERT INTO customer_rm_observations (customer_id, effective_date, rm_id) VALUES (?, ?, ?)
     ON CONFLICT DO UPDATE SET rm_id = excluded.rm_id WHERE rm_id IS NOT excluded.rm_id`);
   const rebuild = rmHistoryRebuilder(db);
@@ -148,16 +148,21 @@ function customersLoader(ctx: LoaderContext): Loader {
       if (!seen.add(id)) return dupProblem('customer_id', id);
       const attrs: Value[] = [r[iName], r[iType], r[iBranch], r[iOpened]];
       const old = get.get(id) as Value[] | undefined;
+      const latest = old ? (latestObs.get(id) as [string, string | null] | undefined) : undefined;
       let out: RowOutcome = 'loaded';
       if (!old) ins.run(id, ...attrs);
       else {
-        const latest = latestObs.get(id) as string | null;
         const changed = old.some((x, i) => x !== attrs[i]);
         // Same date as the latest file: the later import wins (a corrected file of that day).
-        if (changed && (latest === null || e >= latest)) upd.run(...attrs, id);
-        out = changed && (latest === null || e >= latest) ? 'updated' : 'skipped';
+        const newest = latest === undefined || e >= latest[0];
+        if (changed && newest) upd.run(...attrs, id);
+        out = changed && newest ? 'updated' : 'skipped';
       }
-      if (observe.run(id, e, rm).changes > 0 && rebuild(id)) {
+      // The nightly case, a date after every observation with the RM of the latest one, changes no
+      // interval (equal neighbours collapse): stored, but nothing to rebuild.
+      if (latest && latest[0] === e && latest[1] === rm) return out;
+      const stored = observe.run(id, e, rm).changes > 0;
+      if (stored && !(latest && latest[0] < e && latest[1] === rm) && rebuild(id)) {
         if (old) reassigned++;
         if (out === 'skipped') out = 'updated';
       }
