@@ -158,12 +158,18 @@ export function balanceSummaryMismatches(db: Database.Database): string[] {
   return out;
 }
 
+/** Undoes schema version 6 on an open database: the observations table, import_log.effective_date and the record gone. */
+export function undoObservations(db: Database.Database): void {
+  db.exec('DROP TABLE customer_rm_observations; ALTER TABLE import_log DROP COLUMN effective_date; DELETE FROM schema_migrations WHERE version = 6');
+}
+
 /**
- * Undoes schema version 5 on an open database (tests of older databases): `transactions` a table
- * again, created as version 1 made it, with the labels spelled out; the labels' tables and the
- * migration's record gone.
+ * Undoes schema versions 6 and 5 on an open database (tests of older databases): `transactions` a
+ * table again, created as version 1 made it, with the labels spelled out; the labels' tables and
+ * the migrations' records gone.
  */
 export function undoTxnLabels(db: Database.Database, migrationOneSql: string): void {
+  undoObservations(db);
   const create = /CREATE TABLE transactions \([\s\S]*?\) WITHOUT ROWID;/.exec(migrationOneSql);
   if (!create) throw new Error('migration 1 no longer creates the transactions table');
   db.exec(`CREATE TEMP TABLE old_transactions AS SELECT * FROM transactions; DROP VIEW transactions; ${create[0]}

@@ -113,23 +113,27 @@ export function registerImport(program: Command): void {
       const summary = new ImportSummary(dbPath, o.summaryJson);
       let lock: ImportLock | undefined;
       try {
-        lock = await acquireImportLock(dbPath, files, wait, (h) =>
-          process.stderr.write(`crm: warning: another import is running on this database (pid ${h.pid}, started ${h.started_at}); waiting up to ${wait} s\n`));
+        // The database first (a path it cannot be at is named as such), then the lock.
         const db = openDb(dbPath, { create: true });
-        const rejects = new RejectsFile(o.rejects ?? defaultRejectsPath(dbPath));
         try {
-          const result = await importFiles(db, files, {
-            kind: o.kind, encoding: o.encoding, delimiter, mapping, strict: o.strict, dryRun: o.dryRun, asOf, partial: o.partial, rejects,
-            smallHeap: totalSize(files) >= LARGE_INPUT,
-            ...progressCallbacks(),
-          });
-          const code = result.failed || result.rejected > 0 ? 1 : 0;
-          summary.finish(result, dataDates(db), rejects.count ? rejects.path : null, code, !!o.dryRun);
-          for (const r of result.files) reportProblems(r);
-          process.stdout.write(o.format === 'json' ? summary.json() : describeImport(result, !!o.dryRun, rejects));
-          if (code) setExitCode(cmd, code);
+          lock = await acquireImportLock(dbPath, files, wait, (h) =>
+            process.stderr.write(`crm: warning: another import is running on this database (pid ${h.pid}, started ${h.started_at}); waiting up to ${wait} s\n`));
+          const rejects = new RejectsFile(o.rejects ?? defaultRejectsPath(dbPath));
+          try {
+            const result = await importFiles(db, files, {
+              kind: o.kind, encoding: o.encoding, delimiter, mapping, strict: o.strict, dryRun: o.dryRun, asOf, partial: o.partial, rejects,
+              smallHeap: totalSize(files) >= LARGE_INPUT,
+              ...progressCallbacks(),
+            });
+            const code = result.failed || result.rejected > 0 ? 1 : 0;
+            summary.finish(result, dataDates(db), rejects.count ? rejects.path : null, code, !!o.dryRun);
+            for (const r of result.files) reportProblems(r);
+            process.stdout.write(o.format === 'json' ? summary.json() : describeImport(result, !!o.dryRun, rejects));
+            if (code) setExitCode(cmd, code);
+          } finally {
+            rejects.close();
+          }
         } finally {
-          rejects.close();
           db.close();
         }
       } catch (e) {
