@@ -121,7 +121,7 @@ export function registerRmReport(program: Command): void {
           out = renderStatement(report, info, pay, ro);
         } else {
           out = renderReport(report, ro);
-          if (format === 'csv') for (const n of report.notes) process.stderr.write(`crm: note: ${n}\n`);
+          if (format === 'csv') for (const n of report.notes) if (!report.warnings.includes(n)) process.stderr.write(`crm: note: ${n}\n`);
         }
         if (toFile) {
           writeOutput('--out', o.out, out);

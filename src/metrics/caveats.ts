@@ -3,18 +3,31 @@
  * carried forward long past the last data, a window or period the data covers only in part.
  */
 import type { Db } from '../db/connection.js';
-import { dataCoverage } from '../db/status.js';
 import { daysBetween, type Window } from './engine.js';
 
 /** Beyond this many days after the last snapshot or balance_after date, a report warns. */
 export const CARRY_FORWARD_WARN_DAYS = 7;
 
 /**
+ * The last date on which the data speaks for every account: the last full snapshot or
+ * balance_after date. A partial snapshot speaks only for the accounts it lists (Berka's loans,
+ * dated when granted, run years past its transactions), so it counts only when the database has
+ * nothing else.
+ */
+export function lastBalanceDate(db: Db): string | null {
+  const r = db.prepare(`SELECT (SELECT max(as_of) FROM snapshot_dates WHERE full = 1) AS full_snapshot,
+      (SELECT day FROM txn_daily WHERE last_at IS NOT NULL ORDER BY day DESC LIMIT 1) AS balance_after,
+      (SELECT max(as_of) FROM snapshot_dates) AS any_snapshot`).get() as { full_snapshot: string | null; balance_after: string | null; any_snapshot: string | null };
+  const dates = [r.full_snapshot, r.balance_after].filter((d): d is string => d !== null);
+  return dates.length ? dates.sort()[dates.length - 1] : r.any_snapshot;
+}
+
+/**
  * Balances on `asOf` carried forward from the last snapshot or balance_after date, when more than
  * CARRY_FORWARD_WARN_DAYS days: the note, else null.
  */
 export function carriedForwardNote(db: Db, asOf: string): string | null {
-  const last = dataCoverage(db).last;
+  const last = lastBalanceDate(db);
   if (last === null || asOf <= last) return null;
   const days = daysBetween(last, asOf) - 1;
   if (days <= CARRY_FORWARD_WARN_DAYS) return null;

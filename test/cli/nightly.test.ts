@@ -370,6 +370,38 @@ describe('finding 7: caveats travel with the numbers', () => {
   });
 });
 
+describe('finding 7: a partial snapshot long after the last balance_after (the Berka layout)', () => {
+  it('the default as-of is the partial snapshot\'s date; the report warns that the other balances are carried forward', () => {
+    const dir = tmpDir();
+    const db = join(dir, 'crm.db');
+    const files = writeFiles(dir, {
+      'rms.csv': FIXTURE['rms.csv'],
+      'customers.csv': FIXTURE['customers.csv'],
+      // A register of the accounts: no balances (as Berka's account.asc).
+      'register.csv': 'account_id,customer_id,product_type\nA1,C1,demand_deposit\nL1,C2,loan\n',
+      'transactions.csv': 'txn_id,account_id,posted_at,amount,channel,txn_type,balance_after\nT1,A1,2026-03-01,100.00,counter,deposit,100.00\nT2,A1,2026-03-10,50.00,counter,deposit,150.00\n',
+    });
+    const [loans] = writeFiles(dir, { 'loans.csv': 'as_of,account_id,customer_id,product_type,balance\n2026-06-01,L1,C2,loan,5000.00\n' });
+    expect(runCrm(['--db', db, 'import', files[0], files[1]]).code).toBe(0);
+    expect(runCrm(['--db', db, 'import', '--mapping', writeRegisterMapping(dir), files[2]]).code).toBe(0);
+    expect(runCrm(['--db', db, 'import', files[3]]).code).toBe(0);
+    expect(runCrm(['--db', db, 'import', '--partial', loans]).code).toBe(0);
+    const r = runCrm(['--db', db, 'segment', '--window', '30', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    // From 2026-03-10 to 2026-06-01: 21 days of March + 30 of April + 31 of May + 1 = 83 days carried forward.
+    const note = 'balances carried forward 83 days: the last snapshot or balance_after date is 2026-03-10, the report date 2026-06-01';
+    expect(JSON.parse(r.stdout).as_of).toBe('2026-06-01');
+    expect(JSON.parse(r.stdout).notes).toContain(note);
+    expect(r.stderr).toContain(`crm: warning: ${note}\n`);
+  });
+});
+
+/** A mapping that reads register.csv as an account register (no balances, no as_of). */
+function writeRegisterMapping(dir: string): string {
+  const [p] = writeFiles(dir, { 'register.yaml': 'files:\n  - name: register.csv\n    kind: accounts\n    snapshot: none\n' });
+  return p;
+}
+
 describe('one writer at a time', () => {
   const holder = (pid: number, started = '2026-11-28T01:00:00.000Z') => JSON.stringify({ pid, host: hostname(), started_at: started, files: ['/exports/20261128/'] });
 
