@@ -164,7 +164,7 @@ function isFile(path: string): boolean {
   }
 }
 
-/** A name that says which kind of file it is meant to be (customers_20261127.csv, 账户…): its header must match. */
+/** A name that says which kind of file it is meant to be (customers_20261127.csv, accounts.txt): its header must match. */
 const KIND_IN_NAME = /^(rms?|customers?|accounts?|snapshots?|transactions?|txns?|targets?|fx|fx_rates?|rates)(?![a-z])/i;
 
 function plan(inputs: Input[], opts: ImportOptions): Planned[] {
