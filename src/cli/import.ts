@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { acquireImportLock, type ImportLock } from '../db/import-lock.js';
 import { dataDates } from '../db/status.js';
 import type { EffectiveDateSource } from '../import/effective-date.js';
-import { importFiles, type FileResult, type ImportOptions, type ImportResult } from '../import/index.js';
+import { expandInputs, importFiles, type FileResult, type ImportOptions, type ImportResult } from '../import/index.js';
 import { ImportSummary } from './import-summary.js';
 import { loadMapping } from '../import/mapping.js';
 import { normaliseEncoding } from '../import/reader.js';
@@ -122,7 +122,7 @@ export function registerImport(program: Command): void {
           try {
             const result = await importFiles(db, files, {
               kind: o.kind, encoding: o.encoding, delimiter, mapping, strict: o.strict, dryRun: o.dryRun, asOf, partial: o.partial, rejects,
-              smallHeap: totalSize(files) >= LARGE_INPUT,
+              smallHeap: totalSize(expandInputs(files).map((i) => i.path)) >= LARGE_INPUT,
               ...progressCallbacks(),
             });
             const code = result.failed || result.rejected > 0 ? 1 : 0;
