@@ -158,6 +158,11 @@ export function balanceSummaryMismatches(db: Database.Database): string[] {
   return out;
 }
 
+/** Undoes schema version 6 on an open database: the observations table, import_log.effective_date and the record gone. */
+export function undoObservations(db: Database.Database): void {
+  db.exec('DROP TABLE customer_rm_observations; ALTER TABLE import_log DROP COLUMN effective_date; DELETE FROM schema_migrations WHERE version = 6');
+}
+
 /** Undoes schema version 7 on an open database (tests of older databases): the bank-generated columns and the record gone. */
 export function undoBankColumns(db: Database.Database): void {
   const drop = (table: string, cols: string[]) => cols.map((c) => `ALTER TABLE ${table} DROP COLUMN ${c};`).join('\n');
@@ -167,19 +172,25 @@ export function undoBankColumns(db: Database.Database): void {
     DELETE FROM schema_migrations WHERE version = 7`);
 }
 
+/** Undoes every schema version above `version` (down to 5), newest first: a database as an older crm left it. */
+export function undoDownTo(db: Database.Database, version: number): void {
+  if (version < 8) undoPaySchema(db);
+  if (version < 7) undoBankColumns(db);
+  if (version < 6) undoObservations(db);
+}
+
 /**
- * Undoes schema versions 5 and 7 on an open database (tests of older databases): `transactions` a
+ * Undoes schema versions 5 to 8 on an open database (tests of older databases): `transactions` a
  * table again, created as version 1 made it, with the labels spelled out; the labels' tables, the
- * bank-generated columns and the migrations' records gone.
+ * observations, the bank-generated columns, the pay tables and the migrations' records gone.
  */
 export function undoTxnLabels(db: Database.Database, migrationOneSql: string): void {
-  undoBankColumns(db);
+  undoDownTo(db, 5);
   const create = /CREATE TABLE transactions \([\s\S]*?\) WITHOUT ROWID;/.exec(migrationOneSql);
   if (!create) throw new Error('migration 1 no longer creates the transactions table');
   db.exec(`CREATE TEMP TABLE old_transactions AS SELECT * FROM transactions; DROP VIEW transactions; ${create[0]}
     INSERT INTO transactions SELECT * FROM old_transactions; DROP TABLE old_transactions;
     DROP TABLE transaction_rows; DROP TABLE txn_labels; DELETE FROM schema_migrations WHERE version = 5`);
-  undoPaySchema(db);
 }
 
 /** Undoes schema version 8 (closed pay periods, events): its tables and its record gone. */

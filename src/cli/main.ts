@@ -60,7 +60,27 @@ function peakRssKb(): number {
   return process.resourceUsage().maxRSS;
 }
 
+/**
+ * A reader that closes stdout early (`crm … | head -1`) is not an error: the rest of the output
+ * is dropped quietly and the command ends as it would have (exit 0 for a report).
+ */
+let stdoutWatched = false;
+
+function quietOnClosedStdout(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  let closed = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || closed) {
+      closed = true;
+      return;
+    }
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedStdout();
   // For the benchmark: peak memory of this process (worker threads included).
   if (process.env.CRM_REPORT_RSS) process.on('exit', () => process.stderr.write(`crm: peak-rss-kb ${peakRssKb()}\n`));
   const program = buildProgram();

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
+import { caveatText, windowNotes } from '../metrics/caveats.js';
 import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { resolveLang, LANG_OPTION_HELP } from '../output/index.js';
@@ -51,6 +52,7 @@ interface Opts {
   from?: string;
   to?: string;
   plan?: string;
+  allowPartial?: boolean;
   pricing?: string;
   tiers?: string;
   lang?: string;
@@ -68,6 +70,7 @@ export function registerReport(program: Command): void {
     .option('--from <date>', 'first day of a custom RM period, with --to')
     .option('--to <date>', 'last day of a custom RM period, with --from')
     .option('--plan <file>', 'incentive plan (YAML or JSON): adds KPI attainment and pay')
+    .option('--allow-partial', 'with --plan, for an RM period the data does not cover to its last day: prorate base pay to the covered days')
     .option('--pricing <file>', 'contribution pricing, YAML or JSON (default: built in)')
     .option('--tiers <file>', 'tier ladders, YAML or JSON (default: built in)')
     .option('--lang <lang>', LANG_OPTION_HELP)
@@ -117,7 +120,8 @@ export function registerReport(program: Command): void {
         }
         const rfm = rfmReport(db, params);
         const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
-        const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan });
+        const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: o.allowPartial ? 'prorate' : 'full' });
+        for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
         for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
         const watch = { asOf, windowDays, tiers, pricing, rules };
         const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch))];

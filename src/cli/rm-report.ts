@@ -21,7 +21,8 @@ export const RM_REPORT_HELP = `
 Examples:
   crm rm-report --period 2026-Q4
   crm rm-report --period 2026-11 --plan samples/plan.yaml
-  crm rm-report --period 2026-Q4 --plan samples/plan.yaml --format csv --out payroll_2026Q4.csv
+  crm rm-report --period 2026-11 --plan samples/plan.yaml --format csv --out payroll_2026-11.csv
+  crm rm-report --period 2026-Q4 --plan samples/plan.yaml --format csv --allow-partial --out q4_to_date.csv
   crm rm-report --from 2026-11-15 --to 2026-11-27 --rm-type personal --sort fee_income
   crm rm-report --period 2026-11 --plan samples/plan.yaml --rm RM002 --statement
   crm rm-report --period 2026-11 --plan samples/plan.yaml --statements statements/ --format csv
@@ -33,6 +34,10 @@ latest data date). The period is clipped to the dates the data covers, and the r
 says so. Credit follows the RM recorded for each account on each day (see
 docs/rm-report.md). Pay needs --plan; targets come from the imported targets.csv for the
 period (for --from/--to: --targets-period, else the named period the range matches).
+A payroll CSV (--plan with --format csv) for a period the data does not cover to its last
+day is refused (exit 1, naming the last data date): --allow-partial prorates base pay to the
+covered days and says so in the base_pay_basis column. Caveats (partial period, balances
+carried forward) are warnings on stderr whatever the format, and in the JSON notes.
 Exit code 0 on success, 1 on a data problem, 2 on bad usage or an invalid plan file.`;
 
 function choice<T extends string>(v: string, option: string, allowed: readonly T[]): T {
@@ -61,6 +66,7 @@ export function registerRmReport(program: Command): void {
     .option('--lang <lang>', LANG_OPTION_HELP)
     .option('--excel', EXCEL_OPTION_HELP)
     .option('--encoding <enc>', ENCODING_OPTION_HELP)
+    .option('--allow-partial', 'with --plan, for a period the data does not cover to its last day: prorate base pay to the covered days (a CSV payroll is refused without it)')
     .option('--wide', 'show every column even when wider than the terminal')
     .addHelpText('after', RM_REPORT_HELP)
     .action((o, cmd: Command) => {
@@ -95,7 +101,8 @@ export function registerRmReport(program: Command): void {
           printFrozen(frozenView(db, closed, readConfig('--plan', o.plan)), { ...o, rmType, ro });
           return;
         }
-        const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort });
+        const partialPay = o.allowPartial ? 'prorate' : format === 'csv' ? 'refuse' : 'full';
+        const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort, partialPay });
         for (const w of report.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(w) : w}\n`);
 
         if (o.statements !== undefined) {
@@ -122,7 +129,7 @@ export function registerRmReport(program: Command): void {
           out = renderStatement(report, info, pay, ro);
         } else {
           out = renderReport(report, ro);
-          if (format === 'csv') for (const n of report.notes) process.stderr.write(`crm: note: ${lang === 'zh' ? noteZh(n) : n}\n`);
+          if (format === 'csv') for (const n of report.notes) if (!report.warnings.includes(n)) process.stderr.write(`crm: note: ${lang === 'zh' ? noteZh(n) : n}\n`);
         }
         if (toFile) {
           writeOutput('--out', o.out, out);

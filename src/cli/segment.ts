@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
+import { caveatText, windowNotes } from '../metrics/caveats.js';
 import { UsageError } from '../errors.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import {
@@ -115,20 +116,33 @@ export function registerSegment(program: Command): void {
 
       const params = { asOf, windowDays, types, tiers, pricing, dormantFloorFen };
       const toFile = o.out !== undefined;
-      const ctx: Ctx = { csv: csvOpts ?? {}, format, lang, wide: !!o.wide, color: !toFile && format === 'table' && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined };
+      const ctx: Ctx = { csv: csvOpts ?? {}, format, lang, wide: !!o.wide, color: !toFile && format === 'table' && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined, notes: [] };
       const db = openDb(resolveDbPath(globals(cmd).db));
       let out: string | Buffer;
       try {
-        if (rfm) out = renderRfm(rfmReport(db, params), ctx, detail || !!o.detail);
-        else if (compare !== undefined) {
+        if (rfm) {
+          const rep = rfmReport(db, params);
+          if (rep.data.first && rep.data.first > rep.window.from) ctx.notes.push(`RFM window clipped: the database holds no transaction before ${rep.data.first}: R, F and M only see ${rep.data.first} to ${rep.window.to}`);
+          out = renderRfm(rep, ctx, detail || !!o.detail);
+        } else if (compare !== undefined) {
           const rep = segmentMigration(db, params, compare);
           if (compare >= rep.after.as_of) throw new UsageError(`--compare ${compare} must be before the as-of date ${rep.after.as_of}`);
+          ctx.notes.push(...windowNotes(db, rep.before.as_of, rep.before.window).map((n) => `${rep.before.as_of}: ${n}`), ...windowNotes(db, rep.after.as_of, rep.after.window).map((n) => `${rep.after.as_of}: ${n}`));
           out = renderMigration(rep, ctx);
-        } else if (detail) out = renderDetail(segmentDetail(db, params, tierFilter), ctx);
-        else out = renderSummary(segmentSummary(db, params, by), ctx);
+        } else if (detail) {
+          const rep = segmentDetail(db, params, tierFilter);
+          ctx.notes.push(...windowNotes(db, rep.period.as_of, rep.period.window));
+          out = renderDetail(rep, ctx);
+        } else {
+          const rep = segmentSummary(db, params, by);
+          ctx.notes.push(...windowNotes(db, rep.period.as_of, rep.period.window));
+          out = renderSummary(rep, ctx);
+        }
       } finally {
         db.close();
       }
+      // Caveats reach stderr whatever the format or --out: a CSV has no room for them.
+      for (const n of ctx.notes) process.stderr.write(`crm: warning: ${caveatText(n, lang)}\n`);
       if (o.out !== undefined) writeOutput('--out', o.out, out);
       else process.stdout.write(out);
     });
@@ -182,6 +196,8 @@ function resolveTierNames(list: string, tiers: TiersConfig, types: readonly Cust
 
 interface Ctx {
   csv: CsvOptions;
+  /** Caveats of the numbers: JSON `notes`, and warnings on stderr. */
+  notes: string[];
   format: string;
   lang: Lang;
   wide: boolean;
@@ -267,7 +283,7 @@ export function concentrationText(c: ConcentrationOf, lang: Lang): string {
 
 function emit(ctx: Ctx, columns: ColumnSpec[], rows: Row[], meta: Record<string, unknown>, table: () => string): string | Buffer {
   if (ctx.format === 'csv') return renderCsv(columns, rows, ctx.csv);
-  if (ctx.format === 'json') return renderJson(columns, rows, meta);
+  if (ctx.format === 'json') return renderJson(columns, rows, { ...meta, notes: ctx.notes });
   return table();
 }
 

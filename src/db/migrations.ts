@@ -331,6 +331,27 @@ ${TRANSACTIONS_VIEW};
 `,
   },
   {
+    version: 6,
+    name: 'customer RM observations, effective date of each import',
+    sql: `
+-- Every customers file's assignments, by the file's effective date (one row per customer and
+-- date; the later import of two files of the same date wins). customer_rm_history is rebuilt
+-- from these for each customer a file touches: the earliest observation holds from the start,
+-- each later one from its date, consecutive equal RMs collapse. So the history depends on the
+-- set of dated files imported, not on the order they came in (docs/import.md).
+CREATE TABLE customer_rm_observations (
+  customer_id    TEXT NOT NULL,
+  effective_date TEXT NOT NULL,
+  rm_id          TEXT,
+  PRIMARY KEY (customer_id, effective_date)
+) WITHOUT ROWID;
+INSERT INTO customer_rm_observations SELECT customer_id, effective_from, rm_id FROM customer_rm_history;
+-- The effective date a customers import used (NULL for other kinds): a re-import of the same
+-- bytes without a date of its own takes the same date again.
+ALTER TABLE import_log ADD COLUMN effective_date TEXT;
+`,
+  },
+  {
     version: 7,
     name: 'bank-generated postings in the transaction roll-ups',
     sql: `

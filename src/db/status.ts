@@ -42,24 +42,30 @@ export function dataCoverage(db: Db): { first: string | null; last: string | nul
   return r;
 }
 
+/** The dates the data covers: snapshots, transactions (posting days) and balances (dataCoverage). */
+export function dataDates(db: Db): Pick<StatusInfo, 'snapshots' | 'transactions' | 'coverage'> {
+  const snapshots = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS dates, coalesce(sum(full), 0) AS full FROM snapshot_dates').get() as StatusInfo['snapshots'];
+  const txn = db.prepare('SELECT min(day) AS first, max(day) AS last FROM txn_daily').get() as StatusInfo['transactions'];
+  return { snapshots, transactions: { first: txn.first?.slice(0, 10) ?? null, last: txn.last?.slice(0, 10) ?? null }, coverage: dataCoverage(db) };
+}
+
 export function getStatus(db: Db, recent = 10): StatusInfo {
   const counts: Record<string, number> = {};
   // transactions: a view since schema version 5; its rows are counted in their table (a count
   // over the view still visits the label joins: 10× slower).
   for (const t of TABLES) counts[t] = (db.prepare(`SELECT count(*) FROM ${t === 'transactions' ? 'transaction_rows' : t}`).pluck().get() as number) ?? 0;
-  const snap = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS dates, coalesce(sum(full), 0) AS full FROM snapshot_dates').get() as StatusInfo['snapshots'];
-  const txn = db.prepare('SELECT min(day) AS first, max(day) AS last FROM txn_daily').get() as StatusInfo['transactions'];
   const imports = db.prepare(`SELECT import_id, file, kind,
       CASE status WHEN 'started' THEN 'interrupted' ELSE status END AS status,
       rows_read, rows_loaded, rows_updated, rows_skipped AS rows_unchanged, rows_rejected, started_at, finished_at, message
     FROM import_log ORDER BY import_id DESC LIMIT ?`).all(recent) as ImportLogRow[];
+  const dates = dataDates(db);
   return {
     schema_version: SCHEMA_VERSION,
     counts,
-    snapshots: snap,
+    snapshots: dates.snapshots,
     balance_rows: counts.balances,
-    transactions: { first: txn.first?.slice(0, 10) ?? null, last: txn.last?.slice(0, 10) ?? null },
-    coverage: dataCoverage(db),
+    transactions: dates.transactions,
+    coverage: dates.coverage,
     imports: imports.reverse(),
   };
 }

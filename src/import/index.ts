@@ -3,9 +3,9 @@
  * dependency order, then each loads in its own transaction (or, with --dry-run or
  * --strict, all inside one outer transaction that is rolled back when it must be).
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Db } from '../db/connection.js';
 import { describeSqliteError } from '../db/connection.js';
 import { CrmError, DataError, UsageError } from '../errors.js';
@@ -18,7 +18,7 @@ import { specForHeader, specForName, type FileSpec, type Mapping } from './mappi
 import { smallHeapWatch } from './heap.js';
 import { detectEncoding, normaliseEncoding } from './reader.js';
 import type { Value } from './rows.js';
-import { parseDate } from './values.js';
+import { dateOfPath, effectiveDate, FROM_THE_START, type EffectiveDate } from './effective-date.js';
 
 export interface ImportOptions {
   kind?: string;
@@ -27,7 +27,7 @@ export interface ImportOptions {
   mapping?: Mapping;
   strict?: boolean;
   dryRun?: boolean;
-  /** Effective date of customer reassignments (default: a date in the file name, else today). */
+  /** Effective date of customer reassignments for files whose name and folder give none (effective-date.ts). */
   asOf?: string;
   /** Treat account snapshots as partial: absent accounts are not closed. */
   partial?: boolean;
@@ -37,6 +37,13 @@ export interface ImportOptions {
   /** Large input: keep the loading thread's heap small at a little speed (heap.ts). */
   smallHeap?: boolean;
 }
+
+/**
+ * ok: every row loaded · rejects: some rows rejected · failed: the file could not be loaded ·
+ * skipped: a file of a folder whose kind cannot be told · ignored: the mapping says so ·
+ * rolled back: --strict found a problem elsewhere.
+ */
+export type FileStatus = 'ok' | 'rejects' | 'failed' | 'skipped' | 'ignored' | 'rolled back';
 
 export interface FileResult {
   file: string;
@@ -48,13 +55,17 @@ export interface FileResult {
   updated: number;
   skipped: number;
   rejected: number;
-  status: 'ok' | 'rejects' | 'failed' | 'ignored' | 'rolled back';
+  status: FileStatus;
   message?: string;
   notes: string[];
-  /** Problems that lose data without failing the file (a misspelt optional column): for stderr. */
+  /** For stderr as crm: warning:: what the user should act on (an --as-of the file name overrides, a misspelt optional column that loses data). */
   warnings: string[];
   /** Set when an earlier import had exactly the same bytes. */
   previousImport?: { id: number; at: string };
+  /** customers: the date its assignments take effect, where that date came from, reassignments recorded. */
+  effectiveDate?: EffectiveDate;
+  reassigned?: number;
+  seconds: number;
 }
 
 export interface ImportResult {
@@ -77,9 +88,12 @@ interface Planned {
   kind: Kind | null;
   spec?: FileSpec;
   ignoredBy?: string;
+  /** A file of a folder whose kind cannot be told (not an error without --strict). */
+  stray?: string;
   error?: string;
   warnings?: string[];
-  firstDate?: string;
+  /** The date the path gives (file or folder name). */
+  named?: EffectiveDate;
 }
 
 const PEEK_BYTES = 256 * 1024;
@@ -113,9 +127,57 @@ function peekHeader(path: string, encoding: string | undefined, delimiter: strin
   }
 }
 
-function plan(files: string[], opts: ImportOptions): Planned[] {
+/** A command-line argument: a file, or a folder whose CSV/TXT files are imported. */
+interface Input {
+  path: string;
+  inFolder: boolean;
+  /** An empty folder: reported like a file that fails. */
+  error?: string;
+}
+
+/** Expands folders into their .csv and .txt files (by name; not recursive, hidden files left out). */
+export function expandInputs(args: string[]): Input[] {
+  const out: Input[] = [];
+  for (const arg of args) {
+    let isDir = false;
+    try {
+      isDir = statSync(arg).isDirectory();
+    } catch {
+      // a missing file is reported by the import itself
+    }
+    if (!isDir) {
+      out.push({ path: arg, inFolder: false });
+      continue;
+    }
+    const names = readdirSync(arg).filter((n) => !n.startsWith('.') && /\.(csv|txt)$/i.test(n)).sort();
+    const files = names.map((n) => join(arg, n)).filter(isFile);
+    if (files.length === 0) out.push({ path: arg, inFolder: false, error: 'a folder with no .csv or .txt file in it' });
+    for (const f of files) out.push({ path: f, inFolder: true });
+  }
+  return out;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // a dangling link: not a file of the night
+  }
+}
+
+/** A name that says which kind of file it is meant to be (customers_20261127.csv, accounts.txt): its header must match. */
+const KIND_IN_NAME = /^(rms?|customers?|accounts?|snapshots?|transactions?|txns?|targets?|fx|fx_rates?|rates)(?![a-z])/i;
+
+function plan(inputs: Input[], opts: ImportOptions): Planned[] {
   const forced = opts.kind ? parseKindOption(opts.kind) : undefined;
-  const out: Planned[] = files.map((path) => {
+  const out: Planned[] = inputs.map(({ path, inFolder, error }) => {
+    if (error) return { path, kind: null, error };
+    let named: EffectiveDate | undefined;
+    try {
+      named = dateOfPath(path);
+    } catch (e) {
+      return { path, kind: null, error: (e as Error).message.replace(`${path}: `, '') };
+    }
     let spec = opts.mapping ? specForName(opts.mapping, path) : undefined;
     if (spec?.ignore) return { path, kind: null, ignoredBy: 'mapping says ignore' };
     const peek = peekHeader(path, spec?.encoding ?? opts.encoding, spec?.delimiter ?? opts.delimiter);
@@ -129,9 +191,13 @@ function plan(files: string[], opts: ImportOptions): Planned[] {
     if (!kind) {
       const guess = guessKind(peek.header);
       const hint = guess && guess.misses.length ? `: it looks like ${guess.kind}, but ${guess.misses.map((m) => `"${m.name}" is no column of it (did you mean ${columnLabel(m.column)}?)`).join(', ')}` : '';
-      return { path, kind: null, error: `cannot tell the kind of file from its header (${peek.header.slice(0, 8).map((h) => h.trim()).join(', ')}${peek.header.length > 8 ? ', …' : ''})${hint}; ${hint ? 'fix the header, or ' : ''}use --kind or --mapping` };
+      const why = `cannot tell the kind of file from its header (${peek.header.slice(0, 8).map((h) => h.trim()).join(', ')}${peek.header.length > 8 ? ', …' : ''})${hint}; ${hint ? 'fix the header, or ' : ''}use --kind or --mapping`;
+      // A stray file in a night's folder (export_summary.csv) is not a reason to fail the night;
+      // a file named like a kind whose header is wrong is.
+      if (inFolder && !opts.strict && !KIND_IN_NAME.test(basename(path))) return { path, kind: null, stray: why };
+      return { path, kind: null, error: why };
     }
-    return { path, kind, spec, warnings: spec ? [] : optionalNearMisses(kind, peek.header) };
+    return { path, kind, spec, named, warnings: spec ? [] : optionalNearMisses(kind, peek.header) };
   });
   // Dependency order; within a kind, by file name (snapshot dates in names ascend).
   return out
@@ -161,30 +227,14 @@ function parseKindOption(k: string): Kind {
   }
 }
 
-/** A date in a file name (accounts_2026-11-15.csv, cust20261115.csv). */
-export function dateFromName(path: string): string | undefined {
-  const m = /(\d{4})-?(\d{2})-?(\d{2})/.exec(basename(path));
-  if (!m) return undefined;
-  try {
-    return parseDate(`${m[1]}-${m[2]}-${m[3]}`);
-  } catch {
-    return undefined;
-  }
-}
-
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
 export async function importFiles(db: Db, files: string[], opts: ImportOptions): Promise<ImportResult> {
-  if (files.length === 0) throw new UsageError('no files given (crm import FILE...)');
-  const planned = plan(files, opts);
+  if (files.length === 0) throw new UsageError('no files given (crm import FILE... or DIR)');
+  const planned = plan(expandInputs(files), opts);
   const results: FileResult[] = [];
   const outer = !!(opts.dryRun || opts.strict);
   const logStart = db.prepare(`INSERT INTO import_log (file, size, sha256, kind, status, started_at) VALUES (?, ?, NULL, ?, 'started', ?)`);
   const logEnd = db.prepare(`UPDATE import_log SET sha256 = ?, encoding = ?, delimiter = ?, rows_read = ?, rows_loaded = ?, rows_updated = ?, rows_skipped = ?,
-    rows_rejected = ?, status = ?, message = ?, finished_at = ? WHERE import_id = ?`);
+    rows_rejected = ?, status = ?, message = ?, finished_at = ?, effective_date = ? WHERE import_id = ?`);
   const previous = db.prepare(`SELECT import_id, finished_at FROM import_log WHERE sha256 = ? AND status IN ('ok', 'rejects') AND import_id != ? ORDER BY import_id DESC LIMIT 1`).raw();
   let failed = false;
   // Temporary data in files (SQLite keeps them in its cache until they grow): with MEMORY, a
@@ -193,22 +243,35 @@ export async function importFiles(db: Db, files: string[], opts: ImportOptions):
   db.pragma('temp_store = FILE');
   if (outer) db.exec('BEGIN IMMEDIATE');
   try {
+    // A file that fails stops only itself: rows of later files that refer to what it would
+    // have loaded are rejected row by row, every other file still loads.
     for (const p of planned) {
-      const base: FileResult = { file: p.path, kind: p.kind, read: 0, loaded: 0, updated: 0, skipped: 0, rejected: 0, status: 'ok', notes: [], warnings: p.warnings ?? [] };
-      if (p.ignoredBy) {
-        results.push({ ...base, status: 'ignored', message: p.ignoredBy });
-        opts.onFileDone?.(results[results.length - 1]);
-        continue;
-      }
-      if (failed) {
-        results.push({ ...base, status: 'failed', message: 'not imported: an earlier file failed' });
+      const started = performance.now();
+      const base: FileResult = { file: p.path, kind: p.kind, read: 0, loaded: 0, updated: 0, skipped: 0, rejected: 0, status: 'ok', notes: [], warnings: p.warnings ?? [], seconds: 0 };
+      const done = (r: FileResult) => {
+        r.seconds = Math.round(performance.now() - started) / 1000;
+        results.push(r);
+        opts.onFileDone?.(r);
+      };
+      if (p.ignoredBy || p.stray) {
+        done({ ...base, status: p.stray ? 'skipped' : 'ignored', message: p.ignoredBy ?? p.stray });
         continue;
       }
       if (p.error) {
         failed = true;
-        results.push({ ...base, status: 'failed', message: p.error });
-        opts.onFileDone?.(results[results.length - 1]);
+        done({ ...base, status: 'failed', message: p.error });
         continue;
+      }
+      const r = { ...base };
+      if (p.kind === 'customers') {
+        try {
+          r.effectiveDate = effectiveDate(db, p.path, p.named, opts.asOf);
+        } catch (e) {
+          failed = true;
+          done({ ...r, status: 'failed', message: e instanceof CrmError ? e.message : describeSqliteError(e) });
+          continue;
+        }
+        if (p.named && opts.asOf && opts.asOf !== p.named.date) r.warnings.push(`--as-of ${opts.asOf} not used: the ${p.named.source} gives ${p.named.date}`);
       }
       const startedAt = new Date().toISOString();
       let importId: number;
@@ -217,9 +280,9 @@ export async function importFiles(db: Db, files: string[], opts: ImportOptions):
       } catch (e) {
         throw new DataError(`${opts.dryRun ? '' : 'cannot write to the database: '}${describeSqliteError(e)}`);
       }
-      const r = { ...base };
       let sha = '';
       const savepoint = outer ? 'SAVEPOINT file' : 'BEGIN IMMEDIATE';
+      const effective = r.effectiveDate?.date ?? null;
       try {
         db.exec(savepoint);
         const info = await loadOne(db, p, importId, opts, r);
@@ -229,7 +292,7 @@ export async function importFiles(db: Db, files: string[], opts: ImportOptions):
         r.status = r.rejected ? 'rejects' : 'ok';
         const prev = previous.get(sha, importId) as [number, string] | undefined;
         if (prev) r.previousImport = { id: prev[0], at: prev[1] };
-        logEnd.run(sha, info.encoding, info.delimiter, r.read, r.loaded, r.updated, r.skipped, r.rejected, r.status, r.notes.join('; ') || null, new Date().toISOString(), importId);
+        logEnd.run(sha, info.encoding, info.delimiter, r.read, r.loaded, r.updated, r.skipped, r.rejected, r.status, r.notes.join('; ') || null, new Date().toISOString(), effective, importId);
         db.exec(outer ? 'RELEASE file' : 'COMMIT');
       } catch (e) {
         // On some errors (SQLITE_FULL, IOERR, NOMEM) SQLite has already rolled the transaction back:
@@ -240,16 +303,16 @@ export async function importFiles(db: Db, files: string[], opts: ImportOptions):
         r.status = 'failed';
         // Nothing of this file is in the database: the summary must not count its rows as loaded.
         r.loaded = r.updated = r.skipped = 0;
+        r.reassigned = undefined;
         r.message = e instanceof CrmError ? e.message.replace(`${p.path}: `, '') : describeSqliteError(e);
         try {
-          logEnd.run(sha || null, null, null, r.read, 0, 0, 0, r.rejected, 'failed', r.message, new Date().toISOString(), importId);
+          logEnd.run(sha || null, null, null, r.read, 0, 0, 0, r.rejected, 'failed', r.message, new Date().toISOString(), effective, importId);
         } catch {
           // The database itself is failing (disk full, read-only): the error is reported below.
         }
         if (!(e instanceof CrmError) && !isSqliteError(e)) throw e;
       }
-      results.push(r);
-      opts.onFileDone?.(r);
+      done(r);
     }
     const rejected = results.reduce((s, r) => s + r.rejected, 0);
     let rolledBack = false;
@@ -318,7 +381,7 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
   };
   const loader = makeLoader(kind, {
     db, importId, snapshotMode,
-    effectiveDate: opts.asOf ?? dateFromName(p.path) ?? today(),
+    effectiveDate: r.effectiveDate?.date ?? FROM_THE_START,
     report: count,
   });
   const job: ParseJob = { path: p.path, kind, spec, encoding: opts.encoding, delimiter: opts.delimiter, snapshotMode };
@@ -344,6 +407,7 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
   if (info.empty) throw new DataError(`${p.path}: empty file (no header row)`);
   const fin = loader.finish();
   r.updated += fin.updated;
+  if (fin.reassigned !== undefined) r.reassigned = fin.reassigned;
   r.notes.push(...fin.notes);
   if (textless.length) {
     const raws = recoverRaw(job, info, textless.map((t) => t.line));

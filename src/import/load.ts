@@ -8,6 +8,7 @@ import { BalanceStore, CLOSED, dayNum, firstRowSpan, LAST_ROW_LIST, lastRowAt, S
 import { BANK_TYPE_IDS, END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
 import { RateCache, ROLLUP_CNY_REFRESH, roundLikeSql } from '../db/fx.js';
 import { isBankGenerated, isLoan } from '../types.js';
+import { FROM_THE_START } from './effective-date.js';
 import { KINDS, type Kind } from './kinds.js';
 import { eventsLoader } from './load-events.js';
 import type { RowProblem, Value } from './rows.js';
@@ -37,7 +38,7 @@ export interface Loader {
    */
   row(rec: Value[], line: number, raw: string | undefined, codes?: Int32Array): RowOutcome | undefined;
   /** Work after the last row (closures, balances from transactions); returns rows updated. */
-  finish(): { updated: number; notes: string[] };
+  finish(): { updated: number; notes: string[]; reassigned?: number };
 }
 
 const col = (k: Kind, name: string) => KINDS[k].columns.findIndex((c) => c.name === name);
@@ -120,48 +121,82 @@ const ID_MEMO = 1 << 16;
 
 const rmExists = (db: Db) => idExists(db, 'SELECT 1 FROM rms WHERE rm_id = ?');
 
+/**
+ * Customers: the attributes of the latest-dated file that lists a customer (a file dated earlier
+ * than one already imported does not override them), and the file's RM assignments as dated
+ * observations (customer_rm_observations) from which the customer's history is rebuilt: the
+ * earliest observation holds from the start, each later one from its date, equal neighbours
+ * collapse. Both depend on the set of dated files imported, not on the order of the imports.
+ */
 function customersLoader(ctx: LoaderContext): Loader {
   const { db } = ctx;
+  const e = ctx.effectiveDate;
   const [iId, iName, iType, iRm, iBranch, iOpened] = ['customer_id', 'name', 'customer_type', 'rm_id', 'branch', 'opened_on'].map((n) => col('customers', n));
   const hasRm = rmExists(db);
-  const base = upsertLoader(ctx, 'customers', ['customer_id'], ['customer_id', 'name', 'customer_type', 'branch', 'opened_on'],
-    (r) => [r[iId], r[iName], r[iType], r[iBranch], r[iOpened]],
-    (r) => (r[iRm] !== null && !hasRm(S(r[iRm])) ? { column: 'rm_id', reason: `unknown rm_id "${r[iRm]}" (not in rms)` } : undefined));
-  const histAt = db.prepare('SELECT effective_from, rm_id FROM customer_rm_history WHERE customer_id = ? AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1').raw();
-  const histNext = db.prepare('SELECT effective_from, rm_id FROM customer_rm_history WHERE customer_id = ? AND effective_from > ? ORDER BY effective_from LIMIT 1').raw();
-  const histAny = db.prepare('SELECT 1 FROM customer_rm_history WHERE customer_id = ? LIMIT 1').pluck();
-  const histPutStmt = db.prepare(`INSERT INTO customer_rm_history (customer_id, effective_from, rm_id, from_num, to_num) VALUES (?, ?, ?, ?, ${END_OF_TIME})
-    ON CONFLICT DO UPDATE SET rm_id = excluded.rm_id`);
-  const histPut = { run: (id: string, from: string, rm: string | null) => histPutStmt.run(id, from, rm, dayNum(from)) };
-  // Keeps to_num = the day before the next assignment.
-  const histRelink = db.prepare(`UPDATE customer_rm_history SET to_num = coalesce((SELECT n.from_num - 1 FROM customer_rm_history n
-    WHERE n.customer_id = customer_rm_history.customer_id AND n.effective_from > customer_rm_history.effective_from ORDER BY n.effective_from LIMIT 1), ${END_OF_TIME})
-    WHERE customer_id = ?`);
-  const histDel = db.prepare('DELETE FROM customer_rm_history WHERE customer_id = ? AND effective_from = ?');
-  const current = db.prepare('UPDATE customers SET rm_id = (SELECT rm_id FROM customer_rm_history h WHERE h.customer_id = customers.customer_id ORDER BY effective_from DESC LIMIT 1) WHERE customer_id = ?');
+  const get = db.prepare('SELECT name, customer_type, branch, opened_on FROM customers WHERE customer_id = ?').raw();
+  const ins = db.prepare('INSERT INTO customers (customer_id, name, customer_type, branch, opened_on) VALUES (?, ?, ?, ?, ?)');
+  const upd = db.prepare('UPDATE customers SET name = ?, customer_type = ?, branch = ?, opened_on = ? WHERE customer_id = ?');
+  const latestObs = db.prepare('SELECT effective_date, rm_id FROM customer_rm_observations WHERE customer_id = ? ORDER BY effective_date DESC LIMIT 1').raw();
+  const observe = db.prepare(`INSERT INTO customer_rm_observations (customer_id, effective_date, rm_id) VALUES (?, ?, ?)
+    ON CONFLICT DO UPDATE SET rm_id = excluded.rm_id WHERE rm_id IS NOT excluded.rm_id`);
+  const rebuild = rmHistoryRebuilder(db);
+  const seen = new StringSet();
+  let reassigned = 0;
   return {
-    row(r, line, raw) {
-      const out = base.row(r, line, raw);
-      if (out === undefined || typeof out === 'object') return out;
-      const id = S(r[iId]);
+    row(r) {
       const rm = r[iRm] as string | null;
-      const e = ctx.effectiveDate;
-      const at = histAt.get(id, e) as [string, string | null] | undefined;
-      // The first assignment holds from the start; later changes from the effective date.
-      if (!at && !histAny.get(id)) {
-        histPut.run(id, '0001-01-01', rm);
-        current.run(id);
-        return out;
+      if (rm !== null && !hasRm(rm)) return { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` };
+      const id = S(r[iId]);
+      if (!seen.add(id)) return dupProblem('customer_id', id);
+      const attrs: Value[] = [r[iName], r[iType], r[iBranch], r[iOpened]];
+      const old = get.get(id) as Value[] | undefined;
+      const latest = old ? (latestObs.get(id) as [string, string | null] | undefined) : undefined;
+      let out: RowOutcome = 'loaded';
+      if (!old) ins.run(id, ...attrs);
+      else {
+        const changed = old.some((x, i) => x !== attrs[i]);
+        // Same date as the latest file: the later import wins (a corrected file of that day).
+        const newest = latest === undefined || e >= latest[0];
+        if (changed && newest) upd.run(...attrs, id);
+        out = changed && newest ? 'updated' : 'skipped';
       }
-      if (at && at[1] === rm) return out;
-      histPut.run(id, e, rm);
-      const nx = histNext.get(id, e) as [string, string | null] | undefined;
-      if (nx && nx[1] === rm) histDel.run(id, nx[0]);
-      histRelink.run(id);
-      current.run(id);
-      return out === 'skipped' ? 'updated' : out;
+      // The nightly case, a date after every observation with the RM of the latest one, changes no
+      // interval (equal neighbours collapse): stored, but nothing to rebuild.
+      if (latest && latest[0] === e && latest[1] === rm) return out;
+      const stored = observe.run(id, e, rm).changes > 0;
+      if (stored && !(latest && latest[0] < e && latest[1] === rm) && rebuild(id)) {
+        if (old) reassigned++;
+        if (out === 'skipped') out = 'updated';
+      }
+      return out;
     },
-    finish: noFinish,
+    finish: () => ({ updated: 0, notes: [], reassigned }),
+  };
+}
+
+/**
+ * Rebuilds one customer's customer_rm_history (and customers.rm_id) from its observations;
+ * writes only when the history differs. Returns whether it did.
+ */
+function rmHistoryRebuilder(db: Db): (customer: string) => boolean {
+  const obs = db.prepare('SELECT effective_date, rm_id FROM customer_rm_observations WHERE customer_id = ? ORDER BY effective_date').raw();
+  const hist = db.prepare('SELECT effective_from, rm_id, from_num, to_num FROM customer_rm_history WHERE customer_id = ? ORDER BY effective_from').raw();
+  const del = db.prepare('DELETE FROM customer_rm_history WHERE customer_id = ?');
+  const put = db.prepare('INSERT INTO customer_rm_history (customer_id, effective_from, rm_id, from_num, to_num) VALUES (?, ?, ?, ?, ?)');
+  const current = db.prepare('UPDATE customers SET rm_id = ? WHERE customer_id = ? AND rm_id IS NOT ?');
+  return (customer) => {
+    const runs: [string, string | null][] = [];
+    for (const [date, rm] of obs.all(customer) as [string, string | null][]) {
+      if (runs.length === 0) runs.push([FROM_THE_START, rm]);
+      else if (runs[runs.length - 1][1] !== rm) runs.push([date, rm]);
+    }
+    const rows = runs.map(([from, rm], i) => [from, rm, dayNum(from), i + 1 < runs.length ? dayNum(runs[i + 1][0]) - 1 : END_OF_TIME]);
+    const old = hist.all(customer) as unknown[][];
+    if (old.length === rows.length && old.every((o, i) => o.every((x, j) => x === rows[i][j]))) return false;
+    del.run(customer);
+    for (const row of rows) put.run(customer, ...row);
+    current.run(runs.length ? runs[runs.length - 1][1] : null, customer, runs.length ? runs[runs.length - 1][1] : null);
+    return true;
   };
 }
 
@@ -175,7 +210,12 @@ function accountsLoader(ctx: LoaderContext): Loader {
   // The attributes, then the balance span (what the nightly append path needs): one lookup per
   // row, read as an array (better-sqlite3 builds a 12-key object per row more slowly).
   const accGet = db.prepare(`SELECT customer_id, product_type, currency, interest_rate, opened_on, status, ${LAST_ROW_LIST} FROM accounts WHERE account_id = ?`).raw();
-  const lastAsOf = db.prepare('SELECT max(as_of) FROM balances WHERE account_id = ?').pluck();
+  // Whether a snapshot dated after d lists the account: a full one on whose date the account is
+  // open (a full snapshot closes what it does not list), or a partial one (its rows are kept).
+  const listedAfter = db.prepare(`SELECT 1 FROM snapshot_dates s WHERE s.as_of > :d AND (
+      (s.full = 1 AND (SELECT b.source FROM balances b WHERE b.account_id = :a AND b.as_of <= s.as_of ORDER BY b.as_of DESC LIMIT 1) != 'C')
+      OR EXISTS (SELECT 1 FROM balances b WHERE b.account_id = :a AND b.as_of = s.as_of AND b.source = 'P'))
+    LIMIT 1`).pluck();
   // A plain INSERT for a new account and an UPDATE for a known one, not one upsert: SQLite
   // runs an upsert into a parent table (balances refer to accounts) as a multi-row write, with
   // a statement journal and a search of the child rows (~1 s on a 400k-account snapshot).
@@ -183,7 +223,8 @@ function accountsLoader(ctx: LoaderContext): Loader {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const noSpan = SPAN_COLUMNS.split(',').map(() => null);
   const accUpdate = db.prepare('UPDATE accounts SET customer_id = ?, product_type = ?, currency = ?, interest_rate = ?, opened_on = ?, status = ? WHERE account_id = ?');
-  const snapPut = db.prepare('INSERT INTO snapshot_dates (as_of, full, import_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET full = max(full, excluded.full), import_id = excluded.import_id');
+  // A date imported again keeps the import that first brought it (a re-run changes no table).
+  const snapPut = db.prepare('INSERT INTO snapshot_dates (as_of, full, import_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const store = new BalanceStore(db);
   // Accounts listed so far, per as_of date ('' for a register): duplicates, and which accounts a
   // full snapshot lists (as bytes: a million accounts' ids would take ~65 MB as a Set).
@@ -221,8 +262,10 @@ function accountsLoader(ctx: LoaderContext): Loader {
       // A new account on a day that appends: its balance span (this first row) goes in with it,
       // not in an UPDATE of the row just inserted.
       const span = !old && fast ? firstRowSpan(asOf!, state) : null;
-      // An older snapshot imported late does not overwrite newer account attributes.
-      if (attrsChanged && (!old || asOf === null || fast || (lastAsOf.get(acc) as string | null ?? '') <= asOf)) {
+      // The attributes are those of the latest-dated snapshot listing the account: an older one
+      // imported late does not overwrite them (whatever the import order, the same attributes).
+      const applied = attrsChanged && (!old || asOf === null || fast !== null || !listedAfter.get({ d: asOf, a: acc }));
+      if (applied) {
         if (old) accUpdate.run(...attrs, acc);
         else accInsert.run(...attrs, acc, ...(span ?? noSpan));
         if (old) {
@@ -230,10 +273,10 @@ function accountsLoader(ctx: LoaderContext): Loader {
           store.touchAccount(acc, old[0] as string);
         }
       }
-      if (register) return !old ? 'loaded' : attrsChanged ? 'updated' : 'skipped';
+      if (register) return !old ? 'loaded' : applied ? 'updated' : 'skipped';
       const res = fast ? fast(acc, state, got ? lastRowAt(got, 6) : null, span !== null) : store.set(acc, asOf!, state);
       if (!old) return 'loaded';
-      return res === 'same' && !attrsChanged ? 'skipped' : 'updated';
+      return res === 'same' && !applied ? 'skipped' : 'updated';
     },
     finish() {
       const out = closeAbsent();

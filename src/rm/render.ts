@@ -7,6 +7,7 @@ import {
   formatMoney, formatNumber, formatPercent, jsonCell, renderCsv, renderJson, renderTable, roundHalfAwayFromZero, wrapText,
   type ColumnSpec, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
+import { carriedForwardNoteZh } from '../metrics/caveats.js';
 import type { RmInfo } from '../metrics/rm.js';
 import { METRIC_ZH, UNASSIGNED, metricName, type RmReport } from './report.js';
 
@@ -96,6 +97,9 @@ export function warningZh(w: string): string {
   if ((m = /^(RM .+?): the plan (.+) has no (corporate|personal) section; base pay only$/.exec(w))) return `${who(m[1])}：方案 ${m[2]} 没有${m[3] === 'corporate' ? '对公' : '个人'}部分，只发基本工资`;
   if ((m = /^(RM .+?): no npl_ratio; NPL deduction not applied$/.exec(w))) return `${who(m[1])}：无不良率，不做不良扣减`;
   if ((m = /^(RM .+?): event (\S+) is not in the plan; ignored$/.exec(w))) return `${who(m[1])}：事件 ${m[2]} 不在方案中，已忽略`;
+  if ((m = /^period (.+?) is only partly covered by the data: (\S+) to (\S+), (\d+) of (\d+) days$/.exec(w))) return `考核期 ${m[1].replace(' to ', ' 至 ')} 仅部分有数据：${m[2]} 至 ${m[3]}，${m[5]} 天中的 ${m[4]} 天`;
+  const carried = carriedForwardNoteZh(w);
+  if (carried) return carried;
   if ((m = /^RM (\S+) is credited by account snapshots but is not in rms\.csv: no pay$/.exec(w))) return `客户经理 ${m[1]} 在账户快照中有业绩，但不在客户经理名单（rms.csv）中：不计薪酬`;
   return w;
 }
@@ -118,6 +122,11 @@ export function noteZh(n: string): string {
     return `薪酬：方案${m[1] ? `"${m[1]}"` : ''}（${m[2]}）；${m[3]} 天 × 12 ÷ 365 = ${m[4]} 个月；无目标（该日期范围不是命名考核期：请用 --targets-period）`;
   }
   if ((m = /^the \(unassigned\) row is left out: it has no RM type( and is no RM)?$/.exec(n))) return `（未分配）行未列出：它没有客户经理类型${m[1] ? '，也不是客户经理' : ''}`;
+  if ((m = /^pay: base pay prorated to the (\d+) of (\d+) days the data covers \((\S+) to (\S+)\): (\S+) months$/.exec(n))) {
+    return `薪酬：基本工资按数据覆盖的 ${m[1]}/${m[2]} 天（${m[3]} 至 ${m[4]}）折算为 ${m[5]} 个月`;
+  }
+  const carried = carriedForwardNoteZh(n);
+  if (carried) return carried;
   if (n.startsWith('pay: the period is only partly covered by data')) return '薪酬：考核期仅部分有数据；日均类指标按有数据的天数平均，中间业务收入、贡献度和新增客户只计有数据的天数';
   return n;
 }

@@ -9,7 +9,8 @@ import { eventCounts } from '../db/events.js';
 import { computePay, fmtFen, type PayResult } from '../incentive/pay.js';
 import { scaleToBudget } from '../pay/budget.js';
 import { planKpis, type IncentivePlan } from '../incentive/plan.js';
-import { addDays, resolveWindow, type Window } from '../metrics/engine.js';
+import { carriedForwardNote } from '../metrics/caveats.js';
+import { addDays, daysBetween, resolveWindow, type Window } from '../metrics/engine.js';
 import type { Pricing } from '../metrics/pricing.js';
 import { rmKey, rmList, rmMetrics, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
 import type { ColumnSpec, Row } from '../output/index.js';
@@ -27,6 +28,11 @@ export interface RmReportOptions {
   branch?: string;
   rm?: string;
   sort?: string;
+  /**
+   * A plan and a period whose last day the data does not reach: 'refuse' (a payroll export),
+   * 'prorate' base pay to the covered days (--allow-partial), or pay the full period (default).
+   */
+  partialPay?: 'refuse' | 'prorate' | 'full';
 }
 
 export interface RmReport {
@@ -82,6 +88,8 @@ export function payColumns(plan: IncentivePlan): ColumnSpec[] {
 
 /** The row values a plan's KPIs may name. */
 export const KPI_VALUES = ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution', 'npl_ratio', 'deposit_adb_growth'] as const;
+/** With --allow-partial: the days base pay was prorated to, "58/92 days". */
+export const BASE_PAY_BASIS_COLUMN: ColumnSpec = { key: 'base_pay_basis', header: 'Base pay for', headerZh: '基本工资计发天数', kind: 'text', priority: 9 };
 
 const SUMMED = ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution'] as const;
 
@@ -103,6 +111,18 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
   }
   const notes: string[] = [];
   const warnings: string[] = [];
+  const periodDays = daysBetween(p.from, p.to);
+  const uncovered = w.to < p.to;
+  if (o.plan && uncovered && o.partialPay === 'refuse') {
+    throw new DataError(`period ${label} runs to ${p.to} but the data ends ${w.coverage.last}: a payroll for it would pay base salary for days without data; `
+      + `import the missing days, or give --allow-partial to prorate base pay to the ${w.days} covered days`);
+  }
+  if (w.clipped) warnings.push(`period ${label} is only partly covered by the data: ${w.from} to ${w.to}, ${w.days} of ${periodDays} days`);
+  const stale = carriedForwardNote(db, w.to);
+  if (stale) {
+    notes.push(stale);
+    warnings.push(stale);
+  }
   notes.push(w.clipped
     ? `period ${label}: ${p.from} to ${p.to}; the data covers ${w.coverage.first} to ${w.coverage.last}, so the report uses ${w.from} to ${w.to} (${w.days} days)`
     : `period ${label}: ${w.from} to ${w.to} (${w.days} days)`);
@@ -150,6 +170,11 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
       + (p.name ? `targets for period ${p.name}` : 'no targets (the range is no named period: use --targets-period)'));
     if (w.clipped) notes.push('pay: the period is only partly covered by data; ADB metrics average the covered days, fee income, contribution and new customers count only them');
   }
+  const prorate = !!plan && uncovered && o.partialPay === 'prorate';
+  // Base pay for the covered days only: the period's months × covered ÷ period days.
+  const months = prorate ? (p.months * w.days) / periodDays : p.months;
+  const basis = `${w.days}/${periodDays} days`;
+  if (prorate) notes.push(`pay: base pay prorated to the ${w.days} of ${periodDays} days the data covers (${w.from} to ${w.to}): ${Number(months.toFixed(4))} months`);
 
   // Every RM's row and pay, filtered or not: a budget scales all RMs' variable pay together.
   const events = plan ? eventCounts(db, p.from, p.to) : new Map<string, Record<string, number>>();
@@ -170,7 +195,7 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
         if (typeof v === 'number') values[k] = v;
       }
       const r = computePay(plan, {
-        rm_id: id, name: info.name, rm_type: info.rm_type, base_salary_fen: info.base_salary, months: p.months,
+        rm_id: id, name: info.name, rm_type: info.rm_type, base_salary_fen: info.base_salary, months,
         metrics: values, targets: targets.get(id) ?? {}, events: events.get(id),
       });
       pay.set(id, r);
@@ -191,6 +216,7 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
       warnings.push(...r.warnings);
       for (const [k, a] of Object.entries(r.attainment)) row[`attainment_${k}`] = a;
       row.base_pay = r.base_fen;
+      if (prorate) row.base_pay_basis = basis;
       row.variable_pay = r.variable_fen;
       row.total_pay = r.total_fen;
     } else if (plan) {
@@ -199,7 +225,7 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
     rows.push(row);
   }
 
-  const columns = [...BASE_COLUMNS, ...(plan ? payColumns(plan) : [])];
+  const columns = [...BASE_COLUMNS, ...(plan ? payColumns(plan) : []), ...(prorate ? [BASE_PAY_BASIS_COLUMN] : [])];
   const sort = o.sort ?? (plan ? 'total_pay' : 'deposit_adb');
   const col = columns.find((c) => c.key === sort);
   if (!col) throw new UsageError(`--sort: unknown column "${sort}" (columns: ${columns.map((c) => c.key).join(', ')})`);

@@ -33,22 +33,22 @@ describe('header problems', () => {
     const f = file('t_ammount.csv', 'txn_id,account_id,posted_at,ammount,currency,channel,txn_type,fee,balance_after');
     const r = crm('import', f);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${f}: FAILED: cannot tell the kind of file from its header`);
-    expect(r.stdout).toContain('it looks like transactions, but "ammount" is no column of it (did you mean amount (金额)?)');
+    expect(r.stderr).toContain(`crm: error: ${f}: FAILED: cannot tell the kind of file from its header`);
+    expect(r.stderr).toContain('it looks like transactions, but "ammount" is no column of it (did you mean amount (金额)?)');
   });
 
   it('the same with --kind: the missing column and the header name meant for it', () => {
     const f = file('t_ammount2.csv', 'txn_id,account_id,posted_at,ammount,currency,channel,txn_type,fee,balance_after');
     const r = crm('import', '--kind', 'transactions', f);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('missing required column amount (金额) for transactions; the header has "ammount": did you mean amount (金额)?');
+    expect(r.stderr).toContain('missing required column amount (金额) for transactions; the header has "ammount": did you mean amount (金额)?');
   });
 
   it('a Chinese header with a wrong character names the column too', () => {
     const f = file('t_zh.csv', '流水号,账号,交易时间,金钱,币种,渠道,交易类型,手续费,交易后余额');
     const r = crm('import', '--kind', 'transactions', f);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('the header has "金钱": did you mean amount (金额)?');
+    expect(r.stderr).toContain('the header has "金钱": did you mean amount (金额)?');
   });
 
   it('an optional column one edit away: the file loads, with a warning on stderr naming both', () => {

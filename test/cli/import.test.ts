@@ -209,7 +209,7 @@ describe('crm import: encodings, delimiters, kinds', () => {
     // forcing the wrong delimiter: the header is one column, the kind cannot be told
     const wrongDelim = runCrm(['--db', db, 'import', '--delimiter', ',', join(FIXTURES, 'delims', 'fx_pipe.txt')]);
     expect(wrongDelim.code).toBe(1);
-    expect(wrongDelim.stdout).toMatch(/fx_pipe\.txt: FAILED: cannot tell the kind of file from its header \(date\|currency\|cny_per_unit\)/);
+    expect(wrongDelim.stderr).toMatch(/crm: error: .*fx_pipe\.txt: FAILED: cannot tell the kind of file from its header \(date\|currency\|cny_per_unit\)/);
   });
 
   it('--kind forces the kind (and then its required columns must be there)', () => {
@@ -217,7 +217,7 @@ describe('crm import: encodings, delimiters, kinds', () => {
     const r = runCrm(['--db', db, 'import', '--kind', 'rms', CLEAN[1]]);
     expect(r.code).toBe(1);
     // customers.csv has rm_id and name but no rm_type
-    expect(r.stdout).toMatch(/customers\.csv: FAILED: line 1: missing required column rm_type \(客户经理类型\) for rms\n/);
+    expect(r.stderr).toMatch(/crm: error: .*customers\.csv: FAILED: line 1: missing required column rm_type \(客户经理类型\) for rms\n/);
     const ok = runCrm(['--db', db, 'import', '--kind', 'fx', join(FIXTURES, 'delims', 'fx_pipe.txt')]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/\(fx_rates, utf-8, pipe\): 3 read, 3 loaded/);
@@ -227,21 +227,21 @@ describe('crm import: encodings, delimiters, kinds', () => {
     const { db } = fresh();
     const r = runCrm(['--db', db, 'import', join(FIXTURES, 'unknown_kind.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/unknown_kind\.csv: FAILED: cannot tell the kind of file from its header \(foo, bar\); use --kind or --mapping/);
+    expect(r.stderr).toMatch(/crm: error: .*unknown_kind\.csv: FAILED: cannot tell the kind of file from its header \(foo, bar\); use --kind or --mapping/);
   });
 
   it('a missing required column: exit 1 naming it', () => {
     const { db } = fresh();
     const r = runCrm(['--db', db, 'import', CLEAN[0], join(FIXTURES, 'missing_name.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/missing_name\.csv: FAILED: line 1: missing required column name \(客户名称\) for customers/);
+    expect(r.stderr).toMatch(/crm: error: .*missing_name\.csv: FAILED: line 1: missing required column name \(客户名称\) for customers/);
   });
 
   it('an empty file: exit 1', () => {
     const { db } = fresh();
     const r = runCrm(['--db', db, 'import', join(FIXTURES, 'empty.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/empty\.csv: FAILED: empty file \(no header row\)/);
+    expect(r.stderr).toMatch(/crm: error: .*empty\.csv: FAILED: empty file \(no header row\)/);
   });
 
   it.each([

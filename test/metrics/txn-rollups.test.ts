@@ -14,7 +14,8 @@ import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
 import { customerTxns, dataDatesIn, txnParts } from '../../src/metrics/engine.js';
 import { generate } from '../../src/samples/generate.js';
-import { cleanupTmp, tmpDir, undoBankColumns } from '../helpers.js';
+import { cleanupTmp, tmpDir, undoDownTo } from '../helpers.js';
+import { SCHEMA_VERSION } from '../../src/db/migrations.js';
 
 const noRejects: RejectsSink = { write: (f, l, c, r) => { throw new Error(`unexpected reject ${f}:${l} ${c} ${r}`); } };
 
@@ -123,10 +124,10 @@ describe('transaction roll-ups', () => {
     const cols = (t: string) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).raw().all();
     const kept = ['txn_daily', 'txn_monthly', 'txn_totals'].map(cols);
     const path = db.name;
-    undoBankColumns(db);
+    undoDownTo(db, 6);
     db.close();
     db = openDb(path);
-    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(7);
+    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(SCHEMA_VERSION);
     expect(['txn_daily', 'txn_monthly', 'txn_totals'].map(cols)).toEqual(kept);
   });
 

@@ -104,11 +104,11 @@ describe('crm segment / rm-report --excel and --encoding (bytes)', () => {
   });
 
   it('rm-report --excel: BOM payroll export; --encoding gb18030 with --lang zh', () => {
-    const plain = raw(['rm-report', '--period', '2026-11', '--plan', 'samples/plan.yaml', '--format', 'csv']).toString('utf8');
-    const excel = raw(['rm-report', '--period', '2026-11', '--plan', 'samples/plan.yaml', '--excel']);
+    const plain = raw(['rm-report', '--period', '2026-11', '--allow-partial', '--plan', 'samples/plan.yaml', '--format', 'csv']).toString('utf8');
+    const excel = raw(['rm-report', '--period', '2026-11', '--allow-partial', '--plan', 'samples/plan.yaml', '--excel']);
     expect([...excel.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(excel.subarray(3).toString('utf8')).toBe(plain.replace(/\n/g, '\r\n'));
-    const gb = raw(['rm-report', '--period', '2026-11', '--plan', 'samples/plan.yaml', '--encoding', 'gb18030']);
+    const gb = raw(['rm-report', '--period', '2026-11', '--allow-partial', '--plan', 'samples/plan.yaml', '--encoding', 'gb18030']);
     expect(new TextDecoder('gb18030').decode(gb)).toBe(plain.replace(/\n/g, '\r\n'));
   });
 

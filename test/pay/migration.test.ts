@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openDb } from '../../src/db/connection.js';
 import { SCHEMA_VERSION } from '../../src/db/migrations.js';
-import { cleanupTmp, count, openRaw, runCrm, tmpDir, undoBankColumns, undoPaySchema, writeFiles } from '../helpers.js';
+import { cleanupTmp, count, openRaw, runCrm, tmpDir, undoDownTo, writeFiles } from '../helpers.js';
 
 afterAll(() => cleanupTmp());
 
@@ -14,8 +14,7 @@ describe('migration to version 8', () => {
     writeFiles(dir, { 'rms.csv': 'rm_id,name,rm_type,branch,base_salary\nR1,A,personal,B1,100.00\n' });
     expect(runCrm(['--db', db, 'import', join(dir, 'rms.csv')]).code).toBe(0);
     const raw = openRaw(db, false);
-    undoPaySchema(raw); // back to version 5
-    undoBankColumns(raw);
+    undoDownTo(raw, 5);
     raw.exec('DELETE FROM schema_migrations WHERE version > 5');
     expect(raw.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('pay_closes', 'events')").pluck().get()).toBe(0);
     raw.close();

@@ -90,9 +90,9 @@ describe('hostile input files (crm import --kind transactions)', () => {
   it('a directory and a missing file are named', () => {
     const [d, m] = results.slice(cases.length);
     expect(d.code).toBe(1);
-    expect(d.stdout).toMatch(/a-directory\.csv: FAILED: is a directory, not a file/);
+    expect(d.stderr).toMatch(/crm: error: .*a-directory\.csv: FAILED: a folder with no \.csv or \.txt file in it/);
     expect(m.code).toBe(1);
-    expect(m.stdout).toMatch(/nope\.csv: FAILED: no such file/);
+    expect(m.stderr).toMatch(/crm: error: .*nope\.csv: FAILED: no such file/);
   });
 });
 

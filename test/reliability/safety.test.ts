@@ -13,7 +13,7 @@ afterAll(cleanupTmp);
 
 const EVIL = `a"; DROP TABLE rms; --`;
 const EVIL2 = `x'); DELETE FROM customers; --`;
-const TABLES = ['rms', 'customers', 'customer_rm_history', 'accounts', 'balances', 'snapshot_dates', 'transactions', 'transaction_rows', 'txn_labels', 'txn_daily', 'txn_monthly', 'txn_totals', 'customer_spans', 'targets', 'fx_rates', 'import_log', 'schema_migrations',
+const TABLES = ['rms', 'customers', 'customer_rm_history', 'customer_rm_observations', 'accounts', 'balances', 'snapshot_dates', 'transactions', 'transaction_rows', 'txn_labels', 'txn_daily', 'txn_monthly', 'txn_totals', 'customer_spans', 'targets', 'fx_rates', 'import_log', 'schema_migrations',
   'pay_closes', 'pay_statements', 'pay_entries', 'pay_loans', 'events'];
 
 function tablesOf(db: string): string[] {
