@@ -7,7 +7,7 @@ import { importFiles, type FileResult } from '../import/index.js';
 import { loadMapping } from '../import/mapping.js';
 import { normaliseEncoding } from '../import/reader.js';
 import { createProgress, formatInt, RejectsFile } from '../output/index.js';
-import { globals, setExitCode } from './main.js';
+import { globals, setExitCode } from './state.js';
 import { date } from './options.js';
 
 export const IMPORT_HELP = `

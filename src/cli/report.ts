@@ -18,7 +18,7 @@ import { buildRmReport } from '../rm/report.js';
 import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type MigrationReport } from '../segment/report.js';
 import { DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 import { date, positiveInt, readConfig, writeOutput } from './options.js';
 
 export const REPORT_HELP = `

@@ -12,7 +12,7 @@ import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from
 import { renderReport, renderStatement, statementFileName, type Format } from '../rm/render.js';
 import { buildRmReport } from '../rm/report.js';
 import type { RmType } from '../types.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 
 export const RM_REPORT_HELP = `
 Examples:

@@ -4,11 +4,11 @@
  * an HtmlReport out. The tables use the same column specs and row values as the CSV exports of
  * `crm segment` and `crm rm-report`, so every number matches them.
  */
-import {
-  MEASURE_NAMES, RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
-} from '../cli/segment.js';
 import { formatCell, formatInt, formatMoney, formatNumber, formatPercent, type ColumnSpec, type Lang, type Row } from '../output/index.js';
 import type { MigrationReport, RfmReport, SummaryReport } from '../segment/report.js';
+import {
+  MEASURE_NAMES, RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
+} from '../segment/labels.js';
 import { RFM_SEGMENTS } from '../segment/rfm.js';
 import { METRIC_ZH, UNASSIGNED, type RmReport } from '../rm/report.js';
 import { noteZh } from '../rm/render.js';

@@ -1,0 +1,65 @@
+// No import cycles between the files of src/ (the imports that exist at run time; `import type`
+// is erased by tsc). The check itself is scripts/import-cycles.js; here it also runs on small
+// planted graphs to show it finds a cycle and prints it.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain JS script without type declarations
+import { findCycles, importGraph } from '../scripts/import-cycles.js';
+import { ROOT, cleanupTmp, tmpDir, writeFiles } from './helpers.js';
+
+afterAll(cleanupTmp);
+
+const SCRIPT = join(ROOT, 'scripts', 'import-cycles.js');
+
+describe('import cycles', () => {
+  it('src/ has none', () => {
+    const cycles: string[][] = findCycles(importGraph(join(ROOT, 'src')));
+    expect(cycles.map((c) => c.join(' → '))).toEqual([]);
+  });
+
+  it('the graph sees the layers: a command imports state.ts, main.ts imports the commands', () => {
+    const g: Map<string, string[]> = importGraph(join(ROOT, 'src'));
+    expect(g.get('cli/import.ts')).toContain('cli/state.ts');
+    expect(g.get('cli/main.ts')).toContain('cli/import.ts');
+    expect(g.get('cli/state.ts')).toEqual([]);
+    expect(g.get('report/compose.ts')).toContain('segment/labels.ts');
+    expect(g.get('report/compose.ts')!.some((f) => f.startsWith('cli/'))).toBe(false);
+  });
+
+  it('finds a planted three-file cycle, prints it and exits 1; type-only imports and side branches are not cycles', () => {
+    const dir = tmpDir();
+    mkdirSync(join(dir, 'sub'));
+    writeFiles(dir, {
+      'a.ts': "import { b } from './b.js';\nimport type { T } from './t.js';\nexport const a = b + 1;\n",
+      'b.ts': "export { c as b } from './sub/c.js';\n",
+      'sub/c.ts': "import { a } from '../a.js';\nexport const c = 1;\nexport const later = () => a;\n",
+      't.ts': "import { type A } from './u.js';\nimport type { a } from './a.js';\nexport type T = A | typeof a;\n",
+      'u.ts': "import { leaf } from './leaf.js';\nexport type A = number;\nexport const u = leaf;\n",
+      'leaf.ts': 'export const leaf = 0;\n',
+    });
+    expect(findCycles(importGraph(dir))).toEqual([['a.ts', 'b.ts', 'sub/c.ts', 'a.ts']]);
+    const r = spawnSync(process.execPath, [SCRIPT, dir], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('import cycle: a.ts → b.ts → sub/c.ts → a.ts\n1 import cycle(s)\n');
+    // Counting type-only imports, t.ts → a.ts closes a second loop a → t → a in the same component.
+    const withTypes: string[][] = findCycles(importGraph(dir, true));
+    expect(withTypes).toHaveLength(1);
+    expect(withTypes[0]).toEqual(['a.ts', 't.ts', 'a.ts']);
+  });
+
+  it('a file importing itself, and a dynamic import, are cycles; an acyclic tree is clean (exit 0)', () => {
+    const dir = tmpDir();
+    writeFiles(dir, {
+      'self.ts': "export const x = 1;\nexport const load = () => import('./self.js');\n",
+      'p.ts': "import { q } from './q.js';\nexport const p = q;\n",
+      'q.ts': 'export const q = 1;\n',
+    });
+    expect(findCycles(importGraph(dir))).toEqual([['self.ts', 'self.ts']]);
+    const clean = tmpDir();
+    writeFiles(clean, { 'p.ts': "import { q } from './q.js';\nexport const p = q;\n", 'q.ts': 'export const q = 1;\n' });
+    const r = spawnSync(process.execPath, [SCRIPT, clean], { encoding: 'utf8' });
+    expect([r.status, r.stdout]).toEqual([0, 'no import cycles\n']);
+  });
+});
