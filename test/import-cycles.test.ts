@@ -1,5 +1,6 @@
 // No import cycles between the files of src/ (the imports that exist at run time; `import type`
-// is erased by tsc). The check itself is scripts/import-cycles.js; here it also runs on small
+// is erased by tsc), and imports between folders go down the layers of docs/architecture.md
+// ("Modules"). The cycle check itself is scripts/import-cycles.js; here it also runs on small
 // planted graphs to show it finds a cycle and prints it.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -13,10 +14,41 @@ afterAll(cleanupTmp);
 
 const SCRIPT = join(ROOT, 'scripts', 'import-cycles.js');
 
+/** Folders of src/ by layer: a file imports files of its own folder or of a lower layer. '.' is src/ itself. */
+const LAYERS: Record<string, number> = {
+  cli: 6,
+  report: 5,
+  rm: 4, segment: 4,
+  incentive: 3,
+  metrics: 2, import: 2,
+  db: 1, output: 1, samples: 1,
+  '.': 0, // errors.ts, types.ts, strings.ts
+};
+/** Known upward imports, each with its reason. */
+const LAYER_EXCEPTIONS = new Set([
+  'metrics/pricing.ts → segment/config-file.ts', // the pricing file is YAML read with the tiers file's field reader
+]);
+
 describe('import cycles', () => {
   it('src/ has none', () => {
     const cycles: string[][] = findCycles(importGraph(join(ROOT, 'src')));
     expect(cycles.map((c) => c.join(' → '))).toEqual([]);
+  });
+
+  it('imports between folders go to a lower layer (docs/architecture.md, "Modules")', () => {
+    const g: Map<string, string[]> = importGraph(join(ROOT, 'src'));
+    const layerOf = (f: string): string => (f.includes('/') ? f.split('/')[0]! : '.');
+    const wrong: string[] = [];
+    for (const [from, tos] of g) {
+      for (const to of tos) {
+        const a = layerOf(from);
+        const b = layerOf(to);
+        if (a === b || LAYER_EXCEPTIONS.has(`${from} → ${to}`)) continue;
+        if (!(a in LAYERS) || !(b in LAYERS)) wrong.push(`${from} → ${to}: give src/${a in LAYERS ? b : a}/ a layer in LAYERS (test/import-cycles.test.ts) and docs/architecture.md`);
+        else if (LAYERS[a]! <= LAYERS[b]!) wrong.push(`${from} → ${to}: layer ${LAYERS[a]} may not import layer ${LAYERS[b]}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('the graph sees the layers: a command imports state.ts, main.ts imports the commands', () => {
