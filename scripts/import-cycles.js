@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The import graph of src/ and its cycles. `node scripts/import-cycles.js` prints every cycle
-// and exits 1 when there is one; test/import-cycles.test.ts runs the same check in `npm test`.
+// The import graph of src/ and its cycles. `node scripts/import-cycles.js` prints a cycle for
+// each set of files that import each other (and the set, when it is larger) and exits 1 when
+// there is one; test/import-cycles.test.ts runs the same check in `npm test`.
 // Edges are the imports that exist at run time: `import type`, imports whose every name is a
 // `type`, and `typeof import(…)` in types are left out (tsc erases them); re-exports and
 // dynamic import('…') with a literal path count. `--types` counts type-only imports as well.
@@ -61,11 +62,16 @@ export function importGraph(srcDir, withTypes = false) {
   return graph;
 }
 
-/**
- * The strongly connected components with more than one file (or a file importing itself),
- * each given as one cycle through it: [a, b, …, a]. Tarjan's algorithm, iteratively.
- */
+/** One cycle through each tangle (see tangles): [a, b, …, a]. */
 export function findCycles(graph) {
+  return tangles(graph).map((files) => cycleThrough(graph, new Set(files)));
+}
+
+/**
+ * The strongly connected components with more than one file (or a file importing itself): the
+ * files that all reach each other, sorted. Tarjan's algorithm, iteratively.
+ */
+export function tangles(graph) {
   const index = new Map();
   const low = new Map();
   const onStack = new Set();
@@ -97,11 +103,11 @@ export function findCycles(graph) {
         const comp = [];
         let w;
         do { w = stack.pop(); onStack.delete(w); comp.push(w); } while (w !== v);
-        if (comp.length > 1 || (graph.get(v) ?? []).includes(v)) components.push(comp);
+        if (comp.length > 1 || (graph.get(v) ?? []).includes(v)) components.push(comp.sort());
       }
     }
   }
-  return components.map((comp) => cycleThrough(graph, new Set(comp)));
+  return components;
 }
 
 /** A shortest cycle from the component's first file (sorted) back to itself, by breadth-first search. */
@@ -128,8 +134,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   // --types: count type-only imports too (cycles tsc erases; not an error at run time).
   const withTypes = process.argv.includes('--types');
   const src = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
-  const cycles = findCycles(importGraph(src, withTypes));
-  for (const c of cycles) process.stdout.write(`import cycle: ${c.join(' → ')}\n`);
+  const graph = importGraph(src, withTypes);
+  const cycles = [];
+  for (const files of tangles(graph)) {
+    const c = cycleThrough(graph, new Set(files));
+    cycles.push(c);
+    process.stdout.write(`import cycle: ${c.join(' → ')}\n`);
+    if (files.length > c.length - 1) process.stdout.write(`  the ${files.length} files that import each other around it: ${files.join(', ')}\n`);
+  }
   process.stdout.write(cycles.length ? `${cycles.length} import cycle(s)\n` : 'no import cycles\n');
   process.exit(cycles.length ? 1 : 0);
 }

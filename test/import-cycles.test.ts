@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS script without type declarations
-import { findCycles, importGraph } from '../scripts/import-cycles.js';
+import { findCycles, importGraph, tangles } from '../scripts/import-cycles.js';
 import { ROOT, cleanupTmp, tmpDir, writeFiles } from './helpers.js';
 
 afterAll(cleanupTmp);
@@ -79,6 +79,18 @@ describe('import cycles', () => {
     const withTypes: string[][] = findCycles(importGraph(dir, true));
     expect(withTypes).toHaveLength(1);
     expect(withTypes[0]).toEqual(['a.ts', 't.ts', 'a.ts']);
+  });
+
+  it('prints the whole tangle when more files import each other than the one cycle shows', () => {
+    const dir = tmpDir();
+    writeFiles(dir, {
+      'a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
+      'b.ts': "import { a } from './a.js';\nimport { c } from './c.js';\nexport const b = () => a() + c;\n",
+      'c.ts': "import { b } from './b.js';\nexport const c = 1;\nexport const cb = () => b;\n",
+    });
+    expect(tangles(importGraph(dir))).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+    const r = spawnSync(process.execPath, [SCRIPT, dir], { encoding: 'utf8' });
+    expect([r.status, r.stdout]).toEqual([1, 'import cycle: a.ts → b.ts → a.ts\n  the 3 files that import each other around it: a.ts, b.ts, c.ts\n1 import cycle(s)\n']);
   });
 
   it('a file importing itself, and a dynamic import, are cycles; an acyclic tree is clean (exit 0)', () => {
