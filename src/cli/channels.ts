@@ -4,14 +4,14 @@
  */
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
-import { channelsReport, type ChannelsReport } from '../metrics/watch.js';
+import { channelsReport, type ChannelsReport } from '../watch/report.js';
 import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type Lang, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { parseTiers } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 import { positiveInt, readConfig, tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
-import { periodLines, tierName } from './segment.js';
+import { periodLines, tierName } from '../segment/labels.js';
 
 export const CHANNELS_HELP = `
 Per customer type, tier (the tier window ending on --as-of) and calendar month (the --months

@@ -4,14 +4,14 @@
  */
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
-import { coverageReport, type CoverageReport } from '../metrics/watch.js';
+import { coverageReport, type CoverageReport } from '../watch/report.js';
 import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 import { tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
-import { periodLines } from './segment.js';
+import { periodLines } from '../segment/labels.js';
 import { loadRules } from './watch.js';
-import { RM_TYPE_NAMES } from '../watch/labels.js';
+import { COVERAGE_COLUMNS, RM_TYPE_NAMES } from '../watch/labels.js';
 
 export const COVERAGE_HELP = `
 Per RM: customers and AUM ADB per tier (the tier window ending on --as-of; the RM on its last
@@ -80,19 +80,6 @@ export function registerCoverage(program: Command): void {
     });
 }
 
-export const COVERAGE_COLUMNS: ColumnSpec[] = [
-  { key: 'rm_id', header: 'RM', headerZh: '客户经理', kind: 'text' },
-  { key: 'name', header: 'Name', headerZh: '姓名', kind: 'text', priority: 3 },
-  { key: 'rm_type', header: 'Type', headerZh: '类型', kind: 'text', priority: 2 },
-  { key: 'branch', header: 'Branch', headerZh: '机构', kind: 'text', priority: 4 },
-  { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int' },
-  { key: 'valuable', header: 'Valuable', headerZh: '价值客户', kind: 'int' },
-  { key: 'aum_adb', header: 'AUM ADB', headerZh: 'AUM日均', kind: 'money', priority: 5 },
-  { key: 'valuable_aum_adb', header: 'Valuable AUM ADB', headerZh: '价值客户AUM日均', kind: 'money', priority: 4 },
-  { key: 'capacity_valuable', header: 'Cap. valuable', headerZh: '价值客户容量', kind: 'int', priority: 3 },
-  { key: 'capacity_customers', header: 'Cap. all', headerZh: '客户容量', kind: 'int', priority: 3 },
-  { key: 'load', header: 'Load', headerZh: '负荷', kind: 'percent' },
-];
 
 function rmTable(rep: CoverageReport): { columns: ColumnSpec[]; rows: Row[] } {
   const tiers = [...rep.tiers.personal.tiers, ...rep.tiers.corporate.tiers];

@@ -11,7 +11,7 @@ import { ImportSummary } from './import-summary.js';
 import { loadMapping } from '../import/mapping.js';
 import { normaliseEncoding } from '../import/reader.js';
 import { createProgress, formatInt, localDateTime, RejectsFile } from '../output/index.js';
-import { globals, setExitCode } from './main.js';
+import { globals, setExitCode } from './state.js';
 import { date } from './options.js';
 
 export const IMPORT_HELP = `

@@ -8,6 +8,7 @@ import { CrmError } from '../errors.js';
 import { registerImport } from './import.js';
 import { registerStatus } from './status.js';
 import { registerExtraCommands } from './registry.js';
+import { exitCodeOf } from './state.js';
 
 export const ROOT_HELP = `
 Examples:
@@ -86,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return (program as Command & { exitCodeFromAction?: number }).exitCodeFromAction ?? 0;
+    return exitCodeOf(program);
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
@@ -101,17 +102,4 @@ export async function main(argv: string[]): Promise<number> {
     if (program.opts().verbose || process.argv.includes('--verbose')) process.stderr.write(`${(e as Error)?.stack}\n`);
     return 1;
   }
-}
-
-/** Commands set their exit code here (e.g. 1 when rows were rejected) instead of exiting. */
-export function setExitCode(cmd: Command, code: number): void {
-  let root = cmd;
-  while (root.parent) root = root.parent;
-  const r = root as Command & { exitCodeFromAction?: number };
-  r.exitCodeFromAction = Math.max(r.exitCodeFromAction ?? 0, code);
-}
-
-/** Global options as seen from a subcommand. */
-export function globals(cmd: Command): { db?: string; verbose?: boolean } {
-  return cmd.optsWithGlobals() as { db?: string; verbose?: boolean };
 }

@@ -12,7 +12,7 @@ import { comparePlans } from '../rm/compare.js';
 import { parseIsoDate, parsePeriod } from '../rm/period.js';
 import { closeEvents, renderFrozenReport, renderList } from '../rm/pay-render.js';
 import type { Format, RenderOptions } from '../rm/render.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 import { csvOptions, readConfig, writeOutput } from './options.js';
 
 export const PAY_HELP = `

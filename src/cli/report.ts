@@ -13,7 +13,7 @@ import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { resolveLang, LANG_OPTION_HELP } from '../output/index.js';
 import { composeReport } from '../report/compose.js';
-import { coverageReport, watchList } from '../metrics/watch.js';
+import { coverageReport, watchList } from '../watch/report.js';
 import { coverageSection, watchSection } from '../report/watch-sections.js';
 import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
@@ -21,7 +21,7 @@ import { buildRmReport } from '../rm/report.js';
 import { warningZh } from '../rm/render.js';
 import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type MigrationReport } from '../segment/report.js';
 import type { CustomerType } from '../types.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 import { date, positiveInt, readConfig, writeOutput } from './options.js';
 import { loadRules } from './watch.js';
 

@@ -12,7 +12,7 @@ import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from
 import { noteZh, renderReport, renderStatement, statementFileName, warningZh, type Format, type RenderOptions } from '../rm/render.js';
 import { buildRmReport } from '../rm/report.js';
 import type { RmType } from '../types.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 import { closeInForce } from '../db/pay-store.js';
 import { frozenView, type FrozenView } from '../rm/close.js';
 import { renderFrozenReport, renderFrozenStatement } from '../rm/pay-render.js';

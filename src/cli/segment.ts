@@ -8,18 +8,21 @@ import { caveatText, windowNotes } from '../metrics/caveats.js';
 import { UsageError } from '../errors.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import {
-  fenToYuan, formatInt, formatMoney, formatNumber, formatPercent, renderCsv, renderJson, renderTable,
+  fenToYuan, formatInt, formatMoney, renderCsv, renderJson, renderTable,
   emptySectionLine, roundHalfAwayFromZero, shownKey, useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP,
   type ColumnSpec, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
 import {
   DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary,
-  type ConcentrationOf, type MigrationReport, type Period, type RfmReport, type SummaryReport, type DetailReport,
+  type MigrationReport, type Period, type RfmReport, type SummaryReport, type DetailReport,
 } from '../segment/report.js';
+import {
+  RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
+} from '../segment/labels.js';
 import { RFM_SEGMENTS, segmentRule } from '../segment/rfm.js';
-import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type Ladder, type TierMeasure, type TiersConfig } from '../segment/tiers.js';
+import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type Ladder, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 import { csvOptions, date, positiveInt, readConfig, writeOutput } from './options.js';
 
 export const SEGMENT_HELP = `
@@ -205,58 +208,11 @@ interface Ctx {
   width: number | undefined;
 }
 
-export const TYPE_NAMES: Record<CustomerType, { en: string; zh: string }> = {
-  personal: { en: 'Personal customers', zh: '个人客户' },
-  corporate: { en: 'Corporate customers', zh: '对公客户' },
-};
 /** Short customer-type names for table cells. */
 export const TYPE_SHORT: Record<CustomerType, { en: string; zh: string }> = {
   personal: { en: 'personal', zh: '个人' },
   corporate: { en: 'corporate', zh: '对公' },
 };
-export const MEASURE_NAMES: Record<TierMeasure, { en: string; zh: string }> = {
-  aum_adb: { en: 'AUM ADB', zh: 'AUM日均' },
-  deposit_adb: { en: 'deposit ADB', zh: '存款日均' },
-  contribution: { en: 'contribution', zh: '贡献' },
-};
-
-export function tierName(ladder: Ladder, code: string, lang: Lang): string {
-  if (code === 'total') return lang === 'zh' ? '合计' : 'Total';
-  if (code === 'new') return lang === 'zh' ? '新增' : 'new';
-  if (code === 'gone') return lang === 'zh' ? '流失' : 'gone';
-  const t = ladder.tiers.find((d) => d.code === code);
-  return t ? (lang === 'zh' ? t.name_zh : t.name_en) : code;
-}
-
-export function ladderText(ladder: Ladder, lang: Lang): string {
-  const m = MEASURE_NAMES[ladder.measure][lang];
-  if (lang === 'zh') return `按${m}分层（${ladder.method === 'thresholds' ? '阈值' : '分位'}）`;
-  return `tiers by ${m} (${ladder.method})`;
-}
-
-export function periodLines(p: Period, lang: Lang, dormant = true): string[] {
-  const w = p.window;
-  const zh = lang === 'zh';
-  const lines: string[] = [];
-  lines.push(zh ? `统计期：${w.from} 至 ${w.to}（${w.days} 天），数据日期 ${p.as_of}。` : `Period: ${w.from} to ${w.to} (${w.days} days), as of ${p.as_of}.`);
-  if (w.clipped) {
-    const requested = (Date.parse(w.requestedTo) - Date.parse(w.requestedFrom)) / 86400000 + 1;
-    lines.push(zh
-      ? `统计期已截取：请求 ${w.requestedFrom} 至 ${w.requestedTo}（${requested} 天），但数据仅覆盖 ${w.coverage.first} 至 ${w.coverage.last}。`
-      : `Window clipped: requested ${w.requestedFrom} to ${w.requestedTo} (${requested} days), but the data covers ${w.coverage.first} to ${w.coverage.last}.`);
-  }
-  const s = p.data.snapshots;
-  const t = p.data.transactions;
-  if (zh) {
-    lines.push(`使用数据：${s.count ? `${formatInt(s.count)} 个快照日 ${s.first} 至 ${s.last}` : '统计期内无快照（余额按前值延续或取自交易）'}；${t.count ? `${formatInt(t.count)} 笔交易 ${t.first} 至 ${t.last}` : '无交易'}。`);
-    if (dormant) lines.push(`睡眠户：${p.activity_window.from} 至 ${p.activity_window.to} 无客户主动交易且 AUM 日均低于 ${formatMoney(p.dormant_floor_fen)} 元。`);
-  } else {
-    lines.push(`Data used: ${s.count ? `${formatInt(s.count)} snapshot date(s) ${s.first} to ${s.last}` : 'no snapshot in the window (balances carried forward or from transactions)'}; ${t.count ? `${formatInt(t.count)} transaction(s) ${t.first} to ${t.last}` : 'no transactions'}.`);
-    if (dormant) lines.push(`Dormant: no customer-initiated transaction ${p.activity_window.from} to ${p.activity_window.to} and AUM ADB below ${formatMoney(p.dormant_floor_fen)} CNY.`);
-  }
-  return lines;
-}
-
 function periodMeta(p: Period): Record<string, unknown> {
   return {
     as_of: p.as_of,
@@ -269,18 +225,6 @@ function periodMeta(p: Period): Record<string, unknown> {
 
 const m6 = (x: number | null): number | null => (x === null ? null : roundHalfAwayFromZero(x, 6));
 
-export function concentrationText(c: ConcentrationOf, lang: Lang): string {
-  const m = MEASURE_NAMES[c.measure][lang];
-  if (c.pareto === null || c.gini === null) {
-    const why = c.undefined_reason === 'negative_values' ? 'some values are negative' : c.undefined_reason === 'zero_total' ? 'the total is 0' : 'no customers';
-    const whyZh = c.undefined_reason === 'negative_values' ? '存在负值' : c.undefined_reason === 'zero_total' ? '合计为 0' : '无客户';
-    return lang === 'zh' ? `${m}：帕累托 -、基尼 -（无定义：${whyZh}）` : `${m}: Pareto - and Gini - (not defined: ${why})`;
-  }
-  return lang === 'zh'
-    ? `${m}：前 20%（${formatInt(c.top_n)}/${formatInt(c.n)} 户）占 ${formatPercent(c.pareto)}；基尼系数 ${formatNumber(c.gini, 4)}`
-    : `${m}: the top 20% (${formatInt(c.top_n)} of ${formatInt(c.n)} customers) hold ${formatPercent(c.pareto)} (Pareto); Gini ${formatNumber(c.gini, 4)}`;
-}
-
 function emit(ctx: Ctx, columns: ColumnSpec[], rows: Row[], meta: Record<string, unknown>, table: () => string): string | Buffer {
   if (ctx.format === 'csv') return renderCsv(columns, rows, ctx.csv);
   if (ctx.format === 'json') return renderJson(columns, rows, { ...meta, notes: ctx.notes });
@@ -288,24 +232,6 @@ function emit(ctx: Ctx, columns: ColumnSpec[], rows: Row[], meta: Record<string,
 }
 
 // --- summary ---------------------------------------------------------------------------------
-
-export const SUMMARY_VALUE_COLUMNS: ColumnSpec[] = [
-  { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int' },
-  { key: 'customer_share', header: 'Share', headerZh: '户数占比', kind: 'percent', priority: 3 },
-  { key: 'aum_adb', header: 'AUM ADB', headerZh: 'AUM日均', kind: 'money' },
-  { key: 'aum_share', header: 'AUM share', headerZh: 'AUM占比', kind: 'percent', priority: 4 },
-  { key: 'aum_avg', header: 'AUM avg', headerZh: '户均AUM', kind: 'money', priority: 2 },
-  { key: 'deposit_adb', header: 'Deposit ADB', headerZh: '存款日均', kind: 'money', priority: 5 },
-  { key: 'loan_adb', header: 'Loan ADB', headerZh: '贷款日均', kind: 'money', priority: 5 },
-  { key: 'contribution', header: 'Contribution', headerZh: '贡献', kind: 'money' },
-  { key: 'contribution_share', header: 'Contr. share', headerZh: '贡献占比', kind: 'percent', priority: 4 },
-  { key: 'contribution_avg', header: 'Contr. avg', headerZh: '户均贡献', kind: 'money', priority: 2 },
-  { key: 'fee_income', header: 'Fee income', headerZh: '中间业务收入', kind: 'money', priority: 6 },
-  { key: 'txn_counter', header: 'Counter txns', headerZh: '柜面笔数', kind: 'int', priority: 1 },
-  { key: 'txn_self_service', header: 'Self-service txns', headerZh: '自助笔数', kind: 'int', priority: 1 },
-  { key: 'txn_e_banking', header: 'E-banking txns', headerZh: '电子银行笔数', kind: 'int', priority: 1 },
-  { key: 'dormant', header: 'Dormant', headerZh: '睡眠户', kind: 'int', priority: 3 },
-];
 
 function renderSummary(rep: SummaryReport, ctx: Ctx): string | Buffer {
   const groupKey = rep.group_by === 'rm' ? 'rm_id' : rep.group_by === 'branch' ? 'branch' : null;
@@ -473,19 +399,6 @@ function renderMigration(rep: MigrationReport, ctx: Ctx): string | Buffer {
 
 // --- RFM -------------------------------------------------------------------------------------
 
-export const RFM_SUMMARY_COLUMNS: ColumnSpec[] = [
-  { key: 'customer_type', header: 'Type', headerZh: '类型', kind: 'text' },
-  { key: 'segment', header: 'Segment code', headerZh: '分群代码', kind: 'text', priority: 1 },
-  { key: 'segment_name', header: 'Segment', headerZh: '分群', kind: 'text' },
-  { key: 'rule', header: 'Rule', headerZh: '规则', kind: 'text', priority: 2 },
-  { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int' },
-  { key: 'customer_share', header: 'Share', headerZh: '占比', kind: 'percent' },
-  { key: 'avg_recency_days', header: 'Avg R (days)', headerZh: '平均R（天）', kind: 'number', priority: 3 },
-  { key: 'avg_frequency', header: 'Avg F', headerZh: '平均F', kind: 'number', priority: 3 },
-  { key: 'monetary', header: 'M total', headerZh: 'M合计', kind: 'money', priority: 4 },
-  { key: 'monetary_avg', header: 'M avg', headerZh: '户均M', kind: 'money', priority: 4 },
-];
-
 const RFM_DETAIL_COLUMNS: ColumnSpec[] = [
   { key: 'customer_id', header: 'Customer', headerZh: '客户号', kind: 'text' },
   { key: 'name', header: 'Name', headerZh: '客户名称', kind: 'text' },
@@ -502,11 +415,6 @@ const RFM_DETAIL_COLUMNS: ColumnSpec[] = [
   { key: 'rfm', header: 'RFM', kind: 'text' },
   { key: 'segment', header: 'Segment', headerZh: '分群', kind: 'text' },
 ];
-
-export function segName(code: string, lang: Lang): string {
-  const s = RFM_SEGMENTS.find((x) => x.code === code);
-  return s ? (lang === 'zh' ? s.name_zh : s.name_en) : code;
-}
 
 function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | Buffer {
   const cutsMeta = rep.sections.map((s) => ({

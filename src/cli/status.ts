@@ -3,7 +3,7 @@ import { openDb, resolveDbPath } from '../db/connection.js';
 import { getStatus } from '../db/status.js';
 import { UsageError } from '../errors.js';
 import { formatInt, localDateTime, renderTable, resolveLang, useColor, LANG_OPTION_HELP, type ColumnSpec } from '../output/index.js';
-import { globals } from './main.js';
+import { globals } from './state.js';
 
 export const STATUS_HELP = `
 Examples:

@@ -3,7 +3,8 @@
  * converts at the latest rate on or before that day, rounded to the fen as SQLite's round()
  * does, so that sums made in JavaScript and in SQL agree to the fen.
  */
-import type { Db } from './connection.js';
+// The driver's type, not connection.ts's Db alias: connection.ts imports migrations.ts, which imports this file.
+import type Database from 'better-sqlite3';
 
 /** SQL: the rate of currency `cur` on `day` (both SQL expressions): the latest on or before it. */
 export const rateOn = (cur: string, day: string) => `(SELECT cny_per_unit FROM fx_rates f WHERE f.currency = ${cur} AND f.date <= ${day} ORDER BY f.date DESC LIMIT 1)`;
@@ -49,7 +50,7 @@ export const ROLLUP_CNY_REFRESH = rollupCnyRefresh(CNY_COLUMNS);
 export class RateCache {
   private readonly q;
   private readonly cache = new Map<string, number | null>();
-  constructor(db: Db) {
+  constructor(db: Database.Database) {
     this.q = db.prepare(`SELECT ${rateOn('?', '?')}`).pluck();
   }
   /** The rate of `currency` on `day`, or null when none is on or before it. */

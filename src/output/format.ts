@@ -3,6 +3,7 @@
  * fractional (ADB-derived values); it is rounded exactly once, here, half away from zero
  * to 0.01 CNY (metrics.md).
  */
+import { eastAsianWidth } from 'get-east-asian-width';
 
 /**
  * Multiply `x` by 10^n using decimal-string exponent arithmetic, so that the shortest
@@ -111,51 +112,6 @@ export function formatNumber(n: number, decimals = 2, opts: { separators?: boole
 // Display width (terminal columns)
 // ---------------------------------------------------------------------------------------------
 
-/** East Asian Wide (W) and Fullwidth (F) ranges, per UAX #11 (condensed). */
-const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x1100, 0x115f], // Hangul Jamo leading consonants
-  [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f0], [0x23f3, 0x23f3],
-  [0x25fd, 0x25fe], [0x2614, 0x2615], [0x2648, 0x2653], [0x267f, 0x267f], [0x2693, 0x2693],
-  [0x26a1, 0x26a1], [0x26aa, 0x26ab], [0x26bd, 0x26be], [0x26c4, 0x26c5], [0x26ce, 0x26ce],
-  [0x26d4, 0x26d4], [0x26ea, 0x26ea], [0x26f2, 0x26f3], [0x26f5, 0x26f5], [0x26fa, 0x26fa],
-  [0x26fd, 0x26fd], [0x2705, 0x2705], [0x270a, 0x270b], [0x2728, 0x2728], [0x274c, 0x274c],
-  [0x274e, 0x274e], [0x2753, 0x2755], [0x2757, 0x2757], [0x2795, 0x2797], [0x27b0, 0x27b0],
-  [0x27bf, 0x27bf], [0x2b1b, 0x2b1c], [0x2b50, 0x2b50], [0x2b55, 0x2b55],
-  [0x2e80, 0x303e], // CJK radicals, Kangxi, ideographic description, CJK symbols & punctuation (、。「」)
-  [0x3041, 0x33ff], // Hiragana, Katakana, Bopomofo, Hangul compat, Kanbun, CJK strokes, enclosed/compat
-  [0x3400, 0x4dbf], // CJK Ext A
-  [0x4e00, 0x9fff], // CJK Unified Ideographs
-  [0xa000, 0xa4cf], // Yi
-  [0xa960, 0xa97f], // Hangul Jamo Ext A
-  [0xac00, 0xd7a3], // Hangul syllables
-  [0xf900, 0xfaff], // CJK compatibility ideographs
-  [0xfe10, 0xfe19], // vertical forms
-  [0xfe30, 0xfe6f], // CJK compatibility forms, small form variants
-  [0xff00, 0xff60], // Fullwidth forms (！ ， （ ） ０-９ Ａ-Ｚ)
-  [0xffe0, 0xffe6], // Fullwidth signs (￠ ￡ ￢ ￣ ￤ ￥ ￦)
-  [0x16fe0, 0x16fe4], [0x17000, 0x18cd5], [0x1b000, 0x1b2fb],
-  [0x1f004, 0x1f004], [0x1f0cf, 0x1f0cf], [0x1f18e, 0x1f18e], [0x1f191, 0x1f19a],
-  [0x1f200, 0x1f202], [0x1f210, 0x1f23b], [0x1f240, 0x1f248], [0x1f250, 0x1f251], [0x1f260, 0x1f265],
-  [0x1f300, 0x1f64f], // misc symbols & pictographs, emoticons (approximation: treats all as wide)
-  [0x1f680, 0x1f6ff], [0x1f7e0, 0x1f7eb], [0x1f90c, 0x1f9ff], [0x1fa70, 0x1faff],
-  [0x20000, 0x2fffd], // CJK Ext B..F, compatibility supplement
-  [0x30000, 0x3fffd], // CJK Ext G, H
-];
-
-function isWide(cp: number): boolean {
-  if (cp < 0x1100) return false;
-  let lo = 0;
-  let hi = WIDE_RANGES.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const [a, b] = WIDE_RANGES[mid]!;
-    if (cp < a) hi = mid - 1;
-    else if (cp > b) lo = mid + 1;
-    else return true;
-  }
-  return false;
-}
-
 /** Zero-width: combining marks, enclosing marks, ZWSP/ZWNJ/ZWJ, bidi marks, variation selectors, BOM. */
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff]$/u;
 // eslint-disable-next-line no-control-regex
@@ -168,9 +124,17 @@ export function stripAnsi(s: string): string {
 
 /**
  * Terminal columns occupied by `s`: East Asian Wide/Fullwidth characters (CJK, ￥, full-width
- * punctuation, most emoji) count 2, combining marks and control characters 0, everything else 1.
- * ANSI escape sequences are ignored. Ambiguous-width characters (─, ·, °) count 1.
+ * punctuation, emoji in emoji presentation) count 2, combining marks and control characters 0,
+ * everything else 1. ANSI escape sequences are ignored. Ambiguous-width characters (─, ·, °)
+ * count 1. The Wide/Fullwidth data is get-east-asian-width's (Unicode's EastAsianWidth.txt);
+ * not string-width, which segments graphemes and is ~19x slower per CJK cell
+ * (docs/architecture.md, "Dependencies and why").
  */
+/** A code point that takes two terminal columns (Wide or Fullwidth). */
+function isWide(cp: number): boolean {
+  return cp >= 0x1100 && eastAsianWidth(cp) === 2;
+}
+
 export function displayWidth(s: string): number {
   const plain = stripAnsi(s);
   let width = 0;
@@ -178,7 +142,7 @@ export function displayWidth(s: string): number {
     const cp = ch.codePointAt(0)!;
     if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue; // control characters
     if (cp >= 0x300 && ZERO_WIDTH.test(ch)) continue;
-    width += isWide(cp) ? 2 : 1;
+    width += cp < 0x1100 ? 1 : eastAsianWidth(cp);
   }
   return width;
 }

@@ -8,6 +8,8 @@
  *  - supplementary-plane code points use the linear formula from 0x90308130.
  * Always the label 'gb18030' (never 'gbk': the GBK decoder/encoder differ, e.g. for €).
  * Lone surrogates are encoded as U+FFFD.
+ * Not iconv-lite: it writes GB18030-2005 bytes for 37 code points that this decoder reads
+ * otherwise (docs/architecture.md, "Dependencies and why").
  */
 
 let table: Uint32Array | undefined; // code unit -> encoded bytes (1, 2 or 4 bytes packed) or 0

@@ -4,7 +4,8 @@
  * Redrawn with '\r' at most every `intervalMs` (default 100 ms = 10/s); only when the stream is
  * a TTY, otherwise every call is a no-op (nothing is ever written to pipes/files).
  * `done()` erases the line (spaces + '\r') so the following output starts on a clean line.
- * ASCII only, no ANSI codes.
+ * ASCII only, no ANSI codes (not cli-progress, which moves the cursor with escape sequences:
+ * docs/architecture.md, "Dependencies and why").
  */
 import { displayWidth, formatInt } from './format.js';
 

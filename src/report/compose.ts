@@ -4,11 +4,11 @@
  * an HtmlReport out. The tables use the same column specs and row values as the CSV exports of
  * `crm segment` and `crm rm-report`, so every number matches them.
  */
-import {
-  MEASURE_NAMES, RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
-} from '../cli/segment.js';
 import { emptySectionLine, formatCell, formatInt, formatMoney, formatNumber, formatPercent, type ColumnSpec, type Lang, type Row } from '../output/index.js';
 import type { MigrationReport, RfmReport, SummaryReport } from '../segment/report.js';
+import {
+  MEASURE_NAMES, RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
+} from '../segment/labels.js';
 import { RFM_SEGMENTS, segmentRule } from '../segment/rfm.js';
 import { UNASSIGNED, metricName, type RmReport } from '../rm/report.js';
 import { noteZh, rmRowZh, warningZh } from '../rm/render.js';

@@ -4,10 +4,9 @@
  * and the coverage report in, HtmlSections out; numbers as `crm watch` and `crm coverage` print them.
  */
 import { formatInt, formatMoney, formatPercent, type ColumnSpec, type Lang, type Row } from '../output/index.js';
-import type { CoverageReport, WatchList } from '../metrics/watch.js';
-import { SIGNAL_NAMES } from '../watch/labels.js';
+import type { CoverageReport, WatchList } from '../watch/report.js';
+import { COVERAGE_COLUMNS, SIGNAL_NAMES } from '../watch/labels.js';
 import { SIGNALS } from '../watch/rules.js';
-import { COVERAGE_COLUMNS } from '../cli/coverage.js';
 import type { HtmlSection } from './html.js';
 import { attainmentChart, stackedBars } from './svg.js';
 

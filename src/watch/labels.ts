@@ -1,4 +1,5 @@
 /** Names of the watch signals in reports (table, HTML), English and Chinese. */
+import type { ColumnSpec } from '../output/index.js';
 import type { Signal } from './rules.js';
 
 export const SIGNAL_NAMES: Record<Signal, { en: string; zh: string }> = {
@@ -27,3 +28,18 @@ export const RM_TYPE_NAMES: Record<string, { en: string; zh: string }> = {
   personal: { en: 'personal', zh: '个人' },
   corporate: { en: 'corporate', zh: '对公' },
 };
+
+/** The coverage report's RM columns (crm coverage, the HTML report's coverage section). */
+export const COVERAGE_COLUMNS: ColumnSpec[] = [
+  { key: 'rm_id', header: 'RM', headerZh: '客户经理', kind: 'text' },
+  { key: 'name', header: 'Name', headerZh: '姓名', kind: 'text', priority: 3 },
+  { key: 'rm_type', header: 'Type', headerZh: '类型', kind: 'text', priority: 2 },
+  { key: 'branch', header: 'Branch', headerZh: '机构', kind: 'text', priority: 4 },
+  { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int' },
+  { key: 'valuable', header: 'Valuable', headerZh: '价值客户', kind: 'int' },
+  { key: 'aum_adb', header: 'AUM ADB', headerZh: 'AUM日均', kind: 'money', priority: 5 },
+  { key: 'valuable_aum_adb', header: 'Valuable AUM ADB', headerZh: '价值客户AUM日均', kind: 'money', priority: 4 },
+  { key: 'capacity_valuable', header: 'Cap. valuable', headerZh: '价值客户容量', kind: 'int', priority: 3 },
+  { key: 'capacity_customers', header: 'Cap. all', headerZh: '客户容量', kind: 'int', priority: 3 },
+  { key: 'load', header: 'Load', headerZh: '负荷', kind: 'percent' },
+];

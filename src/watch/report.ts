@@ -10,14 +10,14 @@ import { rateOn } from '../db/fx.js';
 import { sqlList } from '../db/sql.js';
 import { DataError } from '../errors.js';
 import { DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
-import { latestDataDate, addDays, customerBalances, customerTxns, resolveWindow, type Window } from './engine.js';
-import { DEFAULT_PRICING, type Pricing } from './pricing.js';
+import { latestDataDate, addDays, customerBalances, customerTxns, resolveWindow, type Window } from '../metrics/engine.js';
+import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
-import { SIGNALS, type Signal, type WatchRules } from '../watch/rules.js';
-import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from '../watch/channels.js';
-import { coverage, type Coverage, type CoverageRm } from '../watch/coverage.js';
-import { customerSignals, loanRows, sortWatchRows, type LoanChange, type WatchCustomer, type WatchDates, type WatchRow } from '../watch/signals.js';
+import { SIGNALS, type Signal, type WatchRules } from './rules.js';
+import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from './channels.js';
+import { coverage, type Coverage, type CoverageRm } from './coverage.js';
+import { customerSignals, loanRows, sortWatchRows, type LoanChange, type WatchCustomer, type WatchDates, type WatchRow } from './signals.js';
 
 export interface WatchParams {
   asOf?: string;
