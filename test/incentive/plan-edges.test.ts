@@ -45,6 +45,8 @@ describe('limits that are allowed', () => {
     expect(kpis.map((k) => k.weight)).toEqual([0.1225, 0.8775]);
     expect(personal(curve('[ { rate: "2.5%" } ]')).kpis[0].curve.bands).toEqual([{ from: 0, to: null, rate: 0.025 }]);
     expect(personal(curve('[ { rate: " 150 % " } ]')).kpis[0].curve.bands[0].rate).toBe(1.5);
+    // "12.25%" = 12.25 / 100 = 0.1225
+    expect(personal(curve('[ { rate: "12.25%" } ]')).kpis[0].curve.bands[0].rate).toBe(0.1225);
   });
 
   it('an empty KPI list needs no target bonus; defaults fill pricing', () => {
@@ -75,11 +77,19 @@ describe('limits that are allowed', () => {
     expect(p.plans.corporate!.events).toEqual([{ event: 'a', amount: 1 }]);
     expect(p.plans.personal!.events).toEqual([{ event: 'b', amount: -1.5 }]);
     expect(parsePlan('name: null\npersonal:\n  events: {}\n', 'p.yaml').name).toBeNull();
+    expect(parsePlan('description: ~\npersonal:\n  events: {}\n', 'p.yaml').name).toBeNull();
   });
 
   it('upper-case extensions are recognised; other names try JSON then YAML', () => {
     expect(parsePlan('personal:\n  events: { a: 1 }\n', 'PLAN.YAML').plans.personal!.events).toHaveLength(1);
     expect(parsePlan('{"personal": {"events": {"a": 1}}}', 'PLAN.JSON').plans.personal!.events).toHaveLength(1);
+    // JSON with a repeated key: JSON.parse keeps the last one; YAML rejects it. Names other than
+    // *.yaml / *.yml are read as JSON first, so only those accept it.
+    const dup = '{"personal": {"events": {"a": 1}}, "personal": {"events": {"b": 2}}}';
+    expect(parsePlan(dup, 'plan.txt').plans.personal!.events).toEqual([{ event: 'b', amount: 2 }]);
+    expect(parsePlan(dup, 'plan.json').plans.personal!.events).toEqual([{ event: 'b', amount: 2 }]);
+    expect(errorOf(dup, 'plan.yaml')).toMatch(/^plan\.yaml: not valid YAML: Map keys must be unique/);
+    expect(errorOf(dup, 'plan.yml')).toMatch(/^plan\.yml: not valid YAML: Map keys must be unique/);
     // YAML-only text under .json is a JSON error, not read as YAML
     expect(errorOf('personal:\n  events: { a: 1 }\n', 'plan.json')).toMatch(/^plan\.json: not valid JSON: /);
   });
@@ -90,10 +100,11 @@ describe('limits that are allowed', () => {
   kpis: [ { metric: loan_adb, weight: 50 }, { metric: fee_income, weight: 50 } ]
 personal:
   target_bonus: { amount: 1, per: year }
-  kpis: [ { metric: fee_income, weight: 100 } ]
+  kpis: [ { metric: fee_income, weight: 50 }, { metric: aum_adb, weight: 50 } ]
 `, 'p.yaml');
-    expect(planKpis(p)).toEqual(['loan_adb', 'fee_income']);
-    expect(planKpis(p, 'personal')).toEqual(['fee_income']);
+    // corporate's two, then personal's aum_adb (fee_income is already listed)
+    expect(planKpis(p)).toEqual(['loan_adb', 'fee_income', 'aum_adb']);
+    expect(planKpis(p, 'personal')).toEqual(['fee_income', 'aum_adb']);
   });
 
   it('fmtP: a fraction as a percent, up to 4 decimals', () => {
@@ -103,6 +114,14 @@ personal:
 });
 
 describe('checks that must run, with their messages', () => {
+  it('percents that are not percents, at each level', () => {
+    const bad = (got: string) => `must be a percent (60 or "60%"), got ${got}`;
+    expect(errorOf(oneKpi('', '  gate: x'))).toBe(`plan.yaml: personal.gate: ${bad('"x"')}`);
+    expect(errorOf(oneKpi('', '  cap: x'))).toBe(`plan.yaml: personal.cap: ${bad('"x"')}`);
+    expect(errorOf(oneKpi(', cap: x'))).toBe(`plan.yaml: personal.kpis[0].cap: ${bad('"x"')}`);
+    expect(errorOf('personal:\n  npl_deduction: [ { off: x } ]\n')).toBe(`plan.yaml: personal.npl_deduction[0].off: ${bad('"x"')}`);
+  });
+
   it('a negative gate, at the rm level and at the KPI level', () => {
     expect(errorOf(oneKpi('', '  gate: -5'))).toBe('plan.yaml: personal.gate: must not be negative');
     expect(errorOf(oneKpi(', gate: "-5%"'))).toBe('plan.yaml: personal.kpis[0].gate: must not be negative, got "-5%"');
@@ -203,6 +222,8 @@ describe('shapes and names', () => {
     expect(errorOf('name: 5\npersonal:\n  events: {}\n')).toBe('plan.yaml: name: must be text, got 5');
     expect(errorOf('description: [x]\npersonal:\n  events: {}\n')).toBe('plan.yaml: description: must be text, got ["x"]');
     expect(errorOf('personal:\n  npl_deduction: [ 5 ]\n')).toBe('plan.yaml: personal.npl_deduction[0]: must be a mapping of keys to values, got 5');
+    expect(errorOf('personal:\n  npl_deduction: [ ~ ]\n')).toBe('plan.yaml: personal.npl_deduction[0]: must be a mapping of keys to values, got null');
+    expect(errorOf('personal:\n  events: { a: .nan }\n')).toBe('plan.yaml: personal.events.a: must be a number, got null');
   });
 
   it('unknown keys list what is allowed', () => {
@@ -235,12 +256,10 @@ describe('shapes and names', () => {
   });
 
   it('unparseable text: only the first line of the parser message', () => {
+    // the YAML parser's message runs over several lines (it quotes the text); the first names the place
     const yaml = errorOf('personal: [unclosed\n  x: {', 'plan.yaml');
-    expect(yaml).toMatch(/^plan\.yaml: not valid YAML: \S/);
-    expect(yaml).not.toContain('\n');
-    const json = errorOf('{ "personal": ', 'plan.json');
-    expect(json).toMatch(/^plan\.json: not valid JSON: \S/);
-    expect(json).not.toContain('\n');
+    expect(yaml).toBe('plan.yaml: not valid YAML: Implicit keys of flow sequence pairs need to be on a single line at line 1, column 12:');
+    expect(errorOf('{ "personal": ', 'plan.json')).toBe('plan.json: not valid JSON: Unexpected end of JSON input');
     // neither JSON nor YAML under another name: the YAML message
     expect(errorOf('a: [\n', 'plan.txt')).toMatch(/^plan\.txt: not valid YAML: \S/);
     expect(errorOf('~\n', 'plan.yaml')).toBe('plan.yaml: the plan file is empty');
