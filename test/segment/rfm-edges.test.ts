@@ -1,0 +1,53 @@
+/** RFM edges: a transaction on the as-of date, the rules that tell cant_lose from at_risk, the input checks. */
+import { describe, expect, it } from 'vitest';
+import { scoreRfm, segmentOf, type Score } from '../../src/segment/rfm.js';
+import { DataError } from '../../src/errors.js';
+
+const c = (customer_id: string, days_since_last: number | null, frequency: number, monetary_fen: number) =>
+  ({ customer_id, days_since_last, frequency, monetary_fen });
+function dataError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a DataError');
+}
+
+describe('RFM edges', () => {
+  it('a last transaction on the as-of date (0 days) is the best recency', () => {
+    const r = scoreRfm([c('a', 0, 1, 100), c('b', 10, 1, 100)]);
+    // n = 2 active: ranks ceil(2k/5) = 1,1,2,2 → recency cuts [0, 0, 10, 10]; 0 ≤ c1 → R5; 10 ≤ c3 → R3
+    expect(r.cuts.recency).toEqual([0, 0, 10, 10]);
+    expect(r.scores.map((s) => s.r)).toEqual([5, 3]);
+  });
+
+  it('R ≤ 2 with only one of F, M at 4 or more is at risk, not cant_lose', () => {
+    const seg = (r: number, f: number, m: number) => segmentOf({ active: true, r: r as Score, f: f as Score, m: m as Score });
+    // cant_lose needs F ≥ 4 and M ≥ 4; F 3 with M 4, or F 1 with M 5: at_risk (M ≥ 3)
+    expect(seg(2, 3, 4)).toBe('at_risk');
+    expect(seg(1, 1, 5)).toBe('at_risk');
+    // F 5 with M 3: at_risk (F ≥ 3)
+    expect(seg(2, 5, 3)).toBe('at_risk');
+    expect(seg(2, 4, 4)).toBe('cant_lose');
+  });
+
+  it('an inactive customer may have no days; frequency 0 with days is still inactive', () => {
+    const r = scoreRfm([c('a', null, 0, 0), c('b', 3, 0, 0), c('x', 1, 2, 50)]);
+    expect(r.active_customers).toBe(1);
+    // one active customer: every cut is its own value, so R: 1 ≤ c1 → 5, F: 2 ≤ c1 → 1 → segment new (R 5, F 1)
+    expect(r.scores.map((s) => s.segment)).toEqual(['inactive', 'inactive', 'new']);
+  });
+
+  it('bad input is a DataError naming the customer and the value', () => {
+    expect(dataError(() => scoreRfm([c('a', 1, 1, 5), c('a', 2, 1, 5)]))).toBe('RFM: customer a appears twice');
+    expect(dataError(() => scoreRfm([c('a', 1, 1.5, 5)]))).toBe('RFM: customer a: frequency must be a whole number ≥ 0, got 1.5');
+    expect(dataError(() => scoreRfm([c('a', 1, -1, 5)]))).toBe('RFM: customer a: frequency must be a whole number ≥ 0, got -1');
+    expect(dataError(() => scoreRfm([c('a', 1, 1, -1)]))).toBe('RFM: customer a: monetary must be ≥ 0 (Σ |amount|), got -1');
+    expect(dataError(() => scoreRfm([c('a', 1, 1, Number.NaN)]))).toBe('RFM: customer a: monetary must be ≥ 0 (Σ |amount|), got NaN');
+    expect(dataError(() => scoreRfm([c('a', null, 1, 5)]))).toBe('RFM: customer a has transactions but days since last is null');
+    expect(dataError(() => scoreRfm([c('a', -1, 1, 5)]))).toBe('RFM: customer a has transactions but days since last is -1');
+    expect(dataError(() => scoreRfm([c('a', Number.NaN, 1, 5)]))).toBe('RFM: customer a has transactions but days since last is NaN');
+  });
+});
