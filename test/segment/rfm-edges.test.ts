@@ -1,6 +1,6 @@
 /** RFM edges: a transaction on the as-of date, the rules that tell cant_lose from at_risk, the input checks. */
 import { describe, expect, it } from 'vitest';
-import { scoreRfm, segmentOf, type Score } from '../../src/segment/rfm.js';
+import { RFM_SEGMENTS, scoreRfm, segmentOf, type Score } from '../../src/segment/rfm.js';
 import { DataError } from '../../src/errors.js';
 
 const c = (customer_id: string, days_since_last: number | null, frequency: number, monetary_fen: number) =>
@@ -49,5 +49,23 @@ describe('RFM edges', () => {
     expect(dataError(() => scoreRfm([c('a', null, 1, 5)]))).toBe('RFM: customer a has transactions but days since last is null');
     expect(dataError(() => scoreRfm([c('a', -1, 1, 5)]))).toBe('RFM: customer a has transactions but days since last is -1');
     expect(dataError(() => scoreRfm([c('a', Number.NaN, 1, 5)]))).toBe('RFM: customer a has transactions but days since last is NaN');
+  });
+});
+
+describe('the segment table reports print', () => {
+  it('codes, Chinese and English names and rules, in rule order (docs/segment.md, "Segments")', () => {
+    expect(RFM_SEGMENTS.map((s) => [s.code, s.name_zh, s.name_en, s.rule])).toEqual([
+      ['inactive', '无交易', 'Inactive', 'no transaction in the window'],
+      ['champions', '冠军客户', 'Champions', 'R ≥ 4, F ≥ 4, M ≥ 4'],
+      ['loyal', '忠诚客户', 'Loyal', 'R ≥ 3, F ≥ 4'],
+      ['cant_lose', '不能流失', "Can't lose", 'R ≤ 2, F ≥ 4, M ≥ 4'],
+      ['at_risk', '流失风险', 'At risk', 'R ≤ 2, F ≥ 3 or M ≥ 3'],
+      ['potential_loyalist', '潜力客户', 'Potential loyalist', 'R ≥ 4, F = 2 or 3'],
+      ['new', '新近客户', 'New', 'R = 5, F = 1'],
+      ['promising', '有望客户', 'Promising', 'R = 4, F = 1'],
+      ['need_attention', '需关注', 'Need attention', 'R = 3, F ≤ 3'],
+      ['hibernating', '休眠倾向', 'Hibernating', 'R = 2 (F ≤ 2 and M ≤ 2 after the rules above)'],
+      ['lost', '流失客户', 'Lost', 'everything else (R = 1, F ≤ 2, M ≤ 2)'],
+    ]);
   });
 });
