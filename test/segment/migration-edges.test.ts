@@ -29,4 +29,10 @@ describe('migrate edges', () => {
     expect(() => migrate({ order: ['mass', 'gone'], tiers1: m<string>({}), tiers2: m<string>({}) })).toThrow('migration: tier code "gone" is reserved');
     expect(() => migrate({ order: ['new'], tiers1: m<string>({}), tiers2: m<string>({}) })).toThrow('migration: tier code "new" is reserved');
   });
+
+  it('counts downgrades and unchanged apart', () => {
+    const r = migrate({ order: ['lo', 'mid', 'hi'], tiers1: m({ a: 'hi', b: 'hi', c: 'mid', d: 'lo' }), tiers2: m({ a: 'lo', b: 'mid', c: 'lo', d: 'lo' }) });
+    // a hi → lo, b hi → mid, c mid → lo: 3 downgrades; d lo → lo: 1 unchanged; no upgrade
+    expect([r.upgrades, r.downgrades, r.unchanged]).toEqual([0, 3, 1]);
+  });
 });

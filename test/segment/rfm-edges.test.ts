@@ -33,6 +33,15 @@ describe('RFM edges', () => {
     expect(seg(2, 4, 4)).toBe('cant_lose');
   });
 
+  it('what no other rule takes is lost', () => {
+    const seg = (r: number, f: number, m: number) => segmentOf({ active: true, r: r as Score, f: f as Score, m: m as Score });
+    // R 1 with F, M ≤ 2: not at risk (F, M < 3), not hibernating (R ≠ 2)
+    expect([seg(1, 1, 1), seg(1, 2, 2)]).toEqual(['lost', 'lost']);
+    // five active customers, E the oldest, rarest and smallest: R1 F1 M1 → lost
+    const r = scoreRfm([c('A', 1, 50, 9000), c('B', 5, 20, 5000), c('C', 30, 10, 3000), c('D', 100, 5, 1000), c('E', 300, 1, 100)]);
+    expect(r.scores[4]).toEqual({ customer_id: 'E', active: true, r: 1, f: 1, m: 1, segment: 'lost' });
+  });
+
   it('an inactive customer may have no days; frequency 0 with days is still inactive', () => {
     const r = scoreRfm([c('a', null, 0, 0), c('b', 3, 0, 0), c('x', 1, 2, 50)]);
     expect(r.active_customers).toBe(1);
