@@ -159,7 +159,7 @@ describe('missing or unusable metric values', () => {
 
   it('null, NaN or absent count as 0 with a warning', () => {
     for (const v of [null, Number.NaN, Number.POSITIVE_INFINITY, undefined]) {
-      const metrics = v === undefined ? {} : { new_customers: v as number };
+      const metrics: Record<string, number> = v === undefined ? {} : { new_customers: v as number };
       const r = computePay(p(), input({ metrics }));
       expect(lineOf(r, 'new_customers')).toMatchObject({ actual: 0, amount_fen: 0 });
       expect(r.warnings).toEqual(['RM R001 (Zhang Wei): no value for metric new_customers; counted as 0']);
