@@ -65,7 +65,7 @@ describe('public worked example 1: commission curve on the actual value', () => 
 });
 
 describe('public worked example 2: two weighted KPIs with marginal bands', () => {
-  const p = plan(`personal:
+  const p = () => plan(`personal:
   target_bonus: { amount: 20000, per: period }
   kpis:
     - metric: deposit_adb
@@ -78,7 +78,7 @@ describe('public worked example 2: two weighted KPIs with marginal bands', () =>
   const targets = { deposit_adb: 1_000_000, fee_income: 50_000 }; // CNY
 
   it('both at 110% pays 13,680 + 1,360 = 15,040', () => {
-    const r = computePay(p, input({
+    const r = computePay(p(), input({
       base_salary_fen: CNY(8000),
       metrics: { deposit_adb: CNY(1_100_000), fee_income: CNY(55_000) }, // 110% each
       targets,
@@ -102,7 +102,7 @@ describe('public worked example 2: two weighted KPIs with marginal bands', () =>
   });
 
   it('with KPI 2 at 90% it pays nothing for KPI 2', () => {
-    const r = computePay(p, input({ metrics: { deposit_adb: CNY(1_100_000), fee_income: CNY(45_000) }, targets }));
+    const r = computePay(p(), input({ metrics: { deposit_adb: CNY(1_100_000), fee_income: CNY(45_000) }, targets }));
     // KPI 2 at 90% is inside band 0–95% at 0× → 0
     expect(line(r, 'fee_income').amount_fen).toBe(0);
     expect(r.variable_fen).toBe(1_368_000); // 13,680 CNY from KPI 1 only
@@ -214,7 +214,7 @@ describe('pricing (计价)', () => {
 });
 
 describe('modifiers and the floor at 0', () => {
-  const corp = plan(`corporate:
+  const corp = () => plan(`corporate:
   target_bonus: { amount: 10000, per: quarter }
   gate: 60
   kpis: [ { metric: deposit_adb, weight: 100 } ]
@@ -231,7 +231,7 @@ describe('modifiers and the floor at 0', () => {
   });
 
   it('NPL ratio 1.20% takes 5% off the variable pay', () => {
-    const r = computePay(corp, rm(0.012, 100));
+    const r = computePay(corp(), rm(0.012, 100));
     // KPI: 10,000/quarter × 3/3 × 100% × 1.0 = 10,000 CNY; NPL 1.2% in (1%, 2%] → 5% × 10,000 = −500
     expect(line(r, 'deposit_adb').amount_fen).toBe(1_000_000);
     const m = line(r, 'npl_ratio');
@@ -244,28 +244,28 @@ describe('modifiers and the floor at 0', () => {
   });
 
   it('NPL band bounds are (from, to]: 1% exactly is in the 0–1% band, 2% in the 1–2% band', () => {
-    expect(line(computePay(corp, rm(0.01, 100)), 'npl_ratio').amount_fen).toBe(0);
-    expect(line(computePay(corp, rm(0.02, 100)), 'npl_ratio').amount_fen).toBe(-50_000); // 5% × 10,000
-    expect(line(computePay(corp, rm(0.025, 100)), 'npl_ratio').amount_fen).toBe(-150_000); // 15% × 10,000
-    expect(line(computePay(corp, rm(0, 100)), 'npl_ratio').amount_fen).toBe(0);
+    expect(line(computePay(corp(), rm(0.01, 100)), 'npl_ratio').amount_fen).toBe(0);
+    expect(line(computePay(corp(), rm(0.02, 100)), 'npl_ratio').amount_fen).toBe(-50_000); // 5% × 10,000
+    expect(line(computePay(corp(), rm(0.025, 100)), 'npl_ratio').amount_fen).toBe(-150_000); // 15% × 10,000
+    expect(line(computePay(corp(), rm(0, 100)), 'npl_ratio').amount_fen).toBe(0);
   });
 
   it('missing npl_ratio: warning, no deduction', () => {
-    const r = computePay(corp, rm(undefined, 100));
+    const r = computePay(corp(), rm(undefined, 100));
     expect(r.lines.some((l) => l.metric === 'npl_ratio')).toBe(false);
     expect(r.warnings.join('\n')).toContain('no npl_ratio');
     expect(r.variable_fen).toBe(1_000_000);
   });
 
   it('event amounts per event; negative halves round away from zero', () => {
-    const r = computePay(corp, rm(0.005, 100, { compliance_breach: 1, award: 100 }));
+    const r = computePay(corp(), rm(0.005, 100, { compliance_breach: 1, award: 100 }));
     // −2,000 × 1 = −2,000 CNY; award 0.015 × 100 = 1.50 CNY
     expect(line(r, 'compliance_breach').amount_fen).toBe(-200_000);
     expect(line(r, 'award').amount_fen).toBe(150);
     expect(r.variable_fen).toBe(1_000_000 - 200_000 + 150);
     checkSums(r);
     // 0.015 CNY = 1.5 fen → 2
-    expect(line(computePay(corp, rm(0.005, 100, { award: 1 })), 'award').amount_fen).toBe(2);
+    expect(line(computePay(corp(), rm(0.005, 100, { award: 1 })), 'award').amount_fen).toBe(2);
     expect(roundHalfAway(-1.5)).toBe(-2);
     expect(roundHalfAway(2.5)).toBe(3);
     expect(Object.is(roundHalfAway(-0.4), 0)).toBe(true);
@@ -273,7 +273,7 @@ describe('modifiers and the floor at 0', () => {
 
   it('negative variable pay is floored at 0 with a floor line', () => {
     // KPI gated (50% < 60%) → 0; 2 breaches × −2,000 = −4,000 → floor line +4,000
-    const r = computePay(corp, rm(0.005, 50, { compliance_breach: 2 }));
+    const r = computePay(corp(), rm(0.005, 50, { compliance_breach: 2 }));
     expect(line(r, 'deposit_adb').amount_fen).toBe(0);
     expect(line(r, 'compliance_breach').amount_fen).toBe(-400_000);
     const f = line(r, 'variable_pay');
@@ -285,24 +285,24 @@ describe('modifiers and the floor at 0', () => {
   });
 
   it('unknown event names are warned about and ignored; absent counts add no line', () => {
-    const r = computePay(corp, rm(0.005, 100, { lunch: 3 }));
+    const r = computePay(corp(), rm(0.005, 100, { lunch: 3 }));
     expect(r.warnings).toEqual(['RM R001 (Zhang Wei): event lunch is not in the plan; ignored']);
     expect(r.lines.map((l) => l.kind)).toEqual(['base', 'kpi', 'modifier']); // the NPL line only
   });
 
   it('a negative event count is a DataError', () => {
-    expect(() => computePay(corp, rm(0.005, 100, { award: -1 }))).toThrow(DataError);
+    expect(() => computePay(corp(), rm(0.005, 100, { award: -1 }))).toThrow(DataError);
   });
 });
 
 describe('missing data', () => {
-  const p = plan(`personal:
+  const p = () => plan(`personal:
   target_bonus: { amount: 10000, per: period }
   kpis: [ { metric: deposit_adb, weight: 50 }, { metric: fee_income, weight: 50 } ]
 `);
 
   it('a KPI with no target pays 0 and warns naming the RM and the KPI', () => {
-    const r = computePay(p, input({ metrics: { deposit_adb: CNY(100), fee_income: CNY(100) }, targets: { deposit_adb: 100 } }));
+    const r = computePay(p(), input({ metrics: { deposit_adb: CNY(100), fee_income: CNY(100) }, targets: { deposit_adb: 100 } }));
     // deposit_adb 100%: 10,000 × 50% × 1.0 = 5,000; fee_income: no target → 0
     expect(line(r, 'fee_income')).toMatchObject({ amount_fen: 0, target: null, attainment: null });
     expect(r.warnings).toEqual(['RM R001 (Zhang Wei): no target for KPI fee_income; it pays 0']);
@@ -311,13 +311,13 @@ describe('missing data', () => {
   });
 
   it('a missing metric counts as 0 with a warning', () => {
-    const r = computePay(p, input({ metrics: { deposit_adb: CNY(100) }, targets: { deposit_adb: 100, fee_income: 100 } }));
+    const r = computePay(p(), input({ metrics: { deposit_adb: CNY(100) }, targets: { deposit_adb: 100, fee_income: 100 } }));
     expect(r.warnings).toEqual(['RM R001 (Zhang Wei): no value for metric fee_income; counted as 0']);
     expect(line(r, 'fee_income').amount_fen).toBe(0);
   });
 
   it('an RM type with no plan gets base pay only, with a warning', () => {
-    const r = computePay(p, input({ rm_type: 'corporate', base_salary_fen: 750_050, months: 3 }));
+    const r = computePay(p(), input({ rm_type: 'corporate', base_salary_fen: 750_050, months: 3 }));
     // 7,500.50 × 3 = 22,501.50 CNY
     expect(r.lines).toHaveLength(1);
     expect(r.total_fen).toBe(2_250_150);
@@ -326,8 +326,8 @@ describe('missing data', () => {
   });
 
   it('bad base salary or period length is a DataError', () => {
-    expect(() => computePay(p, input({ months: 0 }))).toThrow(DataError);
-    expect(() => computePay(p, input({ base_salary_fen: Number.NaN }))).toThrow(DataError);
+    expect(() => computePay(p(), input({ months: 0 }))).toThrow(DataError);
+    expect(() => computePay(p(), input({ base_salary_fen: Number.NaN }))).toThrow(DataError);
   });
 });
 
