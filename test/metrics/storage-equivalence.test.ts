@@ -139,7 +139,7 @@ function model(from: string, to: string): Model {
     }
   }
   // Transactions straight from the CSV. Per account, posting day and currency, the day's fees
-  // and Σ|amount| convert at that day's rate, rounded to fen (README, "Foreign currency").
+  // and Σ|amount| convert at that day's rate, rounded to fen (docs/choices.md, "Foreign currency").
   const perDay = new Map<string, { acc: string; day: string; n: number[]; fee: number; abs: number; rate: number }>();
   for (const t of csv(join(dir, 'transactions.csv'))) {
     const day = t.posted_at.slice(0, 10);
