@@ -5,7 +5,7 @@
  */
 import { DataError } from '../errors.js';
 import { MONEY_METRICS, metricName, type RmType } from '../types.js';
-import { PER_MONTHS, fmtP, type Band, type Curve, type IncentivePlan, type KpiSpec, type PayPer, type RmPlan } from './plan.js';
+import { PER_MONTHS, fmtP, type Band, type Curve, type CommissionSpec, type IncentivePlan, type KpiSpec, type PayPer, type PricingSpec, type RmPlan } from './plan.js';
 
 export interface RmPayInput {
   rm_id: string;
@@ -254,64 +254,85 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
 
   for (const k of rp.kpis) lines.push(kpiLine(rp, k, input, actualOf(k.metric), who, warnings, attainment));
 
-  for (const c of rp.commissions) {
-    const actual = actualOf(c.metric);
-    const money = MONEY_METRICS.has(c.metric);
-    const fmtB = (n: number) => (money ? fmt2(n) : fmtNum(n));
-    const { value, parts } = curveValue(c.curve, actual);
-    const amount_fen = roundHalfAway(value * 100);
-    const how = (w: RuleWords): string => {
-      const unit = money ? '' : w.perUnit;
-      return parts.length === 0
-        ? w.notPositive(c.metric, fmtB(actual))
-        : c.curve.method === 'marginal'
-          ? w.commissionMarginal(parts.map((p) => w.onBand(fmtRate(p.band.rate).replace('×', ''), unit, bandText(p.band, fmtB))), fmtB(actual))
-          : w.commissionFlat(fmtB(actual), bandText(parts[0].band, fmtB), fmtRate(parts[0].band.rate).replace('×', ''), unit);
-    };
-    lines.push({
-      kind: 'commission', metric: c.metric, actual, target: null, attainment: null, amount_fen,
-      ...both((w) => w.rounded(w.equals(how(w), fmtFen(value * 100)))),
-    });
-  }
-
-  for (const p of rp.pricing) {
-    const actual = actualOf(p.metric);
-    const money = MONEY_METRICS.has(p.metric);
-    const paidValue = Math.max(0, actual - p.floor);
-    const units = paidValue / p.per_units;
-    const pr = proRate(p.per, input.months);
-    const fen = p.price * 100 * units * pr.factor;
-    const amount_fen = roundHalfAway(fen);
-    const fmtV = (n: number) => (money ? fmt2(n) : fmtNum(n));
-    const floorText = (w: RuleWords) => (p.floor > 0 ? w.aboveFloor(fmtV(p.floor), fmtV(actual), fmtV(paidValue)) : ` (${fmtV(actual)})`);
-    lines.push({
-      kind: 'pricing', metric: p.metric, actual, target: null, attainment: null, amount_fen,
-      ...both((w) => w.rounded(w.pricing(fmt2(p.price), fmtNum(p.per_units), p.per === 'period' ? null : p.per, p.metric, floorText(w), fmtNum(units), proRate(p.per, input.months, w).text, fmtFen(fen)))),
-    });
-  }
+  for (const c of rp.commissions) lines.push(commissionLine(c, actualOf(c.metric)));
+  for (const p of rp.pricing) lines.push(pricingLine(p, actualOf(p.metric), input.months));
 
   const gross = lines.reduce((s, l) => (l.kind === 'base' ? s : s + l.amount_fen), 0);
 
   if (rp.npl_deduction) {
-    const raw = input.metrics.npl_ratio;
-    if (raw === undefined || raw === null || !Number.isFinite(raw)) {
-      warnings.push(`${who}: no npl_ratio; NPL deduction not applied`);
-    } else {
-      const ratio = snap(Math.max(0, raw));
-      // Bands are (from, to]: a ratio equal to a band's `to` falls in that band; the first band includes 0.
-      const band = rp.npl_deduction.find((b) => b.to === null || ratio <= b.to) as (typeof rp.npl_deduction)[number];
-      const amount_fen = gross > 0 ? -roundHalfAway(gross * band.off) : 0;
-      const bt = (w: RuleWords) => (band.to === null ? w.nplAbove(fmtP(band.from)) : `${fmtP(band.from)}–${fmtP(band.to)}`);
-      lines.push({
-        kind: 'modifier', metric: 'npl_ratio', actual: raw, target: null, attainment: null, amount_fen: amount_fen === 0 ? 0 : amount_fen,
-        ...both((w) => {
-          const text = w.npl(`${(raw * 100).toFixed(2)}%`, bt(w), fmtP(band.off), gross > 0 ? w.nplOf(fmtP(band.off), fmtFen(gross)) : w.nplNothing);
-          return gross > 0 ? w.rounded(text) : text;
-        }),
-      });
-    }
+    const line = nplLine(rp.npl_deduction, input.metrics.npl_ratio, gross);
+    if (line) lines.push(line);
+    else warnings.push(`${who}: no npl_ratio; NPL deduction not applied`);
   }
+  lines.push(...eventLines(rp, input, who, warnings));
 
+  let variable_fen = lines.reduce((s, l) => (l.kind === 'base' ? s : s + l.amount_fen), 0);
+  if (variable_fen < 0) {
+    lines.push({
+      kind: 'floor', metric: 'variable_pay', actual: null, target: null, attainment: null, amount_fen: -variable_fen,
+      ...both((w) => w.floor(fmtFen(variable_fen))),
+    });
+    variable_fen = 0;
+  }
+  return { rm_id: input.rm_id, lines, base_fen, variable_fen, total_fen: base_fen + variable_fen, attainment, warnings };
+}
+
+/** A commission line: the curve's rate on the actual (marginal bands or one flat band). */
+function commissionLine(c: CommissionSpec, actual: number): StatementLine {
+  const money = MONEY_METRICS.has(c.metric);
+  const fmtB = (n: number) => (money ? fmt2(n) : fmtNum(n));
+  const { value, parts } = curveValue(c.curve, actual);
+  const amount_fen = roundHalfAway(value * 100);
+  const how = (w: RuleWords): string => {
+    const unit = money ? '' : w.perUnit;
+    return parts.length === 0
+      ? w.notPositive(c.metric, fmtB(actual))
+      : c.curve.method === 'marginal'
+        ? w.commissionMarginal(parts.map((p) => w.onBand(fmtRate(p.band.rate).replace('×', ''), unit, bandText(p.band, fmtB))), fmtB(actual))
+        : w.commissionFlat(fmtB(actual), bandText(parts[0].band, fmtB), fmtRate(parts[0].band.rate).replace('×', ''), unit);
+  };
+  return {
+    kind: 'commission', metric: c.metric, actual, target: null, attainment: null, amount_fen,
+    ...both((w) => w.rounded(w.equals(how(w), fmtFen(value * 100)))),
+  };
+}
+
+/** A pricing line: a price per so many units above the floor, prorated to the period's months. */
+function pricingLine(p: PricingSpec, actual: number, months: number): StatementLine {
+  const money = MONEY_METRICS.has(p.metric);
+  const paidValue = Math.max(0, actual - p.floor);
+  const units = paidValue / p.per_units;
+  const pr = proRate(p.per, months);
+  const fen = p.price * 100 * units * pr.factor;
+  const amount_fen = roundHalfAway(fen);
+  const fmtV = (n: number) => (money ? fmt2(n) : fmtNum(n));
+  const floorText = (w: RuleWords) => (p.floor > 0 ? w.aboveFloor(fmtV(p.floor), fmtV(actual), fmtV(paidValue)) : ` (${fmtV(actual)})`);
+  return {
+    kind: 'pricing', metric: p.metric, actual, target: null, attainment: null, amount_fen,
+    ...both((w) => w.rounded(w.pricing(fmt2(p.price), fmtNum(p.per_units), p.per === 'period' ? null : p.per, p.metric, floorText(w), fmtNum(units), proRate(p.per, months, w).text, fmtFen(fen)))),
+  };
+}
+
+/** The NPL deduction: the band of the NPL ratio takes its share off gross variable pay; null without a ratio. */
+function nplLine(bands: NonNullable<RmPlan['npl_deduction']>, raw: number | undefined | null, gross: number): StatementLine | null {
+  if (raw === undefined || raw === null || !Number.isFinite(raw)) return null;
+  const ratio = snap(Math.max(0, raw));
+  // Bands are (from, to]: a ratio equal to a band's `to` falls in that band; the first band includes 0.
+  const band = bands.find((b) => b.to === null || ratio <= b.to) as (typeof bands)[number];
+  const amount_fen = gross > 0 ? -roundHalfAway(gross * band.off) : 0;
+  const bt = (w: RuleWords) => (band.to === null ? w.nplAbove(fmtP(band.from)) : `${fmtP(band.from)}–${fmtP(band.to)}`);
+  return {
+    kind: 'modifier', metric: 'npl_ratio', actual: raw, target: null, attainment: null, amount_fen: amount_fen === 0 ? 0 : amount_fen,
+    ...both((w) => {
+      const text = w.npl(`${(raw * 100).toFixed(2)}%`, bt(w), fmtP(band.off), gross > 0 ? w.nplOf(fmtP(band.off), fmtFen(gross)) : w.nplNothing);
+      return gross > 0 ? w.rounded(text) : text;
+    }),
+  };
+}
+
+/** One line per plan event the RM has a count of; events the plan does not name are warned about. */
+function eventLines(rp: RmPlan, input: RmPayInput, who: string, warnings: string[]): StatementLine[] {
+  const lines: StatementLine[] = [];
   const known = new Set(rp.events.map((e) => e.event));
   for (const name of Object.keys(input.events ?? {})) {
     if (!known.has(name)) warnings.push(`${who}: event ${name} is not in the plan; ignored`);
@@ -327,15 +348,7 @@ export function computePay(plan: IncentivePlan, input: RmPayInput): PayResult {
     });
   }
 
-  let variable_fen = lines.reduce((s, l) => (l.kind === 'base' ? s : s + l.amount_fen), 0);
-  if (variable_fen < 0) {
-    lines.push({
-      kind: 'floor', metric: 'variable_pay', actual: null, target: null, attainment: null, amount_fen: -variable_fen,
-      ...both((w) => w.floor(fmtFen(variable_fen))),
-    });
-    variable_fen = 0;
-  }
-  return { rm_id: input.rm_id, lines, base_fen, variable_fen, total_fen: base_fen + variable_fen, attainment, warnings };
+  return lines;
 }
 
 function kpiLine(

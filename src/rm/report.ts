@@ -97,8 +97,56 @@ function emptyMetrics(): Omit<RmMetrics, 'rm_id' | 'branch'> {
   return { customers: 0, new_customers: 0, deposit_adb: 0, aum_adb: 0, loan_adb: 0, loan_balance: 0, npl_balance: 0, fee_income: 0, txn_count: 0, net_interest: 0, channel_cost: 0, risk_cost: 0, contribution: 0 };
 }
 
+/** Messages the report collects on the way: notes (printed with the report) and warnings (stderr). */
+interface Messages { notes: string[]; warnings: string[] }
+
+/** Pay inputs of the period: base-pay months (prorated with --allow-partial) and the RMs' targets. */
+interface PayBasis { plan: IncentivePlan | null; months: number; prorate: boolean; basis: string; targets: Map<string, Record<string, number>> }
+
 export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
   const p = o.period;
+  const m: Messages = { notes: [], warnings: [] };
+  const { w, previous, previousWindow, payBasis } = reportWindows(db, o, m);
+  const { byRm: metrics, previousDepositAdb: prevAdb } = rmMetrics(db, w, o.pricing, previousWindow);
+  const all = rmList(db);
+  const rms = new Map(all.map((r) => [r.rm_id, r]));
+  checkFilters(o, all, rms, metrics);
+
+  const { plan, prorate } = payBasis;
+  const { allRows, pay } = rowsAndPay(db, o, payBasis, all, rms, metrics, prevAdb);
+  if (plan?.budget) {
+    const b = scaleToBudget([...pay.values()], plan.budget, p.months);
+    m.notes.push(b.factor === null
+      ? `pay: budget ${fmtFen(b.budget_fen)} CNY for the period, but no RM has variable pay to scale`
+      : `pay: budget ${fmtFen(b.budget_fen)} CNY for the period ÷ variable pay of all RMs ${fmtFen(b.before_fen)} CNY = factor ${b.factor.toFixed(6)}`);
+  }
+  const rows = shownRows(o, payBasis, allRows, pay, rms, m);
+
+  const columns = [...BASE_COLUMNS, ...(plan ? payColumns(plan) : []), ...(prorate ? [BASE_PAY_BASIS_COLUMN] : [])];
+  const sort = o.sort ?? (plan ? 'total_pay' : 'deposit_adb');
+  const col = columns.find((c) => c.key === sort);
+  if (!col) throw new UsageError(`--sort: unknown column "${sort}" (columns: ${columns.map((c) => c.key).join(', ')})`);
+  rows.sort((a, b) => compare(a[sort], b[sort], col.kind === 'text' || col.kind === 'date') || String(a.rm_id).localeCompare(String(b.rm_id)));
+
+  // What no RM owns: one row, over every branch (or the --branch one); not shown with --rm-type or --rm.
+  if (o.rmType === undefined && o.rm === undefined) {
+    const u = unassignedRow(o, metrics, prevAdb);
+    if (u) rows.push(u);
+  } else {
+    m.notes.push(`the ${UNASSIGNED} row is left out: it has no RM type${o.rm !== undefined ? ' and is no RM' : ''}`);
+  }
+
+  const total = totalRow(o, plan, rows, prevAdb);
+  return { period: p, window: w, previous, columns, rows, total, pay, rms, notes: m.notes, warnings: m.warnings, sort, plan };
+}
+
+/**
+ * The report's window (the period clipped to the data), the previous window deposit ADB growth
+ * compares with, and the pay basis; refuses a partial payroll when the options ask to.
+ */
+function reportWindows(db: Db, o: RmReportOptions, m: Messages): { w: Window; previous: RmReport['previous']; previousWindow?: Window; payBasis: PayBasis } {
+  const p = o.period;
+  const { notes, warnings } = m;
   const label = p.name ?? `${p.from} to ${p.to}`;
   let w: Window;
   try {
@@ -109,8 +157,6 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
     }
     throw e;
   }
-  const notes: string[] = [];
-  const warnings: string[] = [];
   const periodDays = daysBetween(p.from, p.to);
   const uncovered = w.to < p.to;
   if (o.plan && uncovered && o.partialPay === 'refuse') {
@@ -137,33 +183,13 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
     previousWindow = resolveWindow(db, previous.from, previous.to);
     notes.push(`deposit ADB growth: against the previous ${w.days} days, ${previous.from} to ${previous.to}`);
   }
-  const { byRm: metrics, previousDepositAdb: prevAdb } = rmMetrics(db, w, o.pricing, previousWindow);
+  return { w, previous, previousWindow, payBasis: payBasisOf(db, o, w, periodDays, uncovered, notes) };
+}
 
-  const all = rmList(db);
-  const rms = new Map(all.map((r) => [r.rm_id, r]));
-  if (o.rm !== undefined && !rms.has(o.rm)) {
-    const like = sameButCase(o.rm, rms.keys());
-    throw new DataError(`no RM ${o.rm} in the database${like ? `; did you mean ${like}? (ids are case-sensitive)` : ' (import rms.csv)'}`);
-  }
-  if (o.branch !== undefined && !all.some((r) => r.branch === o.branch) && ![...metrics.values()].some((m) => m.rm_id === null && m.branch === o.branch)) {
-    const like = sameButCase(o.branch, new Set(all.map((r) => r.branch).filter((b): b is string => !!b)));
-    if (like) throw new DataError(`no branch "${o.branch}" in the data; did you mean "${like}"? (names are case-sensitive)`);
-    throw new DataError(`no branch "${o.branch}" in the data (branches: ${[...new Set(all.map((r) => r.branch).filter(Boolean))].join(', ') || 'none'})`);
-  }
-
-  // RM ids: every RM in rms, plus ids credited by snapshots but missing from rms.
-  const ids = new Set(all.map((r) => r.rm_id));
-  for (const m of metrics.values()) if (m.rm_id !== null) ids.add(m.rm_id);
-  const keep = (id: string): boolean => {
-    const info = rms.get(id);
-    if (o.rm !== undefined && id !== o.rm) return false;
-    if (o.rmType !== undefined && info?.rm_type !== o.rmType) return false;
-    if (o.branch !== undefined && info?.branch !== o.branch) return false;
-    return true;
-  };
-
+/** Base-pay months and targets for the period, with the notes saying how pay was computed. */
+function payBasisOf(db: Db, o: RmReportOptions, w: Window, periodDays: number, uncovered: boolean, notes: string[]): PayBasis {
+  const p = o.period;
   const plan = o.plan ?? null;
-  const pay = new Map<string, PayResult>();
   const targets = plan && p.name ? targetsFor(db, p.name) : new Map<string, Record<string, number>>();
   if (plan) {
     notes.push(`pay: plan ${plan.name ? `"${plan.name}" ` : ''}(${plan.file}); ${p.monthsRule}; `
@@ -175,9 +201,35 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
   const months = prorate ? (p.months * w.days) / periodDays : p.months;
   const basis = `${w.days}/${periodDays} days`;
   if (prorate) notes.push(`pay: base pay prorated to the ${w.days} of ${periodDays} days the data covers (${w.from} to ${w.to}): ${Number(months.toFixed(4))} months`);
+  return { plan, months, prorate, basis, targets };
+}
 
-  // Every RM's row and pay, filtered or not: a budget scales all RMs' variable pay together.
-  const events = plan ? eventCounts(db, p.from, p.to) : new Map<string, Record<string, number>>();
+/** --rm and --branch must name an RM or a branch of the data (with a hint when only the case differs). */
+function checkFilters(o: RmReportOptions, all: RmInfo[], rms: Map<string, RmInfo>, metrics: Map<string, RmMetrics>): void {
+  if (o.rm !== undefined && !rms.has(o.rm)) {
+    const like = sameButCase(o.rm, rms.keys());
+    throw new DataError(`no RM ${o.rm} in the database${like ? `; did you mean ${like}? (ids are case-sensitive)` : ' (import rms.csv)'}`);
+  }
+  if (o.branch !== undefined && !all.some((r) => r.branch === o.branch) && ![...metrics.values()].some((m) => m.rm_id === null && m.branch === o.branch)) {
+    const like = sameButCase(o.branch, new Set(all.map((r) => r.branch).filter((b): b is string => !!b)));
+    if (like) throw new DataError(`no branch "${o.branch}" in the data; did you mean "${like}"? (names are case-sensitive)`);
+    throw new DataError(`no branch "${o.branch}" in the data (branches: ${[...new Set(all.map((r) => r.branch).filter(Boolean))].join(', ') || 'none'})`);
+  }
+}
+
+/**
+ * Every RM's row and pay, filtered or not: a budget scales all RMs' variable pay together.
+ * RM ids: every RM in rms, plus ids credited by snapshots but missing from rms.
+ */
+function rowsAndPay(
+  db: Db, o: RmReportOptions, pb: PayBasis, all: RmInfo[], rms: Map<string, RmInfo>,
+  metrics: Map<string, RmMetrics>, prevAdb: Map<string, number> | null,
+): { allRows: Row[]; pay: Map<string, PayResult> } {
+  const { plan, months, targets } = pb;
+  const ids = new Set(all.map((r) => r.rm_id));
+  for (const m of metrics.values()) if (m.rm_id !== null) ids.add(m.rm_id);
+  const pay = new Map<string, PayResult>();
+  const events = plan ? eventCounts(db, o.period.from, o.period.to) : new Map<string, Record<string, number>>();
   const allRows: Row[] = [];
   for (const id of [...ids].sort()) {
     const info = rms.get(id);
@@ -201,53 +253,54 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
       pay.set(id, r);
     }
   }
-  if (plan?.budget) {
-    const b = scaleToBudget([...pay.values()], plan.budget, p.months);
-    notes.push(b.factor === null
-      ? `pay: budget ${fmtFen(b.budget_fen)} CNY for the period, but no RM has variable pay to scale`
-      : `pay: budget ${fmtFen(b.budget_fen)} CNY for the period ÷ variable pay of all RMs ${fmtFen(b.before_fen)} CNY = factor ${b.factor.toFixed(6)}`);
-  }
+  return { allRows, pay };
+}
+
+/** The rows --rm, --rm-type and --branch keep, with their attainment and pay columns. */
+function shownRows(o: RmReportOptions, pb: PayBasis, allRows: Row[], pay: Map<string, PayResult>, rms: Map<string, RmInfo>, m: Messages): Row[] {
+  const keep = (id: string): boolean => {
+    const info = rms.get(id);
+    if (o.rm !== undefined && id !== o.rm) return false;
+    if (o.rmType !== undefined && info?.rm_type !== o.rmType) return false;
+    if (o.branch !== undefined && info?.branch !== o.branch) return false;
+    return true;
+  };
   const rows: Row[] = [];
   for (const row of allRows) {
     const id = String(row.rm_id);
     if (!keep(id)) continue;
     const r = pay.get(id);
     if (r) {
-      warnings.push(...r.warnings);
+      m.warnings.push(...r.warnings);
       for (const [k, a] of Object.entries(r.attainment)) row[`attainment_${k}`] = a;
       row.base_pay = r.base_fen;
-      if (prorate) row.base_pay_basis = basis;
+      if (pb.prorate) row.base_pay_basis = pb.basis;
       row.variable_pay = r.variable_fen;
       row.total_pay = r.total_fen;
-    } else if (plan) {
-      warnings.push(`RM ${id} is credited by account snapshots but is not in rms.csv: no pay`);
+    } else if (pb.plan) {
+      m.warnings.push(`RM ${id} is credited by account snapshots but is not in rms.csv: no pay`);
     }
     rows.push(row);
   }
+  return rows;
+}
 
-  const columns = [...BASE_COLUMNS, ...(plan ? payColumns(plan) : []), ...(prorate ? [BASE_PAY_BASIS_COLUMN] : [])];
-  const sort = o.sort ?? (plan ? 'total_pay' : 'deposit_adb');
-  const col = columns.find((c) => c.key === sort);
-  if (!col) throw new UsageError(`--sort: unknown column "${sort}" (columns: ${columns.map((c) => c.key).join(', ')})`);
-  rows.sort((a, b) => compare(a[sort], b[sort], col.kind === 'text' || col.kind === 'date') || String(a.rm_id).localeCompare(String(b.rm_id)));
+/** The (unassigned) row: what no RM owns, over every branch or the --branch one; null when nothing. */
+function unassignedRow(o: RmReportOptions, metrics: Map<string, RmMetrics>, prevAdb: Map<string, number> | null): Row | null {
+  const groups = [...metrics.values()].filter((m) => m.rm_id === null && (o.branch === undefined || m.branch === o.branch));
+  const prevGroups = prevAdb ? [...prevAdb.entries()].filter(([k]) => k.startsWith('\u0000') && (o.branch === undefined || k === rmKey(null, o.branch))) : [];
+  if (groups.length === 0 && prevGroups.length === 0) return null;
+  const u = emptyMetrics();
+  for (const g of groups) for (const k of SUMMED) u[k] += g[k];
+  const prevDeposit = prevGroups.reduce((s, [, v]) => s + v, 0);
+  return {
+    rm_id: UNASSIGNED, name: null, rm_type: null, branch: o.branch ?? null, ...pick(u),
+    deposit_adb_growth: prevAdb ? u.deposit_adb - prevDeposit : null, npl_ratio: u.loan_balance > 0 ? u.npl_balance / u.loan_balance : 0,
+  };
+}
 
-  // What no RM owns: one row, over every branch (or the --branch one); not shown with --rm-type or --rm.
-  if (o.rmType === undefined && o.rm === undefined) {
-    const groups = [...metrics.values()].filter((m) => m.rm_id === null && (o.branch === undefined || m.branch === o.branch));
-    const prevGroups = prevAdb ? [...prevAdb.entries()].filter(([k]) => k.startsWith('\u0000') && (o.branch === undefined || k === rmKey(null, o.branch))) : [];
-    if (groups.length > 0 || prevGroups.length > 0) {
-      const u = emptyMetrics();
-      for (const g of groups) for (const k of SUMMED) u[k] += g[k];
-      const prevDeposit = prevGroups.reduce((s, [, v]) => s + v, 0);
-      rows.push({
-        rm_id: UNASSIGNED, name: null, rm_type: null, branch: o.branch ?? null, ...pick(u),
-        deposit_adb_growth: prevAdb ? u.deposit_adb - prevDeposit : null, npl_ratio: u.loan_balance > 0 ? u.npl_balance / u.loan_balance : 0,
-      });
-    }
-  } else {
-    notes.push(`the ${UNASSIGNED} row is left out: it has no RM type${o.rm !== undefined ? ' and is no RM' : ''}`);
-  }
-
+/** The total row: sums of the shown rows (pay only with a plan), growth and NPL ratio of the sums. */
+function totalRow(o: RmReportOptions, plan: IncentivePlan | null, rows: Row[], prevAdb: Map<string, number> | null): Row {
   const total: Row = { rm_id: o.branch ? `Total ${o.branch}` : 'Total' };
   for (const k of [...SUMMED, 'base_pay', 'variable_pay', 'total_pay']) {
     if (k.endsWith('_pay') && !plan) continue;
@@ -255,8 +308,7 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
   }
   total.deposit_adb_growth = prevAdb ? rows.reduce((s, r) => s + ((r.deposit_adb_growth as number | null) ?? 0), 0) : null;
   total.npl_ratio = (total.loan_balance as number) > 0 ? (total.npl_balance as number) / (total.loan_balance as number) : 0;
-
-  return { period: p, window: w, previous, columns, rows, total, pay, rms, notes, warnings, sort, plan };
+  return total;
 }
 
 function pick(m: Omit<RmMetrics, 'rm_id' | 'branch'>): Row {
