@@ -74,6 +74,41 @@ function withDb<T>(cmd: Command, readonly: boolean, f: (db: Db) => T): T {
 
 const pricingOf = (file?: string): Pricing => (file !== undefined ? parsePricing(readConfig('--pricing', file), file) : defaultPricing());
 
+/** `crm pay close`: the plan and pricing, the close (computed and frozen), the frozen report; the sum paid on stderr. */
+function runClose(o: { period: string; plan: string; pricing?: string; format: string; out?: string }, cmd: Command): void {
+  const period = parsePeriod(o.period);
+  const planText = readConfig('--plan', o.plan);
+  const plan = parsePlan(planText, o.plan);
+  const pricingText = o.pricing === undefined ? null : readConfig('--pricing', o.pricing);
+  const pricing = pricingText === null ? defaultPricing() : parsePricing(pricingText, o.pricing as string);
+  const ro = renderOptions(o, cmd);
+  withDb(cmd, false, (db) => {
+    const r = closePeriod(db, { period, plan, planText, pricing, pricingFile: o.pricing ?? null, pricingText, by: who(), now: new Date().toISOString() });
+    for (const w of r.report.warnings) process.stderr.write(`crm: warning: ${w}\n`);
+    // Just closed on the data it was computed on: nothing has changed since.
+    const close = closeInForce(db, period.name as string)!;
+    emit(renderFrozenReport({ close, statements: r.statements, changes: new Map(), importsSince: 0, planDiffers: false }, ro), o.out);
+    const paid = r.statements.reduce((s, x) => s + x.paid_fen, 0);
+    process.stderr.write(`crm: closed period ${period.name} (close ${r.close_id}): ${r.statements.length} RMs, paid now ${(paid / 100).toFixed(2)} CNY\n`);
+  });
+}
+
+/** `crm pay compare`: two plans, every RM's pay under each, the list of differences. */
+function runCompare(o: { period: string; plan: string[]; pricing?: string; format: string; out?: string }, cmd: Command): void {
+  const plans = o.plan;
+  if (plans.length !== 2) throw new UsageError(`--plan: give exactly two plans to compare (got ${plans.length})`);
+  const period = parsePeriod(o.period);
+  const [a, b] = plans.map((f) => parsePlan(readConfig('--plan', f), f));
+  const pricing = pricingOf(o.pricing);
+  const ro = renderOptions(o, cmd);
+  withDb(cmd, true, (db) => {
+    const c = comparePlans(db, period, pricing, a, b);
+    for (const w of c.warnings) process.stderr.write(`crm: warning: ${w}\n`);
+    emit(renderList(c.columns, c.rows, ro, { en: `Pay under two plans: ${period.name}`, zh: `两套方案下的薪酬：${period.name}` }, c.notes,
+      { period: period.name, plan_a: a.file, plan_b: b.file, gain: c.gain, lose: c.lose, same: c.same }, c.total), o.out);
+  });
+}
+
 export function registerPay(program: Command): void {
   const pay = program.command('pay')
     .description('close pay periods and freeze them; prior-period adjustments, deferred pay, clawbacks, plan comparison, history')
@@ -91,23 +126,7 @@ Examples:
 
 Refused (exit 1): a period already closed, a period before or overlapping the last closed one,
 a period the data does not cover to its last day.`)
-    .action((o, cmd: Command) => {
-      const period = parsePeriod(o.period);
-      const planText = readConfig('--plan', o.plan);
-      const plan = parsePlan(planText, o.plan);
-      const pricingText = o.pricing === undefined ? null : readConfig('--pricing', o.pricing);
-      const pricing = pricingText === null ? defaultPricing() : parsePricing(pricingText, o.pricing);
-      const ro = renderOptions(o, cmd);
-      withDb(cmd, false, (db) => {
-        const r = closePeriod(db, { period, plan, planText, pricing, pricingFile: o.pricing ?? null, pricingText, by: who(), now: new Date().toISOString() });
-        for (const w of r.report.warnings) process.stderr.write(`crm: warning: ${w}\n`);
-        // Just closed on the data it was computed on: nothing has changed since.
-        const close = closeInForce(db, period.name as string)!;
-        emit(renderFrozenReport({ close, statements: r.statements, changes: new Map(), importsSince: 0, planDiffers: false }, ro), o.out);
-        const paid = r.statements.reduce((s, x) => s + x.paid_fen, 0);
-        process.stderr.write(`crm: closed period ${period.name} (close ${r.close_id}): ${r.statements.length} RMs, paid now ${(paid / 100).toFixed(2)} CNY\n`);
-      });
-    });
+    .action(runClose);
 
   pay.command('reopen')
     .description('reopen the latest closed period (its figures, adjustments, deferrals and clawbacks stop counting); the reason is recorded')
@@ -149,20 +168,7 @@ Examples:
 Examples:
   crm pay compare --period 2026-11 --plan samples/plan.yaml --plan samples/plan-deferral.yaml
   crm pay compare --period 2026-Q4 --plan current.yaml --plan proposed.yaml --format csv --out whatif.csv`)
-    .action((o, cmd: Command) => {
-      const plans = o.plan as string[];
-      if (plans.length !== 2) throw new UsageError(`--plan: give exactly two plans to compare (got ${plans.length})`);
-      const period = parsePeriod(o.period);
-      const [a, b] = plans.map((f) => parsePlan(readConfig('--plan', f), f));
-      const pricing = pricingOf(o.pricing);
-      const ro = renderOptions(o, cmd);
-      withDb(cmd, true, (db) => {
-        const c = comparePlans(db, period, pricing, a, b);
-        for (const w of c.warnings) process.stderr.write(`crm: warning: ${w}\n`);
-        emit(renderList(c.columns, c.rows, ro, { en: `Pay under two plans: ${period.name}`, zh: `两套方案下的薪酬：${period.name}` }, c.notes,
-          { period: period.name, plan_a: a.file, plan_b: b.file, gain: c.gain, lose: c.lose, same: c.same }, c.total), o.out);
-      });
-    });
+    .action(runCompare);
 
   withOutput(pay.command('history')
     .description('closes, reopens, adjustments, deferrals, releases and clawbacks, with dates and amounts')

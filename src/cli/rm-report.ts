@@ -10,7 +10,7 @@ import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OP
 import { csvOptions, readConfig, writeOutput } from './options.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { noteZh, renderReport, renderStatement, statementFileName, warningZh, type Format, type RenderOptions } from '../rm/render.js';
-import { buildRmReport } from '../rm/report.js';
+import { buildRmReport, type RmReport } from '../rm/report.js';
 import type { RmType } from '../types.js';
 import { globals } from './state.js';
 import { closeInForce } from '../db/pay-store.js';
@@ -69,77 +69,96 @@ export function registerRmReport(program: Command): void {
     .option('--allow-partial', 'with --plan, for a period the data does not cover to its last day: prorate base pay to the covered days (a CSV payroll is refused without it)')
     .option('--wide', 'show every column even when wider than the terminal')
     .addHelpText('after', RM_REPORT_HELP)
-    .action((o, cmd: Command) => {
-      const csv = csvOptions(o, cmd);
-      const format = csv ? 'csv' : choice(o.format, '--format', ['table', 'csv', 'json'] as const) as Format;
-      const lang = resolveLang(o.lang);
-      const rmType = o.rmType === undefined ? undefined : choice(o.rmType, '--rm-type', ['corporate', 'personal'] as const) as RmType;
-      if (o.period !== undefined && (o.from !== undefined || o.to !== undefined)) throw new UsageError('give either --period or --from/--to, not both');
-      if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together');
-      if (o.targetsPeriod !== undefined && o.from === undefined) throw new UsageError('--targets-period goes with --from/--to (a named --period is its own targets period)');
-      if (o.statement && o.rm === undefined) throw new UsageError('--statement needs --rm ID');
-      if (o.statement && o.statements !== undefined) throw new UsageError('give either --statement or --statements DIR, not both');
-      if ((o.statement || o.statements !== undefined) && o.plan === undefined) throw new UsageError(`${o.statement ? '--statement' : '--statements'} needs --plan FILE`);
-      if (o.statements !== undefined && o.out !== undefined) throw new UsageError('--out does not go with --statements DIR (one file per RM is written there)');
+    .action(runRmReport);
+}
 
-      let period: Period | undefined;
-      if (o.period !== undefined) period = parsePeriod(o.period);
-      else if (o.from !== undefined) period = rangePeriod(parseIsoDate(o.from, '--from'), parseIsoDate(o.to, '--to'), o.targetsPeriod);
-      // Files are checked before the database is opened: a bad plan is exit 2 whatever the data.
-      const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig('--plan', o.plan), o.plan) : undefined;
-      const pricing: Pricing = o.pricing !== undefined ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : defaultPricing();
+/** The options of `crm rm-report` as commander gives them. */
+interface RmReportFlags {
+  period?: string; from?: string; to?: string; targetsPeriod?: string; rmType?: string; branch?: string; rm?: string;
+  sort?: string; plan?: string; pricing?: string; statement?: boolean; statements?: string; format: string; out?: string;
+  lang?: string; excel?: boolean; encoding?: string; allowPartial?: boolean; wide?: boolean;
+}
 
-      const db = openDb(resolveDbPath(globals(cmd).db), { readonly: true });
-      try {
-        if (!period) period = namedPeriod(latestDataDate(db).slice(0, 7)) as Period;
-        const toFile = o.out !== undefined;
-        const color = !toFile && format === 'table' && useColor(process.stdout);
-        const width = !toFile && process.stdout.isTTY ? process.stdout.columns : undefined;
-        const ro = { format, lang, color, width, wide: !!o.wide, csv: csv ?? {} };
-        const closed = plan && period.name ? closeInForce(db, period.name) : undefined;
-        if (closed) {
-          printFrozen(frozenView(db, closed, readConfig('--plan', o.plan)), { ...o, rmType, ro });
-          return;
-        }
-        const partialPay = o.allowPartial ? 'prorate' : format === 'csv' ? 'refuse' : 'full';
-        const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort, partialPay });
-        for (const w of report.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(w) : w}\n`);
+/** The options that go together or not at all (exit 2 before anything is read). */
+function checkCombinations(o: RmReportFlags): void {
+  if (o.period !== undefined && (o.from !== undefined || o.to !== undefined)) throw new UsageError('give either --period or --from/--to, not both');
+  if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together');
+  if (o.targetsPeriod !== undefined && o.from === undefined) throw new UsageError('--targets-period goes with --from/--to (a named --period is its own targets period)');
+  if (o.statement && o.rm === undefined) throw new UsageError('--statement needs --rm ID');
+  if (o.statement && o.statements !== undefined) throw new UsageError('give either --statement or --statements DIR, not both');
+  if ((o.statement || o.statements !== undefined) && o.plan === undefined) throw new UsageError(`${o.statement ? '--statement' : '--statements'} needs --plan FILE`);
+  if (o.statements !== undefined && o.out !== undefined) throw new UsageError('--out does not go with --statements DIR (one file per RM is written there)');
+}
 
-        if (o.statements !== undefined) {
-          const dir: string = o.statements;
-          try { mkdirSync(dir, { recursive: true }); } catch (e) { throw new DataError(`--statements ${dir}: cannot create the directory: ${(e as Error).message}`); }
-          let n = 0;
-          for (const row of report.rows) {
-            const id = String(row.rm_id);
-            const pay = report.pay.get(id);
-            const info = report.rms.get(id);
-            if (!pay || !info) continue;
-            writeOutput('--statements', join(dir, statementFileName(id, format)), renderStatement(report, info, pay, { ...ro, color: false, width: undefined }));
-            n++;
-          }
-          process.stdout.write(`${n} pay statement(s) written to ${dir}\n`);
-          return;
-        }
+/** `crm rm-report`: options and files, then the report (or a closed period's frozen figures), then its output. */
+function runRmReport(o: RmReportFlags, cmd: Command): void {
+  const csv = csvOptions(o, cmd);
+  const format = csv ? 'csv' : choice(o.format, '--format', ['table', 'csv', 'json'] as const) as Format;
+  const lang = resolveLang(o.lang);
+  const rmType = o.rmType === undefined ? undefined : choice(o.rmType, '--rm-type', ['corporate', 'personal'] as const) as RmType;
+  checkCombinations(o);
 
-        let out: string | Buffer;
-        if (o.statement) {
-          const pay = report.pay.get(o.rm);
-          const info = report.rms.get(o.rm);
-          if (!pay || !info) throw new DataError(`no pay statement for ${o.rm}`);
-          out = renderStatement(report, info, pay, ro);
-        } else {
-          out = renderReport(report, ro);
-          if (format === 'csv') for (const n of report.notes) if (!report.warnings.includes(n)) process.stderr.write(`crm: note: ${lang === 'zh' ? noteZh(n) : n}\n`);
-        }
-        if (toFile) {
-          writeOutput('--out', o.out, out);
-        } else {
-          process.stdout.write(out);
-        }
-      } finally {
-        db.close();
-      }
-    });
+  let period: Period | undefined;
+  if (o.period !== undefined) period = parsePeriod(o.period);
+  else if (o.from !== undefined) period = rangePeriod(parseIsoDate(o.from, '--from'), parseIsoDate(o.to as string, '--to'), o.targetsPeriod);
+  // Files are checked before the database is opened: a bad plan is exit 2 whatever the data.
+  const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig('--plan', o.plan), o.plan) : undefined;
+  const pricing: Pricing = o.pricing !== undefined ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : defaultPricing();
+
+  const db = openDb(resolveDbPath(globals(cmd).db), { readonly: true });
+  try {
+    if (!period) period = namedPeriod(latestDataDate(db).slice(0, 7)) as Period;
+    const toFile = o.out !== undefined;
+    const color = !toFile && format === 'table' && useColor(process.stdout);
+    const width = !toFile && process.stdout.isTTY ? process.stdout.columns : undefined;
+    const ro: RenderOptions = { format, lang, color, width, wide: !!o.wide, csv: csv ?? {} };
+    const closed = plan && period.name ? closeInForce(db, period.name) : undefined;
+    if (closed) {
+      printFrozen(frozenView(db, closed, readConfig('--plan', o.plan as string)), { ...o, rmType, ro });
+      return;
+    }
+    const partialPay = o.allowPartial ? 'prorate' : format === 'csv' ? 'refuse' : 'full';
+    const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort, partialPay });
+    for (const w of report.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(w) : w}\n`);
+
+    if (o.statements !== undefined) {
+      writeStatements(report, o.statements, ro);
+      return;
+    }
+    let out: string | Buffer;
+    if (o.statement) {
+      const rm = o.rm as string;
+      const pay = report.pay.get(rm);
+      const info = report.rms.get(rm);
+      if (!pay || !info) throw new DataError(`no pay statement for ${rm}`);
+      out = renderStatement(report, info, pay, ro);
+    } else {
+      out = renderReport(report, ro);
+      if (format === 'csv') for (const n of report.notes) if (!report.warnings.includes(n)) process.stderr.write(`crm: note: ${lang === 'zh' ? noteZh(n) : n}\n`);
+    }
+    if (toFile) {
+      writeOutput('--out', o.out as string, out);
+    } else {
+      process.stdout.write(out);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/** --statements DIR: one pay statement per shown RM with pay, in the report's order. */
+function writeStatements(report: RmReport, dir: string, ro: RenderOptions): void {
+  try { mkdirSync(dir, { recursive: true }); } catch (e) { throw new DataError(`--statements ${dir}: cannot create the directory: ${(e as Error).message}`); }
+  let n = 0;
+  for (const row of report.rows) {
+    const id = String(row.rm_id);
+    const pay = report.pay.get(id);
+    const info = report.rms.get(id);
+    if (!pay || !info) continue;
+    writeOutput('--statements', join(dir, statementFileName(id, ro.format)), renderStatement(report, info, pay, { ...ro, color: false, width: undefined }));
+    n++;
+  }
+  process.stdout.write(`${n} pay statement(s) written to ${dir}\n`);
 }
 
 /** A closed period: the frozen figures (report, payroll CSV, statements) and what changed since. */
