@@ -286,6 +286,13 @@ function periodDays(key: string): number {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Writes the synthetic sample set: FX, RMs, customers, accounts, reassignments, the per-day
+ * simulation of balances and transactions, targets, in that order.
+ * Long: one seeded random stream feeds every section in turn, so the order of the draws is the
+ * data (samples/ and the tests' expected files depend on it), and the sections share the flat
+ * per-account arrays; read top to bottom along the `// ----` headings.
+ */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const o: GenerateOptions = { ...DEFAULT_OPTIONS, ...options };
   const every = Math.max(1, Math.floor(o.snapshotEvery ?? 1));
