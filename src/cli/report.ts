@@ -5,13 +5,13 @@
  */
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { openDb, resolveDbPath } from '../db/connection.js';
+import { openDb, resolveDbPath, type Db } from '../db/connection.js';
 import { UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
-import { latestDataDate } from '../metrics/engine.js';
+import { latestDataDate, type Window } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
-import { resolveLang, LANG_OPTION_HELP } from '../output/index.js';
+import { resolveLang, LANG_OPTION_HELP, type Lang } from '../output/index.js';
 import { composeReport } from '../report/compose.js';
 import { coverageReport, watchList } from '../watch/report.js';
 import { coverageSection, watchSection } from '../report/watch-sections.js';
@@ -19,7 +19,7 @@ import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { buildRmReport } from '../rm/report.js';
 import { warningZh } from '../rm/render.js';
-import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type MigrationReport } from '../segment/report.js';
+import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type DetailReport, type MigrationReport, type SegmentParams } from '../segment/report.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
 import { date, positiveInt, readConfig, writeOutput } from './options.js';
@@ -75,64 +75,86 @@ export function registerReport(program: Command): void {
     .option('--tiers <file>', 'tier ladders, YAML or JSON (default: built in)')
     .option('--lang <lang>', LANG_OPTION_HELP)
     .addHelpText('after', REPORT_HELP)
-    .action((o: Opts, cmd: Command) => {
-      if (o.html === undefined || o.html.trim() === '') throw new UsageError('--html FILE is required (where to write the report)');
-      const lang = resolveLang(o.lang);
-      const asOfOpt = o.asOf === undefined ? undefined : date('--as-of', o.asOf);
-      const windowDays = positiveInt('--window', o.window);
-      const compareOpt = o.compare === undefined ? undefined : date('--compare', o.compare);
-      if (compareOpt !== undefined && asOfOpt !== undefined && compareOpt >= asOfOpt) throw new UsageError(`--compare ${compareOpt} must be before --as-of ${asOfOpt}`);
-      if (o.period !== undefined && (o.from !== undefined || o.to !== undefined)) throw new UsageError('give either --period or --from/--to, not both');
-      if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together');
-      let period: Period | undefined;
-      if (o.period !== undefined) period = parsePeriod(o.period);
-      else if (o.from !== undefined) period = rangePeriod(parseIsoDate(o.from, '--from'), parseIsoDate(o.to as string, '--to'));
-      const { tiers, rules } = loadRules(o.tiers, undefined);
-      const pricing: Pricing | undefined = o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined;
-      const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig('--plan', o.plan), o.plan) : undefined;
+    .action(runReport);
+}
 
-      const dbPath = resolveDbPath(globals(cmd).db);
-      const db = openDb(dbPath, { readonly: true });
-      let html: string;
-      try {
-        const asOf = asOfOpt ?? latestDataDate(db);
-        const params = { asOf, windowDays, tiers, pricing };
-        const summary = segmentSummary(db, params);
-        const detail = segmentDetail(db, params);
-        const aumByType = new Map<CustomerType, number[]>();
-        for (const c of detail.customers) {
-          const list = aumByType.get(c.customer_type) ?? [];
-          list.push(c.aum_adb);
-          aumByType.set(c.customer_type, list);
-        }
-        let migration: MigrationReport | null = null;
-        let migrationNote: string | null = null;
-        const w = summary.period.window;
-        if (compareOpt !== undefined) {
-          if (compareOpt >= asOf) throw new UsageError(`--compare ${compareOpt} must be before the as-of date ${asOf}`);
-          migration = segmentMigration(db, params, compareOpt);
-        } else if (w.requestedFrom >= w.coverage.first && w.requestedFrom < asOf) {
-          migration = segmentMigration(db, params, w.requestedFrom);
-        } else {
-          migrationNote = lang === 'zh'
-            ? `未显示迁移矩阵：统计期首日 ${w.requestedFrom} 早于数据起始日 ${w.coverage.first}（或与数据日期相同）。请用 --compare DATE 指定比较日期，或缩短 --window。`
-            : `No migration matrix: the tier window starts ${w.requestedFrom}, ${w.requestedFrom < w.coverage.first ? `before the data (which starts ${w.coverage.first})` : 'on the as-of date'}. Give --compare DATE, or a shorter --window.`;
-        }
-        const rfm = rfmReport(db, params);
-        const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
-        const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: o.allowPartial ? 'prorate' : 'full' });
-        for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
-        for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
-        const watch = { asOf, windowDays, tiers, pricing, rules };
-        const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch))];
-        html = renderHtmlReport(composeReport({
-          lang, summary, aumByType, migration, migrationNote, rfm, rm, extra,
-          source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,
-        }));
-      } finally {
-        db.close();
-      }
-      writeOutput('--html', o.html, html);
-      process.stdout.write(`${lang === 'zh' ? '报告已写入' : 'report written to'} ${o.html}\n`);
-    });
+/** `crm report --html FILE`: options and files, then the reports the page shows, then the page. */
+function runReport(o: Opts, cmd: Command): void {
+  const { html: file, lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan } = reportOptions(o);
+  const dbPath = resolveDbPath(globals(cmd).db);
+  const db = openDb(dbPath, { readonly: true });
+  let html: string;
+  try {
+    const asOf = asOfOpt ?? latestDataDate(db);
+    const params = { asOf, windowDays, tiers, pricing };
+    const summary = segmentSummary(db, params);
+    const detail = segmentDetail(db, params);
+    const { migration, migrationNote } = migrationOf(db, params, summary.period.window, compareOpt, lang);
+    const rfm = rfmReport(db, params);
+    const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
+    const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: o.allowPartial ? 'prorate' : 'full' });
+    for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
+    for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
+    const watch = { asOf, windowDays, tiers, pricing, rules };
+    const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch))];
+    html = renderHtmlReport(composeReport({
+      lang, summary, aumByType: aumByType(detail), migration, migrationNote, rfm, rm, extra,
+      source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,
+    }));
+  } finally {
+    db.close();
+  }
+  writeOutput('--html', file, html);
+  process.stdout.write(`${lang === 'zh' ? '报告已写入' : 'report written to'} ${file}\n`);
+}
+
+/** The options and files of one run, checked (exit 2) before the database is opened. */
+function reportOptions(o: Opts) {
+  if (o.html === undefined || o.html.trim() === '') throw new UsageError('--html FILE is required (where to write the report)');
+  const lang = resolveLang(o.lang);
+  const asOfOpt = o.asOf === undefined ? undefined : date('--as-of', o.asOf);
+  const windowDays = positiveInt('--window', o.window);
+  const compareOpt = o.compare === undefined ? undefined : date('--compare', o.compare);
+  if (compareOpt !== undefined && asOfOpt !== undefined && compareOpt >= asOfOpt) throw new UsageError(`--compare ${compareOpt} must be before --as-of ${asOfOpt}`);
+  if (o.period !== undefined && (o.from !== undefined || o.to !== undefined)) throw new UsageError('give either --period or --from/--to, not both');
+  if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('--from and --to go together');
+  let period: Period | undefined;
+  if (o.period !== undefined) period = parsePeriod(o.period);
+  else if (o.from !== undefined) period = rangePeriod(parseIsoDate(o.from, '--from'), parseIsoDate(o.to as string, '--to'));
+  const { tiers, rules } = loadRules(o.tiers, undefined);
+  const pricing: Pricing | undefined = o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined;
+  const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig('--plan', o.plan), o.plan) : undefined;
+  return { html: o.html, lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan };
+}
+
+/** Each customer type's AUM ADBs: the Lorenz curve's input. */
+function aumByType(detail: DetailReport): Map<CustomerType, number[]> {
+  const byType = new Map<CustomerType, number[]>();
+  for (const c of detail.customers) {
+    const list = byType.get(c.customer_type) ?? [];
+    list.push(c.aum_adb);
+    byType.set(c.customer_type, list);
+  }
+  return byType;
+}
+
+/**
+ * Tier migration from --compare, else from the tier window's first day when the data covers it;
+ * otherwise no matrix and a note saying why.
+ */
+function migrationOf(
+  db: Db, params: SegmentParams & { asOf: string }, w: Window, compareOpt: string | undefined, lang: Lang,
+): { migration: MigrationReport | null; migrationNote: string | null } {
+  const asOf = params.asOf;
+  if (compareOpt !== undefined) {
+    if (compareOpt >= asOf) throw new UsageError(`--compare ${compareOpt} must be before the as-of date ${asOf}`);
+    return { migration: segmentMigration(db, params, compareOpt), migrationNote: null };
+  }
+  if (w.requestedFrom >= w.coverage.first && w.requestedFrom < asOf) {
+    return { migration: segmentMigration(db, params, w.requestedFrom), migrationNote: null };
+  }
+  const migrationNote = lang === 'zh'
+    ? `未显示迁移矩阵：统计期首日 ${w.requestedFrom} 早于数据起始日 ${w.coverage.first}（或与数据日期相同）。请用 --compare DATE 指定比较日期，或缩短 --window。`
+    : `No migration matrix: the tier window starts ${w.requestedFrom}, ${w.requestedFrom < w.coverage.first ? `before the data (which starts ${w.coverage.first})` : 'on the as-of date'}. Give --compare DATE, or a shorter --window.`;
+  return { migration: null, migrationNote };
 }
