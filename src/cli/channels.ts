@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { channelsReport, type ChannelsReport } from '../watch/report.js';
-import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type Lang, type Row } from '../output/index.js';
+import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type CsvOptions, type Lang, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { parseTiers } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
@@ -65,19 +65,24 @@ export function registerChannels(program: Command): void {
       } finally {
         db.close();
       }
-      const rows = rep.rows.map((r) => ({ ...r, tier_name: tierName(rep.tiers[r.customer_type], r.tier, lang) }) as Row);
-      const moves = rep.moves.map((m) => ({ ...m, tier_name: tierName(rep.tiers[m.customer_type], m.tier, lang) }) as Row);
-      let out: string | Buffer;
-      if (format === 'csv') out = renderCsv(CHANNEL_COLUMNS, rows, csvOpts ?? {});
-      else if (format === 'json') {
-        out = renderJson(CHANNEL_COLUMNS, rows, {
-          report: 'channels', as_of: rep.period.as_of, months: rep.months, unit_cost: { counter: rep.unit.counter / 100, self_service: rep.unit.self_service / 100, e_banking: rep.unit.e_banking / 100 },
-          moves: moves.map((m) => Object.fromEntries(MOVE_COLUMNS.map((c) => [c.key, jsonCell(c, m[c.key])]))),
-        });
-      } else out = table(rep, rows, moves, lang, o);
+      const out = renderChannels(rep, format, csvOpts ?? {}, lang, o);
       if (o.out !== undefined) writeOutput('--out', o.out, out);
       else process.stdout.write(out);
     });
+}
+
+/** The tier-month rows as CSV, JSON (with the moves and unit costs) or two tables (months, then moves). */
+function renderChannels(rep: ChannelsReport, format: string, csv: CsvOptions, lang: Lang, o: Opts): string | Buffer {
+  const rows = rep.rows.map((r) => ({ ...r, tier_name: tierName(rep.tiers[r.customer_type], r.tier, lang) }) as Row);
+  const moves = rep.moves.map((m) => ({ ...m, tier_name: tierName(rep.tiers[m.customer_type], m.tier, lang) }) as Row);
+  if (format === 'csv') return renderCsv(CHANNEL_COLUMNS, rows, csv);
+  if (format === 'json') {
+    return renderJson(CHANNEL_COLUMNS, rows, {
+      report: 'channels', as_of: rep.period.as_of, months: rep.months, unit_cost: { counter: rep.unit.counter / 100, self_service: rep.unit.self_service / 100, e_banking: rep.unit.e_banking / 100 },
+      moves: moves.map((m) => Object.fromEntries(MOVE_COLUMNS.map((c) => [c.key, jsonCell(c, m[c.key])]))),
+    });
+  }
+  return table(rep, rows, moves, lang, o);
 }
 
 function table(rep: ChannelsReport, rows: Row[], moves: Row[], lang: Lang, o: Opts): string {

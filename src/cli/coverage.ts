@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { coverageReport, type CoverageReport } from '../watch/report.js';
-import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type Row } from '../output/index.js';
+import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type CsvOptions, type Lang, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { globals } from './state.js';
 import { tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
@@ -62,24 +62,26 @@ export function registerCoverage(program: Command): void {
       } finally {
         db.close();
       }
-      const { columns, rows } = rmTable(rep);
-      let out: string | Buffer;
-      if (format === 'csv') out = renderCsv(columns, rows, csvOpts ?? {});
-      else if (format === 'json') out = renderJson(columns, rows, { report: 'coverage', as_of: rep.period.as_of, window: { from: rep.period.window.from, to: rep.period.window.to }, branches: rep.coverage.branches.map((b) => Object.fromEntries(BRANCH_COLUMNS.map((c) => [c.key, jsonCell(c, branchRow(b)[c.key])]))) });
-      else {
-        const toFile = o.out !== undefined;
-        const opts = { ...tableTarget(toFile), wide: !!o.wide, lang };
-        const zh = lang === 'zh';
-        out = [
-          renderTable(columns, rows.map((r) => ({ ...r, rm_type: RM_TYPE_NAMES[r.rm_type as string]?.[lang] ?? r.rm_type })), { ...opts, title: zh ? `客户经理覆盖 · ${rep.period.as_of}` : `Coverage as of ${rep.period.as_of}`, notes: periodLines(rep.period, lang, false) }),
-          renderTable(BRANCH_COLUMNS, rep.coverage.branches.map((b) => ({ ...branchRow(b), branch: b.branch ?? (zh ? '（无）' : '(none)') })), { ...opts, title: zh ? '分行' : 'Branches' }),
-        ].join('\n');
-      }
+      const out = renderCoverage(rep, format, { csv: csvOpts ?? {}, lang, wide: !!o.wide, ...tableTarget(o.out !== undefined) });
       if (o.out !== undefined) writeOutput('--out', o.out, out);
       else process.stdout.write(out);
     });
 }
 
+
+/** The RM rows as CSV, JSON (with the branches) or two tables (RMs, then branches). */
+function renderCoverage(rep: CoverageReport, format: string, ctx: { csv: CsvOptions; lang: Lang; wide: boolean; color: boolean; width: number | undefined }): string | Buffer {
+  const { lang } = ctx;
+  const { columns, rows } = rmTable(rep);
+  if (format === 'csv') return renderCsv(columns, rows, ctx.csv);
+  if (format === 'json') return renderJson(columns, rows, { report: 'coverage', as_of: rep.period.as_of, window: { from: rep.period.window.from, to: rep.period.window.to }, branches: rep.coverage.branches.map((b) => Object.fromEntries(BRANCH_COLUMNS.map((c) => [c.key, jsonCell(c, branchRow(b)[c.key])]))) });
+  const opts = { color: ctx.color, width: ctx.width, wide: ctx.wide, lang };
+  const zh = lang === 'zh';
+  return [
+    renderTable(columns, rows.map((r) => ({ ...r, rm_type: RM_TYPE_NAMES[r.rm_type as string]?.[lang] ?? r.rm_type })), { ...opts, title: zh ? `客户经理覆盖 · ${rep.period.as_of}` : `Coverage as of ${rep.period.as_of}`, notes: periodLines(rep.period, lang, false) }),
+    renderTable(BRANCH_COLUMNS, rep.coverage.branches.map((b) => ({ ...branchRow(b), branch: b.branch ?? (zh ? '（无）' : '(none)') })), { ...opts, title: zh ? '分行' : 'Branches' }),
+  ].join('\n');
+}
 
 function rmTable(rep: CoverageReport): { columns: ColumnSpec[]; rows: Row[] } {
   const tiers = [...rep.tiers.personal.tiers, ...rep.tiers.corporate.tiers];
