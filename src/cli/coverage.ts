@@ -8,9 +8,8 @@ import { coverageReport, type CoverageReport } from '../watch/report.js';
 import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type CsvOptions, type Lang, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { globals } from './state.js';
-import { tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
+import { loadRules, tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
 import { periodLines } from '../segment/labels.js';
-import { loadRules } from './watch.js';
 import { COVERAGE_COLUMNS, RM_TYPE_NAMES } from '../watch/labels.js';
 
 export const COVERAGE_HELP = `

@@ -8,6 +8,9 @@ import { DataError, UsageError } from '../errors.js';
 import { parseDate, ValueError } from '../import/values.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import { excelCsvOptions, parseCsvEncoding, resolveLang, useColor, ENCODING_OPTION_HELP, EXCEL_OPTION_HELP, LANG_OPTION_HELP, type CsvOptions, type Lang } from '../output/index.js';
+import { parseConfigText } from '../segment/config-file.js';
+import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
+import { DEFAULT_RULES, defaultRules, parseRules, rulesOf, type WatchRules } from '../watch/rules.js';
 
 /** --excel / --encoding: CSV options (and --format csv), or undefined when neither is given. */
 export function csvOptions(o: { excel?: boolean; encoding?: string; format: string }, cmd: Command): CsvOptions | undefined {
@@ -95,4 +98,31 @@ export function tierReportOptions(o: { format: string; excel?: boolean; encoding
     windowDays: positiveInt('--window', o.window),
     pricing: o.pricing ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : undefined,
   };
+}
+
+/**
+ * Tiers from --tiers; rules from --rules, else the tiers file's watch: section, else built in.
+ * Valuable tiers must be in the ladders; the built-in ones (vip, core) stand for "every tier
+ * above the lowest" in a ladder without them.
+ */
+export function loadRules(tiersFile: string | undefined, rulesFile: string | undefined): { tiers: TiersConfig; rules: WatchRules } {
+  let tiers = DEFAULT_TIERS as TiersConfig;
+  let rules = defaultRules();
+  let from = 'built-in rules';
+  if (tiersFile !== undefined) {
+    const text = readConfig('--tiers', tiersFile);
+    tiers = parseTiers(text, tiersFile);
+    const own = rulesOf(parseConfigText(text, tiersFile), tiersFile);
+    if (own) [rules, from] = [own, `${tiersFile}: field watch.valuable`];
+  }
+  if (rulesFile !== undefined) [rules, from] = [parseRules(readConfig('--rules', rulesFile), rulesFile), `${rulesFile}: field valuable`];
+  for (const t of CUSTOMER_TYPES) {
+    const code = rules.valuable[t];
+    const known = (c: string) => tiers[t].tiers.some((d) => d.code === c);
+    if (!known(code) && code === DEFAULT_RULES.valuable[t]) rules.valuable[t] = (tiers[t].tiers[1] ?? tiers[t].tiers[0]).code;
+    else if (!known(code)) {
+      throw new UsageError(`${from}.${t}: unknown tier "${code}" (expected one of: ${tiers[t].tiers.map((d) => d.code).join(', ')})`);
+    }
+  }
+  return { tiers, rules };
 }

@@ -22,8 +22,7 @@ import { warningZh } from '../rm/render.js';
 import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type DetailReport, type MigrationReport, type SegmentParams } from '../segment/report.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
-import { date, positiveInt, readConfig, writeOutput } from './options.js';
-import { loadRules } from './watch.js';
+import { date, loadRules, positiveInt, readConfig, writeOutput } from './options.js';
 
 export const REPORT_HELP = `
 Examples:
