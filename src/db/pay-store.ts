@@ -4,7 +4,7 @@
  * Only the closes in force count (reopened_at IS NULL), and only their entries.
  */
 import type { Db } from './connection.js';
-import type { ClosedLine } from '../pay/statement.js';
+import type { ClosedStatement } from '../pay/statement.js';
 import type { StatementLine } from '../incentive/pay.js';
 import type { OpenPart } from '../pay/clawback.js';
 import type { RmType } from '../types.js';
@@ -29,7 +29,8 @@ export interface CloseRecord {
   reopen_reason: string | null;
 }
 
-export interface FrozenStatement {
+/** An RM's frozen figures of a close: who, the KPI values, the period's computed lines and the statement paid. */
+export interface FrozenStatement extends ClosedStatement {
   rm_id: string;
   name: string;
   rm_type: RmType;
@@ -37,14 +38,6 @@ export interface FrozenStatement {
   /** Metric values (money in fen, ratios as fractions) and attainment_<kpi> per KPI. */
   kpis: Record<string, number | null>;
   computed_lines: StatementLine[];
-  lines: ClosedLine[];
-  base_fen: number;
-  variable_fen: number;
-  adjustments_fen: number;
-  deferred_fen: number;
-  released_fen: number;
-  clawed_back_fen: number;
-  paid_fen: number;
 }
 
 export type EntryKind = 'adjustment' | 'deferral' | 'release' | 'clawback';
