@@ -32,10 +32,8 @@ export interface Loader {
    * `line`: the record's line in the file (orders rows of equal posting time). Returns the
    * outcome, or undefined when it will be given later through ctx.report (batched writes).
    * `raw`: the record's text, undefined when the parse thread did not send it (see worker.ts).
-   * `codes`: per column, the number the parse thread gave the value (the same value, the same
-   * number, within a file), or -1; absent when the file was parsed on this thread.
    */
-  row(rec: Value[], line: number, raw: string | undefined, codes?: Int32Array): RowOutcome | undefined;
+  row(rec: Value[], line: number, raw: string | undefined): RowOutcome | undefined;
   /** Work after the last row (closures, balances from transactions); returns rows updated. */
   finish(): { updated: number; notes: string[] };
 }
