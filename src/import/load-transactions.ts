@@ -113,6 +113,7 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
   const pendingVals: Value[] = [];
   const pendingLines: number[] = [];
   let staged = 0;
+  let noCurrency = false;
 
   function insertPending(): void {
     const k = pendingLines.length;
@@ -146,6 +147,7 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
       const channel = r[iCh] as string | null;
       const type = r[iType] as string | null;
       // No currency: the account's, set in SQL (the account is looked up once, at the end).
+      if (currency === null) noCurrency = true;
       pendingVals.push(r[iId], r[iAcc], r[iAt], amount, currency === null ? null : labels.idOf(currency),
         channel === null ? null : labels.idOf(channel), type === null ? null : labels.idOf(type), r[iFee], r[iBal]);
       pendingLines.push(line);
@@ -155,9 +157,18 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
     finish() {
       insertPending();
       const notes: string[] = [];
-      const loaded = staged - rejectUnknownAccounts() - storeRows();
+      // One sort of the rows (the day sums) also gives the file's accounts, in account order.
+      sumDays();
+      const left = staged - rejectUnknownAccounts();
+      const filled = noCurrency && setAccountCurrencies();
+      const loaded = left - storeRows(left);
       for (let i = 0; i < loaded; i++) ctx.report('loaded', 0, undefined);
       if (loaded > 0) {
+        // Rows that left the stage, or took their account's currency, after the day sums.
+        if (loaded < left || filled) {
+          db.exec('DELETE FROM temp.txn_day_add');
+          sumDays();
+        }
         addDaySums();
         addRollups();
         const { recorded, kept } = recordBalances(db, store, lastTxnDay);
@@ -169,26 +180,29 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
     },
   };
 
-  /** Rows naming an account not in accounts are rejected and leave the stage; returns how many. */
+  /**
+   * The file's accounts (txn_accounts), from the day sums in account order: accounts is read page
+   * after page (in file order, as DISTINCT over the rows gives them: 5.2 s against 0.9 s of CPU for
+   * 400k accounts). Rows naming an account not in accounts are rejected and leave the stage and the
+   * day sums; returns how many.
+   */
   function rejectUnknownAccounts(): number {
-    // GROUP BY, not DISTINCT: in account order, so that accounts is read page after page (DISTINCT
-    // gives them in file order: 5.2 s against 0.9 s of CPU for 400k accounts).
     db.exec(`INSERT INTO temp.txn_accounts SELECT s.account_id, a.customer_id, a.currency
-      FROM (SELECT account_id FROM temp.txn_stage GROUP BY account_id) s LEFT JOIN accounts a ON a.account_id = s.account_id`);
-    // Account currencies as labels, for rows that name none.
-    db.exec(`INSERT INTO txn_labels (label) SELECT DISTINCT currency FROM temp.txn_accounts x
-      WHERE currency IS NOT NULL AND NOT EXISTS (SELECT 1 FROM txn_labels l WHERE l.label = x.currency)`);
+      FROM (SELECT DISTINCT account_id FROM temp.txn_day_add) s LEFT JOIN accounts a ON a.account_id = s.account_id`);
     if (db.prepare('SELECT 1 FROM temp.txn_accounts WHERE customer_id IS NULL LIMIT 1').get() === undefined) return 0;
-    const unknown = db.prepare(`SELECT s.line, s.account_id FROM temp.txn_stage s
-      WHERE s.account_id IN (SELECT account_id FROM temp.txn_accounts WHERE customer_id IS NULL)`).raw();
-    let n = 0;
-    for (const [line, acc] of unknown.iterate() as IterableIterator<[number, string]>) {
-      ctx.report({ column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` }, line, undefined);
-      n++;
-    }
-    db.exec(`DELETE FROM temp.txn_stage WHERE account_id IN (SELECT account_id FROM temp.txn_accounts WHERE customer_id IS NULL);
-      DELETE FROM temp.txn_accounts WHERE customer_id IS NULL`);
-    return n;
+    const UNKNOWN = 'account_id IN (SELECT account_id FROM temp.txn_accounts WHERE customer_id IS NULL)';
+    const rows = db.prepare(`DELETE FROM temp.txn_stage WHERE ${UNKNOWN} RETURNING line, account_id`).raw().all() as [number, string][];
+    for (const [line, acc] of rows) ctx.report({ column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` }, line, undefined);
+    db.exec(`DELETE FROM temp.txn_day_add WHERE ${UNKNOWN}; DELETE FROM temp.txn_accounts WHERE customer_id IS NULL`);
+    return rows.length;
+  }
+
+  /** Rows that name no currency take their account's; returns whether there were any. */
+  function setAccountCurrencies(): boolean {
+    db.exec(`INSERT INTO txn_labels (label) SELECT DISTINCT currency FROM temp.txn_accounts x
+      WHERE NOT EXISTS (SELECT 1 FROM txn_labels l WHERE l.label = x.currency)`);
+    return db.prepare(`UPDATE temp.txn_stage SET currency_id = (SELECT l.label_id FROM temp.txn_accounts x JOIN txn_labels l ON l.label = x.currency
+      WHERE x.account_id = txn_stage.account_id) WHERE currency_id IS NULL`).run().changes > 0;
   }
 
   /**
@@ -196,13 +210,9 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
    * earlier import's) or rejected (an earlier line of this file's). Such rows leave the stage;
    * returns how many.
    */
-  function storeRows(): number {
-    const remaining = db.prepare('SELECT count(*) FROM temp.txn_stage').pluck().get() as number;
+  function storeRows(remaining: number): number {
     const inserted = db.prepare(`INSERT INTO transaction_rows (txn_id, account_id, posted_at, amount, currency_id, channel_id, txn_type_id, fee, balance_after, seq)
-      SELECT txn_id, account_id, posted_at, amount,
-        coalesce(currency_id, (SELECT l.label_id FROM temp.txn_accounts x JOIN txn_labels l ON l.label = x.currency WHERE x.account_id = s.account_id)),
-        channel_id, txn_type_id, fee, balance_after, ? + line
-      FROM temp.txn_stage s WHERE true ON CONFLICT (txn_id) DO NOTHING`).run(seqBase).changes;
+      SELECT ${STAGE_COLUMNS}, ? + line FROM temp.txn_stage WHERE true ON CONFLICT (txn_id) DO NOTHING`).run(seqBase).changes;
     if (inserted === remaining) return 0;
     const others = db.prepare(`SELECT s.line, s.txn_id, t.seq FROM temp.txn_stage s JOIN transaction_rows t ON t.txn_id = s.txn_id
       WHERE t.seq != ? + s.line`).raw();
@@ -216,21 +226,26 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
     return lines.length;
   }
 
-  /** The file's sums per account, currency and day (txn_day_add), added to txn_daily. */
-  function addDaySums(): void {
+  /**
+   * The staged rows' sums per account, currency and day (txn_day_add). A row without a currency
+   * counts under '' until setAccountCurrencies() has given it its account's.
+   */
+  function sumDays(): void {
     const label = (l: string) => labels.existing(l);
     db.prepare(`INSERT INTO temp.txn_day_add (account_id, currency, month, day, n, n_counter, n_self_service, n_e_banking, fee, abs_amount,
         last_key, last_at, last_line, last_balance)
-      SELECT account_id, (SELECT label FROM txn_labels WHERE label_id = cur), substr(day, 1, 7), day, n, n_counter, n_self_service, n_e_banking, fee, abs_amount,
+      SELECT account_id, coalesce((SELECT label FROM txn_labels WHERE label_id = currency_id), ''), substr(day, 1, 7), day, n, n_counter, n_self_service, n_e_banking, fee, abs_amount,
         last_key, CASE WHEN last_key IS NOT NULL THEN posted_at END, CASE WHEN last_key IS NOT NULL THEN line END, CASE WHEN last_key IS NOT NULL THEN balance_after END
-      FROM (SELECT account_id, substr(posted_at, 1, 10) AS day,
-          coalesce(currency_id, (SELECT l.label_id FROM temp.txn_accounts x JOIN txn_labels l ON l.label = x.currency WHERE x.account_id = s.account_id)) AS cur,
-          count(*) AS n, count(CASE WHEN channel_id = :counter THEN 1 END) AS n_counter,
+      FROM (SELECT account_id, substr(posted_at, 1, 10) AS day, currency_id, count(*) AS n, count(CASE WHEN channel_id = :counter THEN 1 END) AS n_counter,
           count(CASE WHEN channel_id = :self THEN 1 END) AS n_self_service, count(CASE WHEN channel_id = :e THEN 1 END) AS n_e_banking,
           coalesce(sum(fee), 0) AS fee, sum(abs(amount)) AS abs_amount,
           max(${BALANCE_KEY}) AS last_key, posted_at, line, balance_after
-        FROM temp.txn_stage s GROUP BY account_id, day, cur)`)
+        FROM temp.txn_stage GROUP BY account_id, day, currency_id)`)
       .run({ counter: label('counter'), self: label('self_service'), e: label('e_banking') });
+  }
+
+  /** The file's day sums added to txn_daily. */
+  function addDaySums(): void {
     db.prepare(`INSERT INTO txn_daily (account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, last_seq, last_balance)
       SELECT account_id, day, currency, n, n_counter, n_self_service, n_e_banking, fee, abs_amount, last_at, ? + last_line, last_balance
       FROM temp.txn_day_add WHERE true
@@ -251,8 +266,8 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
 
   /**
    * txn_monthly and txn_totals from the file's day sums, each keyed by the account's customer
-   * (from txn_accounts: one lookup per account). A sum per row of the GROUP BY below is all a new
-   * roll-up column needs (ROLLUP_SUMS and its expression in rollupSelect).
+   * (from txn_accounts: one lookup per account). A new roll-up column is one more entry in
+   * ROLLUP_SUMS over a new column of txn_day_add (its sum per day in sumDays()).
    */
   function addRollups(): void {
     for (const [table, keys, group] of [['txn_monthly', ['month', 'currency'], 'account_id, currency, month'], ['txn_totals', ['currency'], 'account_id, currency']] as const) {
