@@ -340,7 +340,15 @@ function recordBalances(db: Db, store: BalanceStore, lastTxnDay: string | null):
  * Returns the rows written.
  */
 function appendBalances(db: Db, store: BalanceStore): number {
-  const n = db.prepare(`INSERT INTO temp.txn_bal_new
+  // An account with one day in the file (a nightly file's accounts): its row, if the balance
+  // changed, without the window functions below (on 930k accounts: 4.6 s of CPU).
+  const otherDay = 'EXISTS (SELECT 1 FROM temp.txn_bal_days c WHERE c.account_id = b.account_id AND c.day != b.day)';
+  let n = db.prepare(`INSERT INTO temp.txn_bal_new
+    SELECT b.account_id, b.day, b.balance, a.bal_last_rm, a.bal_last_class, b.day_num, ${END_OF_TIME},
+      coalesce(a.bal_last_cum + a.bal_last_balance * (b.day_num - a.bal_last), 0), a.bal_last
+    FROM temp.txn_bal_days b JOIN accounts a ON a.account_id = b.account_id
+    WHERE NOT ${otherDay} AND (a.bal_last IS NULL OR a.bal_last_source = 'C' OR b.balance != a.bal_last_balance)`).run().changes;
+  n += db.prepare(`INSERT INTO temp.txn_bal_new
     SELECT account_id, day, balance, rm, cls, day_num, coalesce(nxt - 1, ${END_OF_TIME}),
       coalesce(last_cum + last_balance * (first_value(day_num) OVER w - last_num), 0)
         + coalesce(sum(balance * (nxt - day_num)) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
@@ -349,7 +357,7 @@ function appendBalances(db: Db, store: BalanceStore): number {
       SELECT b.account_id, b.day, b.day_num, b.balance, a.bal_last_rm AS rm, a.bal_last_class AS cls,
         a.bal_last AS last_num, a.bal_last_balance AS last_balance, a.bal_last_cum AS last_cum, a.bal_last_source AS last_source,
         lag(b.balance) OVER (PARTITION BY b.account_id ORDER BY b.day) AS before
-      FROM temp.txn_bal_days b JOIN accounts a ON a.account_id = b.account_id)
+      FROM temp.txn_bal_days b JOIN accounts a ON a.account_id = b.account_id WHERE ${otherDay})
       WHERE CASE WHEN before IS NULL THEN last_num IS NULL OR last_source = 'C' OR balance != last_balance ELSE balance != before END)
     WINDOW w AS (PARTITION BY account_id ORDER BY day)`).run().changes;
   if (n === 0) return 0;
