@@ -2,12 +2,13 @@
  * The transactions loader. Rows are appended, as parsed, to a staging table (TEMP, keyed by the
  * file line); everything else is derived from it set-based at the end of the file, in SQLite's C
  * code rather than per row in JavaScript:
- * - the file's accounts, each looked up once (unknown ones: their rows rejected);
+ * - the file's day sums per account, currency and day: one sort of the rows, which also gives the
+ *   file's accounts in account order, each looked up once (unknown ones: their rows rejected);
  * - the rows into transaction_rows (known txn_ids skipped, later copies of an id in the file rejected);
- * - the file's day sums, then txn_daily, txn_monthly and txn_totals from them (`INSERT … SELECT …
- *   GROUP BY … ON CONFLICT DO UPDATE`), foreign-currency days converted to CNY as they are added;
+ * - txn_daily, txn_monthly and txn_totals from the day sums (`INSERT … SELECT … GROUP BY … ON
+ *   CONFLICT DO UPDATE`), foreign-currency days converted to CNY as they are added;
  * - daily balances from balance_after: days after everything stored for the account (the usual
- *   nightly append) with window functions; other accounts' days through BalanceStore.set().
+ *   nightly append) set-based; an account with any other day through BalanceStore.set().
  * Memory does not grow with the file's accounts or rows: they are in the TEMP database (a file).
  */
 import type { Db } from '../db/connection.js';
@@ -72,10 +73,11 @@ const TEMP_TABLES = ['txn_stage', 'txn_accounts', 'txn_day_add', 'txn_bal_days',
 
 const TEMP_SCHEMA = `
 CREATE TEMP TABLE txn_stage (line INTEGER PRIMARY KEY, ${STAGE_COLUMNS});
--- The file's accounts: customer and currency (NULL: not in accounts).
+-- The file's accounts: customer and currency (customer NULL: not in accounts).
 CREATE TEMP TABLE txn_accounts (account_id TEXT PRIMARY KEY, customer_id TEXT, currency TEXT) WITHOUT ROWID;
 -- What the file adds per account, currency, month and day (in this order: months and totals group
--- in key order). last_key: the day's last balance in BALANCE_KEY order.
+-- in key order; currency '' for rows without one until they take their account's). last_key: the
+-- day's last balance in BALANCE_KEY order.
 CREATE TEMP TABLE txn_day_add (
   account_id TEXT NOT NULL, currency TEXT NOT NULL, month TEXT NOT NULL, day TEXT NOT NULL,
   n INTEGER, n_counter INTEGER, n_self_service INTEGER, n_e_banking INTEGER, fee INTEGER, abs_amount INTEGER,
@@ -90,7 +92,6 @@ CREATE TEMP TABLE txn_bal_new (account_id TEXT NOT NULL, as_of TEXT NOT NULL, ba
 `;
 
 const col = (name: string) => KINDS.transactions.columns.findIndex((c) => c.name === name);
-const S = (v: Value) => v as string;
 const N = (v: Value) => v as number;
 
 export function transactionsLoader(ctx: LoaderContext): Loader {
