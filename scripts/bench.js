@@ -7,7 +7,10 @@
 //   node scripts/bench.js [--quick] [--dir DIR] [--txns 1000000] [--snapshot-accounts 400000]
 //     [--nights 90] [--night-accounts 100000] [--report-customers 100000] [--report-days 90]
 //     [--report-txns 9000000] [--derived-txns 3000000] [--only import,snapshot,nights,reports,derived]
-//     [--repeat 3] [--warmup 1]
+//     [--repeat 3] [--warmup 1] [--shape-accounts 40000,400000,1000000] [--shape-txns 1000000]
+//   --only shapes: a file of --shape-txns transactions of one day over about each --shape-accounts
+//   distinct accounts (samples generator, the day after a database's only snapshot), with and
+//   without balance_after; --only other: the same from scripts/gen-other-txns.js (other ids, spread, order).
 //   --warmup: untimed rounds of the reports (and their DuckDB questions) before the timed ones.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -39,7 +42,9 @@ const REPEAT = Number(opt('repeat', 3));
 const WARMUP = Number(opt('warmup', 1));
 const median = (runs) => [...runs].sort((a, b) => a.secs - b.secs)[Math.floor((runs.length - 1) / 2)];
 const times = (runs) => runs.map((r) => r.secs.toFixed(2)).join(' / ');
-const only = new Set(String(opt('only', 'import,snapshot,nights,reports,derived')).split(','));
+const only = new Set(String(opt('only', 'import,shapes,other,snapshot,nights,reports,derived')).split(','));
+const shapeAccounts = String(opt('shape-accounts', quick ? '4000,40000' : '40000,400000,1000000')).split(',').map(Number);
+const shapeTxns = num('shape-txns', 1_000_000, 100_000);
 const dir = opt('dir', join(root, 'bench-data'));
 mkdirSync(dir, { recursive: true });
 
@@ -123,6 +128,87 @@ if (only.has('import')) {
     const s = timed('sqlite-utils', ['insert', ref, 'transactions', file, '--csv', '--pk', 'txn_id']);
     say(`sqlite-utils insert --csv: ${s.secs.toFixed(2)} s, ${fmt(rows / s.secs)} rows/s; sqlite-utils ÷ crm = ${(s.secs / c.secs).toFixed(1)}×`);
   } else say('sqlite-utils: not installed (apt-get install sqlite-utils)');
+}
+
+/** The reference's table for a transactions file: typed, txn_id the primary key, 16 KiB pages. */
+function txnRefSql(file, withBalance) {
+  return `PRAGMA page_size = 16384;\nCREATE TABLE transactions (txn_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, posted_at TEXT NOT NULL, amount REAL, direction TEXT, currency TEXT, channel TEXT, txn_type TEXT, fee REAL${withBalance ? ', balance_after REAL' : ''});\n.mode csv\n.import --skip 1 ${file} transactions\n`;
+}
+
+/** crm import of `file` into copies of `base`, alternating with sqlite3 .import, REPEAT times; prints medians and ratios. */
+function importAgainstSqlite(title, base, file, withBalance) {
+  const db = join(dir, 'shape.db');
+  const ref = join(dir, 'shape-ref.db');
+  const rows = Number(spawnSync('sh', ['-c', `tail -n +2 '${file}' | wc -l`], { encoding: 'utf8' }).stdout.trim());
+  const crmRuns = [];
+  const refRuns = [];
+  let out = '';
+  for (let i = 0; i < REPEAT; i++) {
+    rmDb(db);
+    spawnSync('cp', [base, db]);
+    const c = crm(db, 'import', file, '--rejects', join(dir, 'shape.rejects.csv'));
+    crmRuns.push(c);
+    out = c.stdout + c.stderr;
+    rmDb(ref);
+    refRuns.push(timed('sqlite3', [ref], { input: txnRefSql(file, withBalance) }));
+  }
+  const c = median(crmRuns);
+  const s = median(refRuns);
+  const loaded = /([\d,]+) loaded/.exec(out)?.[1] ?? '?';
+  const derived = /(\d+) daily balance\(s\) recorded/.exec(out)?.[1] ?? '0';
+  say(`\n## ${title} (${fmt(rows)} rows, ${mb(statSync(file).size)}; ${loaded} loaded, ${fmt(Number(derived))} daily balances derived)`);
+  say(`crm import: ${c.secs.toFixed(2)} s median of ${times(crmRuns)}, peak RSS ${peakRss(crmRuns)}`);
+  say(`sqlite3 .import (typed, same primary key): ${s.secs.toFixed(2)} s median of ${times(refRuns)}`);
+  say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)} (medians; run by run ${crmRuns.map((r, i) => (r.secs / refRuns[i].secs).toFixed(2)).join(' / ')})`);
+}
+
+/** A database holding `files` (imported once, kept while `stamp` matches), migrated by this crm. */
+function baseDb(name, files) {
+  const base = join(dir, `${name}-base.db`);
+  const stamp = `${base}.done`;
+  const want = files.join('\n');
+  if (!existsSync(stamp) || readFileFileSafe(stamp) !== want) {
+    rmDb(base);
+    crm(base, 'import', ...files);
+    writeFileSync(stamp, want);
+  }
+  crm(base, 'status');
+  return base;
+}
+
+/** `file` without its last column (balance_after), made once. */
+function withoutBalance(file) {
+  const out = file.replace(/\.csv$/, '-nobal.csv');
+  if (!existsSync(out)) spawnSync('sh', ['-c', `cut -d, -f1-9 '${file}' > '${out}'`]);
+  return out;
+}
+
+if (only.has('shapes') && has('sqlite3')) {
+  // Transactions of one day (the second) after a database holding the first day's snapshot: each
+  // account's balance is appended from balance_after. About 0.7 of 2.5 accounts per customer post.
+  for (const accounts of shapeAccounts) {
+    const d = await dataset(`shape-${accounts}`, { customers: Math.round(accounts / 1.75), days: 2, txns: Math.round(shapeTxns * 1.6), changeRate: 1 });
+    const file = join(d, `day2-${shapeTxns}.csv`);
+    if (!existsSync(file)) spawnSync('sh', ['-c', `(head -n 1 '${join(d, 'transactions.csv')}'; awk -F, 'NR > 1 && substr($3, 1, 10) == "2026-08-31"' '${join(d, 'transactions.csv')}' | head -n ${shapeTxns}) > '${file}'`]);
+    const distinct = spawnSync('sh', ['-c', `tail -n +2 '${file}' | cut -d, -f2 | sort -u | wc -l`], { encoding: 'utf8' }).stdout.trim();
+    const base = baseDb(`shape-${accounts}`, [...baseFiles(d), snapshotFiles(d)[0]]);
+    importAgainstSqlite(`Transactions over ${fmt(Number(distinct))} distinct accounts, with balance_after`, base, file, true);
+    importAgainstSqlite(`Transactions over ${fmt(Number(distinct))} distinct accounts, no balance_after`, base, withoutBalance(file), false);
+  }
+}
+
+if (only.has('other') && has('sqlite3')) {
+  // Another generator: other id formats, a skewed spread over accounts, rows in no order, three days.
+  const accounts = Number(opt('other-accounts', quick ? 40_000 : 400_000));
+  const d = join(dir, `other-${accounts}-${shapeTxns}`);
+  if (!existsSync(join(d, 'transactions.csv'))) {
+    const g = spawnSync(process.execPath, [join(root, 'scripts', 'gen-other-txns.js'), '--out', d, '--accounts', String(accounts), '--txns', String(shapeTxns)], { encoding: 'utf8' });
+    if (g.status !== 0) throw new Error(g.stderr);
+  }
+  const base = baseDb(`other-${accounts}`, ['rms.csv', 'customers.csv', 'fx_rates.csv', 'accounts.csv'].map((f) => join(d, f)));
+  const file = join(d, 'transactions.csv');
+  importAgainstSqlite(`Other generator: transactions over up to ${fmt(accounts)} accounts, with balance_after`, base, file, true);
+  importAgainstSqlite(`Other generator: same, no balance_after`, base, withoutBalance(file), false);
 }
 
 if (only.has('snapshot')) {

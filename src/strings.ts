@@ -8,21 +8,6 @@ export function ownCopy(s: string): string {
   return s.length < 13 ? s : (s + ' ').slice(0, -1);
 }
 
-/**
- * One string object per distinct value for values held by the thousand (days, currencies): each
- * read or slice is otherwise a string of its own. Up to `max` values; beyond that, the value itself.
- */
-export class Interner {
-  private seen = new Map<string, string>();
-  constructor(private readonly max = 10_000) {}
-  of(s: string): string {
-    const known = this.seen.get(s);
-    if (known !== undefined) return known;
-    if (this.seen.size < this.max) this.seen.set(s, ownCopy(s));
-    return s;
-  }
-}
-
 type Typed = Uint8Array | Uint16Array | Int32Array;
 
 /**
@@ -50,28 +35,6 @@ class Pages<T extends Typed> {
         this.pages[0] = b;
       } else this.pages.push(this.make(1 << this.bits));
     }
-  }
-}
-
-/** Elements of a Column page. */
-const COLUMN_PAGE_BITS = 16;
-const COLUMN_PAGE_MASK = (1 << COLUMN_PAGE_BITS) - 1;
-
-/** A column of numbers by place (0, 1, 2…) in Pages of 65,536: `reach(i)` before the first `set(i)`. */
-export class Column {
-  private readonly store: Pages<Int32Array | Uint16Array>;
-  constructor(type: 'int32' | 'uint16', initial = 0) {
-    const fill = (a: Int32Array | Uint16Array) => (initial === 0 ? a : a.fill(initial));
-    this.store = new Pages((n) => fill(type === 'int32' ? new Int32Array(n) : new Uint16Array(n)), COLUMN_PAGE_BITS, 1 << 10);
-  }
-  get(i: number): number {
-    return this.store.pages[i >>> COLUMN_PAGE_BITS][i & COLUMN_PAGE_MASK];
-  }
-  set(i: number, v: number): void {
-    this.store.pages[i >>> COLUMN_PAGE_BITS][i & COLUMN_PAGE_MASK] = v;
-  }
-  reach(i: number): void {
-    this.store.reach(i);
   }
 }
 

@@ -4,7 +4,7 @@
  * character, share prefixes, are empty, are not ASCII, or are too long for the byte buffer.
  */
 import { describe, expect, it } from 'vitest';
-import { Column, editDistance, sameButCase, StringIndex, StringSet } from '../src/strings.js';
+import { editDistance, sameButCase, StringIndex, StringSet } from '../src/strings.js';
 import { rng } from './reliability/util.js';
 
 describe('StringSet', () => {
@@ -77,29 +77,6 @@ describe('StringIndex', () => {
       expect(index.indexOf(short[i])).toBe(2 * i + 1);
     }
     expect(index.indexOf(id(1000))).toBe(-1);
-  });
-});
-
-describe('Column', () => {
-  it('holds a value per place through its first page doubling (1,024 → 65,536) and past it in pages of 65,536', () => {
-    const ints = new Column('int32', -7);
-    const small = new Column('uint16');
-    const n = 200_000; // 3 whole pages and part of a fourth
-    for (let i = 0; i < n; i++) {
-      ints.reach(i);
-      small.reach(i);
-      expect(ints.get(i)).toBe(-7); // a new place holds the initial value, in the first page and in later ones
-      ints.set(i, i * 3 - 100_000);
-      small.set(i, i % 65_536);
-    }
-    for (const i of [0, 1023, 1024, 65_535, 65_536, 131_072, n - 1]) {
-      expect(ints.get(i)).toBe(i * 3 - 100_000);
-      expect(small.get(i)).toBe(i % 65_536);
-    }
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += ints.get(i);
-    // Σ (3i − 100,000) for i < n = 3 × n(n−1)/2 − 100,000 n
-    expect(sum).toBe((3 * n * (n - 1)) / 2 - 100_000 * n);
   });
 });
 

@@ -198,6 +198,14 @@ export class BalanceStore {
     }
   }
 
+  /** Touches the accounts a query lists (one column): their customer_spans rows are refreshed by flush(). */
+  touchFrom(sql: string): void {
+    for (const acc of this.db.prepare(sql).pluck().iterate() as IterableIterator<string>) {
+      if (this.touchedMost) return;
+      this.touch(acc);
+    }
+  }
+
   /** An account's attributes (customer, product, currency) changed: refresh its old customer and it. */
   touchAccount(account: string, oldCustomer: string): void {
     this.touch(account);

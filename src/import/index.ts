@@ -227,6 +227,12 @@ function parseKindOption(k: string): Kind {
   }
 }
 
+/**
+ * Imports the planned files in dependency order, each in its own transaction (or all in one outer
+ * transaction with --dry-run or --strict).
+ * Long: the per-file transaction, its log row and the outer transaction are one control flow; split,
+ * the rollback paths would be spread over several functions.
+ */
 export async function importFiles(db: Db, files: string[], opts: ImportOptions): Promise<ImportResult> {
   if (files.length === 0) throw new UsageError('no files given (crm import FILE... or DIR)');
   const planned = plan(expandInputs(files), opts);
@@ -386,9 +392,9 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
   });
   const job: ParseJob = { path: p.path, kind, spec, encoding: opts.encoding, delimiter: opts.delimiter, snapshotMode };
   const progress = opts.onProgress ? (done: number, total: number) => opts.onProgress!(p.path, done, total, r.read) : undefined;
-  const onRow = (values: Value[], line: number, raw: string | undefined, codes?: Int32Array) => {
+  const onRow = (values: Value[], line: number, raw: string | undefined) => {
     r.read++;
-    const out = loader.row(values, line, raw, codes);
+    const out = loader.row(values, line, raw);
     if (out !== undefined) count(out, line, raw);
   };
   const onReject = (line: number, column: string, reason: string, raw: string) => {
@@ -419,7 +425,7 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
 
 /** What the parse stage hands over; a row's raw text is undefined when the parse thread did not send it. */
 interface RowSink extends Omit<ParseSink, 'row'> {
-  row(values: Value[], line: number, raw: string | undefined, codes?: Int32Array): void;
+  row(values: Value[], line: number, raw: string | undefined): void;
 }
 
 /** Runs the parse stage on a worker thread; rows are handed to the sink on this thread. */
@@ -431,9 +437,8 @@ function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array, smallHe
     workerData: { job, shared: shared.buffer, maxCodes },
     resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
   });
-  // Per column, the values the parse thread numbered (see worker.ts), and a row's numbers (-1: none).
+  // Per column, the values the parse thread numbered (see worker.ts).
   const dicts: (string[] | undefined)[] = [];
-  let codes = new Int32Array(0);
   // Checked a batch at a time, from the first one on (heap.ts).
   let heapCheck: (() => void) | undefined;
   return new Promise<ParseResult>((resolve, reject) => {
@@ -455,7 +460,6 @@ function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array, smallHe
           const hasRaw = m.rawEnds.length > 0;
           // One array for every row of the batch: loaders read a row's values during row() and keep none of them.
           const rec: Value[] = new Array(w);
-          if (codes.length !== w) codes = new Int32Array(w);
           const { kinds, nums, strs } = m;
           let s = 0;
           for (let i = 0; i < m.lines.length; i++) {
@@ -464,15 +468,9 @@ function parseOnWorker(job: ParseJob, sink: RowSink, shared: Int32Array, smallHe
               const kind = kinds[o];
               const d = dicts[j];
               // Only a numbered column has a dictionary, and there a number is always a code.
-              if (kind === VALUE_NUMBER && d !== undefined) {
-                rec[j] = d[nums[o]];
-                codes[j] = nums[o];
-              } else {
-                rec[j] = kind === VALUE_NUMBER ? nums[o] : kind === VALUE_STRING ? strs[s++] : null;
-                codes[j] = -1;
-              }
+              rec[j] = kind === VALUE_NUMBER ? (d !== undefined ? d[nums[o]] : nums[o]) : kind === VALUE_STRING ? strs[s++] : null;
             }
-            sink.row(rec, m.lines[i], hasRaw ? m.rawText.slice(i === 0 ? 0 : m.rawEnds[i - 1], m.rawEnds[i]) : undefined, codes);
+            sink.row(rec, m.lines[i], hasRaw ? m.rawText.slice(i === 0 ? 0 : m.rawEnds[i - 1], m.rawEnds[i]) : undefined);
           }
           sink.progress?.(m.bytesDone, m.totalBytes);
           if (smallHeap) (heapCheck ??= smallHeapWatch())();

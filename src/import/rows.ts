@@ -9,6 +9,11 @@ import * as v from './values.js';
 
 export type Value = string | number | null;
 
+/** A key that an earlier row of the same file already had. */
+export function dupProblem(column: string, key: string): RowProblem {
+  return { column, reason: `duplicate ${column} "${key}" in this file` };
+}
+
 export interface Extractor {
   /** Contract-column values aligned with def.columns; undefined = column absent. */
   extract(fields: string[]): (string | undefined)[];

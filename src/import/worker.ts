@@ -45,6 +45,11 @@ export type WorkerMessage =
   | { type: 'done'; result: Omit<import('./parse-stage.js').ParseResult, never> }
   | { type: 'error'; message: string; exitCode: number };
 
+/**
+ * The parse thread: reads the file, parses and validates rows, and posts them in batches.
+ * Long: the batch being filled, the value dictionaries and the flow control with the main thread
+ * are one loop's state.
+ */
 function run(): void {
   const { job, shared: sharedBuffer, maxCodes } = workerData as { job: ParseJob; shared: SharedArrayBuffer; maxCodes: number };
   const shared = new Int32Array(sharedBuffer);

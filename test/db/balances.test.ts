@@ -322,12 +322,12 @@ describe('balance store: transaction balance_after vs snapshots', () => {
     checkAgainstModel('A');
   });
 
-  // Days after every stored row are appended in one run per account (no row above them to
-  // disturb); a day at or before an account's last row, before a full snapshot date, or before a
-  // day an earlier flush or import recorded goes through set(). Both must give the model's rows.
-  // Sparse (about two transactions per account-day, four distinct balances): a flush or file
-  // misses many days another one holds, and many days repeat the state before them (no row).
-  it('many files, out of order, flushed every batch, around full snapshots: the model\'s rows for every account', async () => {
+  // Days after every stored row are appended set-based (no row above them to disturb); an account
+  // with a day at or before its last row, before a full snapshot date, or before a day an earlier
+  // import recorded goes through set() (its later days appended after). All must give the model's
+  // rows. Sparse (about two transactions per account-day, four distinct balances): a file misses
+  // many days another one holds, and many days repeat the state before them (no row).
+  it('many files, out of order, around full snapshots: the model\'s rows for every account', async () => {
     const random = rng(20261128);
     const accounts = Array.from({ length: 150 }, (_, i) => `A${i + 1}`);
     const day = (n: number) => `2026-10-${String(n).padStart(2, '0')}`;
@@ -344,15 +344,11 @@ describe('balance store: transaction balance_after vs snapshots', () => {
     });
     let id = 0;
     const file = (list: ReturnType<typeof rows>) => txns(list.map(([a, at, y]) => [`t${++id}`, a, at, y]));
-    process.env.CRM_TXN_FLUSH_KEYS = '1'; // a flush after every 1,000-row batch
-    try {
-      await file(rows(2, 12, 3000)); // before the day-14 snapshot: set()
-      await file(rows(16, 25, 3000)); // after every stored day: appended, flushes splitting days
-      await file(rows(10, 18, 2500)); // earlier days again, around the snapshot: set()
-      await file(rows(26, 28, 1200)); // appended again
-    } finally {
-      delete process.env.CRM_TXN_FLUSH_KEYS;
-    }
+    await file(rows(2, 12, 3000)); // before the day-14 snapshot: set()
+    await file(rows(16, 25, 3000)); // after every stored day: appended, A3 after its closure
+    await file(rows(10, 18, 2500)); // earlier days again, around the snapshot: set()
+    await file(rows(26, 28, 1200)); // appended again
+    await file(rows(27, 31, 1500)); // up to the last stored day (set()) and after it, in one account
     expect(db.prepare("SELECT count(*) FROM balances WHERE source = 'T'").pluck().get()).toBeGreaterThan(1000);
     for (const a of accounts) checkAgainstModel(a);
   }, 120_000);
