@@ -12,7 +12,8 @@ import { loadMapping } from '../import/mapping.js';
 import { normaliseEncoding } from '../import/reader.js';
 import { createProgress, formatInt, localDateTime, RejectsFile } from '../output/index.js';
 import { globals, setExitCode } from './state.js';
-import { date } from './options.js';
+import { date, readConfig } from './options.js';
+import { parsePlan } from '../incentive/plan.js';
 
 export const IMPORT_HELP = `
 Examples:
@@ -73,6 +74,7 @@ interface ImportCliOptions {
   dryRun?: boolean;
   asOf?: string;
   partial?: boolean;
+  plan?: string;
   wait: string;
   summaryJson?: string;
   format: string;
@@ -92,6 +94,7 @@ export function registerImport(program: Command): void {
     .option('--dry-run', 'validate and report without writing')
     .option('--as-of <date>', 'date customer reassignments take effect when neither the file name nor its folder gives one (default: the latest data date)')
     .option('--partial', 'account snapshots are partial: accounts absent from them are not closed')
+    .option('--plan <file>', 'incentive plan: rows of an events file naming an event the plan does not define are rejected')
     .option('--wait <seconds>', 'if another import is running on the database, wait up to this long for it', '0')
     .option('--summary-json <file>', 'also write the summary as JSON to FILE (per file: kind, rows, effective date, seconds, outcome; data dates)')
     .option('--format <fmt>', 'summary on stdout: text or json', 'text')
@@ -109,6 +112,8 @@ export function registerImport(program: Command): void {
       if (!/^\s*\d+(\.\d+)?\s*$/.test(o.wait) || !Number.isFinite(wait)) throw new UsageError(`--wait: expected a number of seconds ≥ 0 (got "${o.wait}")`);
       const asOf = o.asOf ? date('--as-of', o.asOf) : undefined;
       const mapping = o.mapping ? loadMapping(o.mapping) : undefined;
+      // A bad plan is a usage error before anything is opened.
+      const knownEvents = o.plan ? planEvents(o.plan) : undefined;
       const dbPath = resolveDbPath(g.db);
       const summary = new ImportSummary(dbPath, o.summaryJson);
       let lock: ImportLock | undefined;
@@ -121,7 +126,7 @@ export function registerImport(program: Command): void {
           const rejects = new RejectsFile(o.rejects ?? defaultRejectsPath(dbPath));
           try {
             const result = await importFiles(db, files, {
-              kind: o.kind, encoding: o.encoding, delimiter, mapping, strict: o.strict, dryRun: o.dryRun, asOf, partial: o.partial, rejects,
+              kind: o.kind, encoding: o.encoding, delimiter, mapping, strict: o.strict, dryRun: o.dryRun, asOf, partial: o.partial, knownEvents, rejects,
               smallHeap: totalSize(expandInputs(files).map((i) => i.path)) >= LARGE_INPUT,
               ...progressCallbacks(),
             });
@@ -212,3 +217,9 @@ const EFFECTIVE_SOURCE_TEXT: Record<EffectiveDateSource, string> = {
 };
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
+
+/** The event names the plan file defines (personal and corporate), for checking an events file. */
+function planEvents(file: string): { plan: string; names: ReadonlySet<string> } {
+  const plan = parsePlan(readConfig('--plan', file), file);
+  return { plan: basename(file), names: new Set(Object.values(plan.plans).flatMap((p) => p?.events.map((e) => e.event) ?? [])) };
+}

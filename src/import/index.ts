@@ -31,6 +31,8 @@ export interface ImportOptions {
   asOf?: string;
   /** Treat account snapshots as partial: absent accounts are not closed. */
   partial?: boolean;
+  /** The event names an events file may name (from --plan); unset: any name (checked when pay is computed). */
+  knownEvents?: { plan: string; names: ReadonlySet<string> };
   rejects: RejectsSink;
   onProgress?: (file: string, bytesDone: number, totalBytes: number, rows: number) => void;
   onFileDone?: (r: FileResult) => void;
@@ -389,6 +391,7 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
     db, importId, snapshotMode,
     effectiveDate: r.effectiveDate?.date ?? FROM_THE_START,
     report: count,
+    knownEvents: opts.knownEvents,
   });
   const job: ParseJob = { path: p.path, kind, spec, encoding: opts.encoding, delimiter: opts.delimiter, snapshotMode };
   const progress = opts.onProgress ? (done: number, total: number) => opts.onProgress!(p.path, done, total, r.read) : undefined;

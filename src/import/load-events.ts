@@ -15,7 +15,7 @@ const COUNT = at('count');
 /** Event names: letters (any script), digits and underscores, as a plan's events: keys are written. */
 const EVENT_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
-export function eventsLoader(ctx: { db: Db; importId: number }): {
+export function eventsLoader(ctx: { db: Db; importId: number; knownEvents?: { plan: string; names: ReadonlySet<string> } }): {
   row(rec: Value[]): 'loaded' | 'updated' | 'skipped' | RowProblem;
   finish(): { updated: number; notes: string[] };
 } {
@@ -32,6 +32,10 @@ export function eventsLoader(ctx: { db: Db; importId: number }): {
       const count = rec[COUNT] as number;
       if (!rmKnown.get(rm)) return { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` };
       if (!EVENT_NAME.test(event)) return { column: 'event', reason: `"${event}" is no event name (letters, digits and _, as in a plan's events:)` };
+      const known = ctx.knownEvents;
+      if (known && !known.names.has(event)) {
+        return { column: 'event', reason: `unknown event "${event}": the plan ${known.plan} defines ${known.names.size ? [...known.names].sort().join(', ') : 'no events'}` };
+      }
       const key = `${rm}\u0001${day}\u0001${event}`;
       if (seen.has(key)) return { column: 'rm_id+date+event', reason: `duplicate rm_id+date+event "${rm}, ${day}, ${event}" in this file` };
       seen.add(key);

@@ -26,6 +26,8 @@ export interface LoaderContext {
   snapshotMode: 'full' | 'partial' | 'none';
   /** Outcome of a row whose row() call returned undefined (loaders that write in batches). */
   report(outcome: RowOutcome, line: number, raw: string | undefined): void;
+  /** events: the event names a plan defines (import --plan); rows naming another are rejected. */
+  knownEvents?: { plan: string; names: ReadonlySet<string> };
 }
 
 export interface Loader {

@@ -302,4 +302,20 @@ describe('budget scaling and event counts in rm-report (data for 2026-01, nothin
     const r2 = b.crm('rm-report', '--period', '2026-01', '--plan', 'events.yaml', '--rm', 'R2');
     expect(r2.stderr).toContain('crm: warning: RM R2 (Corp): event lunch is not in the plan; ignored');
   });
+
+  it('events import with --plan: a name the plan does not define is a rejected row; a bad plan is exit 2', () => {
+    writeFiles(b.dir, { 'events-2.csv': 'rm_id,date,event,count\nR1,2026-03-02,customer_complaint,1\nR2,2026-03-02,lunch,4\n' });
+    const imp = b.crm('import', '--plan', 'events.yaml', 'events-2.csv');
+    expect(imp.code).toBe(1);
+    // 2 rows read: customer_complaint is in the plan's events (loaded), lunch is not (rejected).
+    expect(imp.stdout).toContain('events-2.csv (events, utf-8, comma): 2 read, 1 loaded, 0 updated, 0 unchanged, 1 rejected');
+    const rejects = parseSimpleCsv(readFileSync(join(b.dir, 'crm.rejects.csv'), 'utf8'));
+    expect(rejects.slice(1).map((r) => r.slice(0, 4))).toEqual([
+      ['events-2.csv', '3', 'event', 'unknown event "lunch": the plan events.yaml defines customer_complaint, 新客户推荐'],
+    ]);
+    writeFiles(b.dir, { 'bad-plan.yaml': 'personal:\n  bonus: 1\n' });
+    const bad = b.crm('import', '--plan', 'bad-plan.yaml', 'events-2.csv');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('crm: error: bad-plan.yaml: personal.bonus: unknown key');
+  });
 });
