@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { UsageError } from '../src/errors.js';
+import { expect } from 'vitest';
+import { DataError, UsageError } from '../src/errors.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const SHARED = resolve(ROOT, '../shared');
@@ -197,4 +198,15 @@ export function undoTxnLabels(db: Database.Database, migrationOneSql: string): v
 export function undoPaySchema(db: Database.Database): void {
   db.exec(`DROP TABLE IF EXISTS pay_loans; DROP TABLE IF EXISTS pay_entries; DROP TABLE IF EXISTS pay_statements;
     DROP TABLE IF EXISTS pay_closes; DROP TABLE IF EXISTS events; DELETE FROM schema_migrations WHERE version = 8`);
+}
+
+/** The message of the DataError that f throws (the test fails when it throws none or another error). */
+export function dataError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a DataError');
 }

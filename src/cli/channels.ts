@@ -10,7 +10,7 @@ import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { parseTiers } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
-import { positiveInt, readConfig, tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
+import { positiveInt, readConfig, tableTarget, tierReportOptions, withOutputOptions, writeOutput, type TierReportCliOptions } from './options.js';
 import { periodLines, tierName } from '../segment/labels.js';
 
 export const CHANNELS_HELP = `
@@ -30,18 +30,8 @@ Examples:
   crm channels --lang zh
 Exit 0 on success, 1 on data problems, 2 on bad options or files.`;
 
-interface Opts {
-  asOf?: string;
+interface Opts extends TierReportCliOptions {
   months: string;
-  window: string;
-  tiers?: string;
-  pricing?: string;
-  format: string;
-  out?: string;
-  wide?: boolean;
-  lang?: string;
-  excel?: boolean;
-  encoding?: string;
 }
 
 export function registerChannels(program: Command): void {

@@ -8,7 +8,7 @@ import { coverageReport, type CoverageReport } from '../watch/report.js';
 import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type CsvOptions, type Lang, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { globals } from './state.js';
-import { loadRules, tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
+import { loadRules, tableTarget, tierReportOptions, withOutputOptions, writeOutput, type TierReportCliOptions } from './options.js';
 import { periodLines } from '../segment/labels.js';
 import { COVERAGE_COLUMNS, RM_TYPE_NAMES } from '../watch/labels.js';
 
@@ -27,19 +27,7 @@ Examples:
   crm coverage --rules samples/watch.yaml --lang zh
 Exit 0 on success, 1 on data problems, 2 on bad options or files.`;
 
-interface Opts {
-  asOf?: string;
-  window: string;
-  tiers?: string;
-  rules?: string;
-  pricing?: string;
-  format: string;
-  out?: string;
-  wide?: boolean;
-  lang?: string;
-  excel?: boolean;
-  encoding?: string;
-}
+type Opts = TierReportCliOptions;
 
 export function registerCoverage(program: Command): void {
   withOutputOptions(program

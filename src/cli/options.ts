@@ -78,6 +78,21 @@ export function tableTarget(toFile: boolean): { color: boolean; width: number | 
   return { color: !toFile && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined };
 }
 
+/** The options of a tier-based report as commander gives them (withOutputOptions and the tier options). */
+export interface TierReportCliOptions {
+  asOf?: string;
+  window: string;
+  tiers?: string;
+  rules?: string;
+  pricing?: string;
+  format: string;
+  out?: string;
+  wide?: boolean;
+  lang?: string;
+  excel?: boolean;
+  encoding?: string;
+}
+
 /** The options every tier-based report reads, checked: output format, language, as-of, tier window, pricing. */
 export interface TierReportOptions {
   csv: CsvOptions | undefined;
@@ -88,7 +103,7 @@ export interface TierReportOptions {
   pricing: Pricing | undefined;
 }
 
-export function tierReportOptions(o: { format: string; excel?: boolean; encoding?: string; lang?: string; asOf?: string; window: string; pricing?: string }, cmd: Command): TierReportOptions {
+export function tierReportOptions(o: TierReportCliOptions, cmd: Command): TierReportOptions {
   const csv = csvOptions(o, cmd);
   return {
     csv,

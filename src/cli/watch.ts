@@ -14,24 +14,13 @@ import { SIGNALS, type Signal } from '../watch/rules.js';
 import { WATCH_COLUMNS, machineRow, renderWatch } from '../watch/render.js';
 import type { WatchRow } from '../watch/signals.js';
 import { globals } from './state.js';
-import { loadRules, tableTarget, tierReportOptions, withOutputOptions, writeOutput } from './options.js';
+import { loadRules, tableTarget, tierReportOptions, withOutputOptions, writeOutput, type TierReportCliOptions } from './options.js';
 import { WATCH_HELP } from './watch-help.js';
 
-interface Opts {
-  asOf?: string;
+interface Opts extends TierReportCliOptions {
   rm?: string;
   signal?: string;
-  window: string;
-  tiers?: string;
-  rules?: string;
-  pricing?: string;
-  format: string;
-  out?: string;
   byRm?: string;
-  wide?: boolean;
-  lang?: string;
-  excel?: boolean;
-  encoding?: string;
 }
 
 export function registerWatch(program: Command): void {

@@ -3,9 +3,9 @@
  * written out by hand from the plan and the inputs, with the arithmetic beside it.
  */
 import { describe, expect, it } from 'vitest';
+import { dataError } from '../helpers.js';
 import { parsePlan } from '../../src/incentive/plan.js';
 import { computePay, curveValue, fmtFen, type PayResult, type RmPayInput } from '../../src/incentive/pay.js';
-import { DataError } from '../../src/errors.js';
 
 const plan = (yaml: string) => parsePlan(yaml, 'plan.yaml');
 const CNY = (yuan: number) => Math.round(yuan * 100); // CNY → fen, for readable inputs
@@ -18,15 +18,6 @@ const lineOf = (r: PayResult, metric: string) => {
   if (!l) throw new Error(`no line ${metric}`);
   return l;
 };
-function dataError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a DataError');
-}
 
 describe('base salary and period length', () => {
   const empty = () => plan('personal:\n  events: { award: 1000 }\n');

@@ -1,19 +1,10 @@
 /** RFM edges: a transaction on the as-of date, the rules that tell cant_lose from at_risk, the input checks. */
 import { describe, expect, it } from 'vitest';
+import { dataError } from '../helpers.js';
 import { RFM_SEGMENTS, scoreRfm, segmentOf, type Score } from '../../src/segment/rfm.js';
-import { DataError } from '../../src/errors.js';
 
 const c = (customer_id: string, days_since_last: number | null, frequency: number, monetary_fen: number) =>
   ({ customer_id, days_since_last, frequency, monetary_fen });
-function dataError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a DataError');
-}
 
 describe('RFM edges', () => {
   it('a last transaction on the as-of date (0 days) is the best recency', () => {
