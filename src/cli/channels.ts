@@ -5,13 +5,14 @@
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { channelsReport, type ChannelsReport } from '../watch/report.js';
-import { jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type CsvOptions, type Lang, type Row } from '../output/index.js';
+import { jsonCell, renderCsv, renderJson, renderTable, type CsvOptions, type Lang, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { parseTiers } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
 import { positiveInt, readConfig, tableTarget, tierReportOptions, withOutputOptions, writeOutput, type TierReportCliOptions } from './options.js';
 import { periodLines, tierName } from '../segment/labels.js';
+import { CHANNEL_COLUMNS, MOVE_COLUMNS } from '../watch/labels.js';
 
 export const CHANNELS_HELP = `
 Per customer type, tier (the tier window ending on --as-of) and calendar month (the --months
@@ -90,26 +91,4 @@ function table(rep: ChannelsReport, rows: Row[], moves: Row[], lang: Lang, o: Op
 
 const TYPE_ZH: Record<CustomerType, string> = { personal: '个人', corporate: '对公' };
 
-export const CHANNEL_COLUMNS: ColumnSpec[] = [
-  { key: 'customer_type', header: 'Type', headerZh: '类型', kind: 'text' },
-  { key: 'tier', header: 'Tier code', kind: 'text' },
-  { key: 'tier_name', header: 'Tier', headerZh: '层级', kind: 'text' },
-  { key: 'month', header: 'Month', headerZh: '月份', kind: 'text' },
-  { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int', priority: 3 },
-  { key: 'active', header: 'Using channels', headerZh: '渠道交易客户', kind: 'int', priority: 2 },
-  { key: 'counter', header: 'Counter', headerZh: '柜面', kind: 'int' },
-  { key: 'self_service', header: 'Self-service', headerZh: '自助', kind: 'int' },
-  { key: 'e_banking', header: 'E-banking', headerZh: '电子银行', kind: 'int' },
-  { key: 'e_banking_share', header: 'E-banking share', headerZh: '电子银行占比', kind: 'percent' },
-  { key: 'channel_cost', header: 'Channel cost', headerZh: '渠道成本', kind: 'money', priority: 4 },
-  { key: 'cost_per_customer', header: 'Cost/customer', headerZh: '户均渠道成本', kind: 'money' },
-];
 
-const MOVE_COLUMNS: ColumnSpec[] = [
-  { key: 'customer_type', header: 'Type', headerZh: '类型', kind: 'text' },
-  { key: 'tier', header: 'Tier code', kind: 'text' },
-  { key: 'tier_name', header: 'Tier', headerZh: '层级', kind: 'text' },
-  { key: 'moved', header: 'Customers moved', headerZh: '迁移客户数', kind: 'int' },
-  { key: 'transactions', header: 'Their txns (last month)', headerZh: '末月交易笔数', kind: 'int' },
-  { key: 'saved', header: 'Cost saved', headerZh: '节约成本', kind: 'money' },
-];

@@ -13,8 +13,8 @@ import { latestDataDate, type Window } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { resolveLang, LANG_OPTION_HELP, type Lang } from '../output/index.js';
 import { composeReport } from '../report/compose.js';
-import { coverageReport, watchList } from '../watch/report.js';
-import { coverageSection, watchSection } from '../report/watch-sections.js';
+import { channelsReport, coverageReport, watchList } from '../watch/report.js';
+import { channelsSection, coverageSection, watchSection } from '../report/watch-sections.js';
 import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { buildRmReport } from '../rm/report.js';
@@ -23,6 +23,9 @@ import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmen
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
 import { date, loadRules, positiveInt, readConfig, writeOutput } from './options.js';
+
+/** Calendar months of the page's channels section (as crm channels' default). */
+const CHANNEL_MONTHS = 3;
 
 export const REPORT_HELP = `
 Examples:
@@ -95,7 +98,7 @@ function runReport(o: Opts, cmd: Command): void {
     for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
     for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
     const watch = { asOf, windowDays, tiers, pricing, rules };
-    const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch))];
+    const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
     html = renderHtmlReport(composeReport({
       lang, summary, aumByType: aumByType(detail), migration, migrationNote, rfm, rm, extra,
       source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,

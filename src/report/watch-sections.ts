@@ -1,11 +1,13 @@
 /**
- * The HTML report's watch-list and coverage sections: signals per RM (stacked bars and a table),
+ * The HTML report's watch-list, coverage and channels sections: signals per RM (stacked bars and a table),
  * the customers with most at stake, and each RM's load against capacity. Pure: the watch list
  * and the coverage report in, HtmlSections out; numbers as `crm watch` and `crm coverage` print them.
  */
 import { formatInt, formatMoney, formatPercent, type ColumnSpec, type Lang, type Row } from '../output/index.js';
-import type { CoverageReport, WatchList } from '../watch/report.js';
-import { COVERAGE_COLUMNS, SIGNAL_NAMES } from '../watch/labels.js';
+import type { ChannelsReport, CoverageReport, WatchList } from '../watch/report.js';
+import { CHANNEL_COLUMNS, COVERAGE_COLUMNS, SIGNAL_NAMES } from '../watch/labels.js';
+import { tierName } from '../segment/labels.js';
+import type { CustomerType } from '../types.js';
 import { SIGNALS } from '../watch/rules.js';
 import type { HtmlSection } from './html.js';
 import { attainmentChart, stackedBars } from './svg.js';
@@ -98,3 +100,50 @@ export function coverageSection(lang: Lang, rep: CoverageReport): HtmlSection {
 /** The coverage CSV's columns shown in the page. */
 const COVERAGE_PAGE_KEYS = ['rm_id', 'name', 'branch', 'customers', 'valuable', 'valuable_aum_adb', 'capacity_valuable', 'load'];
 const COVERAGE_PAGE_COLUMNS = COVERAGE_PAGE_KEYS.map((k) => COVERAGE_COLUMNS.find((c) => c.key === k)!);
+
+/**
+ * Channels per tier: the last month's transactions by channel per tier (stacked bars), every
+ * tier-month row as `crm channels` prints it, and the cost saved by customers who moved from the
+ * counter to e-banking between the first and the last month.
+ */
+export function channelsSection(lang: Lang, rep: ChannelsReport): HtmlSection {
+  const first = rep.months[0];
+  const last = rep.months[rep.months.length - 1];
+  const title = T(lang, `Channels per tier, ${first} to ${last}`, `各层级渠道使用 · ${first} 至 ${last}`);
+  // Months before the data starts (no transaction in any tier) are left out of the table.
+  const withData = new Set(rep.rows.filter((r) => r.active > 0).map((r) => r.month));
+  const rows = rep.rows.filter((r) => r.customers > 0 && withData.has(r.month));
+  if (!rows.length) return { id: 'channels', title, notes: [T(lang, 'No transaction by any tier in these months.', '这些月份各层级均无交易。')] };
+  const typeName = (t: CustomerType) => (lang === 'zh' ? (t === 'personal' ? '个人' : '对公') : t);
+  const label = (r: { customer_type: CustomerType; tier: string }) => `${typeName(r.customer_type)} ${tierName(rep.tiers[r.customer_type], r.tier, lang)}`;
+  const lastRows = rows.filter((r) => r.month === last);
+  const parts = [T(lang, 'Counter', '柜面'), T(lang, 'Self-service', '自助'), T(lang, 'E-banking', '电子银行')];
+  const moved = rep.moves.filter((m) => m.moved > 0);
+  const saved = moved.reduce((s, m) => s + m.saved, 0);
+  const display = (r: Row) => ({ ...r, customer_type: typeName(r.customer_type as CustomerType) });
+  const withName = <R extends { customer_type: CustomerType; tier: string }>(r: R): Row => ({ ...r, tier_name: tierName(rep.tiers[r.customer_type], r.tier, lang) }) as unknown as Row;
+  return {
+    id: 'channels',
+    title,
+    lines: [
+      T(lang, `Transactions by channel and the e-banking share per tier and month (crm channels); channel cost at counter ${formatMoney(rep.unit.counter)}, self-service ${formatMoney(rep.unit.self_service)}, e-banking ${formatMoney(rep.unit.e_banking)} CNY a transaction.`,
+        `各层级各月渠道交易笔数与电子银行占比（crm channels）；单笔渠道成本：柜面 ${formatMoney(rep.unit.counter)}、自助 ${formatMoney(rep.unit.self_service)}、电子银行 ${formatMoney(rep.unit.e_banking)} 元。`),
+      moved.length
+        ? T(lang, `${formatInt(moved.reduce((s, m) => s + m.moved, 0))} customer(s) moved from the counter to e-banking (${first} → ${last}), saving ${formatMoney(saved)} CNY in ${last}.`,
+          `${formatInt(moved.reduce((s, m) => s + m.moved, 0))} 名客户由柜面迁移至电子银行（${first} → ${last}），${last} 节约渠道成本 ${formatMoney(saved)} 元。`)
+        : T(lang, `No customer moved from the counter to e-banking (${first} → ${last}).`, `无客户由柜面迁移至电子银行（${first} → ${last}）。`),
+    ],
+    charts: [{
+      caption: T(lang, `Transactions by channel, ${last}`, `${last} 各渠道交易笔数`),
+      svg: stackedBars({
+        label: T(lang, `Transactions by channel, ${last}`, `${last} 各渠道交易笔数`),
+        parts,
+        rows: lastRows.map((r) => ({ label: label(r), values: [r.counter, r.self_service, r.e_banking], text: r.e_banking_share === null ? '—' : formatPercent(r.e_banking_share, 1) })),
+      }),
+    }],
+    tables: [{
+      name: 'channels', idKeys: ['customer_type', 'tier', 'month'], columns: CHANNEL_COLUMNS.filter((c) => c.key !== 'tier'),
+      rows: rows.map(withName), display: rows.map((r) => display(withName(r))),
+    }],
+  };
+}

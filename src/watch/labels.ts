@@ -43,3 +43,29 @@ export const COVERAGE_COLUMNS: ColumnSpec[] = [
   { key: 'capacity_customers', header: 'Cap. all', headerZh: '客户容量', kind: 'int', priority: 3 },
   { key: 'load', header: 'Load', headerZh: '负荷', kind: 'percent' },
 ];
+
+/** The channels report's tier-month columns (crm channels, the HTML report's channels section). */
+export const CHANNEL_COLUMNS: ColumnSpec[] = [
+  { key: 'customer_type', header: 'Type', headerZh: '类型', kind: 'text' },
+  { key: 'tier', header: 'Tier code', kind: 'text' },
+  { key: 'tier_name', header: 'Tier', headerZh: '层级', kind: 'text' },
+  { key: 'month', header: 'Month', headerZh: '月份', kind: 'text' },
+  { key: 'customers', header: 'Customers', headerZh: '客户数', kind: 'int', priority: 3 },
+  { key: 'active', header: 'Using channels', headerZh: '渠道交易客户', kind: 'int', priority: 2 },
+  { key: 'counter', header: 'Counter', headerZh: '柜面', kind: 'int' },
+  { key: 'self_service', header: 'Self-service', headerZh: '自助', kind: 'int' },
+  { key: 'e_banking', header: 'E-banking', headerZh: '电子银行', kind: 'int' },
+  { key: 'e_banking_share', header: 'E-banking share', headerZh: '电子银行占比', kind: 'percent' },
+  { key: 'channel_cost', header: 'Channel cost', headerZh: '渠道成本', kind: 'money', priority: 4 },
+  { key: 'cost_per_customer', header: 'Cost/customer', headerZh: '户均渠道成本', kind: 'money' },
+];
+
+/** The counter → e-banking moves per tier. */
+export const MOVE_COLUMNS: ColumnSpec[] = [
+  { key: 'customer_type', header: 'Type', headerZh: '类型', kind: 'text' },
+  { key: 'tier', header: 'Tier code', kind: 'text' },
+  { key: 'tier_name', header: 'Tier', headerZh: '层级', kind: 'text' },
+  { key: 'moved', header: 'Customers moved', headerZh: '迁移客户数', kind: 'int' },
+  { key: 'transactions', header: 'Their txns (last month)', headerZh: '末月交易笔数', kind: 'int' },
+  { key: 'saved', header: 'Cost saved', headerZh: '节约成本', kind: 'money' },
+];

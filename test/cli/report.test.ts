@@ -66,14 +66,31 @@ describe('crm report --html', () => {
     expect(html).toContain("default-src 'none'");
   });
 
-  it('has the seven sections and their charts', () => {
-    for (const id of ['tiers', 'concentration', 'migration', 'rfm', 'rm', 'watch', 'coverage']) expect(html).toContain(`<section id="${id}">`);
+  it('the channels section holds the rows of crm channels --format csv (tiers with customers), value for value', () => {
+    const csv = parseSimpleCsv(crm('channels', '--window', '14', '--format', 'csv').stdout); // the page's tier window
+    const head = csv[0]!;
+    const at = (k: string) => head.indexOf(k);
+    // Months with a transaction in some tier (the samples' data starts in November).
+    const months = new Set(csv.slice(1).filter((r) => Number(r[at('active')]) > 0).map((r) => r[at('month')]));
+    const expected = csv.slice(1).filter((r) => Number(r[at('customers')]) > 0 && months.has(r[at('month')]));
+    expect(expected.length).toBeGreaterThan(0);
+    const section = html.slice(html.indexOf('<section id="channels">'));
+    const table = section.slice(section.indexOf('<table data-table="channels">'), section.indexOf('</table>'));
+    const ids = [...table.matchAll(/<tr data-id="([^"]+)">/g)].map((m) => m[1]);
+    expect(ids).toEqual(expected.map((r) => `${r[at('customer_type')]}:${r[at('tier')]}:${r[at('month')]}`));
+    // Each row's e-banking count as the CSV has it (data-v carries the machine value).
+    const eb = [...table.matchAll(/data-k="e_banking" data-v="([^"]*)"/g)].map((m) => m[1]);
+    expect(eb).toEqual(expected.map((r) => r[at('e_banking')]));
+  });
+
+  it('has the eight sections and their charts', () => {
+    for (const id of ['tiers', 'concentration', 'migration', 'rfm', 'rm', 'watch', 'coverage', 'channels']) expect(html).toContain(`<section id="${id}">`);
     expect(html.match(/<svg class="chart bars"/g)).toHaveLength(2); // personal and corporate ladders
     expect(html.match(/<svg class="chart lorenz"/g)).toHaveLength(1);
     expect(html.match(/<svg class="chart heatmap"/g)).toHaveLength(2);
     expect(html.match(/<svg class="chart rfm-map"/g)).toHaveLength(2);
     expect(html.match(/<svg class="chart attainment"/g)).toHaveLength(2); // KPI attainment, RM load (coverage)
-    expect(html.match(/<svg class="chart stacked"/g)).toHaveLength(2); // pay, signals per RM (watch)
+    expect(html.match(/<svg class="chart stacked"/g)).toHaveLength(3); // pay, signals per RM (watch), channels per tier
     // --window 14 on data from 2026-11-01: the default compare date is the window's first day.
     expect(html).toContain('Tier migration: 2026-11-14 → 2026-11-27');
   });
@@ -188,7 +205,7 @@ describe('crm report --html', () => {
     expect(dom.status, dom.stderr).toBe(0);
     const out = dom.stdout;
     // The parsed DOM (not just the file) holds the SVG charts with their bars and paths.
-    expect((out.match(/<svg class="chart /g) ?? []).length).toBe(11);
+    expect((out.match(/<svg class="chart /g) ?? []).length).toBe(12);
     expect((out.match(/<rect class="bar/g) ?? []).length).toBeGreaterThan(20);
     expect(out).toMatch(/<path class="curve" d="M50 320 L/);
     expect((out.match(/<rect class="cell/g) ?? []).length).toBeGreaterThan(50);
