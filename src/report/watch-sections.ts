@@ -109,9 +109,11 @@ const COVERAGE_PAGE_COLUMNS = COVERAGE_PAGE_KEYS.map((k) => COVERAGE_COLUMNS.fin
 export function channelsSection(lang: Lang, rep: ChannelsReport): HtmlSection {
   const first = rep.months[0];
   const last = rep.months[rep.months.length - 1];
-  const title = T(lang, `Channels per tier, ${first} to ${last}`, `各层级渠道使用 · ${first} 至 ${last}`);
-  // Months before the data starts (no transaction in any tier) are left out of the table.
+  // Months before the data starts (no transaction in any tier) are left out of the table and title.
   const withData = new Set(rep.rows.filter((r) => r.active > 0).map((r) => r.month));
+  const shown = rep.months.filter((m) => withData.has(m));
+  const span = shown.length > 1 ? T(lang, `${shown[0]} to ${shown[shown.length - 1]}`, `${shown[0]} 至 ${shown[shown.length - 1]}`) : shown[0] ?? last;
+  const title = T(lang, `Channels per tier, ${span}`, `各层级渠道使用 · ${span}`);
   const rows = rep.rows.filter((r) => r.customers > 0 && withData.has(r.month));
   if (!rows.length) return { id: 'channels', title, notes: [T(lang, 'No transaction by any tier in these months.', '这些月份各层级均无交易。')] };
   const typeName = (t: CustomerType) => (lang === 'zh' ? (t === 'personal' ? '个人' : '对公') : t);
