@@ -19,6 +19,7 @@ const steps = [
   ['rm-report', '--period', '2026-11', '--plan', s('plan.yaml')],
   ['watch', '--as-of', '2026-11-27'],
   ['coverage', '--as-of', '2026-11-27', '--window', '27'],
+  ['channels', '--as-of', '2026-11-27', '--window', '27', '--months', '1'],
   // Pay that stays paid (docs/pay.md): a month-end snapshot so the data covers November to its
   // last day, November's event counts, then the close under the plan with deferral and clawback.
   ['import', '--partial', s('pay/accounts_2026-11-30.csv')],
