@@ -5,7 +5,99 @@
 import { describe, expect, it } from 'vitest';
 import { dataError } from '../helpers.js';
 import { parsePlan } from '../../src/incentive/plan.js';
-import { computePay, curveValue, fmtFen, type PayResult, type RmPayInput } from '../../src/incentive/pay.js';
+import { computePay as computePayOf, curveValue, fmtFen, type PayResult, type RmPayInput } from '../../src/incentive/pay.js';
+
+/**
+ * What the RM reads under --lang zh: every rule text this file computes, with its Chinese twin
+ * written out (the same numbers, the ZH word set of pay.ts). computePay below checks each line.
+ */
+const RULE_ZH: Record<string, string> = {
+  'base salary 0.00 CNY/month × 3 months, rounded to fen':
+    '基本工资 0.00 元/月 × 3 个月，四舍五入到分',
+  'base salary 1,000.00 CNY/month × 1.2345 months, rounded to fen':
+    '基本工资 1,000.00 元/月 × 1.2345 个月，四舍五入到分',
+  '0.05 on 0.00–10,000.00 (marginal) of 10,000.00 = 500.00 CNY, rounded to fen':
+    '10,000.00 按 0.00–10,000.00 部分 × 0.05（分段累进） = 500.00 元，四舍五入到分',
+  '0.05 on 0.00–10,000.00 + 0.07 on 10,000.00–25,000.00 + 0.1 on 25,000.00+ (marginal) of 30,000.00 = 2,050.00 CNY, rounded to fen':
+    '30,000.00 按 0.00–10,000.00 部分 × 0.05 + 10,000.00–25,000.00 部分 × 0.07 + 25,000.00+ 部分 × 0.1（分段累进） = 2,050.00 元，四舍五入到分',
+  '30,000.00 in band 25,000.00+ at 0.1 (flat) = 3,000.00 CNY, rounded to fen':
+    '30,000.00 在 25,000.00+ 档，× 0.1（全额） = 3,000.00 元，四舍五入到分',
+  'Fee income 0.00 ≤ 0 pays 0 = 0.00 CNY, rounded to fen':
+    '中间业务收入 0.00 ≤ 0，计 0 = 0.00 元，四舍五入到分',
+  'Fee income -100.00 ≤ 0 pays 0 = 0.00 CNY, rounded to fen':
+    '中间业务收入 -100.00 ≤ 0，计 0 = 0.00 元，四舍五入到分',
+  '12 in band 10+ at 150 CNY per unit (flat) = 1,800.00 CNY, rounded to fen':
+    '12 在 10+ 档，× 150 元/单位（全额） = 1,800.00 元，四舍五入到分',
+  '100 CNY per unit on 0–10 + 150 CNY per unit on 10+ (marginal) of 12 = 1,300.00 CNY, rounded to fen':
+    '12 按 0–10 部分 × 100 元/单位 + 10+ 部分 × 150 元/单位（分段累进） = 1,300.00 元，四舍五入到分',
+  '35.00 CNY per 10,000 per year of Deposit ADB above floor 1,000,000.00 (3,500,000.00 − 1,000,000.00 = 2,500,000.00): 250 units × 3/12 = 2,187.50 CNY, rounded to fen':
+    '存款日均每 10,000 每年 35.00 元，超过起点 1,000,000.00 的部分（3,500,000.00 − 1,000,000.00 = 2,500,000.00）：250 单位 × 3/12 = 2,187.50 元，四舍五入到分',
+  'base salary 0.00 CNY/month × 1 months, rounded to fen':
+    '基本工资 0.00 元/月 × 1 个月，四舍五入到分',
+  '35.00 CNY per 10,000 per quarter of Deposit ADB (3,500,000.00): 350 units × 1/3 = 4,083.33 CNY, rounded to fen':
+    '存款日均每 10,000 每季 35.00 元 (3,500,000.00)：350 单位 × 1/3 = 4,083.33 元，四舍五入到分',
+  'base salary 0.00 CNY/month × 5 months, rounded to fen':
+    '基本工资 0.00 元/月 × 5 个月，四舍五入到分',
+  '200.00 CNY per 1 of New customers above floor 2 (7 − 2 = 5): 5 units (per period) = 1,000.00 CNY, rounded to fen':
+    '新增客户每 1 200.00 元，超过起点 2 的部分（7 − 2 = 5）：5 单位（每期） = 1,000.00 元，四舍五入到分',
+  '200.00 CNY per 1 of New customers (0): 0 units (per period) = 0.00 CNY, rounded to fen':
+    '新增客户每 1 200.00 元 (0)：0 单位（每期） = 0.00 元，四舍五入到分',
+  '200.00 CNY per 1 of New customers (3): 3 units (per period) = 600.00 CNY, rounded to fen':
+    '新增客户每 1 200.00 元 (3)：3 单位（每期） = 600.00 元，四舍五入到分',
+  'target 0 is not above 0: pays 0':
+    '目标 0 不大于 0：计 0',
+  'target -10 is not above 0: pays 0':
+    '目标 -10 不大于 0：计 0',
+  'target NaN is not above 0: pays 0':
+    '目标 NaN 不大于 0：计 0',
+  'no target: pays 0':
+    '无目标：计 0',
+  'attainment 110.00%; band 0%+ at 1× (marginal) → factor 1.1000 × weight 100% × target bonus 10,000.00 CNY per period = 11,000.00 CNY, rounded to fen':
+    '达成率 110.00%；0%+ 档 1×（分段累进） → 系数 1.1000 × 权重 100% × 目标奖金 10,000.00 元/期 = 11,000.00 元，四舍五入到分',
+  'attainment 200.00%, capped at 150%; band 0%–100% at 1× + band 100%+ at 1.5× (marginal) → factor 1.7500 × weight 100% × target bonus 9,000.00 CNY/quarter × 1/3 = 5,250.00 CNY, rounded to fen':
+    '达成率 200.00%，封顶 150%；0%–100% 档 1× + 100%+ 档 1.5×（分段累进） → 系数 1.7500 × 权重 100% × 目标奖金 9,000.00 元/季 × 1/3 = 5,250.00 元，四舍五入到分',
+  'attainment 150.00%; band 0%+ at 1× (marginal) → factor 1.5000 × weight 100% × target bonus 10,000.00 CNY per period = 15,000.00 CNY, rounded to fen':
+    '达成率 150.00%；0%+ 档 1×（分段累进） → 系数 1.5000 × 权重 100% × 目标奖金 10,000.00 元/期 = 15,000.00 元，四舍五入到分',
+  'base salary 0.00 CNY/month × 6 months, rounded to fen':
+    '基本工资 0.00 元/月 × 6 个月，四舍五入到分',
+  'attainment 110.00%; 110.00% × 1.2× (band 100%+, flat) → factor 1.3200 × weight 25% × target bonus 120,000.00 CNY/year × 6/12 = 19,800.00 CNY, rounded to fen':
+    '达成率 110.00%；110.00% × 1.2×（100%+ 档，全额） → 系数 1.3200 × 权重 25% × 目标奖金 120,000.00 元/年 × 6/12 = 19,800.00 元，四舍五入到分',
+  'attainment 0.00%; no band reached → factor 0.0000 × weight 75% × target bonus 120,000.00 CNY/year × 6/12 = 0.00 CNY, rounded to fen':
+    '达成率 0.00%；未达任何档 → 系数 0.0000 × 权重 75% × 目标奖金 120,000.00 元/年 × 6/12 = 0.00 元，四舍五入到分',
+  'attainment 50.00%: gate 60% not reached; pays 0':
+    '达成率 50.00%：未达门槛 60%，计 0',
+  'attainment 125.00% (target ÷ actual); band 0%+ at 1× (marginal) → factor 1.2500 × weight 100% × target bonus 10,000.00 CNY per period = 12,500.00 CNY, rounded to fen':
+    '达成率 125.00%（目标 ÷ 实际）；0%+ 档 1×（分段累进） → 系数 1.2500 × 权重 100% × 目标奖金 10,000.00 元/期 = 12,500.00 元，四舍五入到分',
+  'attainment 150.00% (target ÷ actual); band 0%+ at 1× (marginal) → factor 1.5000 × weight 100% × target bonus 10,000.00 CNY per period = 15,000.00 CNY, rounded to fen':
+    '达成率 150.00%（目标 ÷ 实际）；0%+ 档 1×（分段累进） → 系数 1.5000 × 权重 100% × 目标奖金 10,000.00 元/期 = 15,000.00 元，四舍五入到分',
+  'attainment 100.00%; band 0%+ at 1× (marginal) → factor 1.0000 × weight 100% × target bonus 10,000.00 CNY per period = 10,000.00 CNY, rounded to fen':
+    '达成率 100.00%；0%+ 档 1×（分段累进） → 系数 1.0000 × 权重 100% × 目标奖金 10,000.00 元/期 = 10,000.00 元，四舍五入到分',
+  'NPL ratio 1.20% (band 1%–2%) → 5% off variable pay (5% × 10,000.00 CNY), rounded to fen':
+    '不良率 1.20%（档位 1%–2%）→ 绩效薪酬扣减 5%（5% × 10,000.00 元），四舍五入到分',
+  'NPL ratio 2.50% (band above 2%) → 15% off variable pay (15% × 10,000.00 CNY), rounded to fen':
+    '不良率 2.50%（档位 2% 以上）→ 绩效薪酬扣减 15%（15% × 10,000.00 元），四舍五入到分',
+  'NPL ratio 1.50% (band 1%–2%) → 5% off variable pay (no positive variable pay to deduct from)':
+    '不良率 1.50%（档位 1%–2%）→ 绩效薪酬扣减 5%（无正的绩效薪酬可扣）',
+  '1 × -2,000.00 CNY per compliance_breach, rounded to fen':
+    '1 × 每次compliance_breach -2,000.00 元，四舍五入到分',
+  '2.5 × 1,000.00 CNY per award, rounded to fen':
+    '2.5 × 每次award 1,000.00 元，四舍五入到分',
+  '5 × -2,000.00 CNY per compliance_breach, rounded to fen':
+    '5 × 每次compliance_breach -2,000.00 元，四舍五入到分',
+  '6 × -2,000.00 CNY per compliance_breach, rounded to fen':
+    '6 × 每次compliance_breach -2,000.00 元，四舍五入到分',
+  'variable pay -2,000.00 CNY floored at 0':
+    '绩效薪酬 -2,000.00 元，保底为 0',
+  'base salary 100.00 CNY/month × 2 months, rounded to fen':
+    '基本工资 100.00 元/月 × 2 个月，四舍五入到分',
+};
+
+/** computePay, checking that every line's Chinese rule is the one written out above. */
+const computePay: typeof computePayOf = (p, rm) => {
+  const r = computePayOf(p, rm);
+  for (const l of r.lines) expect(l.rule_zh, l.rule).toBe(RULE_ZH[l.rule]);
+  return r;
+};
 
 const plan = (yaml: string) => parsePlan(yaml, 'plan.yaml');
 const CNY = (yuan: number) => Math.round(yuan * 100); // CNY → fen, for readable inputs

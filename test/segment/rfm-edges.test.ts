@@ -1,7 +1,7 @@
 /** RFM edges: a transaction on the as-of date, the rules that tell cant_lose from at_risk, the input checks. */
 import { describe, expect, it } from 'vitest';
 import { dataError } from '../helpers.js';
-import { RFM_SEGMENTS, scoreRfm, segmentOf, type Score } from '../../src/segment/rfm.js';
+import { RFM_SEGMENTS, scoreRfm, segmentOf, type Score, segmentRule } from '../../src/segment/rfm.js';
 
 const c = (customer_id: string, days_since_last: number | null, frequency: number, monetary_fen: number) =>
   ({ customer_id, days_since_last, frequency, monetary_fen });
@@ -67,5 +67,28 @@ describe('the segment table reports print', () => {
       ['hibernating', '休眠倾向', 'Hibernating', 'R = 2 (F ≤ 2 and M ≤ 2 after the rules above)'],
       ['lost', '流失客户', 'Lost', 'everything else (R = 1, F ≤ 2, M ≤ 2)'],
     ]);
+  });
+});
+
+describe('RFM rules in words and the first-match order', () => {
+  it('each segment names its rule in English and in Chinese (the page and the table print these)', () => {
+    const en = Object.fromEntries(RFM_SEGMENTS.map((s) => [s.code, segmentRule(s.code, 'en')]));
+    const zh = Object.fromEntries(RFM_SEGMENTS.map((s) => [s.code, segmentRule(s.code, 'zh')]));
+    expect(en).toEqual({
+      inactive: 'no transaction in the window', champions: 'R ≥ 4, F ≥ 4, M ≥ 4', loyal: 'R ≥ 3, F ≥ 4', cant_lose: 'R ≤ 2, F ≥ 4, M ≥ 4',
+      at_risk: 'R ≤ 2, F ≥ 3 or M ≥ 3', potential_loyalist: 'R ≥ 4, F = 2 or 3', new: 'R = 5, F = 1', promising: 'R = 4, F = 1',
+      need_attention: 'R = 3, F ≤ 3', hibernating: 'R = 2 (F ≤ 2 and M ≤ 2 after the rules above)', lost: 'everything else (R = 1, F ≤ 2, M ≤ 2)',
+    });
+    expect(zh).toEqual({
+      inactive: '统计期内无交易', champions: 'R ≥ 4，F ≥ 4，M ≥ 4', loyal: 'R ≥ 3，F ≥ 4', cant_lose: 'R ≤ 2，F ≥ 4，M ≥ 4',
+      at_risk: 'R ≤ 2，F ≥ 3 或 M ≥ 3', potential_loyalist: 'R ≥ 4，F = 2 或 3', new: 'R = 5，F = 1', promising: 'R = 4，F = 1',
+      need_attention: 'R = 3，F ≤ 3', hibernating: 'R = 2（经以上规则后 F ≤ 2 且 M ≤ 2）', lost: '其余（R = 1，F ≤ 2，M ≤ 2）',
+    });
+    expect(segmentRule('no_such_segment', 'en')).toBe('');
+  });
+
+  it('F = 1 goes by recency: R5 new, R4 promising, R3 need attention, R2 hibernating, R1 lost', () => {
+    const at = (r: number) => segmentOf({ active: true, r: r as 1, f: 1, m: 1 });
+    expect([5, 4, 3, 2, 1].map(at)).toEqual(['new', 'promising', 'need_attention', 'hibernating', 'lost']);
   });
 });
