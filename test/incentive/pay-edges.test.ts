@@ -52,6 +52,10 @@ const RULE_ZH: Record<string, string> = {
     '目标 NaN 不大于 0：计 0',
   'no target: pays 0':
     '无目标：计 0',
+  'attainment 100.00%; band 0%+ at 1× (marginal) → factor 1.0000 × weight 100% × target bonus 6,000.00 CNY/half × 3/6 = 3,000.00 CNY, rounded to fen':
+    '达成率 100.00%；0%+ 档 1×（分段累进） → 系数 1.0000 × 权重 100% × 目标奖金 6,000.00 元/半年 × 3/6 = 3,000.00 元，四舍五入到分',
+  'attainment 100.00%; band 0%+ at 1× (marginal) → factor 1.0000 × weight 100% × target bonus 1,000.00 CNY/month × 3/1 = 3,000.00 CNY, rounded to fen':
+    '达成率 100.00%；0%+ 档 1×（分段累进） → 系数 1.0000 × 权重 100% × 目标奖金 1,000.00 元/月 × 3/1 = 3,000.00 元，四舍五入到分',
   'attainment 110.00%; band 0%+ at 1× (marginal) → factor 1.1000 × weight 100% × target bonus 10,000.00 CNY per period = 11,000.00 CNY, rounded to fen':
     '达成率 110.00%；0%+ 档 1×（分段累进） → 系数 1.1000 × 权重 100% × 目标奖金 10,000.00 元/期 = 11,000.00 元，四舍五入到分',
   'attainment 200.00%, capped at 150%; band 0%–100% at 1× + band 100%+ at 1.5× (marginal) → factor 1.7500 × weight 100% × target bonus 9,000.00 CNY/quarter × 1/3 = 5,250.00 CNY, rounded to fen':
@@ -266,6 +270,12 @@ describe('KPI lines', () => {
 `);
   const kpi = (p: ReturnType<typeof plan>, actualCny: number, target: number | null, months = 3) =>
     computePay(p, input({ months, metrics: { deposit_adb: CNY(actualCny) }, targets: target === null ? {} : { deposit_adb: target } }));
+
+  it('a bonus per half-year or per month is pro-rated to the 3 months and named so in both languages', () => {
+    // 6,000 per half × 3/6 = 3,000 CNY; 1,000 per month × 3/1 = 3,000 CNY; attainment 100% at 1× and weight 100%.
+    expect(lineOf(kpi(single('', '{ amount: 6000, per: half }'), 10_000, 10_000), 'deposit_adb')).toMatchObject({ amount_fen: 300_000 });
+    expect(lineOf(kpi(single('', '{ amount: 1000, per: month }'), 10_000, 10_000), 'deposit_adb')).toMatchObject({ amount_fen: 300_000 });
+  });
 
   it('a target of exactly 0 pays 0 with a warning (not an infinite attainment)', () => {
     const r = kpi(single(), 5_000, 0);

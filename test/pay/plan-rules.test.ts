@@ -40,4 +40,33 @@ describe('plan pay rules', () => {
     expect(() => parsePlan(`deferral: { share: 40%, years: 3 }\npersonal:\n  deferral: { share: 30%, years: 4 }\n  pricing: [{ metric: deposit_adb, price: 1, per: month }]`, 'p.yaml'))
       .toThrow('personal.deferral: the top-level deferral already applies to this RM type');
   });
+
+  it('the limits themselves are allowed: a share of 100%, 1 and 10 years, a clawback within 1 month at 100%', () => {
+    expect(parse('deferral: { share: 100%, years: 10 }').deferral).toEqual({ corporate: { share: 1, years: 10 }, personal: { share: 1, years: 10 } });
+    expect(parse('deferral: { share: 1%, years: 1 }').deferral).toEqual({ corporate: { share: 0.01, years: 1 }, personal: { share: 0.01, years: 1 } });
+    expect(parse('clawback: { classes: [loss], within_months: 1, rate: 100% }').clawback).toEqual({ classes: ['loss'], within_months: 1, rate: 1 });
+    // A top-level deferral for corporate RMs only leaves personal RMs free to have their own.
+    const p = parsePlan(`deferral: { share: 40%, years: 3, applies_to: [corporate] }\npersonal:\n  deferral: { share: 30%, years: 4 }\n  pricing: [{ metric: deposit_adb, price: 1, per: month }]`, 'p.yaml');
+    expect(p.deferral).toEqual({ corporate: { share: 0.4, years: 3 }, personal: { share: 0.3, years: 4 } });
+  });
+
+  it('just past the limits is refused, each message naming its field', () => {
+    fails('deferral: { share: 40%, years: 11 }', 'p.yaml: deferral.years: must be a whole number of years from 1 to 10, got 11');
+    fails('deferral: { share: 40%, years: 0 }', 'p.yaml: deferral.years: must be a whole number of years from 1 to 10, got 0');
+    fails('deferral: { share: 100.01%, years: 3 }', 'p.yaml: deferral.share: must be above 0% and at most 100%');
+    fails('deferral: { share: x, years: 3 }', 'p.yaml: deferral.share:');
+    fails('deferral: { share: 40%, years: x }', 'p.yaml: deferral.years:');
+    fails('clawback: { classes: [loss], within_months: 12, rate: 100.01% }', 'p.yaml: clawback.rate: must be above 0% and at most 100%');
+    fails('clawback: { classes: [loss], within_months: 12, rate: x }', 'p.yaml: clawback.rate:');
+    fails('clawback: { classes: [loss], within_months: x, rate: 1% }', 'p.yaml: clawback.within_months:');
+    fails('clawback: { classes: loss, within_months: 12, rate: 1% }', 'p.yaml: clawback.classes:');
+    fails('clawback: { within_months: 12, rate: 1% }', 'p.yaml: clawback.classes: missing required field');
+    fails('clawback: { classes: [loss], within_months: 12, rate: 1%, extra: 1 }', 'p.yaml: clawback.extra: unknown key (allowed: classes, within_months, rate)');
+    fails('budget: { variable: 5 }', 'p.yaml: budget.per: missing required field');
+    fails('deferral: { share: 40%, years: 3, applies_to: corporate }', 'p.yaml: deferral.applies_to:');
+    expect(() => parsePlan(`personal:\n  deferral: { share: 30%, years: 4, applies_to: [personal] }\n  pricing: [{ metric: deposit_adb, price: 1, per: month }]`, 'p.yaml'))
+      .toThrow('p.yaml: personal.deferral.applies_to: unknown key (allowed: share, years)');
+    expect(() => parsePlan(`personal:\n  deferral: { share: 30% }\n  pricing: [{ metric: deposit_adb, price: 1, per: month }]`, 'p.yaml'))
+      .toThrow('p.yaml: personal.deferral.years: missing required field');
+  });
 });
