@@ -9,6 +9,7 @@ import { openDb, resolveDbPath, type Db } from '../db/connection.js';
 import { UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
+import { forgetCustomerValues } from '../metrics/customers.js';
 import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { resolveLang, LANG_OPTION_HELP, type Lang } from '../output/index.js';
@@ -91,13 +92,16 @@ function runReport(o: Opts, cmd: Command): void {
     const population = tierPopulation(db, params);
     const summary = segmentSummary(db, params, null, population);
     const { migration, migrationNote } = migrationOf(db, params, population, compareOpt, lang);
+    // Every question about customer values is answered: the population holds what the rest needs.
+    forgetCustomerValues(db);
+    // The call list and coverage sections (small) before the RFM scores of every customer are held.
+    const watch = { asOf, windowDays, tiers, pricing, rules, population };
+    const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch))];
     const rfm = rfmReport(db, params);
     const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
     const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: o.allowPartial ? 'prorate' : 'full' });
     for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
     for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
-    const watch = { asOf, windowDays, tiers, pricing, rules, population };
-    const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch))];
     html = renderHtmlReport(composeReport({
       lang, summary, aumByType: aumByType(population), migration, migrationNote, rfm, rm, extra,
       source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,
