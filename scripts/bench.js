@@ -12,6 +12,9 @@
 //   distinct accounts (samples generator, the day after a database's only snapshot), with and
 //   without balance_after; --only other: the same from scripts/gen-other-txns.js (other ids, spread, order).
 //   --warmup: untimed rounds of the reports (and their DuckDB questions) before the timed ones.
+//   --city: only the report views at city scale (issue 22's data set: --city-customers 1000000,
+//   10 days of snapshots, --city-txns 3000000, 400 RMs, seed 5; generated and imported once, cached
+//   in DIR/city-*), each view timed once with its peak memory, in one table.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -42,7 +45,7 @@ const REPEAT = Number(opt('repeat', 3));
 const WARMUP = Number(opt('warmup', 1));
 const median = (runs) => [...runs].sort((a, b) => a.secs - b.secs)[Math.floor((runs.length - 1) / 2)];
 const times = (runs) => runs.map((r) => r.secs.toFixed(2)).join(' / ');
-const only = new Set(String(opt('only', 'import,shapes,other,snapshot,nights,reports,derived')).split(','));
+const only = new Set(String(opt('only', args.includes('--city') ? 'city' : 'import,shapes,other,snapshot,nights,reports,derived')).split(','));
 const shapeAccounts = String(opt('shape-accounts', quick ? '4000,40000' : '40000,400000,1000000')).split(',').map(Number);
 const shapeTxns = num('shape-txns', 1_000_000, 100_000);
 const dir = opt('dir', join(root, 'bench-data'));
@@ -353,5 +356,53 @@ if (only.has('derived')) {
   const rejected = /([\d,]+) rejected/.exec(c.stdout)?.[1] ?? '?';
   say(`\n## ${fmt(sizes.derivedTxns)} transactions on a first-day snapshot (balances from balance_after, ${mb(statSync(file).size)})`);
   say(`crm import: ${c.secs.toFixed(2)} s, ${fmt(sizes.derivedTxns / c.secs)} rows/s, ${fmt(derived)} daily balances derived, ${rejected} rows rejected (accounts opened later), peak RSS ${mb(c.rssKb * 1024)}`);
+}
+if (only.has('city')) {
+  // 6. Every report view at city scale: one run each (a run takes seconds to a minute), time and peak RSS.
+  const customers = num('city-customers', 1_000_000, 20_000);
+  const txns = num('city-txns', 3_000_000, 60_000);
+  const gen = ['--customers', customers, '--days', 10, '--txns', txns, '--rms', 400, '--seed', 5, '--start', '2026-09-01'].map(String);
+  const d = join(dir, `city-${customers}`);
+  const db = `${d}.db`;
+  const stamp = `${db}.done`;
+  if (readFileFileSafe(stamp) !== gen.join(' ')) {
+    rmDb(db);
+    rmSync(d, { recursive: true, force: true });
+    process.stdout.write(`generating and importing the city data set (${gen.join(' ')}) … `);
+    const t0 = Date.now();
+    const g = spawnSync(process.execPath, [join(root, 'scripts', 'gen-samples.js'), ...gen, '--out', d], { encoding: 'utf8' });
+    if (g.status !== 0) throw new Error(`gen-samples failed: ${g.stderr}`);
+    // Reference data, then the snapshots (transactions need their accounts), then the rest.
+    crm(db, 'import', ...baseFiles(d));
+    crm(db, 'import', join(d, 'accounts'));
+    crm(db, 'import', join(d, 'transactions.csv'), join(d, 'targets.csv'));
+    writeFileSync(stamp, gen.join(' '));
+    process.stdout.write(`${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  }
+  crm(db, 'status'); // migrated first, untimed, if an older crm made it
+  const out = join(dir, 'city-out');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const o = (f) => join(out, f);
+  const plan = join(root, 'samples', 'plan.yaml');
+  const views = [
+    ['segment --as-of 2026-09-10 --window 10', ['segment', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('summary.csv')]],
+    ['segment … --by rm', ['segment', '--as-of', '2026-09-10', '--window', '10', '--by', 'rm', '--format', 'csv', '--out', o('by-rm.csv')]],
+    ['segment … --detail --format csv --out', ['segment', '--as-of', '2026-09-10', '--window', '10', '--detail', '--format', 'csv', '--out', o('detail.csv')]],
+    ['segment --window 5 --compare 2026-09-05', ['segment', '--as-of', '2026-09-10', '--window', '5', '--compare', '2026-09-05', '--format', 'csv', '--out', o('compare.csv')]],
+    ['segment … rfm', ['segment', '--as-of', '2026-09-10', '--window', '10', 'rfm', '--format', 'csv', '--out', o('rfm.csv')]],
+    ['rm-report --from 2026-09-01 --to 2026-09-10 --plan --statements', ['rm-report', '--from', '2026-09-01', '--to', '2026-09-10', '--plan', plan, '--statements', o('statements')]],
+    ['report --html --as-of 2026-09-10 --window 10', ['report', '--html', o('report.html'), '--as-of', '2026-09-10', '--window', '10']],
+    ['watch --as-of 2026-09-10 --window 10', ['watch', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('watch.csv')]],
+    ['coverage --as-of 2026-09-10 --window 10', ['coverage', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('coverage.csv')]],
+    ['channels --as-of 2026-09-10 --window 10', ['channels', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('channels.csv')]],
+  ];
+  say(`\n## Reports at city scale: ${fmt(customers)} customers, 10 days of snapshots, ${fmt(txns)} transactions, 400 RMs`);
+  say('| command | time | peak RSS |');
+  say('|---|---|---|');
+  for (const [name, argv] of views) {
+    const c = crm(db, ...argv);
+    say(`| \`crm ${name}\` | ${c.secs.toFixed(1)} s | ${mb(c.rssKb * 1024)} |`);
+  }
 }
 writeFileSync(join(dir, 'last-results.txt'), results.join('\n') + '\n');

@@ -9,7 +9,8 @@ import { openDb, resolveDbPath, type Db } from '../db/connection.js';
 import { UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
-import { latestDataDate, type Window } from '../metrics/engine.js';
+import { forgetCustomerValues } from '../metrics/customers.js';
+import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { resolveLang, LANG_OPTION_HELP, type Lang } from '../output/index.js';
 import { composeReport } from '../report/compose.js';
@@ -19,7 +20,7 @@ import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { buildRmReport } from '../rm/report.js';
 import { warningZh } from '../rm/render.js';
-import { DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary, type DetailReport, type MigrationReport, type SegmentParams } from '../segment/report.js';
+import { DEFAULT_WINDOW_DAYS, rfmReport, segmentMigration, segmentSummary, tierPopulation, type MigrationReport, type SegmentParams, type TierPopulation } from '../segment/report.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
 import { date, loadRules, positiveInt, readConfig, writeOutput } from './options.js';
@@ -89,18 +90,23 @@ function runReport(o: Opts, cmd: Command): void {
   try {
     const asOf = asOfOpt ?? latestDataDate(db);
     const params = { asOf, windowDays, tiers, pricing };
-    const summary = segmentSummary(db, params);
-    const detail = segmentDetail(db, params);
-    const { migration, migrationNote } = migrationOf(db, params, summary.period.window, compareOpt, lang);
+    // One tier population for every question about as-of: the summary, the Lorenz curves, the
+    // migration's second date, the call list and coverage.
+    const population = tierPopulation(db, params);
+    const summary = segmentSummary(db, params, null, population);
+    const { migration, migrationNote } = migrationOf(db, params, population, compareOpt, lang);
+    // Every question about customer values is answered: the population holds what the rest needs.
+    forgetCustomerValues(db);
+    // The call list, coverage and channels sections (small) before the RFM scores of every customer are held.
+    const watch = { asOf, windowDays, tiers, pricing, rules, population };
+    const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
     const rfm = rfmReport(db, params);
     const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
     const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: o.allowPartial ? 'prorate' : 'full' });
     for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
     for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
-    const watch = { asOf, windowDays, tiers, pricing, rules };
-    const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
     html = renderHtmlReport(composeReport({
-      lang, summary, aumByType: aumByType(detail), migration, migrationNote, rfm, rm, extra,
+      lang, summary, aumByType: aumByType(population), migration, migrationNote, rfm, rm, extra,
       source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,
     }));
   } finally {
@@ -129,14 +135,10 @@ function reportOptions(o: Opts) {
   return { html: o.html, lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan };
 }
 
-/** Each customer type's AUM ADBs: the Lorenz curve's input. */
-function aumByType(detail: DetailReport): Map<CustomerType, number[]> {
-  const byType = new Map<CustomerType, number[]>();
-  for (const c of detail.customers) {
-    const list = byType.get(c.customer_type) ?? [];
-    list.push(c.aum_adb);
-    byType.set(c.customer_type, list);
-  }
+/** Each customer type's AUM ADBs: the Lorenz curve's input, one number per customer in a typed array. */
+function aumByType(population: TierPopulation): Map<CustomerType, Float64Array> {
+  const byType = new Map<CustomerType, Float64Array>();
+  for (const [type, customers] of population.byType) byType.set(type, Float64Array.from(customers, (c) => c.aum_adb));
   return byType;
 }
 
@@ -145,15 +147,16 @@ function aumByType(detail: DetailReport): Map<CustomerType, number[]> {
  * otherwise no matrix and a note saying why.
  */
 function migrationOf(
-  db: Db, params: SegmentParams & { asOf: string }, w: Window, compareOpt: string | undefined, lang: Lang,
+  db: Db, params: SegmentParams & { asOf: string }, population: TierPopulation, compareOpt: string | undefined, lang: Lang,
 ): { migration: MigrationReport | null; migrationNote: string | null } {
   const asOf = params.asOf;
+  const w = population.period.window;
   if (compareOpt !== undefined) {
     if (compareOpt >= asOf) throw new UsageError(`--compare ${compareOpt} must be before the as-of date ${asOf}`);
-    return { migration: segmentMigration(db, params, compareOpt), migrationNote: null };
+    return { migration: segmentMigration(db, params, compareOpt, population), migrationNote: null };
   }
   if (w.requestedFrom >= w.coverage.first && w.requestedFrom < asOf) {
-    return { migration: segmentMigration(db, params, w.requestedFrom), migrationNote: null };
+    return { migration: segmentMigration(db, params, w.requestedFrom, population), migrationNote: null };
   }
   const migrationNote = lang === 'zh'
     ? `未显示迁移矩阵：统计期首日 ${w.requestedFrom} 早于数据起始日 ${w.coverage.first}（或与数据日期相同）。请用 --compare DATE 指定比较日期，或缩短 --window。`

@@ -105,6 +105,11 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   return values;
 }
 
+/** Drops this database's remembered results: for a caller that will not ask again and needs the memory. */
+export function forgetCustomerValues(db: Db): void {
+  memo.delete(db);
+}
+
 function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom: string | undefined, full: boolean): CustomerValue[] {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this

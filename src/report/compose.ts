@@ -20,7 +20,7 @@ export interface ReportData {
   lang: Lang;
   summary: SummaryReport;
   /** AUM ADB (fen) of every customer of each type in the tier population (Lorenz curves). */
-  aumByType: Map<CustomerType, number[]>;
+  aumByType: Map<CustomerType, ArrayLike<number>>;
   /** Null when no compare date: `migrationNote` says why. */
   migration: MigrationReport | null;
   migrationNote: string | null;
@@ -91,11 +91,11 @@ function tiersSection(d: ReportData): HtmlSection {
 
 function concentrationSection(d: ReportData): HtmlSection {
   const { lang, summary } = d;
-  const present = summary.sections.filter((s) => (d.aumByType.get(s.customer_type) ?? []).length > 0);
+  const present = summary.sections.filter((s) => (d.aumByType.get(s.customer_type)?.length ?? 0) > 0);
   const series = present.map((s) => {
     const c = s.groups[0]?.concentration.find((x) => x.measure === 'aum_adb');
     const note = c?.gini === null || c?.gini === undefined ? T(lang, 'Gini not defined', '基尼系数无定义') : `${T(lang, 'Gini', '基尼系数')} ${formatNumber(c.gini, 4)}`;
-    return { label: TYPE_NAMES[s.customer_type][lang], values: (d.aumByType.get(s.customer_type) ?? []).map((v) => Math.max(0, v)), note };
+    return { label: TYPE_NAMES[s.customer_type][lang], values: Float64Array.from(d.aumByType.get(s.customer_type) ?? [], (v) => Math.max(0, v)), note };
   });
   const lines = summary.sections.flatMap((s) => (present.includes(s)
     ? (s.groups[0]?.concentration ?? []).map((c) => `${TYPE_NAMES[s.customer_type][lang]}${T(lang, ': ', '：')}${concentrationText(c, lang)}`)

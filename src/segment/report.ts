@@ -158,10 +158,14 @@ export interface SummaryReport {
   sections: SummarySection[];
 }
 
-export function segmentSummary(db: Db, params: SegmentParams, groupBy: 'branch' | 'rm' | null = null): SummaryReport {
+/**
+ * `population`: the tier population of these params when the caller already has it (crm report
+ * asks several questions of one population; names, branches and RMs do not change the summary).
+ */
+export function segmentSummary(db: Db, params: SegmentParams, groupBy: 'branch' | 'rm' | null = null, population?: TierPopulation): SummaryReport {
   const r = resolve(db, params);
   // Names are never shown; branch and RM only when grouping by them.
-  const pop = tierPopulation(db, r, groupBy !== null);
+  const pop = population ?? tierPopulation(db, r, groupBy !== null);
   const sections = r.types.map((type): SummarySection => {
     const ladder = r.tiers[type];
     const rows = pop.byType.get(type) as TierCustomer[];
@@ -226,16 +230,17 @@ export interface MigrationReport {
  * Tiers at `compareDate` (date 1) and at as-of (date 2), each over the window of the same
  * length ending on that date. A customer absent from a date's population (no balance and no
  * transaction in that window) is `new` (absent at date 1) or `gone` (absent at date 2).
- * Cell AUM is AUM ADB of the window ending on date 2, or date 1 for `gone`.
+ * Cell AUM is AUM ADB of the window ending on date 2, or date 1 for `gone`. `after`: the tier
+ * population of these params (date 2) when the caller already has it.
  */
-export function segmentMigration(db: Db, params: SegmentParams, compareDate: string): MigrationReport {
+export function segmentMigration(db: Db, params: SegmentParams, compareDate: string, after?: TierPopulation): MigrationReport {
   const r = resolve(db, params);
   const r1: Resolved = { ...r, asOf: compareDate };
   const w1 = tierWindow(db, compareDate, r.windowDays);
   const w2 = tierWindow(db, r.asOf, r.windowDays);
   // Tiers and AUM only: no names, branches or RMs.
   const t1 = tiersFor(db, r1, w1, false);
-  const t2 = tiersFor(db, r, w2, false);
+  const t2 = after?.byType ?? tiersFor(db, r, w2, false);
   const sections = r.types.map((type): MigrationSection => {
     const ladder = r.tiers[type];
     const a = t1.get(type) ?? [];

@@ -12,7 +12,7 @@ import { DataError } from '../errors.js';
 import { DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
 import { latestDataDate, addDays, customerBalances, customerTxns, resolveWindow, type Window } from '../metrics/engine.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
-import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type Period } from '../segment/report.js';
+import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type TierPopulation, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
 import { SIGNALS, type Signal, type WatchRules } from './rules.js';
 import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from './channels.js';
@@ -25,6 +25,8 @@ export interface WatchParams {
   tiers?: TiersConfig;
   pricing?: Pricing;
   rules: WatchRules;
+  /** The tier population of these params when the caller already has it (crm report shares one). */
+  population?: TierPopulation;
 }
 
 export interface WatchInputs {
@@ -74,7 +76,7 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const r = p.rules;
-  const pop = tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
+  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
   const population = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
   const days = r.attrition.days;
   const recent = aumAdb(db, pricing, addDays(asOf, -(days - 1)), asOf);
@@ -161,7 +163,7 @@ export interface CoverageReport {
 export function coverageReport(db: Db, p: WatchParams): CoverageReport {
   const asOf = p.asOf ?? latestDataDate(db);
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
-  const pop = tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing: p.pricing });
+  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing: p.pricing });
   const customers = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
   const rms = db.prepare('SELECT rm_id, name, rm_type, branch FROM rms ORDER BY rm_id').all() as CoverageRm[];
   return { period: pop.period, tiers, coverage: coverage(customers, rms, tiers, p.rules) };
@@ -184,7 +186,7 @@ export function channelsReport(db: Db, p: Omit<WatchParams, 'rules'>, months: nu
   const asOf = p.asOf ?? latestDataDate(db);
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
-  const pop = tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
+  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
   const list = Array.from({ length: months }, (_, i) => monthPlus(asOf.slice(0, 7), i - months + 1));
   const perMonth = list.map((m) => {
     const end = lastDayOf(m) < asOf ? lastDayOf(m) : asOf;

@@ -12,6 +12,20 @@ describe('svg charts', () => {
     expect(lorenzPoints(Array.from({ length: 1000 }, (_, i) => i)).length).toBeLessThanOrEqual(202);
   });
 
+  it('Lorenz points of many values: every step-th cumulative share, from a typed array, any order', () => {
+    // 1, 2, …, 1000 in descending order; total 1000·1001/2 = 500500. 200 points → step 5:
+    // (0,0), (5/1000, 15/500500), …, (500/1000, 500·501/2 / 500500 = 125250/500500), …, (1, 1).
+    const values = Float64Array.from({ length: 1000 }, (_, i) => 1000 - i);
+    const pts = lorenzPoints(values);
+    expect(pts).toHaveLength(201);
+    expect(pts[0]).toEqual([0, 0]);
+    expect(pts[1]).toEqual([5 / 1000, 15 / 500500]);
+    expect(pts[100]).toEqual([500 / 1000, 125250 / 500500]);
+    expect(pts[200]).toEqual([1, 1]);
+    // 7 values, 3 points → step 3: (0,0), (3/7, 1+2+3 = 6/28), (6/7, 21/28), then (1, 1) added.
+    expect(lorenzPoints([7, 6, 5, 4, 3, 2, 1], 3)).toEqual([[0, 0], [3 / 7, 6 / 28], [6 / 7, 21 / 28], [1, 1]]);
+  });
+
   it('bars: one rect per value, widths proportional, negatives red and leftwards', () => {
     const svg = barPanels({ label: 'x', panels: [{ title: 'T', bars: [{ label: 'a', value: 100, text: '100' }, { label: 'b', value: 50, text: '50' }, { label: 'c', value: -50, text: '-50' }] }], panelWidth: 300 });
     const widths = [...svg.matchAll(/<rect class="bar[^"]*" x="[^"]*" y="[^"]*" width="([^"]+)"/g)].map((m) => Number(m[1]));
