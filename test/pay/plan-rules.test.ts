@@ -68,5 +68,7 @@ describe('plan pay rules', () => {
       .toThrow('p.yaml: personal.deferral.applies_to: unknown key (allowed: share, years)');
     expect(() => parsePlan(`personal:\n  deferral: { share: 30% }\n  pricing: [{ metric: deposit_adb, price: 1, per: month }]`, 'p.yaml'))
       .toThrow('p.yaml: personal.deferral.years: missing required field');
+    expect(() => parsePlan(`personal:\n  deferral: { share: 0, years: 4 }\n  pricing: [{ metric: deposit_adb, price: 1, per: month }]`, 'p.yaml'))
+      .toThrow('p.yaml: personal.deferral.share: must be above 0% and at most 100%, got 0');
   });
 });
