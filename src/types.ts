@@ -66,6 +66,12 @@ export const METRIC_NAMES: Record<string, { en: string; zh: string }> = {
   total_pay: { en: 'Total pay', zh: '应发合计' },
 };
 
+/** Customer and RM types as a table cell names them: personal 个人, corporate 对公 (an unknown value as written). */
+export function typeShort(type: string, lang: 'en' | 'zh'): string {
+  return lang === 'zh' ? TYPE_ZH[type] ?? type : type;
+}
+const TYPE_ZH: Record<string, string> = { personal: '个人', corporate: '对公' };
+
 /** A metric's name for people; an unknown key (a plan's own event, say) as written. */
 export function metricName(key: string, lang: 'en' | 'zh'): string {
   return METRIC_NAMES[key]?.[lang] ?? key;

@@ -8,7 +8,7 @@ import { channelsReport, type ChannelsReport } from '../watch/report.js';
 import { jsonCell, renderCsv, renderJson, renderTable, type CsvOptions, type Lang, type Row } from '../output/index.js';
 import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { parseTiers } from '../segment/tiers.js';
-import type { CustomerType } from '../types.js';
+import { typeShort } from '../types.js';
 import { globals } from './state.js';
 import { positiveInt, readConfig, tableTarget, tierReportOptions, withOutputOptions, writeOutput, type TierReportCliOptions } from './options.js';
 import { periodLines, tierName } from '../segment/labels.js';
@@ -80,7 +80,7 @@ function table(rep: ChannelsReport, rows: Row[], moves: Row[], lang: Lang, o: Op
   const toFile = o.out !== undefined;
   const opts = { ...tableTarget(toFile), wide: !!o.wide, lang };
   const zh = lang === 'zh';
-  const shown = (r: Row) => ({ ...r, customer_type: zh ? TYPE_ZH[r.customer_type as CustomerType] : r.customer_type });
+  const shown = (r: Row) => ({ ...r, customer_type: typeShort(String(r.customer_type), lang) });
   const first = rep.months[0];
   const last = rep.months[rep.months.length - 1];
   return [
@@ -89,6 +89,5 @@ function table(rep: ChannelsReport, rows: Row[], moves: Row[], lang: Lang, o: Op
   ].join('\n');
 }
 
-const TYPE_ZH: Record<CustomerType, string> = { personal: '个人', corporate: '对公' };
 
 

@@ -10,7 +10,8 @@ import { DEFAULT_WINDOW_DAYS } from '../segment/report.js';
 import { globals } from './state.js';
 import { loadRules, tableTarget, tierReportOptions, withOutputOptions, writeOutput, type TierReportCliOptions } from './options.js';
 import { periodLines } from '../segment/labels.js';
-import { COVERAGE_COLUMNS, RM_TYPE_NAMES } from '../watch/labels.js';
+import { COVERAGE_COLUMNS } from '../watch/labels.js';
+import { typeShort } from '../types.js';
 
 export const COVERAGE_HELP = `
 Per RM: customers and AUM ADB per tier (the tier window ending on --as-of; the RM on its last
@@ -65,7 +66,7 @@ function renderCoverage(rep: CoverageReport, format: string, ctx: { csv: CsvOpti
   const opts = { color: ctx.color, width: ctx.width, wide: ctx.wide, lang };
   const zh = lang === 'zh';
   return [
-    renderTable(columns, rows.map((r) => ({ ...r, rm_type: RM_TYPE_NAMES[r.rm_type as string]?.[lang] ?? r.rm_type })), { ...opts, title: zh ? `客户经理覆盖 · ${rep.period.as_of}` : `Coverage as of ${rep.period.as_of}`, notes: periodLines(rep.period, lang, false) }),
+    renderTable(columns, rows.map((r) => ({ ...r, rm_type: typeShort(String(r.rm_type), lang) })), { ...opts, title: zh ? `客户经理覆盖 · ${rep.period.as_of}` : `Coverage as of ${rep.period.as_of}`, notes: periodLines(rep.period, lang, false) }),
     renderTable(BRANCH_COLUMNS, rep.coverage.branches.map((b) => ({ ...branchRow(b), branch: b.branch ?? (zh ? '（无）' : '(none)') })), { ...opts, title: zh ? '分行' : 'Branches' }),
   ].join('\n');
 }

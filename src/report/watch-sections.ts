@@ -7,7 +7,7 @@ import { formatInt, formatMoney, formatPercent, type ColumnSpec, type Lang, type
 import type { ChannelsReport, CoverageReport, WatchList } from '../watch/report.js';
 import { CHANNEL_COLUMNS, COVERAGE_COLUMNS, SIGNAL_NAMES } from '../watch/labels.js';
 import { tierName } from '../segment/labels.js';
-import type { CustomerType } from '../types.js';
+import { typeShort, type CustomerType } from '../types.js';
 import { SIGNALS } from '../watch/rules.js';
 import type { HtmlSection } from './html.js';
 import { attainmentChart, stackedBars } from './svg.js';
@@ -116,13 +116,12 @@ export function channelsSection(lang: Lang, rep: ChannelsReport): HtmlSection {
   const title = T(lang, `Channels per tier, ${span}`, `各层级渠道使用 · ${span}`);
   const rows = rep.rows.filter((r) => r.customers > 0 && withData.has(r.month));
   if (!rows.length) return { id: 'channels', title, notes: [T(lang, 'No transaction by any tier in these months.', '这些月份各层级均无交易。')] };
-  const typeName = (t: CustomerType) => (lang === 'zh' ? (t === 'personal' ? '个人' : '对公') : t);
-  const label = (r: { customer_type: CustomerType; tier: string }) => `${typeName(r.customer_type)} ${tierName(rep.tiers[r.customer_type], r.tier, lang)}`;
+  const label = (r: { customer_type: CustomerType; tier: string }) => `${typeShort(r.customer_type, lang)} ${tierName(rep.tiers[r.customer_type], r.tier, lang)}`;
   const lastRows = rows.filter((r) => r.month === last);
   const parts = [T(lang, 'Counter', '柜面'), T(lang, 'Self-service', '自助'), T(lang, 'E-banking', '电子银行')];
   const moved = rep.moves.filter((m) => m.moved > 0);
   const saved = moved.reduce((s, m) => s + m.saved, 0);
-  const display = (r: Row) => ({ ...r, customer_type: typeName(r.customer_type as CustomerType) });
+  const display = (r: Row) => ({ ...r, customer_type: typeShort(String(r.customer_type), lang) });
   const withName = <R extends { customer_type: CustomerType; tier: string }>(r: R): Row => ({ ...r, tier_name: tierName(rep.tiers[r.customer_type], r.tier, lang) }) as unknown as Row;
   return {
     id: 'channels',

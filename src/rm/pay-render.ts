@@ -6,7 +6,7 @@ import type { CloseRecord, FrozenStatement } from '../db/pay-store.js';
 import { formatMoney, jsonCell, renderCsv, renderJson, renderTable, type ColumnSpec, type Lang, type Row } from '../output/index.js';
 import type { FrozenView } from './close.js';
 import { lineKindName, type RenderOptions } from './render.js';
-import { metricName } from '../types.js';
+import { typeShort, metricName } from '../types.js';
 
 const money = (key: string, header: string, headerZh: string, priority?: number): ColumnSpec => ({ key, header, headerZh, kind: 'money', priority });
 
@@ -101,7 +101,7 @@ export function renderFrozenStatement(v: FrozenView, s: FrozenStatement, o: Rend
     ...r, kind: lineKindName(String(r.kind), o.lang), metric: metricName(String(r.metric), o.lang), rule: zh ? s.lines[i].rule_zh ?? s.lines[i].rule : s.lines[i].rule,
   }));
   const head = zh
-    ? `绩效薪酬单（已结账）：${s.rm_id} ${s.name}（${s.rm_type === 'corporate' ? '对公' : '个人'}，${s.branch ?? '-'}）\n考核期 ${v.close.period}：${v.close.period_from} 至 ${v.close.period_to}`
+    ? `绩效薪酬单（已结账）：${s.rm_id} ${s.name}（${typeShort(s.rm_type, 'zh')}，${s.branch ?? '-'}）\n考核期 ${v.close.period}：${v.close.period_from} 至 ${v.close.period_to}`
     : `Pay statement (closed): ${s.rm_id} ${s.name} (${s.rm_type}, ${s.branch ?? '-'})\nPeriod ${v.close.period}: ${v.close.period_from} to ${v.close.period_to}`;
   const table = renderTable(CLOSED_LINE_COLUMNS, textRows, {
     color: o.color, lang: o.lang, totals: { line: zh ? '合计' : 'Total', amount: s.paid_fen },

@@ -2,7 +2,7 @@
  * Rendering of the RM report and of pay statements (table text, CSV, JSON) through src/output.
  */
 import type { PayResult, StatementLine } from '../incentive/pay.js';
-import { MONEY_METRICS } from '../types.js';
+import { typeShort, MONEY_METRICS } from '../types.js';
 import {
   formatMoney, formatNumber, formatPercent, jsonCell, renderCsv, renderJson, renderTable, roundHalfAwayFromZero, wrapText,
   type ColumnSpec, type CsvOptions, type Lang, type Row,
@@ -81,7 +81,7 @@ export function renderReport(r: RmReport, o: RenderOptions): string | Buffer {
 export function rmRowZh(x: Row): Row {
   return {
     ...x,
-    rm_type: x.rm_type === 'corporate' ? '对公' : x.rm_type === 'personal' ? '个人' : x.rm_type,
+    rm_type: typeof x.rm_type === 'string' ? typeShort(x.rm_type, 'zh') : x.rm_type,
     rm_id: x.rm_id === UNASSIGNED ? '（未分配）' : x.rm_id,
     name: x.name === '(not in rms)' ? '（不在客户经理名单）' : x.name,
   };
@@ -94,7 +94,7 @@ export function warningZh(w: string): string {
   if ((m = /^(RM .+?): no target for KPI (\S+); it pays 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[2], 'zh')}无目标，计 0`;
   if ((m = /^(RM .+?): target (\S+) is not above 0 for KPI (\S+); it pays 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[3], 'zh')}的目标 ${m[2]} 不大于 0，计 0`;
   if ((m = /^(RM .+?): no value for metric (\S+); counted as 0$/.exec(w))) return `${who(m[1])}：指标${metricName(m[2], 'zh')}无数值，按 0 计`;
-  if ((m = /^(RM .+?): the plan (.+) has no (corporate|personal) section; base pay only$/.exec(w))) return `${who(m[1])}：方案 ${m[2]} 没有${m[3] === 'corporate' ? '对公' : '个人'}部分，只发基本工资`;
+  if ((m = /^(RM .+?): the plan (.+) has no (corporate|personal) section; base pay only$/.exec(w))) return `${who(m[1])}：方案 ${m[2]} 没有${typeShort(m[3], 'zh')}部分，只发基本工资`;
   if ((m = /^(RM .+?): no npl_ratio; NPL deduction not applied$/.exec(w))) return `${who(m[1])}：无不良率，不做不良扣减`;
   if ((m = /^(RM .+?): event (\S+) is not in the plan; ignored$/.exec(w))) return `${who(m[1])}：事件 ${m[2]} 不在方案中，已忽略`;
   if ((m = /^period (.+?) is only partly covered by the data: (\S+) to (\S+), (\d+) of (\d+) days$/.exec(w))) return `考核期 ${m[1].replace(' to ', ' 至 ')} 仅部分有数据：${m[2]} 至 ${m[3]}，${m[5]} 天中的 ${m[4]} 天`;
@@ -208,7 +208,7 @@ export function statementHeader(r: RmReport, info: RmInfo, lang: Lang): string[]
   const used = w.clipped ? `; data used ${w.from} to ${w.to} (${w.days} days, clipped to the data)` : ` (${w.days} days)`;
   return lang === 'zh'
     ? [
-        `绩效薪酬单：${info.rm_id} ${info.name}（${info.rm_type === 'corporate' ? '对公' : '个人'}，${info.branch ?? '-'}）`,
+        `绩效薪酬单：${info.rm_id} ${info.name}（${typeShort(info.rm_type, 'zh')}，${info.branch ?? '-'}）`,
         `考核期 ${p.name ?? '-'}：${p.from} 至 ${p.to}${w.clipped ? `；实际使用数据 ${w.from} 至 ${w.to}（${w.days} 天，按数据覆盖截取）` : `（${w.days} 天）`}；${p.monthsRuleZh}`,
         `方案：${r.plan?.name ?? ''}（${r.plan?.file ?? ''}）`,
       ]

@@ -15,6 +15,7 @@ import {
 import { RFM_SEGMENTS, segmentRule } from './rfm.js';
 import type { Ladder } from './tiers.js';
 import type { CustomerType } from '../types.js';
+import { typeShort } from '../types.js';
 
 /** How to render, and the caveats collected on the way. */
 export interface Ctx {
@@ -28,11 +29,6 @@ export interface Ctx {
   width: number | undefined;
 }
 
-/** Short customer-type names for table cells. */
-export const TYPE_SHORT: Record<CustomerType, { en: string; zh: string }> = {
-  personal: { en: 'personal', zh: '个人' },
-  corporate: { en: 'corporate', zh: '对公' },
-};
 function periodMeta(p: Period): Record<string, unknown> {
   return {
     as_of: p.as_of,
@@ -145,7 +141,7 @@ export function renderDetail(rep: DetailReport, ctx: Ctx): string | Buffer {
   const meta = { report: 'segment_detail', ...periodMeta(rep.period), ladders: Object.fromEntries(Object.entries(rep.ladders).map(([k, l]) => [k, ladderMeta(l as Ladder)])) };
   return emit(ctx, DETAIL_COLUMNS, rows, meta, () => {
     const title = ctx.lang === 'zh' ? `客户分层明细 · ${rep.period.as_of}` : `Customer tiers, one row per customer, as of ${rep.period.as_of}`;
-    const shownRows = ctx.lang === 'zh' ? rows.map((x) => ({ ...x, customer_type: TYPE_SHORT[x.customer_type as CustomerType].zh, dormant: x.dormant === 'yes' ? '是' : '否' })) : rows;
+    const shownRows = ctx.lang === 'zh' ? rows.map((x) => ({ ...x, customer_type: typeShort(String(x.customer_type), 'zh'), dormant: x.dormant === 'yes' ? '是' : '否' })) : rows;
     return [title, ...periodLines(rep.period, ctx.lang), '',
       renderTable(DETAIL_COLUMNS, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: [ctx.lang === 'zh' ? `共 ${formatInt(rows.length)} 户` : `${formatInt(rows.length)} customer(s)`] })].join('\n');
   });
@@ -299,7 +295,7 @@ export function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | B
     const kept = rep.sections.length - empty.length;
     const tableCols = detail ? cols : cols.filter((c) => c.key !== 'customer_type' || kept > 1);
     const shownRows = rows.filter((x) => !empty.includes(x.customer_type as CustomerType))
-      .map((x) => (zh ? { ...x, customer_type: TYPE_SHORT[x.customer_type as CustomerType]?.zh ?? x.customer_type } : x));
+      .map((x) => (zh ? { ...x, customer_type: typeShort(String(x.customer_type), 'zh') } : x));
     out.push(renderTable(tableCols, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: detail ? [zh ? `共 ${formatInt(rows.length)} 户` : `${formatInt(rows.length)} customer(s)`] : [] }));
     return out.join('\n');
   });

@@ -23,11 +23,6 @@ export const WATCH_MEASURE_NAMES: Record<string, { en: string; zh: string }> = {
 
 export const watchMeasureName = (code: string, lang: 'en' | 'zh'): string => WATCH_MEASURE_NAMES[code]?.[lang] ?? code;
 
-/** RM types as a report names them. */
-export const RM_TYPE_NAMES: Record<string, { en: string; zh: string }> = {
-  personal: { en: 'personal', zh: '个人' },
-  corporate: { en: 'corporate', zh: '对公' },
-};
 
 /** The coverage report's RM columns (crm coverage, the HTML report's coverage section). */
 export const COVERAGE_COLUMNS: ColumnSpec[] = [

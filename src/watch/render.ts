@@ -8,6 +8,7 @@ import { SIGNAL_NAMES, watchMeasureName } from './labels.js';
 import type { WatchList } from './report.js';
 import { SIGNALS } from './rules.js';
 import type { WatchRow } from './signals.js';
+import { typeShort } from '../types.js';
 
 /** The call list's columns (CSV, JSON and table). */
 export const WATCH_COLUMNS: ColumnSpec[] = [
@@ -38,7 +39,7 @@ function tableRow(r: WatchRow, lang: Lang, tiers: TiersConfig): Row {
   const tier = tiers[r.customer_type].tiers.find((t) => t.code === r.tier);
   return {
     ...machineRow(r, lang),
-    customer_type: lang === 'zh' ? (r.customer_type === 'personal' ? '个人' : '对公') : r.customer_type,
+    customer_type: typeShort(r.customer_type, lang),
     tier: tier ? (lang === 'zh' ? tier.name_zh : tier.name_en) : r.tier,
     rm_id: r.rm_id ?? (lang === 'zh' ? '（无）' : '(none)'),
     signal: SIGNAL_NAMES[r.signal][lang], measure: watchMeasureName(r.measure, lang), value: shown(r.value), threshold: shown(r.threshold),
