@@ -10,7 +10,7 @@
  * "closed" when the account was absent from it), so that D's new state does not leak into N.
  */
 import type { Db } from './connection.js';
-import { CUSTOMER_SPANS_REFRESH } from './customer-spans.js';
+import { CUSTOMER_SPANS_REFRESH, SPANS_TOUCHED_TABLE } from './customer-spans.js';
 import { END_OF_TIME } from './migrations.js';
 
 /** Days since 1970-01-01 of an ISO date. */
@@ -96,6 +96,9 @@ export function firstRowSpan(d: string, s: BalanceState): (number | string | nul
   return [dn, dn, s.balance, s.rm_id, s.loan_class, s.source, 0];
 }
 
+/** Touched accounts held before their customers are stashed in temp.spans_touched. */
+const TOUCHED_HELD = 10_000;
+
 export class BalanceStore {
   private prev;
   private cur;
@@ -112,15 +115,18 @@ export class BalanceStore {
   private nextFull;
   private nextTxnDay;
   private nextFullCache = new Map<string, string | null>();
-  /** Accounts whose span changed, and customers that lost an account: their customer_spans row is refreshed by flush(). */
-  private touchedAccounts = new Set<string>();
-  private touchedCustomers = new Set<string>();
-  /** So many accounts were touched that flush() rebuilds every row (and stops counting). */
-  private touchedMost = false;
+  /** Accounts whose span changed since the last stash into temp.spans_touched (their customers). */
+  private touched: string[] = [];
+  private stashAccounts;
+  private stashCustomer;
   /** setRows stored a row although the state is the same (a partial snapshot's marker). */
   private wrote = false;
 
   constructor(private db: Db) {
+    db.exec(SPANS_TOUCHED_TABLE);
+    this.stashAccounts = db.prepare(`INSERT OR IGNORE INTO temp.spans_touched
+      SELECT customer_id FROM accounts WHERE account_id IN (SELECT value FROM json_each(?))`);
+    this.stashCustomer = db.prepare('INSERT OR IGNORE INTO temp.spans_touched VALUES (?)');
     const cols = 'as_of, balance, rm_id, loan_class, source';
     this.prev = db.prepare(`SELECT ${cols} FROM balances WHERE account_id = ? AND as_of < ? ORDER BY as_of DESC LIMIT 1`);
     this.cur = db.prepare(`SELECT ${cols} FROM balances WHERE account_id = ? AND as_of = ?`);
@@ -190,42 +196,36 @@ export class BalanceStore {
   }
 
   private touch(account: string): void {
-    if (this.touchedMost) return;
-    this.touchedAccounts.add(account);
-    if (this.touchedAccounts.size > 50_000) {
-      this.touchedMost = true;
-      this.touchedAccounts.clear();
-    }
+    this.touched.push(account);
+    if (this.touched.length === TOUCHED_HELD) this.stashTouched();
+  }
+
+  /** The touched accounts' customers into temp.spans_touched, a batch at a time (one statement, not one per account). */
+  private stashTouched(): void {
+    if (this.touched.length === 0) return;
+    this.stashAccounts.run(JSON.stringify(this.touched));
+    this.touched.length = 0;
   }
 
   /** Touches the accounts a query lists (one column): their customer_spans rows are refreshed by flush(). */
   touchFrom(sql: string): void {
-    for (const acc of this.db.prepare(sql).pluck().iterate() as IterableIterator<string>) {
-      if (this.touchedMost) return;
-      this.touch(acc);
-    }
+    this.db.exec(`INSERT OR IGNORE INTO temp.spans_touched SELECT customer_id FROM accounts WHERE account_id IN (${sql})`);
   }
 
   /** An account's attributes (customer, product, currency) changed: refresh its old customer and it. */
   touchAccount(account: string, oldCustomer: string): void {
     this.touch(account);
-    this.touchedCustomers.add(oldCustomer);
+    this.stashCustomer.run(oldCustomer);
   }
 
-  /**
-   * Brings customer_spans up to date for every account touched since the last flush (one
-   * statement per flush; all customers at once when most of them were touched). Call at the end
-   * of each file.
-   */
+  /** Brings customer_spans up to date for the customers of every account touched since the last flush. Call at the end of each file. */
   flush(): void {
-    if (this.touchedAccounts.size === 0 && this.touchedCustomers.size === 0 && !this.touchedMost) return;
-    const all = this.touchedMost;
-    const accounts = JSON.stringify([...this.touchedAccounts]);
-    const customers = JSON.stringify([...this.touchedCustomers]);
-    for (const sql of CUSTOMER_SPANS_REFRESH(all)) this.db.prepare(sql).run(all ? {} : { accounts, customers });
-    this.touchedAccounts.clear();
-    this.touchedCustomers.clear();
-    this.touchedMost = false;
+    this.stashTouched();
+    const touched = this.db.prepare('SELECT count(*) FROM temp.spans_touched').pluck().get() as number;
+    if (touched === 0) return;
+    // customers is never deleted from: its largest rowid is its number of rows, read in one seek.
+    const customers = this.db.prepare('SELECT max(rowid) FROM customers').pluck().get() as number;
+    for (const sql of CUSTOMER_SPANS_REFRESH(touched * 3 > customers * 2)) this.db.prepare(sql).run();
   }
 
   private setRows(account: string, d: string, s: BalanceState): SetResult {
