@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
-import { BalanceStore } from '../../src/db/balances.js';
+import { BalanceStore, dayNum } from '../../src/db/balances.js';
 import { importFiles } from '../../src/import/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/migrations.js';
 import { balanceSummaryMismatches, cleanupTmp, count, runCrm, tmpDir } from '../helpers.js';
@@ -369,6 +369,29 @@ describe('balance store: transaction balance_after vs snapshots', () => {
     // 11-02 ended at 100 by its last transaction
     expect(stored('A')).toEqual([['2026-11-01', 8000], ['2026-11-02', 10000]]);
     checkAgainstModel('A');
+  });
+});
+
+describe('customer_spans after a nightly snapshot', () => {
+  it('only the customers touched are refreshed: the account that moved leaves its old customer, a changed balance moves its customer on', async () => {
+    await load('customers.csv', `customer_id,name,customer_type\n${Array.from({ length: 8 }, (_, i) => `C${i + 2},N,personal`).join('\n')}\n`);
+    const night = (date: string, rows: [string, string, number][]) =>
+      load(`accounts_${date}.csv`, `as_of,account_id,customer_id,product_type,balance\n${rows.map(([a, c, y]) => `${date},${a},${c},demand_deposit,${y}`).join('\n')}\n`);
+    const others: [string, string, number][] = Array.from({ length: 6 }, (_, i) => [`X${i}`, `C${i + 4}`, 5]);
+    await night('2026-11-01', [['A', 'C1', 100], ['B', 'C2', 50], ['E', 'C3', 10], ...others]);
+    // Night 2: A moves from C1 to C2 (same balance), E changes; 3 of 9 customers touched (C1, C2,
+    // C3): refreshed one by one, not rebuilt.
+    await night('2026-11-02', [['A', 'C2', 100], ['B', 'C2', 50], ['E', 'C3', 20], ...others]);
+    const d1 = dayNum('2026-11-01');
+    const d2 = dayNum('2026-11-02');
+    const span = (c: string) => db.prepare('SELECT bal_first, bal_last, a_demand_deposit AS a, b_demand_deposit AS b FROM customer_spans WHERE customer_id = ?').get(c);
+    // C1 holds no account now: no row.
+    expect(span('C1')).toBeUndefined();
+    // C2: A and B, each one row from 11-01 (cum 0): a = Σ 0 + balance × (1 − 11-01), b = 10,000 + 5,000 fen.
+    expect(span('C2')).toEqual({ bal_first: d1, bal_last: d1, a: 15000 * (1 - d1), b: 15000 });
+    // C3: E's last row 11-02 at 2,000 fen with cum = 1,000 fen × 1 day: a = 1,000 + 2,000 × (1 − 11-02).
+    expect(span('C3')).toEqual({ bal_first: d1, bal_last: d2, a: 1000 + 2000 * (1 - d2), b: 2000 });
+    expect(balanceSummaryMismatches(db)).toEqual([]);
   });
 });
 
