@@ -207,9 +207,9 @@ export class BalanceStore {
     this.touched.length = 0;
   }
 
-  /** Touches the accounts a query lists (one column): their customer_spans rows are refreshed by flush(). */
-  touchFrom(sql: string): void {
-    this.db.exec(`INSERT OR IGNORE INTO temp.spans_touched SELECT customer_id FROM accounts WHERE account_id IN (${sql})`);
+  /** Touches the customers a query lists (one column): their customer_spans rows are refreshed by flush(). */
+  touchCustomersFrom(sql: string): void {
+    this.db.exec(`INSERT OR IGNORE INTO temp.spans_touched ${sql}`);
   }
 
   /** An account's attributes (customer, product, currency) changed: refresh its old customer and it. */

@@ -391,7 +391,8 @@ function appendBalances(db: Db, store: BalanceStore): number {
       FROM (SELECT account_id, min(day_num) AS first, max(as_of) AS last FROM temp.txn_bal_new GROUP BY account_id) f
         JOIN temp.txn_bal_new l ON l.account_id = f.account_id AND l.as_of = f.last
       WHERE accounts.account_id = f.account_id`);
-  store.touchFrom('SELECT DISTINCT account_id FROM temp.txn_bal_new');
+  // Their customers from the file's accounts (a TEMP table), not one lookup in accounts each.
+  store.touchCustomersFrom('SELECT customer_id FROM temp.txn_accounts WHERE account_id IN (SELECT account_id FROM temp.txn_bal_new)');
   return n;
 }
 
