@@ -6,11 +6,13 @@
 //
 //   node scripts/bench.js [--quick] [--dir DIR] [--txns 1000000] [--snapshot-accounts 400000]
 //     [--nights 90] [--night-accounts 100000] [--report-customers 100000] [--report-days 90]
-//     [--report-txns 9000000] [--derived-txns 3000000] [--only import,snapshot,nights,reports,derived]
+//     [--report-txns 9000000] [--derived-txns 3000000] [--only import,snapshot,night2,nights,reports,derived]
 //     [--repeat 3] [--warmup 1] [--shape-accounts 40000,400000,1000000] [--shape-txns 1000000]
 //   --only shapes: a file of --shape-txns transactions of one day over about each --shape-accounts
 //   distinct accounts (samples generator, the day after a database's only snapshot), with and
 //   without balance_after; --only other: the same from scripts/gen-other-txns.js (other ids, spread, order).
+//   --only night2: the second night's full snapshot of --night2-customers 1000000 customers (~2.5M
+//   accounts, 10% changed) on the database holding the first, against sqlite3 .import of the same file.
 //   --warmup: untimed rounds of the reports (and their DuckDB questions) before the timed ones.
 //   --city: only the report views at city scale (issue 22's data set: --city-customers 1000000,
 //   10 days of snapshots, --city-txns 3000000, 400 RMs, seed 5; generated and imported once, cached
@@ -138,31 +140,44 @@ function txnRefSql(file, withBalance) {
   return `PRAGMA page_size = 16384;\nCREATE TABLE transactions (txn_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, posted_at TEXT NOT NULL, amount REAL, direction TEXT, currency TEXT, channel TEXT, txn_type TEXT, fee REAL${withBalance ? ', balance_after REAL' : ''});\n.mode csv\n.import --skip 1 ${file} transactions\n`;
 }
 
-/** crm import of `file` into copies of `base`, alternating with sqlite3 .import, REPEAT times; prints medians and ratios. */
-function importAgainstSqlite(title, base, file, withBalance) {
-  const db = join(dir, 'shape.db');
-  const ref = join(dir, 'shape-ref.db');
-  const rows = Number(spawnSync('sh', ['-c', `tail -n +2 '${file}' | wc -l`], { encoding: 'utf8' }).stdout.trim());
+/**
+ * crm import of `file` into copies of `base` (as `db`), alternating with sqlite3 running `refSql`
+ * into a fresh `ref`, REPEAT times; returns both runs and the last crm output.
+ */
+function alternateWithSqlite(base, db, ref, file, refSql, ...crmArgs) {
   const crmRuns = [];
   const refRuns = [];
   let out = '';
   for (let i = 0; i < REPEAT; i++) {
     rmDb(db);
     spawnSync('cp', [base, db]);
-    const c = crm(db, 'import', file, '--rejects', join(dir, 'shape.rejects.csv'));
+    const c = crm(db, 'import', file, ...crmArgs);
     crmRuns.push(c);
     out = c.stdout + c.stderr;
     rmDb(ref);
-    refRuns.push(timed('sqlite3', [ref], { input: txnRefSql(file, withBalance) }));
+    refRuns.push(timed('sqlite3', [ref], { input: refSql }));
   }
+  return { crmRuns, refRuns, out };
+}
+
+/** The medians of crm's and the reference's runs and their ratio, run by run too. */
+function sayRatio(crmRuns, refRuns, refName) {
   const c = median(crmRuns);
   const s = median(refRuns);
+  say(`crm import: ${c.secs.toFixed(2)} s median of ${times(crmRuns)}, peak RSS ${peakRss(crmRuns)}`);
+  say(`${refName}: ${s.secs.toFixed(2)} s median of ${times(refRuns)}`);
+  say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)} (medians; run by run ${crmRuns.map((r, i) => (r.secs / refRuns[i].secs).toFixed(2)).join(' / ')})`);
+}
+
+/** crm import of `file` into copies of `base`, alternating with sqlite3 .import, REPEAT times; prints medians and ratios. */
+function importAgainstSqlite(title, base, file, withBalance) {
+  const rows = Number(spawnSync('sh', ['-c', `tail -n +2 '${file}' | wc -l`], { encoding: 'utf8' }).stdout.trim());
+  const { crmRuns, refRuns, out } = alternateWithSqlite(base, join(dir, 'shape.db'), join(dir, 'shape-ref.db'), file,
+    txnRefSql(file, withBalance), '--rejects', join(dir, 'shape.rejects.csv'));
   const loaded = /([\d,]+) loaded/.exec(out)?.[1] ?? '?';
   const derived = /(\d+) daily balance\(s\) recorded/.exec(out)?.[1] ?? '0';
   say(`\n## ${title} (${fmt(rows)} rows, ${mb(statSync(file).size)}; ${loaded} loaded, ${fmt(Number(derived))} daily balances derived)`);
-  say(`crm import: ${c.secs.toFixed(2)} s median of ${times(crmRuns)}, peak RSS ${peakRss(crmRuns)}`);
-  say(`sqlite3 .import (typed, same primary key): ${s.secs.toFixed(2)} s median of ${times(refRuns)}`);
-  say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)} (medians; run by run ${crmRuns.map((r, i) => (r.secs / refRuns[i].secs).toFixed(2)).join(' / ')})`);
+  sayRatio(crmRuns, refRuns, 'sqlite3 .import (typed, same primary key)');
 }
 
 /** A database holding `files` (imported once, kept while `stamp` matches), migrated by this crm. */
@@ -225,6 +240,19 @@ if (only.has('snapshot')) {
   const c = crm(db, 'import', snap);
   say(`\n## One nightly snapshot of ${fmt(lines)} accounts (${mb(statSync(snap).size)})`);
   say(`crm import: ${c.secs.toFixed(2)} s, ${fmt(lines / c.secs)} rows/s, peak RSS ${mb(c.rssKb * 1024)}`);
+}
+
+if (only.has('night2') && has('sqlite3')) {
+  // 2b. The second night of --night2-customers customers (~2.5 accounts each, 10% of balances
+  // changed, a few accounts new) into a copy of the database holding the first night.
+  const customers = Number(opt('night2-customers', quick ? 20_000 : 1_000_000));
+  const d = await dataset(`night2-${customers}`, { customers, days: 2, txns: 1000 });
+  const base = baseDb(`night2-${customers}`, [...baseFiles(d), snapshotFiles(d)[0]]);
+  const snap = snapshotFiles(d)[1];
+  const refSql = `PRAGMA page_size = 16384;\nCREATE TABLE accounts (as_of TEXT, account_id TEXT PRIMARY KEY, customer_id TEXT, product_type TEXT, currency TEXT, balance REAL, rm_id TEXT, loan_class TEXT, interest_rate REAL, opened_on TEXT, status TEXT);\n.mode csv\n.import --skip 1 ${snap} accounts\n`;
+  const { crmRuns, refRuns, out } = alternateWithSqlite(base, join(dir, 'night2.db'), join(dir, 'night2-ref.db'), snap, refSql);
+  say(`\n## The second nightly snapshot of ${fmt(customers)} customers (${mb(statSync(snap).size)}): ${/\): ([\d,]+ read[^\n]*)/.exec(out)?.[1] ?? ''}`);
+  sayRatio(crmRuns, refRuns, 'sqlite3 .import (typed, account_id the primary key)');
 }
 
 if (only.has('nights')) {
