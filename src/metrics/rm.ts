@@ -85,8 +85,8 @@ export const rmKey = key;
  * `previous`, also the deposit ADB over that window (rmDepositAdb, for growth).
  */
 export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window): { byRm: Map<string, RmMetrics>; previousDepositAdb: Map<string, number> | null } {
-  // The transaction credit and the accounts whose RM can change within the window run on a
-  // second core while this thread sums the other balances, loans and customers; then, there,
+  // The transaction credit, the accounts whose RM can change within the window and the customer
+  // counts run on a second core while this thread sums the other balances and loans; then, there,
   // the previous window's deposit ADB while this thread finishes.
   const extras = startOnWorker(db, { job: 'rmExtras', window: w, previous }, () => rmExtras(db, w, undefined, previous));
   // The report thread shares its part for this window before it starts on the previous one.
@@ -106,7 +106,6 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   // Everything this thread can do before it needs the report thread's results.
   const loans = loanBalancesOn(db, w.to);
   const foreign = foreignCreditSlices(db, w);
-  const customers = customersByRm(db, w);
   // The report thread computes the varying sets first and shares them (one scan, not two).
   creditParams(db, w, extras.part<VaryingSets>('varying'));
 
@@ -138,7 +137,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
     if (isNpl(l.loan_class)) m.npl_balance += l.balance_fen;
   }
 
-  for (const c of customers) {
+  for (const c of window().customers) {
     const m = get(c.rm_id, c.branch);
     m.customers += c.customers;
     m.new_customers += c.new_customers;
@@ -187,19 +186,21 @@ export function loanBalancesOn(db: Db, day: string): { rm_id: string | null; bra
   return rows;
 }
 
+/** Customers of one RM (or, unassigned, of one branch). */
+interface RmCustomers { rm_id: string | null; branch: string | null; customers: number; new_customers: number }
+
 /** Customers whose RM is this RM on the window's last day; new ones: opened within the window. */
-function customersByRm(db: Db, w: Window): { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[] {
+function customersByRm(db: Db, w: Window): RmCustomers[] {
   return groupRows(db, {
     keys: ['h.rm_id', 'CASE WHEN h.rm_id IS NULL THEN c.branch END'],
     values: [{ expr: '1', agg: 'sum' }, { expr: 'CASE WHEN c.opened_on >= :from AND c.opened_on <= :to THEN 1 ELSE 0 END', agg: 'sum' }],
     from: `FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
       WHERE c.opened_on IS NULL OR c.opened_on <= :to`,
-  }, { from: w.from, to: w.to, dn: dayNum(w.to) }).map(([rm_id, branch, customers, new_customers]) => ({ rm_id, branch, customers, new_customers }) as
-    { rm_id: string | null; branch: string | null; customers: number; new_customers: number });
+  }, { from: w.from, to: w.to, dn: dayNum(w.to) }).map(([rm_id, branch, customers, new_customers]) => ({ rm_id, branch, customers, new_customers }) as RmCustomers);
 }
 
 /** The report thread's part of rmMetrics for its window. */
-interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[] }
+interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[]; customers: RmCustomers[] }
 
 /**
  * What the report thread computes for rmMetrics, and the previous window's deposit ADB when
@@ -210,7 +211,7 @@ export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknow
     const p = creditParams(db, w);
     share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
   }
-  const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false) };
+  const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
   if (!previous) return { ...mine, previousDepositAdb: null };
   share?.('window', mine);
   return { ...mine, previousDepositAdb: rmDepositAdb(db, previous) };
