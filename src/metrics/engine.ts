@@ -21,6 +21,7 @@ import { sqlList } from '../db/sql.js';
 import { cnyOfDay, RATE_ON_DAY, rollupCny, roundLikeSql } from '../db/fx.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_CLASSES, LOAN_PRODUCTS, PRODUCT_TYPES, type LoanClass, type ProductType } from '../types.js';
 import type { Pricing } from './pricing.js';
+import { groupRows } from './group-sums.js';
 
 export interface Window {
   from: string;
@@ -634,11 +635,12 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   // the customer's RM(s) over the window, per product × last loan class. What that gets wrong
   // (accounts whose rows name an RM; every account of a customer reassigned within the window,
   // credited once per RM) is taken back below, the same way, and replaced by the true credit.
-  const perRm = db.prepare(`WITH ${VARYING_ACCOUNTS}
-    SELECT h.rm_id, ${unassignedBranch('h.rm_id', 'cs.customer_id')} AS branch,
-      ${keys.map((k) => `sum(${spanFenDays(k.key)})`).join(', ')}
-    FROM customer_spans cs LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F
-    WHERE ${COVERED} GROUP BY 1, 2`).raw().all(p) as [string | null, string | null, ...number[]][];
+  const perRm = groupRows(db, {
+    keys: ['h.rm_id', unassignedBranch('h.rm_id', 'cs.customer_id')],
+    values: keys.map((k) => ({ expr: spanFenDays(k.key), agg: 'sum' as const })),
+    from: `FROM customer_spans cs LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F
+      WHERE ${COVERED}`,
+  }, p) as [string | null, string | null, ...number[]][];
   const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
   const groups = new Map<string, RmCreditRow>();
   const add = (r: RmCreditRow) => {
@@ -653,10 +655,12 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   // window; then, for all of them and the customers above, minus the same for the few accounts
   // whose RM can change within it (exact integers; creditedSlices gives their true credit):
   // cheaper than excluding them from the scans.
-  const grouped = (scope: 'uncovered' | 'varying') => db.prepare(`${steadySql(true, scope, false, only)}
-    SELECT rm_id, ${unassignedBranch('rm_id', 'steady.customer_id')} AS branch, product_type,
-      CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN coalesce(last_class, 'normal') END AS loan_class, sum(fen_days) AS fen_days
-    FROM steady GROUP BY 1, 2, 3, 4`).all(p) as RmCreditRow[];
+  const grouped = (scope: 'uncovered' | 'varying') => groupRows(db, {
+    with: steadySql(true, scope, false, only),
+    keys: ['rm_id', unassignedBranch('rm_id', 'steady.customer_id'), 'product_type', `CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN coalesce(last_class, 'normal') END`],
+    values: [{ expr: 'fen_days', agg: 'sum' }],
+    from: 'FROM steady',
+  }, p).map(([rm_id, branch, product_type, loan_class, fen_days]) => ({ rm_id, branch, product_type, loan_class, fen_days }) as RmCreditRow);
   for (const r of grouped('uncovered')) add(r);
   for (const r of grouped('varying')) groups.get(keyOf(r))!.fen_days -= r.fen_days;
   // Asked for only now: it may be computed on the report thread meanwhile.

@@ -15,6 +15,7 @@ import { dayNum, statesOnDay } from '../db/balances.js';
 import { sqlList } from '../db/sql.js';
 import { cnyOfDay, rateOn } from '../db/fx.js';
 import { creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type VaryingSets, type Window } from './engine.js';
+import { groupRows } from './group-sums.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import { DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
@@ -84,8 +85,8 @@ export const rmKey = key;
  * `previous`, also the deposit ADB over that window (rmDepositAdb, for growth).
  */
 export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window): { byRm: Map<string, RmMetrics>; previousDepositAdb: Map<string, number> | null } {
-  // The transaction credit and the accounts whose RM can change within the window run on a
-  // second core while this thread sums the other balances, loans and customers; then, there,
+  // The transaction credit, the accounts whose RM can change within the window and the customer
+  // counts run on a second core while this thread sums the other balances and loans; then, there,
   // the previous window's deposit ADB while this thread finishes.
   const extras = startOnWorker(db, { job: 'rmExtras', window: w, previous }, () => rmExtras(db, w, undefined, previous));
   // The report thread shares its part for this window before it starts on the previous one.
@@ -105,7 +106,6 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   // Everything this thread can do before it needs the report thread's results.
   const loans = loanBalancesOn(db, w.to);
   const foreign = foreignCreditSlices(db, w);
-  const customers = customersByRm(db, w);
   // The report thread computes the varying sets first and shares them (one scan, not two).
   creditParams(db, w, extras.part<VaryingSets>('varying'));
 
@@ -137,7 +137,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
     if (isNpl(l.loan_class)) m.npl_balance += l.balance_fen;
   }
 
-  for (const c of customers) {
+  for (const c of window().customers) {
     const m = get(c.rm_id, c.branch);
     m.customers += c.customers;
     m.new_customers += c.new_customers;
@@ -171,30 +171,36 @@ export function creditedLoansOn(db: Db, day: string): { account_id: string; rm_i
 
 /** Loan (and credit card) balances open on `day`, in CNY fen, per RM credited that day and loan class. */
 export function loanBalancesOn(db: Db, day: string): { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number }[] {
-  const rows = db.prepare(`
-    WITH ${LOANS_ON_DAY}
-    SELECT rm_id, ${unassignedBranch('rm_id', 'l.customer_id')} AS branch, loan_class,
-      sum(CASE WHEN currency = 'CNY' THEN balance ELSE round(balance * rate) END) AS balance_fen,
-      max(CASE WHEN rate IS NULL THEN currency END) AS no_rate
-    FROM l GROUP BY 1, 2, 3`).all({ day, dn: dayNum(day) }) as { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number; no_rate: string | null }[];
+  const rows = groupRows(db, {
+    with: `WITH ${LOANS_ON_DAY}`,
+    keys: ['rm_id', unassignedBranch('rm_id', 'l.customer_id'), 'loan_class'],
+    values: [
+      { expr: "CASE WHEN currency = 'CNY' THEN balance ELSE round(balance * rate) END", agg: 'sum' },
+      { expr: 'CASE WHEN rate IS NULL THEN currency END', agg: 'max' },
+    ],
+    from: 'FROM l',
+  }, { day, dn: dayNum(day) }).map(([rm_id, branch, loan_class, balance_fen, no_rate]) => ({ rm_id, branch, loan_class, balance_fen, no_rate }) as
+    { rm_id: string | null; branch: string | null; loan_class: string | null; balance_fen: number; no_rate: string | null });
   const noRate = rows.find((r) => r.no_rate !== null);
   if (noRate) throw missingRate(noRate.no_rate!, day);
   return rows;
 }
 
+/** Customers of one RM (or, unassigned, of one branch). */
+interface RmCustomers { rm_id: string | null; branch: string | null; customers: number; new_customers: number }
+
 /** Customers whose RM is this RM on the window's last day; new ones: opened within the window. */
-function customersByRm(db: Db, w: Window): { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[] {
-  return db.prepare(`
-    SELECT rm_id, CASE WHEN rm_id IS NULL THEN branch END AS branch, count(*) AS customers,
-      sum(CASE WHEN opened_on >= :from AND opened_on <= :to THEN 1 ELSE 0 END) AS new_customers
-    FROM (SELECT c.branch, c.opened_on, h.rm_id
-          FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
-          WHERE c.opened_on IS NULL OR c.opened_on <= :to)
-    GROUP BY 1, 2`).all({ from: w.from, to: w.to, dn: dayNum(w.to) }) as { rm_id: string | null; branch: string | null; customers: number; new_customers: number }[];
+function customersByRm(db: Db, w: Window): RmCustomers[] {
+  return groupRows(db, {
+    keys: ['h.rm_id', 'CASE WHEN h.rm_id IS NULL THEN c.branch END'],
+    values: [{ expr: '1', agg: 'sum' }, { expr: 'CASE WHEN c.opened_on >= :from AND c.opened_on <= :to THEN 1 ELSE 0 END', agg: 'sum' }],
+    from: `FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
+      WHERE c.opened_on IS NULL OR c.opened_on <= :to`,
+  }, { from: w.from, to: w.to, dn: dayNum(w.to) }).map(([rm_id, branch, customers, new_customers]) => ({ rm_id, branch, customers, new_customers }) as RmCustomers);
 }
 
 /** The report thread's part of rmMetrics for its window. */
-interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[] }
+interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[]; customers: RmCustomers[] }
 
 /**
  * What the report thread computes for rmMetrics, and the previous window's deposit ADB when
@@ -205,7 +211,7 @@ export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknow
     const p = creditParams(db, w);
     share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
   }
-  const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false) };
+  const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
   if (!previous) return { ...mine, previousDepositAdb: null };
   share?.('window', mine);
   return { ...mine, previousDepositAdb: rmDepositAdb(db, previous) };
@@ -231,7 +237,7 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
   const parts = txnParts(db, w.from, w.to);
   const DAY_SUMS = `sum(n) AS n, sum(n_counter) AS counter, sum(n_self_service) AS self_service, sum(n_e_banking) AS e_banking,
       sum(${cnyOfDay('fee')}) AS fee_fen, max(${NO_RATE_DAY}) AS no_rate`;
-  const txns = db.prepare(`
+  const credited = `
     WITH ${VARYING_ACCOUNTS},
     t AS (${txnRowsSql(parts)}),
     daily AS (
@@ -253,9 +259,14 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
       LEFT JOIN customer_rm_history h ON h.customer_id = g.customer_id AND h.from_num <= :T AND h.to_num >= :F
       UNION ALL SELECT rm_id, customer_id, n, counter, self_service, e_banking, fee_fen, no_rate FROM varying
     )
-    SELECT c.rm_id, ${unassignedBranch('c.rm_id', 'c.customer_id')} AS branch,
-      sum(n) AS n, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking, sum(fee_fen) AS fee_fen, max(no_rate) AS no_rate
-    FROM credited c GROUP BY 1, 2`).all(creditParams(db, w)) as { rm_id: string | null; branch: string | null; n: number; counter: number; self_service: number; e_banking: number; fee_fen: number; no_rate: string | null }[];
+  `;
+  const txns = groupRows(db, {
+    with: credited,
+    keys: ['c.rm_id', unassignedBranch('c.rm_id', 'c.customer_id')],
+    values: [...['n', 'counter', 'self_service', 'e_banking', 'fee_fen'].map((expr) => ({ expr, agg: 'sum' as const })), { expr: 'no_rate', agg: 'max' }],
+    from: 'FROM credited c',
+  }, creditParams(db, w)).map(([rm_id, branch, n, counter, self_service, e_banking, fee_fen, no_rate]) => ({ rm_id, branch, n, counter, self_service, e_banking, fee_fen, no_rate }) as
+    RmTxnCredit & { no_rate: string | null });
   const noRate = txns.find((t) => t.no_rate);
   if (noRate) throw missingRate(noRate.no_rate!, "a transaction's posting date");
   return txns;
