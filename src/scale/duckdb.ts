@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { UsageError } from '../errors.js';
+import { DataError, UsageError } from '../errors.js';
 import { dayNum } from '../db/balances.js';
 import { addDays, daysBetween, type DataDates } from '../metrics/engine.js';
 import { lastBalanceDateOf } from '../metrics/caveats.js';
@@ -44,6 +44,12 @@ export class ParquetData {
       await con.run(SHARED_TABLES.has(t)
         ? `CREATE VIEW ${t} AS SELECT DISTINCT * EXCLUDE (branch) FROM ${read}`
         : `CREATE VIEW ${t} AS SELECT * FROM ${read}`);
+    }
+    // Shared tables are deduplicated; the same rate day with two rates is two truths.
+    const [clash] = await data.rows<{ currency: string; date: string }>('SELECT currency, date FROM fx_rates GROUP BY currency, date HAVING count(*) > 1 ORDER BY 1, 2 LIMIT 1');
+    if (clash) {
+      data.close();
+      throw new DataError(`--data ${dir}: the branches' fx_rates differ for ${clash.currency} on ${clash.date}: export every branch with the same exchange rates`);
     }
     return data;
   }
