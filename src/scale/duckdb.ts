@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DataError, UsageError } from '../errors.js';
 import { dayNum } from '../db/balances.js';
-import { addDays, daysBetween, type DataDates } from '../metrics/engine.js';
+import { addDays, daysBetween, isoFromNum, missingRate, type DataDates } from '../metrics/engine.js';
 import { lastBalanceDateOf } from '../metrics/caveats.js';
 import type { Pricing } from '../metrics/pricing.js';
 import { LOAN_CLASSES, PRODUCT_TYPES } from '../types.js';
@@ -89,6 +89,20 @@ export class ParquetData {
       (SELECT max(day) FROM txn_daily WHERE day BETWEEN '${from}' AND '${to}') AS tl,
       (SELECT CAST(coalesce(sum(n), 0) AS DOUBLE) FROM txn_daily WHERE day BETWEEN '${from}' AND '${to}') AS tc`);
     return { snapshots: { first: r.sf, last: r.sl, count: r.sc }, transactions: { first: r.tf, last: r.tl, count: r.tc } };
+  }
+
+  /**
+   * Foreign balances (01_window.sql's window_rows) and transaction days from `from` to `to` with
+   * no exchange rate on or before their day: refused as the SQLite path refuses them.
+   */
+  async checkRates(from: string, to: string): Promise<void> {
+    const [m] = await this.rows<{ currency: string; day: number }>(`SELECT currency, min(day) AS day FROM (
+        SELECT a.currency, w.lo AS day FROM window_rows w JOIN accounts a ON a.account_id = w.account_id
+        WHERE a.currency <> 'CNY' AND w.balance <> 0
+        UNION ALL SELECT d.currency, d.day_num FROM txn_daily d WHERE d.currency <> 'CNY' AND d.day >= '${from}' AND d.day <= '${to}'
+      ) x WHERE day < coalesce((SELECT min(r.day_num) FROM fx_rates r WHERE r.currency = x.currency), 99999999)
+      GROUP BY currency ORDER BY currency LIMIT 1`);
+    if (m) throw missingRate(m.currency, isoFromNum(Number(m.day)));
   }
 
   /** The tier ladders as the view tier_ladder (sql/03_tiers.sql). */

@@ -81,6 +81,7 @@ export async function duckRmReport(data: ParquetData, o: DuckRmOptions): Promise
   }
   const wp = windowParams(w);
   await data.runFile('01_window.sql', { ...wp, ...pricing });
+  await data.checkRates(w.from, w.to);
   await data.runFile('10_rm_credit.sql', {});
   await data.runFile('11_rm_metrics.sql', { ...wp, ...pricing, PD: previous ? w.days : 1 });
   const metrics = await data.rows<RmMetricRow>(`SELECT rm_id, branch, ${SUMMED.map((k) => `CAST(${k} AS DOUBLE) AS ${k}`).join(', ')},
