@@ -64,6 +64,16 @@ export class ParquetData {
     for (const statement of sqlStatements(name, params)) await this.con.run(statement);
   }
 
+  /**
+   * Computes view `name` once into a table and points the view at it: views are inlined where
+   * they are read, and a view read several times (customer_values, ranked_customers) would be
+   * computed as many times.
+   */
+  async materialize(name: string): Promise<void> {
+    await this.con.run(`CREATE OR REPLACE TEMPORARY TABLE ${name}__rows AS SELECT * FROM ${name}`);
+    await this.con.run(`CREATE OR REPLACE TEMPORARY VIEW ${name} AS SELECT * FROM ${name}__rows`);
+  }
+
   async rows<T>(sql: string): Promise<T[]> {
     const reader = await this.con.runAndReadAll(sql);
     return reader.getRowObjectsJS() as unknown as T[];

@@ -55,8 +55,10 @@ export async function duckTierPopulation(data: ParquetData, params: SegmentParam
   await data.runFile('01_window.sql', p);
   await data.checkRates(window.from, window.to);
   await data.runFile('02_customer_values.sql', p);
+  await data.materialize('customer_values');
   await data.tierLadder(tiers);
   await data.runFile('03_tiers.sql', p);
+  await data.materialize('ranked_customers');
   const rows = await data.rows<TierRow>(`SELECT customer_id, name, customer_type, customer_branch AS branch, rm_id, tier,
       CAST(aum_adb AS DOUBLE) AS aum_adb, CAST(deposit_adb AS DOUBLE) AS deposit_adb, CAST(loan_adb AS DOUBLE) AS loan_adb,
       CAST(contribution AS DOUBLE) AS contribution, CAST(fee_income AS DOUBLE) AS fee_income, CAST(txn_counter AS DOUBLE) AS txn_counter,
