@@ -72,6 +72,7 @@ export async function duckRmReport(data: ParquetData, o: DuckRmOptions): Promise
   // The previous window's credit first, kept as a table; then the window's own views.
   if (previous) {
     await data.runFile('01_window.sql', { ...windowParams(previous), ...pricing });
+    await data.materialize('window_rows');
     await data.runFile('10_rm_credit.sql', {});
     await data.con.run('CREATE OR REPLACE TEMPORARY TABLE rm_previous_credit AS SELECT * FROM rm_balance_credit');
   } else {
@@ -81,6 +82,7 @@ export async function duckRmReport(data: ParquetData, o: DuckRmOptions): Promise
   }
   const wp = windowParams(w);
   await data.runFile('01_window.sql', { ...wp, ...pricing });
+  await data.materialize('window_rows');
   await data.checkRates(w.from, w.to);
   await data.runFile('10_rm_credit.sql', {});
   await data.runFile('11_rm_metrics.sql', { ...wp, ...pricing, PD: previous ? w.days : 1 });

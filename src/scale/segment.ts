@@ -53,6 +53,7 @@ export async function duckTierPopulation(data: ParquetData, params: SegmentParam
     scan_from: activity.from < window.from ? activity.from : window.from, asof_num: dayNum(asOf), dormant_floor_fen: floor,
   };
   await data.runFile('01_window.sql', p);
+  await data.materialize('window_rows');
   await data.checkRates(window.from, window.to);
   await data.runFile('02_customer_values.sql', p);
   await data.materialize('customer_values');
