@@ -17,12 +17,17 @@
 //   --city: only the report views at city scale (issue 22's data set: --city-customers 1000000,
 //   10 days of snapshots, --city-txns 3000000, 400 RMs, seed 5; generated and imported once, cached
 //   in DIR/city-*), each view timed once with its peak memory, in one table.
+//   --province: N generated branches (--province-branches 20, --province-customers 100000 each,
+//   --province-days 90, --province-txns 300000 each; --quick: 2 × 2,000) exported side by side with
+//   crm export --parquet (time, Parquet size), then crm segment and rm-report --engine duckdb over
+//   the first 1, N/4 (when > 1), N/2 and N branches (time, peak RSS), and SQLite over one branch.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../dist/samples/generate.js';
+import { makeBranch } from './province.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const crmBin = join(root, 'bin', 'crm.js');
@@ -47,7 +52,7 @@ const REPEAT = Number(opt('repeat', 3));
 const WARMUP = Number(opt('warmup', 1));
 const median = (runs) => [...runs].sort((a, b) => a.secs - b.secs)[Math.floor((runs.length - 1) / 2)];
 const times = (runs) => runs.map((r) => r.secs.toFixed(2)).join(' / ');
-const only = new Set(String(opt('only', args.includes('--city') ? 'city' : 'import,shapes,other,snapshot,nights,reports,derived')).split(','));
+const only = new Set(String(opt('only', args.includes('--city') ? 'city' : args.includes('--province') ? 'province' : 'import,shapes,other,snapshot,nights,reports,derived')).split(','));
 const shapeAccounts = String(opt('shape-accounts', quick ? '4000,40000' : '40000,400000,1000000')).split(',').map(Number);
 const shapeTxns = num('shape-txns', 1_000_000, 100_000);
 const dir = opt('dir', join(root, 'bench-data'));
@@ -432,5 +437,60 @@ if (only.has('city')) {
     const c = crm(db, ...argv);
     say(`| \`crm ${name}\` | ${c.secs.toFixed(1)} s | ${mb(c.rssKb * 1024)} |`);
   }
+}
+if (only.has('province')) {
+  // 7. A province: N branches exported to Parquet side by side, DuckDB's reports over 1 … N of them.
+  const n = num('province-branches', 20, 2);
+  const gen = { customers: num('province-customers', 100_000, 2_000), days: num('province-days', 90, 30), txns: num('province-txns', 300_000, 20_000), rms: 40, start: '2026-09-01' };
+  const work = join(dir, `province-${gen.customers}x${gen.days}`);
+  const pq = join(work, 'parquet');
+  mkdirSync(work, { recursive: true });
+  const tags = Array.from({ length: n }, (_, i) => `B${String(i + 1).padStart(2, '0')}`);
+  let exportSecs = 0;
+  let exportRssKb = 0;
+  for (const [i, tag] of tags.entries()) {
+    const stamp = join(work, `${tag}.done`);
+    if (readFileFileSafe(stamp) === JSON.stringify(gen)) continue;
+    process.stdout.write(`branch ${tag}: generating, importing, exporting … `);
+    rmSync(join(work, tag), { recursive: true, force: true });
+    rmDb(join(work, `${tag}.db`));
+    const fx = join(work, 'fx_rates.csv'); // the first branch's rates, every branch's
+    const r = makeBranch({ work, parquet: pq, tag, seed: i + 1, gen, fxFrom: i === 0 ? undefined : fx });
+    if (i === 0) cpSync(join(work, tag, 'fx_rates.csv'), fx);
+    rmSync(join(work, tag), { recursive: true, force: true }); // the CSVs: imported, not needed again
+    writeFileSync(stamp, JSON.stringify(gen));
+    process.stdout.write(`export ${(r.exportMs / 1000).toFixed(1)} s\n`);
+  }
+  // The export timed again for the first branch (into a scratch folder), with its peak memory.
+  const scratch = join(work, 'export-timed');
+  rmSync(scratch, { recursive: true, force: true });
+  const e = crm(join(work, `${tags[0]}.db`), 'export', '--parquet', scratch, '--branch-tag', tags[0]);
+  exportSecs = e.secs;
+  exportRssKb = e.rssKb;
+  const sizeOf = (p) => (statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + sizeOf(join(p, f)), 0) : statSync(p).size);
+  say(`\n## A province on DuckDB: ${n} generated branches × ${fmt(gen.customers)} customers, ${gen.days} days, ${fmt(gen.txns)} transactions, ${gen.rms} RMs each`);
+  say(`crm export --parquet, one branch: ${exportSecs.toFixed(1)} s, peak RSS ${mb(exportRssKb * 1024)}; SQLite file ${mb(sizeOf(join(work, `${tags[0]}.db`)))}, its Parquet ${mb(sizeOf(scratch))}; all ${n} branches' Parquet ${mb(sizeOf(pq))}`);
+  const one = join(work, `${tags[0]}.db`);
+  const last = new Date(Date.parse(`${gen.start}T00:00:00Z`) + (gen.days - 1) * 86400000).toISOString().slice(0, 10);
+  const asOf = ['--as-of', last];
+  const period = ['--from', `${last.slice(0, 7)}-01`, '--to', last];
+  const steps = [...new Set([1, Math.floor(n / 4), Math.floor(n / 2), n].filter((k) => k >= 1))];
+  say('| branches | customers | segment (DuckDB) | segment --detail (DuckDB) | rm-report (DuckDB) | peak RSS |');
+  say('|---|---|---|---|---|---|');
+  for (const k of steps) {
+    const sub = k === n ? pq : join(work, `parquet-${k}`);
+    if (k !== n) {
+      rmSync(sub, { recursive: true, force: true });
+      for (const t of readdirSync(pq)) for (const tag of tags.slice(0, k)) cpSync(join(pq, t, `branch=${tag}`), join(sub, t, `branch=${tag}`), { recursive: true });
+    }
+    const duck = (...a) => timed(process.execPath, [crmBin, ...a, '--engine', 'duckdb', '--data', sub, '--format', 'csv', '--out', join(work, 'out.csv')]);
+    const s = duck('segment', ...asOf);
+    const d = duck('segment', '--detail', ...asOf);
+    const r = duck('rm-report', ...period);
+    say(`| ${k} | ${fmt(k * gen.customers)} | ${s.secs.toFixed(1)} s | ${d.secs.toFixed(1)} s | ${r.secs.toFixed(1)} s | ${mb(Math.max(s.rssKb, d.rssKb, r.rssKb) * 1024)} |`);
+  }
+  const s1 = crm(one, 'segment', ...asOf, '--format', 'csv', '--out', join(work, 'out.csv'));
+  const r1 = crm(one, 'rm-report', ...period, '--format', 'csv', '--out', join(work, 'out.csv'));
+  say(`SQLite, one branch: segment ${s1.secs.toFixed(1)} s (${mb(s1.rssKb * 1024)}), rm-report ${r1.secs.toFixed(1)} s (${mb(r1.rssKb * 1024)})`);
 }
 writeFileSync(join(dir, 'last-results.txt'), results.join('\n') + '\n');

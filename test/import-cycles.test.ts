@@ -18,11 +18,11 @@ const SCRIPT = join(ROOT, 'scripts', 'import-cycles.js');
 const LAYERS: Record<string, number> = {
   cli: 8,
   report: 7,
-  watch: 6,
+  watch: 6, scale: 6,
   rm: 5, segment: 5,
   pay: 4,
   incentive: 3,
-  metrics: 2, import: 2,
+  metrics: 2, import: 2, export: 2,
   db: 1, output: 1, samples: 1,
   '.': 0, // errors.ts, types.ts, strings.ts
 };

@@ -17,7 +17,7 @@ names for options that take a file or directory.`;
 
 /** Fixed values of an option, per command ('*' = any command). */
 const VALUES: Record<string, Record<string, string[]>> = {
-  '*': { '--lang': ['en', 'zh'], '--type': ['personal', 'corporate'], '--rm-type': ['corporate', 'personal'], '--by': ['branch', 'rm'] },
+  '*': { '--lang': ['en', 'zh'], '--engine': ['sqlite', 'duckdb'], '--type': ['personal', 'corporate'], '--rm-type': ['corporate', 'personal'], '--by': ['branch', 'rm'] },
   import: {
     '--kind': ['rms', 'customers', 'accounts', 'transactions', 'targets', 'fx_rates', 'events'],
     '--encoding': ['auto', 'utf-8', 'gb18030', 'utf-16le', 'utf-16be'],

@@ -7,6 +7,7 @@ import { registerWatch } from './watch.js';
 import { registerCoverage } from './coverage.js';
 import { registerChannels } from './channels.js';
 import { registerPay } from './pay.js';
+import { registerExport } from './export.js';
 
 /** Commands beyond import and status, one file each. */
 export function registerExtraCommands(program: Command): void {
@@ -17,5 +18,6 @@ export function registerExtraCommands(program: Command): void {
   registerCoverage(program);
   registerChannels(program);
   registerPay(program);
+  registerExport(program);
   registerCompletion(program);
 }

@@ -16,6 +16,8 @@ import { globals } from './state.js';
 import { closeInForce } from '../db/pay-store.js';
 import { frozenView, type FrozenView } from '../rm/close.js';
 import { renderFrozenReport, renderFrozenStatement } from '../rm/pay-render.js';
+import { addEngineOptions, engineOf, onParquet, ENGINE_HELP } from './engine.js';
+import { duckRmReport } from '../scale/rm-report.js';
 
 export const RM_REPORT_HELP = `
 Examples:
@@ -67,8 +69,9 @@ export function registerRmReport(program: Command): void {
     .option('--excel', EXCEL_OPTION_HELP)
     .option('--encoding <enc>', ENCODING_OPTION_HELP)
     .option('--allow-partial', 'with --plan, for a period the data does not cover to its last day: prorate base pay to the covered days (a CSV payroll is refused without it)')
-    .option('--wide', 'show every column even when wider than the terminal')
-    .addHelpText('after', RM_REPORT_HELP)
+    .option('--wide', 'show every column even when wider than the terminal');
+  addEngineOptions(program.commands[program.commands.length - 1])
+    .addHelpText('after', `${RM_REPORT_HELP}\n${ENGINE_HELP} DuckDB computes the report without a plan or filters.`)
     .action(runRmReport);
 }
 
@@ -76,7 +79,7 @@ export function registerRmReport(program: Command): void {
 interface RmReportFlags {
   period?: string; from?: string; to?: string; targetsPeriod?: string; rmType?: string; branch?: string; rm?: string;
   sort?: string; plan?: string; pricing?: string; statement?: boolean; statements?: string; format: string; out?: string;
-  lang?: string; excel?: boolean; encoding?: string; allowPartial?: boolean; wide?: boolean;
+  lang?: string; excel?: boolean; encoding?: string; allowPartial?: boolean; wide?: boolean; engine?: string; data?: string;
 }
 
 /** The options that go together or not at all (exit 2 before anything is read). */
@@ -91,7 +94,7 @@ function checkCombinations(o: RmReportFlags): void {
 }
 
 /** `crm rm-report`: options and files, then the report (or a closed period's frozen figures), then its output. */
-function runRmReport(o: RmReportFlags, cmd: Command): void {
+function runRmReport(o: RmReportFlags, cmd: Command): void | Promise<void> {
   const csv = csvOptions(o, cmd);
   const format = csv ? 'csv' : choice(o.format, '--format', ['table', 'csv', 'json'] as const) as Format;
   const lang = resolveLang(o.lang);
@@ -104,6 +107,16 @@ function runRmReport(o: RmReportFlags, cmd: Command): void {
   // Files are checked before the database is opened: a bad plan is exit 2 whatever the data.
   const plan: IncentivePlan | undefined = o.plan !== undefined ? parsePlan(readConfig('--plan', o.plan), o.plan) : undefined;
   const pricing: Pricing = o.pricing !== undefined ? parsePricing(readConfig('--pricing', o.pricing), o.pricing) : defaultPricing();
+  const refused: [string, boolean][] = [['--plan', plan !== undefined], ['--statement', !!o.statement], ['--statements', o.statements !== undefined],
+    ['--rm-type', rmType !== undefined], ['--branch', o.branch !== undefined], ['--rm', o.rm !== undefined], ['--allow-partial', !!o.allowPartial],
+    ['--targets-period', o.targetsPeriod !== undefined]];
+  if (engineOf(o, refused) === 'duckdb') {
+    return onParquet(o.data as string, async (data) => {
+      const report = await duckRmReport(data, { period, pricing, sort: o.sort });
+      const toFile = o.out !== undefined;
+      printReport(report, { format, lang, color: !toFile && format === 'table' && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined, wide: !!o.wide, csv: csv ?? {} }, o.out);
+    });
+  }
 
   const db = openDb(resolveDbPath(globals(cmd).db), { readonly: true });
   try {
@@ -144,6 +157,15 @@ function runRmReport(o: RmReportFlags, cmd: Command): void {
   } finally {
     db.close();
   }
+}
+
+/** --engine duckdb: the report, its warnings and CSV notes on stderr, to --out or stdout. */
+function printReport(report: RmReport, ro: RenderOptions, out: string | undefined): void {
+  for (const w of report.warnings) process.stderr.write(`crm: warning: ${ro.lang === 'zh' ? warningZh(w) : w}\n`);
+  const text = renderReport(report, ro);
+  if (ro.format === 'csv') for (const n of report.notes) if (!report.warnings.includes(n)) process.stderr.write(`crm: note: ${ro.lang === 'zh' ? noteZh(n) : n}\n`);
+  if (out !== undefined) writeOutput('--out', out, text);
+  else process.stdout.write(text);
 }
 
 /** --statements DIR: one pay statement per shown RM with pay, in the report's order. */

@@ -16,6 +16,8 @@ import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type TiersConfig } from '../
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
 import { csvOptions, date, positiveInt, readConfig, writeOutput } from './options.js';
+import { addEngineOptions, engineOf, onParquet, ENGINE_HELP } from './engine.js';
+import { duckDetail, duckSummary, duckTierPopulation } from '../scale/segment.js';
 
 export const SEGMENT_HELP = `
 Views (one per run):
@@ -61,6 +63,8 @@ interface Opts {
   lang?: string;
   excel?: boolean;
   encoding?: string;
+  engine?: string;
+  data?: string;
 }
 
 export function registerSegment(program: Command): void {
@@ -84,15 +88,24 @@ export function registerSegment(program: Command): void {
     .option('--wide', 'table: show every column even if wider than the terminal')
     .option('--lang <lang>', LANG_OPTION_HELP)
     .option('--excel', EXCEL_OPTION_HELP)
-    .option('--encoding <enc>', ENCODING_OPTION_HELP)
-    .addHelpText('after', SEGMENT_HELP)
+    .option('--encoding <enc>', ENCODING_OPTION_HELP);
+  addEngineOptions(program.commands[program.commands.length - 1])
+    .addHelpText('after', `${SEGMENT_HELP}\n${ENGINE_HELP} DuckDB computes the tier summary and --detail.`)
     .action(runSegment);
 }
 
 /** `crm segment`: options, then the report of the view asked for, then its output (caveats on stderr). */
-function runSegment(view: string | undefined, o: Opts, cmd: Command): void {
+function runSegment(view: string | undefined, o: Opts, cmd: Command): void | Promise<void> {
   const { rfm, compare, detail, by, tierFilter, params, ctx } = segmentOptions(view, o, cmd);
   const lang = ctx.lang;
+  if (engineOf(o, [['rfm', rfm], ['--compare', compare !== undefined]]) === 'duckdb') {
+    return onParquet(o.data as string, async (data) => {
+      const { population, notes } = await duckTierPopulation(data, params);
+      ctx.notes.push(...notes);
+      const out = detail ? renderDetail(duckDetail(population, params, tierFilter), ctx) : renderSummary(duckSummary(population, params, by), ctx);
+      printSegment(out, o, ctx);
+    });
+  }
   const db = openDb(resolveDbPath(globals(cmd).db));
   let out: string | Buffer;
   try {
@@ -117,8 +130,12 @@ function runSegment(view: string | undefined, o: Opts, cmd: Command): void {
   } finally {
     db.close();
   }
+  printSegment(out, o, ctx);
+}
+
+function printSegment(out: string | Buffer, o: Opts, ctx: Ctx): void {
   // Caveats reach stderr whatever the format or --out: a CSV has no room for them.
-  for (const n of ctx.notes) process.stderr.write(`crm: warning: ${caveatText(n, lang)}\n`);
+  for (const n of ctx.notes) process.stderr.write(`crm: warning: ${caveatText(n, ctx.lang)}\n`);
   if (o.out !== undefined) writeOutput('--out', o.out, out);
   else process.stdout.write(out);
 }

@@ -15,9 +15,16 @@ export const CARRY_FORWARD_WARN_DAYS = 7;
  * nothing else.
  */
 export function lastBalanceDate(db: Db): string | null {
-  const r = db.prepare(`SELECT (SELECT max(as_of) FROM snapshot_dates WHERE full = 1) AS full_snapshot,
+  return lastBalanceDateOf(db.prepare(`SELECT (SELECT max(as_of) FROM snapshot_dates WHERE full = 1) AS full_snapshot,
       (SELECT day FROM txn_daily WHERE last_at IS NOT NULL ORDER BY day DESC LIMIT 1) AS balance_after,
-      (SELECT max(as_of) FROM snapshot_dates) AS any_snapshot`).get() as { full_snapshot: string | null; balance_after: string | null; any_snapshot: string | null };
+      (SELECT max(as_of) FROM snapshot_dates) AS any_snapshot`).get() as BalanceDates);
+}
+
+/** The last full snapshot, the last balance_after day and the last snapshot of any kind. */
+export interface BalanceDates { full_snapshot: string | null; balance_after: string | null; any_snapshot: string | null }
+
+/** lastBalanceDate from the three dates it weighs. */
+export function lastBalanceDateOf(r: BalanceDates): string | null {
   const dates = [r.full_snapshot, r.balance_after].filter((d): d is string => d !== null);
   return dates.length ? dates.sort()[dates.length - 1] : r.any_snapshot;
 }
@@ -27,7 +34,11 @@ export function lastBalanceDate(db: Db): string | null {
  * CARRY_FORWARD_WARN_DAYS days: the note, else null.
  */
 export function carriedForwardNote(db: Db, asOf: string): string | null {
-  const last = lastBalanceDate(db);
+  return carriedForwardAfter(lastBalanceDate(db), asOf);
+}
+
+/** carriedForwardNote given the last balance date. */
+export function carriedForwardAfter(last: string | null, asOf: string): string | null {
   if (last === null || asOf <= last) return null;
   const days = daysBetween(last, asOf) - 1;
   if (days <= CARRY_FORWARD_WARN_DAYS) return null;
@@ -42,9 +53,13 @@ export function carriedForwardNoteZh(note: string): string | null {
 
 /** The caveats of a report window ending on asOf: clipped to the data, balances carried forward long past it. */
 export function windowNotes(db: Db, asOf: string, w: Window): string[] {
+  return windowNotesWith(w, carriedForwardNote(db, asOf));
+}
+
+/** windowNotes given the carried-forward note (or null). */
+export function windowNotesWith(w: Window, stale: string | null): string[] {
   const notes: string[] = [];
   if (w.clipped) notes.push(`window clipped: requested ${w.requestedFrom} to ${w.requestedTo} (${daysBetween(w.requestedFrom, w.requestedTo)} days), but the data covers ${w.coverage.first} to ${w.coverage.last}`);
-  const stale = carriedForwardNote(db, asOf);
   if (stale) notes.push(stale);
   return notes;
 }

@@ -46,7 +46,11 @@ export function daysBetween(from: string, to: string): number {
 
 /** Clips [from, to] to the dates the data covers (first to latest snapshot). */
 export function resolveWindow(db: Db, from: string, to: string): Window {
-  const cov = dataCoverage(db);
+  return clipToCoverage(dataCoverage(db), from, to);
+}
+
+/** [from, to] clipped to the coverage `cov` (its first and last data date). */
+export function clipToCoverage(cov: { first: string | null; last: string | null }, from: string, to: string): Window {
   if (!cov.first || !cov.last) throw new DataError('the database holds no balances yet (import account snapshots or transactions with balance_after first)');
   if (from > to) throw new DataError(`window ${from} to ${to} is empty`);
   const f = from < cov.first ? cov.first : from;

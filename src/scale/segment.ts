@@ -1,0 +1,94 @@
+/**
+ * `crm segment --engine duckdb`: the tier population computed by DuckDB over a Parquet folder
+ * (sql/01_window.sql, 02_customer_values.sql, 03_tiers.sql), then the same summary and
+ * detail objects as the SQLite path, for the same renderers: the CSV is byte for byte the same.
+ */
+import type { Db } from '../db/connection.js';
+import { DataError } from '../errors.js';
+import { dayNum } from '../db/balances.js';
+import { clipToCoverage, addDays } from '../metrics/engine.js';
+import { windowNotesWith, carriedForwardAfter } from '../metrics/caveats.js';
+import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
+import {
+  DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, RFM_WINDOW_DAYS, segmentSummary,
+  type DetailReport, type SegmentParams, type SummaryReport, type TierCustomer, type TierPopulation,
+} from '../segment/report.js';
+import { CUSTOMER_TYPES, DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
+import type { CustomerType } from '../types.js';
+import { lastBalance, ParquetData, pricingParams, windowParams } from './duckdb.js';
+
+interface TierRow {
+  customer_id: string;
+  name: string;
+  customer_type: CustomerType;
+  branch: string | null;
+  rm_id: string | null;
+  tier: string;
+  aum_adb: number;
+  deposit_adb: number;
+  loan_adb: number;
+  contribution: number;
+  fee_income: number;
+  txn_counter: number;
+  txn_self_service: number;
+  txn_e_banking: number;
+  txn_count: number;
+  dormant: number;
+  last_txn_day: string | null;
+  measure: number;
+}
+
+/** The tier population of `params` over the Parquet data, and the caveats of its window. */
+export async function duckTierPopulation(data: ParquetData, params: SegmentParams): Promise<{ population: TierPopulation; notes: string[] }> {
+  const facts = await data.dates();
+  if (!facts.last) throw new DataError('the Parquet data holds no balances (export a database with account snapshots or balance_after)');
+  const asOf = params.asOf ?? facts.last;
+  const days = params.windowDays ?? DEFAULT_WINDOW_DAYS;
+  const window = clipToCoverage(facts, addDays(asOf, -(days - 1)), asOf);
+  const activity = { from: addDays(asOf, -(RFM_WINDOW_DAYS - 1)), to: asOf, days: RFM_WINDOW_DAYS };
+  const tiers = params.tiers ?? (DEFAULT_TIERS as TiersConfig);
+  const floor = params.dormantFloorFen ?? DEFAULT_DORMANT_FLOOR_FEN;
+  const p = {
+    ...windowParams(window), ...pricingParams(params.pricing ?? (DEFAULT_PRICING as Pricing)),
+    scan_from: activity.from < window.from ? activity.from : window.from, asof_num: dayNum(asOf), dormant_floor_fen: floor,
+  };
+  await data.runFile('01_window.sql', p);
+  await data.materialize('window_rows');
+  await data.checkRates(window.from, window.to);
+  await data.runFile('02_customer_values.sql', p);
+  await data.materialize('customer_values');
+  await data.tierLadder(tiers);
+  await data.runFile('03_tiers.sql', p);
+  await data.materialize('ranked_customers');
+  const rows = await data.rows<TierRow>(`SELECT customer_id, name, customer_type, customer_branch AS branch, rm_id, tier,
+      CAST(aum_adb AS DOUBLE) AS aum_adb, CAST(deposit_adb AS DOUBLE) AS deposit_adb, CAST(loan_adb AS DOUBLE) AS loan_adb,
+      CAST(contribution AS DOUBLE) AS contribution, CAST(fee_income AS DOUBLE) AS fee_income, CAST(txn_counter AS DOUBLE) AS txn_counter,
+      CAST(txn_self_service AS DOUBLE) AS txn_self_service, CAST(txn_e_banking AS DOUBLE) AS txn_e_banking, CAST(txn_count AS DOUBLE) AS txn_count,
+      CAST(dormant AS INTEGER) AS dormant, last_txn_day, CAST(measure AS DOUBLE) AS measure
+    FROM customer_tiers ORDER BY customer_id`);
+  const types = params.types ?? CUSTOMER_TYPES;
+  const byType = new Map<CustomerType, TierCustomer[]>(types.map((t) => [t, []]));
+  for (const r of rows) byType.get(r.customer_type)?.push({ ...r, dormant: r.dormant === 1 });
+  const period = { as_of: asOf, window, data: await data.dataDatesIn(window.from, window.to), activity_window: activity, dormant_floor_fen: floor };
+  return { population: { period, byType }, notes: windowNotesWith(window, carriedForwardAfter(lastBalance(facts), asOf)) };
+}
+
+/**
+ * The tier summary of segmentSummary from a population computed here. segmentSummary reads the
+ * database only for a missing as-of date and a missing population: both are given.
+ */
+export function duckSummary(pop: TierPopulation, params: SegmentParams, groupBy: 'branch' | 'rm' | null): SummaryReport {
+  return segmentSummary(null as unknown as Db, { ...params, asOf: pop.period.as_of }, groupBy, pop);
+}
+
+/** The customer detail (segmentDetail) from a population computed here. */
+export function duckDetail(pop: TierPopulation, params: SegmentParams, tierFilter?: ReadonlySet<string>): DetailReport {
+  const tiers = params.tiers ?? (DEFAULT_TIERS as TiersConfig);
+  const ladders: DetailReport['ladders'] = {};
+  const customers: TierCustomer[] = [];
+  for (const type of params.types ?? CUSTOMER_TYPES) {
+    ladders[type] = tiers[type];
+    for (const c of pop.byType.get(type) ?? []) if (!tierFilter || tierFilter.has(c.tier)) customers.push(c);
+  }
+  return { period: pop.period, ladders, customers };
+}
