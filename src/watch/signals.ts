@@ -1,6 +1,6 @@
 /**
  * The call list of `crm watch` (docs/watch.md): per customer, which signals its figures raise.
- * Pure: the figures come from src/metrics/watch.ts; money in fen, shares as fractions.
+ * Pure: the figures come from src/watch/report.ts; money in fen, shares as fractions.
  */
 import type { Ladder } from '../segment/tiers.js';
 import { LOAN_CLASS_ZH, type CustomerType, type LoanClass } from '../types.js';
@@ -130,11 +130,12 @@ export function customerSignals(c: WatchCustomer, ladders: Record<CustomerType, 
 function attrition(c: WatchCustomer, rules: WatchRules, dates: WatchDates): Omit<WatchRow, keyof Base | 'signal' | 'at_stake'> | null {
   const r = rules.attrition;
   const outflow = c.aum_then !== null && c.aum_now !== null ? c.aum_then - c.aum_now : null;
-  const outflowNote = outflow === null ? '' : `net outflow ${cny(outflow)} since ${dates.outflow_from}`;
-  const outflowZh = outflow === null ? '' : `${dates.outflow_from} 起净流出 ${cny(outflow)}`;
   if (c.attrition_prior !== null && c.attrition_recent !== null && atLeast(c.attrition_prior, r.min_aum_fen) && c.attrition_prior > 0) {
     const drop = 1 - c.attrition_recent / c.attrition_prior;
     if (atLeast(drop, r.drop)) {
+      // The notes only for a raised signal: formatting amounts for every customer costs more than the rules.
+      const outflowNote = outflow === null ? '' : `net outflow ${cny(outflow)} since ${dates.outflow_from}`;
+      const outflowZh = outflow === null ? '' : `${dates.outflow_from} 起净流出 ${cny(outflow)}`;
       return {
         measure: 'aum_adb_drop_pct', unit: 'percent', value: drop, threshold: r.drop, since: dates.attrition_from,
         note: [`AUM ADB ${cny(c.attrition_prior)} → ${cny(c.attrition_recent)} (${r.days} days each)`, outflowNote].filter(Boolean).join('; '),
