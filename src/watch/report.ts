@@ -8,9 +8,9 @@ import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
 import { rateOn } from '../db/fx.js';
 import { sqlList } from '../db/sql.js';
+import { dataCoverage } from '../db/status.js';
 import { DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
-import { latestDataDate, addDays, customerTxns } from '../metrics/engine.js';
-import { positionsIn } from '../metrics/positions.js';
+import { latestDataDate, addDays, customerTxns, daysBetween } from '../metrics/engine.js';
 import { aumWindowSums, type AumSums } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierPopulation, type Period } from '../segment/report.js';
@@ -64,34 +64,28 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const r = p.rules;
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
+  // The population's rows, personal then corporate (each in customer_id order: two runs for aumWindowSums).
+  const population = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
   const days = r.attrition.days;
   const ud = r.upgrade.days;
   const outflowFrom = addDays(asOf, -days);
   const months = downgradeMonths(asOf, r.downgrade.months);
   // Every window in one pass (equal ones, e.g. upgrade's and attrition's 30 days, summed once).
-  const { ids, sums } = aumWindowSums(db, [
+  const [recent, prior, upRecent, upPrior, then, now, ...monthly] = aumWindowSums(db, [
     { from: addDays(asOf, -(days - 1)), to: asOf }, { from: addDays(asOf, -(2 * days - 1)), to: addDays(asOf, -days) },
     { from: addDays(asOf, -(ud - 1)), to: asOf }, { from: addDays(asOf, -(2 * ud - 1)), to: addDays(asOf, -ud) },
     { from: outflowFrom, to: outflowFrom, whole: true }, { from: asOf, to: asOf, whole: true },
     ...months.map((m) => ({ from: `${m}-01`, to: lastDayOf(m), whole: true })),
-  ]);
-  const [recent, prior, upRecent, upPrior, then, now, ...monthly] = sums;
+  ], population.map((c) => c.customer_id));
   const adb = (s: AumSums | null, i: number) => (s === null ? null : s.fenDays[i] / s.window.days);
   const unassigned = unassignedSince(db, asOf);
   const eachCustomer = (visit: (c: WatchCustomer) => void) => {
-    for (const type of ['personal', 'corporate'] as const) {
-      // The population's rows in customer_id order: one walk through the directory per type.
-      const pos = positionsIn(ids);
-      for (const c of pop.byType.get(type) ?? []) {
-        const i = pos(c.customer_id);
-        visit({
-          customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, tier: c.tier, measure: c.measure, aum_adb: c.aum_adb,
-          attrition_recent: adb(recent, i), attrition_prior: adb(prior, i), upgrade_recent: adb(upRecent, i), upgrade_prior: adb(upPrior, i),
-          aum_then: adb(then, i), aum_now: adb(now, i), monthly_aum: monthly.map((m) => adb(m, i)),
-          last_activity: c.last_txn_day, unassigned_since: c.rm_id === null ? unassigned.get(c.customer_id) ?? null : null,
-        });
-      }
-    }
+    population.forEach((c, i) => visit({
+      customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, tier: c.tier, measure: c.measure, aum_adb: c.aum_adb,
+      attrition_recent: adb(recent, i), attrition_prior: adb(prior, i), upgrade_recent: adb(upRecent, i), upgrade_prior: adb(upPrior, i),
+      aum_then: adb(then, i), aum_now: adb(now, i), monthly_aum: monthly.map((m) => adb(m, i)),
+      last_activity: c.last_txn_day, unassigned_since: c.rm_id === null ? unassigned.get(c.customer_id) ?? null : null,
+    }));
   };
   const dates: WatchDates = {
     as_of: asOf, attrition_from: addDays(asOf, -(days - 1)), outflow_from: outflowFrom, months,
@@ -114,12 +108,17 @@ function unassignedSince(db: Db, asOf: string): Map<string, string | null> {
  */
 export function loanChanges(db: Db, asOf: string, days: number): LoanChange[] {
   const from = addDays(asOf, -(days - 1));
+  // A window holding a sixth or more of the data's days: one scan of balances (`+b.as_of` keeps
+  // the as_of index out: rows fetched through it one by one cost far more than reading them all).
+  const cov = dataCoverage(db);
+  const scan = cov.first !== null && cov.last !== null
+    && daysBetween(from > cov.first ? from : cov.first, asOf < cov.last ? asOf : cov.last) * 6 >= daysBetween(cov.first, cov.last);
   return db.prepare(`SELECT a.customer_id, b.account_id, coalesce(p.loan_class, 'normal') AS from_class, b.loan_class AS to_class, b.as_of AS day,
       (SELECT CASE WHEN a.currency = 'CNY' THEN x.balance ELSE round(x.balance * ${rateOn('a.currency', ':asOf')}) END
         FROM balances x WHERE x.account_id = b.account_id AND x.as_of <= :asOf ORDER BY x.as_of DESC LIMIT 1) AS balance
     FROM balances b JOIN accounts a ON a.account_id = b.account_id
       JOIN balances p ON p.account_id = b.account_id AND p.as_of = (SELECT max(as_of) FROM balances q WHERE q.account_id = b.account_id AND q.as_of < b.as_of)
-    WHERE b.as_of BETWEEN :from AND :asOf AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})
+    WHERE ${scan ? '+' : ''}b.as_of BETWEEN :from AND :asOf AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})
       AND b.loan_class IS NOT NULL AND b.loan_class != 'normal' AND coalesce(p.loan_class, 'normal') = 'normal' AND p.source != 'C'
     ORDER BY a.customer_id, b.as_of, b.account_id`).all({ from, asOf }) as LoanChange[];
 }
