@@ -29,7 +29,6 @@ export interface AumSums {
   fenDays: Float64Array;
 }
 
-
 /** The window clipped to the data, or null when it lies outside it (`whole`: also when the data covers it only in part). */
 function clipped(db: Db, w: AumWindow): Window | null {
   try {
@@ -110,6 +109,8 @@ function addCny(db: Db, runs: SortedRuns, windows: readonly AumSums[]): void {
         FROM customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id
         WHERE NOT (${covered}) AND a.currency = 'CNY' AND a.bal_first IS NOT NULL AND a.product_type IN (${sqlList(AUM_PRODUCTS)}) LIMIT -1))
     GROUP BY customer_id)`).get(bind);
+  // The connection keeps the function: let go of the sums it holds.
+  db.function('aum_window_row', { varargs: true }, () => null);
 }
 
 /**
