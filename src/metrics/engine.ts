@@ -88,7 +88,7 @@ export const unassignedBranch = (rm: string, customer: string) => `CASE WHEN ${r
 const MOVED_CUSTOMERS = `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`;
 
 /** Foreign currencies with a balance in the window but no rate on or before the day it is needed. */
-function checkFx(db: Db, w: Window): void {
+export function checkFx(db: Db, w: Window): void {
   const { F, T } = nums(w);
   // Cheap first: every foreign currency held has a rate on or before the window's first day.
   const uncovered = db.prepare(`SELECT count(*) FROM (SELECT DISTINCT currency FROM accounts WHERE currency != 'CNY') c
@@ -339,7 +339,7 @@ const CREDITED_HI = 'min(b.end_num, :T, coalesce(h.to_num, :T))';
 const CREDITED_LO = 'max(b.day_num, :F, coalesce(h.from_num, :F))';
 
 /** Rate intervals per currency, ordered by day: [day_num, end_num, cny_per_unit]. */
-function rateIntervals(db: Db): Map<string, [number, number, number][]> {
+export function rateIntervals(db: Db): Map<string, [number, number, number][]> {
   const out = new Map<string, [number, number, number][]>();
   for (const [cur, s, e, r] of db.prepare('SELECT currency, day_num, end_num, cny_per_unit FROM fx_rates ORDER BY currency, date').raw().all() as [string, number, number, number][]) {
     let list = out.get(cur);
@@ -347,6 +347,29 @@ function rateIntervals(db: Db): Map<string, [number, number, number][]> {
     list.push([s, e, r]);
   }
   return out;
+}
+
+/**
+ * Σ over the days `from` … `to` (day numbers) of a foreign balance, each day at the latest rate on
+ * or before it (`list`: the currency's rate intervals), rounded to fen like SQL.
+ */
+export function convertedFenDays(list: readonly [number, number, number][], currency: string, balance: number, from: number, to: number): number {
+  // The rate in effect on the first day: the last interval starting on or before it.
+  let below = 0;
+  let above = list.length - 1;
+  while (below <= above) {
+    const mid = (below + above) >> 1;
+    if (list[mid][0] <= from) below = mid + 1;
+    else above = mid - 1;
+  }
+  let i = below - 1;
+  if (i < 0) throw missingRate(currency, isoFromNum(from));
+  let fenDays = 0;
+  for (; i < list.length && list[i][0] <= to; i++) {
+    const [s, e, rate] = list[i];
+    fenDays += roundLikeSql(balance * rate) * (Math.min(to, e) - Math.max(from, s) + 1);
+  }
+  return fenDays;
 }
 
 /**
@@ -382,22 +405,7 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
     const balance = r.balance[n];
     const from = r.lo[n];
     const to = r.hi[n];
-    const list = rates.get(currency) ?? [];
-    // The rate in effect on the first day: the last interval starting on or before it.
-    let below = 0;
-    let above = list.length - 1;
-    while (below <= above) {
-      const mid = (below + above) >> 1;
-      if (list[mid][0] <= from) below = mid + 1;
-      else above = mid - 1;
-    }
-    let i = below - 1;
-    if (i < 0) throw missingRate(currency, isoFromNum(from));
-    let fenDays = 0;
-    for (; i < list.length && list[i][0] <= to; i++) {
-      const [s, e, rate] = list[i];
-      fenDays += roundLikeSql(balance * rate) * (Math.min(to, e) - Math.max(from, s) + 1);
-    }
+    const fenDays = convertedFenDays(rates.get(currency) ?? [], currency, balance, from, to);
     if (k !== current) {
       current = k;
       first = out.length;

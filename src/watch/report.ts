@@ -1,18 +1,19 @@
 /**
  * The figures behind `crm watch` and `crm coverage` (docs/watch.md): per customer its tier, AUM ADB
  * over the windows the signals compare, AUM balances on two days, monthly AUM ADB, last
- * customer-initiated transaction, and the loans whose class worsened. Balances come from the
- * engine (customerBalances: prefix sums, one pass per window); the rules are applied in src/watch/.
+ * customer-initiated transaction, and the loans whose class worsened. The AUM of every window comes
+ * from one pass (metrics/windows.ts); the rules are applied in src/watch/signals.ts.
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
 import { rateOn } from '../db/fx.js';
 import { sqlList } from '../db/sql.js';
-import { DataError } from '../errors.js';
+import { dataCoverage } from '../db/status.js';
 import { DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
-import { latestDataDate, addDays, customerBalances, customerTxns, resolveWindow, type Window } from '../metrics/engine.js';
+import { latestDataDate, addDays, customerTxns, daysBetween } from '../metrics/engine.js';
+import { aumWindowSums, type AumSums } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
-import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type TierPopulation, type Period } from '../segment/report.js';
+import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierPopulation, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
 import { SIGNALS, type Signal, type WatchRules } from './rules.js';
 import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from './channels.js';
@@ -33,26 +34,12 @@ export interface WatchInputs {
   period: Period;
   dates: WatchDates;
   tiers: TiersConfig;
-  customers: WatchCustomer[];
-  /** Customers of the tier population with their branch, for coverage. */
-  population: TierCustomer[];
+  /**
+   * Calls `visit` with each customer of the tier population and its figures, personal then
+   * corporate: made one at a time, for the caller to keep only what it needs.
+   */
+  eachCustomer: (visit: (c: WatchCustomer) => void) => void;
   loans: LoanChange[];
-}
-
-/** AUM ADB per customer over [from, to] (fen), or null when the window lies outside the data. `whole`: null also when the data covers it only in part. */
-function aumAdb(db: Db, pricing: Pricing, from: string, to: string, whole = false): Map<string, number> | null {
-  let w: Window;
-  try {
-    w = resolveWindow(db, from, to);
-  } catch (e) {
-    if (e instanceof DataError) return null;
-    throw e;
-  }
-  if (whole && w.clipped) return null;
-  const b = customerBalances(db, w, pricing);
-  const out = new Map<string, number>();
-  for (let i = 0; i < b.customer_id.length; i++) out.set(b.customer_id[i], b.aum_fd[i] / w.days);
-  return out;
 }
 
 /** The calendar month (YYYY-MM) `n` months after `month` (n may be negative). */
@@ -77,33 +64,34 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const r = p.rules;
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
+  // The population's rows, personal then corporate (each in customer_id order: two runs for aumWindowSums).
   const population = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
   const days = r.attrition.days;
-  const recent = aumAdb(db, pricing, addDays(asOf, -(days - 1)), asOf);
-  const prior = aumAdb(db, pricing, addDays(asOf, -(2 * days - 1)), addDays(asOf, -days));
   const ud = r.upgrade.days;
-  const upRecent = ud === days ? recent : aumAdb(db, pricing, addDays(asOf, -(ud - 1)), asOf);
-  const upPrior = ud === days ? prior : aumAdb(db, pricing, addDays(asOf, -(2 * ud - 1)), addDays(asOf, -ud));
   const outflowFrom = addDays(asOf, -days);
-  const then = aumAdb(db, pricing, outflowFrom, outflowFrom, true);
-  const now = aumAdb(db, pricing, asOf, asOf, true);
   const months = downgradeMonths(asOf, r.downgrade.months);
-  const monthly = months.map((m) => aumAdb(db, pricing, `${m}-01`, lastDayOf(m), true));
+  // Every window in one pass (equal ones, e.g. upgrade's and attrition's 30 days, summed once).
+  const [recent, prior, upRecent, upPrior, then, now, ...monthly] = aumWindowSums(db, [
+    { from: addDays(asOf, -(days - 1)), to: asOf }, { from: addDays(asOf, -(2 * days - 1)), to: addDays(asOf, -days) },
+    { from: addDays(asOf, -(ud - 1)), to: asOf }, { from: addDays(asOf, -(2 * ud - 1)), to: addDays(asOf, -ud) },
+    { from: outflowFrom, to: outflowFrom, whole: true }, { from: asOf, to: asOf, whole: true },
+    ...months.map((m) => ({ from: `${m}-01`, to: lastDayOf(m), whole: true })),
+  ], population.map((c) => c.customer_id));
+  const adb = (s: AumSums | null, i: number) => (s === null ? null : s.fenDays[i] / s.window.days);
   const unassigned = unassignedSince(db, asOf);
-  const get = (m: Map<string, number> | null, id: string) => (m === null ? null : m.get(id) ?? 0);
-  const customers = population.map((c): WatchCustomer => ({
-    customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, tier: c.tier, measure: c.measure, aum_adb: c.aum_adb,
-    attrition_recent: get(recent, c.customer_id), attrition_prior: get(prior, c.customer_id),
-    upgrade_recent: get(upRecent, c.customer_id), upgrade_prior: get(upPrior, c.customer_id),
-    aum_then: get(then, c.customer_id), aum_now: get(now, c.customer_id),
-    monthly_aum: monthly.map((m) => get(m, c.customer_id)),
-    last_activity: c.last_txn_day, unassigned_since: c.rm_id === null ? unassigned.get(c.customer_id) ?? null : null,
-  }));
+  const eachCustomer = (visit: (c: WatchCustomer) => void) => {
+    population.forEach((c, i) => visit({
+      customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, tier: c.tier, measure: c.measure, aum_adb: c.aum_adb,
+      attrition_recent: adb(recent, i), attrition_prior: adb(prior, i), upgrade_recent: adb(upRecent, i), upgrade_prior: adb(upPrior, i),
+      aum_then: adb(then, i), aum_now: adb(now, i), monthly_aum: monthly.map((m) => adb(m, i)),
+      last_activity: c.last_txn_day, unassigned_since: c.rm_id === null ? unassigned.get(c.customer_id) ?? null : null,
+    }));
+  };
   const dates: WatchDates = {
     as_of: asOf, attrition_from: addDays(asOf, -(days - 1)), outflow_from: outflowFrom, months,
     dormant_from: addDays(asOf, -(r.dormant_valuable.days - 1)),
   };
-  return { period: pop.period, dates, tiers, customers, population, loans: loanChanges(db, asOf, r.loan_downgrade.days) };
+  return { period: pop.period, dates, tiers, eachCustomer, loans: loanChanges(db, asOf, r.loan_downgrade.days) };
 }
 
 /** Per customer with no RM on as-of: the day that assignment took effect (null for one held from the start). */
@@ -120,12 +108,17 @@ function unassignedSince(db: Db, asOf: string): Map<string, string | null> {
  */
 export function loanChanges(db: Db, asOf: string, days: number): LoanChange[] {
   const from = addDays(asOf, -(days - 1));
+  // A window holding a sixth or more of the data's days: one scan of balances (`+b.as_of` keeps
+  // the as_of index out: rows fetched through it one by one cost far more than reading them all).
+  const cov = dataCoverage(db);
+  const scan = cov.first !== null && cov.last !== null
+    && daysBetween(from > cov.first ? from : cov.first, asOf < cov.last ? asOf : cov.last) * 6 >= daysBetween(cov.first, cov.last);
   return db.prepare(`SELECT a.customer_id, b.account_id, coalesce(p.loan_class, 'normal') AS from_class, b.loan_class AS to_class, b.as_of AS day,
       (SELECT CASE WHEN a.currency = 'CNY' THEN x.balance ELSE round(x.balance * ${rateOn('a.currency', ':asOf')}) END
         FROM balances x WHERE x.account_id = b.account_id AND x.as_of <= :asOf ORDER BY x.as_of DESC LIMIT 1) AS balance
     FROM balances b JOIN accounts a ON a.account_id = b.account_id
       JOIN balances p ON p.account_id = b.account_id AND p.as_of = (SELECT max(as_of) FROM balances q WHERE q.account_id = b.account_id AND q.as_of < b.as_of)
-    WHERE b.as_of BETWEEN :from AND :asOf AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})
+    WHERE ${scan ? '+' : ''}b.as_of BETWEEN :from AND :asOf AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})
       AND b.loan_class IS NOT NULL AND b.loan_class != 'normal' AND coalesce(p.loan_class, 'normal') = 'normal' AND p.source != 'C'
     ORDER BY a.customer_id, b.as_of, b.account_id`).all({ from, asOf }) as LoanChange[];
 }
@@ -142,14 +135,15 @@ export function watchList(db: Db, p: WatchParams, only: readonly Signal[] = SIGN
   const inputs = watchInputs(db, p);
   const want = new Set(only);
   const rows: WatchRow[] = [];
-  for (const c of inputs.customers) {
-    if (rm !== undefined && c.rm_id !== rm) continue;
+  // The customers with a loan change, as loanRows names them (a few among all).
+  const withLoans = new Set(inputs.loans.map((l) => l.customer_id));
+  const byId = new Map<string, WatchCustomer>();
+  inputs.eachCustomer((c) => {
+    if (withLoans.has(c.customer_id)) byId.set(c.customer_id, c);
+    if (rm !== undefined && c.rm_id !== rm) return;
     rows.push(...customerSignals(c, inputs.tiers, p.rules, inputs.dates, want));
-  }
-  if (want.has('loan_downgrade')) {
-    const byId = new Map(inputs.customers.map((c) => [c.customer_id, c]));
-    rows.push(...loanRows(inputs.loans, byId).filter((r) => rm === undefined || r.rm_id === rm));
-  }
+  });
+  if (want.has('loan_downgrade')) rows.push(...loanRows(inputs.loans, byId).filter((r) => rm === undefined || r.rm_id === rm));
   return { period: inputs.period, dates: inputs.dates, tiers: inputs.tiers, rows: sortWatchRows(rows) };
 }
 

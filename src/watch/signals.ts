@@ -1,6 +1,6 @@
 /**
  * The call list of `crm watch` (docs/watch.md): per customer, which signals its figures raise.
- * Pure: the figures come from src/metrics/watch.ts; money in fen, shares as fractions.
+ * Pure: the figures come from src/watch/report.ts; money in fen, shares as fractions.
  */
 import type { Ladder } from '../segment/tiers.js';
 import { LOAN_CLASS_ZH, type CustomerType, type LoanClass } from '../types.js';
@@ -98,11 +98,16 @@ type Base = Pick<WatchRow, 'customer_id' | 'name' | 'customer_type' | 'tier' | '
 
 /** The rows of one customer, in SIGNALS order. */
 export function customerSignals(c: WatchCustomer, ladders: Record<CustomerType, Ladder>, rules: WatchRules, dates: WatchDates, only: ReadonlySet<Signal> = new Set(SIGNALS)): WatchRow[] {
-  const base: Base = { customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, tier: c.tier, rm_id: c.rm_id };
   const ladder = ladders[c.customer_type];
   const out: WatchRow[] = [];
+  // Every row one literal of the same shape: rows spread from objects of several shapes are slow
+  // to make and to sort (a hundred thousand rows in a large branch).
   const add = (signal: Signal, r: Omit<WatchRow, keyof Base | 'signal' | 'at_stake'>, atStake = c.aum_adb) => {
-    if (only.has(signal)) out.push({ ...base, signal, ...r, at_stake: atStake });
+    if (!only.has(signal)) return;
+    out.push({
+      customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, tier: c.tier, rm_id: c.rm_id, signal,
+      measure: r.measure, unit: r.unit, value: r.value, threshold: r.threshold, since: r.since, note: r.note, note_zh: r.note_zh, at_stake: atStake,
+    });
   };
   const a = attrition(c, rules, dates);
   if (a) add('attrition', a);
@@ -130,11 +135,12 @@ export function customerSignals(c: WatchCustomer, ladders: Record<CustomerType, 
 function attrition(c: WatchCustomer, rules: WatchRules, dates: WatchDates): Omit<WatchRow, keyof Base | 'signal' | 'at_stake'> | null {
   const r = rules.attrition;
   const outflow = c.aum_then !== null && c.aum_now !== null ? c.aum_then - c.aum_now : null;
-  const outflowNote = outflow === null ? '' : `net outflow ${cny(outflow)} since ${dates.outflow_from}`;
-  const outflowZh = outflow === null ? '' : `${dates.outflow_from} 起净流出 ${cny(outflow)}`;
   if (c.attrition_prior !== null && c.attrition_recent !== null && atLeast(c.attrition_prior, r.min_aum_fen) && c.attrition_prior > 0) {
     const drop = 1 - c.attrition_recent / c.attrition_prior;
     if (atLeast(drop, r.drop)) {
+      // The notes only for a raised signal: formatting amounts for every customer costs more than the rules.
+      const outflowNote = outflow === null ? '' : `net outflow ${cny(outflow)} since ${dates.outflow_from}`;
+      const outflowZh = outflow === null ? '' : `${dates.outflow_from} 起净流出 ${cny(outflow)}`;
       return {
         measure: 'aum_adb_drop_pct', unit: 'percent', value: drop, threshold: r.drop, since: dates.attrition_from,
         note: [`AUM ADB ${cny(c.attrition_prior)} → ${cny(c.attrition_recent)} (${r.days} days each)`, outflowNote].filter(Boolean).join('; '),
