@@ -33,8 +33,22 @@ export function customerDirectory(db: Db, day: string, full = true): CustomerInf
   return out;
 }
 
+/** Every customer's id and type in customer_id order, as two columns (no object per customer). */
+export function directoryColumns(db: Db): { customer_id: string[]; customer_type: CustomerType[] } {
+  return queryColumns(db, 'SELECT customer_id, customer_type FROM customers ORDER BY customer_id');
+}
+
+/**
+ * The customers of one type in customer_id order with the RM in effect on `day`, read one row
+ * at a time (a report streaming a million rows holds none of them).
+ */
+export function eachCustomerOfType(db: Db, day: string, type: CustomerType): IterableIterator<CustomerInfo> {
+  return db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch, h.rm_id
+    FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
+    WHERE c.customer_type = :type ORDER BY c.customer_id`).iterate({ dn: dayNum(day), type }) as IterableIterator<CustomerInfo>;
+}
+
 /** Customers holding at least one account that is open on `day` (seen on or before it and not closed). */
-export function customersWithOpenAccounts(db: Db, day: string): Set<string> {
-  const ids = db.prepare(`SELECT DISTINCT customer_id FROM (${statesOnDay()}) WHERE source != 'C'`).pluck().all({ dn: dayNum(day), day }) as string[];
-  return new Set(ids);
+export function customersWithOpenAccounts(db: Db, day: string): string[] {
+  return queryColumns<{ customer_id: string[] }>(db, `SELECT DISTINCT customer_id FROM (${statesOnDay()}) WHERE source != 'C'`, { dn: dayNum(day), day }).customer_id;
 }
