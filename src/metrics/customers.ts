@@ -7,10 +7,10 @@ import type { Db } from '../db/connection.js';
 import { customerDirectory } from '../db/segment-queries.js';
 import type { CustomerType } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns } from '../db/columns.js';
+import { queryColumns, type TextColumn } from '../db/columns.js';
 import { customerBalances, customerTxnSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
-import { positionsIn } from './positions.js';
+import { positionsIn, positionsOf } from './positions.js';
 import { DataError } from '../errors.js';
 import type { Pricing } from './pricing.js';
 
@@ -208,19 +208,19 @@ export interface RecencyColumns {
 
 export function recency(db: Db, from: string, to: string, ids: readonly string[]): RecencyColumns {
   // Only the four sums RFM needs, over the same transaction rows as customerTxns.
-  const t = queryColumns<{ customer_id: string[]; count: (number | null)[]; abs_fen: (number | null)[]; last_day: (string | null)[]; no_rate: (string | null)[] }>(db, `
+  const t = queryColumns<{ customer_id: TextColumn; count: (number | null)[]; abs_fen: (number | null)[]; last_day: (string | null)[]; no_rate: (string | null)[] }>(db, `
     WITH t AS (${txnRowsSql(txnParts(db, from, to))})
     SELECT t.customer_id, sum(t.n_cust) AS count, sum(t.abs_cust_fen) AS abs_fen, max(t.last_cust_in) AS last_day, max(t.no_rate) AS no_rate
-    FROM t GROUP BY t.customer_id`, { from, to });
+    FROM t GROUP BY t.customer_id`, { from, to }, ['customer_id']);
   const noRate = t.no_rate.find((x) => x !== null);
   if (noRate) throw missingRate(noRate, "a transaction's posting date");
   const n = ids.length;
   const out: RecencyColumns = { present: new Uint8Array(n), last_day: new Int32Array(n).fill(-1), count: new Float64Array(n), abs_amount_fen: new Float64Array(n) };
-  const at = positionsIn(ids);
+  const at = positionsOf(ids, t.customer_id);
   // Day numbers per distinct last day (a few hundred of them, not a million).
   const dayOf = new Map<string, number>();
-  for (let k = 0; k < t.customer_id.length; k++) {
-    const i = at(t.customer_id[k]);
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k];
     if (i < 0) continue;
     out.present[i] = 1;
     out.count[i] = t.count[k] ?? 0;

@@ -9,7 +9,7 @@ import { dayNum } from '../db/balances.js';
 import { customersWithOpenAccounts, directoryColumns, eachCustomerOfType, type CustomerInfo } from '../db/segment-queries.js';
 import { recency } from '../metrics/customers.js';
 import { dataDatesIn, isoFromNum, latestDataDate, type DataDates } from '../metrics/engine.js';
-import { positionsIn } from '../metrics/positions.js';
+import { positionsOf } from '../metrics/positions.js';
 import type { CustomerType } from '../types.js';
 import { activityWindow, type SegmentParams } from './report.js';
 import { RFM_SEGMENTS, scoreRfmColumns, type RfmCuts, type RfmSegmentCode, type Score } from './rfm.js';
@@ -84,25 +84,22 @@ export interface RfmReport {
 export function rfmReport(db: Db, params: SegmentParams): RfmReport {
   const asOf = params.asOf ?? latestDataDate(db);
   const win = activityWindow(asOf);
-  const dir = directoryColumns(db);
+  const types = [...(params.types ?? CUSTOMER_TYPES)];
+  const dir = directoryColumns(db, types);
   const ids = dir.customer_id;
   const inputs = recency(db, win.from, win.to, ids);
   const inPopulation = inputs.present;
-  const at = positionsIn(ids);
-  for (const id of customersWithOpenAccounts(db, asOf)) {
-    const i = at(id);
-    if (i >= 0) inPopulation[i] = 1;
-  }
+  for (const i of positionsOf(ids, customersWithOpenAccounts(db, asOf))) if (i >= 0) inPopulation[i] = 1;
   const asOfNum = dayNum(asOf);
-  const sections = [...(params.types ?? CUSTOMER_TYPES)].map((type): RfmSection => {
+  const sections = types.map((type, t): RfmSection => {
     let n = 0;
-    for (let i = 0; i < ids.length; i++) if (inPopulation[i] && dir.customer_type[i] === type) n++;
+    for (let i = 0; i < ids.length; i++) if (inPopulation[i] && dir.type[i] === t) n++;
     const position = new Int32Array(n);
     const recencyDays = new Float64Array(n);
     const frequency = new Float64Array(n);
     const monetary = new Float64Array(n);
     for (let i = 0, k = 0; i < ids.length; i++) {
-      if (!inPopulation[i] || dir.customer_type[i] !== type) continue;
+      if (!inPopulation[i] || dir.type[i] !== t) continue;
       position[k] = i;
       recencyDays[k] = inputs.last_day[i] < 0 ? NaN : asOfNum - inputs.last_day[i];
       frequency[k] = inputs.count[i];
