@@ -53,12 +53,12 @@ export function directoryColumns(db: Db, types: readonly CustomerType[]): Direct
 
 /**
  * The customers of one type in customer_id order with the RM in effect on `day`, read one row
- * at a time (a report streaming a million rows holds none of them).
+ * at a time as [id, name, branch, rm_id] (a report streaming a million rows holds none of them).
  */
-export function eachCustomerOfType(db: Db, day: string, type: CustomerType): IterableIterator<CustomerInfo> {
-  return db.prepare(`SELECT c.customer_id, c.name, c.customer_type, c.branch, h.rm_id
+export function eachCustomerOfType(db: Db, day: string, type: CustomerType): IterableIterator<[id: string, name: string, branch: string | null, rm_id: string | null]> {
+  return db.prepare(`SELECT c.customer_id, c.name, c.branch, h.rm_id
     FROM customers c LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn
-    WHERE c.customer_type = :type ORDER BY c.customer_id`).iterate({ dn: dayNum(day), type }) as IterableIterator<CustomerInfo>;
+    WHERE c.customer_type = :type ORDER BY c.customer_id`).raw().iterate({ dn: dayNum(day), type }) as IterableIterator<[string, string, string | null, string | null]>;
 }
 
 /** Customers holding at least one account that is open on `day` (seen on or before it and not closed), customer_id order. */

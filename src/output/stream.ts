@@ -9,7 +9,7 @@ import { jsonCell } from './json.js';
 
 export type Write = (chunk: string | Buffer) => void;
 
-const BATCH_ROWS = 10_000;
+const BATCH_ROWS = 1_000;
 
 /** renderCsv(columns, [...rows], opts), written in pieces. */
 export function writeCsv(columns: ColumnSpec[], rows: Iterable<Row>, opts: CsvOptions, write: Write): void {

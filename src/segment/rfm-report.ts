@@ -40,7 +40,7 @@ export interface RfmSegmentSummary {
 
 /** A section's customers in customer_id order, one column per value: index k is one customer. */
 export interface RfmSectionCustomers {
-  /** Position in the customer directory (RfmReport.customer_ids). */
+  /** Position in the customer directory (every customer, customer_id order). */
   position: Int32Array;
   /** Days from the last transaction to as-of; NaN without a transaction. */
   recency_days: Float64Array;
@@ -68,8 +68,6 @@ export interface RfmReport {
   /** Transactions present in the database within the window. */
   data: DataDates['transactions'];
   sections: RfmSection[];
-  /** Every customer's id, customer_id order: what RfmSectionCustomers.position points into. */
-  customer_ids: readonly string[];
   /**
    * A section's customers one at a time, with name, branch and RM (in effect on as-of) read
    * from the database as they are asked for: the database must still be open.
@@ -111,8 +109,9 @@ export function rfmReport(db: Db, params: SegmentParams): RfmReport {
     return { customer_type: type, active_customers: s.active_customers, cuts: s.cuts, segments: segmentSummaries(customers), customers };
   });
   return {
-    as_of: asOf, window: win, data: dataDatesIn(db, win.from, win.to).transactions, sections, customer_ids: ids,
-    eachCustomer: (s) => eachRfmCustomer(db, asOf, ids, s),
+    as_of: asOf, window: win, data: dataDatesIn(db, win.from, win.to).transactions, sections,
+    // The ids are not kept: the walk needs only each customer's type.
+    eachCustomer: (s) => eachRfmCustomer(db, asOf, dir.type, types.indexOf(s.customer_type), s),
   };
 }
 
@@ -141,14 +140,20 @@ function segmentSummaries(c: RfmSectionCustomers): RfmSegmentSummary[] {
   }));
 }
 
-/** The section's customers with their directory row, walking the type's directory in customer_id order. */
-function* eachRfmCustomer(db: Db, asOf: string, ids: readonly string[], s: RfmSection): Generator<RfmCustomer> {
+/**
+ * The section's customers with their directory row: the rows of the type's customers come in
+ * customer_id order, so the r-th of them is at the directory position of the r-th customer of
+ * that type (`type`: each position's type index, `t` this section's).
+ */
+function* eachRfmCustomer(db: Db, asOf: string, type: Uint8Array, t: number, s: RfmSection): Generator<RfmCustomer> {
   const c = s.customers;
   const isoOf = new Map<number, string>();
   let k = 0;
-  for (const info of eachCustomerOfType(db, asOf, s.customer_type)) {
+  let i = -1;
+  for (const [id, name, branch, rmId] of eachCustomerOfType(db, asOf, s.customer_type)) {
     if (k === c.position.length) break;
-    if (info.customer_id !== ids[c.position[k]]) continue;
+    do i++; while (type[i] !== t);
+    if (i !== c.position[k]) continue;
     const days = c.recency_days[k];
     let last: string | null = null;
     if (!Number.isNaN(days)) {
@@ -156,11 +161,11 @@ function* eachRfmCustomer(db: Db, asOf: string, ids: readonly string[], s: RfmSe
       if (last === null) isoOf.set(days, (last = isoFromNum(dayNum(asOf) - days)));
     }
     yield {
-      ...info, last_txn_day: last, recency_days: Number.isNaN(days) ? null : days, frequency: c.frequency[k], monetary_fen: c.monetary_fen[k],
-      r: c.r[k] as Score, f: c.f[k] as Score, m: c.m[k] as Score, segment: RFM_SEGMENTS[c.segment[k]].code,
+      customer_id: id, name, customer_type: s.customer_type, branch, rm_id: rmId, last_txn_day: last, recency_days: Number.isNaN(days) ? null : days,
+      frequency: c.frequency[k], monetary_fen: c.monetary_fen[k], r: c.r[k] as Score, f: c.f[k] as Score, m: c.m[k] as Score, segment: RFM_SEGMENTS[c.segment[k]].code,
     };
     k++;
   }
   /* c8 ignore next */
-  if (k !== c.position.length) throw new Error(`RFM: customer ${ids[c.position[k]]} left the customers table while the report was written`);
+  if (k !== c.position.length) throw new Error('RFM: the customers table changed while the report was written');
 }
