@@ -1,7 +1,8 @@
 /**
  * CSV and JSON of rows that arrive one at a time, written in pieces as they come: the same bytes
  * as renderCsv and renderJson of all the rows, without holding them (a report of a million
- * customers). Rows are rendered in batches of BATCH_ROWS.
+ * customers). Rows are rendered in batches of BATCH_ROWS: small ones, so that they die young
+ * (batches of 10,000 doubled the peak memory of a million rows).
  */
 import type { ColumnSpec, Row } from './columns.js';
 import { renderCsv, type CsvOptions } from './csv.js';
@@ -9,7 +10,7 @@ import { jsonCell } from './json.js';
 
 export type Write = (chunk: string | Buffer) => void;
 
-const BATCH_ROWS = 1_000;
+const BATCH_ROWS = 250;
 
 /** renderCsv(columns, [...rows], opts), written in pieces. */
 export function writeCsv(columns: ColumnSpec[], rows: Iterable<Row>, opts: CsvOptions, write: Write): void {

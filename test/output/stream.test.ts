@@ -24,9 +24,9 @@ describe('writeCsv', () => {
   });
 
   it.each<[string, CsvOptions]>([['plain', {}], ['BOM and CRLF', { bom: true, eol: '\r\n' }], ['GB18030', { encoding: 'gb18030' }], ['no header', { header: false }]])(
-    '%s: 2,345 rows (three batches) are the bytes of renderCsv, the BOM once', (_, opts) => {
+    '%s: 2,345 rows (ten batches) are the bytes of renderCsv, the BOM once', (_, opts) => {
       const r = pieces((w) => writeCsv(COLS, rows(2_345), opts, w));
-      expect(r.count).toBe(3); // batches of 1,000: 1,000 + 1,000 + 345
+      expect(r.count).toBe(10); // batches of 250: 9 × 250 + 95
       expect(r.bytes.equals(renderCsv(COLS, rows(2_345), opts))).toBe(true);
     });
 
