@@ -424,6 +424,7 @@ if (only.has('city')) {
     ['segment … --detail --format csv --out', ['segment', '--as-of', '2026-09-10', '--window', '10', '--detail', '--format', 'csv', '--out', o('detail.csv')]],
     ['segment --window 5 --compare 2026-09-05', ['segment', '--as-of', '2026-09-10', '--window', '5', '--compare', '2026-09-05', '--format', 'csv', '--out', o('compare.csv')]],
     ['segment … rfm', ['segment', '--as-of', '2026-09-10', '--window', '10', 'rfm', '--format', 'csv', '--out', o('rfm.csv')]],
+    ['segment … rfm --detail --format csv --out', ['segment', '--as-of', '2026-09-10', '--window', '10', 'rfm', '--detail', '--format', 'csv', '--out', o('rfm-detail.csv')]],
     ['rm-report --from 2026-09-01 --to 2026-09-10 --plan --statements', ['rm-report', '--from', '2026-09-01', '--to', '2026-09-10', '--plan', plan, '--statements', o('statements')]],
     ['report --html --as-of 2026-09-10 --window 10', ['report', '--html', o('report.html'), '--as-of', '2026-09-10', '--window', '10']],
     ['watch --as-of 2026-09-10 --window 10', ['watch', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('watch.csv')]],

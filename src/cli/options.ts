@@ -3,7 +3,7 @@
  * for the same mistake, whichever command it is made on.
  */
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { DataError, UsageError } from '../errors.js';
 import { parseDate, ValueError } from '../import/values.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
@@ -51,7 +51,34 @@ export function writeOutput(flag: string, path: string, data: string | Buffer): 
   try {
     writeFileSync(path, data);
   } catch (e) {
-    throw new DataError(`${flag} ${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw cannotWrite(flag, path, e);
+  }
+}
+
+const cannotWrite = (flag: string, path: string, e: unknown) => new DataError(`${flag} ${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+
+/**
+ * A report made in pieces (`make` calls `write` with each), written to `path` as the pieces
+ * come, or to standard output without a path: a large report is never held whole.
+ */
+export function streamOutput(flag: string, path: string | undefined, make: (write: (chunk: string | Buffer) => void) => void): void {
+  if (path === undefined) return make((chunk) => { process.stdout.write(chunk); });
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw cannotWrite(flag, path, e);
+  }
+  try {
+    make((chunk) => {
+      try {
+        writeFileSync(fd, chunk);
+      } catch (e) {
+        throw cannotWrite(flag, path, e);
+      }
+    });
+  } finally {
+    closeSync(fd);
   }
 }
 

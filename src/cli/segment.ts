@@ -7,15 +7,16 @@ import { openDb, resolveDbPath } from '../db/connection.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
 import { UsageError } from '../errors.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
-import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP } from '../output/index.js';
+import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP, type Lang } from '../output/index.js';
 import {
-  DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, rfmReport, segmentDetail, segmentMigration, segmentSummary,
+  DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, segmentDetail, segmentMigration, segmentSummary,
 } from '../segment/report.js';
+import { rfmReport } from '../segment/rfm-report.js';
 import { renderDetail, renderMigration, renderRfm, renderSummary, type Ctx } from '../segment/render.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, parseTiers, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
-import { csvOptions, date, positiveInt, readConfig, writeOutput } from './options.js';
+import { csvOptions, date, positiveInt, readConfig, streamOutput, writeOutput } from './options.js';
 import { addEngineOptions, engineOf, onParquet, ENGINE_HELP } from './engine.js';
 import { duckDetail, duckSummary, duckTierPopulation } from '../scale/segment.js';
 
@@ -112,7 +113,10 @@ function runSegment(view: string | undefined, o: Opts, cmd: Command): void | Pro
     if (rfm) {
       const rep = rfmReport(db, params);
       if (rep.data.first && rep.data.first > rep.window.from) ctx.notes.push(`RFM window clipped: the database holds no transaction before ${rep.data.first}: R, F and M only see ${rep.data.first} to ${rep.window.to}`);
-      out = renderRfm(rep, ctx, detail || !!o.detail);
+      // Written while the database is open: the detail reads each customer's name as it goes.
+      warn(ctx.notes, lang);
+      streamOutput('--out', o.out, (write) => renderRfm(rep, ctx, detail || !!o.detail, write));
+      return;
     } else if (compare !== undefined) {
       const rep = segmentMigration(db, params, compare);
       if (compare >= rep.after.as_of) throw new UsageError(`--compare ${compare} must be before the as-of date ${rep.after.as_of}`);
@@ -134,10 +138,14 @@ function runSegment(view: string | undefined, o: Opts, cmd: Command): void | Pro
 }
 
 function printSegment(out: string | Buffer, o: Opts, ctx: Ctx): void {
-  // Caveats reach stderr whatever the format or --out: a CSV has no room for them.
-  for (const n of ctx.notes) process.stderr.write(`crm: warning: ${caveatText(n, ctx.lang)}\n`);
+  warn(ctx.notes, ctx.lang);
   if (o.out !== undefined) writeOutput('--out', o.out, out);
   else process.stdout.write(out);
+}
+
+/** Caveats reach stderr whatever the format or --out: a CSV has no room for them. */
+function warn(notes: readonly string[], lang: Lang): void {
+  for (const n of notes) process.stderr.write(`crm: warning: ${caveatText(n, lang)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ import type { Db } from '../db/connection.js';
 import { customerDirectory } from '../db/segment-queries.js';
 import type { CustomerType } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns } from '../db/columns.js';
-import { customerBalances, customerTxns, customerTxnSums, foreignAccountSlices, isoFromNum, type AccountSlice, type Window } from './engine.js';
+import { queryColumns, type TextColumn } from '../db/columns.js';
+import { customerBalances, customerTxnSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
-import { positionsIn } from './positions.js';
+import { positionsIn, positionsOf } from './positions.js';
 import { DataError } from '../errors.js';
 import type { Pricing } from './pricing.js';
 
@@ -192,22 +192,44 @@ function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom
 }
 
 /**
- * RFM inputs over the 365 days ending on `asOf`: last transaction, count, Σ|amount|, of the
- * customer-initiated transactions only (bank-generated postings are not customer activity).
- * A customer with bank-generated postings alone has count 0 and no last day.
+ * RFM inputs over [from, to] by position in `ids` (the customer directory, customer_id order):
+ * last transaction, count and Σ|amount| of the customer-initiated transactions only
+ * (bank-generated postings are not customer activity). A customer with bank-generated postings
+ * alone is present with count 0 and no last day. Customers not in `ids` are left out.
  */
-export interface RecencyRow {
-  customer_id: string;
-  last_day: string | null;
-  count: number;
-  abs_amount_fen: number;
+export interface RecencyColumns {
+  /** 1 when the customer has a transaction in the window (bank-generated ones included). */
+  present: Uint8Array;
+  /** Last customer-initiated posting day as a day number; -1 for none. */
+  last_day: Int32Array;
+  count: Float64Array;
+  abs_amount_fen: Float64Array;
 }
 
-export function recency(db: Db, from: string, to: string): Map<string, RecencyRow> {
-  const out = new Map<string, RecencyRow>();
-  const t = customerTxns(db, from, to);
-  for (let i = 0; i < t.customer_id.length; i++) {
-    out.set(t.customer_id[i], { customer_id: t.customer_id[i], last_day: t.cust_last_day[i], count: t.cust_count[i], abs_amount_fen: t.cust_abs_fen[i] });
+export function recency(db: Db, from: string, to: string, ids: readonly string[]): RecencyColumns {
+  // Only the four sums RFM needs, over the same transaction rows as customerTxns.
+  const t = queryColumns<{ customer_id: TextColumn; count: (number | null)[]; abs_fen: (number | null)[]; last_day: (string | null)[]; no_rate: (string | null)[] }>(db, `
+    WITH t AS (${txnRowsSql(txnParts(db, from, to))})
+    SELECT t.customer_id, sum(t.n_cust) AS count, sum(t.abs_cust_fen) AS abs_fen, max(t.last_cust_in) AS last_day, max(t.no_rate) AS no_rate
+    FROM t GROUP BY t.customer_id`, { from, to }, ['customer_id']);
+  const noRate = t.no_rate.find((x) => x !== null);
+  if (noRate) throw missingRate(noRate, "a transaction's posting date");
+  const n = ids.length;
+  const out: RecencyColumns = { present: new Uint8Array(n), last_day: new Int32Array(n).fill(-1), count: new Float64Array(n), abs_amount_fen: new Float64Array(n) };
+  const at = positionsOf(ids, t.customer_id);
+  // Day numbers per distinct last day (a few hundred of them, not a million).
+  const dayOf = new Map<string, number>();
+  for (let k = 0; k < at.length; k++) {
+    const i = at[k];
+    if (i < 0) continue;
+    out.present[i] = 1;
+    out.count[i] = t.count[k] ?? 0;
+    out.abs_amount_fen[i] = t.abs_fen[k] ?? 0;
+    const day = t.last_day[k];
+    if (day === null) continue;
+    let d = dayOf.get(day);
+    if (d === undefined) dayOf.set(day, (d = dayNum(day)));
+    out.last_day[i] = d;
   }
   return out;
 }

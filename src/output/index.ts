@@ -9,3 +9,4 @@ export * from './progress.js';
 export * from './lang.js';
 export * from './excel.js';
 export * from './rejects.js';
+export * from './stream.js';

@@ -5,7 +5,8 @@
  * `crm segment` and `crm rm-report`, so every number matches them.
  */
 import { emptySectionLine, formatCell, formatInt, formatMoney, formatNumber, formatPercent, type ColumnSpec, type Lang, type Row } from '../output/index.js';
-import type { MigrationReport, RfmReport, SummaryReport } from '../segment/report.js';
+import type { MigrationReport, SummaryReport } from '../segment/report.js';
+import type { RfmReport } from '../segment/rfm-report.js';
 import {
   MEASURE_NAMES, RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
 } from '../segment/labels.js';
@@ -158,10 +159,12 @@ function rfmSection(d: ReportData): HtmlSection {
   const empty = rfm.sections.filter((s) => !sections.includes(s)).map((s) => emptySectionLine(TYPE_NAMES[s.customer_type][lang], lang));
   const charts = sections.map((s) => {
     const cells = Array.from({ length: 5 }, () => Array.from({ length: 5 }, () => new Map<string, number>()));
-    for (const c of s.customers) {
-      if (c.frequency === 0) continue;
-      const m = cells[c.r - 1]![c.f - 1]!;
-      m.set(c.segment, (m.get(c.segment) ?? 0) + 1);
+    const c = s.customers;
+    for (let k = 0; k < c.position.length; k++) {
+      if (c.frequency[k] === 0) continue;
+      const m = cells[c.r[k]! - 1]![c.f[k]! - 1]!;
+      const code = RFM_SEGMENTS[c.segment[k]!]!.code;
+      m.set(code, (m.get(code) ?? 0) + 1);
     }
     const order = RFM_SEGMENTS.map((x) => x.code as string);
     return {

@@ -5,10 +5,11 @@
  */
 import {
   fenToYuan, formatInt, formatMoney, renderCsv, renderJson, renderTable,
-  emptySectionLine, roundHalfAwayFromZero, shownKey,
-  type ColumnSpec, type CsvOptions, type Lang, type Row,
+  emptySectionLine, roundHalfAwayFromZero, shownKey, writeCsv, writeJson,
+  type ColumnSpec, type Write, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
-import type { DetailReport, MigrationReport, Period, RfmReport, SummaryReport } from './report.js';
+import type { DetailReport, MigrationReport, Period, SummaryReport } from './report.js';
+import type { RfmCustomer, RfmReport } from './rfm-report.js';
 import {
   RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
 } from './labels.js';
@@ -232,7 +233,25 @@ const RFM_DETAIL_COLUMNS: ColumnSpec[] = [
   { key: 'segment', header: 'Segment', headerZh: '分群', kind: 'text' },
 ];
 
-export function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | Buffer {
+/** One detail row of the RFM report. */
+function rfmDetailRow(c: RfmCustomer, ctx: Ctx): Row {
+  return {
+    customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, branch: c.branch,
+    last_txn_date: c.last_txn_day, recency_days: c.recency_days, frequency: c.frequency, monetary: c.monetary_fen,
+    r: c.r, f: c.f, m: c.m, rfm: `${c.r}${c.f}${c.m}`, segment: ctx.format === 'table' ? segName(c.segment, ctx.lang) : c.segment,
+  };
+}
+
+/** Every section's detail rows, one at a time. */
+function* rfmDetailRows(rep: RfmReport, ctx: Ctx): Generator<Row> {
+  for (const s of rep.sections) for (const c of rep.eachCustomer(s)) yield rfmDetailRow(c, ctx);
+}
+
+/**
+ * The RFM report, written in pieces by `write`: the CSV and JSON detail row by row as the
+ * customers are read (a million of them are never held); the rest whole.
+ */
+export function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean, write: Write): void {
   const cutsMeta = rep.sections.map((s) => ({
     customer_type: s.customer_type,
     active_customers: s.active_customers,
@@ -248,15 +267,13 @@ export function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | B
     cut_points: cutsMeta,
     segments: RFM_SEGMENTS.map((s) => ({ code: s.code, name_zh: s.name_zh, name_en: s.name_en, rule: s.rule, rule_zh: s.rule_zh })),
   };
+  if (detail && ctx.format === 'csv') return writeCsv(RFM_DETAIL_COLUMNS, rfmDetailRows(rep, ctx), ctx.csv, write);
+  if (detail && ctx.format === 'json') return writeJson(RFM_DETAIL_COLUMNS, rfmDetailRows(rep, ctx), { ...meta, notes: ctx.notes }, write);
   let cols: ColumnSpec[];
   let rows: Row[];
   if (detail) {
     cols = RFM_DETAIL_COLUMNS;
-    rows = rep.sections.flatMap((s) => s.customers.map((c): Row => ({
-      customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, branch: c.branch,
-      last_txn_date: c.last_txn_day, recency_days: c.recency_days, frequency: c.frequency, monetary: c.monetary_fen,
-      r: c.r, f: c.f, m: c.m, rfm: `${c.r}${c.f}${c.m}`, segment: ctx.format === 'table' ? segName(c.segment, ctx.lang) : c.segment,
-    })));
+    rows = [...rfmDetailRows(rep, ctx)];
   } else {
     cols = RFM_SUMMARY_COLUMNS;
     rows = rep.sections.flatMap((s) => s.segments.map((g): Row => ({
@@ -265,38 +282,41 @@ export function renderRfm(rep: RfmReport, ctx: Ctx, detail: boolean): string | B
       avg_recency_days: g.avg_recency_days, avg_frequency: g.avg_frequency, monetary: g.monetary_fen, monetary_avg: g.monetary_avg_fen,
     })));
   }
-  return emit(ctx, cols, rows, meta, () => {
-    const out: string[] = [ctx.lang === 'zh' ? `RFM 分析 · ${rep.as_of}` : `RFM as of ${rep.as_of}`];
-    const zh = ctx.lang === 'zh';
-    if (zh) {
-      out.push(`统计期：${rep.window.from} 至 ${rep.window.to}（${rep.window.days} 天）；${rep.data.count ? `${formatInt(rep.data.count)} 笔交易 ${rep.data.first} 至 ${rep.data.last}` : '无交易'}。`);
-      if (rep.data.first && rep.data.first > rep.window.from) out.push(`注意：数据库中没有 ${rep.data.first} 之前的交易：R、F、M 只反映 ${rep.data.first} 至 ${rep.window.to}。`);
-      out.push('R = 距最近一笔交易的天数，F = 交易笔数，M = Σ |金额|（元）；按五分位打 1-5 分，5 分最好；无交易：R = F = M = 1。', '');
-    } else {
-      out.push(`Window: ${rep.window.from} to ${rep.window.to} (${rep.window.days} days); ${rep.data.count ? `${formatInt(rep.data.count)} transaction(s) ${rep.data.first} to ${rep.data.last}` : 'no transactions'}.`);
-      if (rep.data.first && rep.data.first > rep.window.from) out.push(`Note: the database holds no transaction before ${rep.data.first}: R, F and M only see ${rep.data.first} to ${rep.window.to}.`);
-      out.push('R = days since the last transaction, F = transactions, M = Σ |amount| (CNY); scores 1-5 by quintile, 5 = best; no transaction: R = F = M = 1.', '');
-    }
-    for (const s of rep.sections) {
-      out.push(zh
-        ? `${TYPE_NAMES[s.customer_type].zh}：分位点 c1..c4 取自 ${formatInt(s.active_customers)} 户有交易的客户`
-        : `${TYPE_NAMES[s.customer_type].en}: cut points c1..c4 from ${formatInt(s.active_customers)} customer(s) with a transaction`);
-      if (s.cuts.recency && s.cuts.frequency && s.cuts.monetary) {
-        out.push(`  R (${zh ? '天' : 'days'}, ≤ c1 → 5 … > c4 → 1): ${s.cuts.recency.map((x) => formatInt(x)).join(', ')}`);
-        out.push(`  F (${zh ? '笔' : 'count'}, ≤ c1 → 1 … > c4 → 5): ${s.cuts.frequency.map((x) => formatInt(x)).join(', ')}`);
-        out.push(`  M (${zh ? '元' : 'CNY'}, ≤ c1 → 1 … > c4 → 5): ${s.cuts.monetary.map((x) => formatMoney(x)).join(', ')}`);
-      } else out.push(zh ? '  （无：统计期内没有客户发生交易）' : '  (none: no customer has a transaction in the window)');
-    }
-    out.push('');
-    // A customer type without customers: one line instead of its all-zero rows.
-    const empty = detail ? [] : rep.sections.filter((s) => s.segments.every((g) => g.customers === 0)).map((s) => s.customer_type);
-    for (const t of empty) out.push(emptySectionLine(TYPE_NAMES[t][ctx.lang], ctx.lang));
-    if (empty.length) out.push('');
-    const kept = rep.sections.length - empty.length;
-    const tableCols = detail ? cols : cols.filter((c) => c.key !== 'customer_type' || kept > 1);
-    const shownRows = rows.filter((x) => !empty.includes(x.customer_type as CustomerType))
-      .map((x) => (zh ? { ...x, customer_type: typeShort(String(x.customer_type), 'zh') } : x));
-    out.push(renderTable(tableCols, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: detail ? [zh ? `共 ${formatInt(rows.length)} 户` : `${formatInt(rows.length)} customer(s)`] : [] }));
-    return out.join('\n');
-  });
+  write(emit(ctx, cols, rows, meta, () => rfmTable(rep, ctx, detail, cols, rows)));
+}
+
+/** The RFM report as a table: the window, each type's cut points, then the rows. */
+function rfmTable(rep: RfmReport, ctx: Ctx, detail: boolean, cols: ColumnSpec[], rows: Row[]): string {
+  const out: string[] = [ctx.lang === 'zh' ? `RFM 分析 · ${rep.as_of}` : `RFM as of ${rep.as_of}`];
+  const zh = ctx.lang === 'zh';
+  if (zh) {
+    out.push(`统计期：${rep.window.from} 至 ${rep.window.to}（${rep.window.days} 天）；${rep.data.count ? `${formatInt(rep.data.count)} 笔交易 ${rep.data.first} 至 ${rep.data.last}` : '无交易'}。`);
+    if (rep.data.first && rep.data.first > rep.window.from) out.push(`注意：数据库中没有 ${rep.data.first} 之前的交易：R、F、M 只反映 ${rep.data.first} 至 ${rep.window.to}。`);
+    out.push('R = 距最近一笔交易的天数，F = 交易笔数，M = Σ |金额|（元）；按五分位打 1-5 分，5 分最好；无交易：R = F = M = 1。', '');
+  } else {
+    out.push(`Window: ${rep.window.from} to ${rep.window.to} (${rep.window.days} days); ${rep.data.count ? `${formatInt(rep.data.count)} transaction(s) ${rep.data.first} to ${rep.data.last}` : 'no transactions'}.`);
+    if (rep.data.first && rep.data.first > rep.window.from) out.push(`Note: the database holds no transaction before ${rep.data.first}: R, F and M only see ${rep.data.first} to ${rep.window.to}.`);
+    out.push('R = days since the last transaction, F = transactions, M = Σ |amount| (CNY); scores 1-5 by quintile, 5 = best; no transaction: R = F = M = 1.', '');
+  }
+  for (const s of rep.sections) {
+    out.push(zh
+      ? `${TYPE_NAMES[s.customer_type].zh}：分位点 c1..c4 取自 ${formatInt(s.active_customers)} 户有交易的客户`
+      : `${TYPE_NAMES[s.customer_type].en}: cut points c1..c4 from ${formatInt(s.active_customers)} customer(s) with a transaction`);
+    if (s.cuts.recency && s.cuts.frequency && s.cuts.monetary) {
+      out.push(`  R (${zh ? '天' : 'days'}, ≤ c1 → 5 … > c4 → 1): ${s.cuts.recency.map((x) => formatInt(x)).join(', ')}`);
+      out.push(`  F (${zh ? '笔' : 'count'}, ≤ c1 → 1 … > c4 → 5): ${s.cuts.frequency.map((x) => formatInt(x)).join(', ')}`);
+      out.push(`  M (${zh ? '元' : 'CNY'}, ≤ c1 → 1 … > c4 → 5): ${s.cuts.monetary.map((x) => formatMoney(x)).join(', ')}`);
+    } else out.push(zh ? '  （无：统计期内没有客户发生交易）' : '  (none: no customer has a transaction in the window)');
+  }
+  out.push('');
+  // A customer type without customers: one line instead of its all-zero rows.
+  const empty = detail ? [] : rep.sections.filter((s) => s.segments.every((g) => g.customers === 0)).map((s) => s.customer_type);
+  for (const t of empty) out.push(emptySectionLine(TYPE_NAMES[t][ctx.lang], ctx.lang));
+  if (empty.length) out.push('');
+  const kept = rep.sections.length - empty.length;
+  const tableCols = detail ? cols : cols.filter((c) => c.key !== 'customer_type' || kept > 1);
+  const shownRows = rows.filter((x) => !empty.includes(x.customer_type as CustomerType))
+    .map((x) => (zh ? { ...x, customer_type: typeShort(String(x.customer_type), 'zh') } : x));
+  out.push(renderTable(tableCols, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: detail ? [zh ? `共 ${formatInt(rows.length)} 户` : `${formatInt(rows.length)} customer(s)`] : [] }));
+  return out.join('\n');
 }

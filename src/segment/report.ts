@@ -4,14 +4,12 @@
  * No formatting here: money stays in fen, shares are fractions; src/cli/segment.ts renders.
  */
 import type { Db } from '../db/connection.js';
-import { customerDirectory, customersWithOpenAccounts, type CustomerInfo } from '../db/segment-queries.js';
 import { addDays, dataDatesIn, daysBetween, latestDataDate, resolveWindow, type DataDates, type Window } from '../metrics/engine.js';
-import { customerValues, recency, type CustomerValue } from '../metrics/customers.js';
+import { customerValues, type CustomerValue } from '../metrics/customers.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import type { CustomerType } from '../types.js';
 import { concentration, type Concentration } from './concentration.js';
 import { migrate, type MigrationResult } from './migration.js';
-import { RFM_SEGMENTS, scoreRfm, type RfmCuts, type RfmSegmentCode, type Score } from './rfm.js';
 import { DORMANT_WINDOW_DAYS, isDormant, summarize, type CustomerRow, type SummaryTable } from './summary.js';
 import { tierOf, CUSTOMER_TYPES, DEFAULT_TIERS, tierCodes, type Ladder, type TierMeasure, type TiersConfig } from './tiers.js';
 
@@ -67,7 +65,8 @@ export function tierWindow(db: Db, asOf: string, days: number): Window {
   return resolveWindow(db, addDays(asOf, -(days - 1)), asOf);
 }
 
-function activityWindow(asOf: string): Period['activity_window'] {
+/** The 365 days ending on as-of (dormancy, RFM). */
+export function activityWindow(asOf: string): Period['activity_window'] {
   return { from: addDays(asOf, -(RFM_WINDOW_DAYS - 1)), to: asOf, days: RFM_WINDOW_DAYS };
 }
 
@@ -255,92 +254,6 @@ export function segmentMigration(db: Db, params: SegmentParams, compareDate: str
     return { customer_type: type, ladder, result };
   });
   return { before: period(db, r1, w1), after: period(db, r, w2), sections };
-}
-
-// ---------------------------------------------------------------------------------------------
-// RFM
-// ---------------------------------------------------------------------------------------------
-
-export interface RfmCustomer extends CustomerInfo {
-  last_txn_day: string | null;
-  /** Days from the last transaction to as-of; null without a transaction. */
-  recency_days: number | null;
-  frequency: number;
-  monetary_fen: number;
-  r: Score;
-  f: Score;
-  m: Score;
-  segment: RfmSegmentCode;
-}
-
-export interface RfmSegmentSummary {
-  segment: RfmSegmentCode;
-  customers: number;
-  customer_share: number | null;
-  /** Averages over the segment's customers with a transaction (null when none). */
-  avg_recency_days: number | null;
-  avg_frequency: number | null;
-  monetary_fen: number;
-  monetary_avg_fen: number | null;
-}
-
-export interface RfmSection {
-  customer_type: CustomerType;
-  /** Customers with at least one transaction in the window (the cut-point population). */
-  active_customers: number;
-  cuts: RfmCuts;
-  segments: RfmSegmentSummary[];
-  customers: RfmCustomer[];
-}
-
-export interface RfmReport {
-  as_of: string;
-  window: { from: string; to: string; days: number };
-  /** Transactions present in the database within the window. */
-  data: DataDates['transactions'];
-  sections: RfmSection[];
-}
-
-/**
- * RFM over the 365 days ending on as-of, one section per customer type with its own cut points.
- * Population: customers with an account open on as-of or a transaction in the window.
- */
-export function rfmReport(db: Db, params: SegmentParams): RfmReport {
-  const r = resolve(db, params);
-  const win = activityWindow(r.asOf);
-  const inputs = recency(db, win.from, win.to);
-  const holders = customersWithOpenAccounts(db, r.asOf);
-  const dir = new Map(customerDirectory(db, r.asOf).map((c) => [c.customer_id, c]));
-  const ids = [...new Set([...holders, ...inputs.keys()])].sort();
-  const sections = r.types.map((type): RfmSection => {
-    const mine = ids.map((id) => dir.get(id)).filter((c): c is CustomerInfo => c !== undefined && c.customer_type === type);
-    const rows = mine.map((c) => {
-      const x = inputs.get(c.customer_id);
-      const days = x?.last_day ? daysBetween(x.last_day, r.asOf) - 1 : null;
-      return { c, last: x?.last_day ?? null, days, frequency: x?.count ?? 0, monetary: x?.abs_amount_fen ?? 0 };
-    });
-    const scored = scoreRfm(rows.map((x) => ({ customer_id: x.c.customer_id, days_since_last: x.days, frequency: x.frequency, monetary_fen: x.monetary })));
-    const customers = rows.map((x, i): RfmCustomer => {
-      const s = scored.scores[i];
-      return { ...x.c, last_txn_day: x.last, recency_days: x.days, frequency: x.frequency, monetary_fen: x.monetary, r: s.r, f: s.f, m: s.m, segment: s.segment };
-    });
-    const segments = RFM_SEGMENTS.map((seg): RfmSegmentSummary => {
-      const members = customers.filter((c) => c.segment === seg.code);
-      const active = members.filter((c) => c.frequency > 0);
-      const monetary = members.reduce((a, c) => a + c.monetary_fen, 0);
-      return {
-        segment: seg.code,
-        customers: members.length,
-        customer_share: customers.length ? members.length / customers.length : null,
-        avg_recency_days: active.length ? active.reduce((a, c) => a + (c.recency_days as number), 0) / active.length : null,
-        avg_frequency: active.length ? active.reduce((a, c) => a + c.frequency, 0) / active.length : null,
-        monetary_fen: monetary,
-        monetary_avg_fen: members.length ? monetary / members.length : null,
-      };
-    });
-    return { customer_type: type, active_customers: scored.active_customers, cuts: scored.cuts, segments, customers };
-  });
-  return { as_of: r.asOf, window: win, data: dataDatesIn(db, win.from, win.to).transactions, sections };
 }
 
 export { DORMANT_WINDOW_DAYS };

@@ -99,60 +99,123 @@ export function segmentOf(s: { active: boolean; r: Score; f: Score; m: Score }):
   throw new Error('unreachable: the last RFM rule matches everything');
 }
 
-/** Nearest-rank quintile cut points of ascending-sorted values: c_k = sorted[ceil(k·n/5) − 1]. */
-export function quintileCuts(values: readonly number[]): [number, number, number, number] | null {
-  const n = values.length;
+/** Nearest-rank quintile cut points of the values: sorted ascending, c_k = sorted[ceil(k·n/5) − 1]. */
+export function quintileCuts(values: ArrayLike<number>): [number, number, number, number] | null {
+  return cutsOfSorted(Float64Array.from(values).sort());
+}
+
+function cutsOfSorted(s: Float64Array): [number, number, number, number] | null {
+  const n = s.length;
   if (n === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
   const at = (k: number) => s[Math.ceil((k * n) / 5) - 1];
   return [at(1), at(2), at(3), at(4)];
 }
 
+/** 1..5: the first cut point the value does not exceed (5 above c4). */
 function scoreUp(v: number, c: readonly number[]): Score {
   for (let k = 0; k < 4; k++) if (v <= c[k]) return (k + 1) as Score;
   return 5;
 }
 
+/** Segment (index into RFM_SEGMENTS) of an active customer, by (r − 1)·25 + (f − 1)·5 + (m − 1). */
+const ACTIVE_SEGMENT = new Uint8Array(125);
+for (let i = 0; i < 125; i++) {
+  const s = { active: true, r: (Math.floor(i / 25) + 1) as Score, f: ((Math.floor(i / 5) % 5) + 1) as Score, m: ((i % 5) + 1) as Score };
+  ACTIVE_SEGMENT[i] = RFM_SEGMENTS.findIndex((x) => x.code === segmentOf(s));
+}
+const INACTIVE = RFM_SEGMENTS.findIndex((x) => x.code === 'inactive');
+
+/** RFM inputs of n customers, one column each: index i is one customer throughout. */
+export interface RfmColumns {
+  /** Days from the last transaction to as-of; ignored when frequency = 0. */
+  days_since_last: ArrayLike<number | null>;
+  /** Number of transactions in the window. */
+  frequency: ArrayLike<number>;
+  /** Σ |amount| of those transactions, fen. */
+  monetary_fen: ArrayLike<number>;
+}
+
+/** Scores of RfmColumns, indexed like them. */
+export interface RfmScoreColumns {
+  active_customers: number;
+  cuts: RfmCuts;
+  r: Uint8Array;
+  f: Uint8Array;
+  m: Uint8Array;
+  /** Index into RFM_SEGMENTS. */
+  segment: Uint8Array;
+  /** Customers per segment, in RFM_SEGMENTS order. */
+  counts: number[];
+}
+
+/** Cut points of one measure over the active customers (values already checked). */
+function cutsOf(values: ArrayLike<number | null>, frequency: ArrayLike<number>, active: number): [number, number, number, number] | null {
+  const v = new Float64Array(active);
+  let k = 0;
+  for (let i = 0; i < frequency.length; i++) if (frequency[i] > 0) v[k++] = values[i] as number;
+  return cutsOfSorted(v.sort());
+}
+
+/**
+ * The scores of n customers given as columns (what a report of a million customers holds: no
+ * object per customer). `idOf(i)` names customer i in an error.
+ */
+export function scoreRfmColumns(x: RfmColumns, idOf: (i: number) => string): RfmScoreColumns {
+  const n = x.frequency.length;
+  let active = 0;
+  for (let i = 0; i < n; i++) {
+    const f = x.frequency[i];
+    const m = x.monetary_fen[i];
+    const d = x.days_since_last[i];
+    if (!Number.isInteger(f) || f < 0) throw new DataError(`RFM: customer ${idOf(i)}: frequency must be a whole number ≥ 0, got ${f}`);
+    if (!Number.isFinite(m) || m < 0) throw new DataError(`RFM: customer ${idOf(i)}: monetary must be ≥ 0 (Σ |amount|), got ${m}`);
+    if (f > 0 && (d === null || !Number.isFinite(d) || d < 0)) throw new DataError(`RFM: customer ${idOf(i)} has transactions but days since last is ${d}`);
+    if (f > 0) active++;
+  }
+  const cuts: RfmCuts = {
+    recency: cutsOf(x.days_since_last, x.frequency, active),
+    frequency: cutsOf(x.frequency, x.frequency, active),
+    monetary: cutsOf(x.monetary_fen, x.frequency, active),
+  };
+  const out: RfmScoreColumns = {
+    active_customers: active, cuts,
+    r: new Uint8Array(n).fill(1), f: new Uint8Array(n).fill(1), m: new Uint8Array(n).fill(1),
+    segment: new Uint8Array(n).fill(INACTIVE), counts: RFM_SEGMENTS.map(() => 0),
+  };
+  const { recency: cr, frequency: cf, monetary: cm } = cuts;
+  for (let i = 0; i < n; i++) {
+    if (x.frequency[i] > 0 && cr && cf && cm) {
+      const r = 6 - scoreUp(x.days_since_last[i] as number, cr);
+      const f = scoreUp(x.frequency[i], cf);
+      const m = scoreUp(x.monetary_fen[i], cm);
+      out.r[i] = r;
+      out.f[i] = f;
+      out.m[i] = m;
+      out.segment[i] = ACTIVE_SEGMENT[(r - 1) * 25 + (f - 1) * 5 + (m - 1)];
+    }
+    out.counts[out.segment[i]]++;
+  }
+  return out;
+}
+
+/** The scores of customers given one object each (scoreRfmColumns, with the ids checked unique). */
 export function scoreRfm(inputs: readonly RfmInput[]): RfmResult {
   const seen = new Set<string>();
   for (const x of inputs) {
     if (seen.has(x.customer_id)) throw new DataError(`RFM: customer ${x.customer_id} appears twice`);
     seen.add(x.customer_id);
-    if (!Number.isInteger(x.frequency) || x.frequency < 0) {
-      throw new DataError(`RFM: customer ${x.customer_id}: frequency must be a whole number ≥ 0, got ${x.frequency}`);
-    }
-    if (!Number.isFinite(x.monetary_fen) || x.monetary_fen < 0) {
-      throw new DataError(`RFM: customer ${x.customer_id}: monetary must be ≥ 0 (Σ |amount|), got ${x.monetary_fen}`);
-    }
-    if (x.frequency > 0 && (x.days_since_last === null || !Number.isFinite(x.days_since_last) || x.days_since_last < 0)) {
-      throw new DataError(`RFM: customer ${x.customer_id} has transactions but days since last is ${x.days_since_last}`);
-    }
   }
-  const active = inputs.filter((x) => x.frequency > 0);
-  const cuts: RfmCuts = {
-    recency: quintileCuts(active.map((x) => x.days_since_last as number)),
-    frequency: quintileCuts(active.map((x) => x.frequency)),
-    monetary: quintileCuts(active.map((x) => x.monetary_fen)),
-  };
-  const counts = new Map<RfmSegmentCode, number>(RFM_SEGMENTS.map((s) => [s.code, 0]));
-  const scores = inputs.map((x): RfmScore => {
-    let r: Score = 1;
-    let f: Score = 1;
-    let m: Score = 1;
-    const isActive = x.frequency > 0;
-    if (isActive && cuts.recency && cuts.frequency && cuts.monetary) {
-      r = (6 - scoreUp(x.days_since_last as number, cuts.recency)) as Score;
-      f = scoreUp(x.frequency, cuts.frequency);
-      m = scoreUp(x.monetary_fen, cuts.monetary);
-    }
-    const segment = segmentOf({ active: isActive, r, f, m });
-    counts.set(segment, (counts.get(segment) ?? 0) + 1);
-    return { customer_id: x.customer_id, active: isActive, r, f, m, segment };
-  });
+  const s = scoreRfmColumns({
+    days_since_last: inputs.map((x) => x.days_since_last),
+    frequency: inputs.map((x) => x.frequency),
+    monetary_fen: inputs.map((x) => x.monetary_fen),
+  }, (i) => inputs[i].customer_id);
   return {
-    active_customers: active.length,
-    cuts,
-    scores,
-    segment_counts: RFM_SEGMENTS.map((s) => ({ code: s.code, customers: counts.get(s.code) ?? 0 })),
+    active_customers: s.active_customers,
+    cuts: s.cuts,
+    scores: inputs.map((x, i): RfmScore => ({
+      customer_id: x.customer_id, active: x.frequency > 0, r: s.r[i] as Score, f: s.f[i] as Score, m: s.m[i] as Score, segment: RFM_SEGMENTS[s.segment[i]].code,
+    })),
+    segment_counts: RFM_SEGMENTS.map((g, k) => ({ code: g.code, customers: s.counts[k] })),
   };
 }

@@ -138,6 +138,16 @@ describe('crm segment rfm', () => {
     expect(d.find((x) => x.customer_id === 'P6')).toMatchObject({ last_txn_date: '2026-03-07', recency_days: '3', frequency: '1', monetary: '720.00', rfm: '314', segment: 'need_attention' });
   });
 
+  it('--out: the file holds what stdout would; a file that cannot be written is exit 1 after the caveats', () => {
+    const out = join(dir, 'rfm-detail.csv');
+    expect(seg('rfm', '--detail', '--format', 'csv', '--out', out).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(seg('rfm', '--detail', '--format', 'csv').stdout);
+    const r = seg('rfm', '--detail', '--format', 'csv', '--out', join(dir, 'no-such-dir', 'x.csv'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/crm: error: --out .*x\.csv: cannot write: ENOENT\n$/);
+  });
+
   it('the table prints the cut points', () => {
     const t = seg('rfm', '--type', 'personal').stdout;
     expect(t).toContain('R (days, ≤ c1 → 5 … > c4 → 1): 1, 2, 3, 5');

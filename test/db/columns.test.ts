@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { queryColumns } from '../../src/db/columns.js';
+import { queryColumns, textValues } from '../../src/db/columns.js';
 
 describe('queryColumns', () => {
   const db = new Database(':memory:');
@@ -22,5 +22,17 @@ describe('queryColumns', () => {
   it('binds named parameters and gives empty columns for no rows', () => {
     expect(queryColumns(db, 'SELECT id FROM t WHERE n > :min ORDER BY id', { min: 0 })).toEqual({ id: ['a'] });
     expect(queryColumns(db, 'SELECT id, n FROM t WHERE 0')).toEqual({ id: [], n: [] });
+  });
+
+  it('texts: a column as one string joined by U+001F; a value holding U+001F or a NULL falls back to arrays', () => {
+    const c = queryColumns<{ id: { joined: string; count: number }; n: (number | null)[] }>(db, 'SELECT id, n FROM t ORDER BY id', {}, ['id']);
+    expect(c).toEqual({ id: { joined: 'a\u001fb\u001fc', count: 3 }, n: [9007199254740991, -5, null] });
+    expect(textValues(c.id)).toEqual(['a', 'b', 'c']);
+    // s holds a NULL (row b): every column comes back as JSON arrays.
+    expect(queryColumns(db, 'SELECT id, s FROM t ORDER BY id', {}, ['s'])).toEqual(queryColumns(db, 'SELECT id, s FROM t ORDER BY id'));
+    expect(queryColumns(db, "SELECT 'x' || char(31) || 'y' AS v", {}, ['v'])).toEqual({ v: ['x\u001fy'] });
+    // No rows: an empty joined string; one empty string: one value.
+    expect(textValues(queryColumns<{ id: { joined: string; count: number } }>(db, 'SELECT id FROM t WHERE 0', {}, ['id']).id)).toEqual([]);
+    expect(textValues(queryColumns<{ v: { joined: string; count: number } }>(db, "SELECT '' AS v", {}, ['v']).v)).toEqual(['']);
   });
 });

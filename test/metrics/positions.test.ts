@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { positionsIn } from '../../src/metrics/positions.js';
+import { positionsIn, positionsOf } from '../../src/metrics/positions.js';
 
 describe('positionsIn', () => {
   const ids = ['C001', 'C002', 'C005', 'C009'];
@@ -18,5 +18,30 @@ describe('positionsIn', () => {
   it('handles an unknown id before known ones', () => {
     const at = positionsIn(ids);
     expect(['C000', 'C001', 'C002'].map(at)).toEqual([-1, 0, 1]);
+  });
+});
+
+describe('positionsOf (a joined text column)', () => {
+  const ids = ['C001', 'C002', 'C005', 'C009', 'C010', 'C011', 'C012', 'C013', 'C014', 'C015', 'C016', 'C020'];
+  const col = (...v: string[]) => ({ joined: v.join('\u001f'), count: v.length });
+
+  it('in the same order, skipping ids, near and far (past the 8 tried after the next one: binary search)', () => {
+    expect([...positionsOf(ids, col('C001', 'C005', 'C009', 'C020'))]).toEqual([0, 2, 3, 11]);
+  });
+
+  it('out of order, unknown, and a prefix of an id: found by search, or -1', () => {
+    // C020 first; C002 lies behind it (binary search below); C00 is a prefix of C001, not C001; C404 is not there.
+    expect([...positionsOf(ids, col('C020', 'C002', 'C00', 'C404', 'C009'))]).toEqual([11, 1, -1, -1, 3]);
+  });
+
+  it('an id sorted differently by SQLite and JavaScript is found through the Map', () => {
+    // '\u{1F600}' (UTF-16 D83D DE00) sorts before '\uFF01' in JavaScript, after it in SQLite (UTF-8 F0… vs EF…).
+    const sqliteOrder = ['a', '\uFF01', '\u{1F600}'];
+    expect([...positionsOf(sqliteOrder, col('\u{1F600}', 'a', '\uFF01'))]).toEqual([2, 0, 1]);
+  });
+
+  it('a column given as values, and an empty column', () => {
+    expect([...positionsOf(ids, ['C009', 'C001', 'C999'])]).toEqual([3, 0, -1]);
+    expect([...positionsOf(ids, { joined: '', count: 0 })]).toEqual([]);
   });
 });

@@ -10,7 +10,8 @@ import { importFiles } from '../../src/import/index.js';
 import { customerTxns, resolveWindow } from '../../src/metrics/engine.js';
 import { customerExtras, customerValues, recency } from '../../src/metrics/customers.js';
 import { DEFAULT_PRICING } from '../../src/metrics/pricing.js';
-import { rfmReport, segmentDetail, segmentMigration, segmentSummary, tierPopulation } from '../../src/segment/report.js';
+import { segmentDetail, segmentMigration, segmentSummary, tierPopulation } from '../../src/segment/report.js';
+import { rfmReport } from '../../src/segment/rfm-report.js';
 import { cleanupTmp, tmpDir } from '../helpers.js';
 import { writeSegmentFixture } from './segment-fixture.js';
 
@@ -95,10 +96,16 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
   });
 
   it('recency: last day, count and Σ|amount| per customer, FX converted', () => {
-    const r = recency(db, '2025-03-11', AS_OF);
-    expect(r.get('P1')).toEqual({ customer_id: 'P1', last_day: '2026-03-08', count: 2, abs_amount_fen: 150_000 });
-    expect(r.get('P6')).toEqual({ customer_id: 'P6', last_day: '2026-03-07', count: 1, abs_amount_fen: 72_000 });
-    expect(r.has('P5')).toBe(false);
+    const ids = db.prepare('SELECT customer_id FROM customers ORDER BY customer_id').pluck().all() as string[];
+    const r = recency(db, '2025-03-11', AS_OF, ids);
+    const at = (id: string) => {
+      const i = ids.indexOf(id);
+      return { present: r.present[i], last_day: r.last_day[i], count: r.count[i], abs_amount_fen: r.abs_amount_fen[i] };
+    };
+    // Day numbers since 1970-01-01: 2026-03-08 is 56 years (14 of them leap) and 66 days on: 56·365 + 14 + 66 = 20,520.
+    expect(at('P1')).toEqual({ present: 1, last_day: 20_520, count: 2, abs_amount_fen: 150_000 });
+    expect(at('P6')).toEqual({ present: 1, last_day: 20_519, count: 1, abs_amount_fen: 72_000 });
+    expect(at('P5')).toEqual({ present: 0, last_day: -1, count: 0, abs_amount_fen: 0 });
   });
 });
 
@@ -203,7 +210,11 @@ describe('RFM over the 365 days ending 2026-03-10', () => {
     expect(rep.window).toEqual({ from: '2025-03-11', to: AS_OF, days: 365 });
     const s = rep.sections[0];
     // Population: accounts open on 03-10 (P1 … P6, P8, P9; P7's account closed on 03-05) = 8; with a transaction: 5.
-    expect(s.customers.map((c) => c.customer_id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P8', 'P9']);
+    const customers = [...rep.eachCustomer(s)];
+    expect(customers.map((c) => c.customer_id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P8', 'P9']);
+    // Positions in the directory of every customer, customer_id order: K1 … K4 are 0 … 3, P1 … P9 are 4 … 12;
+    // P7 (10) is left out.
+    expect([...s.customers.position]).toEqual([4, 5, 6, 7, 8, 9, 11, 12]);
     expect(s.active_customers).toBe(5);
     // F: P1 2, P2 1, P3 1, P4 3, P6 1 → ascending 1,1,1,2,3; c_k = value at rank ceil(k·5/5) = k → 1,1,1,2.
     // The three customers with F = 1 tie and all score 1; F 2 → 4; F 3 → 5.
@@ -212,7 +223,7 @@ describe('RFM over the 365 days ending 2026-03-10', () => {
     expect(s.cuts.recency).toEqual([1, 2, 3, 5]);
     // M: P1 1,000 + 500 = 1,500.00; P2 200.00; P3 50.00; P4 300.00; P6 USD 100 × 7.2 = 720.00.
     expect(s.cuts.monetary).toEqual([5_000, 20_000, 30_000, 72_000]);
-    const by = new Map(s.customers.map((c) => [c.customer_id, `${c.r}${c.f}${c.m} ${c.segment}`]));
+    const by = new Map(customers.map((c) => [c.customer_id, `${c.r}${c.f}${c.m} ${c.segment}`]));
     expect(Object.fromEntries(by)).toEqual({
       P1: '445 champions', // R 2 ≤ c2 → 4; F 2 → 4; M 150,000 > c4 → 5
       P2: '512 new', // R 1 → 5; F 1 → 1; M 20,000 ≤ c2 → 2: R = 5, F = 1

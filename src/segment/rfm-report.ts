@@ -1,0 +1,171 @@
+/**
+ * `crm segment rfm` report data (metrics.md "RFM"): R, F and M of every customer over the 365
+ * days ending on as-of, their scores, segments and the per-segment summary. A million customers
+ * are held as columns by position in the customer directory, not as objects; the detail's names,
+ * branches and RMs are read from the database one row at a time while the rows are written.
+ */
+import type { Db } from '../db/connection.js';
+import { dayNum } from '../db/balances.js';
+import { customersWithOpenAccounts, directoryColumns, eachCustomerOfType, type CustomerInfo } from '../db/segment-queries.js';
+import { recency } from '../metrics/customers.js';
+import { dataDatesIn, isoFromNum, latestDataDate, type DataDates } from '../metrics/engine.js';
+import { positionsOf } from '../metrics/positions.js';
+import type { CustomerType } from '../types.js';
+import { activityWindow, type SegmentParams } from './report.js';
+import { RFM_SEGMENTS, scoreRfmColumns, type RfmCuts, type RfmSegmentCode, type Score } from './rfm.js';
+import { CUSTOMER_TYPES } from './tiers.js';
+
+export interface RfmCustomer extends CustomerInfo {
+  last_txn_day: string | null;
+  /** Days from the last transaction to as-of; null without a transaction. */
+  recency_days: number | null;
+  frequency: number;
+  monetary_fen: number;
+  r: Score;
+  f: Score;
+  m: Score;
+  segment: RfmSegmentCode;
+}
+
+export interface RfmSegmentSummary {
+  segment: RfmSegmentCode;
+  customers: number;
+  customer_share: number | null;
+  /** Averages over the segment's customers with a transaction (null when none). */
+  avg_recency_days: number | null;
+  avg_frequency: number | null;
+  monetary_fen: number;
+  monetary_avg_fen: number | null;
+}
+
+/** A section's customers in customer_id order, one column per value: index k is one customer. */
+export interface RfmSectionCustomers {
+  /** Position in the customer directory (every customer, customer_id order). */
+  position: Int32Array;
+  /** Days from the last transaction to as-of; NaN without a transaction. */
+  recency_days: Float64Array;
+  frequency: Float64Array;
+  monetary_fen: Float64Array;
+  r: Uint8Array;
+  f: Uint8Array;
+  m: Uint8Array;
+  /** Index into RFM_SEGMENTS. */
+  segment: Uint8Array;
+}
+
+export interface RfmSection {
+  customer_type: CustomerType;
+  /** Customers with at least one transaction in the window (the cut-point population). */
+  active_customers: number;
+  cuts: RfmCuts;
+  segments: RfmSegmentSummary[];
+  customers: RfmSectionCustomers;
+}
+
+export interface RfmReport {
+  as_of: string;
+  window: { from: string; to: string; days: number };
+  /** Transactions present in the database within the window. */
+  data: DataDates['transactions'];
+  sections: RfmSection[];
+  /**
+   * A section's customers one at a time, with name, branch and RM (in effect on as-of) read
+   * from the database as they are asked for: the database must still be open.
+   */
+  eachCustomer: (s: RfmSection) => Iterable<RfmCustomer>;
+}
+
+/**
+ * RFM over the 365 days ending on as-of, one section per customer type with its own cut points.
+ * Population: customers with an account open on as-of or a transaction in the window.
+ */
+export function rfmReport(db: Db, params: SegmentParams): RfmReport {
+  const asOf = params.asOf ?? latestDataDate(db);
+  const win = activityWindow(asOf);
+  const types = [...(params.types ?? CUSTOMER_TYPES)];
+  const dir = directoryColumns(db, types);
+  const ids = dir.customer_id;
+  const inputs = recency(db, win.from, win.to, ids);
+  const inPopulation = inputs.present;
+  for (const i of positionsOf(ids, customersWithOpenAccounts(db, asOf))) if (i >= 0) inPopulation[i] = 1;
+  const asOfNum = dayNum(asOf);
+  const sections = types.map((type, t): RfmSection => {
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) if (inPopulation[i] && dir.type[i] === t) n++;
+    const position = new Int32Array(n);
+    const recencyDays = new Float64Array(n);
+    const frequency = new Float64Array(n);
+    const monetary = new Float64Array(n);
+    for (let i = 0, k = 0; i < ids.length; i++) {
+      if (!inPopulation[i] || dir.type[i] !== t) continue;
+      position[k] = i;
+      recencyDays[k] = inputs.last_day[i] < 0 ? NaN : asOfNum - inputs.last_day[i];
+      frequency[k] = inputs.count[i];
+      monetary[k] = inputs.abs_amount_fen[i];
+      k++;
+    }
+    const s = scoreRfmColumns({ days_since_last: recencyDays, frequency, monetary_fen: monetary }, (k) => ids[position[k]]);
+    const customers: RfmSectionCustomers = { position, recency_days: recencyDays, frequency, monetary_fen: monetary, r: s.r, f: s.f, m: s.m, segment: s.segment };
+    return { customer_type: type, active_customers: s.active_customers, cuts: s.cuts, segments: segmentSummaries(customers), customers };
+  });
+  return {
+    as_of: asOf, window: win, data: dataDatesIn(db, win.from, win.to).transactions, sections,
+    // The ids are not kept: the walk needs only each customer's type.
+    eachCustomer: (s) => eachRfmCustomer(db, asOf, dir.type, types.indexOf(s.customer_type), s),
+  };
+}
+
+/** Per segment, in one pass in customer_id order (so that Σ M adds up in the order it always did). */
+function segmentSummaries(c: RfmSectionCustomers): RfmSegmentSummary[] {
+  const zeros = () => RFM_SEGMENTS.map(() => 0);
+  const [members, active, sumDays, sumFrequency, monetary] = [zeros(), zeros(), zeros(), zeros(), zeros()];
+  const n = c.position.length;
+  for (let k = 0; k < n; k++) {
+    const g = c.segment[k];
+    members[g]++;
+    monetary[g] += c.monetary_fen[k];
+    if (c.frequency[k] === 0) continue;
+    active[g]++;
+    sumDays[g] += c.recency_days[k];
+    sumFrequency[g] += c.frequency[k];
+  }
+  return RFM_SEGMENTS.map((seg, g): RfmSegmentSummary => ({
+    segment: seg.code,
+    customers: members[g],
+    customer_share: n ? members[g] / n : null,
+    avg_recency_days: active[g] ? sumDays[g] / active[g] : null,
+    avg_frequency: active[g] ? sumFrequency[g] / active[g] : null,
+    monetary_fen: monetary[g],
+    monetary_avg_fen: members[g] ? monetary[g] / members[g] : null,
+  }));
+}
+
+/**
+ * The section's customers with their directory row: the rows of the type's customers come in
+ * customer_id order, so the r-th of them is at the directory position of the r-th customer of
+ * that type (`type`: each position's type index, `t` this section's).
+ */
+function* eachRfmCustomer(db: Db, asOf: string, type: Uint8Array, t: number, s: RfmSection): Generator<RfmCustomer> {
+  const c = s.customers;
+  const isoOf = new Map<number, string>();
+  let k = 0;
+  let i = -1;
+  for (const [id, name, branch, rmId] of eachCustomerOfType(db, asOf, s.customer_type)) {
+    if (k === c.position.length) break;
+    do i++; while (type[i] !== t);
+    if (i !== c.position[k]) continue;
+    const days = c.recency_days[k];
+    let last: string | null = null;
+    if (!Number.isNaN(days)) {
+      last = isoOf.get(days) ?? null;
+      if (last === null) isoOf.set(days, (last = isoFromNum(dayNum(asOf) - days)));
+    }
+    yield {
+      customer_id: id, name, customer_type: s.customer_type, branch, rm_id: rmId, last_txn_day: last, recency_days: Number.isNaN(days) ? null : days,
+      frequency: c.frequency[k], monetary_fen: c.monetary_fen[k], r: c.r[k] as Score, f: c.f[k] as Score, m: c.m[k] as Score, segment: RFM_SEGMENTS[c.segment[k]].code,
+    };
+    k++;
+  }
+  /* c8 ignore next */
+  if (k !== c.position.length) throw new Error('RFM: the customers table changed while the report was written');
+}

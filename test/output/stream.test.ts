@@ -1,0 +1,47 @@
+/** writeCsv and writeJson: the bytes of renderCsv and renderJson, written in pieces. */
+import { describe, expect, it } from 'vitest';
+import { renderCsv, renderJson, writeCsv, writeJson, type ColumnSpec, type CsvOptions, type Row } from '../../src/output/index.js';
+
+const COLS: ColumnSpec[] = [
+  { key: 'id', header: 'Id', kind: 'text' },
+  { key: 'name', header: 'Name', kind: 'text' },
+  { key: 'amount', header: 'Amount', kind: 'money' },
+];
+const rows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ id: `C${i}`, name: i % 7 === 0 ? '=张,"三"\n' : `客户${i}`, amount: i * 101 - 5000 }));
+
+function pieces(f: (write: (c: string | Buffer) => void) => void): { bytes: Buffer; count: number } {
+  const out: Buffer[] = [];
+  f((c) => out.push(Buffer.isBuffer(c) ? c : Buffer.from(c)));
+  return { bytes: Buffer.concat(out), count: out.length };
+}
+
+describe('writeCsv', () => {
+  it('two rows: header, then each record', () => {
+    const r = pieces((w) => writeCsv(COLS, rows(2), {}, w));
+    // Row 0: name "=张,"三"\n" is neutralised ('=…) and quoted (comma, quote, newline); amount 0·101 − 5,000 fen = -50.00;
+    // row 1: 1·101 − 5,000 = −4,899 fen = -48.99.
+    expect(r.bytes.toString()).toBe('id,name,amount\nC0,"\'=张,""三""\n",-50.00\nC1,客户1,-48.99\n');
+  });
+
+  it.each<[string, CsvOptions]>([['plain', {}], ['BOM and CRLF', { bom: true, eol: '\r\n' }], ['GB18030', { encoding: 'gb18030' }], ['no header', { header: false }]])(
+    '%s: 2,345 rows (ten batches) are the bytes of renderCsv, the BOM once', (_, opts) => {
+      const r = pieces((w) => writeCsv(COLS, rows(2_345), opts, w));
+      expect(r.count).toBe(10); // batches of 250: 9 × 250 + 95
+      expect(r.bytes.equals(renderCsv(COLS, rows(2_345), opts))).toBe(true);
+    });
+
+  it('no rows: the header alone, with the BOM', () => {
+    expect(pieces((w) => writeCsv(COLS, [], { bom: true }, w)).bytes.equals(renderCsv(COLS, [], { bom: true }))).toBe(true);
+  });
+});
+
+describe('writeJson', () => {
+  const meta = { report: 'x', cut_points: [{ a: [1, 2] }], notes: ['n'] };
+  it('1,001 rows and 0 rows: the text of renderJson', () => {
+    for (const n of [0, 1, 1_001]) expect(pieces((w) => writeJson(COLS, rows(n), meta, w)).bytes.toString()).toBe(renderJson(COLS, rows(n), meta));
+  });
+  it('one row, spelled out', () => {
+    expect(pieces((w) => writeJson(COLS, [{ id: 'A', name: null, amount: 12345 }], { report: 'x' }, w)).bytes.toString())
+      .toBe('{\n  "report": "x",\n  "rows": [\n    {\n      "id": "A",\n      "name": null,\n      "amount": 123.45\n    }\n  ]\n}\n');
+  });
+});
