@@ -82,7 +82,7 @@ export function missingRate(currency: string, when: string): DataError {
 }
 
 /** SQL: the customer's branch, for credit that no RM owns (rm null); else null. */
-export const unassignedBranch = (rm: string, customer: string) => `CASE WHEN ${rm} IS NULL THEN (SELECT branch FROM customers c WHERE c.customer_id = ${customer}) END`;
+export const unassignedBranch = (rm: string, customer: string) => `CASE WHEN ${rm} IS NULL THEN (SELECT ub.branch FROM customers ub WHERE ub.customer_id = ${customer}) END`;
 
 /** CTE: customers with more than one RM in the window [:F, :T] (day numbers). */
 const MOVED_CUSTOMERS = `moved AS (SELECT customer_id FROM customer_rm_history WHERE from_num <= :T AND to_num >= :F GROUP BY customer_id HAVING count(*) > 1)`;
