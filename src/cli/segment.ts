@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
-import { UsageError } from '../errors.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { DataError, UsageError } from '../errors.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP } from '../output/index.js';
 import {
@@ -94,7 +95,7 @@ function runSegment(view: string | undefined, o: Opts, cmd: Command): void {
   const { rfm, compare, detail, by, tierFilter, params, ctx } = segmentOptions(view, o, cmd);
   const lang = ctx.lang;
   const db = openDb(resolveDbPath(globals(cmd).db));
-  let out: string | Buffer;
+  let out: string | Buffer | Iterable<string | Buffer>;
   try {
     if (rfm) {
       const rep = rfmReport(db, params);
@@ -119,8 +120,35 @@ function runSegment(view: string | undefined, o: Opts, cmd: Command): void {
   }
   // Caveats reach stderr whatever the format or --out: a CSV has no room for them.
   for (const n of ctx.notes) process.stderr.write(`crm: warning: ${caveatText(n, lang)}\n`);
-  if (o.out !== undefined) writeOutput('--out', o.out, out);
-  else process.stdout.write(out);
+  if (typeof out === 'string' || Buffer.isBuffer(out)) {
+    if (o.out !== undefined) writeOutput('--out', o.out, out);
+    else process.stdout.write(out);
+  } else writeChunks(o.out, out);
+}
+
+/** Writes each chunk as it comes, to FILE (errors as writeOutput's) or standard output. */
+function writeChunks(file: string | undefined, chunks: Iterable<string | Buffer>): void {
+  if (file === undefined) {
+    for (const c of chunks) process.stdout.write(c);
+    return;
+  }
+  const fail = (e: unknown) => new DataError(`--out ${file}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (e) {
+    throw fail(e);
+  }
+  try {
+    for (const c of chunks) {
+      if (typeof c === 'string') writeSync(fd, c);
+      else writeSync(fd, c);
+    }
+  } catch (e) {
+    throw fail(e);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,6 +33,58 @@ export function customerDirectory(db: Db, day: string, full = true): CustomerInf
   return out;
 }
 
+/** Which optional directory columns to read: names (the detail), branch and RM (grouping, coverage). */
+export interface DirectoryWants {
+  names?: boolean;
+  owners?: boolean;
+}
+
+/**
+ * Every customer in customer_id order, one array per column: per customer a position, no
+ * object. Branch and RM as small-integer codes into `branches` / `rms` (a few hundred distinct
+ * values for a million customers); without `owners` every code is 0 and both lists are [null].
+ */
+export interface DirectoryColumns {
+  ids: string[];
+  /** 1 for a corporate customer, 0 for a personal one. */
+  corporate: Uint8Array;
+  /** Without `names`: null. */
+  names: string[] | null;
+  branch: Int32Array;
+  branches: (string | null)[];
+  /** RM in effect on the day asked for. */
+  rm: Int32Array;
+  rms: (string | null)[];
+}
+
+/** Codes of a column's values, in order of first appearance. */
+function encode(values: (string | null)[]): { codes: Int32Array; list: (string | null)[] } {
+  const codes = new Int32Array(values.length);
+  const list: (string | null)[] = [];
+  const at = new Map<string | null, number>();
+  for (let i = 0; i < values.length; i++) {
+    let c = at.get(values[i]);
+    if (c === undefined) at.set(values[i], (c = list.push(values[i]) - 1));
+    codes[i] = c;
+  }
+  return { codes, list };
+}
+
+/** The directory of customerDirectory as columns (see DirectoryColumns). */
+export function directoryColumns(db: Db, day: string, want: DirectoryWants = {}): DirectoryColumns {
+  const c = queryColumns<{ customer_id: string[]; corporate: number[]; name?: string[]; branch?: (string | null)[]; rm_id?: (string | null)[] }>(db, `SELECT c.customer_id,
+      c.customer_type = 'corporate' AS corporate${want.names ? ', c.name' : ''}${want.owners ? ', c.branch, h.rm_id' : ''}
+    FROM customers c${want.owners ? ' LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn' : ''}
+    ORDER BY c.customer_id`, want.owners ? { dn: dayNum(day) } : {});
+  const n = c.customer_id.length;
+  const branch = want.owners ? encode(c.branch!) : { codes: new Int32Array(n), list: [null] };
+  const rm = want.owners ? encode(c.rm_id!) : { codes: new Int32Array(n), list: [null] };
+  return {
+    ids: c.customer_id, corporate: Uint8Array.from(c.corporate), names: c.name ?? null,
+    branch: branch.codes, branches: branch.list, rm: rm.codes, rms: rm.list,
+  };
+}
+
 /** Customers holding at least one account that is open on `day` (seen on or before it and not closed). */
 export function customersWithOpenAccounts(db: Db, day: string): Set<string> {
   const ids = db.prepare(`SELECT DISTINCT customer_id FROM (${statesOnDay()}) WHERE source != 'C'`).pluck().all({ dn: dayNum(day), day }) as string[];

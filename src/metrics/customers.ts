@@ -4,7 +4,7 @@
  * The heavy lifting is SQL in engine.ts; this combines it per customer.
  */
 import type { Db } from '../db/connection.js';
-import { customerDirectory } from '../db/segment-queries.js';
+import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '../db/segment-queries.js';
 import type { CustomerType } from '../types.js';
 import { dayNum } from '../db/balances.js';
 import { queryColumns } from '../db/columns.js';
@@ -14,6 +14,7 @@ import { positionsIn } from './positions.js';
 import { DataError } from '../errors.js';
 import type { Pricing } from './pricing.js';
 
+/** One customer's values, materialised from a CustomerTable (customerValue). Money in fen. */
 export interface CustomerValue {
   customer_id: string;
   name: string;
@@ -34,7 +35,39 @@ export interface CustomerValue {
   txn_self_service: number;
   txn_e_banking: number;
   /** With activityFrom: the last customer-initiated posting day from activityFrom to the window's end. */
-  last_txn_day?: string | null;
+  last_txn_day: string | null;
+}
+
+/** The per-customer figures of CustomerValue, one Float64Array each, by directory position. */
+export const VALUE_COLUMNS = [
+  'aum_adb', 'deposit_adb', 'loan_adb', 'net_interest', 'fee_income', 'channel_cost', 'risk_cost', 'contribution',
+  'txn_count', 'txn_counter', 'txn_self_service', 'txn_e_banking',
+] as const;
+export type ValueColumn = (typeof VALUE_COLUMNS)[number];
+
+/**
+ * Every customer's values over a window, columnar: the directory (customer_id order) and per
+ * figure one Float64Array indexed by directory position. `seen` marks the customers that held a
+ * balance or made a transaction in the window (the others' figures are 0). A million customers
+ * take about 130 MB here, where one object per customer took about 1 KB each.
+ */
+export interface CustomerTable extends DirectoryColumns, Record<ValueColumn, Float64Array> {
+  seen: Uint8Array;
+  /** With activityFrom: the day number of the last customer-initiated posting day since activityFrom; -1 for none. */
+  last_active: Int32Array;
+}
+
+/** The type of the customer at directory position i. */
+export const typeAt = (t: Pick<DirectoryColumns, 'corporate'>, i: number): CustomerType => (t.corporate[i] ? 'corporate' : 'personal');
+
+/** Customer i of the table as one object (for the few rows a caller shows or tests). */
+export function customerValue(t: CustomerTable, i: number): CustomerValue {
+  const v = {
+    customer_id: t.ids[i], name: t.names?.[i] ?? '', customer_type: typeAt(t, i), branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
+    last_txn_day: t.last_active[i] >= 0 ? isoFromNum(t.last_active[i]) : null,
+  } as CustomerValue;
+  for (const k of VALUE_COLUMNS) v[k] = t[k][i];
+  return v;
 }
 
 /** A customer the sums name but the directory does not hold (accounts of an unknown customer). */
@@ -82,113 +115,58 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns
   return { txns: txnsByPosition(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
 
-/** Per database: the last results by window, pricing and activity start (one report asks several times). */
-const memo = new WeakMap<Db, Map<string, CustomerValue[]>>();
-
 /**
- * Value of every customer that held a balance or made a transaction in the window. `full`
- * false: name '', branch and rm_id null (customerDirectory), for reports that neither show nor
- * group by them.
+ * Value of every customer over the window, by directory position (see CustomerTable). `want`:
+ * which directory columns beyond id and type to read (names for a detail, branch and RM for
+ * grouping); the others stay empty.
  */
-export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, full = true): CustomerValue[] {
-  // Any write by this connection (total_changes) or another one (data_version) invalidates.
-  const version = db.prepare('SELECT total_changes()').pluck().get() as number;
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
-  const key = JSON.stringify([w.from, w.to, pricing, activityFrom ?? null, full, version, dataVersion]);
-  let perDb = memo.get(db);
-  if (!perDb) memo.set(db, (perDb = new Map()));
-  const hit = perDb.get(key);
-  if (hit && !db.inTransaction) return hit;
-  const values = computeCustomerValues(db, w, pricing, activityFrom, full);
-  if (perDb.size > 4) perDb.clear();
-  if (!db.inTransaction) perDb.set(key, values);
-  return values;
-}
-
-/** Drops this database's remembered results: for a caller that will not ask again and needs the memory. */
-export function forgetCustomerValues(db: Db): void {
-  memo.delete(db);
-}
-
-function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom: string | undefined, full: boolean): CustomerValue[] {
+export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }): CustomerTable {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
   // thread sums the CNY balances.
   const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
   // All customers in customer_id order with their RM on the window's last day, in one query.
-  const info = customerDirectory(db, w.to, full);
-  const ids = info.map((c) => c.customer_id);
+  const dir = directoryColumns(db, w.to, want);
+  const n = dir.ids.length;
+  const t: CustomerTable = { ...dir, seen: new Uint8Array(n), last_active: new Int32Array(n).fill(-1) } as CustomerTable;
+  for (const k of VALUE_COLUMNS) t[k] = new Float64Array(n);
   const bal = customerBalances(db, w, pricing, () => extras().foreign);
-  // Sums per directory position in typed arrays; the objects are made once, at the end, with
-  // their final values (objects filled field by field after creation cost more than the sums).
-  const n = info.length;
-  const seen = new Uint8Array(n);
-  const aum = new Float64Array(n);
-  const deposit = new Float64Array(n);
-  const loan = new Float64Array(n);
-  const nii = new Float64Array(n);
-  const risk = new Float64Array(n);
-  const fee = new Float64Array(n);
-  const count = new Float64Array(n);
-  const counter = new Float64Array(n);
-  const selfService = new Float64Array(n);
-  const eBanking = new Float64Array(n);
-  const channel = new Float64Array(n);
-  const lastDay: (string | null)[] = new Array(n).fill(null);
   const known = (i: number, id: string): number => {
     if (i < 0) throw notInDirectory(id);
     return i;
   };
   // Balance categories are summed in exact integer fen-days and divided by D once per customer,
   // so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
-  const balAt = positionsIn(ids);
+  const balAt = positionsIn(dir.ids);
   for (let k = 0; k < bal.customer_id.length; k++) {
     const i = known(balAt(bal.customer_id[k]), bal.customer_id[k]);
-    seen[i] = 1;
-    aum[i] = bal.aum_fd[k] / w.days;
-    deposit[i] = bal.deposit_fd[k] / w.days;
-    loan[i] = bal.loan_fd[k] / w.days;
+    t.seen[i] = 1;
+    t.aum_adb[i] = bal.aum_fd[k] / w.days;
+    t.deposit_adb[i] = bal.deposit_fd[k] / w.days;
+    t.loan_adb[i] = bal.loan_fd[k] / w.days;
     // NII = ADB × spread × D/365 = fen-days × spread / 365; risk cost = ADB × rate × D/365.
-    nii[i] = bal.spread_fd[k] / 365;
-    risk[i] = (bal.risk_fd[k] / w.days) * f;
+    t.net_interest[i] = bal.spread_fd[k] / 365;
+    t.risk_cost[i] = (bal.risk_fd[k] / w.days) * f;
   }
   // Positions into another connection's directory: valid while no customer was added meanwhile.
-  let t = extras().txns;
-  if (t.customers !== n) t = txnsByPosition(db, w, activityFrom);
+  let x = extras().txns;
+  if (x.customers !== n) x = txnsByPosition(db, w, activityFrom);
   const cost = pricing.channel_cost_fen;
-  const isoOf = new Map<number, string>();
-  for (let k = 0; k < t.pos.length; k++) {
-    const i = t.pos[k];
-    if (activityFrom !== undefined && t.last_active[k] >= 0) {
-      const d = t.last_active[k];
-      let iso = isoOf.get(d);
-      if (iso === undefined) isoOf.set(d, (iso = isoFromNum(d)));
-      lastDay[i] = iso;
-    }
+  for (let k = 0; k < x.pos.length; k++) {
+    const i = x.pos[k];
+    if (activityFrom !== undefined) t.last_active[i] = x.last_active[k];
     // Count 0: active only before the window (it only tells the last posting day).
-    if (t.count[k] === 0) continue;
-    seen[i] = 1;
-    fee[i] += t.fee_fen[k];
-    count[i] += t.count[k];
-    counter[i] += t.counter[k];
-    selfService[i] += t.self_service[k];
-    eBanking[i] += t.e_banking[k];
-    channel[i] += t.counter[k] * cost.counter + t.self_service[k] * cost.self_service + t.e_banking[k] * cost.e_banking;
+    if (x.count[k] === 0) continue;
+    t.seen[i] = 1;
+    t.fee_income[i] += x.fee_fen[k];
+    t.txn_count[i] += x.count[k];
+    t.txn_counter[i] += x.counter[k];
+    t.txn_self_service[i] += x.self_service[k];
+    t.txn_e_banking[i] += x.e_banking[k];
+    t.channel_cost[i] += x.counter[k] * cost.counter + x.self_service[k] * cost.self_service + x.e_banking[k] * cost.e_banking;
   }
-  // In the directory's order (customer_id): no sort needed.
-  const out: CustomerValue[] = [];
-  for (let i = 0; i < n; i++) {
-    if (!seen[i]) continue;
-    const c = info[i];
-    out.push({
-      customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, branch: c.branch, rm_id: c.rm_id,
-      aum_adb: aum[i], deposit_adb: deposit[i], loan_adb: loan[i], net_interest: nii[i], fee_income: fee[i],
-      channel_cost: channel[i], risk_cost: risk[i], contribution: nii[i] + fee[i] - channel[i] - risk[i],
-      txn_count: count[i], txn_counter: counter[i], txn_self_service: selfService[i], txn_e_banking: eBanking[i],
-      last_txn_day: lastDay[i],
-    });
-  }
-  return out;
+  for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
+  return t;
 }
 
 /**

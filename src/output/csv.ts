@@ -64,12 +64,34 @@ function plainNumber(x: number): string {
   return formatNumber(x, MACHINE_DECIMALS, { separators: false }).replace(/\.?0+$/, '');
 }
 
+/** Rows per chunk of csvChunks: big enough to amortise, small enough to keep memory flat. */
+const CHUNK_ROWS = 8192;
+
+/**
+ * The CSV of renderCsv in chunks (the header with the first), each encoded: a caller writes each
+ * as it comes, so a million rows never exist as text at once.
+ */
+export function* csvChunks(columns: ColumnSpec[], rows: Iterable<Row>, opts: CsvOptions = {}): Generator<Buffer> {
+  const options = { record_delimiter: opts.eol === '\r\n' ? 'windows' : 'unix', quoted_match: /[\r\n]/ } as const;
+  let records: string[][] = opts.header === false ? [] : [columns.map((c) => c.key)];
+  let first = true;
+  const flush = (): Buffer => {
+    // quoted_match: a bare CR or LF inside a field must be quoted whatever the record delimiter.
+    const text = stringify(records, options);
+    records = [];
+    if (opts.encoding === 'gb18030') return encodeGb18030(text);
+    const body = Buffer.from(text, 'utf8');
+    const bom = first && opts.bom;
+    first = false;
+    return bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+  };
+  for (const row of rows) {
+    records.push(columns.map((c) => csvCell(c, row[c.key])));
+    if (records.length >= CHUNK_ROWS) yield flush();
+  }
+  if (records.length || first) yield flush();
+}
+
 export function renderCsv(columns: ColumnSpec[], rows: Row[], opts: CsvOptions = {}): Buffer {
-  const records: string[][] = opts.header === false ? [] : [columns.map((c) => c.key)];
-  for (const row of rows) records.push(columns.map((c) => csvCell(c, row[c.key])));
-  // quoted_match: a bare CR or LF inside a field must be quoted whatever the record delimiter.
-  const text = stringify(records, { record_delimiter: opts.eol === '\r\n' ? 'windows' : 'unix', quoted_match: /[\r\n]/ });
-  if (opts.encoding === 'gb18030') return encodeGb18030(text);
-  const body = Buffer.from(text, 'utf8');
-  return opts.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+  return Buffer.concat([...csvChunks(columns, rows, opts)]);
 }

@@ -12,8 +12,9 @@ import { DataError } from '../errors.js';
 import { DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
 import { latestDataDate, addDays, customerBalances, customerTxns, resolveWindow, type Window } from '../metrics/engine.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
-import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type TierPopulation, type Period } from '../segment/report.js';
+import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type TierPopulation, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
+import { positionsIn } from '../metrics/positions.js';
 import { SIGNALS, type Signal, type WatchRules } from './rules.js';
 import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from './channels.js';
 import { coverage, type Coverage, type CoverageRm } from './coverage.js';
@@ -77,7 +78,7 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const r = p.rules;
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
-  const population = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
+  const population = [...tierCustomers(pop)];
   const days = r.attrition.days;
   const recent = aumAdb(db, pricing, addDays(asOf, -(days - 1)), asOf);
   const prior = aumAdb(db, pricing, addDays(asOf, -(2 * days - 1)), addDays(asOf, -days));
@@ -163,10 +164,9 @@ export interface CoverageReport {
 export function coverageReport(db: Db, p: WatchParams): CoverageReport {
   const asOf = p.asOf ?? latestDataDate(db);
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
-  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing: p.pricing });
-  const customers = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
+  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing: p.pricing }, { owners: true });
   const rms = db.prepare('SELECT rm_id, name, rm_type, branch FROM rms ORDER BY rm_id').all() as CoverageRm[];
-  return { period: pop.period, tiers, coverage: coverage(customers, rms, tiers, p.rules) };
+  return { period: pop.period, tiers, coverage: coverage(tierCustomers(pop), rms, tiers, p.rules) };
 }
 
 export interface ChannelsReport {
@@ -186,19 +186,34 @@ export function channelsReport(db: Db, p: Omit<WatchParams, 'rules'>, months: nu
   const asOf = p.asOf ?? latestDataDate(db);
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
-  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
+  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing }, {});
   const list = Array.from({ length: months }, (_, i) => monthPlus(asOf.slice(0, 7), i - months + 1));
+  // Per month the counts by directory position (a customer without a transaction has zeros).
+  const ids = pop.table.ids;
   const perMonth = list.map((m) => {
     const end = lastDayOf(m) < asOf ? lastDayOf(m) : asOf;
     const t = customerTxns(db, `${m}-01`, end);
-    const out = new Map<string, ChannelCounts>();
-    for (let i = 0; i < t.customer_id.length; i++) out.set(t.customer_id[i], { counter: t.counter[i], self_service: t.self_service[i], e_banking: t.e_banking[i] });
-    return out;
+    const at = positionsIn(ids);
+    const c = { counter: new Int32Array(ids.length), self_service: new Int32Array(ids.length), e_banking: new Int32Array(ids.length) };
+    for (let k = 0; k < t.customer_id.length; k++) {
+      const i = at(t.customer_id[k]);
+      if (i < 0) continue;
+      c.counter[i] = t.counter[k];
+      c.self_service[i] = t.self_service[k];
+      c.e_banking[i] = t.e_banking[k];
+    }
+    return c;
   });
-  const customers = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])].map((c): ChannelCustomer => ({
-    customer_id: c.customer_id, customer_type: c.customer_type, tier: c.tier, months: perMonth.map((m) => m.get(c.customer_id)),
-  }));
+  const counts = (m: (typeof perMonth)[number], i: number): ChannelCounts | undefined =>
+    (m.counter[i] || m.self_service[i] || m.e_banking[i] ? { counter: m.counter[i], self_service: m.self_service[i], e_banking: m.e_banking[i] } : undefined);
+  const customers = function* (): Generator<ChannelCustomer> {
+    for (const [type, x] of pop.types) {
+      for (let k = 0; k < x.pos.length; k++) {
+        yield { customer_id: ids[x.pos[k]], customer_type: type, tier: x.ladder.tiers[x.tier[k]].code, months: perMonth.map((m) => counts(m, x.pos[k])) };
+      }
+    }
+  };
   const unit = pricing.channel_cost_fen;
   const order = { personal: tiers.personal.tiers.map((t) => t.code), corporate: tiers.corporate.tiers.map((t) => t.code) };
-  return { period: pop.period, tiers, months: list, unit, ...channelMix(customers, list, order, unit) };
+  return { period: pop.period, tiers, months: list, unit, ...channelMix(customers(), list, order, unit) };
 }
