@@ -16,6 +16,10 @@ export function queryColumns<T = Columns>(db: Db, sql: string, params: Record<st
   const quoted = names.map((n) => `"${n.replace(/"/g, '""')}"`);
   const texts = db.prepare(`SELECT ${quoted.map((q) => `json_group_array(${q})`).join(', ')} FROM (${sql})`).raw().get(params) as string[];
   const out: Columns = {};
-  names.forEach((n, i) => { out[n] = JSON.parse(texts[i]) as (number | string | null)[]; });
+  names.forEach((n, i) => {
+    out[n] = JSON.parse(texts[i]) as (number | string | null)[];
+    // Each text may go once parsed (at a million rows they are tens of MB each).
+    texts[i] = '';
+  });
   return out as unknown as T;
 }

@@ -5,10 +5,9 @@
  */
 import type { Db } from '../db/connection.js';
 import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '../db/segment-queries.js';
-import type { CustomerType } from '../types.js';
+import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns } from '../db/columns.js';
-import { customerBalances, customerTxns, customerTxnSums, foreignAccountSlices, isoFromNum, type AccountSlice, type Window } from './engine.js';
+import { balanceSums, customerTxns, foreignAccountSlices, missingRate, txnSumsSql, isoFromNum, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import { positionsIn } from './positions.js';
 import { DataError } from '../errors.js';
@@ -92,21 +91,33 @@ export interface TxnsByPosition {
 }
 
 function txnsByPosition(db: Db, w: Window, activityFrom?: string): TxnsByPosition {
-  const t = customerTxnSums(db, w.from, w.to, activityFrom);
-  const ids = queryColumns<{ customer_id: string[] }>(db, 'SELECT customer_id FROM customers ORDER BY customer_id').customer_id;
+  // Row by row into typed arrays of the directory's length (at most one row per customer):
+  // JSON columns or growing arrays of a million rows would hold far more at once.
+  const ids = db.prepare('SELECT customer_id FROM customers ORDER BY customer_id').pluck().all() as string[];
   const at = positionsIn(ids);
-  const n = t.customer_id.length;
-  const pos = new Int32Array(n);
-  const lastActive = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
-    pos[k] = at(t.customer_id[k]);
-    if (pos[k] < 0) throw notInDirectory(t.customer_id[k]);
-    lastActive[k] = t.last_active_day[k] ? dayNum(t.last_active_day[k]!) : -1;
+  const n = ids.length;
+  const x: TxnsByPosition = {
+    customers: n, pos: new Int32Array(n), last_active: new Int32Array(n),
+    count: new Float64Array(n), counter: new Float64Array(n), self_service: new Float64Array(n), e_banking: new Float64Array(n), fee_fen: new Float64Array(n),
+  };
+  let k = 0;
+  const rows = db.prepare(txnSumsSql(db, w.from, w.to, activityFrom)).raw().iterate({ from: w.from, to: w.to }) as IterableIterator<[string, number, number, number, number, number, string | null, string | null]>;
+  for (const [id, count, counter, selfService, eBanking, fee, last, noRate] of rows) {
+    if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
+    const i = at(id);
+    if (i < 0) throw notInDirectory(id);
+    x.pos[k] = i;
+    x.last_active[k] = last ? dayNum(last) : -1;
+    x.count[k] = count;
+    x.counter[k] = counter;
+    x.self_service[k] = selfService;
+    x.e_banking[k] = eBanking;
+    x.fee_fen[k] = fee;
+    k++;
   }
   return {
-    customers: ids.length, pos, last_active: lastActive,
-    count: Float64Array.from(t.count), counter: Float64Array.from(t.counter), self_service: Float64Array.from(t.self_service),
-    e_banking: Float64Array.from(t.e_banking), fee_fen: Float64Array.from(t.fee_fen),
+    customers: n, pos: x.pos.slice(0, k), last_active: x.last_active.slice(0, k), count: x.count.slice(0, k), counter: x.counter.slice(0, k),
+    self_service: x.self_service.slice(0, k), e_banking: x.e_banking.slice(0, k), fee_fen: x.fee_fen.slice(0, k),
   };
 }
 
@@ -130,23 +141,47 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   const n = dir.ids.length;
   const t: CustomerTable = { ...dir, seen: new Uint8Array(n), last_active: new Int32Array(n).fill(-1) } as CustomerTable;
   for (const k of VALUE_COLUMNS) t[k] = new Float64Array(n);
-  const bal = customerBalances(db, w, pricing, () => extras().foreign);
   const known = (i: number, id: string): number => {
     if (i < 0) throw notInDirectory(id);
     return i;
   };
-  // Balance categories are summed in exact integer fen-days and divided by D once per customer,
-  // so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
+  // The CNY sums row by row straight into the arrays (a million rows handed over as JSON columns
+  // would hold some 250 MB at once), then the foreign-currency slices by position. Balance
+  // categories are summed in exact integer fen-days (here, until divided below) and divided by
+  // D once per customer, so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen
+  // (tier bounds are inclusive).
+  const { sql, bind } = balanceSums(w, pricing);
   const balAt = positionsIn(dir.ids);
-  for (let k = 0; k < bal.customer_id.length; k++) {
-    const i = known(balAt(bal.customer_id[k]), bal.customer_id[k]);
+  for (const [id, aum, deposit, loan, spread, risk] of db.prepare(sql).raw().iterate(bind) as IterableIterator<[string, number, number, number, number, number]>) {
+    const i = known(balAt(id), id);
     t.seen[i] = 1;
-    t.aum_adb[i] = bal.aum_fd[k] / w.days;
-    t.deposit_adb[i] = bal.deposit_fd[k] / w.days;
-    t.loan_adb[i] = bal.loan_fd[k] / w.days;
+    t.aum_adb[i] = aum;
+    t.deposit_adb[i] = deposit;
+    t.loan_adb[i] = loan;
+    t.net_interest[i] = spread;
+    t.risk_cost[i] = risk;
+  }
+  const foreignAt = positionsIn(dir.ids);
+  for (const s of extras().foreign) {
+    if (s.fen_days === 0) continue;
+    const i = known(foreignAt(s.customer_id), s.customer_id);
+    t.seen[i] = 1;
+    if (isAum(s.product_type)) t.aum_adb[i] += s.fen_days;
+    if (isDeposit(s.product_type)) t.deposit_adb[i] += s.fen_days;
+    t.net_interest[i] += s.fen_days * (pricing.spreads[s.product_type] ?? 0);
+    if (isLoan(s.product_type)) {
+      t.loan_adb[i] += s.fen_days;
+      t.risk_cost[i] += s.fen_days * (pricing.risk_rates[(s.last_class ?? 'normal') as LoanClass] ?? pricing.risk_rates.normal);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (!t.seen[i]) continue;
+    t.aum_adb[i] /= w.days;
+    t.deposit_adb[i] /= w.days;
+    t.loan_adb[i] /= w.days;
     // NII = ADB × spread × D/365 = fen-days × spread / 365; risk cost = ADB × rate × D/365.
-    t.net_interest[i] = bal.spread_fd[k] / 365;
-    t.risk_cost[i] = (bal.risk_fd[k] / w.days) * f;
+    t.net_interest[i] /= 365;
+    t.risk_cost[i] = (t.risk_cost[i] / w.days) * f;
   }
   // Positions into another connection's directory: valid while no customer was added meanwhile.
   let x = extras().txns;
