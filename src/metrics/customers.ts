@@ -62,7 +62,7 @@ export const typeAt = (t: Pick<DirectoryColumns, 'corporate'>, i: number): Custo
 /** Customer i of the table as one object (for the few rows a caller shows or tests). */
 export function customerValue(t: CustomerTable, i: number): CustomerValue {
   const v = {
-    customer_id: t.ids[i], name: t.names?.[i] ?? '', customer_type: typeAt(t, i), branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
+    customer_id: t.ids[i], name: t.names?.at(i) ?? '', customer_type: typeAt(t, i), branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
     last_txn_day: t.last_active[i] >= 0 ? isoFromNum(t.last_active[i]) : null,
   } as CustomerValue;
   for (const k of VALUE_COLUMNS) v[k] = t[k][i];

@@ -145,17 +145,25 @@ function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants)
   return { period: period(db, r, window), table: t, dormant, types };
 }
 
+/** ISO dates by day number: a few hundred distinct last days among a million customers. */
+const isoDays = new Map<number, string>();
+function isoDay(d: number): string {
+  let iso = isoDays.get(d);
+  if (iso === undefined) isoDays.set(d, (iso = isoFromNum(d)));
+  return iso;
+}
+
 /** The k-th customer of a type's population as one object. */
 export function tierCustomer(pop: TierPopulation, type: CustomerType, k: number): TierCustomer {
   const x = pop.types.get(type) as TypeTiers;
   const i = x.pos[k];
   const t = pop.table;
   return {
-    customer_id: t.ids[i], name: t.names?.[i] ?? '', customer_type: type, branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
+    customer_id: t.ids[i], name: t.names?.at(i) ?? '', customer_type: type, branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
     tier: x.ladder.tiers[x.tier[k]].code,
     aum_adb: t.aum_adb[i], deposit_adb: t.deposit_adb[i], loan_adb: t.loan_adb[i], contribution: t.contribution[i], fee_income: t.fee_income[i],
     txn_counter: t.txn_counter[i], txn_self_service: t.txn_self_service[i], txn_e_banking: t.txn_e_banking[i], txn_count: t.txn_count[i],
-    dormant: pop.dormant[i] === 1, last_txn_day: t.last_active[i] >= 0 ? isoFromNum(t.last_active[i]) : null, measure: t[x.ladder.measure][i],
+    dormant: pop.dormant[i] === 1, last_txn_day: t.last_active[i] >= 0 ? isoDay(t.last_active[i]) : null, measure: t[x.ladder.measure][i],
   };
 }
 
