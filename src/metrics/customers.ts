@@ -73,14 +73,13 @@ export function customerValue(t: CustomerTable, i: number): CustomerValue {
 const notInDirectory = (id: string) => new DataError(`customer ${id} holds accounts but is not in the customers table`);
 
 /**
- * A window's transaction sums per customer, by position in the customer directory (customer_id
- * order), as typed arrays: they cross from the report thread in one copy each, and need no
- * lookup by id on arrival.
+ * A window's transaction sums per customer in customer_id order, as typed arrays, and the
+ * customers' ids as one string (each followed by IDS_END): they cross from the report thread
+ * in one copy each, and the report thread needs no directory of its own (a million id strings
+ * there cost some 100 MB).
  */
-export interface TxnsByPosition {
-  /** How many customers the directory held: the positions refer to that list. */
-  customers: number;
-  pos: Int32Array;
+export interface TxnSumColumns {
+  ids: string;
   count: Float64Array;
   counter: Float64Array;
   self_service: Float64Array;
@@ -90,23 +89,23 @@ export interface TxnsByPosition {
   last_active: Int32Array;
 }
 
-function txnsByPosition(db: Db, w: Window, activityFrom?: string): TxnsByPosition {
-  // Row by row into typed arrays of the directory's length (at most one row per customer):
-  // JSON columns or growing arrays of a million rows would hold far more at once.
-  const ids = db.prepare('SELECT customer_id FROM customers ORDER BY customer_id').pluck().all() as string[];
-  const at = positionsIn(ids);
-  const n = ids.length;
-  const x: TxnsByPosition = {
-    customers: n, pos: new Int32Array(n), last_active: new Int32Array(n),
-    count: new Float64Array(n), counter: new Float64Array(n), self_service: new Float64Array(n), e_banking: new Float64Array(n), fee_fen: new Float64Array(n),
+export const IDS_END = '\u001e';
+
+function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns {
+  // Row by row into typed arrays of the directory's size (at most one row per customer): JSON
+  // columns or growing arrays of a million rows would hold far more at once.
+  const n = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
+  const x = {
+    count: new Float64Array(n), counter: new Float64Array(n), self_service: new Float64Array(n), e_banking: new Float64Array(n),
+    fee_fen: new Float64Array(n), last_active: new Int32Array(n),
   };
+  let ids = '';
   let k = 0;
   const rows = db.prepare(txnSumsSql(db, w.from, w.to, activityFrom)).raw().iterate({ from: w.from, to: w.to }) as IterableIterator<[string, number, number, number, number, number, string | null, string | null]>;
   for (const [id, count, counter, selfService, eBanking, fee, last, noRate] of rows) {
     if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
-    const i = at(id);
-    if (i < 0) throw notInDirectory(id);
-    x.pos[k] = i;
+    if (k === n) throw notInDirectory(id);
+    ids += id + IDS_END;
     x.last_active[k] = last ? dayNum(last) : -1;
     x.count[k] = count;
     x.counter[k] = counter;
@@ -116,14 +115,45 @@ function txnsByPosition(db: Db, w: Window, activityFrom?: string): TxnsByPositio
     k++;
   }
   return {
-    customers: n, pos: x.pos.slice(0, k), last_active: x.last_active.slice(0, k), count: x.count.slice(0, k), counter: x.counter.slice(0, k),
-    self_service: x.self_service.slice(0, k), e_banking: x.e_banking.slice(0, k), fee_fen: x.fee_fen.slice(0, k),
+    ids, count: x.count.slice(0, k), counter: x.counter.slice(0, k), self_service: x.self_service.slice(0, k),
+    e_banking: x.e_banking.slice(0, k), fee_fen: x.fee_fen.slice(0, k), last_active: x.last_active.slice(0, k),
   };
 }
 
+/**
+ * The directory position of each id of `text` (ids each followed by IDS_END, in customer_id
+ * order): one walk along the directory comparing in place, no string per id; an id out of the
+ * directory's order is found by positionsIn.
+ */
+export function positionsOfText(ids: readonly string[], text: string, count: number): Int32Array {
+  const pos = new Int32Array(count);
+  let find: ((id: string) => number) | undefined;
+  let j = 0;
+  let off = 0;
+  for (let k = 0; k < count; k++) {
+    const end = text.indexOf(IDS_END, off);
+    const len = end - off;
+    if (!find) {
+      while (j < ids.length && !(ids[j].length === len && text.startsWith(ids[j], off))) j++;
+      if (j < ids.length) {
+        pos[k] = j++;
+        off = end + 1;
+        continue;
+      }
+      // Out of the directory's order (or not in it): every further id by positionsIn.
+      find = positionsIn(ids);
+    }
+    const id = text.slice(off, end);
+    pos[k] = find(id);
+    if (pos[k] < 0) throw notInDirectory(id);
+    off = end + 1;
+  }
+  return pos;
+}
+
 /** What the report thread computes for customerValues: transactions and foreign-currency balances. */
-export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: TxnsByPosition; foreign: AccountSlice[] } {
-  return { txns: txnsByPosition(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
+export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: TxnSumColumns; foreign: AccountSlice[] } {
+  return { txns: txnSumColumns(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
 
 /**
@@ -183,12 +213,11 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     t.net_interest[i] /= 365;
     t.risk_cost[i] = (t.risk_cost[i] / w.days) * f;
   }
-  // Positions into another connection's directory: valid while no customer was added meanwhile.
-  let x = extras().txns;
-  if (x.customers !== n) x = txnsByPosition(db, w, activityFrom);
+  const x = extras().txns;
+  const txnPos = positionsOfText(dir.ids, x.ids, x.count.length);
   const cost = pricing.channel_cost_fen;
-  for (let k = 0; k < x.pos.length; k++) {
-    const i = x.pos[k];
+  for (let k = 0; k < txnPos.length; k++) {
+    const i = txnPos[k];
     if (activityFrom !== undefined) t.last_active[i] = x.last_active[k];
     // Count 0: active only before the window (it only tells the last posting day).
     if (x.count[k] === 0) continue;

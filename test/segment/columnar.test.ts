@@ -10,6 +10,7 @@ import { concentration } from '../../src/segment/concentration.js';
 import { migrateByPosition } from '../../src/segment/migration.js';
 import { summarizeColumns, type SummaryColumns } from '../../src/segment/summary.js';
 import { DEFAULT_TIERS, tierIndexes } from '../../src/segment/tiers.js';
+import { IDS_END, positionsOfText } from '../../src/metrics/customers.js';
 
 const corporate = DEFAULT_TIERS.corporate; // standard (rest), core 30%, key 20%: indexes 0, 1, 2
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
@@ -131,5 +132,18 @@ describe('streamed CSV and JSON', () => {
   it('JSON chunks are renderJson\'s text', () => {
     const meta = { report: 'x', notes: ['n'] };
     for (const n of [0, 1, 5_000]) expect([...jsonChunks(columns, rows(n), meta)].join('')).toBe(renderJson(columns, rows(n), meta));
+  });
+});
+
+describe('positionsOfText: ids of a report thread matched to the directory', () => {
+  const dir = ['A1', 'A2', 'B1', 'B10', 'B2'];
+  const text = (ids: string[]) => ids.map((i) => `${i}${IDS_END}`).join('');
+  it('walks the directory in order, a prefix is not a match', () => {
+    // B1 is a prefix of B10: the walk compares whole ids (length first).
+    expect([...positionsOfText(dir, text(['A2', 'B10', 'B2']), 3)]).toEqual([1, 3, 4]);
+  });
+  it('finds ids out of order, and names one not in the directory', () => {
+    expect([...positionsOfText(dir, text(['B2', 'A1', 'B1']), 3)]).toEqual([4, 0, 2]);
+    expect(() => positionsOfText(dir, text(['A1', 'Z9']), 2)).toThrow('customer Z9 holds accounts but is not in the customers table');
   });
 });
