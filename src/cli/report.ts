@@ -9,7 +9,6 @@ import { openDb, resolveDbPath, type Db } from '../db/connection.js';
 import { UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
-import { forgetCustomerValues } from '../metrics/customers.js';
 import { latestDataDate } from '../metrics/engine.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
 import { resolveLang, LANG_OPTION_HELP, type Lang } from '../output/index.js';
@@ -96,8 +95,6 @@ function runReport(o: Opts, cmd: Command): void {
     const population = tierPopulation(db, params);
     const summary = segmentSummary(db, params, null, population);
     const { migration, migrationNote } = migrationOf(db, params, population, compareOpt, lang);
-    // Every question about customer values is answered: the population holds what the rest needs.
-    forgetCustomerValues(db);
     // The call list, coverage and channels sections (small) before the RFM scores of every customer are held.
     const watch = { asOf, windowDays, tiers, pricing, rules, population };
     const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
@@ -139,7 +136,7 @@ function reportOptions(o: Opts) {
 /** Each customer type's AUM ADBs: the Lorenz curve's input, one number per customer in a typed array. */
 function aumByType(population: TierPopulation): Map<CustomerType, Float64Array> {
   const byType = new Map<CustomerType, Float64Array>();
-  for (const [type, customers] of population.byType) byType.set(type, Float64Array.from(customers, (c) => c.aum_adb));
+  for (const [type, x] of population.types) byType.set(type, Float64Array.from(x.pos, (i) => population.table.aum_adb[i]));
   return byType;
 }
 

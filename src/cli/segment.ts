@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
-import { UsageError } from '../errors.js';
+import { DataError, UsageError } from '../errors.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP, type Lang } from '../output/index.js';
 import {
@@ -108,7 +108,7 @@ function runSegment(view: string | undefined, o: Opts, cmd: Command): void | Pro
     });
   }
   const db = openDb(resolveDbPath(globals(cmd).db));
-  let out: string | Buffer;
+  let out: string | Buffer | Iterable<string | Buffer>;
   try {
     if (rfm) {
       const rep = rfmReport(db, params);
@@ -137,9 +137,10 @@ function runSegment(view: string | undefined, o: Opts, cmd: Command): void | Pro
   printSegment(out, o, ctx);
 }
 
-function printSegment(out: string | Buffer, o: Opts, ctx: Ctx): void {
+function printSegment(out: string | Buffer | Iterable<string | Buffer>, o: Opts, ctx: Ctx): void {
   warn(ctx.notes, ctx.lang);
-  if (o.out !== undefined) writeOutput('--out', o.out, out);
+  if (typeof out !== 'string' && !Buffer.isBuffer(out)) streamOutput('--out', o.out, (write) => { for (const c of out) write(c); });
+  else if (o.out !== undefined) writeOutput('--out', o.out, out);
   else process.stdout.write(out);
 }
 

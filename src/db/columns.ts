@@ -38,7 +38,9 @@ export function queryColumns<T = Columns>(db: Db, sql: string, params: Record<st
   let k = 0;
   for (const name of names) {
     if (!texts.includes(name)) {
-      out[name] = JSON.parse(columns[k++] as string) as (number | string | null)[];
+      out[name] = JSON.parse(columns[k] as string) as (number | string | null)[];
+      // Each text may go once parsed (at a million rows they are tens of MB each).
+      columns[k++] = '';
       continue;
     }
     const joined = (columns[k++] as string | null) ?? '';

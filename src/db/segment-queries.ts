@@ -33,22 +33,83 @@ export function customerDirectory(db: Db, day: string, full = true): CustomerInf
   return out;
 }
 
-/** No type asked for: DirectoryColumns.type of a customer whose type is not in the list. */
-export const OTHER_TYPE = 255;
-
-export interface DirectoryColumns {
-  /** Every customer's id, customer_id order. */
-  customer_id: string[];
-  /** Per customer, the index of its type in the list asked for, else OTHER_TYPE. */
-  type: Uint8Array;
+/** Which optional directory columns to read: names (the detail), branch and RM (grouping, coverage). */
+export interface DirectoryWants {
+  names?: boolean;
+  owners?: boolean;
 }
 
-/** Every customer's id and type in customer_id order, as columns (no object per customer). */
-export function directoryColumns(db: Db, types: readonly CustomerType[]): DirectoryColumns {
-  const code = types.length ? `CASE customer_type ${types.map((_, i) => `WHEN :t${i} THEN ${i}`).join(' ')} ELSE ${OTHER_TYPE} END` : OTHER_TYPE;
-  const params = Object.fromEntries(types.map((t, i) => [`t${i}`, t]));
-  const c = queryColumns<{ customer_id: TextColumn; type: number[] }>(db, `SELECT customer_id, ${code} AS type FROM customers ORDER BY customer_id`, params, ['customer_id']);
-  return { customer_id: textValues(c.customer_id), type: Uint8Array.from(c.type) };
+/**
+ * Every customer in customer_id order, one array per column: per customer a position, no
+ * object. Branch and RM as small-integer codes into `branches` / `rms` (a few hundred distinct
+ * values for a million customers); without `owners` every code is 0 and both lists are [null].
+ */
+export interface DirectoryColumns {
+  ids: string[];
+  /** 1 for a corporate customer, 0 for a personal one. */
+  corporate: Uint8Array;
+  /** Without `names`: null. */
+  names: NameList | null;
+  branch: Int32Array;
+  branches: (string | null)[];
+  /** RM in effect on the day asked for. */
+  rm: Int32Array;
+  rms: (string | null)[];
+}
+
+/** Customer names by directory position. */
+export interface NameList {
+  at(i: number): string;
+}
+
+const SEPARATOR = '\u001e';
+
+/**
+ * Every customer's name in customer_id order as one string and the offsets into it: a name is
+ * cut out when asked for. A million names held as a million strings cost the garbage collector
+ * seconds of marking in a detail report.
+ */
+function nameList(db: Db, n: number): NameList {
+  const text = (db.prepare(`SELECT group_concat(name, char(30) ORDER BY customer_id) FROM customers`).pluck().get() as string | null) ?? '';
+  const start = new Int32Array(n + 1);
+  let k = 0;
+  for (let at = text.indexOf(SEPARATOR); at >= 0 && k < n; at = text.indexOf(SEPARATOR, at + 1)) start[++k] = at + 1;
+  if (k !== n - 1 && n > 0) {
+    // A name holding the separator itself: the names one by one.
+    const names = db.prepare('SELECT name FROM customers ORDER BY customer_id').pluck().all() as string[];
+    return { at: (i) => names[i] };
+  }
+  start[n] = text.length + 1;
+  return { at: (i) => text.slice(start[i], start[i + 1] - 1) };
+}
+
+/** Codes of a column's values, in order of first appearance. */
+function encode(values: (string | null)[]): { codes: Int32Array; list: (string | null)[] } {
+  const codes = new Int32Array(values.length);
+  const list: (string | null)[] = [];
+  const at = new Map<string | null, number>();
+  for (let i = 0; i < values.length; i++) {
+    let c = at.get(values[i]);
+    if (c === undefined) at.set(values[i], (c = list.push(values[i]) - 1));
+    codes[i] = c;
+  }
+  return { codes, list };
+}
+
+/** The directory of customerDirectory as columns (see DirectoryColumns). */
+export function directoryColumns(db: Db, day: string, want: DirectoryWants = {}): DirectoryColumns {
+  const c = queryColumns<{ customer_id: TextColumn; corporate: number[]; branch?: (string | null)[]; rm_id?: (string | null)[] }>(db, `SELECT c.customer_id,
+      c.customer_type = 'corporate' AS corporate${want.owners ? ', c.branch, h.rm_id' : ''}
+    FROM customers c${want.owners ? ' LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn' : ''}
+    ORDER BY c.customer_id`, want.owners ? { dn: dayNum(day) } : {}, ['customer_id']);
+  const ids = textValues(c.customer_id);
+  const n = ids.length;
+  const branch = want.owners ? encode(c.branch!) : { codes: new Int32Array(n), list: [null] };
+  const rm = want.owners ? encode(c.rm_id!) : { codes: new Int32Array(n), list: [null] };
+  return {
+    ids, corporate: Uint8Array.from(c.corporate), names: want.names ? nameList(db, n) : null,
+    branch: branch.codes, branches: branch.list, rm: rm.codes, rms: rm.list,
+  };
 }
 
 /**

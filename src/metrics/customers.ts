@@ -4,16 +4,17 @@
  * The heavy lifting is SQL in engine.ts; this combines it per customer.
  */
 import type { Db } from '../db/connection.js';
-import { customerDirectory } from '../db/segment-queries.js';
-import type { CustomerType } from '../types.js';
+import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '../db/segment-queries.js';
+import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns, type TextColumn } from '../db/columns.js';
-import { customerBalances, customerTxnSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, type AccountSlice, type Window } from './engine.js';
+import { queryColumns, TEXT_SEPARATOR, textValues, type TextColumn } from '../db/columns.js';
+import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import { positionsIn, positionsOf } from './positions.js';
 import { DataError } from '../errors.js';
 import type { Pricing } from './pricing.js';
 
+/** One customer's values, materialised from a CustomerTable (customerValue). Money in fen. */
 export interface CustomerValue {
   customer_id: string;
   name: string;
@@ -34,21 +35,53 @@ export interface CustomerValue {
   txn_self_service: number;
   txn_e_banking: number;
   /** With activityFrom: the last customer-initiated posting day from activityFrom to the window's end. */
-  last_txn_day?: string | null;
+  last_txn_day: string | null;
+}
+
+/** The per-customer figures of CustomerValue, one Float64Array each, by directory position. */
+export const VALUE_COLUMNS = [
+  'aum_adb', 'deposit_adb', 'loan_adb', 'net_interest', 'fee_income', 'channel_cost', 'risk_cost', 'contribution',
+  'txn_count', 'txn_counter', 'txn_self_service', 'txn_e_banking',
+] as const;
+export type ValueColumn = (typeof VALUE_COLUMNS)[number];
+
+/**
+ * Every customer's values over a window, columnar: the directory (customer_id order) and per
+ * figure one Float64Array indexed by directory position. `seen` marks the customers that held a
+ * balance or made a transaction in the window (the others' figures are 0). A million customers
+ * take about 130 MB here, where one object per customer took about 1 KB each.
+ */
+export interface CustomerTable extends DirectoryColumns, Record<ValueColumn, Float64Array> {
+  seen: Uint8Array;
+  /** With activityFrom: the day number of the last customer-initiated posting day since activityFrom; -1 for none. */
+  last_active: Int32Array;
+}
+
+/** The type of the customer at directory position i. */
+export const typeAt = (t: Pick<DirectoryColumns, 'corporate'>, i: number): CustomerType => (t.corporate[i] ? 'corporate' : 'personal');
+
+/** Customer i of the table as one object (for the few rows a caller shows or tests). */
+export function customerValue(t: CustomerTable, i: number): CustomerValue {
+  const v = {
+    customer_id: t.ids[i], name: t.names?.at(i) ?? '', customer_type: typeAt(t, i), branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
+    last_txn_day: t.last_active[i] >= 0 ? isoFromNum(t.last_active[i]) : null,
+  } as CustomerValue;
+  for (const k of VALUE_COLUMNS) v[k] = t[k][i];
+  return v;
 }
 
 /** A customer the sums name but the directory does not hold (accounts of an unknown customer). */
 const notInDirectory = (id: string) => new DataError(`customer ${id} holds accounts but is not in the customers table`);
 
 /**
- * A window's transaction sums per customer, by position in the customer directory (customer_id
- * order), as typed arrays: they cross from the report thread in one copy each, and need no
- * lookup by id on arrival.
+ * A window's transaction sums per customer in customer_id order, as typed arrays, and the
+ * customers' ids as one string (TextColumn): they cross from the report thread
+ * in one copy each, and the report thread needs no directory of its own (a million id strings
+ * there cost some 100 MB).
  */
-export interface TxnsByPosition {
-  /** How many customers the directory held: the positions refer to that list. */
-  customers: number;
-  pos: Int32Array;
+export interface TxnSumColumns {
+  /** The customers' ids, in customer_id order. */
+  ids: TextColumn;
   count: Float64Array;
   counter: Float64Array;
   self_service: Float64Array;
@@ -58,137 +91,120 @@ export interface TxnsByPosition {
   last_active: Int32Array;
 }
 
-function txnsByPosition(db: Db, w: Window, activityFrom?: string): TxnsByPosition {
-  const t = customerTxnSums(db, w.from, w.to, activityFrom);
-  const ids = queryColumns<{ customer_id: string[] }>(db, 'SELECT customer_id FROM customers ORDER BY customer_id').customer_id;
-  const at = positionsIn(ids);
-  const n = t.customer_id.length;
-  const pos = new Int32Array(n);
-  const lastActive = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
-    pos[k] = at(t.customer_id[k]);
-    if (pos[k] < 0) throw notInDirectory(t.customer_id[k]);
-    lastActive[k] = t.last_active_day[k] ? dayNum(t.last_active_day[k]!) : -1;
+function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns {
+  // Row by row into typed arrays of the directory's size (at most one row per customer): JSON
+  // columns or growing arrays of a million rows would hold far more at once.
+  const n = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
+  const x = {
+    count: new Float64Array(n), counter: new Float64Array(n), self_service: new Float64Array(n), e_banking: new Float64Array(n),
+    fee_fen: new Float64Array(n), last_active: new Int32Array(n),
+  };
+  let joined = '';
+  // Only when an id holds the separator (never in practice): the ids one by one.
+  let list: string[] | undefined;
+  let k = 0;
+  const rows = db.prepare(txnSumsSql(db, w.from, w.to, activityFrom)).raw().iterate({ from: w.from, to: w.to }) as IterableIterator<[string, number, number, number, number, number, string | null, string | null]>;
+  for (const [id, count, counter, selfService, eBanking, fee, last, noRate] of rows) {
+    if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
+    if (k === n) throw notInDirectory(id);
+    if (list) list.push(id);
+    else if (id.includes(TEXT_SEPARATOR)) (list = k ? joined.split(TEXT_SEPARATOR) : []).push(id);
+    else joined += k ? TEXT_SEPARATOR + id : id;
+    x.last_active[k] = last ? dayNum(last) : -1;
+    x.count[k] = count;
+    x.counter[k] = counter;
+    x.self_service[k] = selfService;
+    x.e_banking[k] = eBanking;
+    x.fee_fen[k] = fee;
+    k++;
   }
   return {
-    customers: ids.length, pos, last_active: lastActive,
-    count: Float64Array.from(t.count), counter: Float64Array.from(t.counter), self_service: Float64Array.from(t.self_service),
-    e_banking: Float64Array.from(t.e_banking), fee_fen: Float64Array.from(t.fee_fen),
+    ids: list ?? { joined, count: k }, count: x.count.slice(0, k), counter: x.counter.slice(0, k), self_service: x.self_service.slice(0, k),
+    e_banking: x.e_banking.slice(0, k), fee_fen: x.fee_fen.slice(0, k), last_active: x.last_active.slice(0, k),
   };
 }
 
 /** What the report thread computes for customerValues: transactions and foreign-currency balances. */
-export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: TxnsByPosition; foreign: AccountSlice[] } {
-  return { txns: txnsByPosition(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
+export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: TxnSumColumns; foreign: AccountSlice[] } {
+  return { txns: txnSumColumns(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
-
-/** Per database: the last results by window, pricing and activity start (one report asks several times). */
-const memo = new WeakMap<Db, Map<string, CustomerValue[]>>();
 
 /**
- * Value of every customer that held a balance or made a transaction in the window. `full`
- * false: name '', branch and rm_id null (customerDirectory), for reports that neither show nor
- * group by them.
+ * Value of every customer over the window, by directory position (see CustomerTable). `want`:
+ * which directory columns beyond id and type to read (names for a detail, branch and RM for
+ * grouping); the others stay empty.
  */
-export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, full = true): CustomerValue[] {
-  // Any write by this connection (total_changes) or another one (data_version) invalidates.
-  const version = db.prepare('SELECT total_changes()').pluck().get() as number;
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
-  const key = JSON.stringify([w.from, w.to, pricing, activityFrom ?? null, full, version, dataVersion]);
-  let perDb = memo.get(db);
-  if (!perDb) memo.set(db, (perDb = new Map()));
-  const hit = perDb.get(key);
-  if (hit && !db.inTransaction) return hit;
-  const values = computeCustomerValues(db, w, pricing, activityFrom, full);
-  if (perDb.size > 4) perDb.clear();
-  if (!db.inTransaction) perDb.set(key, values);
-  return values;
-}
-
-/** Drops this database's remembered results: for a caller that will not ask again and needs the memory. */
-export function forgetCustomerValues(db: Db): void {
-  memo.delete(db);
-}
-
-function computeCustomerValues(db: Db, w: Window, pricing: Pricing, activityFrom: string | undefined, full: boolean): CustomerValue[] {
+export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }): CustomerTable {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
   // thread sums the CNY balances.
   const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
   // All customers in customer_id order with their RM on the window's last day, in one query.
-  const info = customerDirectory(db, w.to, full);
-  const ids = info.map((c) => c.customer_id);
-  const bal = customerBalances(db, w, pricing, () => extras().foreign);
-  // Sums per directory position in typed arrays; the objects are made once, at the end, with
-  // their final values (objects filled field by field after creation cost more than the sums).
-  const n = info.length;
-  const seen = new Uint8Array(n);
-  const aum = new Float64Array(n);
-  const deposit = new Float64Array(n);
-  const loan = new Float64Array(n);
-  const nii = new Float64Array(n);
-  const risk = new Float64Array(n);
-  const fee = new Float64Array(n);
-  const count = new Float64Array(n);
-  const counter = new Float64Array(n);
-  const selfService = new Float64Array(n);
-  const eBanking = new Float64Array(n);
-  const channel = new Float64Array(n);
-  const lastDay: (string | null)[] = new Array(n).fill(null);
+  const dir = directoryColumns(db, w.to, want);
+  const n = dir.ids.length;
+  const t: CustomerTable = { ...dir, seen: new Uint8Array(n), last_active: new Int32Array(n).fill(-1) } as CustomerTable;
+  for (const k of VALUE_COLUMNS) t[k] = new Float64Array(n);
   const known = (i: number, id: string): number => {
     if (i < 0) throw notInDirectory(id);
     return i;
   };
-  // Balance categories are summed in exact integer fen-days and divided by D once per customer,
-  // so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
-  const balAt = positionsIn(ids);
-  for (let k = 0; k < bal.customer_id.length; k++) {
-    const i = known(balAt(bal.customer_id[k]), bal.customer_id[k]);
-    seen[i] = 1;
-    aum[i] = bal.aum_fd[k] / w.days;
-    deposit[i] = bal.deposit_fd[k] / w.days;
-    loan[i] = bal.loan_fd[k] / w.days;
-    // NII = ADB × spread × D/365 = fen-days × spread / 365; risk cost = ADB × rate × D/365.
-    nii[i] = bal.spread_fd[k] / 365;
-    risk[i] = (bal.risk_fd[k] / w.days) * f;
+  // The CNY sums row by row straight into the arrays (a million rows handed over as JSON columns
+  // would hold some 250 MB at once), then the foreign-currency slices by position. Balance
+  // categories are summed in exact integer fen-days (here, until divided below) and divided by
+  // D once per customer, so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen
+  // (tier bounds are inclusive).
+  const { sql, bind } = balanceSums(w, pricing);
+  const balAt = positionsIn(dir.ids);
+  for (const [id, aum, deposit, loan, spread, risk] of db.prepare(sql).raw().iterate(bind) as IterableIterator<[string, number, number, number, number, number]>) {
+    const i = known(balAt(id), id);
+    t.seen[i] = 1;
+    t.aum_adb[i] = aum;
+    t.deposit_adb[i] = deposit;
+    t.loan_adb[i] = loan;
+    t.net_interest[i] = spread;
+    t.risk_cost[i] = risk;
   }
-  // Positions into another connection's directory: valid while no customer was added meanwhile.
-  let t = extras().txns;
-  if (t.customers !== n) t = txnsByPosition(db, w, activityFrom);
-  const cost = pricing.channel_cost_fen;
-  const isoOf = new Map<number, string>();
-  for (let k = 0; k < t.pos.length; k++) {
-    const i = t.pos[k];
-    if (activityFrom !== undefined && t.last_active[k] >= 0) {
-      const d = t.last_active[k];
-      let iso = isoOf.get(d);
-      if (iso === undefined) isoOf.set(d, (iso = isoFromNum(d)));
-      lastDay[i] = iso;
+  const foreignAt = positionsIn(dir.ids);
+  for (const s of extras().foreign) {
+    if (s.fen_days === 0) continue;
+    const i = known(foreignAt(s.customer_id), s.customer_id);
+    t.seen[i] = 1;
+    if (isAum(s.product_type)) t.aum_adb[i] += s.fen_days;
+    if (isDeposit(s.product_type)) t.deposit_adb[i] += s.fen_days;
+    t.net_interest[i] += s.fen_days * (pricing.spreads[s.product_type] ?? 0);
+    if (isLoan(s.product_type)) {
+      t.loan_adb[i] += s.fen_days;
+      t.risk_cost[i] += s.fen_days * (pricing.risk_rates[(s.last_class ?? 'normal') as LoanClass] ?? pricing.risk_rates.normal);
     }
-    // Count 0: active only before the window (it only tells the last posting day).
-    if (t.count[k] === 0) continue;
-    seen[i] = 1;
-    fee[i] += t.fee_fen[k];
-    count[i] += t.count[k];
-    counter[i] += t.counter[k];
-    selfService[i] += t.self_service[k];
-    eBanking[i] += t.e_banking[k];
-    channel[i] += t.counter[k] * cost.counter + t.self_service[k] * cost.self_service + t.e_banking[k] * cost.e_banking;
   }
-  // In the directory's order (customer_id): no sort needed.
-  const out: CustomerValue[] = [];
   for (let i = 0; i < n; i++) {
-    if (!seen[i]) continue;
-    const c = info[i];
-    out.push({
-      customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, branch: c.branch, rm_id: c.rm_id,
-      aum_adb: aum[i], deposit_adb: deposit[i], loan_adb: loan[i], net_interest: nii[i], fee_income: fee[i],
-      channel_cost: channel[i], risk_cost: risk[i], contribution: nii[i] + fee[i] - channel[i] - risk[i],
-      txn_count: count[i], txn_counter: counter[i], txn_self_service: selfService[i], txn_e_banking: eBanking[i],
-      last_txn_day: lastDay[i],
-    });
+    if (!t.seen[i]) continue;
+    t.aum_adb[i] /= w.days;
+    t.deposit_adb[i] /= w.days;
+    t.loan_adb[i] /= w.days;
+    // NII = ADB × spread × D/365 = fen-days × spread / 365; risk cost = ADB × rate × D/365.
+    t.net_interest[i] /= 365;
+    t.risk_cost[i] = (t.risk_cost[i] / w.days) * f;
   }
-  return out;
+  const x = extras().txns;
+  const txnPos = positionsOf(dir.ids, x.ids);
+  const cost = pricing.channel_cost_fen;
+  for (let k = 0; k < txnPos.length; k++) {
+    const i = txnPos[k];
+    if (i < 0) throw notInDirectory(textValues(x.ids)[k]);
+    if (activityFrom !== undefined) t.last_active[i] = x.last_active[k];
+    // Count 0: active only before the window (it only tells the last posting day).
+    if (x.count[k] === 0) continue;
+    t.seen[i] = 1;
+    t.fee_income[i] += x.fee_fen[k];
+    t.txn_count[i] += x.count[k];
+    t.txn_counter[i] += x.counter[k];
+    t.txn_self_service[i] += x.self_service[k];
+    t.txn_e_banking[i] += x.e_banking[k];
+    t.channel_cost[i] += x.counter[k] * cost.counter + x.self_service[k] * cost.self_service + x.e_banking[k] * cost.e_banking;
+  }
+  for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
+  return t;
 }
 
 /**

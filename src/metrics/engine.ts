@@ -147,11 +147,11 @@ export interface CustomerBalances {
 }
 
 /**
- * Per customer, the CNY accounts' window sums from the prefix sums, aggregated in SQL (only one
- * row per customer reaches JavaScript), plus the few foreign-currency accounts converted day by
- * day. Customers whose sums are all 0 are left out.
+ * The SQL of customerBalances' CNY sums and its parameters: columns customer_id, aum_fd,
+ * deposit_fd, loan_fd, spread_fd, risk_fd, one row per customer (no foreign-currency account).
+ * A caller keeping a million customers' sums in typed arrays reads the rows one by one instead.
  */
-export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: () => AccountSlice[] = () => foreignAccountSlices(db, w)): CustomerBalances {
+export function balanceSums(w: Window, pricing: Pricing): { sql: string; bind: Record<string, number | string> } {
   const p = params(w);
   // Spreads and risk rates as parameters :sp_<product>, :rk_<class>.
   const bind: Record<string, number | string> = { ...p };
@@ -167,7 +167,7 @@ export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: (
   const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => `v_${k.key}`).join(' + ');
   const spread = CUSTOMER_SPAN_KEYS.map((k) => `v_${k.key} * :sp_${k.product}`).join(' + ');
   const risk = keysOf(LOAN_PRODUCTS).map((k) => `v_${k.key} * :rk_${k.cls}`).join(' + ');
-  const out = queryColumns<CustomerBalances>(db, `${steadySql(false, 'uncovered', false)},
+  const sql = `${steadySql(false, 'uncovered', false)},
     covered AS (SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd, ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd,
         ${spread} AS spread_fd, ${risk} AS risk_fd
       FROM (SELECT customer_id, ${CUSTOMER_SPAN_KEYS.map((k) => `${spanFenDays(k.key)} AS v_${k.key}`).join(', ')}
@@ -178,11 +178,24 @@ export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: (
         sum(fen_days * CASE product_type ${byProduct} ELSE 0 END) AS spread_fd,
         sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days * CASE coalesce(last_class, 'normal') ${byClass} ELSE :rk_normal END ELSE 0 END) AS risk_fd
       FROM steady GROUP BY customer_id)
-    SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) WHERE aum_fd != 0 OR loan_fd != 0`, bind);
-  const index = new Map<string, number>(out.customer_id.map((id, i) => [id, i]));
+    SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) WHERE aum_fd != 0 OR loan_fd != 0`;
+  return { sql, bind };
+}
+
+/**
+ * Per customer, the CNY accounts' window sums from the prefix sums, aggregated in SQL (only one
+ * row per customer reaches JavaScript), plus the few foreign-currency accounts converted day by
+ * day. Customers whose sums are all 0 are left out.
+ */
+export function customerBalances(db: Db, w: Window, pricing: Pricing, foreign: () => AccountSlice[] = () => foreignAccountSlices(db, w)): CustomerBalances {
+  const { sql, bind } = balanceSums(w, pricing);
+  const out = queryColumns<CustomerBalances>(db, sql, bind);
+  // Built only for foreign-currency slices (a Map of every customer costs ~100 MB at a million).
+  let index: Map<string, number> | undefined;
   // Asked for only now: it may be computed on the report thread meanwhile.
   for (const f of foreign()) {
     if (f.fen_days === 0) continue;
+    index ??= new Map<string, number>(out.customer_id.map((id, i) => [id, i]));
     let i = index.get(f.customer_id);
     if (i === undefined) {
       i = out.customer_id.length;
@@ -607,15 +620,25 @@ export function customerTxnSums(db: Db, from: string, to: string, activityFrom?:
   return txnsPerCustomer<CustomerTxnSums>(db, from, to, activityFrom, '');
 }
 
-function txnsPerCustomer<T>(db: Db, from: string, to: string, activityFrom: string | undefined, extra: string): T {
+/**
+ * The SQL of customerTxnSums (parameters :from, :to), in customer_id order: columns customer_id,
+ * count, counter, self_service, e_banking, fee_fen, last_active_day, no_rate (non-null: the
+ * currency of a posting day without a rate), then `extra`. A caller keeping a million
+ * customers' sums in typed arrays reads the rows one by one.
+ */
+export function txnSumsSql(db: Db, from: string, to: string, activityFrom: string | undefined, extra = ''): string {
   const scanFrom = activityFrom !== undefined && activityFrom < from ? activityFrom : from;
   const parts = txnParts(db, from, to, scanFrom);
   // The roll-ups are keyed by customer first: grouping needs no join and (for txn_totals or
   // txn_monthly alone) no sort.
-  const c = queryColumns<T & { no_rate: (string | null)[] }>(db, `WITH t AS (${txnRowsSql(parts)})
+  return `WITH t AS (${txnRowsSql(parts)})
     SELECT t.customer_id, sum(t.n) AS count, sum(t.counter) AS counter, sum(t.self_service) AS self_service, sum(t.e_banking) AS e_banking,
       sum(t.fee_fen) AS fee_fen, max(t.last_cust_act) AS last_active_day, max(t.no_rate) AS no_rate${extra}
-    FROM t GROUP BY t.customer_id`, { from, to });
+    FROM t GROUP BY t.customer_id`;
+}
+
+function txnsPerCustomer<T>(db: Db, from: string, to: string, activityFrom: string | undefined, extra: string): T {
+  const c = queryColumns<T & { no_rate: (string | null)[] }>(db, txnSumsSql(db, from, to, activityFrom, extra), { from, to });
   const noRate = c.no_rate.find((x) => x !== null);
   if (noRate) throw missingRate(noRate, "a transaction's posting date");
   const { no_rate: _, ...out } = c;

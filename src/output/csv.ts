@@ -11,7 +11,6 @@
  *  - Records end with '\n' by default; `eol: '\r\n'` for RFC 4180 line endings.
  *  - Encoding: UTF-8 (optional BOM, which Excel needs to detect UTF-8) or GB18030 (no BOM).
  */
-import { stringify } from 'csv-stringify/sync';
 import { isNumericKind, type CellValue, type ColumnSpec, type Row } from './columns.js';
 import { formatMoney, formatNumber, roundHalfAwayFromZero } from './format.js';
 import { encodeGb18030 } from './gb18030.js';
@@ -64,12 +63,45 @@ function plainNumber(x: number): string {
   return formatNumber(x, MACHINE_DECIMALS, { separators: false }).replace(/\.?0+$/, '');
 }
 
+/** Rows per chunk of csvChunks: big enough to amortise, small enough to keep memory flat. */
+const CHUNK_ROWS = 8192;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One CSV field as csv-stringify writes it with its defaults: quoted when it holds a comma, a
+ * quote, CR or LF (a bare CR or LF is quoted whatever the record delimiter), quotes doubled.
+ */
+export function csvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * The CSV of renderCsv in chunks (the header with the first), each encoded: a caller writes each
+ * as it comes, so a million rows never exist as text at once.
+ */
+export function* csvChunks(columns: ColumnSpec[], rows: Iterable<Row>, opts: CsvOptions = {}): Generator<Buffer> {
+  const eol = opts.eol === '\r\n' ? '\r\n' : '\n';
+  const line = (cells: string[]) => `${cells.map(csvField).join(',')}${eol}`;
+  let text = opts.header === false ? '' : line(columns.map((c) => c.key));
+  let first = true;
+  const flush = (): Buffer => {
+    const chunk = text;
+    text = '';
+    if (opts.encoding === 'gb18030') return encodeGb18030(chunk);
+    const body = Buffer.from(chunk, 'utf8');
+    const bom = first && opts.bom;
+    first = false;
+    return bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+  };
+  let n = 0;
+  for (const row of rows) {
+    text += line(columns.map((c) => csvCell(c, row[c.key])));
+    if (++n % CHUNK_ROWS === 0) yield flush();
+  }
+  if (text || first) yield flush();
+}
+
 export function renderCsv(columns: ColumnSpec[], rows: Row[], opts: CsvOptions = {}): Buffer {
-  const records: string[][] = opts.header === false ? [] : [columns.map((c) => c.key)];
-  for (const row of rows) records.push(columns.map((c) => csvCell(c, row[c.key])));
-  // quoted_match: a bare CR or LF inside a field must be quoted whatever the record delimiter.
-  const text = stringify(records, { record_delimiter: opts.eol === '\r\n' ? 'windows' : 'unix', quoted_match: /[\r\n]/ });
-  if (opts.encoding === 'gb18030') return encodeGb18030(text);
-  const body = Buffer.from(text, 'utf8');
-  return opts.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+  return Buffer.concat([...csvChunks(columns, rows, opts)]);
 }

@@ -26,11 +26,39 @@ export function jsonCell(col: ColumnSpec, value: CellValue | undefined): string 
   }
 }
 
+function jsonRow(columns: ColumnSpec[], row: Row): Record<string, string | number | null> {
+  const o: Record<string, string | number | null> = {};
+  for (const c of columns) o[c.key] = jsonCell(c, row[c.key]);
+  return o;
+}
+
 export function renderJson(columns: ColumnSpec[], rows: Row[], meta: Record<string, unknown> = {}): string {
-  const out = rows.map((row) => {
-    const o: Record<string, string | number | null> = {};
-    for (const c of columns) o[c.key] = jsonCell(c, row[c.key]);
-    return o;
-  });
-  return `${JSON.stringify({ ...meta, rows: out }, null, 2)}\n`;
+  return `${JSON.stringify({ ...meta, rows: rows.map((r) => jsonRow(columns, r)) }, null, 2)}\n`;
+}
+
+/** Rows per chunk of jsonChunks. */
+const CHUNK_ROWS = 4096;
+
+/**
+ * The JSON of renderJson in chunks of text (meta first, then the rows a few thousand at a
+ * time): a caller writes each as it comes. The same bytes as renderJson.
+ */
+export function* jsonChunks(columns: ColumnSpec[], rows: Iterable<Row>, meta: Record<string, unknown> = {}): Generator<string> {
+  const empty = `${JSON.stringify({ ...meta, rows: [] }, null, 2)}\n`;
+  const tail = '"rows": []\n}\n';
+  if (!empty.endsWith(tail)) {
+    // `rows` stood elsewhere in meta: the whole text at once.
+    yield renderJson(columns, [...rows], meta);
+    return;
+  }
+  let part = `${empty.slice(0, -tail.length)}"rows": [`;
+  let n = 0;
+  for (const row of rows) {
+    part += `${n++ ? ',' : ''}\n    ${JSON.stringify(jsonRow(columns, row), null, 2).replace(/\n/g, '\n    ')}`;
+    if (n % CHUNK_ROWS === 0) {
+      yield part;
+      part = '';
+    }
+  }
+  yield n ? `${part}\n  ]\n}\n` : `${part}]\n}\n`;
 }

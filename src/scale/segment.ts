@@ -9,9 +9,10 @@ import { dayNum } from '../db/balances.js';
 import { clipToCoverage, addDays } from '../metrics/engine.js';
 import { windowNotesWith, carriedForwardAfter } from '../metrics/caveats.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
+import { VALUE_COLUMNS, type CustomerTable } from '../metrics/customers.js';
 import {
-  DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, RFM_WINDOW_DAYS, segmentSummary,
-  type DetailReport, type SegmentParams, type SummaryReport, type TierCustomer, type TierPopulation,
+  DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, RFM_WINDOW_DAYS, detailOf, segmentSummary,
+  type DetailReport, type SegmentParams, type SummaryReport, type TierPopulation, type TypeTiers,
 } from '../segment/report.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
@@ -67,10 +68,21 @@ export async function duckTierPopulation(data: ParquetData, params: SegmentParam
       CAST(dormant AS INTEGER) AS dormant, last_txn_day, CAST(measure AS DOUBLE) AS measure
     FROM customer_tiers ORDER BY customer_id`);
   const types = params.types ?? CUSTOMER_TYPES;
-  const byType = new Map<CustomerType, TierCustomer[]>(types.map((t) => [t, []]));
-  for (const r of rows) byType.get(r.customer_type)?.push({ ...r, dormant: r.dormant === 1 });
+  const { table, dormant } = tableOf(rows);
+  const byType = new Map<CustomerType, TypeTiers>();
+  for (const type of types) {
+    const ladder = tiers[type];
+    const pos: number[] = [];
+    const tier: number[] = [];
+    rows.forEach((r, i) => {
+      if (r.customer_type !== type) return;
+      pos.push(i);
+      tier.push(ladder.tiers.findIndex((d) => d.code === r.tier));
+    });
+    byType.set(type, { ladder, pos: Int32Array.from(pos), tier: Uint8Array.from(tier) });
+  }
   const period = { as_of: asOf, window, data: await data.dataDatesIn(window.from, window.to), activity_window: activity, dormant_floor_fen: floor };
-  return { population: { period, byType }, notes: windowNotesWith(window, carriedForwardAfter(lastBalance(facts), asOf)) };
+  return { population: { period, table, dormant, types: byType }, notes: windowNotesWith(window, carriedForwardAfter(lastBalance(facts), asOf)) };
 }
 
 /**
@@ -83,12 +95,32 @@ export function duckSummary(pop: TierPopulation, params: SegmentParams, groupBy:
 
 /** The customer detail (segmentDetail) from a population computed here. */
 export function duckDetail(pop: TierPopulation, params: SegmentParams, tierFilter?: ReadonlySet<string>): DetailReport {
-  const tiers = params.tiers ?? (DEFAULT_TIERS as TiersConfig);
-  const ladders: DetailReport['ladders'] = {};
-  const customers: TierCustomer[] = [];
-  for (const type of params.types ?? CUSTOMER_TYPES) {
-    ladders[type] = tiers[type];
-    for (const c of pop.byType.get(type) ?? []) if (!tierFilter || tierFilter.has(c.tier)) customers.push(c);
-  }
-  return { period: pop.period, ladders, customers };
+  return detailOf(pop, params.types ?? CUSTOMER_TYPES, tierFilter);
+}
+
+/** DuckDB's rows (customer_id order) as the columnar table of the SQLite path; the figures no report shows from here stay 0. */
+function tableOf(rows: readonly TierRow[]): { table: CustomerTable; dormant: Uint8Array } {
+  const n = rows.length;
+  const codes = (values: (string | null)[]) => {
+    const list: (string | null)[] = [];
+    const at = new Map<string | null, number>();
+    const out = Int32Array.from(values, (v) => {
+      let c = at.get(v);
+      if (c === undefined) at.set(v, (c = list.push(v) - 1));
+      return c;
+    });
+    return { out, list };
+  };
+  const branch = codes(rows.map((r) => r.branch));
+  const rm = codes(rows.map((r) => r.rm_id));
+  const table = {
+    ids: rows.map((r) => r.customer_id), corporate: Uint8Array.from(rows, (r) => (r.customer_type === 'corporate' ? 1 : 0)),
+    names: { at: (i: number) => rows[i].name }, branch: branch.out, branches: branch.list, rm: rm.out, rms: rm.list,
+    seen: new Uint8Array(n).fill(1), last_active: Int32Array.from(rows, (r) => (r.last_txn_day ? dayNum(r.last_txn_day) : -1)),
+  } as CustomerTable;
+  for (const k of VALUE_COLUMNS) table[k] = new Float64Array(n);
+  rows.forEach((r, i) => {
+    for (const k of ['aum_adb', 'deposit_adb', 'loan_adb', 'contribution', 'fee_income', 'txn_count', 'txn_counter', 'txn_self_service', 'txn_e_banking'] as const) table[k][i] = r[k];
+  });
+  return { table, dormant: Uint8Array.from(rows, (r) => r.dormant) };
 }

@@ -26,13 +26,17 @@ export interface Concentration {
   undefined_reason: ConcentrationUndefined | null;
 }
 
-function check(values: readonly number[]): void {
-  for (const v of values) if (!Number.isFinite(v)) throw new DataError(`concentration: value ${v} is not a finite number`);
+/** The values of a measure, one per customer: an array, or a typed array a report built by position. */
+export type Values = ArrayLike<number>;
+
+function check(values: Values): void {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw new DataError(`concentration: value ${values[i]} is not a finite number`);
 }
 
-function reason(values: readonly number[], total: number): ConcentrationUndefined | null {
-  if (values.length === 0) return 'empty';
-  if (values.some((v) => v < 0)) return 'negative_values';
+/** `asc`: the values in ascending order. */
+function reason(asc: Float64Array, total: number): ConcentrationUndefined | null {
+  if (asc.length === 0) return 'empty';
+  if (asc[0] < 0) return 'negative_values';
   if (total === 0) return 'zero_total';
   return null;
 }
@@ -44,16 +48,16 @@ const sum = (xs: ArrayLike<number>): number => {
 };
 
 /** Ascending copy: a typed array sorts numbers natively (no comparator calls: 100k values in a few ms). */
-const ascending = (values: readonly number[]): Float64Array => Float64Array.from(values).sort();
+const ascending = (values: Values): Float64Array => Float64Array.from(values).sort();
 
-export function concentration(values: readonly number[]): Concentration {
+export function concentration(values: Values): Concentration {
   check(values);
   const n = values.length;
   const asc = ascending(values);
   const total = sum(asc);
   const top_n = ceilShare(0.2, n);
   const top_total = sum(asc.subarray(n - top_n));
-  const why = reason(values, total);
+  const why = reason(asc, total);
   if (why) return { n, total, top_n, top_total, pareto: null, gini: null, undefined_reason: why };
   let weighted = 0;
   for (let i = 0; i < n; i++) weighted += (i + 1) * asc[i];
@@ -62,12 +66,12 @@ export function concentration(values: readonly number[]): Concentration {
 }
 
 /** Share of the total held by the top ceil(20% n) customers; null when undefined (see module doc). */
-export function pareto(values: readonly number[]): number | null {
+export function pareto(values: Values): number | null {
   return concentration(values).pareto;
 }
 
 /** G = 2 Σᵢ i·x₍ᵢ₎ ÷ (n Σ x) − (n + 1) ÷ n, x ascending, i from 1; null when undefined. */
-export function gini(values: readonly number[]): number | null {
+export function gini(values: Values): number | null {
   return concentration(values).gini;
 }
 
@@ -83,12 +87,12 @@ export interface LorenzPoint {
  * With maxPoints given and n > maxPoints, the curve is sampled at x = k/maxPoints (k = 0..maxPoints),
  * interpolating linearly between customers. Null when undefined (see module doc).
  */
-export function lorenz(values: readonly number[], maxPoints?: number): LorenzPoint[] | null {
+export function lorenz(values: Values, maxPoints?: number): LorenzPoint[] | null {
   check(values);
   const n = values.length;
   const asc = ascending(values);
   const total = sum(asc);
-  if (reason(values, total)) return null;
+  if (reason(asc, total)) return null;
   const cum: number[] = [0];
   for (const x of asc) cum.push(cum[cum.length - 1] + x);
   if (maxPoints === undefined || n <= maxPoints) {

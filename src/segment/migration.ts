@@ -53,18 +53,80 @@ export interface MigrationResult {
   customers: number;
 }
 
-export function migrate(input: MigrationInput): MigrationResult {
-  const { order, tiers1, tiers2 } = input;
-  const rank = new Map<string, number>();
-  order.forEach((c, i) => {
+/** One date's population, columnar: ascending positions, each member's tier (index into the order) and AUM (fen). */
+export interface MigrationSide {
+  pos: ArrayLike<number>;
+  tier: ArrayLike<number>;
+  aum: ArrayLike<number>;
+}
+
+function checkOrder(order: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const c of order) {
     if (c === NEW || c === GONE) throw new DataError(`migration: tier code "${c}" is reserved`);
-    if (rank.has(c)) throw new DataError(`migration: tier code "${c}" listed twice`);
-    rank.set(c, i);
-  });
+    if (seen.has(c)) throw new DataError(`migration: tier code "${c}" listed twice`);
+    seen.add(c);
+  }
+}
+
+/**
+ * migrate for two populations of the same positions (a customer directory): joined by position
+ * in one merge of the two ascending lists, so each cell adds its customers' AUM in position order.
+ */
+export function migrateByPosition(order: readonly string[], a: MigrationSide, b: MigrationSide): MigrationResult {
+  checkOrder(order);
   const rows = [NEW, ...order];
   const columns = [...order, GONE];
   const counts = rows.map(() => columns.map(() => 0));
   const aum = rows.map(() => columns.map(() => 0));
+  const gone = columns.length - 1;
+  let upgrades = 0;
+  let downgrades = 0;
+  let unchanged = 0;
+  let customers = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.pos.length || j < b.pos.length) {
+    const pa = i < a.pos.length ? a.pos[i] : Infinity;
+    const pb = j < b.pos.length ? b.pos[j] : Infinity;
+    customers++;
+    if (pa < pb) {
+      counts[a.tier[i] + 1][gone] += 1;
+      aum[a.tier[i] + 1][gone] += a.aum[i];
+      i++;
+    } else if (pb < pa) {
+      counts[0][b.tier[j]] += 1;
+      aum[0][b.tier[j]] += b.aum[j];
+      j++;
+    } else {
+      const from = a.tier[i];
+      const to = b.tier[j];
+      counts[from + 1][to] += 1;
+      aum[from + 1][to] += b.aum[j];
+      if (to > from) upgrades++;
+      else if (to < from) downgrades++;
+      else unchanged++;
+      i++;
+      j++;
+    }
+  }
+  const cells: MigrationCell[] = [];
+  rows.forEach((from, r) => columns.forEach((to, c) => {
+    if (counts[r][c] > 0) cells.push({ from, to, customers: counts[r][c], aum_fen: aum[r][c] });
+  }));
+  const newCustomers = counts[0].reduce((x, y) => x + y, 0);
+  const goneCustomers = counts.reduce((x, r) => x + r[gone], 0);
+  return {
+    rows, columns, counts, aum_fen: aum, cells,
+    upgrades, downgrades, unchanged, new_customers: newCustomers, gone_customers: goneCustomers, customers,
+  };
+}
+
+/** Tier migration of customers given by id (see the module doc); the positions are the ids' order of first mention. */
+export function migrate(input: MigrationInput): MigrationResult {
+  const { order, tiers1, tiers2 } = input;
+  checkOrder(order);
+  const rank = new Map(order.map((c, i) => [c, i]));
   const withAum = input.aum1 !== undefined || input.aum2 !== undefined;
   const tierRank = (t: string, date: 1 | 2, id: string): number => {
     const r = rank.get(t);
@@ -72,38 +134,27 @@ export function migrate(input: MigrationInput): MigrationResult {
     return r;
   };
   const aumOf = (m: ReadonlyMap<string, number> | undefined, id: string, date: 1 | 2): number => {
+    if (!withAum) return 0;
     const v = m?.get(id);
     if (v === undefined || !Number.isFinite(v)) throw new DataError(`migration: no AUM at date ${date} for customer ${id}`);
     return v;
   };
-
-  let upgrades = 0;
-  let downgrades = 0;
-  let unchanged = 0;
-  let newCustomers = 0;
-  let gone = 0;
-  const ids = new Set<string>([...tiers1.keys(), ...tiers2.keys()]);
-  for (const id of ids) {
+  const a: { pos: number[]; tier: number[]; aum: number[] } = { pos: [], tier: [], aum: [] };
+  const b: { pos: number[]; tier: number[]; aum: number[] } = { pos: [], tier: [], aum: [] };
+  [...new Set([...tiers1.keys(), ...tiers2.keys()])].forEach((id, p) => {
     const t1 = tiers1.get(id);
     const t2 = tiers2.get(id);
-    const row = t1 === undefined ? 0 : tierRank(t1, 1, id) + 1;
-    const col = t2 === undefined ? columns.length - 1 : tierRank(t2, 2, id);
-    counts[row][col] += 1;
-    if (withAum) aum[row][col] += t2 === undefined ? aumOf(input.aum1, id, 1) : aumOf(input.aum2, id, 2);
-    if (t1 === undefined) newCustomers++;
-    if (t2 === undefined) gone++;
-    if (t1 !== undefined && t2 !== undefined) {
-      if (col > row - 1) upgrades++;
-      else if (col < row - 1) downgrades++;
-      else unchanged++;
+    if (t1 !== undefined) {
+      a.pos.push(p);
+      a.tier.push(tierRank(t1, 1, id));
+      // Only a gone customer's AUM at date 1 is reported.
+      a.aum.push(t2 === undefined ? aumOf(input.aum1, id, 1) : 0);
     }
-  }
-  const cells: MigrationCell[] = [];
-  rows.forEach((from, i) => columns.forEach((to, j) => {
-    if (counts[i][j] > 0) cells.push({ from, to, customers: counts[i][j], aum_fen: aum[i][j] });
-  }));
-  return {
-    rows, columns, counts, aum_fen: aum, cells,
-    upgrades, downgrades, unchanged, new_customers: newCustomers, gone_customers: gone, customers: ids.size,
-  };
+    if (t2 !== undefined) {
+      b.pos.push(p);
+      b.tier.push(tierRank(t2, 2, id));
+      b.aum.push(aumOf(input.aum2, id, 2));
+    }
+  });
+  return migrateByPosition(order, a, b);
 }

@@ -4,11 +4,11 @@
  * src/segment/report.ts; the words from src/segment/labels.ts.
  */
 import {
-  fenToYuan, formatInt, formatMoney, renderCsv, renderJson, renderTable,
+  csvChunks, fenToYuan, formatInt, formatMoney, jsonChunks, renderCsv, renderJson, renderTable,
   emptySectionLine, roundHalfAwayFromZero, shownKey, writeCsv, writeJson,
   type ColumnSpec, type Write, type CsvOptions, type Lang, type Row,
 } from '../output/index.js';
-import type { DetailReport, MigrationReport, Period, SummaryReport } from './report.js';
+import { detailRows, type DetailReport, type MigrationReport, type Period, type SummaryReport } from './report.js';
 import type { RfmCustomer, RfmReport } from './rfm-report.js';
 import {
   RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
@@ -132,20 +132,29 @@ const DETAIL_COLUMNS: ColumnSpec[] = [
   { key: 'dormant', header: 'Dormant', headerZh: '睡眠户', kind: 'text', priority: 3 },
 ];
 
-export function renderDetail(rep: DetailReport, ctx: Ctx): string | Buffer {
-  const rows: Row[] = rep.customers.map((c) => ({
-    customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, branch: c.branch,
-    tier: c.tier, tier_name: tierName(rep.ladders[c.customer_type] as Ladder, c.tier, ctx.lang),
-    aum_adb: c.aum_adb, deposit_adb: c.deposit_adb, loan_adb: c.loan_adb, contribution: c.contribution, fee_income: c.fee_income,
-    txn_count: c.txn_count, dormant: c.dormant ? 'yes' : 'no',
-  }));
+/**
+ * The detail: CSV and JSON in chunks, row by row from the population (a caller writes each chunk
+ * as it comes); the table (for a terminal) at once.
+ */
+export function renderDetail(rep: DetailReport, ctx: Ctx): Iterable<string | Buffer> {
+  const rows = function* (): Generator<Row> {
+    for (const c of detailRows(rep)) {
+      yield {
+        customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, branch: c.branch,
+        tier: c.tier, tier_name: tierName(rep.ladders[c.customer_type] as Ladder, c.tier, ctx.lang),
+        aum_adb: c.aum_adb, deposit_adb: c.deposit_adb, loan_adb: c.loan_adb, contribution: c.contribution, fee_income: c.fee_income,
+        txn_count: c.txn_count, dormant: c.dormant ? 'yes' : 'no',
+      };
+    }
+  };
   const meta = { report: 'segment_detail', ...periodMeta(rep.period), ladders: Object.fromEntries(Object.entries(rep.ladders).map(([k, l]) => [k, ladderMeta(l as Ladder)])) };
-  return emit(ctx, DETAIL_COLUMNS, rows, meta, () => {
-    const title = ctx.lang === 'zh' ? `客户分层明细 · ${rep.period.as_of}` : `Customer tiers, one row per customer, as of ${rep.period.as_of}`;
-    const shownRows = ctx.lang === 'zh' ? rows.map((x) => ({ ...x, customer_type: typeShort(String(x.customer_type), 'zh'), dormant: x.dormant === 'yes' ? '是' : '否' })) : rows;
-    return [title, ...periodLines(rep.period, ctx.lang), '',
-      renderTable(DETAIL_COLUMNS, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: [ctx.lang === 'zh' ? `共 ${formatInt(rows.length)} 户` : `${formatInt(rows.length)} customer(s)`] })].join('\n');
-  });
+  if (ctx.format === 'csv') return csvChunks(DETAIL_COLUMNS, rows(), ctx.csv);
+  if (ctx.format === 'json') return jsonChunks(DETAIL_COLUMNS, rows(), { ...meta, notes: ctx.notes });
+  const title = ctx.lang === 'zh' ? `客户分层明细 · ${rep.period.as_of}` : `Customer tiers, one row per customer, as of ${rep.period.as_of}`;
+  const all = [...rows()];
+  const shownRows = ctx.lang === 'zh' ? all.map((x) => ({ ...x, customer_type: typeShort(String(x.customer_type), 'zh'), dormant: x.dormant === 'yes' ? '是' : '否' })) : all;
+  return [[title, ...periodLines(rep.period, ctx.lang), '',
+    renderTable(DETAIL_COLUMNS, shownRows, { color: ctx.color, width: ctx.width, wide: ctx.wide, lang: ctx.lang, notes: [ctx.lang === 'zh' ? `共 ${formatInt(all.length)} 户` : `${formatInt(all.length)} customer(s)`] })].join('\n')];
 }
 
 // --- migration -------------------------------------------------------------------------------

@@ -4,14 +4,17 @@
  * No formatting here: money stays in fen, shares are fractions; src/cli/segment.ts renders.
  */
 import type { Db } from '../db/connection.js';
-import { addDays, dataDatesIn, daysBetween, latestDataDate, resolveWindow, type DataDates, type Window } from '../metrics/engine.js';
-import { customerValues, type CustomerValue } from '../metrics/customers.js';
+import type { DirectoryWants } from '../db/segment-queries.js';
+import { dayNum } from '../db/balances.js';
+import { DataError } from '../errors.js';
+import { addDays, dataDatesIn, daysBetween, isoFromNum, latestDataDate, resolveWindow, type DataDates, type Window } from '../metrics/engine.js';
+import { customerValues, type CustomerTable } from '../metrics/customers.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import type { CustomerType } from '../types.js';
 import { concentration, type Concentration } from './concentration.js';
-import { migrate, type MigrationResult } from './migration.js';
-import { DORMANT_WINDOW_DAYS, isDormant, summarize, type CustomerRow, type SummaryTable } from './summary.js';
-import { tierOf, CUSTOMER_TYPES, DEFAULT_TIERS, tierCodes, type Ladder, type TierMeasure, type TiersConfig } from './tiers.js';
+import { migrateByPosition, type MigrationResult, type MigrationSide } from './migration.js';
+import { DORMANT_WINDOW_DAYS, groupKey, isDormant, sortGroupKeys, summarizeColumns, type CustomerRow, type SummaryGroups, type SummaryTable } from './summary.js';
+import { tierIndexes, CUSTOMER_TYPES, DEFAULT_TIERS, tierCodes, type Ladder, type TierMeasure, type TiersConfig } from './tiers.js';
 
 export const DEFAULT_WINDOW_DAYS = 90;
 export const RFM_WINDOW_DAYS = 365;
@@ -80,56 +83,96 @@ export interface TierCustomer extends CustomerRow {
   measure: number;
 }
 
+/** One customer type's part of a tier population, columnar. */
+export interface TypeTiers {
+  ladder: Ladder;
+  /** Directory positions (into the population's table) of the type's customers, ascending: customer_id order. */
+  pos: Int32Array;
+  /** Per customer (as pos): the index of its tier in ladder.tiers. */
+  tier: Uint8Array;
+}
+
+/**
+ * Customers that held a balance or made a transaction in the tier window, with their values
+ * (`table`, by directory position) and, per selected type, their tiers. `dormant` by position.
+ * Rows as objects, for the few a caller shows: tierCustomer, tierCustomers.
+ */
 export interface TierPopulation {
   period: Period;
-  /** Per selected type, customers sorted by customer_id. */
-  byType: Map<CustomerType, TierCustomer[]>;
+  table: CustomerTable;
+  /** 1 = dormant (see isDormant), by directory position. */
+  dormant: Uint8Array;
+  /** Per selected type, in the order asked for. */
+  types: Map<CustomerType, TypeTiers>;
 }
 
 /**
  * Customers that held a balance or made a transaction in the tier window, each with its
- * values and tier. The quantile ladders rank the whole population of a type. `full` false:
- * without name, branch and RM (see customerValues).
+ * values and tier. The quantile ladders rank the whole population of a type. `want`: the
+ * directory columns to read beyond id and type (see customerValues).
  */
-export function tierPopulation(db: Db, params: SegmentParams, full = true): TierPopulation {
+export function tierPopulation(db: Db, params: SegmentParams, want: DirectoryWants = { names: true, owners: true }): TierPopulation {
   const r = resolve(db, params);
   const window = tierWindow(db, r.asOf, r.windowDays);
-  return { period: period(db, r, window), byType: tiersFor(db, r, window, full) };
+  return populationOf(db, r, window, want);
 }
 
 function period(db: Db, r: Resolved, window: Window): Period {
   return { as_of: r.asOf, window, data: dataDatesIn(db, window.from, window.to), activity_window: activityWindow(r.asOf), dormant_floor_fen: r.dormantFloorFen };
 }
 
-function tiersFor(db: Db, r: Resolved, window: Window, full = true): Map<CustomerType, TierCustomer[]> {
-  const act = activityWindow(r.asOf);
+function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants): TierPopulation {
   // One pass over the transactions gives the window's sums and the last posting day of the year.
-  const values = customerValues(db, window, r.pricing, act.from, full);
-  const out = new Map<CustomerType, TierCustomer[]>();
-  // Days since the last transaction, per distinct last day (a few hundred of them, not 100k).
-  const sinceOf = new Map<string, number>();
-  const since = (day: string | null) => {
-    if (day === null) return null;
-    let d = sinceOf.get(day);
-    if (d === undefined) sinceOf.set(day, (d = daysBetween(day, r.asOf) - 1));
-    return d;
-  };
-  for (const type of r.types) {
-    const ladder = r.tiers[type];
-    const mine = values.filter((v) => v.customer_type === type);
-    const tiers = tierOf(mine.map((v) => v.customer_id), mine.map((v) => v[ladder.measure]), ladder);
-    out.set(type, mine.map((v, i) => toRow(v, tiers[i], ladder.measure, v.last_txn_day ?? null, since(v.last_txn_day ?? null), r)));
+  const t = customerValues(db, window, r.pricing, activityWindow(r.asOf).from, want);
+  const n = t.ids.length;
+  const asOfNum = dayNum(r.asOf);
+  const dormant = new Uint8Array(n);
+  const count = [0, 0];
+  for (let i = 0; i < n; i++) {
+    if (!t.seen[i]) continue;
+    count[t.corporate[i]]++;
+    const since = t.last_active[i] >= 0 ? asOfNum - t.last_active[i] : null;
+    if (isDormant(since, t.aum_adb[i], r.dormantFloorFen)) dormant[i] = 1;
   }
-  return out;
+  const types = new Map<CustomerType, TypeTiers>();
+  for (const type of r.types) {
+    const corporate = type === 'corporate' ? 1 : 0;
+    const pos = new Int32Array(count[corporate]);
+    for (let i = 0, k = 0; i < n; i++) if (t.seen[i] && t.corporate[i] === corporate) pos[k++] = i;
+    const ladder = r.tiers[type];
+    types.set(type, { ladder, pos, tier: tierIndexes(t[ladder.measure], pos, ladder, (k) => t.ids[pos[k]]) });
+  }
+  return { period: period(db, r, window), table: t, dormant, types };
 }
 
-function toRow(v: CustomerValue, tier: string, measure: TierMeasure, lastDay: string | null, since: number | null, r: Resolved): TierCustomer {
+/** ISO dates by day number: a few hundred distinct last days among a million customers. */
+const isoDays = new Map<number, string>();
+function isoDay(d: number): string {
+  let iso = isoDays.get(d);
+  if (iso === undefined) isoDays.set(d, (iso = isoFromNum(d)));
+  return iso;
+}
+
+/** The k-th customer of a type's population as one object. */
+export function tierCustomer(pop: TierPopulation, type: CustomerType, k: number): TierCustomer {
+  const x = pop.types.get(type) as TypeTiers;
+  const i = x.pos[k];
+  const t = pop.table;
   return {
-    customer_id: v.customer_id, name: v.name, customer_type: v.customer_type, branch: v.branch, rm_id: v.rm_id, tier,
-    aum_adb: v.aum_adb, deposit_adb: v.deposit_adb, loan_adb: v.loan_adb, contribution: v.contribution, fee_income: v.fee_income,
-    txn_counter: v.txn_counter, txn_self_service: v.txn_self_service, txn_e_banking: v.txn_e_banking, txn_count: v.txn_count,
-    dormant: isDormant(since, v.aum_adb, r.dormantFloorFen), last_txn_day: lastDay, measure: v[measure],
+    customer_id: t.ids[i], name: t.names?.at(i) ?? '', customer_type: type, branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
+    tier: x.ladder.tiers[x.tier[k]].code,
+    aum_adb: t.aum_adb[i], deposit_adb: t.deposit_adb[i], loan_adb: t.loan_adb[i], contribution: t.contribution[i], fee_income: t.fee_income[i],
+    txn_counter: t.txn_counter[i], txn_self_service: t.txn_self_service[i], txn_e_banking: t.txn_e_banking[i], txn_count: t.txn_count[i],
+    dormant: pop.dormant[i] === 1, last_txn_day: t.last_active[i] >= 0 ? isoDay(t.last_active[i]) : null, measure: t[x.ladder.measure][i],
   };
+}
+
+/** Every customer of the population as an object, one at a time: `types` in that order, each by customer_id. */
+export function* tierCustomers(pop: TierPopulation, types: readonly CustomerType[] = CUSTOMER_TYPES): Generator<TierCustomer> {
+  for (const type of types) {
+    const x = pop.types.get(type);
+    if (x) for (let k = 0; k < x.pos.length; k++) yield tierCustomer(pop, type, k);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,24 +207,39 @@ export interface SummaryReport {
 export function segmentSummary(db: Db, params: SegmentParams, groupBy: 'branch' | 'rm' | null = null, population?: TierPopulation): SummaryReport {
   const r = resolve(db, params);
   // Names are never shown; branch and RM only when grouping by them.
-  const pop = population ?? tierPopulation(db, r, groupBy !== null);
+  const pop = population ?? tierPopulation(db, r, { owners: groupBy !== null });
+  const t = pop.table;
+  const groups = groupBy === null ? undefined : groupsOf(groupBy === 'rm' ? t.rm : t.branch, groupBy === 'rm' ? t.rms : t.branches);
+  const cols = { ...t, dormant: pop.dormant };
   const sections = r.types.map((type): SummarySection => {
-    const ladder = r.tiers[type];
-    const rows = pop.byType.get(type) as TierCustomer[];
-    const key = groupBy === 'rm' ? 'rm_id' : groupBy === 'branch' ? 'branch' : undefined;
-    const tables = summarize(rows, { tiers: tierCodes(ladder), groupBy: key });
+    const { ladder, pos, tier } = pop.types.get(type) as TypeTiers;
+    const tables = summarizeColumns(pos, tier, cols, tierCodes(ladder), groups);
     const measures: TierMeasure[] = ladder.measure === 'aum_adb' ? ['aum_adb'] : [ladder.measure, 'aum_adb'];
-    const groups = tables.map((t): SummaryGroup => {
-      const members = t.group === null ? rows : rows.filter((c) => groupKey(c[key as 'branch' | 'rm_id']) === t.group);
-      return { ...t, concentration: measures.map((m) => ({ measure: m, ...concentration(members.map((c) => c[m])) })) };
+    const members = groups ? membersByGroup(pos, groups) : [pos];
+    const groupsOut = tables.map((g): SummaryGroup => {
+      const mine = members[groups ? groups.keys.indexOf(g.group as string) : 0];
+      return { ...g, concentration: measures.map((m) => ({ measure: m, ...concentration(Float64Array.from(mine, (i) => t[m][i])) })) };
     });
-    return { customer_type: type, ladder, groups };
+    return { customer_type: type, ladder, groups: groupsOut };
   });
   return { period: pop.period, group_by: groupBy, sections };
 }
 
-function groupKey(v: string | null): string {
-  return v === null || v === '' ? '(unassigned)' : v;
+/** Per directory position its group's index, from the codes of a branch or RM column: keys sorted, `(unassigned)` last. */
+function groupsOf(codes: Int32Array, values: readonly (string | null)[]): SummaryGroups {
+  const keys = sortGroupKeys(values.map(groupKey));
+  const byCode = Int32Array.from(values, (v) => keys.indexOf(groupKey(v)));
+  return { of: Int32Array.from(codes, (c) => byCode[c]), keys };
+}
+
+/** The members (positions, ascending) of each group, by group index. */
+function membersByGroup(pos: Int32Array, groups: SummaryGroups): Int32Array[] {
+  const sizes = new Int32Array(groups.keys.length);
+  for (const i of pos) sizes[groups.of[i]]++;
+  const out = Array.from(sizes, (n) => new Int32Array(n));
+  sizes.fill(0);
+  for (const i of pos) out[groups.of[i]][sizes[groups.of[i]]++] = i;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,21 +249,38 @@ function groupKey(v: string | null): string {
 export interface DetailReport {
   period: Period;
   ladders: Partial<Record<CustomerType, Ladder>>;
-  /** Personal first, then corporate; each by customer_id. */
-  customers: TierCustomer[];
+  population: TierPopulation;
+  /** Per type (personal first, then corporate), the members (indexes into its pos) shown: each by customer_id. */
+  shown: Map<CustomerType, Int32Array>;
+  customers: number;
 }
 
-/** One row per customer; `tierFilter` (tier codes) keeps only those tiers. */
+/** One row per customer; `tierFilter` (tier codes) keeps only those tiers. Rows: detailRows. */
 export function segmentDetail(db: Db, params: SegmentParams, tierFilter?: ReadonlySet<string>): DetailReport {
   const r = resolve(db, params);
-  const pop = tierPopulation(db, r);
-  const customers: TierCustomer[] = [];
+  return detailOf(tierPopulation(db, r), r.types, tierFilter);
+}
+
+/** The detail of a population (this database's or another engine's): `types` in that order, `tierFilter` as segmentDetail. */
+export function detailOf(pop: TierPopulation, types: readonly CustomerType[], tierFilter?: ReadonlySet<string>): DetailReport {
   const ladders: DetailReport['ladders'] = {};
-  for (const type of r.types) {
-    ladders[type] = r.tiers[type];
-    for (const c of pop.byType.get(type) ?? []) if (!tierFilter || tierFilter.has(c.tier)) customers.push(c);
+  const shown = new Map<CustomerType, Int32Array>();
+  let customers = 0;
+  for (const type of types) {
+    const x = pop.types.get(type) as TypeTiers;
+    ladders[type] = x.ladder;
+    const keep = x.ladder.tiers.map((d) => !tierFilter || tierFilter.has(d.code));
+    const ks: number[] = [];
+    for (let k = 0; k < x.pos.length; k++) if (keep[x.tier[k]]) ks.push(k);
+    shown.set(type, Int32Array.from(ks));
+    customers += ks.length;
   }
-  return { period: pop.period, ladders, customers };
+  return { period: pop.period, ladders, population: pop, shown, customers };
+}
+
+/** The detail's rows as objects, one at a time (personal first, then corporate; each by customer_id). */
+export function* detailRows(rep: DetailReport): Generator<TierCustomer> {
+  for (const [type, ks] of rep.shown) for (const k of ks) yield tierCustomer(rep.population, type, k);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,6 +300,13 @@ export interface MigrationReport {
   sections: MigrationSection[];
 }
 
+/** A type's population at one date as migrateByPosition reads it: positions, tiers, AUM ADB. */
+function migrationSide(pop: TierPopulation, type: CustomerType): MigrationSide {
+  const x = pop.types.get(type);
+  if (!x) return { pos: [], tier: [], aum: [] };
+  return { pos: x.pos, tier: x.tier, aum: Float64Array.from(x.pos, (i) => pop.table.aum_adb[i]) };
+}
+
 /**
  * Tiers at `compareDate` (date 1) and at as-of (date 2), each over the window of the same
  * length ending on that date. A customer absent from a date's population (no balance and no
@@ -237,23 +319,19 @@ export function segmentMigration(db: Db, params: SegmentParams, compareDate: str
   const r1: Resolved = { ...r, asOf: compareDate };
   const w1 = tierWindow(db, compareDate, r.windowDays);
   const w2 = tierWindow(db, r.asOf, r.windowDays);
-  // Tiers and AUM only: no names, branches or RMs.
-  const t1 = tiersFor(db, r1, w1, false);
-  const t2 = after?.byType ?? tiersFor(db, r, w2, false);
+  // Tiers and AUM only (no names, branches or RMs); date 1 reduced to those before date 2 is computed.
+  const date1 = (() => {
+    const p1 = populationOf(db, r1, w1, {});
+    return { period: p1.period, customers: p1.table.ids.length, sides: new Map(r.types.map((type) => [type, migrationSide(p1, type)])) };
+  })();
+  const p2 = after ?? populationOf(db, r, w2, {});
+  // Both join by directory position: the same customers table.
+  if (p2.table.ids.length !== date1.customers) throw new DataError('the customers table changed while the migration was computed: run it again');
   const sections = r.types.map((type): MigrationSection => {
     const ladder = r.tiers[type];
-    const a = t1.get(type) ?? [];
-    const b = t2.get(type) ?? [];
-    const result = migrate({
-      order: tierCodes(ladder),
-      tiers1: new Map(a.map((c) => [c.customer_id, c.tier])),
-      tiers2: new Map(b.map((c) => [c.customer_id, c.tier])),
-      aum1: new Map(a.map((c) => [c.customer_id, c.aum_adb])),
-      aum2: new Map(b.map((c) => [c.customer_id, c.aum_adb])),
-    });
-    return { customer_type: type, ladder, result };
+    return { customer_type: type, ladder, result: migrateByPosition(tierCodes(ladder), date1.sides.get(type) as MigrationSide, migrationSide(p2, type)) };
   });
-  return { before: period(db, r1, w1), after: period(db, r, w2), sections };
+  return { before: date1.period, after: p2.period, sections };
 }
 
 export { DORMANT_WINDOW_DAYS };

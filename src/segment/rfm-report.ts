@@ -83,21 +83,22 @@ export function rfmReport(db: Db, params: SegmentParams): RfmReport {
   const asOf = params.asOf ?? latestDataDate(db);
   const win = activityWindow(asOf);
   const types = [...(params.types ?? CUSTOMER_TYPES)];
-  const dir = directoryColumns(db, types);
-  const ids = dir.customer_id;
+  const dir = directoryColumns(db, asOf);
+  const ids = dir.ids;
   const inputs = recency(db, win.from, win.to, ids);
   const inPopulation = inputs.present;
   for (const i of positionsOf(ids, customersWithOpenAccounts(db, asOf))) if (i >= 0) inPopulation[i] = 1;
   const asOfNum = dayNum(asOf);
-  const sections = types.map((type, t): RfmSection => {
+  const sections = types.map((type): RfmSection => {
+    const corporate = type === 'corporate' ? 1 : 0;
     let n = 0;
-    for (let i = 0; i < ids.length; i++) if (inPopulation[i] && dir.type[i] === t) n++;
+    for (let i = 0; i < ids.length; i++) if (inPopulation[i] && dir.corporate[i] === corporate) n++;
     const position = new Int32Array(n);
     const recencyDays = new Float64Array(n);
     const frequency = new Float64Array(n);
     const monetary = new Float64Array(n);
     for (let i = 0, k = 0; i < ids.length; i++) {
-      if (!inPopulation[i] || dir.type[i] !== t) continue;
+      if (!inPopulation[i] || dir.corporate[i] !== corporate) continue;
       position[k] = i;
       recencyDays[k] = inputs.last_day[i] < 0 ? NaN : asOfNum - inputs.last_day[i];
       frequency[k] = inputs.count[i];
@@ -111,7 +112,7 @@ export function rfmReport(db: Db, params: SegmentParams): RfmReport {
   return {
     as_of: asOf, window: win, data: dataDatesIn(db, win.from, win.to).transactions, sections,
     // The ids are not kept: the walk needs only each customer's type.
-    eachCustomer: (s) => eachRfmCustomer(db, asOf, dir.type, types.indexOf(s.customer_type), s),
+    eachCustomer: (s) => eachRfmCustomer(db, asOf, dir.corporate, s.customer_type === 'corporate' ? 1 : 0, s),
   };
 }
 
@@ -145,14 +146,14 @@ function segmentSummaries(c: RfmSectionCustomers): RfmSegmentSummary[] {
  * customer_id order, so the r-th of them is at the directory position of the r-th customer of
  * that type (`type`: each position's type index, `t` this section's).
  */
-function* eachRfmCustomer(db: Db, asOf: string, type: Uint8Array, t: number, s: RfmSection): Generator<RfmCustomer> {
+function* eachRfmCustomer(db: Db, asOf: string, corporate: Uint8Array, t: number, s: RfmSection): Generator<RfmCustomer> {
   const c = s.customers;
   const isoOf = new Map<number, string>();
   let k = 0;
   let i = -1;
   for (const [id, name, branch, rmId] of eachCustomerOfType(db, asOf, s.customer_type)) {
     if (k === c.position.length) break;
-    do i++; while (type[i] !== t);
+    do i++; while (corporate[i] !== t);
     if (i !== c.position[k]) continue;
     const days = c.recency_days[k];
     let last: string | null = null;

@@ -63,54 +63,84 @@ export interface SummaryOptions {
   groupBy?: 'branch' | 'rm_id';
 }
 
-type Sums = Omit<TierSummaryRow, 'tier' | 'customer_share' | 'aum_share' | 'aum_avg' | 'contribution_share' | 'contribution_avg'>;
+/** The figures a summary adds up, each indexed by position (a customer directory's, or a list's). */
+export type SummaryFigure = 'aum_adb' | 'deposit_adb' | 'loan_adb' | 'contribution' | 'fee_income' | 'txn_counter' | 'txn_self_service' | 'txn_e_banking';
+const FIGURES: readonly SummaryFigure[] = ['aum_adb', 'deposit_adb', 'loan_adb', 'contribution', 'fee_income', 'txn_counter', 'txn_self_service', 'txn_e_banking'];
+export type SummaryColumns = Record<SummaryFigure, ArrayLike<number>> & {
+  /** 1 = dormant. */
+  dormant: ArrayLike<number>;
+};
 
-function emptySums(): Sums {
-  return {
-    customers: 0, aum_adb: 0, deposit_adb: 0, loan_adb: 0, contribution: 0, fee_income: 0,
-    txn_counter: 0, txn_self_service: 0, txn_e_banking: 0, dormant: 0,
+/** Groups of a columnar summary: per position its group's index into `keys`; keys in reporting order. */
+export interface SummaryGroups {
+  of: ArrayLike<number>;
+  keys: readonly string[];
+}
+
+// Per group and slot (each tier, then the total): customers, the figures, dormant.
+const SLOT = FIGURES.length + 2;
+
+function finish(tier: string, sums: Float64Array, at: number, tot: number): TierSummaryRow {
+  const customers = sums[at];
+  const aum = sums[at + 1];
+  const contribution = sums[at + 4];
+  const row = { tier, customers } as TierSummaryRow;
+  FIGURES.forEach((f, j) => { row[f] = sums[at + 1 + j]; });
+  row.dormant = sums[at + SLOT - 1];
+  row.customer_share = sums[tot] > 0 ? customers / sums[tot] : null;
+  row.aum_share = sums[tot + 1] !== 0 ? aum / sums[tot + 1] : null;
+  row.aum_avg = customers > 0 ? aum / customers : null;
+  row.contribution_share = sums[tot + 4] > 0 ? contribution / sums[tot + 4] : null;
+  row.contribution_avg = customers > 0 ? contribution / customers : null;
+  return row;
+}
+
+/**
+ * Summaries per tier, columnar: `members` are positions into `cols` (and `groups.of`), `tier`
+ * each member's index into `tiers`. One pass over the members adds every group's tier and total
+ * sums in member order. Without groups one table; with them one per group that has a member, in
+ * the order of groups.keys.
+ */
+export function summarizeColumns(members: ArrayLike<number>, tier: ArrayLike<number>, cols: SummaryColumns, tiers: readonly string[], groups?: SummaryGroups): SummaryTable[] {
+  const nt = tiers.length;
+  const ng = groups ? groups.keys.length : 1;
+  const per = (nt + 1) * SLOT;
+  const sums = new Float64Array(ng * per);
+  const figures = FIGURES.map((f) => cols[f]);
+  const add = (at: number, i: number) => {
+    sums[at] += 1;
+    for (let j = 0; j < figures.length; j++) sums[at + 1 + j] += figures[j][i];
+    if (cols.dormant[i]) sums[at + SLOT - 1] += 1;
   };
-}
-
-function add(s: Sums, r: CustomerRow): void {
-  s.customers += 1;
-  s.aum_adb += r.aum_adb;
-  s.deposit_adb += r.deposit_adb;
-  s.loan_adb += r.loan_adb;
-  s.contribution += r.contribution;
-  s.fee_income += r.fee_income;
-  s.txn_counter += r.txn_counter;
-  s.txn_self_service += r.txn_self_service;
-  s.txn_e_banking += r.txn_e_banking;
-  if (r.dormant) s.dormant += 1;
-}
-
-function finish(tier: string, s: Sums, t: Sums): TierSummaryRow {
-  return {
-    tier,
-    ...s,
-    customer_share: t.customers > 0 ? s.customers / t.customers : null,
-    aum_share: t.aum_adb !== 0 ? s.aum_adb / t.aum_adb : null,
-    aum_avg: s.customers > 0 ? s.aum_adb / s.customers : null,
-    contribution_share: t.contribution > 0 ? s.contribution / t.contribution : null,
-    contribution_avg: s.customers > 0 ? s.contribution / s.customers : null,
-  };
-}
-
-function table(group: string | null, rows: readonly CustomerRow[], tiers: readonly string[]): SummaryTable {
-  const per = new Map<string, Sums>(tiers.map((t) => [t, emptySums()]));
-  const tot = emptySums();
-  for (const r of rows) {
-    const s = per.get(r.tier);
-    if (!s) throw new DataError(`summary: customer ${r.customer_id} has tier "${r.tier}", not in ${tiers.join(', ')}`);
-    add(s, r);
-    add(tot, r);
+  for (let k = 0; k < members.length; k++) {
+    const i = members[k];
+    const g = groups ? groups.of[i] * per : 0;
+    add(g + tier[k] * SLOT, i);
+    add(g + nt * SLOT, i);
   }
-  return {
-    group,
-    rows: tiers.map((t) => finish(t, per.get(t) as Sums, tot)),
-    total: finish(TOTAL, tot, tot),
-  };
+  const out: SummaryTable[] = [];
+  for (let g = 0; g < ng; g++) {
+    const tot = g * per + nt * SLOT;
+    if (groups && sums[tot] === 0) continue;
+    out.push({
+      group: groups ? groups.keys[g] : null,
+      rows: tiers.map((t, ti) => finish(t, sums, g * per + ti * SLOT, tot)),
+      total: finish(TOTAL, sums, tot, tot),
+    });
+  }
+  return out;
+}
+
+/** The group key of a branch or RM: `(unassigned)` for none. */
+export const groupKey = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? UNASSIGNED : v);
+
+/** Group keys in reporting order: sorted, `(unassigned)` last. */
+export function sortGroupKeys(keys: Iterable<string>): string[] {
+  return [...new Set(keys)].sort((a, b) => {
+    if (a === UNASSIGNED) return b === UNASSIGNED ? 0 : 1;
+    if (b === UNASSIGNED) return -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
 }
 
 /**
@@ -119,22 +149,20 @@ function table(group: string | null, rows: readonly CustomerRow[], tiers: readon
  */
 export function summarize(rows: readonly CustomerRow[], opts: SummaryOptions): SummaryTable[] {
   if (new Set(opts.tiers).size !== opts.tiers.length) throw new DataError('summary: a tier code is listed twice');
-  if (!opts.groupBy) return [table(null, rows, opts.tiers)];
-  const key = opts.groupBy;
-  const groups = new Map<string, CustomerRow[]>();
-  for (const r of rows) {
-    const v = r[key];
-    const g = v === null || v === undefined || v === '' ? UNASSIGNED : v;
-    const list = groups.get(g);
-    if (list) list.push(r);
-    else groups.set(g, [r]);
-  }
-  const keys = [...groups.keys()].sort((a, b) => {
-    if (a === UNASSIGNED) return b === UNASSIGNED ? 0 : 1;
-    if (b === UNASSIGNED) return -1;
-    return a < b ? -1 : a > b ? 1 : 0;
+  const index = new Map(opts.tiers.map((t, i) => [t, i]));
+  const tier = rows.map((r) => {
+    const ti = index.get(r.tier);
+    if (ti === undefined) throw new DataError(`summary: customer ${r.customer_id} has tier "${r.tier}", not in ${opts.tiers.join(', ')}`);
+    return ti;
   });
-  return keys.map((k) => table(k, groups.get(k) as CustomerRow[], opts.tiers));
+  const cols: Record<string, number[]> = { dormant: rows.map((r) => (r.dormant ? 1 : 0)) };
+  for (const f of FIGURES) cols[f] = rows.map((r) => r[f]);
+  const members = rows.map((_, i) => i);
+  const key = opts.groupBy;
+  if (!key) return summarizeColumns(members, tier, cols as unknown as SummaryColumns, opts.tiers);
+  const keys = sortGroupKeys(rows.map((r) => groupKey(r[key])));
+  const at = new Map(keys.map((k, g) => [k, g]));
+  return summarizeColumns(members, tier, cols as unknown as SummaryColumns, opts.tiers, { of: rows.map((r) => at.get(groupKey(r[key])) as number), keys });
 }
 
 /** Days in the dormancy window: the 365 days ending on as-of, both inclusive (as-of − 364 … as-of). */

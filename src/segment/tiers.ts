@@ -175,37 +175,71 @@ export function assignTiers(records: readonly TierRecord[], ladder: Ladder): Map
 
 /**
  * assignTiers for parallel arrays of distinct ids and values: the tier code of each, in the
- * same order (what a report over 100k customers uses: no Map, no record objects).
+ * same order.
  */
 export function tierOf(ids: readonly string[], values: readonly number[], ladder: Ladder): string[] {
-  const n = ids.length;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(values[i])) throw new DataError(`tier measure for customer ${ids[i]} is not a number`);
+  // tierIndexes breaks ties by position: give it the records in customer_id order.
+  const order = Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  const byId = Float64Array.from(order, (i) => values[i]);
+  const tiers = tierIndexes(byId, Int32Array.from(order.keys()), ladder, (k) => ids[order[k]]);
+  const out: string[] = new Array(ids.length);
+  order.forEach((i, k) => { out[i] = ladder.tiers[tiers[k]].code; });
+  return out;
+}
+
+/**
+ * The tiers of a population, columnar: `members` are positions into `values` (the ladder's
+ * measure, fen) in ascending order, which is also the tie order of quantile ladders (customer_id
+ * order when the positions are a customer directory's). Per member the index of its tier in
+ * ladder.tiers (see assignTiers). A quantile ladder needs no sorted permutation: the k-th largest
+ * value (a native sort of the values) cuts each tier, and of the values equal to a cut the first
+ * ones by position are in.
+ */
+export function tierIndexes(values: ArrayLike<number>, members: ArrayLike<number>, ladder: Ladder, idOf: (k: number) => string): Uint8Array {
+  const n = members.length;
+  for (let k = 0; k < n; k++) {
+    if (!Number.isFinite(values[members[k]])) throw new DataError(`tier measure for customer ${idOf(k)} is not a number`);
   }
   const tiers = ladder.tiers;
-  const out: string[] = new Array(n);
+  const out = new Uint8Array(n);
   if (ladder.method === 'thresholds') {
-    for (let i = 0; i < n; i++) {
-      let code = tiers[0].code;
-      for (const t of tiers) if (t.min_fen !== undefined && values[i] >= t.min_fen) code = t.code;
-      out[i] = code;
+    for (let k = 0; k < n; k++) {
+      const v = values[members[k]];
+      let ti = 0;
+      for (let j = 1; j < tiers.length; j++) if (v >= (tiers[j].min_fen as number)) ti = j;
+      out[k] = ti;
     }
     return out;
   }
-  // Ids already ascending (the usual input, in customer_id order) break ties by position.
-  let ascending = true;
-  for (let i = 1; i < n && ascending; i++) ascending = ids[i - 1] < ids[i];
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort(ascending
-    ? (a, b) => values[b] - values[a] || a - b
-    : (a, b) => values[b] - values[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
-  let pos = 0;
+  const asc = Float64Array.from({ length: n }, (_, k) => values[members[k]]).sort();
+  // From the highest tier down, each takes ceil(share × n) of what remains; `top` customers are
+  // then in this tier or a higher one: those above the cut value, and `quota` of those equal to it.
+  let top = 0;
+  const cuts: { tier: number; cut: number; quota: number }[] = [];
   for (let ti = tiers.length - 1; ti >= 1; ti--) {
-    const take = Math.min(ceilShare(tiers[ti].share ?? 0, n), n - pos);
-    for (let k = 0; k < take; k++) out[order[pos + k]] = tiers[ti].code;
-    pos += take;
+    top += Math.min(ceilShare(tiers[ti].share ?? 0, n), n - top);
+    if (top === 0) continue;
+    const cut = asc[n - top];
+    let above = 0;
+    for (let k = 0; k < n; k++) if (values[members[k]] > cut) above++;
+    cuts.push({ tier: ti, cut, quota: top - above });
   }
-  for (; pos < n; pos++) out[order[pos]] = tiers[0].code;
+  const equalSeen = new Int32Array(cuts.length);
+  for (let k = 0; k < n; k++) {
+    const v = values[members[k]];
+    // The nested sets, highest tier first: the first that holds the member gives its tier.
+    let ti = 0;
+    for (let j = 0; j < cuts.length; j++) {
+      const c = cuts[j];
+      if (v > c.cut || (v === c.cut && equalSeen[j]++ < c.quota)) {
+        ti = c.tier;
+        // Every lower cut's set holds it too: count it there among the ties.
+        for (let l = j + 1; l < cuts.length; l++) if (v === cuts[l].cut) equalSeen[l]++;
+        break;
+      }
+    }
+    out[k] = ti;
+  }
   return out;
 }
 

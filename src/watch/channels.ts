@@ -62,42 +62,48 @@ export function mainChannel(c: ChannelCounts | undefined): keyof ChannelCounts |
   return c.self_service >= c.e_banking ? 'self_service' : 'e_banking';
 }
 
-/** Rows per type, tier (in `order`) and month; moves per type and tier. */
-export function channelMix(customers: readonly ChannelCustomer[], months: readonly string[], order: Record<CustomerType, string[]>, unit: UnitCosts): { rows: ChannelRow[]; moves: ChannelMove[] } {
-  const rows: ChannelRow[] = [];
-  const moves: ChannelMove[] = [];
-  for (const type of ['personal', 'corporate'] as CustomerType[]) {
-    for (const tier of order[type]) {
-      const mine = customers.filter((c) => c.customer_type === type && c.tier === tier);
-      months.forEach((month, k) => {
-        const sum: ChannelCounts = { counter: 0, self_service: 0, e_banking: 0 };
-        let active = 0;
-        for (const c of mine) {
-          const m = c.months[k];
-          if (!m || countOf(m) === 0) continue;
-          active++;
-          sum.counter += m.counter;
-          sum.self_service += m.self_service;
-          sum.e_banking += m.e_banking;
-        }
-        const n = countOf(sum);
-        const cost = costOf(sum, unit);
-        rows.push({ customer_type: type, tier, month, customers: mine.length, active, ...sum, e_banking_share: n ? sum.e_banking / n : null, channel_cost: cost, cost_per_customer: mine.length ? cost / mine.length : null });
-      });
-      const move: ChannelMove = { customer_type: type, tier, moved: 0, transactions: 0, saved: 0 };
-      if (months.length >= 2) {
-        for (const c of mine) {
-          const first = c.months[0];
-          const last = c.months[months.length - 1];
-          if (mainChannel(first) !== 'counter' || mainChannel(last) !== 'e_banking') continue;
-          const n = countOf(last!);
-          move.moved++;
-          move.transactions += n;
-          move.saved += n * (costOf(first!, unit) / countOf(first!)) - costOf(last!, unit);
-        }
-      }
-      moves.push(move);
-    }
+/**
+ * Rows per type, tier (in `order`) and month; moves per type and tier. One pass over the
+ * customers (any iterable: a report's population yields them one at a time), each added to its
+ * tier's sums in the order given.
+ */
+export function channelMix(customers: Iterable<ChannelCustomer>, months: readonly string[], order: Record<CustomerType, string[]>, unit: UnitCosts): { rows: ChannelRow[]; moves: ChannelMove[] } {
+  const types: CustomerType[] = ['personal', 'corporate'];
+  const groups = types.flatMap((type) => order[type].map((tier) => ({
+    type, tier, customers: 0,
+    months: months.map(() => ({ sum: { counter: 0, self_service: 0, e_banking: 0 } as ChannelCounts, active: 0 })),
+    move: { customer_type: type, tier, moved: 0, transactions: 0, saved: 0 } as ChannelMove,
+  })));
+  const at = new Map(groups.map((g, i) => [`${g.type}\u0001${g.tier}`, i]));
+  const last = months.length - 1;
+  for (const c of customers) {
+    const i = at.get(`${c.customer_type}\u0001${c.tier}`);
+    if (i === undefined) continue;
+    const g = groups[i];
+    g.customers++;
+    months.forEach((_, k) => {
+      const m = c.months[k];
+      if (!m || countOf(m) === 0) return;
+      const x = g.months[k];
+      x.active++;
+      x.sum.counter += m.counter;
+      x.sum.self_service += m.self_service;
+      x.sum.e_banking += m.e_banking;
+    });
+    if (months.length < 2) continue;
+    const first = c.months[0];
+    const end = c.months[last];
+    if (mainChannel(first) !== 'counter' || mainChannel(end) !== 'e_banking') continue;
+    const n = countOf(end!);
+    g.move.moved++;
+    g.move.transactions += n;
+    g.move.saved += n * (costOf(first!, unit) / countOf(first!)) - costOf(end!, unit);
   }
-  return { rows, moves };
+  const rows: ChannelRow[] = groups.flatMap((g) => months.map((month, k): ChannelRow => {
+    const { sum, active } = g.months[k];
+    const n = countOf(sum);
+    const cost = costOf(sum, unit);
+    return { customer_type: g.type, tier: g.tier, month, customers: g.customers, active, ...sum, e_banking_share: n ? sum.e_banking / n : null, channel_cost: cost, cost_per_customer: g.customers ? cost / g.customers : null };
+  }));
+  return { rows, moves: groups.map((g) => g.move) };
 }

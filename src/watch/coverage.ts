@@ -57,7 +57,8 @@ export interface Coverage {
   branches: BranchCoverage[];
 }
 
-export function coverage(customers: readonly CoverageCustomer[], rms: readonly CoverageRm[], ladders: Record<CustomerType, Ladder>, rules: WatchRules): Coverage {
+/** `customers`: any iterable (a report's population yields them one at a time). */
+export function coverage(customers: Iterable<CoverageCustomer>, rms: readonly CoverageRm[], ladders: Record<CustomerType, Ladder>, rules: WatchRules): Coverage {
   const codes = [...ladders.personal.tiers, ...ladders.corporate.tiers].map((t) => t.code);
   const cap = rules.capacity;
   const loads = new Map<string, RmLoad>();

@@ -9,12 +9,13 @@ import { dayNum } from '../db/balances.js';
 import { rateOn } from '../db/fx.js';
 import { sqlList } from '../db/sql.js';
 import { dataCoverage } from '../db/status.js';
-import { DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
+import { CUSTOMER_TYPES, DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
 import { latestDataDate, addDays, customerTxns, daysBetween } from '../metrics/engine.js';
 import { aumWindowSums, type AumSums } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
-import { tierPopulation, DEFAULT_WINDOW_DAYS, type TierPopulation, type Period } from '../segment/report.js';
+import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierPopulation, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
+import { positionsIn } from '../metrics/positions.js';
 import { SIGNALS, type Signal, type WatchRules } from './rules.js';
 import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from './channels.js';
 import { coverage, type Coverage, type CoverageRm } from './coverage.js';
@@ -64,8 +65,10 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const r = p.rules;
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
-  // The population's rows, personal then corporate (each in customer_id order: two runs for aumWindowSums).
-  const population = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
+  // The population's ids, personal then corporate, each in customer_id order (two runs for
+  // aumWindowSums, in tierCustomers' order); its rows are made one at a time below.
+  const ids: string[] = [];
+  for (const type of CUSTOMER_TYPES) for (const i of pop.types.get(type)?.pos ?? []) ids.push(pop.table.ids[i]);
   const days = r.attrition.days;
   const ud = r.upgrade.days;
   const outflowFrom = addDays(asOf, -days);
@@ -76,16 +79,20 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
     { from: addDays(asOf, -(ud - 1)), to: asOf }, { from: addDays(asOf, -(2 * ud - 1)), to: addDays(asOf, -ud) },
     { from: outflowFrom, to: outflowFrom, whole: true }, { from: asOf, to: asOf, whole: true },
     ...months.map((m) => ({ from: `${m}-01`, to: lastDayOf(m), whole: true })),
-  ], population.map((c) => c.customer_id));
+  ], ids);
   const adb = (s: AumSums | null, i: number) => (s === null ? null : s.fenDays[i] / s.window.days);
   const unassigned = unassignedSince(db, asOf);
   const eachCustomer = (visit: (c: WatchCustomer) => void) => {
-    population.forEach((c, i) => visit({
-      customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, tier: c.tier, measure: c.measure, aum_adb: c.aum_adb,
-      attrition_recent: adb(recent, i), attrition_prior: adb(prior, i), upgrade_recent: adb(upRecent, i), upgrade_prior: adb(upPrior, i),
-      aum_then: adb(then, i), aum_now: adb(now, i), monthly_aum: monthly.map((m) => adb(m, i)),
-      last_activity: c.last_txn_day, unassigned_since: c.rm_id === null ? unassigned.get(c.customer_id) ?? null : null,
-    }));
+    let i = -1;
+    for (const c of tierCustomers(pop)) {
+      i++;
+      visit({
+        customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, tier: c.tier, measure: c.measure, aum_adb: c.aum_adb,
+        attrition_recent: adb(recent, i), attrition_prior: adb(prior, i), upgrade_recent: adb(upRecent, i), upgrade_prior: adb(upPrior, i),
+        aum_then: adb(then, i), aum_now: adb(now, i), monthly_aum: monthly.map((m) => adb(m, i)),
+        last_activity: c.last_txn_day, unassigned_since: c.rm_id === null ? unassigned.get(c.customer_id) ?? null : null,
+      });
+    }
   };
   const dates: WatchDates = {
     as_of: asOf, attrition_from: addDays(asOf, -(days - 1)), outflow_from: outflowFrom, months,
@@ -157,10 +164,9 @@ export interface CoverageReport {
 export function coverageReport(db: Db, p: WatchParams): CoverageReport {
   const asOf = p.asOf ?? latestDataDate(db);
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
-  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing: p.pricing });
-  const customers = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])];
+  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing: p.pricing }, { owners: true });
   const rms = db.prepare('SELECT rm_id, name, rm_type, branch FROM rms ORDER BY rm_id').all() as CoverageRm[];
-  return { period: pop.period, tiers, coverage: coverage(customers, rms, tiers, p.rules) };
+  return { period: pop.period, tiers, coverage: coverage(tierCustomers(pop), rms, tiers, p.rules) };
 }
 
 export interface ChannelsReport {
@@ -180,19 +186,34 @@ export function channelsReport(db: Db, p: Omit<WatchParams, 'rules'>, months: nu
   const asOf = p.asOf ?? latestDataDate(db);
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
-  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
+  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing }, {});
   const list = Array.from({ length: months }, (_, i) => monthPlus(asOf.slice(0, 7), i - months + 1));
+  // Per month the counts by directory position (a customer without a transaction has zeros).
+  const ids = pop.table.ids;
   const perMonth = list.map((m) => {
     const end = lastDayOf(m) < asOf ? lastDayOf(m) : asOf;
     const t = customerTxns(db, `${m}-01`, end);
-    const out = new Map<string, ChannelCounts>();
-    for (let i = 0; i < t.customer_id.length; i++) out.set(t.customer_id[i], { counter: t.counter[i], self_service: t.self_service[i], e_banking: t.e_banking[i] });
-    return out;
+    const at = positionsIn(ids);
+    const c = { counter: new Int32Array(ids.length), self_service: new Int32Array(ids.length), e_banking: new Int32Array(ids.length) };
+    for (let k = 0; k < t.customer_id.length; k++) {
+      const i = at(t.customer_id[k]);
+      if (i < 0) continue;
+      c.counter[i] = t.counter[k];
+      c.self_service[i] = t.self_service[k];
+      c.e_banking[i] = t.e_banking[k];
+    }
+    return c;
   });
-  const customers = [...(pop.byType.get('personal') ?? []), ...(pop.byType.get('corporate') ?? [])].map((c): ChannelCustomer => ({
-    customer_id: c.customer_id, customer_type: c.customer_type, tier: c.tier, months: perMonth.map((m) => m.get(c.customer_id)),
-  }));
+  const counts = (m: (typeof perMonth)[number], i: number): ChannelCounts | undefined =>
+    (m.counter[i] || m.self_service[i] || m.e_banking[i] ? { counter: m.counter[i], self_service: m.self_service[i], e_banking: m.e_banking[i] } : undefined);
+  const customers = function* (): Generator<ChannelCustomer> {
+    for (const [type, x] of pop.types) {
+      for (let k = 0; k < x.pos.length; k++) {
+        yield { customer_id: ids[x.pos[k]], customer_type: type, tier: x.ladder.tiers[x.tier[k]].code, months: perMonth.map((m) => counts(m, x.pos[k])) };
+      }
+    }
+  };
   const unit = pricing.channel_cost_fen;
   const order = { personal: tiers.personal.tiers.map((t) => t.code), corporate: tiers.corporate.tiers.map((t) => t.code) };
-  return { period: pop.period, tiers, months: list, unit, ...channelMix(customers, list, order, unit) };
+  return { period: pop.period, tiers, months: list, unit, ...channelMix(customers(), list, order, unit) };
 }
