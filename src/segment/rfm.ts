@@ -117,13 +117,19 @@ function scoreUp(v: number, c: readonly number[]): Score {
   return 5;
 }
 
-/** Segment (index into RFM_SEGMENTS) of an active customer, by (r − 1)·25 + (f − 1)·5 + (m − 1). */
-const ACTIVE_SEGMENT = new Uint8Array(125);
-for (let i = 0; i < 125; i++) {
-  const s = { active: true, r: (Math.floor(i / 25) + 1) as Score, f: ((Math.floor(i / 5) % 5) + 1) as Score, m: ((i % 5) + 1) as Score };
-  ACTIVE_SEGMENT[i] = RFM_SEGMENTS.findIndex((x) => x.code === segmentOf(s));
+/**
+ * Segment (index into RFM_SEGMENTS) of an active customer, by (r − 1)·25 + (f − 1)·5 + (m − 1):
+ * the rule table applied once per combination. Built per scoring (125 lookups, microseconds), not
+ * once at load, so that the table always follows the rules in force.
+ */
+function activeSegments(): Uint8Array {
+  const table = new Uint8Array(125);
+  for (let i = 0; i < 125; i++) {
+    const s = { active: true, r: (Math.floor(i / 25) + 1) as Score, f: ((Math.floor(i / 5) % 5) + 1) as Score, m: ((i % 5) + 1) as Score };
+    table[i] = RFM_SEGMENTS.findIndex((x) => x.code === segmentOf(s));
+  }
+  return table;
 }
-const INACTIVE = RFM_SEGMENTS.findIndex((x) => x.code === 'inactive');
 
 /** RFM inputs of n customers, one column each: index i is one customer throughout. */
 export interface RfmColumns {
@@ -180,9 +186,10 @@ export function scoreRfmColumns(x: RfmColumns, idOf: (i: number) => string): Rfm
   const out: RfmScoreColumns = {
     active_customers: active, cuts,
     r: new Uint8Array(n).fill(1), f: new Uint8Array(n).fill(1), m: new Uint8Array(n).fill(1),
-    segment: new Uint8Array(n).fill(INACTIVE), counts: RFM_SEGMENTS.map(() => 0),
+    segment: new Uint8Array(n).fill(RFM_SEGMENTS.findIndex((x) => x.code === 'inactive')), counts: RFM_SEGMENTS.map(() => 0),
   };
   const { recency: cr, frequency: cf, monetary: cm } = cuts;
+  const segmentOfScores = activeSegments();
   for (let i = 0; i < n; i++) {
     if (x.frequency[i] > 0 && cr && cf && cm) {
       const r = 6 - scoreUp(x.days_since_last[i] as number, cr);
@@ -191,7 +198,7 @@ export function scoreRfmColumns(x: RfmColumns, idOf: (i: number) => string): Rfm
       out.r[i] = r;
       out.f[i] = f;
       out.m[i] = m;
-      out.segment[i] = ACTIVE_SEGMENT[(r - 1) * 25 + (f - 1) * 5 + (m - 1)];
+      out.segment[i] = segmentOfScores[(r - 1) * 25 + (f - 1) * 5 + (m - 1)];
     }
     out.counts[out.segment[i]]++;
   }
