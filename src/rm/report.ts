@@ -124,9 +124,7 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
 
   const columns = [...BASE_COLUMNS, ...(plan ? payColumns(plan) : []), ...(prorate ? [BASE_PAY_BASIS_COLUMN] : [])];
   const sort = o.sort ?? (plan ? 'total_pay' : 'deposit_adb');
-  const col = columns.find((c) => c.key === sort);
-  if (!col) throw new UsageError(`--sort: unknown column "${sort}" (columns: ${columns.map((c) => c.key).join(', ')})`);
-  rows.sort((a, b) => compare(a[sort], b[sort], col.kind === 'text' || col.kind === 'date') || String(a.rm_id).localeCompare(String(b.rm_id)));
+  sortRmRows(rows, columns, sort);
 
   // What no RM owns: one row, over every branch (or the --branch one); not shown with --rm-type or --rm.
   if (o.rmType === undefined && o.rm === undefined) {
@@ -316,6 +314,14 @@ function pick(m: Omit<RmMetrics, 'rm_id' | 'branch'>): Row {
     customers: m.customers, new_customers: m.new_customers, deposit_adb: m.deposit_adb, aum_adb: m.aum_adb, loan_adb: m.loan_adb,
     loan_balance: m.loan_balance, npl_balance: m.npl_balance, fee_income: m.fee_income, contribution: m.contribution,
   };
+}
+
+/** Sorts the RM rows by one of `columns` (numbers high to low, text A to Z, missing last), then by RM id; an unknown column is a usage error. */
+export function sortRmRows(rows: Row[], columns: readonly ColumnSpec[], sort: string): void {
+  const col = columns.find((c) => c.key === sort);
+  if (!col) throw new UsageError(`--sort: unknown column "${sort}" (columns: ${columns.map((c) => c.key).join(', ')})`);
+  const text = col.kind === 'text' || col.kind === 'date';
+  rows.sort((a, b) => compare(a[sort], b[sort], text) || String(a.rm_id).localeCompare(String(b.rm_id)));
 }
 
 /** Numbers high to low, text A to Z; missing values last. */

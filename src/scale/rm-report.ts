@@ -11,7 +11,7 @@ import type { Pricing } from '../metrics/pricing.js';
 import type { RmInfo } from '../metrics/rm.js';
 import type { Row } from '../output/index.js';
 import { namedPeriod, type Period } from '../rm/period.js';
-import { BASE_COLUMNS, UNASSIGNED, type RmReport } from '../rm/report.js';
+import { BASE_COLUMNS, sortRmRows, UNASSIGNED, type RmReport } from '../rm/report.js';
 import { lastBalance, ParquetData, pricingParams, windowParams } from './duckdb.js';
 
 interface RmMetricRow {
@@ -91,10 +91,7 @@ export async function duckRmReport(data: ParquetData, o: DuckRmOptions): Promise
   const rms = await data.rows<RmInfo>(`SELECT rm_id, name, rm_type, rm_branch AS branch, CAST(base_salary AS DOUBLE) AS base_salary FROM rms ORDER BY rm_id`);
   const rows = composeRows(rms, metrics, previous !== null);
   const sort = o.sort ?? 'deposit_adb';
-  const col = BASE_COLUMNS.find((c) => c.key === sort);
-  if (!col) throw new DataError(`--sort: unknown column "${sort}" (columns: ${BASE_COLUMNS.map((c) => c.key).join(', ')})`);
-  const text = col.kind === 'text' || col.kind === 'date';
-  rows.sort((a, b) => compare(a[sort], b[sort], text) || String(a.rm_id).localeCompare(String(b.rm_id)));
+  sortRmRows(rows, BASE_COLUMNS, sort);
   const u = unassignedRow(metrics, previous !== null);
   if (u) rows.push(u);
   return {
@@ -139,11 +136,3 @@ function totalRow(rows: Row[], growth: boolean): Row {
   return total;
 }
 
-/** Numbers high to low, text A to Z; missing values last (as src/rm/report.ts sorts). */
-function compare(a: unknown, b: unknown, text: boolean): number {
-  const na = a === null || a === undefined;
-  const nb = b === null || b === undefined;
-  if (na || nb) return na === nb ? 0 : na ? 1 : -1;
-  if (text) return String(a).localeCompare(String(b));
-  return (b as number) - (a as number);
-}
