@@ -1,7 +1,7 @@
 /** Small lookups behind `crm segment` (everything heavy lives in metrics/engine.ts). */
 import type { Db } from './connection.js';
 import { dayNum, statesOnDay } from './balances.js';
-import { queryColumns, textValues, type TextColumn } from './columns.js';
+import { idList, queryColumns, type IdList, type TextColumn } from './columns.js';
 import type { CustomerType } from '../types.js';
 
 export interface CustomerInfo {
@@ -45,7 +45,7 @@ export interface DirectoryWants {
  * values for a million customers); without `owners` every code is 0 and both lists are [null].
  */
 export interface DirectoryColumns {
-  ids: string[];
+  ids: IdList;
   /** 1 for a corporate customer, 0 for a personal one. */
   corporate: Uint8Array;
   /** Without `names`: null. */
@@ -102,7 +102,7 @@ export function directoryColumns(db: Db, day: string, want: DirectoryWants = {})
       c.customer_type = 'corporate' AS corporate${want.owners ? ', c.branch, h.rm_id' : ''}
     FROM customers c${want.owners ? ' LEFT JOIN customer_rm_history h ON h.customer_id = c.customer_id AND h.from_num <= :dn AND h.to_num >= :dn' : ''}
     ORDER BY c.customer_id`, want.owners ? { dn: dayNum(day) } : {}, ['customer_id']);
-  const ids = textValues(c.customer_id);
+  const ids = idList(c.customer_id);
   const n = ids.length;
   const branch = want.owners ? encode(c.branch!) : { codes: new Int32Array(n), list: [null] };
   const rm = want.owners ? encode(c.rm_id!) : { codes: new Int32Array(n), list: [null] };

@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '../db/segment-queries.js';
 import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns, TEXT_SEPARATOR, textValues, type TextColumn } from '../db/columns.js';
+import { queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import { positionsIn, positionsOf } from './positions.js';
@@ -63,7 +63,7 @@ export const typeAt = (t: Pick<DirectoryColumns, 'corporate'>, i: number): Custo
 /** Customer i of the table as one object (for the few rows a caller shows or tests). */
 export function customerValue(t: CustomerTable, i: number): CustomerValue {
   const v = {
-    customer_id: t.ids[i], name: t.names?.at(i) ?? '', customer_type: typeAt(t, i), branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
+    customer_id: t.ids.at(i), name: t.names?.at(i) ?? '', customer_type: typeAt(t, i), branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
     last_txn_day: t.last_active[i] >= 0 ? isoFromNum(t.last_active[i]) : null,
   } as CustomerValue;
   for (const k of VALUE_COLUMNS) v[k] = t[k][i];
@@ -119,8 +119,9 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
     k++;
   }
   return {
-    ids: list ?? { joined, count: k }, count: x.count.slice(0, k), counter: x.counter.slice(0, k), self_service: x.self_service.slice(0, k),
-    e_banking: x.e_banking.slice(0, k), fee_fen: x.fee_fen.slice(0, k), last_active: x.last_active.slice(0, k),
+    // Views, not copies: the report thread hands the buffers over whole (transferred, not cloned).
+    ids: list ?? { joined, count: k }, count: x.count.subarray(0, k), counter: x.counter.subarray(0, k), self_service: x.self_service.subarray(0, k),
+    e_banking: x.e_banking.subarray(0, k), fee_fen: x.fee_fen.subarray(0, k), last_active: x.last_active.subarray(0, k),
   };
 }
 
@@ -222,7 +223,7 @@ export interface RecencyColumns {
   abs_amount_fen: Float64Array;
 }
 
-export function recency(db: Db, from: string, to: string, ids: readonly string[]): RecencyColumns {
+export function recency(db: Db, from: string, to: string, ids: IdList): RecencyColumns {
   // Only the four sums RFM needs, over the same transaction rows as customerTxns.
   const t = queryColumns<{ customer_id: TextColumn; count: (number | null)[]; abs_fen: (number | null)[]; last_day: (string | null)[]; no_rate: (string | null)[] }>(db, `
     WITH t AS (${txnRowsSql(txnParts(db, from, to))})

@@ -6,6 +6,7 @@
 import type { Db } from '../db/connection.js';
 import { DataError } from '../errors.js';
 import { dayNum } from '../db/balances.js';
+import { idList } from '../db/columns.js';
 import { clipToCoverage, addDays } from '../metrics/engine.js';
 import { windowNotesWith, carriedForwardAfter } from '../metrics/caveats.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
@@ -114,7 +115,7 @@ function tableOf(rows: readonly TierRow[]): { table: CustomerTable; dormant: Uin
   const branch = codes(rows.map((r) => r.branch));
   const rm = codes(rows.map((r) => r.rm_id));
   const table = {
-    ids: rows.map((r) => r.customer_id), corporate: Uint8Array.from(rows, (r) => (r.customer_type === 'corporate' ? 1 : 0)),
+    ids: idList(rows.map((r) => r.customer_id)), corporate: Uint8Array.from(rows, (r) => (r.customer_type === 'corporate' ? 1 : 0)),
     names: { at: (i: number) => rows[i].name }, branch: branch.out, branches: branch.list, rm: rm.out, rms: rm.list,
     seen: new Uint8Array(n).fill(1), last_active: Int32Array.from(rows, (r) => (r.last_txn_day ? dayNum(r.last_txn_day) : -1)),
   } as CustomerTable;

@@ -140,7 +140,7 @@ function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants)
     const pos = new Int32Array(count[corporate]);
     for (let i = 0, k = 0; i < n; i++) if (t.seen[i] && t.corporate[i] === corporate) pos[k++] = i;
     const ladder = r.tiers[type];
-    types.set(type, { ladder, pos, tier: tierIndexes(t[ladder.measure], pos, ladder, (k) => t.ids[pos[k]]) });
+    types.set(type, { ladder, pos, tier: tierIndexes(t[ladder.measure], pos, ladder, (k) => t.ids.at(pos[k])) });
   }
   return { period: period(db, r, window), table: t, dormant, types };
 }
@@ -159,7 +159,7 @@ export function tierCustomer(pop: TierPopulation, type: CustomerType, k: number)
   const i = x.pos[k];
   const t = pop.table;
   return {
-    customer_id: t.ids[i], name: t.names?.at(i) ?? '', customer_type: type, branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
+    customer_id: t.ids.at(i), name: t.names?.at(i) ?? '', customer_type: type, branch: t.branches[t.branch[i]], rm_id: t.rms[t.rm[i]],
     tier: x.ladder.tiers[x.tier[k]].code,
     aum_adb: t.aum_adb[i], deposit_adb: t.deposit_adb[i], loan_adb: t.loan_adb[i], contribution: t.contribution[i], fee_income: t.fee_income[i],
     txn_counter: t.txn_counter[i], txn_self_service: t.txn_self_service[i], txn_e_banking: t.txn_e_banking[i], txn_count: t.txn_count[i],

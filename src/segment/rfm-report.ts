@@ -105,7 +105,7 @@ export function rfmReport(db: Db, params: SegmentParams): RfmReport {
       monetary[k] = inputs.abs_amount_fen[i];
       k++;
     }
-    const s = scoreRfmColumns({ days_since_last: recencyDays, frequency, monetary_fen: monetary }, (k) => ids[position[k]]);
+    const s = scoreRfmColumns({ days_since_last: recencyDays, frequency, monetary_fen: monetary }, (k) => ids.at(position[k]));
     const customers: RfmSectionCustomers = { position, recency_days: recencyDays, frequency, monetary_fen: monetary, r: s.r, f: s.f, m: s.m, segment: s.segment };
     return { customer_type: type, active_customers: s.active_customers, cuts: s.cuts, segments: segmentSummaries(customers), customers };
   });

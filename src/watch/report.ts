@@ -68,7 +68,7 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   // The population's ids, personal then corporate, each in customer_id order (two runs for
   // aumWindowSums, in tierCustomers' order); its rows are made one at a time below.
   const ids: string[] = [];
-  for (const type of CUSTOMER_TYPES) for (const i of pop.types.get(type)?.pos ?? []) ids.push(pop.table.ids[i]);
+  for (const type of CUSTOMER_TYPES) for (const i of pop.types.get(type)?.pos ?? []) ids.push(pop.table.ids.at(i));
   const days = r.attrition.days;
   const ud = r.upgrade.days;
   const outflowFrom = addDays(asOf, -days);
@@ -209,7 +209,7 @@ export function channelsReport(db: Db, p: Omit<WatchParams, 'rules'>, months: nu
   const customers = function* (): Generator<ChannelCustomer> {
     for (const [type, x] of pop.types) {
       for (let k = 0; k < x.pos.length; k++) {
-        yield { customer_id: ids[x.pos[k]], customer_type: type, tier: x.ladder.tiers[x.tier[k]].code, months: perMonth.map((m) => counts(m, x.pos[k])) };
+        yield { customer_id: ids.at(x.pos[k]), customer_type: type, tier: x.ladder.tiers[x.tier[k]].code, months: perMonth.map((m) => counts(m, x.pos[k])) };
       }
     }
   };

@@ -9,8 +9,8 @@ import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles } from '../../src/import/index.js';
 import { customerTxns, resolveWindow } from '../../src/metrics/engine.js';
 import { customerExtras, customerValue, customerValues, recency } from '../../src/metrics/customers.js';
-import { positionsOf } from '../../src/metrics/positions.js';
-import { textValues } from '../../src/db/columns.js';
+import { positionsIn, positionsOf } from '../../src/metrics/positions.js';
+import { idList, textValues } from '../../src/db/columns.js';
 import { DEFAULT_PRICING } from '../../src/metrics/pricing.js';
 import { detailRows, segmentDetail, segmentMigration, segmentSummary, tierCustomers, tierPopulation } from '../../src/segment/report.js';
 import { rfmReport } from '../../src/segment/rfm-report.js';
@@ -37,7 +37,7 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
   const values = () => {
     const w = resolveWindow(db, '2026-03-01', AS_OF);
     const t = customerValues(db, w, DEFAULT_PRICING);
-    return new Map(t.ids.flatMap((id, i) => (t.seen[i] ? [[id, customerValue(t, i)]] : [])));
+    return new Map(Array.from({ length: t.ids.length }, (_, i) => i).flatMap((i) => (t.seen[i] ? [[t.ids.at(i), customerValue(t, i)]] : [])));
   };
 
   it('ADB carries balances forward through the snapshot gaps', () => {
@@ -96,12 +96,12 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     expect(values().get('P1')!.rm_id).toBe('R2');
     const w = resolveWindow(db, '2026-03-01', '2026-03-05');
     const t = customerValues(db, w, DEFAULT_PRICING);
-    expect(customerValue(t, t.ids.indexOf('P1')).rm_id).toBe('R1');
+    expect(customerValue(t, positionsIn(t.ids)('P1')).rm_id).toBe('R1');
   });
 
   it('recency: last day, count and Σ|amount| per customer, FX converted', () => {
     const ids = db.prepare('SELECT customer_id FROM customers ORDER BY customer_id').pluck().all() as string[];
-    const r = recency(db, '2025-03-11', AS_OF, ids);
+    const r = recency(db, '2025-03-11', AS_OF, idList(ids));
     const at = (id: string) => {
       const i = ids.indexOf(id);
       return { present: r.present[i], last_day: r.last_day[i], count: r.count[i], abs_amount_fen: r.abs_amount_fen[i] };
@@ -255,7 +255,7 @@ describe('customerExtras: transaction sums by directory position (what the repor
     const byPos = customerExtras(db, w, '2025-03-11').txns;
     const direct = customerTxns(db, w.from, w.to, '2025-03-11');
     expect(textValues(byPos.ids)).toEqual(direct.customer_id);
-    const pos = positionsOf(ids, byPos.ids);
+    const pos = positionsOf(idList(ids), byPos.ids);
     expect([...pos].map((p) => ids[p])).toEqual(direct.customer_id);
     expect([...byPos.count]).toEqual(direct.count);
     expect([...byPos.fee_fen]).toEqual(direct.fee_fen);

@@ -11,7 +11,7 @@ import { migrateByPosition } from '../../src/segment/migration.js';
 import { summarizeColumns, type SummaryColumns } from '../../src/segment/summary.js';
 import { DEFAULT_TIERS, tierIndexes } from '../../src/segment/tiers.js';
 import { positionsOf } from '../../src/metrics/positions.js';
-import { TEXT_SEPARATOR } from '../../src/db/columns.js';
+import { idList, TEXT_SEPARATOR } from '../../src/db/columns.js';
 
 const corporate = DEFAULT_TIERS.corporate; // standard (rest), core 30%, key 20%: indexes 0, 1, 2
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
@@ -137,7 +137,7 @@ describe('streamed CSV and JSON', () => {
 });
 
 describe('positionsOf: ids of a report thread (one joined string) matched to the directory', () => {
-  const dir = ['A1', 'A2', 'B1', 'B10', 'B2'];
+  const dir = idList(['A1', 'A2', 'B1', 'B10', 'B2']);
   const text = (ids: string[]) => ({ joined: ids.join(TEXT_SEPARATOR), count: ids.length });
   it('walks the directory in order, a prefix is not a match', () => {
     // B1 is a prefix of B10: the walk compares whole ids (length first).
