@@ -37,9 +37,10 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     db.pragma('synchronous = NORMAL');
     // 16 MB of page cache: large scans lean on the OS cache anyway, and it keeps peak memory down.
     db.pragma('cache_size = -16384');
-    // Temporary tables and sorts in memory (an import sets FILE: a statement journal of a large
-    // refresh is held whole in RAM otherwise; src/import/index.ts).
-    db.pragma('temp_store = MEMORY');
+    // Temporary tables, sorts and statement journals in files (SQLite keeps them in its cache
+    // until they grow): in memory, a report's sort of 2.5M accounts held ~180 MB, and a
+    // migration's or import's journal of a large rewrite the whole of it.
+    db.pragma('temp_store = FILE');
   } catch (e) {
     throw new DataError(`${path}: cannot open database: ${describeSqliteError(e)}`);
   }
@@ -94,13 +95,9 @@ function migrate(db: Db, path: string, readonly: boolean): void {
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
     }
   });
-  // A migration may rewrite a large table: its statement journal goes to a file, not RAM.
-  db.pragma('temp_store = FILE');
   try {
     apply.immediate();
   } catch (e) {
     throw new DataError(`${path}: cannot create or migrate the schema: ${describeSqliteError(e)}`);
-  } finally {
-    db.pragma('temp_store = MEMORY');
   }
 }

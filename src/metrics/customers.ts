@@ -99,7 +99,10 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
     count: new Float64Array(n), counter: new Float64Array(n), self_service: new Float64Array(n), e_banking: new Float64Array(n),
     fee_fen: new Float64Array(n), last_active: new Int32Array(n),
   };
-  let joined = '';
+  // The ids joined a batch at a time: appending each to one string would hold every id and a
+  // rope node per append (~70 MB at a million) until the string is flattened.
+  const chunks: string[] = [];
+  const batch: string[] = [];
   // Only when an id holds the separator (never in practice): the ids one by one.
   let list: string[] | undefined;
   let k = 0;
@@ -108,8 +111,11 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
     if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
     if (k === n) throw notInDirectory(id);
     if (list) list.push(id);
-    else if (id.includes(TEXT_SEPARATOR)) (list = k ? joined.split(TEXT_SEPARATOR) : []).push(id);
-    else joined += k ? TEXT_SEPARATOR + id : id;
+    else if (id.includes(TEXT_SEPARATOR)) list = [...(chunks.length ? chunks.join(TEXT_SEPARATOR).split(TEXT_SEPARATOR) : []), ...batch, id];
+    else if (batch.push(id) === 8192) {
+      chunks.push(batch.join(TEXT_SEPARATOR));
+      batch.length = 0;
+    }
     x.last_active[k] = last ? dayNum(last) : -1;
     x.count[k] = count;
     x.counter[k] = counter;
@@ -120,7 +126,7 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
   }
   return {
     // Views, not copies: the report thread hands the buffers over whole (transferred, not cloned).
-    ids: list ?? { joined, count: k }, count: x.count.subarray(0, k), counter: x.counter.subarray(0, k), self_service: x.self_service.subarray(0, k),
+    ids: list ?? { joined: [...chunks, ...(batch.length ? [batch.join(TEXT_SEPARATOR)] : [])].join(TEXT_SEPARATOR), count: k }, count: x.count.subarray(0, k), counter: x.counter.subarray(0, k), self_service: x.self_service.subarray(0, k),
     e_banking: x.e_banking.subarray(0, k), fee_fen: x.fee_fen.subarray(0, k), last_active: x.last_active.subarray(0, k),
   };
 }
@@ -133,9 +139,11 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns
 /**
  * Value of every customer over the window, by directory position (see CustomerTable). `want`:
  * which directory columns beyond id and type to read (names for a detail, branch and RM for
- * grouping); the others stay empty.
+ * grouping); the others stay empty. `reuse`: a table the caller no longer needs, whose arrays are
+ * cleared and filled again when the directory has its size (a second window, e.g. a migration's,
+ * then costs no second set of columns).
  */
-export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }): CustomerTable {
+export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable): CustomerTable {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
   // thread sums the CNY balances.
@@ -143,8 +151,9 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   // All customers in customer_id order with their RM on the window's last day, in one query.
   const dir = directoryColumns(db, w.to, want);
   const n = dir.ids.length;
-  const t: CustomerTable = { ...dir, seen: new Uint8Array(n), last_active: new Int32Array(n).fill(-1) } as CustomerTable;
-  for (const k of VALUE_COLUMNS) t[k] = new Float64Array(n);
+  const again = reuse?.seen.length === n ? reuse : undefined;
+  const t: CustomerTable = { ...dir, seen: again?.seen.fill(0) ?? new Uint8Array(n), last_active: (again?.last_active ?? new Int32Array(n)).fill(-1) } as CustomerTable;
+  for (const k of VALUE_COLUMNS) t[k] = again?.[k].fill(0) ?? new Float64Array(n);
   const known = (i: number, id: string): number => {
     if (i < 0) throw notInDirectory(id);
     return i;

@@ -45,6 +45,7 @@ function run({ path, spec, port, flag }: Data): void {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -16384');
+    db.pragma('temp_store = FILE');
     const result = spec.job === 'customerExtras' ? customerExtras(db, spec.window, spec.activityFrom) : rmExtras(db, spec.window, share, spec.previous);
     db.close();
     post({ result }, buffersOf(result));

@@ -121,9 +121,10 @@ function period(db: Db, r: Resolved, window: Window): Period {
   return { as_of: r.asOf, window, data: dataDatesIn(db, window.from, window.to), activity_window: activityWindow(r.asOf), dormant_floor_fen: r.dormantFloorFen };
 }
 
-function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants): TierPopulation {
+/** `reuse`: see customerValues. */
+function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants, reuse?: TierPopulation): TierPopulation {
   // One pass over the transactions gives the window's sums and the last posting day of the year.
-  const t = customerValues(db, window, r.pricing, activityWindow(r.asOf).from, want);
+  const t = customerValues(db, window, r.pricing, activityWindow(r.asOf).from, want, reuse?.table);
   const n = t.ids.length;
   const asOfNum = dayNum(r.asOf);
   const dormant = new Uint8Array(n);
@@ -319,12 +320,11 @@ export function segmentMigration(db: Db, params: SegmentParams, compareDate: str
   const r1: Resolved = { ...r, asOf: compareDate };
   const w1 = tierWindow(db, compareDate, r.windowDays);
   const w2 = tierWindow(db, r.asOf, r.windowDays);
-  // Tiers and AUM only (no names, branches or RMs); date 1 reduced to those before date 2 is computed.
-  const date1 = (() => {
-    const p1 = populationOf(db, r1, w1, {});
-    return { period: p1.period, customers: p1.table.ids.length, sides: new Map(r.types.map((type) => [type, migrationSide(p1, type)])) };
-  })();
-  const p2 = after ?? populationOf(db, r, w2, {});
+  // Tiers and AUM only (no names, branches or RMs); date 1 reduced to those before date 2 is
+  // computed, into date 1's arrays.
+  const p1 = populationOf(db, r1, w1, {});
+  const date1 = { period: p1.period, customers: p1.table.ids.length, sides: new Map(r.types.map((type) => [type, migrationSide(p1, type)])) };
+  const p2 = after ?? populationOf(db, r, w2, {}, p1);
   // Both join by directory position: the same customers table.
   if (p2.table.ids.length !== date1.customers) throw new DataError('the customers table changed while the migration was computed: run it again');
   const sections = r.types.map((type): MigrationSection => {
