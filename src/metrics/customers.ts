@@ -10,7 +10,7 @@ import { dayNum } from '../db/balances.js';
 import { queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
-import { positionsIn, positionsOf } from './positions.js';
+import { positionsIn, positionsOf } from '../db/positions.js';
 import { DataError } from '../errors.js';
 import type { Pricing } from './pricing.js';
 

@@ -9,7 +9,7 @@ import { dayNum } from '../db/balances.js';
 import { customersWithOpenAccounts, directoryColumns, eachCustomerOfType, type CustomerInfo } from '../db/segment-queries.js';
 import { recency } from '../metrics/customers.js';
 import { dataDatesIn, isoFromNum, latestDataDate, type DataDates } from '../metrics/engine.js';
-import { positionsOf } from '../metrics/positions.js';
+import { positionsOf } from '../db/positions.js';
 import type { CustomerType } from '../types.js';
 import { activityWindow, type SegmentParams } from './report.js';
 import { RFM_SEGMENTS, scoreRfmColumns, type RfmCuts, type RfmSegmentCode, type Score } from './rfm.js';

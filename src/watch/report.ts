@@ -15,7 +15,7 @@ import { aumWindowSums, type AumSums } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierPopulation, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
-import { positionsIn } from '../metrics/positions.js';
+import { positionsIn } from '../db/positions.js';
 import { SIGNALS, type Signal, type WatchRules } from './rules.js';
 import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from './channels.js';
 import { coverage, type Coverage, type CoverageRm } from './coverage.js';

@@ -9,7 +9,7 @@ import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles } from '../../src/import/index.js';
 import { customerTxns, resolveWindow } from '../../src/metrics/engine.js';
 import { customerExtras, customerValue, customerValues, recency } from '../../src/metrics/customers.js';
-import { positionsIn, positionsOf } from '../../src/metrics/positions.js';
+import { positionsIn, positionsOf } from '../../src/db/positions.js';
 import { idList, textValues } from '../../src/db/columns.js';
 import { DEFAULT_PRICING } from '../../src/metrics/pricing.js';
 import { detailRows, segmentDetail, segmentMigration, segmentSummary, tierCustomers, tierPopulation } from '../../src/segment/report.js';

@@ -10,7 +10,7 @@ import { concentration } from '../../src/segment/concentration.js';
 import { migrateByPosition } from '../../src/segment/migration.js';
 import { summarizeColumns, type SummaryColumns } from '../../src/segment/summary.js';
 import { DEFAULT_TIERS, tierIndexes } from '../../src/segment/tiers.js';
-import { positionsOf } from '../../src/metrics/positions.js';
+import { positionsOf } from '../../src/db/positions.js';
 import { idList, TEXT_SEPARATOR } from '../../src/db/columns.js';
 
 const corporate = DEFAULT_TIERS.corporate; // standard (rest), core 30%, key 20%: indexes 0, 1, 2

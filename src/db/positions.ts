@@ -6,7 +6,7 @@
  * is only built for a directory whose order JavaScript does not confirm (non-ASCII ids may sort
  * differently in SQLite).
  */
-import { TEXT_SEPARATOR, type IdList, type TextColumn } from '../db/columns.js';
+import { TEXT_SEPARATOR, type IdList, type TextColumn } from './columns.js';
 
 /** Ids in ascending order by JavaScript's comparison (checked once per list). */
 const ascending = new WeakMap<IdList, boolean>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idList } from '../../src/db/columns.js';
-import { positionsIn, positionsOf } from '../../src/metrics/positions.js';
+import { positionsIn, positionsOf } from '../../src/db/positions.js';
 
 describe('idList', () => {
   it('cuts each id out of one string, from a joined column or an array, and compares without cutting', () => {
