@@ -6,7 +6,8 @@
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
-import { customersWithOpenAccounts, directoryColumns, eachCustomerOfType, type CustomerInfo } from '../db/segment-queries.js';
+import { customersWithOpenAccounts, directoryColumns, type CustomerInfo, type DirectoryColumns } from '../db/segment-queries.js';
+import { DataError } from '../errors.js';
 import { recency } from '../metrics/customers.js';
 import { dataDatesIn, isoFromNum, latestDataDate, type DataDates } from '../metrics/engine.js';
 import { positionsOf } from '../db/positions.js';
@@ -109,10 +110,12 @@ export function rfmReport(db: Db, params: SegmentParams): RfmReport {
     const customers: RfmSectionCustomers = { position, recency_days: recencyDays, frequency, monetary_fen: monetary, r: s.r, f: s.f, m: s.m, segment: s.segment };
     return { customer_type: type, active_customers: s.active_customers, cuts: s.cuts, segments: segmentSummaries(customers), customers };
   });
+  let owned: DirectoryColumns | undefined;
   return {
     as_of: asOf, window: win, data: dataDatesIn(db, win.from, win.to).transactions, sections,
     // The ids are not kept: the walk needs only each customer's type.
-    eachCustomer: (s) => eachRfmCustomer(db, asOf, dir.corporate, s.customer_type === 'corporate' ? 1 : 0, s),
+    // Names, branches and RMs read once, when a detail is first asked for.
+    eachCustomer: (s) => eachRfmCustomer(asOf, (owned ??= ownedDirectory(db, asOf, ids.length)), s),
   };
 }
 
@@ -141,20 +144,12 @@ function segmentSummaries(c: RfmSectionCustomers): RfmSegmentSummary[] {
   }));
 }
 
-/**
- * The section's customers with their directory row: the rows of the type's customers come in
- * customer_id order, so the r-th of them is at the directory position of the r-th customer of
- * that type (`type`: each position's type index, `t` this section's).
- */
-function* eachRfmCustomer(db: Db, asOf: string, corporate: Uint8Array, t: number, s: RfmSection): Generator<RfmCustomer> {
+/** The section's customers with their directory row, in customer_id order. */
+function* eachRfmCustomer(asOf: string, d: DirectoryColumns, s: RfmSection): Generator<RfmCustomer> {
   const c = s.customers;
   const isoOf = new Map<number, string>();
-  let k = 0;
-  let i = -1;
-  for (const [id, name, branch, rmId] of eachCustomerOfType(db, asOf, s.customer_type)) {
-    if (k === c.position.length) break;
-    do i++; while (corporate[i] !== t);
-    if (i !== c.position[k]) continue;
+  for (let k = 0; k < c.position.length; k++) {
+    const i = c.position[k];
     const days = c.recency_days[k];
     let last: string | null = null;
     if (!Number.isNaN(days)) {
@@ -162,11 +157,16 @@ function* eachRfmCustomer(db: Db, asOf: string, corporate: Uint8Array, t: number
       if (last === null) isoOf.set(days, (last = isoFromNum(dayNum(asOf) - days)));
     }
     yield {
-      customer_id: id, name, customer_type: s.customer_type, branch, rm_id: rmId, last_txn_day: last, recency_days: Number.isNaN(days) ? null : days,
+      customer_id: d.ids.at(i), name: d.names?.at(i) ?? '', customer_type: s.customer_type, branch: d.branches[d.branch[i]], rm_id: d.rms[d.rm[i]],
+      last_txn_day: last, recency_days: Number.isNaN(days) ? null : days,
       frequency: c.frequency[k], monetary_fen: c.monetary_fen[k], r: c.r[k] as Score, f: c.f[k] as Score, m: c.m[k] as Score, segment: RFM_SEGMENTS[c.segment[k]].code,
     };
-    k++;
   }
-  /* c8 ignore next */
-  if (k !== c.position.length) throw new Error('RFM: the customers table changed while the report was written');
+}
+
+/** The directory with names and owners, of the size the scores were computed for. */
+function ownedDirectory(db: Db, asOf: string, n: number): DirectoryColumns {
+  const d = directoryColumns(db, asOf, { names: true, owners: true });
+  if (d.ids.length !== n) throw new DataError('the customers table changed while the RFM report was written: run it again');
+  return d;
 }
