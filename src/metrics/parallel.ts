@@ -11,10 +11,11 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { Db } from '../db/connection.js';
 import { DataError } from '../errors.js';
 import type { Window } from './engine.js';
+import type { Pricing } from './pricing.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
-  | { job: 'customerExtras'; window: Window; activityFrom?: string }
+  | { job: 'customerExtras'; window: Window; activityFrom?: string; balancesFrom?: string; pricing?: Pricing }
   | { job: 'rmExtras'; window: Window; previous?: Window };
 
 /**

@@ -46,7 +46,8 @@ function run({ path, spec, port, flag }: Data): void {
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -16384');
     db.pragma('temp_store = FILE');
-    const result = spec.job === 'customerExtras' ? customerExtras(db, spec.window, spec.activityFrom) : rmExtras(db, spec.window, share, spec.previous);
+    const result = spec.job === 'customerExtras'
+      ? customerExtras(db, spec.window, spec.activityFrom, spec.balancesFrom === undefined ? undefined : { from: spec.balancesFrom, pricing: spec.pricing! }) : rmExtras(db, spec.window, share, spec.previous);
     db.close();
     post({ result }, buffersOf(result));
   } catch (e) {
