@@ -11,11 +11,14 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { Db } from '../db/connection.js';
 import { DataError } from '../errors.js';
 import type { Window } from './engine.js';
+import type { Pricing } from './pricing.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
   | { job: 'customerExtras'; window: Window; activityFrom?: string }
-  | { job: 'rmExtras'; window: Window; previous?: Window };
+  | { job: 'rmExtras'; window: Window; previous?: Window }
+  | { job: 'rfmInputs'; asOf: string; from: string; to: string }
+  | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };
 
 /**
  * Shared with report-worker.ts. Slot 0: 0 not yet running, STARTED, DONE. Slot 1: messages

@@ -6,10 +6,9 @@
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
-import { customersWithOpenAccounts, directoryColumns, eachCustomerOfType, type CustomerInfo } from '../db/segment-queries.js';
-import { recency } from '../metrics/customers.js';
+import { directoryColumns, eachCustomerOfType, type CustomerInfo, type DirectoryColumns } from '../db/segment-queries.js';
+import { rfmInputs, sameDirectory, type RfmInputs } from '../metrics/rfm-inputs.js';
 import { dataDatesIn, isoFromNum, latestDataDate, type DataDates } from '../metrics/engine.js';
-import { positionsOf } from '../metrics/positions.js';
 import type { CustomerType } from '../types.js';
 import { activityWindow, type SegmentParams } from './report.js';
 import { RFM_SEGMENTS, scoreRfmColumns, type RfmCuts, type RfmSegmentCode, type Score } from './rfm.js';
@@ -75,19 +74,24 @@ export interface RfmReport {
   eachCustomer: (s: RfmSection) => Iterable<RfmCustomer>;
 }
 
+/** What crm report already has when it asks for RFM: its population's directory and the inputs (see rfmInputs). */
+export interface RfmShared {
+  directory: Pick<DirectoryColumns, 'ids' | 'corporate'>;
+  inputs: RfmInputs;
+}
+
 /**
  * RFM over the 365 days ending on as-of, one section per customer type with its own cut points.
  * Population: customers with an account open on as-of or a transaction in the window.
  */
-export function rfmReport(db: Db, params: SegmentParams): RfmReport {
+export function rfmReport(db: Db, params: SegmentParams, shared?: RfmShared): RfmReport {
   const asOf = params.asOf ?? latestDataDate(db);
   const win = activityWindow(asOf);
   const types = [...(params.types ?? CUSTOMER_TYPES)];
-  const dir = directoryColumns(db, asOf);
+  const dir = shared?.directory ?? directoryColumns(db, asOf);
   const ids = dir.ids;
-  const inputs = recency(db, win.from, win.to, ids);
+  const inputs = shared ? sameDirectory(shared.inputs, ids.length) : rfmInputs(db, asOf, win.from, win.to, ids);
   const inPopulation = inputs.present;
-  for (const i of positionsOf(ids, customersWithOpenAccounts(db, asOf))) if (i >= 0) inPopulation[i] = 1;
   const asOfNum = dayNum(asOf);
   const sections = types.map((type): RfmSection => {
     const corporate = type === 'corporate' ? 1 : 0;
@@ -111,9 +115,13 @@ export function rfmReport(db: Db, params: SegmentParams): RfmReport {
   });
   return {
     as_of: asOf, window: win, data: dataDatesIn(db, win.from, win.to).transactions, sections,
-    // The ids are not kept: the walk needs only each customer's type.
-    eachCustomer: (s) => eachRfmCustomer(db, asOf, dir.corporate, s.customer_type === 'corporate' ? 1 : 0, s),
+    eachCustomer: rfmWalk(db, asOf, dir.corporate),
   };
+}
+
+/** The report's eachCustomer, made here so that it holds each customer's type and nothing else of rfmReport (not the ids). */
+function rfmWalk(db: Db, asOf: string, corporate: Uint8Array): RfmReport['eachCustomer'] {
+  return (s) => eachRfmCustomer(db, asOf, corporate, s.customer_type === 'corporate' ? 1 : 0, s);
 }
 
 /** Per segment, in one pass in customer_id order (so that Σ M adds up in the order it always did). */

@@ -10,7 +10,7 @@ import { rateOn } from '../db/fx.js';
 import { sqlList } from '../db/sql.js';
 import { dataCoverage } from '../db/status.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
-import { latestDataDate, addDays, customerTxns, daysBetween } from '../metrics/engine.js';
+import { latestDataDate, addDays, daysBetween, txnParts, txnRowsSql } from '../metrics/engine.js';
 import { aumWindowSums, type AumSums } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierPopulation, type Period } from '../segment/report.js';
@@ -169,6 +169,29 @@ export function coverageReport(db: Db, p: WatchParams): CoverageReport {
   return { period: pop.period, tiers, coverage: coverage(tierCustomers(pop), rms, tiers, p.rules) };
 }
 
+/** One month's transactions by channel, by directory position (0 without a transaction). */
+interface MonthCounts {
+  counter: ArrayLike<number>;
+  self_service: ArrayLike<number>;
+  e_banking: ArrayLike<number>;
+}
+
+/** The channel counts over [from, to] per customer of the directory `ids`, row by row into typed arrays (no other sums). */
+function monthCounts(db: Db, from: string, to: string, ids: readonly string[]): MonthCounts {
+  const c = { counter: new Int32Array(ids.length), self_service: new Int32Array(ids.length), e_banking: new Int32Array(ids.length) };
+  const at = positionsIn(ids);
+  const rows = db.prepare(`WITH t AS (${txnRowsSql(txnParts(db, from, to))})
+    SELECT customer_id, sum(counter), sum(self_service), sum(e_banking) FROM t GROUP BY customer_id`).raw().iterate({ from, to }) as IterableIterator<[string, number, number, number]>;
+  for (const [id, counter, selfService, eBanking] of rows) {
+    const i = at(id);
+    if (i < 0) continue;
+    c.counter[i] = counter;
+    c.self_service[i] = selfService;
+    c.e_banking[i] = eBanking;
+  }
+  return c;
+}
+
 export interface ChannelsReport {
   period: Period;
   tiers: TiersConfig;
@@ -188,23 +211,16 @@ export function channelsReport(db: Db, p: Omit<WatchParams, 'rules'>, months: nu
   const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing }, {});
   const list = Array.from({ length: months }, (_, i) => monthPlus(asOf.slice(0, 7), i - months + 1));
-  // Per month the counts by directory position (a customer without a transaction has zeros).
   const ids = pop.table.ids;
-  const perMonth = list.map((m) => {
-    const end = lastDayOf(m) < asOf ? lastDayOf(m) : asOf;
-    const t = customerTxns(db, `${m}-01`, end);
-    const at = positionsIn(ids);
-    const c = { counter: new Int32Array(ids.length), self_service: new Int32Array(ids.length), e_banking: new Int32Array(ids.length) };
-    for (let k = 0; k < t.customer_id.length; k++) {
-      const i = at(t.customer_id[k]);
-      if (i < 0) continue;
-      c.counter[i] = t.counter[k];
-      c.self_service[i] = t.self_service[k];
-      c.e_banking[i] = t.e_banking[k];
-    }
-    return c;
+  const w = pop.period.window;
+  const perMonth = list.map((m): MonthCounts => {
+    const from = `${m}-01`;
+    const to = lastDayOf(m) < asOf ? lastDayOf(m) : asOf;
+    // A month that is the tier window (e.g. a window from the 1st to as-of): the population's own counts.
+    if (from === w.from && to === w.to) return { counter: pop.table.txn_counter, self_service: pop.table.txn_self_service, e_banking: pop.table.txn_e_banking };
+    return monthCounts(db, from, to, ids);
   });
-  const counts = (m: (typeof perMonth)[number], i: number): ChannelCounts | undefined =>
+  const counts = (m: MonthCounts, i: number): ChannelCounts | undefined =>
     (m.counter[i] || m.self_service[i] || m.e_banking[i] ? { counter: m.counter[i], self_service: m.self_service[i], e_banking: m.e_banking[i] } : undefined);
   const customers = function* (): Generator<ChannelCustomer> {
     for (const [type, x] of pop.types) {
