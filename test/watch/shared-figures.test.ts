@@ -1,7 +1,8 @@
 /**
  * What crm report shares between its sections gives the numbers each section computes on its own:
  * channels of a month that is the tier window read from the population's counts (against the
- * month's own query), and RFM over the population's directory with inputs made elsewhere (the
+ * month's own query), the call list's windows that are the tier window from the population's AUM
+ * ADB (against their own sums), and RFM over the population's directory with inputs made elsewhere (the
  * report thread) against RFM reading its own. On the hand-built branch of watch-fixture.ts:
  * as of 2026-06-30, a 30-day tier window is 06-01 … 06-30, the month of June.
  */
@@ -12,7 +13,9 @@ import { DataError } from '../../src/errors.js';
 import { activityWindow, tierPopulation, type TierPopulation } from '../../src/segment/report.js';
 import { rfmReport } from '../../src/segment/rfm-report.js';
 import { rfmInputs } from '../../src/metrics/rfm-inputs.js';
-import { channelsReport } from '../../src/watch/report.js';
+import { channelsReport, watchInputs, watchList } from '../../src/watch/report.js';
+import { defaultRules } from '../../src/watch/rules.js';
+import type { WatchCustomer } from '../../src/watch/signals.js';
 import { cleanupTmp, runCrm, tmpDir } from '../helpers.js';
 import { AS_OF, writeWatchFixture } from './watch-fixture.js';
 
@@ -48,6 +51,27 @@ describe('channels of the month that is the tier window', () => {
     const june = shared.rows.filter((r) => r.month === '2026-06');
     expect(june.reduce((n, r) => n + r.e_banking, 0)).toBeGreaterThanOrEqual(3);
     expect(shared.moves.reduce((n, m) => n + m.moved, 0)).toBe(1);
+  });
+});
+
+describe('the call list\'s windows that are the tier window', () => {
+  it('take the population\'s AUM ADB: the same figures and rows as their own sums', () => {
+    const rules = defaultRules();
+    const other = { ...pop, period: { ...pop.period, window: { ...pop.period.window, from: '2026-06-02' } } };
+    const figures = (population: TierPopulation) => {
+      const out: WatchCustomer[] = [];
+      watchInputs(db, { ...params, rules, population }).eachCustomer((c) => out.push(c));
+      return out;
+    };
+    const shared = figures(pop);
+    const own = figures(other);
+    expect(shared).toEqual(own);
+    // The last 30 days (attrition and upgrade) are the tier window: C_ATTR holds 70,000.00 CNY from 06-01 to 06-30,
+    // its ADB 70,000.00 × 30 ÷ 30 = 70,000.00 CNY = 7,000,000 fen, the population's AUM ADB too.
+    const attr = shared.find((c) => c.customer_id === 'C_ATTR')!;
+    expect(attr.attrition_recent).toBe(7_000_000);
+    expect(attr.aum_adb).toBe(attr.attrition_recent);
+    expect(watchList(db, { ...params, rules, population: pop }).rows).toEqual(watchList(db, { ...params, rules, population: other }).rows);
   });
 });
 
