@@ -68,6 +68,8 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
   } catch {
     return none;
   }
+  // Always joined before the command ends; one that fails before it joins need not wait for the thread.
+  worker.unref();
   const f = new Int32Array(flag);
   const parts = new Map<string, unknown>();
   let final: Message | undefined;
