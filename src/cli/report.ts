@@ -6,21 +6,28 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { openDb, resolveDbPath, type Db } from '../db/connection.js';
-import { UsageError } from '../errors.js';
+import { DataError, UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
 import { latestDataDate } from '../metrics/engine.js';
+import { startOnWorker } from '../metrics/parallel.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
+import { rfmInputs } from '../metrics/rfm-inputs.js';
 import { resolveLang, LANG_OPTION_HELP, type Lang } from '../output/index.js';
-import { composeReport } from '../report/compose.js';
-import { channelsReport, coverageReport, watchList } from '../watch/report.js';
+import { composeReport, type ReportData } from '../report/compose.js';
+import { channelsReport, coverageReport, watchList, type WatchParams } from '../watch/report.js';
 import { channelsSection, coverageSection, watchSection } from '../report/watch-sections.js';
 import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
-import { buildRmReport } from '../rm/report.js';
+import { startRmReport } from '../rm/report.js';
 import { warningZh } from '../rm/render.js';
 import { rfmReport } from '../segment/rfm-report.js';
-import { DEFAULT_WINDOW_DAYS, segmentMigration, segmentSummary, tierPopulation, type MigrationReport, type SegmentParams, type TierPopulation } from '../segment/report.js';
+import { migrateByPosition, type MigrationSide } from '../segment/migration.js';
+import {
+  activityWindow, DEFAULT_WINDOW_DAYS, segmentSummary, tierPopulation, tierWindow,
+  type MigrationReport, type MigrationSection, type Period as TierPeriod, type SegmentParams, type TierPopulation, type TypeTiers,
+} from '../segment/report.js';
+import { tierCodes, type Ladder } from '../segment/tiers.js';
 import type { CustomerType } from '../types.js';
 import { globals } from './state.js';
 import { date, loadRules, positiveInt, readConfig, writeOutput } from './options.js';
@@ -83,35 +90,51 @@ export function registerReport(program: Command): void {
 
 /** `crm report --html FILE`: options and files, then the reports the page shows, then the page. */
 function runReport(o: Opts, cmd: Command): void {
-  const { html: file, lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan } = reportOptions(o);
+  const opts = reportOptions(o);
+  const { html: file, lang } = opts;
   const dbPath = resolveDbPath(globals(cmd).db);
   const db = openDb(dbPath, { readonly: true });
   let html: string;
   try {
-    const asOf = asOfOpt ?? latestDataDate(db);
-    const params = { asOf, windowDays, tiers, pricing };
-    // One tier population for every question about as-of: the summary, the Lorenz curves, the
-    // migration's second date, the call list and coverage.
-    const population = tierPopulation(db, params);
-    const summary = segmentSummary(db, params, null, population);
-    const { migration, migrationNote } = migrationOf(db, params, population, compareOpt, lang);
-    // The call list, coverage and channels sections (small) before the RFM scores of every customer are held.
-    const watch = { asOf, windowDays, tiers, pricing, rules, population };
-    const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
-    const rfm = rfmReport(db, params);
-    const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
-    const rm = buildRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: o.allowPartial ? 'prorate' : 'full' });
-    for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
-    for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
-    html = renderHtmlReport(composeReport({
-      lang, summary, aumByType: aumByType(population), migration, migrationNote, rfm, rm, extra,
-      source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}`,
-    }));
+    html = renderHtmlReport(composeReport({ ...gather(db, opts, o.allowPartial === true), source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}` }));
   } finally {
     db.close();
   }
   writeOutput('--html', file, html);
   process.stdout.write(`${lang === 'zh' ? '报告已写入' : 'report written to'} ${file}\n`);
+}
+
+/**
+ * The reports the page shows. Each customer figure is computed once: one tier population at
+ * as-of serves the summary, the Lorenz curves, the call list, coverage, channels, RFM's directory
+ * and the migration's second date. The report thread computes RFM's own inputs (a year of
+ * transactions) while this thread builds the population, then the RM metrics while this thread
+ * asks the population its questions. The population goes before the compare date's is built:
+ * never two customer tables at once.
+ */
+function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: boolean): Omit<ReportData, 'source'> {
+  const { lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan } = opts;
+  const asOf = asOfOpt ?? latestDataDate(db);
+  const params = { asOf, windowDays, tiers, pricing };
+  const compare = compareDateOf(db, asOf, windowDays, compareOpt, lang);
+  const year = activityWindow(asOf);
+  const rfmJob = startOnWorker(db, { job: 'rfmInputs', asOf, from: year.from, to: year.to }, () => rfmInputs(db, asOf, year.from, year.to));
+  let population: TierPopulation | null = tierPopulation(db, params);
+  const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
+  const rmJob = startRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: allowPartial ? 'prorate' : 'full' });
+  const summary = segmentSummary(db, params, null, population);
+  const watch: WatchParams = { asOf, windowDays, tiers, pricing, rules, population };
+  const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
+  const rfm = rfmReport(db, params, { directory: population.table, inputs: rfmJob() });
+  const after = migrationSides(population);
+  const aum = new Map([...after.sides].map(([type, x]) => [type, x.aum]));
+  watch.population = undefined;
+  population = null;
+  const migration = compare.date === null ? null : migrationFrom(db, params, compare.date, after);
+  const rm = rmJob();
+  for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
+  for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
+  return { lang, summary, aumByType: aum, migration, migrationNote: compare.note, rfm, rm, extra };
 }
 
 /** The options and files of one run, checked (exit 2) before the database is opened. */
@@ -133,31 +156,45 @@ function reportOptions(o: Opts) {
   return { html: o.html, lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan };
 }
 
-/** Each customer type's AUM ADBs: the Lorenz curve's input, one number per customer in a typed array. */
-function aumByType(population: TierPopulation): Map<CustomerType, Float64Array> {
-  const byType = new Map<CustomerType, Float64Array>();
-  for (const [type, x] of population.types) byType.set(type, Float64Array.from(x.pos, (i) => population.table.aum_adb[i]));
-  return byType;
+/** The as-of population as the migration reads it: per type positions, tiers and AUM ADB (also the Lorenz curves' input). */
+interface MigrationAfter {
+  period: TierPeriod;
+  customers: number;
+  sides: Map<CustomerType, MigrationSide & { ladder: Ladder; aum: Float64Array }>;
+}
+
+function migrationSides(pop: TierPopulation): MigrationAfter {
+  const sides: MigrationAfter['sides'] = new Map();
+  for (const [type, x] of pop.types) sides.set(type, { ladder: x.ladder, pos: x.pos, tier: x.tier, aum: Float64Array.from(x.pos, (i) => pop.table.aum_adb[i]) });
+  return { period: pop.period, customers: pop.table.ids.length, sides };
 }
 
 /**
- * Tier migration from --compare, else from the tier window's first day when the data covers it;
- * otherwise no matrix and a note saying why.
+ * The migration's compare date: --compare, else the tier window's first day when the data covers
+ * it; otherwise null and a note saying why.
  */
-function migrationOf(
-  db: Db, params: SegmentParams & { asOf: string }, population: TierPopulation, compareOpt: string | undefined, lang: Lang,
-): { migration: MigrationReport | null; migrationNote: string | null } {
-  const asOf = params.asOf;
-  const w = population.period.window;
+function compareDateOf(db: Db, asOf: string, windowDays: number, compareOpt: string | undefined, lang: Lang): { date: string | null; note: string | null } {
   if (compareOpt !== undefined) {
     if (compareOpt >= asOf) throw new UsageError(`--compare ${compareOpt} must be before the as-of date ${asOf}`);
-    return { migration: segmentMigration(db, params, compareOpt, population), migrationNote: null };
+    return { date: compareOpt, note: null };
   }
-  if (w.requestedFrom >= w.coverage.first && w.requestedFrom < asOf) {
-    return { migration: segmentMigration(db, params, w.requestedFrom, population), migrationNote: null };
-  }
-  const migrationNote = lang === 'zh'
+  const w = tierWindow(db, asOf, windowDays);
+  if (w.requestedFrom >= w.coverage.first && w.requestedFrom < asOf) return { date: w.requestedFrom, note: null };
+  const note = lang === 'zh'
     ? `未显示迁移矩阵：统计期首日 ${w.requestedFrom} 早于数据起始日 ${w.coverage.first}（或与数据日期相同）。请用 --compare DATE 指定比较日期，或缩短 --window。`
     : `No migration matrix: the tier window starts ${w.requestedFrom}, ${w.requestedFrom < w.coverage.first ? `before the data (which starts ${w.coverage.first})` : 'on the as-of date'}. Give --compare DATE, or a shorter --window.`;
-  return { migration: null, migrationNote };
+  return { date: null, note };
+}
+
+/** segmentMigration from `compareDate` to the as-of population's sides: tiers and AUM only at the compare date (no names, branches or RMs). */
+function migrationFrom(db: Db, params: SegmentParams, compareDate: string, after: MigrationAfter): MigrationReport {
+  const before = tierPopulation(db, { ...params, asOf: compareDate }, {});
+  // Both join by directory position: the same customers table.
+  if (before.table.ids.length !== after.customers) throw new DataError('the customers table changed while the migration was computed: run it again');
+  const sections = [...after.sides].map(([type, side]): MigrationSection => {
+    const x = before.types.get(type) as TypeTiers;
+    const side1 = { pos: x.pos, tier: x.tier, aum: Float64Array.from(x.pos, (i) => before.table.aum_adb[i]) };
+    return { customer_type: type, ladder: side.ladder, result: migrateByPosition(tierCodes(side.ladder), side1, side) };
+  });
+  return { before: before.period, after: after.period, sections };
 }

@@ -16,7 +16,9 @@ import type { Pricing } from './pricing.js';
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
   | { job: 'customerExtras'; window: Window; activityFrom?: string; balancesFrom?: string; pricing?: Pricing }
-  | { job: 'rmExtras'; window: Window; previous?: Window };
+  | { job: 'rmExtras'; window: Window; previous?: Window }
+  | { job: 'rfmInputs'; asOf: string; from: string; to: string }
+  | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };
 
 /**
  * Shared with report-worker.ts. Slot 0: 0 not yet running, STARTED, DONE. Slot 1: messages
@@ -69,6 +71,8 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
   } catch {
     return none;
   }
+  // Always joined before the command ends; one that fails before it joins need not wait for the thread.
+  worker.unref();
   const f = new Int32Array(flag);
   const parts = new Map<string, unknown>();
   let final: Message | undefined;

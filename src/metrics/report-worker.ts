@@ -7,7 +7,8 @@ import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { customerExtras } from './customers.js';
 import { DONE, POSTED, STARTED, STATE, type WorkerJob } from './parallel.js';
-import { rmExtras } from './rm.js';
+import { rfmInputs } from './rfm-inputs.js';
+import { rmExtras, rmMetrics } from './rm.js';
 
 interface Data {
   path: string;
@@ -47,7 +48,10 @@ function run({ path, spec, port, flag }: Data): void {
     db.pragma('cache_size = -16384');
     db.pragma('temp_store = FILE');
     const result = spec.job === 'customerExtras'
-      ? customerExtras(db, spec.window, spec.activityFrom, spec.balancesFrom === undefined ? undefined : { from: spec.balancesFrom, pricing: spec.pricing! }) : rmExtras(db, spec.window, share, spec.previous);
+      ? customerExtras(db, spec.window, spec.activityFrom, spec.balancesFrom === undefined ? undefined : { from: spec.balancesFrom, pricing: spec.pricing! })
+      : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
+      : spec.job === 'rmMetrics' ? rmMetrics(db, spec.window, spec.pricing, spec.previous)
+      : rmExtras(db, spec.window, share, spec.previous);
     db.close();
     post({ result }, buffersOf(result));
   } catch (e) {

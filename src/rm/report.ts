@@ -12,6 +12,7 @@ import { planKpis, type IncentivePlan } from '../incentive/plan.js';
 import { carriedForwardNote } from '../metrics/caveats.js';
 import { addDays, daysBetween, resolveWindow, type Window } from '../metrics/engine.js';
 import type { Pricing } from '../metrics/pricing.js';
+import { startOnWorker } from '../metrics/parallel.js';
 import { rmKey, rmList, rmMetrics, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
 import type { ColumnSpec, Row } from '../output/index.js';
 import { METRIC_NAMES, metricName, type RmType } from '../types.js';
@@ -104,10 +105,29 @@ interface Messages { notes: string[]; warnings: string[] }
 interface PayBasis { plan: IncentivePlan | null; months: number; prorate: boolean; basis: string; targets: Map<string, Record<string, number>> }
 
 export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
-  const p = o.period;
   const m: Messages = { notes: [], warnings: [] };
-  const { w, previous, previousWindow, payBasis } = reportWindows(db, o, m);
-  const { byRm: metrics, previousDepositAdb: prevAdb } = rmMetrics(db, w, o.pricing, previousWindow);
+  const windows = reportWindows(db, o, m);
+  return rmReportOf(db, o, m, windows, rmMetrics(db, windows.w, o.pricing, windows.previousWindow));
+}
+
+/**
+ * buildRmReport with the per-RM metrics started now on the report thread (when one can run:
+ * see startOnWorker), for a caller with other work meanwhile; the report when the returned
+ * function is called.
+ */
+export function startRmReport(db: Db, o: RmReportOptions): () => RmReport {
+  const m: Messages = { notes: [], warnings: [] };
+  const windows = reportWindows(db, o, m);
+  const { w, previousWindow } = windows;
+  const metrics = startOnWorker(db, { job: 'rmMetrics', window: w, previous: previousWindow, pricing: o.pricing }, () => rmMetrics(db, w, o.pricing, previousWindow));
+  return () => rmReportOf(db, o, m, windows, metrics());
+}
+
+/** The report from its windows and per-RM metrics. */
+function rmReportOf(db: Db, o: RmReportOptions, m: Messages, windows: ReturnType<typeof reportWindows>, rmm: ReturnType<typeof rmMetrics>): RmReport {
+  const p = o.period;
+  const { w, previous, payBasis } = windows;
+  const { byRm: metrics, previousDepositAdb: prevAdb } = rmm;
   const all = rmList(db);
   const rms = new Map(all.map((r) => [r.rm_id, r]));
   checkFilters(o, all, rms, metrics);

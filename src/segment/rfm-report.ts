@@ -6,11 +6,10 @@
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
-import { customersWithOpenAccounts, directoryColumns, type CustomerInfo, type DirectoryColumns } from '../db/segment-queries.js';
+import { directoryColumns, type CustomerInfo, type DirectoryColumns } from '../db/segment-queries.js';
 import { DataError } from '../errors.js';
-import { recency } from '../metrics/customers.js';
+import { rfmInputs, sameDirectory, type RfmInputs } from '../metrics/rfm-inputs.js';
 import { dataDatesIn, isoFromNum, latestDataDate, type DataDates } from '../metrics/engine.js';
-import { positionsOf } from '../db/positions.js';
 import type { CustomerType } from '../types.js';
 import { activityWindow, type SegmentParams } from './report.js';
 import { RFM_SEGMENTS, scoreRfmColumns, type RfmCuts, type RfmSegmentCode, type Score } from './rfm.js';
@@ -76,19 +75,24 @@ export interface RfmReport {
   eachCustomer: (s: RfmSection) => Iterable<RfmCustomer>;
 }
 
+/** What crm report already has when it asks for RFM: its population's directory and the inputs (see rfmInputs). */
+export interface RfmShared {
+  directory: Pick<DirectoryColumns, 'ids' | 'corporate'>;
+  inputs: RfmInputs;
+}
+
 /**
  * RFM over the 365 days ending on as-of, one section per customer type with its own cut points.
  * Population: customers with an account open on as-of or a transaction in the window.
  */
-export function rfmReport(db: Db, params: SegmentParams): RfmReport {
+export function rfmReport(db: Db, params: SegmentParams, shared?: RfmShared): RfmReport {
   const asOf = params.asOf ?? latestDataDate(db);
   const win = activityWindow(asOf);
   const types = [...(params.types ?? CUSTOMER_TYPES)];
-  const dir = directoryColumns(db, asOf);
+  const dir = shared?.directory ?? directoryColumns(db, asOf);
   const ids = dir.ids;
-  const inputs = recency(db, win.from, win.to, ids);
+  const inputs = shared ? sameDirectory(shared.inputs, ids.length) : rfmInputs(db, asOf, win.from, win.to, ids);
   const inPopulation = inputs.present;
-  for (const i of positionsOf(ids, customersWithOpenAccounts(db, asOf))) if (i >= 0) inPopulation[i] = 1;
   const asOfNum = dayNum(asOf);
   const sections = types.map((type): RfmSection => {
     const corporate = type === 'corporate' ? 1 : 0;
@@ -110,13 +114,19 @@ export function rfmReport(db: Db, params: SegmentParams): RfmReport {
     const customers: RfmSectionCustomers = { position, recency_days: recencyDays, frequency, monetary_fen: monetary, r: s.r, f: s.f, m: s.m, segment: s.segment };
     return { customer_type: type, active_customers: s.active_customers, cuts: s.cuts, segments: segmentSummaries(customers), customers };
   });
-  let owned: DirectoryColumns | undefined;
   return {
     as_of: asOf, window: win, data: dataDatesIn(db, win.from, win.to).transactions, sections,
-    // The ids are not kept: the walk needs only each customer's type.
-    // Names, branches and RMs read once, when a detail is first asked for.
-    eachCustomer: (s) => eachRfmCustomer(asOf, (owned ??= ownedDirectory(db, asOf, ids.length)), s),
+    eachCustomer: rfmWalk(db, asOf, ids.length),
   };
+}
+
+/**
+ * The report's eachCustomer, made here so that it holds nothing of rfmReport (not the ids): names,
+ * branches and RMs are read once, when a detail is first asked for.
+ */
+function rfmWalk(db: Db, asOf: string, customers: number): RfmReport['eachCustomer'] {
+  let owned: DirectoryColumns | undefined;
+  return (s) => eachRfmCustomer(asOf, (owned ??= ownedDirectory(db, asOf, customers)), s);
 }
 
 /** Per segment, in one pass in customer_id order (so that Σ M adds up in the order it always did). */

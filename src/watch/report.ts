@@ -10,12 +10,14 @@ import { rateOn } from '../db/fx.js';
 import { sqlList } from '../db/sql.js';
 import { dataCoverage } from '../db/status.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
-import { latestDataDate, addDays, customerTxns, daysBetween } from '../metrics/engine.js';
-import { aumWindowSums, type AumSums } from '../metrics/windows.js';
+import { latestDataDate, addDays, daysBetween, resolveWindow, txnParts, txnRowsSql, type Window } from '../metrics/engine.js';
+import { aumWindowSums, type AumSums, type AumWindow } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
-import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierPopulation, type Period } from '../segment/report.js';
+import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type TierPopulation, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
+import { DataError } from '../errors.js';
 import { positionsIn } from '../db/positions.js';
+import type { IdList } from '../db/columns.js';
 import { SIGNALS, type Signal, type WatchRules } from './rules.js';
 import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from './channels.js';
 import { coverage, type Coverage, type CoverageRm } from './coverage.js';
@@ -59,6 +61,20 @@ export function downgradeMonths(asOf: string, k: number): string[] {
   return Array.from({ length: k + 1 }, (_, i) => monthPlus(last, i - k));
 }
 
+/** A window whose AUM is the tier population's own (see watchInputs). */
+const TIER = 'tier';
+
+/** `a` clipped to the data is `w` (a `whole` window only when the data covers all of it). */
+function isWindow(db: Db, a: AumWindow, w: Window): boolean {
+  try {
+    const c = resolveWindow(db, a.from, a.to);
+    return !(a.whole && c.clipped) && c.from === w.from && c.to === w.to;
+  } catch (e) {
+    if (e instanceof DataError) return false; // outside the data
+    throw e;
+  }
+}
+
 export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const asOf = p.asOf ?? latestDataDate(db);
   const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
@@ -73,14 +89,19 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const ud = r.upgrade.days;
   const outflowFrom = addDays(asOf, -days);
   const months = downgradeMonths(asOf, r.downgrade.months);
-  // Every window in one pass (equal ones, e.g. upgrade's and attrition's 30 days, summed once).
-  const [recent, prior, upRecent, upPrior, then, now, ...monthly] = aumWindowSums(db, [
+  const asked: AumWindow[] = [
     { from: addDays(asOf, -(days - 1)), to: asOf }, { from: addDays(asOf, -(2 * days - 1)), to: addDays(asOf, -days) },
     { from: addDays(asOf, -(ud - 1)), to: asOf }, { from: addDays(asOf, -(2 * ud - 1)), to: addDays(asOf, -ud) },
     { from: outflowFrom, to: outflowFrom, whole: true }, { from: asOf, to: asOf, whole: true },
     ...months.map((m) => ({ from: `${m}-01`, to: lastDayOf(m), whole: true })),
-  ], ids);
-  const adb = (s: AumSums | null, i: number) => (s === null ? null : s.fenDays[i] / s.window.days);
+  ];
+  // A window that is the tier window (clipped to the data): the population's AUM ADB, the same
+  // exact fen-days ÷ days. Every other window in one pass (equal ones summed once).
+  const isTier = asked.map((a) => isWindow(db, a, pop.period.window));
+  const sums = aumWindowSums(db, asked.filter((_, k) => !isTier[k]), ids);
+  let j = 0;
+  const [recent, prior, upRecent, upPrior, then, now, ...monthly] = asked.map((_, k) => (isTier[k] ? TIER : sums[j++]));
+  const adb = (s: AumSums | null | typeof TIER, i: number, c: TierCustomer) => (s === TIER ? c.aum_adb : s === null ? null : s.fenDays[i] / s.window.days);
   const unassigned = unassignedSince(db, asOf);
   const eachCustomer = (visit: (c: WatchCustomer) => void) => {
     let i = -1;
@@ -88,8 +109,8 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
       i++;
       visit({
         customer_id: c.customer_id, name: c.name, customer_type: c.customer_type, rm_id: c.rm_id, tier: c.tier, measure: c.measure, aum_adb: c.aum_adb,
-        attrition_recent: adb(recent, i), attrition_prior: adb(prior, i), upgrade_recent: adb(upRecent, i), upgrade_prior: adb(upPrior, i),
-        aum_then: adb(then, i), aum_now: adb(now, i), monthly_aum: monthly.map((m) => adb(m, i)),
+        attrition_recent: adb(recent, i, c), attrition_prior: adb(prior, i, c), upgrade_recent: adb(upRecent, i, c), upgrade_prior: adb(upPrior, i, c),
+        aum_then: adb(then, i, c), aum_now: adb(now, i, c), monthly_aum: monthly.map((m) => adb(m, i, c)),
         last_activity: c.last_txn_day, unassigned_since: c.rm_id === null ? unassigned.get(c.customer_id) ?? null : null,
       });
     }
@@ -169,6 +190,29 @@ export function coverageReport(db: Db, p: WatchParams): CoverageReport {
   return { period: pop.period, tiers, coverage: coverage(tierCustomers(pop), rms, tiers, p.rules) };
 }
 
+/** One month's transactions by channel, by directory position (0 without a transaction). */
+interface MonthCounts {
+  counter: ArrayLike<number>;
+  self_service: ArrayLike<number>;
+  e_banking: ArrayLike<number>;
+}
+
+/** The channel counts over [from, to] per customer of the directory `ids`, row by row into typed arrays (no other sums). */
+function monthCounts(db: Db, from: string, to: string, ids: IdList): MonthCounts {
+  const c = { counter: new Int32Array(ids.length), self_service: new Int32Array(ids.length), e_banking: new Int32Array(ids.length) };
+  const at = positionsIn(ids);
+  const rows = db.prepare(`WITH t AS (${txnRowsSql(txnParts(db, from, to))})
+    SELECT customer_id, sum(counter), sum(self_service), sum(e_banking) FROM t GROUP BY customer_id`).raw().iterate({ from, to }) as IterableIterator<[string, number, number, number]>;
+  for (const [id, counter, selfService, eBanking] of rows) {
+    const i = at(id);
+    if (i < 0) continue;
+    c.counter[i] = counter;
+    c.self_service[i] = selfService;
+    c.e_banking[i] = eBanking;
+  }
+  return c;
+}
+
 export interface ChannelsReport {
   period: Period;
   tiers: TiersConfig;
@@ -188,23 +232,16 @@ export function channelsReport(db: Db, p: Omit<WatchParams, 'rules'>, months: nu
   const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing }, {});
   const list = Array.from({ length: months }, (_, i) => monthPlus(asOf.slice(0, 7), i - months + 1));
-  // Per month the counts by directory position (a customer without a transaction has zeros).
   const ids = pop.table.ids;
-  const perMonth = list.map((m) => {
-    const end = lastDayOf(m) < asOf ? lastDayOf(m) : asOf;
-    const t = customerTxns(db, `${m}-01`, end);
-    const at = positionsIn(ids);
-    const c = { counter: new Int32Array(ids.length), self_service: new Int32Array(ids.length), e_banking: new Int32Array(ids.length) };
-    for (let k = 0; k < t.customer_id.length; k++) {
-      const i = at(t.customer_id[k]);
-      if (i < 0) continue;
-      c.counter[i] = t.counter[k];
-      c.self_service[i] = t.self_service[k];
-      c.e_banking[i] = t.e_banking[k];
-    }
-    return c;
+  const w = pop.period.window;
+  const perMonth = list.map((m): MonthCounts => {
+    const from = `${m}-01`;
+    const to = lastDayOf(m) < asOf ? lastDayOf(m) : asOf;
+    // A month that is the tier window (e.g. a window from the 1st to as-of): the population's own counts.
+    if (from === w.from && to === w.to) return { counter: pop.table.txn_counter, self_service: pop.table.txn_self_service, e_banking: pop.table.txn_e_banking };
+    return monthCounts(db, from, to, ids);
   });
-  const counts = (m: (typeof perMonth)[number], i: number): ChannelCounts | undefined =>
+  const counts = (m: MonthCounts, i: number): ChannelCounts | undefined =>
     (m.counter[i] || m.self_service[i] || m.e_banking[i] ? { counter: m.counter[i], self_service: m.self_service[i], e_banking: m.e_banking[i] } : undefined);
   const customers = function* (): Generator<ChannelCustomer> {
     for (const [type, x] of pop.types) {

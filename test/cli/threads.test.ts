@@ -58,6 +58,24 @@ describe('worker threads are invisible in the results', () => {
   }, 120_000);
 });
 
+describe('crm report --html: RFM inputs and RM metrics on the report thread', () => {
+  it('gives the same page with the report thread forced on and off, and the thread really ran them', () => {
+    const db = importWith('always');
+    const dir = tmpDir();
+    const args = ['report', '--as-of', '2026-11-27', '--window', '27', '--plan', join(samples, 'plan.yaml'), '--allow-partial'];
+    const on = runCrm(['--db', db, ...args, '--html', join(dir, 'on.html')], { env: { CRM_REPORT_THREADS: 'always', CRM_DEBUG_THREADS: '1' } });
+    const off = runCrm(['--db', db, ...args, '--html', join(dir, 'off.html')], { env: { CRM_REPORT_THREADS: 'never' } });
+    expect(on.code, on.stderr).toBe(0);
+    expect(off.code, off.stderr).toBe(0);
+    const page = readFileSync(join(dir, 'on.html'), 'utf8');
+    expect(page.length).toBeGreaterThan(10_000);
+    expect(page).toBe(readFileSync(join(dir, 'off.html'), 'utf8'));
+    expect(on.stderr).toMatch(/rfmInputs ran on the report thread/);
+    expect(on.stderr).toMatch(/rmMetrics ran on the report thread/);
+    expect(off.stderr).not.toMatch(/report thread/);
+  }, 120_000);
+});
+
 describe('the parse thread sends repeating values once and raw text only on demand', () => {
   // 7,000 rows = four batches of the parse thread (2,000 rows each). Rejects of the database
   // stage fall in the first batch (sent before the main thread asks for raw text: read again
