@@ -7,13 +7,13 @@
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns } from '../db/columns.js';
+import { queryColumns, type IdList } from '../db/columns.js';
+import { positionsIn } from '../db/positions.js';
 import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { sqlList } from '../db/sql.js';
 import { DataError } from '../errors.js';
 import { AUM_PRODUCTS } from '../types.js';
 import { checkFx, convertedFenDays, isoFromNum, rateIntervals, resolveWindow, type Window } from './engine.js';
-import { sortedRuns, type SortedRuns } from './sorted-runs.js';
 
 /** A window asked for: [from, to]; `whole`: only when the data covers all of it. */
 export interface AumWindow {
@@ -22,7 +22,7 @@ export interface AumWindow {
   whole?: boolean;
 }
 
-/** One window's sums: Σ AUM fen-days in CNY per customer, by position in the caller's list. */
+/** One window's sums: Σ AUM fen-days in CNY per customer, by position in the caller's list (the directory). */
 export interface AumSums {
   /** The window clipped to the data (days: the ADB's divisor). */
   window: Window;
@@ -43,11 +43,11 @@ function clipped(db: Db, w: AumWindow): Window | null {
 /**
  * Per window asked for, in order: per customer of `ids`, Σ over its AUM accounts of balance × days
  * (CNY fen-days; foreign currency converted day by day at the rate on or before it); null when the
- * window lies outside the data (`whole`: also when partly). `ids`: best a few runs in customer_id
- * order (sortedRuns). Equal windows are summed once and share their result. A foreign balance with
+ * window lies outside the data (`whole`: also when partly). `ids`: best in customer_id order (the
+ * directory: the rows come in that order). Equal windows are summed once and share their result. A foreign balance with
  * no rate is an error, as in customerBalances.
  */
-export function aumWindowSums(db: Db, asked: readonly AumWindow[], ids: readonly string[]): (AumSums | null)[] {
+export function aumWindowSums(db: Db, asked: readonly AumWindow[], ids: IdList): (AumSums | null)[] {
   const byKey = new Map<string, AumSums>();
   const sums = asked.map((a): AumSums | null => {
     const w = clipped(db, a);
@@ -60,9 +60,8 @@ export function aumWindowSums(db: Db, asked: readonly AumWindow[], ids: readonly
   const distinct = [...byKey.values()];
   if (distinct.length) {
     for (const s of distinct) checkFx(db, s.window);
-    const runs = sortedRuns(ids);
-    addCny(db, runs, distinct);
-    addForeign(db, runs, distinct);
+    addCny(db, ids, distinct);
+    addForeign(db, ids, distinct);
   }
   return sums;
 }
@@ -75,7 +74,7 @@ export function aumWindowSums(db: Db, asked: readonly AumWindow[], ids: readonly
  * customer_spans row (a + b × x); the others are summed account by account, with a seek in
  * balances only for a point inside an account's rows.
  */
-function addCny(db: Db, runs: SortedRuns, windows: readonly AumSums[]): void {
+function addCny(db: Db, ids: IdList, windows: readonly AumSums[]): void {
   const ends = windows.map((s) => [dayNum(s.window.to), dayNum(s.window.from) - 1] as const);
   const points = [...new Set(ends.flat())].sort((x, y) => x - y);
   const bind: Record<string, number | string> = {};
@@ -93,7 +92,7 @@ function addCny(db: Db, runs: SortedRuns, windows: readonly AumSums[]): void {
   // Both come in customer_id order (customer_spans' key; its accounts grouped), as the walk
   // wants. LIMIT -1 keeps SQLite from evaluating each C once per window. Rows reach JavaScript
   // through a function called per row: no row arrays, no JSON.
-  let at = runs.walk();
+  let at = positionsIn(ids);
   db.function('aum_window_row', { varargs: true, deterministic: false }, (id: unknown, ...fenDays: unknown[]) => {
     const i = at(id as string);
     if (i >= 0) for (let k = 0; k < windows.length; k++) windows[k].fenDays[i] += fenDays[k] as number;
@@ -102,7 +101,7 @@ function addCny(db: Db, runs: SortedRuns, windows: readonly AumSums[]): void {
   const row = `count(aum_window_row(customer_id, ${ends.map((_, k) => `w${k}`).join(', ')}))`;
   db.prepare(`SELECT ${row} FROM (SELECT customer_id, ${diffs.join(', ')}
     FROM (SELECT customer_id, ${spanC} FROM (SELECT customer_id, bal_first, ${a} AS a, ${b} AS b FROM customer_spans cs WHERE ${covered}) LIMIT -1))`).get(bind);
-  at = runs.walk();
+  at = positionsIn(ids);
   db.prepare(`SELECT ${row} FROM (SELECT customer_id, ${ends.map((_, k) => `sum(w${k}) AS w${k}`).join(', ')}
     FROM (SELECT customer_id, ${diffs.join(', ')}
       FROM (SELECT cs.customer_id, ${accountC}
@@ -117,7 +116,7 @@ function addCny(db: Db, runs: SortedRuns, windows: readonly AumSums[]): void {
  * The foreign-currency AUM accounts (few): their balance rows overlapping any window, each day
  * converted at the rate on or before it (engine.ts convertedFenDays), summed per window.
  */
-function addForeign(db: Db, runs: SortedRuns, windows: readonly AumSums[]): void {
+function addForeign(db: Db, ids: IdList, windows: readonly AumSums[]): void {
   const spans = windows.map((s) => [dayNum(s.window.from), dayNum(s.window.to)] as const);
   const r = queryColumns<{ customer_id: string[]; currency: string[]; balance: number[]; first: number[]; last: number[] }>(db,
     `SELECT a.customer_id, a.currency, b.balance, b.day_num AS first, b.end_num AS last
@@ -126,7 +125,7 @@ function addForeign(db: Db, runs: SortedRuns, windows: readonly AumSums[]): void
     ORDER BY a.customer_id`, { F: Math.min(...spans.map(([f]) => f)), T: Math.max(...spans.map(([, t]) => t)) });
   if (r.customer_id.length === 0) return;
   const rates = rateIntervals(db);
-  const at = runs.walk();
+  const at = positionsIn(ids);
   let last: string | null = null;
   let i = -1;
   for (let n = 0; n < r.customer_id.length; n++) {

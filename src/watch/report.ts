@@ -81,10 +81,9 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const r = p.rules;
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
-  // The population's ids, personal then corporate, each in customer_id order (two runs for
-  // aumWindowSums, in tierCustomers' order); its rows are made one at a time below.
-  const ids: string[] = [];
-  for (const type of CUSTOMER_TYPES) for (const i of pop.types.get(type)?.pos ?? []) ids.push(pop.table.ids.at(i));
+  // The population's directory positions in tierCustomers' order (personal, then corporate, each
+  // by customer_id): the window sums are by directory position; its rows are made one at a time below.
+  const order = Int32Array.from(CUSTOMER_TYPES.flatMap((type) => [...(pop.types.get(type)?.pos ?? [])]));
   const days = r.attrition.days;
   const ud = r.upgrade.days;
   const outflowFrom = addDays(asOf, -days);
@@ -98,10 +97,10 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   // A window that is the tier window (clipped to the data): the population's AUM ADB, the same
   // exact fen-days ÷ days. Every other window in one pass (equal ones summed once).
   const isTier = asked.map((a) => isWindow(db, a, pop.period.window));
-  const sums = aumWindowSums(db, asked.filter((_, k) => !isTier[k]), ids);
+  const sums = aumWindowSums(db, asked.filter((_, k) => !isTier[k]), pop.table.ids);
   let j = 0;
   const [recent, prior, upRecent, upPrior, then, now, ...monthly] = asked.map((_, k) => (isTier[k] ? TIER : sums[j++]));
-  const adb = (s: AumSums | null | typeof TIER, i: number, c: TierCustomer) => (s === TIER ? c.aum_adb : s === null ? null : s.fenDays[i] / s.window.days);
+  const adb = (s: AumSums | null | typeof TIER, i: number, c: TierCustomer) => (s === TIER ? c.aum_adb : s === null ? null : s.fenDays[order[i]] / s.window.days);
   const unassigned = unassignedSince(db, asOf);
   const eachCustomer = (visit: (c: WatchCustomer) => void) => {
     let i = -1;

@@ -1,7 +1,7 @@
 /**
  * AUM sums of several windows in one pass (src/metrics/windows.ts), on a hand-built branch whose
  * sums are worked out below, and against customerBalances (one window at a time) on a generated
- * branch; the walk that places the sums at the caller's positions (src/metrics/sorted-runs.ts).
+ * branch; the walk that places the sums at the caller's positions (src/db/positions.ts).
  *
  * Hand-built branch, full snapshots on 03-01, 03-04, 03-08 and 03-10 (data 2026-03-01 … 03-10):
  *   C1  A1 demand deposit CNY 1,000.00 → 3,000.00 (03-04) → 2,000.00 (03-08, 03-10); L1 loan 5,000.00 (not AUM)
@@ -15,7 +15,8 @@ import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
 import { addDays, customerBalances, resolveWindow } from '../../src/metrics/engine.js';
 import { DEFAULT_PRICING, type Pricing } from '../../src/metrics/pricing.js';
-import { sortedRuns } from '../../src/metrics/sorted-runs.js';
+import { idList } from '../../src/db/columns.js';
+import { positionsIn } from '../../src/db/positions.js';
 import { aumWindowSums, type AumSums } from '../../src/metrics/windows.js';
 import { generate } from '../../src/samples/generate.js';
 import { cleanupTmp, tmpDir, writeFiles } from '../helpers.js';
@@ -60,7 +61,7 @@ afterAll(() => {
 const shown = (s: AumSums | null) => (s === null ? null : [s.window.days, [...s.fenDays]]);
 
 describe('aumWindowSums', () => {
-  const ids = ['C1', 'C2', 'C3', 'C4'];
+  const ids = idList(['C1', 'C2', 'C3', 'C4']);
 
   it('sums each window per customer: balances changing within it, foreign currency at each day\'s rate, a loan left out', () => {
     const [inside, lastDay, all] = aumWindowSums(db, [
@@ -96,8 +97,8 @@ describe('aumWindowSums', () => {
     expect(shown(aumWindowSums(db, [{ from: '2026-03-09', to: '2026-03-15' }], ids)[0])).toEqual([2, [4000_00, 1420_00, 1300_00, 0]]);
   });
 
-  it('places the sums at the caller\'s positions: two ascending runs (personal, corporate), ids with no balance, ids of no customer', () => {
-    const [all] = aumWindowSums(db, [{ from: '2026-03-01', to: '2026-03-10' }], ['C2', 'C4', 'C9', 'C1', 'C3']);
+  it('places the sums at the caller\'s positions: a list not in id order, ids with no balance, ids of no customer', () => {
+    const [all] = aumWindowSums(db, [{ from: '2026-03-01', to: '2026-03-10' }], idList(['C2', 'C4', 'C9', 'C1', 'C3']));
     expect(shown(all)).toEqual([10, [7050_00, 0, 0, 21000_00, 5300_00]]);
   });
 
@@ -107,7 +108,7 @@ describe('aumWindowSums', () => {
     const sums = aumWindowSums(db, windows.map(([from, to]) => ({ from, to })), ids);
     windows.forEach(([from, to], k) => {
       const b = customerBalances(db, resolveWindow(db, from, to), pricing);
-      const expected = ids.map((id) => b.aum_fd[b.customer_id.indexOf(id)] ?? 0);
+      const expected = ['C1', 'C2', 'C3', 'C4'].map((id) => b.aum_fd[b.customer_id.indexOf(id)] ?? 0);
       expect([...sums[k]!.fenDays]).toEqual(expected);
     });
   });
@@ -135,7 +136,7 @@ describe('aumWindowSums on a generated branch', () => {
       // Months, single days (first, last, one inside), a window reaching past the last day, overlapping ones.
       const windows: [string, string][] = [['2026-05-01', '2026-05-31'], ['2026-06-01', '2026-06-30'], ['2026-05-01', '2026-05-01'], ['2026-06-09', '2026-06-09'],
         ['2026-05-20', '2026-05-20'], ['2026-05-11', '2026-06-09'], ['2026-05-25', '2026-06-20'], ['2026-06-05', '2026-06-30'], ['2026-04-15', '2026-05-14']];
-      const sums = aumWindowSums(g, windows.map(([from, to]) => ({ from, to })), ids);
+      const sums = aumWindowSums(g, windows.map(([from, to]) => ({ from, to })), idList(ids));
       windows.forEach(([from, to], k) => {
         const w = resolveWindow(g, from, to);
         expect(sums[k]!.window).toEqual(w);
@@ -150,16 +151,11 @@ describe('aumWindowSums on a generated branch', () => {
   }, 60_000);
 });
 
-describe('sortedRuns', () => {
-  it('walks each ascending run once, skipping ids the list does not hold; repeats find the same position', () => {
-    const at = sortedRuns(['B', 'D', 'F', 'A', 'C']).walk();
+describe('positionsIn over a list not in id order (the window sums\' walk)', () => {
+  it('finds ids asked in any order through a Map; -1 for one the list does not hold', () => {
+    const at = positionsIn(idList(['B', 'D', 'F', 'A', 'C']));
     expect(['A', 'B', 'B', 'C', 'E', 'F', 'G'].map(at)).toEqual([3, 0, 0, 4, -1, 2, -1]);
-  });
-
-  it('ids asked out of order, or a list of many runs, are found through a Map', () => {
-    const at = sortedRuns(['A', 'B', 'C']).walk();
-    expect(['C', 'A', 'B', 'Z'].map(at)).toEqual([2, 0, 1, -1]);
     const reversed = Array.from({ length: 20 }, (_, i) => `C${String(19 - i).padStart(2, '0')}`);
-    expect(['C00', 'C05', 'C19'].map(sortedRuns(reversed).walk())).toEqual([19, 14, 0]);
+    expect(['C00', 'C05', 'C19'].map(positionsIn(idList(reversed)))).toEqual([19, 14, 0]);
   });
 });
