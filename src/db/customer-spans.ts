@@ -31,8 +31,10 @@ export const CUSTOMER_SPANS_TABLE = `CREATE TABLE customer_spans (
 
 /** SELECT of customer_spans rows from accounts; `where` narrows the accounts. */
 function spansSelect(where: string): string {
-  const sums = CUSTOMER_SPAN_KEYS.map(({ where: cond }) => `sum(CASE WHEN ${cond} THEN bal_last_cum + bal_last_balance * (1 - bal_last) ELSE 0 END),
-      sum(CASE WHEN ${cond} THEN bal_last_balance ELSE 0 END)`).join(',\n      ');
+  // FILTER, not sum(CASE … ELSE 0 END): an account steps only the sums of its own key, not all 32
+  // (1.4 against 1.8–2.1 s of CPU for 229k customers' 400k accounts); no account of a key: 0.
+  const sums = CUSTOMER_SPAN_KEYS.map(({ where: cond }) => `coalesce(sum(bal_last_cum + bal_last_balance * (1 - bal_last)) FILTER (WHERE ${cond}), 0),
+      coalesce(sum(bal_last_balance) FILTER (WHERE ${cond}), 0)`).join(',\n      ');
   // In customer order through accounts_customer: the grouping streams (no sort of every account in memory).
   return `SELECT customer_id, min(bal_first), max(bal_last),
       ${sums}
