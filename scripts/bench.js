@@ -420,6 +420,7 @@ if (only.has('city')) {
   const plan = join(root, 'samples', 'plan.yaml');
   const views = [
     ['segment --as-of 2026-09-10 --window 10', ['segment', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('summary.csv')]],
+    ['segment --as-of 2026-09-10 --window 5 (a window inside the data)', ['segment', '--as-of', '2026-09-10', '--window', '5', '--format', 'csv', '--out', o('summary-5.csv')]],
     ['segment … --by rm', ['segment', '--as-of', '2026-09-10', '--window', '10', '--by', 'rm', '--format', 'csv', '--out', o('by-rm.csv')]],
     ['segment … --detail --format csv --out', ['segment', '--as-of', '2026-09-10', '--window', '10', '--detail', '--format', 'csv', '--out', o('detail.csv')]],
     ['segment --window 5 --compare 2026-09-05', ['segment', '--as-of', '2026-09-10', '--window', '5', '--compare', '2026-09-05', '--format', 'csv', '--out', o('compare.csv')]],

@@ -240,19 +240,7 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
       setBalances(at[k], b.aum[k], b.deposit[k], b.loan[k], b.spread[k], b.risk[k]);
     }
   }
-  const foreignAt = positionsIn(dir.ids);
-  for (const s of extras().foreign) {
-    if (s.fen_days === 0) continue;
-    const i = known(foreignAt(s.customer_id), s.customer_id);
-    t.seen[i] = 1;
-    if (isAum(s.product_type)) t.aum_adb[i] += s.fen_days;
-    if (isDeposit(s.product_type)) t.deposit_adb[i] += s.fen_days;
-    t.net_interest[i] += s.fen_days * (pricing.spreads[s.product_type] ?? 0);
-    if (isLoan(s.product_type)) {
-      t.loan_adb[i] += s.fen_days;
-      t.risk_cost[i] += s.fen_days * (pricing.risk_rates[(s.last_class ?? 'normal') as LoanClass] ?? pricing.risk_rates.normal);
-    }
-  }
+  addForeignSlices(t, extras().foreign, pricing);
   for (let i = 0; i < n; i++) {
     if (!t.seen[i]) continue;
     t.aum_adb[i] /= w.days;
@@ -262,13 +250,37 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     t.net_interest[i] /= 365;
     t.risk_cost[i] = (t.risk_cost[i] / w.days) * f;
   }
-  const x = extras().txns;
-  const txnPos = positionsOf(dir.ids, x.ids);
+  addTxnSums(t, extras().txns, pricing, activityFrom !== undefined);
+  for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
+  return t;
+}
+
+/** The foreign-currency accounts' fen-days into the (not yet divided) balance sums of `t`. */
+function addForeignSlices(t: CustomerTable, slices: readonly AccountSlice[], pricing: Pricing): void {
+  const at = positionsIn(t.ids);
+  for (const s of slices) {
+    if (s.fen_days === 0) continue;
+    const i = at(s.customer_id);
+    if (i < 0) throw notInDirectory(s.customer_id);
+    t.seen[i] = 1;
+    if (isAum(s.product_type)) t.aum_adb[i] += s.fen_days;
+    if (isDeposit(s.product_type)) t.deposit_adb[i] += s.fen_days;
+    t.net_interest[i] += s.fen_days * (pricing.spreads[s.product_type] ?? 0);
+    if (isLoan(s.product_type)) {
+      t.loan_adb[i] += s.fen_days;
+      t.risk_cost[i] += s.fen_days * (pricing.risk_rates[(s.last_class ?? 'normal') as LoanClass] ?? pricing.risk_rates.normal);
+    }
+  }
+}
+
+/** The window's transaction sums and channel costs into `t`; `lastActive`: the last posting days too. */
+function addTxnSums(t: CustomerTable, x: TxnSumColumns, pricing: Pricing, lastActive: boolean): void {
+  const txnPos = positionsOf(t.ids, x.ids);
   const cost = pricing.channel_cost_fen;
   for (let k = 0; k < txnPos.length; k++) {
     const i = txnPos[k];
     if (i < 0) throw notInDirectory(textValues(x.ids)[k]);
-    if (activityFrom !== undefined) t.last_active[i] = x.last_active[k];
+    if (lastActive) t.last_active[i] = x.last_active[k];
     // Count 0: active only before the window (it only tells the last posting day).
     if (x.count[k] === 0) continue;
     t.seen[i] = 1;
@@ -279,8 +291,6 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     t.txn_e_banking[i] += x.e_banking[k];
     t.channel_cost[i] += x.counter[k] * cost.counter + x.self_service[k] * cost.self_service + x.e_banking[k] * cost.e_banking;
   }
-  for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
-  return t;
 }
 
 /** Of the customers in customer_id order, the report thread's share of split balance sums starts here. */
