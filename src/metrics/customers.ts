@@ -8,7 +8,7 @@ import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '..
 import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
 import { queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
-import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, windowHoldsBalances, type AccountSlice, type CustomerRange, type Window } from './engine.js';
+import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
 import { DataError } from '../errors.js';
@@ -91,34 +91,6 @@ export interface TxnSumColumns {
   last_active: Int32Array;
 }
 
-/**
- * Ids read one by one into a TextColumn, joined a batch at a time: appending each to one string
- * would hold every id and a rope node per append (~70 MB at a million) until flattened.
- */
-class TextJoiner {
-  private chunks: string[] = [];
-  private batch: string[] = [];
-  /** Only when an id holds the separator (never in practice): the ids one by one. */
-  private list: string[] | undefined;
-  private count = 0;
-
-  add(id: string): void {
-    this.count++;
-    if (this.list) this.list.push(id);
-    else if (id.includes(TEXT_SEPARATOR)) this.list = [...(this.chunks.length ? this.chunks.join(TEXT_SEPARATOR).split(TEXT_SEPARATOR) : []), ...this.batch, id];
-    else if (this.batch.push(id) === 8192) {
-      this.chunks.push(this.batch.join(TEXT_SEPARATOR));
-      this.batch.length = 0;
-    }
-  }
-
-  column(): TextColumn {
-    if (this.list) return this.list;
-    if (this.batch.length) this.chunks.push(this.batch.join(TEXT_SEPARATOR));
-    return { joined: this.chunks.join(TEXT_SEPARATOR), count: this.count };
-  }
-}
-
 function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns {
   // Row by row into typed arrays of the directory's size (at most one row per customer): JSON
   // columns or growing arrays of a million rows would hold far more at once.
@@ -127,13 +99,23 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
     count: new Float64Array(n), counter: new Float64Array(n), self_service: new Float64Array(n), e_banking: new Float64Array(n),
     fee_fen: new Float64Array(n), last_active: new Int32Array(n),
   };
-  const ids = new TextJoiner();
+  // The ids joined a batch at a time: appending each to one string would hold every id and a
+  // rope node per append (~70 MB at a million) until the string is flattened.
+  const chunks: string[] = [];
+  const batch: string[] = [];
+  // Only when an id holds the separator (never in practice): the ids one by one.
+  let list: string[] | undefined;
   let k = 0;
   const rows = db.prepare(txnSumsSql(db, w.from, w.to, activityFrom)).raw().iterate({ from: w.from, to: w.to }) as IterableIterator<[string, number, number, number, number, number, string | null, string | null]>;
   for (const [id, count, counter, selfService, eBanking, fee, last, noRate] of rows) {
     if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
     if (k === n) throw notInDirectory(id);
-    ids.add(id);
+    if (list) list.push(id);
+    else if (id.includes(TEXT_SEPARATOR)) list = [...(chunks.length ? chunks.join(TEXT_SEPARATOR).split(TEXT_SEPARATOR) : []), ...batch, id];
+    else if (batch.push(id) === 8192) {
+      chunks.push(batch.join(TEXT_SEPARATOR));
+      batch.length = 0;
+    }
     x.last_active[k] = last ? dayNum(last) : -1;
     x.count[k] = count;
     x.counter[k] = counter;
@@ -144,49 +126,14 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
   }
   return {
     // Views, not copies: the report thread hands the buffers over whole (transferred, not cloned).
-    ids: ids.column(), count: x.count.subarray(0, k), counter: x.counter.subarray(0, k), self_service: x.self_service.subarray(0, k),
+    ids: list ?? { joined: [...chunks, ...(batch.length ? [batch.join(TEXT_SEPARATOR)] : [])].join(TEXT_SEPARATOR), count: k }, count: x.count.subarray(0, k), counter: x.counter.subarray(0, k), self_service: x.self_service.subarray(0, k),
     e_banking: x.e_banking.subarray(0, k), fee_fen: x.fee_fen.subarray(0, k), last_active: x.last_active.subarray(0, k),
   };
 }
 
-/** balanceSums' rows as columns: the customers' ids (customer_id order) and their fen-day sums. */
-export interface BalanceSumColumns {
-  ids: TextColumn;
-  aum: Float64Array;
-  deposit: Float64Array;
-  loan: Float64Array;
-  spread: Float64Array;
-  risk: Float64Array;
-}
-
-function balanceSumColumns(db: Db, w: Window, pricing: Pricing, range: CustomerRange): BalanceSumColumns {
-  const n = db.prepare('SELECT count(*) FROM customers WHERE customer_id >= ?').pluck().get(range.from ?? '') as number;
-  const x = { aum: new Float64Array(n), deposit: new Float64Array(n), loan: new Float64Array(n), spread: new Float64Array(n), risk: new Float64Array(n) };
-  const ids = new TextJoiner();
-  let k = 0;
-  const { sql, bind } = balanceSums(w, pricing, range);
-  for (const [id, aum, deposit, loan, spread, risk] of db.prepare(sql).raw().iterate(bind) as IterableIterator<[string, number, number, number, number, number]>) {
-    if (k === n) throw notInDirectory(id);
-    ids.add(id);
-    x.aum[k] = aum;
-    x.deposit[k] = deposit;
-    x.loan[k] = loan;
-    x.spread[k] = spread;
-    x.risk[k] = risk;
-    k++;
-  }
-  return { ids: ids.column(), aum: x.aum.subarray(0, k), deposit: x.deposit.subarray(0, k), loan: x.loan.subarray(0, k), spread: x.spread.subarray(0, k), risk: x.risk.subarray(0, k) };
-}
-
-/**
- * What the report thread computes for customerValues: transactions, foreign-currency balances
- * and, with `balancesFrom`, the CNY balance sums of the customers from that id on.
- */
-export function customerExtras(db: Db, w: Window, activityFrom?: string, balances?: { from: string; pricing: Pricing }): { txns: TxnSumColumns; foreign: AccountSlice[]; balances?: BalanceSumColumns } {
-  return {
-    txns: txnSumColumns(db, w, activityFrom), foreign: foreignAccountSlices(db, w),
-    ...(balances ? { balances: balanceSumColumns(db, w, balances.pricing, { from: balances.from }) } : {}),
-  };
+/** What the report thread computes for customerValues: transactions and foreign-currency balances. */
+export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: TxnSumColumns; foreign: AccountSlice[] } {
+  return { txns: txnSumColumns(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
 
 /**
@@ -199,11 +146,8 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string, balance
 export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable): CustomerTable {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
-  // thread sums the CNY balances. A window that does not hold all the balance data seeks every
-  // account's prefix sums: the report thread then takes the customers from SPLIT_AT on too.
-  const split = windowHoldsBalances(db, w) ? undefined : splitCustomer(db);
-  const job = { job: 'customerExtras', window: w, activityFrom, ...(split === undefined ? {} : { balancesFrom: split, pricing }) } as const;
-  const extras = startOnWorker(db, job, () => customerExtras(db, w, activityFrom, split === undefined ? undefined : { from: split, pricing }));
+  // thread sums the CNY balances.
+  const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
   // All customers in customer_id order with their RM on the window's last day, in one query.
   const dir = directoryColumns(db, w.to, want);
   const n = dir.ids.length;
@@ -219,26 +163,16 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   // categories are summed in exact integer fen-days (here, until divided below) and divided by
   // D once per customer, so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen
   // (tier bounds are inclusive).
-  const { sql, bind } = balanceSums(w, pricing, { below: split });
+  const { sql, bind } = balanceSums(w, pricing);
   const balAt = positionsIn(dir.ids);
-  const setBalances = (i: number, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
+  for (const [id, aum, deposit, loan, spread, risk] of db.prepare(sql).raw().iterate(bind) as IterableIterator<[string, number, number, number, number, number]>) {
+    const i = known(balAt(id), id);
     t.seen[i] = 1;
     t.aum_adb[i] = aum;
     t.deposit_adb[i] = deposit;
     t.loan_adb[i] = loan;
     t.net_interest[i] = spread;
     t.risk_cost[i] = risk;
-  };
-  for (const [id, aum, deposit, loan, spread, risk] of db.prepare(sql).raw().iterate(bind) as IterableIterator<[string, number, number, number, number, number]>) {
-    setBalances(known(balAt(id), id), aum, deposit, loan, spread, risk);
-  }
-  const b = extras().balances;
-  if (b) {
-    const at = positionsOf(dir.ids, b.ids);
-    for (let k = 0; k < at.length; k++) {
-      if (at[k] < 0) throw notInDirectory(textValues(b.ids)[k]);
-      setBalances(at[k], b.aum[k], b.deposit[k], b.loan[k], b.spread[k], b.risk[k]);
-    }
   }
   addForeignSlices(t, extras().foreign, pricing);
   for (let i = 0; i < n; i++) {
@@ -291,16 +225,6 @@ function addTxnSums(t: CustomerTable, x: TxnSumColumns, pricing: Pricing, lastAc
     t.txn_e_banking[i] += x.e_banking[k];
     t.channel_cost[i] += x.counter[k] * cost.counter + x.self_service[k] * cost.self_service + x.e_banking[k] * cost.e_banking;
   }
-}
-
-/** Of the customers in customer_id order, the report thread's share of split balance sums starts here. */
-const SPLIT_AT = 0.6;
-
-/** The customer_id SPLIT_AT of the way through the customers (by the index: no sort). */
-function splitCustomer(db: Db): string | undefined {
-  const n = db.prepare('SELECT max(rowid) FROM customers').pluck().get() as number | null;
-  if (!n) return undefined;
-  return (db.prepare('SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1 OFFSET ?').pluck().get(Math.floor(n * SPLIT_AT)) as string | undefined);
 }
 
 /**

@@ -151,13 +151,10 @@ export interface CustomerBalances {
  * deposit_fd, loan_fd, spread_fd, risk_fd, one row per customer (no foreign-currency account).
  * A caller keeping a million customers' sums in typed arrays reads the rows one by one instead.
  */
-export function balanceSums(w: Window, pricing: Pricing, customers: CustomerRange = {}): { sql: string; bind: Record<string, number | string> } {
+export function balanceSums(w: Window, pricing: Pricing): { sql: string; bind: Record<string, number | string> } {
   const p = params(w);
   // Spreads and risk rates as parameters :sp_<product>, :rk_<class>.
   const bind: Record<string, number | string> = { ...p };
-  const inRange = [customers.from === undefined ? '' : 'AND cs.customer_id >= :range_from', customers.below === undefined ? '' : 'AND cs.customer_id < :range_below'].join(' ');
-  if (customers.from !== undefined) bind.range_from = customers.from;
-  if (customers.below !== undefined) bind.range_below = customers.below;
   for (const k of PRODUCT_TYPES) bind[`sp_${k}`] = pricing.spreads[k] ?? 0;
   for (const c of LOAN_CLASSES) bind[`rk_${c}`] = pricing.risk_rates[c] ?? pricing.risk_rates.normal;
   const byProduct = PRODUCT_TYPES.map((k) => `WHEN '${k}' THEN :sp_${k}`).join(' ');
@@ -170,11 +167,11 @@ export function balanceSums(w: Window, pricing: Pricing, customers: CustomerRang
   const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => `v_${k.key}`).join(' + ');
   const spread = CUSTOMER_SPAN_KEYS.map((k) => `v_${k.key} * :sp_${k.product}`).join(' + ');
   const risk = keysOf(LOAN_PRODUCTS).map((k) => `v_${k.key} * :rk_${k.cls}`).join(' + ');
-  const sql = `${steadySql(false, 'uncovered', false, inRange)},
+  const sql = `${steadySql(false, 'uncovered', false)},
     covered AS (SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd, ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd,
         ${spread} AS spread_fd, ${risk} AS risk_fd
       FROM (SELECT customer_id, ${CUSTOMER_SPAN_KEYS.map((k) => `${spanFenDays(k.key)} AS v_${k.key}`).join(', ')}
-        FROM customer_spans cs WHERE ${COVERED} ${inRange} LIMIT -1)),
+        FROM customer_spans cs WHERE ${COVERED} LIMIT -1)),
     uncovered AS (SELECT customer_id, sum(CASE WHEN product_type IN (${sqlList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
         sum(CASE WHEN product_type IN (${sqlList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
         sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
@@ -183,22 +180,6 @@ export function balanceSums(w: Window, pricing: Pricing, customers: CustomerRang
       FROM steady GROUP BY customer_id)
     SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) WHERE aum_fd != 0 OR loan_fd != 0`;
   return { sql, bind };
-}
-
-/** Customers with customer_id in [from, below) (either end open when not given). */
-export interface CustomerRange {
-  from?: string;
-  below?: string;
-}
-
-/**
- * Whether a window holds every stored balance row's first day (the usual report over all the
- * data): then balanceSums reads one customer_spans row per customer; otherwise it seeks the
- * prefix sums account by account (about three times the time), which callers may split.
- */
-export function windowHoldsBalances(db: Db, w: Window): boolean {
-  const r = db.prepare('SELECT (SELECT as_of FROM balances INDEXED BY balances_as_of ORDER BY as_of LIMIT 1) AS first, (SELECT as_of FROM balances INDEXED BY balances_as_of ORDER BY as_of DESC LIMIT 1) AS last').get() as { first: string | null; last: string | null };
-  return r.first === null || (r.first >= w.from && (r.last as string) <= w.to);
 }
 
 /**

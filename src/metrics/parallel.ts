@@ -15,7 +15,7 @@ import type { Pricing } from './pricing.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
-  | { job: 'customerExtras'; window: Window; activityFrom?: string; balancesFrom?: string; pricing?: Pricing }
+  | { job: 'customerExtras'; window: Window; activityFrom?: string }
   | { job: 'rmExtras'; window: Window; previous?: Window }
   | { job: 'rfmInputs'; asOf: string; from: string; to: string }
   | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };

@@ -47,8 +47,7 @@ function run({ path, spec, port, flag }: Data): void {
     db.pragma('busy_timeout = 10000');
     db.pragma('cache_size = -16384');
     db.pragma('temp_store = FILE');
-    const result = spec.job === 'customerExtras'
-      ? customerExtras(db, spec.window, spec.activityFrom, spec.balancesFrom === undefined ? undefined : { from: spec.balancesFrom, pricing: spec.pricing! })
+    const result = spec.job === 'customerExtras' ? customerExtras(db, spec.window, spec.activityFrom)
       : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
       : spec.job === 'rmMetrics' ? rmMetrics(db, spec.window, spec.pricing, spec.previous)
       : rmExtras(db, spec.window, share, spec.previous);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles } from '../../src/import/index.js';
-import { customerBalances, customerTxns, resolveWindow, windowHoldsBalances } from '../../src/metrics/engine.js';
+import { customerTxns, resolveWindow } from '../../src/metrics/engine.js';
 import { customerExtras, customerValue, customerValues, recency } from '../../src/metrics/customers.js';
 import { positionsIn, positionsOf } from '../../src/db/positions.js';
 import { idList, textValues } from '../../src/db/columns.js';
@@ -32,27 +32,6 @@ afterAll(() => { db.close(); cleanupTmp(); });
 
 const AS_OF = '2026-03-10';
 const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-6);
-
-describe('engine: customerValues over 2026-03-05 … 2026-03-10, a window that does not hold all the balance data', () => {
-  it('sums the customers before the split point here and the others as the report thread would, each once', () => {
-    const w = resolveWindow(db, '2026-03-05', AS_OF);
-    expect(windowHoldsBalances(db, w)).toBe(false);
-    const t = customerValues(db, w, DEFAULT_PRICING);
-    const at = positionsIn(t.ids);
-    // P1 (the first customer, this thread's share): 120,000 CNY on 03-05 carried to 03-09 (5 days)
-    // and 10,000 on 03-10: 610,000 CNY-days = 61,000,000 fen-days ÷ 6 days.
-    close(t.aum_adb[at('P1')], 61_000_000 / 6);
-    // P8 (past 60% of the customers by id, the report thread's share): 600,000 CNY on 03-10 only: 60,000,000 fen-days ÷ 6.
-    expect(t.aum_adb[at('P8')]).toBe(10_000_000);
-    // Every customer as the unsplit sums give them (customerBalances: one query over all customers).
-    const all = customerBalances(db, w, DEFAULT_PRICING);
-    for (let k = 0; k < all.customer_id.length; k++) {
-      const i = at(all.customer_id[k]);
-      expect([t.aum_adb[i] * 6, t.loan_adb[i] * 6]).toEqual([all.aum_fd[k], all.loan_fd[k]]);
-    }
-    expect(Array.from(t.seen).filter((x) => x === 1).length).toBeGreaterThanOrEqual(all.customer_id.length);
-  });
-});
 
 describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () => {
   const values = () => {
