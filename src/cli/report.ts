@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { openDb, resolveDbPath, type Db } from '../db/connection.js';
-import { DataError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
 import { latestDataDate } from '../metrics/engine.js';
@@ -22,13 +22,7 @@ import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from
 import { startRmReport } from '../rm/report.js';
 import { warningZh } from '../rm/render.js';
 import { rfmReport } from '../segment/rfm-report.js';
-import { migrateByPosition, type MigrationSide } from '../segment/migration.js';
-import {
-  activityWindow, DEFAULT_WINDOW_DAYS, segmentSummary, tierPopulation, tierWindow,
-  type MigrationReport, type MigrationSection, type Period as TierPeriod, type SegmentParams, type TierPopulation, type TypeTiers,
-} from '../segment/report.js';
-import { tierCodes, type Ladder } from '../segment/tiers.js';
-import type { CustomerType } from '../types.js';
+import { activityWindow, DEFAULT_WINDOW_DAYS, migrationSides, segmentMigration, segmentSummary, tierPopulation, tierWindow, type TierPopulation } from '../segment/report.js';
 import { globals } from './state.js';
 import { date, loadRules, positiveInt, readConfig, writeOutput } from './options.js';
 
@@ -130,7 +124,7 @@ function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: bo
   const aum = new Map([...after.sides].map(([type, x]) => [type, x.aum]));
   watch.population = undefined;
   population = null;
-  const migration = compare.date === null ? null : migrationFrom(db, params, compare.date, after);
+  const migration = compare.date === null ? null : segmentMigration(db, params, compare.date, after);
   const rm = rmJob();
   for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
   for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
@@ -156,19 +150,6 @@ function reportOptions(o: Opts) {
   return { html: o.html, lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan };
 }
 
-/** The as-of population as the migration reads it: per type positions, tiers and AUM ADB (also the Lorenz curves' input). */
-interface MigrationAfter {
-  period: TierPeriod;
-  customers: number;
-  sides: Map<CustomerType, MigrationSide & { ladder: Ladder; aum: Float64Array }>;
-}
-
-function migrationSides(pop: TierPopulation): MigrationAfter {
-  const sides: MigrationAfter['sides'] = new Map();
-  for (const [type, x] of pop.types) sides.set(type, { ladder: x.ladder, pos: x.pos, tier: x.tier, aum: Float64Array.from(x.pos, (i) => pop.table.aum_adb[i]) });
-  return { period: pop.period, customers: pop.table.ids.length, sides };
-}
-
 /**
  * The migration's compare date: --compare, else the tier window's first day when the data covers
  * it; otherwise null and a note saying why.
@@ -184,17 +165,4 @@ function compareDateOf(db: Db, asOf: string, windowDays: number, compareOpt: str
     ? `未显示迁移矩阵：统计期首日 ${w.requestedFrom} 早于数据起始日 ${w.coverage.first}（或与数据日期相同）。请用 --compare DATE 指定比较日期，或缩短 --window。`
     : `No migration matrix: the tier window starts ${w.requestedFrom}, ${w.requestedFrom < w.coverage.first ? `before the data (which starts ${w.coverage.first})` : 'on the as-of date'}. Give --compare DATE, or a shorter --window.`;
   return { date: null, note };
-}
-
-/** segmentMigration from `compareDate` to the as-of population's sides: tiers and AUM only at the compare date (no names, branches or RMs). */
-function migrationFrom(db: Db, params: SegmentParams, compareDate: string, after: MigrationAfter): MigrationReport {
-  const before = tierPopulation(db, { ...params, asOf: compareDate }, {});
-  // Both join by directory position: the same customers table.
-  if (before.table.ids.length !== after.customers) throw new DataError('the customers table changed while the migration was computed: run it again');
-  const sections = [...after.sides].map(([type, side]): MigrationSection => {
-    const x = before.types.get(type) as TypeTiers;
-    const side1 = { pos: x.pos, tier: x.tier, aum: Float64Array.from(x.pos, (i) => before.table.aum_adb[i]) };
-    return { customer_type: type, ladder: side.ladder, result: migrateByPosition(tierCodes(side.ladder), side1, side) };
-  });
-  return { before: before.period, after: after.period, sections };
 }

@@ -31,16 +31,10 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     // 16 KiB pages for a new file (before WAL mode and any table): fewer, larger b-tree pages
     // make bulk inserts and long scans cheaper.
     if (isNew && !opts.readonly) db.pragma('page_size = 16384');
-    db.pragma('busy_timeout = 10000');
+    setReadingPragmas(db);
     if (!opts.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    // 16 MB of page cache: large scans lean on the OS cache anyway, and it keeps peak memory down.
-    db.pragma('cache_size = -16384');
-    // Temporary tables, sorts and statement journals in files (SQLite keeps them in its cache
-    // until they grow): in memory, a report's sort of 2.5M accounts held ~180 MB, and a
-    // migration's or import's journal of a large rewrite the whole of it.
-    db.pragma('temp_store = FILE');
   } catch (e) {
     throw new DataError(`${path}: cannot open database: ${describeSqliteError(e)}`);
   }
@@ -51,6 +45,17 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     throw e;
   }
   return db;
+}
+
+/** What every connection sets, openDb's and the report thread's own read-only one. */
+export function setReadingPragmas(db: Db): void {
+  db.pragma('busy_timeout = 10000');
+  // 16 MB of page cache: large scans lean on the OS cache anyway, and it keeps peak memory down.
+  db.pragma('cache_size = -16384');
+  // Temporary tables, sorts and statement journals in files (SQLite keeps them in its cache
+  // until they grow): in memory, a report's sort of 2.5M accounts held ~180 MB, and a
+  // migration's or import's journal of a large rewrite the whole of it.
+  db.pragma('temp_store = FILE');
 }
 
 export function describeSqliteError(e: unknown): string {

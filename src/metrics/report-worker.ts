@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { setReadingPragmas } from '../db/connection.js';
 import { customerExtras } from './customers.js';
 import { DONE, POSTED, STARTED, STATE, type WorkerJob } from './parallel.js';
 import { rfmInputs } from './rfm-inputs.js';
@@ -44,9 +45,7 @@ function run({ path, spec, port, flag }: Data): void {
   const share = (part: string, value: unknown) => post({ part, value });
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 10000');
-    db.pragma('cache_size = -16384');
-    db.pragma('temp_store = FILE');
+    setReadingPragmas(db);
     const result = spec.job === 'customerExtras' ? customerExtras(db, spec.window, spec.activityFrom)
       : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
       : spec.job === 'rmMetrics' ? rmMetrics(db, spec.window, spec.pricing, spec.previous)

@@ -302,20 +302,32 @@ export interface MigrationReport {
 }
 
 /** A type's population at one date as migrateByPosition reads it: positions, tiers, AUM ADB. */
-function migrationSide(pop: TierPopulation, type: CustomerType): MigrationSide {
+function migrationSide(pop: TierPopulation, type: CustomerType): MigrationSide & { aum: Float64Array } {
   const x = pop.types.get(type);
-  if (!x) return { pos: [], tier: [], aum: [] };
+  if (!x) return { pos: [], tier: [], aum: new Float64Array(0) };
   return { pos: x.pos, tier: x.tier, aum: Float64Array.from(x.pos, (i) => pop.table.aum_adb[i]) };
+}
+
+/** A tier population reduced to what a migration reads of one date (per type: positions, tiers, AUM ADB). */
+export interface MigrationSides {
+  period: Period;
+  /** Customers in the directory the positions refer to. */
+  customers: number;
+  sides: Map<CustomerType, MigrationSide & { aum: Float64Array }>;
+}
+
+export function migrationSides(pop: TierPopulation): MigrationSides {
+  return { period: pop.period, customers: pop.table.ids.length, sides: new Map([...pop.types.keys()].map((type) => [type, migrationSide(pop, type)])) };
 }
 
 /**
  * Tiers at `compareDate` (date 1) and at as-of (date 2), each over the window of the same
  * length ending on that date. A customer absent from a date's population (no balance and no
  * transaction in that window) is `new` (absent at date 1) or `gone` (absent at date 2).
- * Cell AUM is AUM ADB of the window ending on date 2, or date 1 for `gone`. `after`: the tier
- * population of these params (date 2) when the caller already has it.
+ * Cell AUM is AUM ADB of the window ending on date 2, or date 1 for `gone`. `after`: date 2's
+ * sides when the caller already has its population (which it may release before this call).
  */
-export function segmentMigration(db: Db, params: SegmentParams, compareDate: string, after?: TierPopulation): MigrationReport {
+export function segmentMigration(db: Db, params: SegmentParams, compareDate: string, after?: MigrationSides): MigrationReport {
   const r = resolve(db, params);
   const r1: Resolved = { ...r, asOf: compareDate };
   const w1 = tierWindow(db, compareDate, r.windowDays);
@@ -323,15 +335,15 @@ export function segmentMigration(db: Db, params: SegmentParams, compareDate: str
   // Tiers and AUM only (no names, branches or RMs); date 1 reduced to those before date 2 is
   // computed, into date 1's arrays.
   const p1 = populationOf(db, r1, w1, {});
-  const date1 = { period: p1.period, customers: p1.table.ids.length, sides: new Map(r.types.map((type) => [type, migrationSide(p1, type)])) };
-  const p2 = after ?? populationOf(db, r, w2, {}, p1);
+  const date1 = migrationSides(p1);
+  const date2 = after ?? migrationSides(populationOf(db, r, w2, {}, p1));
   // Both join by directory position: the same customers table.
-  if (p2.table.ids.length !== date1.customers) throw new DataError('the customers table changed while the migration was computed: run it again');
+  if (date2.customers !== date1.customers) throw new DataError('the customers table changed while the migration was computed: run it again');
   const sections = r.types.map((type): MigrationSection => {
     const ladder = r.tiers[type];
-    return { customer_type: type, ladder, result: migrateByPosition(tierCodes(ladder), date1.sides.get(type) as MigrationSide, migrationSide(p2, type)) };
+    return { customer_type: type, ladder, result: migrateByPosition(tierCodes(ladder), date1.sides.get(type) as MigrationSide, date2.sides.get(type) as MigrationSide) };
   });
-  return { before: date1.period, after: p2.period, sections };
+  return { before: date1.period, after: date2.period, sections };
 }
 
 export { DORMANT_WINDOW_DAYS };
