@@ -3,11 +3,11 @@
  * keeps the main thread busy with another, then joins synchronously (Atomics.wait +
  * receiveMessageOnPort), so the report code stays synchronous. Falls back to the plain call
  * for in-memory databases, inside a transaction (another connection would not see uncommitted
- * rows), for small data, or when the thread cannot start.
+ * rows), for small data, on a report thread itself, or when the thread cannot start.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { isMainThread, MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Db } from '../db/connection.js';
 import { DataError } from '../errors.js';
 import type { Window } from './engine.js';
@@ -59,7 +59,9 @@ interface Message { part?: string; value?: unknown; result?: unknown; error?: st
 function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part: (name: string) => unknown } {
   const none = { join: plain, part: () => undefined };
   const mode = process.env.CRM_REPORT_THREADS;
-  if (db.memory || db.inTransaction || mode === 'never') return none;
+  // On a report thread already (crm report runs the RM metrics there): a third thread on two
+  // cores only competes with the other two and adds its own heap and page cache.
+  if (db.memory || db.inTransaction || mode === 'never' || !isMainThread) return none;
   if (mode !== 'always' && ((db.prepare('SELECT max(rowid) FROM customers').pluck().get() as number | null) ?? 0) < MIN_CUSTOMERS) return none;
   const script = new URL('./report-worker.js', import.meta.url);
   if (!existsSync(fileURLToPath(script))) return none; // e.g. running from TypeScript sources
