@@ -31,8 +31,9 @@ export function dayNum(iso: string): number {
  * SQL: every account's stored state on day :dn (ISO :day), closed ones included (source 'C'),
  * accounts not yet seen left out. The state is the account's last row when that starts on or
  * before the day (read from the span on accounts), else the row holding the day (one seek;
- * CROSS JOIN keeps accounts the outer loop: SQLite would otherwise walk balances by date).
- * `where` filters accounts (alias a).
+ * CROSS JOIN keeps accounts the outer loop: SQLite would otherwise walk balances by date); on
+ * or after the latest row's day every account's state is its last row, and the second part
+ * is skipped without a scan of accounts. `where` filters accounts (alias a).
  */
 export function statesOnDay(where = ''): string {
   return `SELECT a.account_id, a.customer_id, a.product_type, a.currency, a.bal_last_balance AS balance, a.bal_last_class AS loan_class,
@@ -42,7 +43,7 @@ export function statesOnDay(where = ''): string {
       SELECT a.account_id, a.customer_id, a.product_type, a.currency, b.balance, b.loan_class, b.rm_id, b.source
       FROM accounts a CROSS JOIN balances b ON b.account_id = a.account_id
         AND b.as_of = (SELECT max(x.as_of) FROM balances x WHERE x.account_id = a.account_id AND x.as_of <= :day)
-      WHERE a.bal_first <= :dn AND a.bal_last > :dn ${where}`;
+      WHERE :day < (SELECT max(m.as_of) FROM balances m) AND a.bal_first <= :dn AND a.bal_last > :dn ${where}`;
 }
 
 /** S full snapshot, P partial snapshot (always stored: it must keep its day), T balance_after, C closed. */
