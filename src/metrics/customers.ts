@@ -70,6 +70,9 @@ export function customerValue(t: CustomerTable, i: number): CustomerValue {
   return v;
 }
 
+/** The SQL function customerValues hands each customer's CNY balance sums to. */
+const BALANCE_ROW = 'crm_balance_row';
+
 /** A customer the sums name but the directory does not hold (accounts of an unknown customer). */
 const notInDirectory = (id: string) => new DataError(`customer ${id} holds accounts but is not in the customers table`);
 
@@ -158,21 +161,31 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     if (i < 0) throw notInDirectory(id);
     return i;
   };
-  // The CNY sums row by row straight into the arrays (a million rows handed over as JSON columns
-  // would hold some 250 MB at once), then the foreign-currency slices by position. Balance
-  // categories are summed in exact integer fen-days (here, until divided below) and divided by
-  // D once per customer, so that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen
-  // (tier bounds are inclusive).
-  const { sql, bind } = balanceSums(w, pricing);
-  const balAt = positionsIn(dir.ids);
-  for (const [id, aum, deposit, loan, spread, risk] of db.prepare(sql).raw().iterate(bind) as IterableIterator<[string, number, number, number, number, number]>) {
-    const i = known(balAt(id), id);
+  // The CNY sums row by row straight into the arrays, each row handed to a function (a million
+  // rows as JSON columns would hold some 250 MB at once, as row arrays cost more than the
+  // query), then the foreign-currency slices by position. Balance categories are summed in
+  // exact integer fen-days (here, until divided below) and divided by D once per customer, so
+  // that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
+  const { parts, bind } = balanceSums(w, pricing);
+  let balAt = positionsIn(dir.ids);
+  db.function(BALANCE_ROW, { varargs: true, deterministic: false }, (id: unknown, aum: unknown, deposit: unknown, loan: unknown, spread: unknown, risk: unknown) => {
+    const i = known(balAt(id as string), id as string);
     t.seen[i] = 1;
-    t.aum_adb[i] = aum;
-    t.deposit_adb[i] = deposit;
-    t.loan_adb[i] = loan;
-    t.net_interest[i] = spread;
-    t.risk_cost[i] = risk;
+    t.aum_adb[i] = aum as number;
+    t.deposit_adb[i] = deposit as number;
+    t.loan_adb[i] = loan as number;
+    t.net_interest[i] = spread as number;
+    t.risk_cost[i] = risk as number;
+    return null;
+  });
+  try {
+    for (const sql of parts(`count(${BALANCE_ROW}(customer_id, aum_fd, deposit_fd, loan_fd, spread_fd, risk_fd))`)) {
+      balAt = positionsIn(dir.ids); // each part comes in customer_id order
+      db.prepare(sql).pluck().get(bind);
+    }
+  } finally {
+    // The connection keeps the function: let go of the table it fills.
+    db.function(BALANCE_ROW, { varargs: true }, () => null);
   }
   addForeignSlices(t, extras().foreign, pricing);
   for (let i = 0; i < n; i++) {

@@ -149,9 +149,12 @@ export interface CustomerBalances {
 /**
  * The SQL of customerBalances' CNY sums and its parameters: columns customer_id, aum_fd,
  * deposit_fd, loan_fd, spread_fd, risk_fd, one row per customer (no foreign-currency account).
- * A caller keeping a million customers' sums in typed arrays reads the rows one by one instead.
+ * `parts(select)`: the same rows as two statements (customers summed from customer_spans, then
+ * account by account), each selecting `select` over those columns, each in customer_id order:
+ * a caller keeping a million customers' sums in typed arrays hands each row to a function
+ * (row arrays for a million rows cost more than the query, and the union adds a third).
  */
-export function balanceSums(w: Window, pricing: Pricing): { sql: string; bind: Record<string, number | string> } {
+export function balanceSums(w: Window, pricing: Pricing): { sql: string; parts: (select: string) => string[]; bind: Record<string, number | string> } {
   const p = params(w);
   // Spreads and risk rates as parameters :sp_<product>, :rk_<class>.
   const bind: Record<string, number | string> = { ...p };
@@ -167,7 +170,7 @@ export function balanceSums(w: Window, pricing: Pricing): { sql: string; bind: R
   const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => `v_${k.key}`).join(' + ');
   const spread = CUSTOMER_SPAN_KEYS.map((k) => `v_${k.key} * :sp_${k.product}`).join(' + ');
   const risk = keysOf(LOAN_PRODUCTS).map((k) => `v_${k.key} * :rk_${k.cls}`).join(' + ');
-  const sql = `${steadySql(false, 'uncovered', false)},
+  const head = `${steadySql(false, 'uncovered', false)},
     covered AS (SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd, ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd,
         ${spread} AS spread_fd, ${risk} AS risk_fd
       FROM (SELECT customer_id, ${CUSTOMER_SPAN_KEYS.map((k) => `${spanFenDays(k.key)} AS v_${k.key}`).join(', ')}
@@ -177,9 +180,13 @@ export function balanceSums(w: Window, pricing: Pricing): { sql: string; bind: R
         sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
         sum(fen_days * CASE product_type ${byProduct} ELSE 0 END) AS spread_fd,
         sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days * CASE coalesce(last_class, 'normal') ${byClass} ELSE :rk_normal END ELSE 0 END) AS risk_fd
-      FROM steady GROUP BY customer_id)
-    SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) WHERE aum_fd != 0 OR loan_fd != 0`;
-  return { sql, bind };
+      FROM steady GROUP BY customer_id)`;
+  const kept = 'WHERE aum_fd != 0 OR loan_fd != 0';
+  return {
+    sql: `${head} SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) ${kept}`,
+    parts: (select) => ['covered', 'uncovered'].map((part) => `${head} SELECT ${select} FROM ${part} ${kept}`),
+    bind,
+  };
 }
 
 /**
