@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '../db/segment-queries.js';
 import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
+import { forEachRow, queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
@@ -70,9 +70,6 @@ export function customerValue(t: CustomerTable, i: number): CustomerValue {
   return v;
 }
 
-/** The SQL function customerValues hands each customer's CNY balance sums to. */
-const BALANCE_ROW = 'crm_balance_row';
-
 /** A customer the sums name but the directory does not hold (accounts of an unknown customer). */
 const notInDirectory = (id: string) => new DataError(`customer ${id} holds accounts but is not in the customers table`);
 
@@ -109,8 +106,8 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
   // Only when an id holds the separator (never in practice): the ids one by one.
   let list: string[] | undefined;
   let k = 0;
-  const rows = db.prepare(txnSumsSql(db, w.from, w.to, activityFrom)).raw().iterate({ from: w.from, to: w.to }) as IterableIterator<[string, number, number, number, number, number, string | null, string | null]>;
-  for (const [id, count, counter, selfService, eBanking, fee, last, noRate] of rows) {
+  const columns = ['customer_id', 'count', 'counter', 'self_service', 'e_banking', 'fee_fen', 'last_active_day', 'no_rate'];
+  forEachRow(db, txnSumsSql(db, w.from, w.to, activityFrom), { from: w.from, to: w.to }, columns, (id: string, count: number, counter: number, selfService: number, eBanking: number, fee: number, last: string | null, noRate: string | null) => {
     if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
     if (k === n) throw notInDirectory(id);
     if (list) list.push(id);
@@ -126,7 +123,7 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
     x.e_banking[k] = eBanking;
     x.fee_fen[k] = fee;
     k++;
-  }
+  });
   return {
     // Views, not copies: the report thread hands the buffers over whole (transferred, not cloned).
     ids: list ?? { joined: [...chunks, ...(batch.length ? [batch.join(TEXT_SEPARATOR)] : [])].join(TEXT_SEPARATOR), count: k }, count: x.count.subarray(0, k), counter: x.counter.subarray(0, k), self_service: x.self_service.subarray(0, k),
@@ -167,25 +164,17 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   // exact integer fen-days (here, until divided below) and divided by D once per customer, so
   // that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
   const { parts, bind } = balanceSums(w, pricing);
-  let balAt = positionsIn(dir.ids);
-  db.function(BALANCE_ROW, { varargs: true, deterministic: false }, (id: unknown, aum: unknown, deposit: unknown, loan: unknown, spread: unknown, risk: unknown) => {
-    const i = known(balAt(id as string), id as string);
-    t.seen[i] = 1;
-    t.aum_adb[i] = aum as number;
-    t.deposit_adb[i] = deposit as number;
-    t.loan_adb[i] = loan as number;
-    t.net_interest[i] = spread as number;
-    t.risk_cost[i] = risk as number;
-    return null;
-  });
-  try {
-    for (const sql of parts(`count(${BALANCE_ROW}(customer_id, aum_fd, deposit_fd, loan_fd, spread_fd, risk_fd))`)) {
-      balAt = positionsIn(dir.ids); // each part comes in customer_id order
-      db.prepare(sql).pluck().get(bind);
-    }
-  } finally {
-    // The connection keeps the function: let go of the table it fills.
-    db.function(BALANCE_ROW, { varargs: true }, () => null);
+  for (const sql of parts) {
+    const balAt = positionsIn(dir.ids); // each part comes in customer_id order
+    forEachRow(db, sql, bind, ['customer_id', 'aum_fd', 'deposit_fd', 'loan_fd', 'spread_fd', 'risk_fd'], (id: string, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
+      const i = known(balAt(id), id);
+      t.seen[i] = 1;
+      t.aum_adb[i] = aum;
+      t.deposit_adb[i] = deposit;
+      t.loan_adb[i] = loan;
+      t.net_interest[i] = spread;
+      t.risk_cost[i] = risk;
+    });
   }
   addForeignSlices(t, extras().foreign, pricing);
   for (let i = 0; i < n; i++) {

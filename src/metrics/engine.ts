@@ -149,12 +149,11 @@ export interface CustomerBalances {
 /**
  * The SQL of customerBalances' CNY sums and its parameters: columns customer_id, aum_fd,
  * deposit_fd, loan_fd, spread_fd, risk_fd, one row per customer (no foreign-currency account).
- * `parts(select)`: the same rows as two statements (customers summed from customer_spans, then
- * account by account), each selecting `select` over those columns, each in customer_id order:
- * a caller keeping a million customers' sums in typed arrays hands each row to a function
- * (row arrays for a million rows cost more than the query, and the union adds a third).
+ * `parts`: the same rows as two statements (customers summed from customer_spans, then account
+ * by account), each in customer_id order: a caller keeping a million customers' sums in typed
+ * arrays reads them row by row (forEachRow), where the union would add a third to the query.
  */
-export function balanceSums(w: Window, pricing: Pricing): { sql: string; parts: (select: string) => string[]; bind: Record<string, number | string> } {
+export function balanceSums(w: Window, pricing: Pricing): { sql: string; parts: string[]; bind: Record<string, number | string> } {
   const p = params(w);
   // Spreads and risk rates as parameters :sp_<product>, :rk_<class>.
   const bind: Record<string, number | string> = { ...p };
@@ -184,7 +183,7 @@ export function balanceSums(w: Window, pricing: Pricing): { sql: string; parts: 
   const kept = 'WHERE aum_fd != 0 OR loan_fd != 0';
   return {
     sql: `${head} SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) ${kept}`,
-    parts: (select) => ['covered', 'uncovered'].map((part) => `${head} SELECT ${select} FROM ${part} ${kept}`),
+    parts: ['covered', 'uncovered'].map((part) => `${head} SELECT * FROM ${part} ${kept}`),
     bind,
   };
 }
