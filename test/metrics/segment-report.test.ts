@@ -12,6 +12,7 @@ import { customerExtras, customerValue, customerValues, recency } from '../../sr
 import { positionsIn, positionsOf } from '../../src/db/positions.js';
 import { idList, textValues } from '../../src/db/columns.js';
 import { DEFAULT_PRICING } from '../../src/metrics/pricing.js';
+import { DataError } from '../../src/errors.js';
 import { detailRows, segmentDetail, segmentMigration, segmentSummary, tierCustomers, tierPopulation } from '../../src/segment/report.js';
 import { rfmReport } from '../../src/segment/rfm-report.js';
 import { cleanupTmp, tmpDir } from '../helpers.js';
@@ -261,5 +262,35 @@ describe('customerExtras: transaction sums by directory position (what the repor
     expect([...byPos.fee_fen]).toEqual(direct.fee_fen);
     expect([...byPos.last_active]).toEqual(direct.last_active_day.map((d) => (d === null ? -1 : dayNumOf(d))));
     expect(pos.length).toBeGreaterThan(0);
+  });
+});
+
+describe('customerValues: sums naming a customer the customers table does not hold', () => {
+  // A copy of the branch where one customer's summed rows name an unknown customer: P2's
+  // customer_spans row (balances) or P4's txn_totals rows (transactions) copied under a new id.
+  const copyWith = (sql: string): Db => {
+    const path = join(tmpDir(), 'orphan.db');
+    db.exec(`VACUUM INTO '${path}'`);
+    const c = openDb(path);
+    c.pragma('foreign_keys = OFF');
+    c.exec(sql);
+    return c;
+  };
+
+  it('a balance row: DataError naming the customer (read through the per-row function)', () => {
+    const c = copyWith(`CREATE TEMP TABLE x AS SELECT * FROM customer_spans WHERE customer_id = 'P2';
+      UPDATE x SET customer_id = 'P2x'; INSERT INTO customer_spans SELECT * FROM x;`);
+    const w = resolveWindow(c, '2026-03-01', AS_OF);
+    expect(() => customerValues(c, w, DEFAULT_PRICING)).toThrow(DataError);
+    expect(() => customerValues(c, w, DEFAULT_PRICING)).toThrow('customer P2x holds accounts but is not in the customers table');
+    c.close();
+  });
+
+  it('a transaction roll-up: the same error', () => {
+    const c = copyWith(`CREATE TEMP TABLE x AS SELECT * FROM txn_totals WHERE customer_id = 'P4';
+      UPDATE x SET customer_id = 'P4x'; INSERT INTO txn_totals SELECT * FROM x;`);
+    const w = resolveWindow(c, '2026-03-01', AS_OF);
+    expect(() => customerValues(c, w, DEFAULT_PRICING)).toThrow('customer P4x holds accounts but is not in the customers table');
+    c.close();
   });
 });
