@@ -9,10 +9,10 @@ const COLS: ColumnSpec[] = [
 ];
 const rows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ id: `C${i}`, name: i % 7 === 0 ? '=张,"三"\n' : `客户${i}`, amount: i * 101 - 5000 }));
 
-function pieces(f: (write: (c: string | Buffer) => void) => void): { bytes: Buffer; count: number } {
+function pieces(f: (write: (c: string | Buffer) => void) => void): { bytes: Buffer; count: number; largest: number } {
   const out: Buffer[] = [];
   f((c) => out.push(Buffer.isBuffer(c) ? c : Buffer.from(c)));
-  return { bytes: Buffer.concat(out), count: out.length };
+  return { bytes: Buffer.concat(out), count: out.length, largest: Math.max(0, ...out.map((b) => b.length)) };
 }
 
 describe('writeCsv', () => {
@@ -23,12 +23,28 @@ describe('writeCsv', () => {
     expect(r.bytes.toString()).toBe('id,name,amount\nC0,"\'=张,""三""\n",-50.00\nC1,客户1,-48.99\n');
   });
 
-  it.each<[string, CsvOptions]>([['plain', {}], ['BOM and CRLF', { bom: true, eol: '\r\n' }], ['GB18030', { encoding: 'gb18030' }], ['no header', { header: false }]])(
-    '%s: 20,000 rows (three pieces) are the bytes of renderCsv, the BOM once', (_, opts) => {
-      const r = pieces((w) => writeCsv(COLS, rows(20_000), opts, w));
-      expect(r.count).toBe(3); // pieces of 8,192 rows: 8,192 + 8,192 + 3,616
-      expect(r.bytes.equals(renderCsv(COLS, rows(20_000), opts))).toBe(true);
+  it.each<[string, CsvOptions]>([['plain', {}], ['BOM and CRLF', { bom: true, eol: '\r\n' }], ['no header', { header: false }]])(
+    '%s: 100,000 rows come in pieces of at most 1 MiB, the bytes of renderCsv, the BOM once', (_, opts) => {
+      const r = pieces((w) => writeCsv(COLS, rows(100_000), opts, w));
+      // A row is 20-30 bytes ("C12345,客户12345,12466.45\n": 6 + 1 + 11 + 1 + 8 + 1): over 2 MB, so at least 3 pieces.
+      expect(r.bytes.length).toBeGreaterThan(2_000_000);
+      expect(r.count).toBeGreaterThanOrEqual(3);
+      expect(r.largest).toBeLessThanOrEqual(1 << 20);
+      expect(r.bytes.equals(renderCsv(COLS, rows(100_000), opts))).toBe(true);
     });
+
+  it('GB18030: 20,000 rows (three pieces) are the bytes of renderCsv', () => {
+    const r = pieces((w) => writeCsv(COLS, rows(20_000), { encoding: 'gb18030' }, w));
+    expect(r.count).toBe(3); // pieces of 8,192 rows: 8,192 + 8,192 + 3,616
+    expect(r.bytes.equals(renderCsv(COLS, rows(20_000), { encoding: 'gb18030' }))).toBe(true);
+  });
+
+  it('a line longer than a piece comes whole', () => {
+    const long = [{ id: 'L', name: '长'.repeat(600_000), amount: 1 }];
+    const r = pieces((w) => writeCsv(COLS, long, {}, w));
+    // 600,000 × 3 bytes of UTF-8 = 1.8 MB in one line, after the 15-byte header.
+    expect(r.bytes.toString()).toBe(`id,name,amount\nL,${'长'.repeat(600_000)},0.01\n`);
+  });
 
   it('no rows: the header alone, with the BOM', () => {
     expect(pieces((w) => writeCsv(COLS, [], { bom: true }, w)).bytes.equals(renderCsv(COLS, [], { bom: true }))).toBe(true);
