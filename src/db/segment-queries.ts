@@ -1,9 +1,10 @@
 /** Small lookups behind `crm segment` (everything heavy lives in metrics/engine.ts). */
 import type { Db } from './connection.js';
 import { dayNum, statesOnDay } from './balances.js';
-import { idList, queryColumns, type IdList, type TextColumn } from './columns.js';
-import { positionsOf } from './positions.js';
+import { forEachRow, idList, queryColumns, type IdList, type TextColumn } from './columns.js';
+import { positionsIn } from './positions.js';
 import type { CustomerType } from '../types.js';
+import { DataError } from '../errors.js';
 
 export interface CustomerInfo {
   customer_id: string;
@@ -85,46 +86,50 @@ function nameList(db: Db, n: number): NameList {
   return { at: (i) => text.slice(start[i], start[i + 1] - 1) };
 }
 
-/** Codes of a column's values, in order of first appearance. */
-function encode(values: (string | null)[]): { codes: Int32Array; list: (string | null)[] } {
-  const codes = new Int32Array(values.length);
-  const list: (string | null)[] = [];
-  const at = new Map<string | null, number>();
-  for (let i = 0; i < values.length; i++) {
-    let c = at.get(values[i]);
-    if (c === undefined) at.set(values[i], (c = list.push(values[i]) - 1));
-    codes[i] = c;
-  }
-  return { codes, list };
-}
-
 /** The directory of customerDirectory as columns (see DirectoryColumns). */
 export function directoryColumns(db: Db, day: string, want: DirectoryWants = {}): DirectoryColumns {
-  const c = queryColumns<{ customer_id: TextColumn; corporate: number[]; branch?: (string | null)[] }>(db, `SELECT c.customer_id,
-      c.customer_type = 'corporate' AS corporate${want.owners ? ', c.branch' : ''}
-    FROM customers c ORDER BY c.customer_id`, {}, ['customer_id']);
+  const c = queryColumns<{ customer_id: TextColumn; corporate?: number[] }>(db,
+    `SELECT customer_id${want.owners ? '' : ", customer_type = 'corporate' AS corporate"} FROM customers ORDER BY customer_id`, {}, ['customer_id']);
   const ids = idList(c.customer_id);
   const n = ids.length;
-  const branch = want.owners ? encode(c.branch!) : { codes: new Int32Array(n), list: [null] };
-  return {
-    ids, corporate: Uint8Array.from(c.corporate), names: want.names ? nameList(db, n) : null,
-    branch: branch.codes, branches: branch.list, ...(want.owners ? rmCodes(db, day, ids) : { rm: new Int32Array(n), rms: [null] }),
-  };
+  const names = want.names ? nameList(db, n) : null;
+  if (!want.owners) return { ids, corporate: Uint8Array.from(c.corporate!), names, branch: new Int32Array(n), branches: [null], rm: new Int32Array(n), rms: [null] };
+  // Type and branch code in one pass, row by row (a million branch names as JSON cost more).
+  const corporate = new Uint8Array(n);
+  const branch = new Int32Array(n);
+  const branches: (string | null)[] = [];
+  const code = new Map<string | null, number>();
+  let k = 0;
+  forEachRow(db, "SELECT customer_type = 'corporate' AS corporate, branch FROM customers ORDER BY customer_id", {}, ['corporate', 'branch'],
+    (isCorporate: number, name: string | null) => {
+      let b = code.get(name);
+      if (b === undefined) code.set(name, (b = branches.push(name) - 1));
+      corporate[k] = isCorporate;
+      branch[k++] = b;
+    });
+  if (k !== n) throw new DataError('the customers table changed while the report read it: run it again');
+  return { ids, corporate, names, branch, branches, ...rmCodes(db, day, ids) };
 }
 
 /**
  * Each customer's RM on `day` as codes into a list (null, code 0, for none): the assignments in
- * effect that day in one scan of customer_rm_history, matched to the directory by position (a
- * join per customer costs twice as much).
+ * effect that day in one scan of customer_rm_history (in customer_id order), each row handed
+ * to a function that finds the customer's position (a join per customer costs twice as much).
  */
 function rmCodes(db: Db, day: string, ids: IdList): { rm: Int32Array; rms: (string | null)[] } {
-  const h = queryColumns<{ customer_id: TextColumn; rm_id: (string | null)[] }>(db,
-    'SELECT customer_id, rm_id FROM customer_rm_history WHERE from_num <= :dn AND to_num >= :dn', { dn: dayNum(day) }, ['customer_id']);
-  const { codes, list } = encode([null, ...h.rm_id]);
   const rm = new Int32Array(ids.length);
-  const at = positionsOf(ids, h.customer_id);
-  for (let k = 0; k < at.length; k++) if (at[k] >= 0) rm[at[k]] = codes[k + 1];
-  return { rm, rms: list };
+  const rms: (string | null)[] = [null];
+  const code = new Map<string | null, number>([[null, 0]]);
+  const at = positionsIn(ids);
+  forEachRow(db, 'SELECT customer_id, rm_id FROM customer_rm_history WHERE from_num <= :dn AND to_num >= :dn', { dn: dayNum(day) }, ['customer_id', 'rm_id'],
+    (id: string, rmId: string | null) => {
+      const i = at(id);
+      if (i < 0) return;
+      let c = code.get(rmId);
+      if (c === undefined) code.set(rmId, (c = rms.push(rmId) - 1));
+      rm[i] = c;
+    });
+  return { rm, rms };
 }
 
 /** Customers holding at least one account that is open on `day` (seen on or before it and not closed), customer_id order. */
