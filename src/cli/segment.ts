@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { openDb, resolveDbPath } from '../db/connection.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
-import { DataError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parsePricing, type Pricing } from '../metrics/pricing.js';
 import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP, type Lang } from '../output/index.js';
 import {

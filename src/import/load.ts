@@ -4,7 +4,7 @@
  * skipped (already present, unchanged), or a problem to reject.
  */
 import type { Db } from '../db/connection.js';
-import { BalanceStore, CLOSED, dayNum, firstRowSpan, LAST_ROW_LIST, lastRowAt, SPAN_COLUMNS, type BalanceState, type LastRow, type SetResult } from '../db/balances.js';
+import { BalanceStore, CLOSED, dayNum, firstRowSpan, LAST_ROW_LIST, lastRowAt, SPAN_COLUMNS, type BalanceState } from '../db/balances.js';
 import { END_OF_TIME, FX_RELINK, RELINK_TXN_CUSTOMERS } from '../db/migrations.js';
 import { ROLLUP_CNY_REFRESH } from '../db/fx.js';
 import { isLoan } from '../types.js';

@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '../db/segment-queries.js';
 import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { forEachRow, queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
+import { forEachRow, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
 import { startOnWorker } from './parallel.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
@@ -245,29 +245,26 @@ export interface RecencyColumns {
 }
 
 export function recency(db: Db, from: string, to: string, ids: IdList): RecencyColumns {
-  // Only the four sums RFM needs, over the same transaction rows as customerTxns.
-  const t = queryColumns<{ customer_id: TextColumn; count: (number | null)[]; abs_fen: (number | null)[]; last_day: (string | null)[]; no_rate: (string | null)[] }>(db, `
-    WITH t AS (${txnRowsSql(txnParts(db, from, to))})
-    SELECT t.customer_id, sum(t.n_cust) AS count, sum(t.abs_cust_fen) AS abs_fen, max(t.last_cust_in) AS last_day, max(t.no_rate) AS no_rate
-    FROM t GROUP BY t.customer_id`, { from, to }, ['customer_id']);
-  const noRate = t.no_rate.find((x) => x !== null);
-  if (noRate) throw missingRate(noRate, "a transaction's posting date");
   const n = ids.length;
   const out: RecencyColumns = { present: new Uint8Array(n), last_day: new Int32Array(n).fill(-1), count: new Float64Array(n), abs_amount_fen: new Float64Array(n) };
-  const at = positionsOf(ids, t.customer_id);
+  const at = positionsIn(ids);
   // Day numbers per distinct last day (a few hundred of them, not a million).
   const dayOf = new Map<string, number>();
-  for (let k = 0; k < at.length; k++) {
-    const i = at[k];
-    if (i < 0) continue;
+  // Only the four sums RFM needs, over the same transaction rows as customerTxns, in customer_id order.
+  forEachRow(db, `WITH t AS (${txnRowsSql(txnParts(db, from, to))})
+    SELECT t.customer_id, sum(t.n_cust) AS count, sum(t.abs_cust_fen) AS abs_fen, max(t.last_cust_in) AS last_day, max(t.no_rate) AS no_rate
+    FROM t GROUP BY t.customer_id`, { from, to }, ['customer_id', 'count', 'abs_fen', 'last_day', 'no_rate'],
+  (id: string, count: number | null, absFen: number | null, day: string | null, noRate: string | null) => {
+    if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
+    const i = at(id);
+    if (i < 0) return;
     out.present[i] = 1;
-    out.count[i] = t.count[k] ?? 0;
-    out.abs_amount_fen[i] = t.abs_fen[k] ?? 0;
-    const day = t.last_day[k];
-    if (day === null) continue;
+    out.count[i] = count ?? 0;
+    out.abs_amount_fen[i] = absFen ?? 0;
+    if (day === null) return;
     let d = dayOf.get(day);
     if (d === undefined) dayOf.set(day, (d = dayNum(day)));
     out.last_day[i] = d;
-  }
+  });
   return out;
 }

@@ -15,7 +15,6 @@ import { dataCoverage } from '../db/status.js';
 import { dayNum } from '../db/balances.js';
 import { queryColumns } from '../db/columns.js';
 import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
-import { END_OF_TIME } from '../db/migrations.js';
 import { DataError } from '../errors.js';
 import { sqlList } from '../db/sql.js';
 import { cnyOfDay, RATE_ON_DAY, rollupCny, roundLikeSql } from '../db/fx.js';

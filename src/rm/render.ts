@@ -9,7 +9,7 @@ import {
 } from '../output/index.js';
 import { carriedForwardNoteZh } from '../metrics/caveats.js';
 import type { RmInfo } from '../metrics/rm.js';
-import { METRIC_ZH, UNASSIGNED, metricName, type RmReport } from './report.js';
+import { UNASSIGNED, metricName, type RmReport } from './report.js';
 
 export type Format = 'table' | 'csv' | 'json';
 

@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import type { DirectoryWants } from '../db/segment-queries.js';
 import { dayNum } from '../db/balances.js';
 import { DataError } from '../errors.js';
-import { addDays, dataDatesIn, daysBetween, isoFromNum, latestDataDate, resolveWindow, type DataDates, type Window } from '../metrics/engine.js';
+import { addDays, dataDatesIn, isoFromNum, latestDataDate, resolveWindow, type DataDates, type Window } from '../metrics/engine.js';
 import { customerValues, type CustomerTable } from '../metrics/customers.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import type { CustomerType } from '../types.js';

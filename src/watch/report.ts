@@ -17,7 +17,7 @@ import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, 
 import { LOAN_PRODUCTS } from '../types.js';
 import { DataError } from '../errors.js';
 import { positionsIn } from '../db/positions.js';
-import type { IdList } from '../db/columns.js';
+import { forEachRow, type IdList } from '../db/columns.js';
 import { SIGNALS, type Signal, type WatchRules } from './rules.js';
 import { channelMix, type ChannelCounts, type ChannelCustomer, type ChannelMove, type ChannelRow, type UnitCosts } from './channels.js';
 import { coverage, type Coverage, type CoverageRm } from './coverage.js';
@@ -200,15 +200,15 @@ interface MonthCounts {
 function monthCounts(db: Db, from: string, to: string, ids: IdList): MonthCounts {
   const c = { counter: new Int32Array(ids.length), self_service: new Int32Array(ids.length), e_banking: new Int32Array(ids.length) };
   const at = positionsIn(ids);
-  const rows = db.prepare(`WITH t AS (${txnRowsSql(txnParts(db, from, to))})
-    SELECT customer_id, sum(counter), sum(self_service), sum(e_banking) FROM t GROUP BY customer_id`).raw().iterate({ from, to }) as IterableIterator<[string, number, number, number]>;
-  for (const [id, counter, selfService, eBanking] of rows) {
+  forEachRow(db, `WITH t AS (${txnRowsSql(txnParts(db, from, to))})
+    SELECT customer_id, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking FROM t GROUP BY customer_id`, { from, to },
+  ['customer_id', 'counter', 'self_service', 'e_banking'], (id: string, counter: number, selfService: number, eBanking: number) => {
     const i = at(id);
-    if (i < 0) continue;
+    if (i < 0) return;
     c.counter[i] = counter;
     c.self_service[i] = selfService;
     c.e_banking[i] = eBanking;
-  }
+  });
   return c;
 }
 
