@@ -2,7 +2,7 @@
 import type { Db } from './connection.js';
 import { dayNum, statesOnDay } from './balances.js';
 import { forEachRow, idList, queryColumns, type IdList, type TextColumn } from './columns.js';
-import { positionsIn } from './positions.js';
+import { positionsOf } from './positions.js';
 import type { CustomerType } from '../types.js';
 import { DataError } from '../errors.js';
 
@@ -113,22 +113,23 @@ export function directoryColumns(db: Db, day: string, want: DirectoryWants = {})
 
 /**
  * Each customer's RM on `day` as codes into a list (null, code 0, for none): the assignments in
- * effect that day in one scan of customer_rm_history (in customer_id order), each row handed
- * to a function that finds the customer's position (a join per customer costs twice as much).
+ * effect that day in one scan of customer_rm_history, matched to the directory by position (a
+ * join per customer costs twice as much).
  */
 function rmCodes(db: Db, day: string, ids: IdList): { rm: Int32Array; rms: (string | null)[] } {
-  const rm = new Int32Array(ids.length);
+  const h = queryColumns<{ customer_id: TextColumn; rm_id: (string | null)[] }>(db,
+    'SELECT customer_id, rm_id FROM customer_rm_history WHERE from_num <= :dn AND to_num >= :dn', { dn: dayNum(day) }, ['customer_id']);
+  // Codes in order of first appearance, null first.
   const rms: (string | null)[] = [null];
   const code = new Map<string | null, number>([[null, 0]]);
-  const at = positionsIn(ids);
-  forEachRow(db, 'SELECT customer_id, rm_id FROM customer_rm_history WHERE from_num <= :dn AND to_num >= :dn', { dn: dayNum(day) }, ['customer_id', 'rm_id'],
-    (id: string, rmId: string | null) => {
-      const i = at(id);
-      if (i < 0) return;
-      let c = code.get(rmId);
-      if (c === undefined) code.set(rmId, (c = rms.push(rmId) - 1));
-      rm[i] = c;
-    });
+  const rm = new Int32Array(ids.length);
+  const at = positionsOf(ids, h.customer_id);
+  for (let k = 0; k < at.length; k++) {
+    if (at[k] < 0) continue;
+    let c = code.get(h.rm_id[k]);
+    if (c === undefined) code.set(h.rm_id[k], (c = rms.push(h.rm_id[k]) - 1));
+    rm[at[k]] = c;
+  }
   return { rm, rms };
 }
 

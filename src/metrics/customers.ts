@@ -70,6 +70,8 @@ export function customerValue(t: CustomerTable, i: number): CustomerValue {
   return v;
 }
 
+const INT32_MAX = 0x7fffffff;
+
 /** A customer the sums name but the directory does not hold (accounts of an unknown customer). */
 const notInDirectory = (id: string) => new DataError(`customer ${id} holds accounts but is not in the customers table`);
 
@@ -82,10 +84,11 @@ const notInDirectory = (id: string) => new DataError(`customer ${id} holds accou
 export interface TxnSumColumns {
   /** The customers' ids, in customer_id order. */
   ids: TextColumn;
-  count: Float64Array;
-  counter: Float64Array;
-  self_service: Float64Array;
-  e_banking: Float64Array;
+  /** Transaction counts (Int32Array: a count past 2^31 − 1 is an error, not a wrapped number). */
+  count: Int32Array;
+  counter: Int32Array;
+  self_service: Int32Array;
+  e_banking: Int32Array;
   fee_fen: Float64Array;
   /** Last customer-initiated posting day since activityFrom, as a day number; -1 for none. */
   last_active: Int32Array;
@@ -96,7 +99,7 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
   // columns or growing arrays of a million rows would hold far more at once.
   const n = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
   const x = {
-    count: new Float64Array(n), counter: new Float64Array(n), self_service: new Float64Array(n), e_banking: new Float64Array(n),
+    count: new Int32Array(n), counter: new Int32Array(n), self_service: new Int32Array(n), e_banking: new Int32Array(n),
     fee_fen: new Float64Array(n), last_active: new Int32Array(n),
   };
   // The ids joined a batch at a time: appending each to one string would hold every id and a
@@ -110,6 +113,7 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
   forEachRow(db, txnSumsSql(db, w.from, w.to, activityFrom), { from: w.from, to: w.to }, columns, (id: string, count: number, counter: number, selfService: number, eBanking: number, fee: number, last: string | null, noRate: string | null) => {
     if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
     if (k === n) throw notInDirectory(id);
+    if (count > INT32_MAX) throw new DataError(`customer ${id}: ${count} transactions in the window, more than a report counts (${INT32_MAX})`);
     if (list) list.push(id);
     else if (id.includes(TEXT_SEPARATOR)) list = [...(chunks.length ? chunks.join(TEXT_SEPARATOR).split(TEXT_SEPARATOR) : []), ...batch, id];
     else if (batch.push(id) === 8192) {

@@ -265,7 +265,7 @@ describe('customerExtras: transaction sums by directory position (what the repor
   });
 });
 
-describe('customerValues: sums naming a customer the customers table does not hold', () => {
+describe('customerValues: sums it refuses (an unknown customer, a count past 2^31 − 1)', () => {
   // A copy of the branch where one customer's summed rows name an unknown customer: P2's
   // customer_spans row (balances) or P4's txn_totals rows (transactions) copied under a new id.
   const copyWith = (sql: string): Db => {
@@ -283,6 +283,14 @@ describe('customerValues: sums naming a customer the customers table does not ho
     const w = resolveWindow(c, '2026-03-01', AS_OF);
     expect(() => customerValues(c, w, DEFAULT_PRICING)).toThrow(DataError);
     expect(() => customerValues(c, w, DEFAULT_PRICING)).toThrow('customer P2x holds accounts but is not in the customers table');
+    c.close();
+  });
+
+  it('a count past 2^31 − 1 is an error, not a wrapped number', () => {
+    // 3,000,000,000 > 2,147,483,647 (the largest count the transaction columns hold).
+    const c = copyWith("UPDATE txn_totals SET n = 3000000000 WHERE customer_id = 'P4'");
+    const w = resolveWindow(c, '2026-03-01', AS_OF);
+    expect(() => customerValues(c, w, DEFAULT_PRICING)).toThrow('customer P4: 3000000000 transactions in the window, more than a report counts (2147483647)');
     c.close();
   });
 
