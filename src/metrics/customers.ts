@@ -163,7 +163,7 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     return i;
   };
   // The CNY sums row by row straight into the arrays, each row handed to a function (a million
-  // rows as JSON columns would hold some 250 MB at once, as row arrays cost more than the
+  // rows as JSON columns would hold some 250 MB at once; as row arrays they cost more than the
   // query), then the foreign-currency slices by position. Balance categories are summed in
   // exact integer fen-days (here, until divided below) and divided by D once per customer, so
   // that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
