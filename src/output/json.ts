@@ -36,29 +36,60 @@ export function renderJson(columns: ColumnSpec[], rows: Row[], meta: Record<stri
   return `${JSON.stringify({ ...meta, rows: rows.map((r) => jsonRow(columns, r)) }, null, 2)}\n`;
 }
 
-/** Rows per chunk of jsonChunks. */
-const CHUNK_ROWS = 4096;
+/** Bytes per piece of jsonChunks (a row longer than that comes whole). */
+const PIECE_BYTES = 1 << 20;
+
+/** An array index as a property name: an object puts those first (and `__proto__` is no property), so rowText does not apply. */
+const INDEX_KEY = /^(0|[1-9][0-9]*)$/;
 
 /**
- * The JSON of renderJson in chunks of text (meta first, then the rows a few thousand at a
- * time): a caller writes each as it comes. The same bytes as renderJson.
+ * A row's text as renderJson indents it inside `rows` (JSON.stringify(jsonRow(…), null, 2) with
+ * each line indented four more spaces), made from per-column key prefixes; null when the keys
+ * would not keep column order in an object (array indexes, repeats) or there are none.
  */
-export function* jsonChunks(columns: ColumnSpec[], rows: Iterable<Row>, meta: Record<string, unknown> = {}): Generator<string> {
+function rowText(columns: ColumnSpec[]): ((row: Row) => string) | null {
+  const keys = columns.map((c) => c.key);
+  if (!keys.length || new Set(keys).size !== keys.length || keys.some((k) => k === '__proto__' || (INDEX_KEY.test(k) && Number(k) < 2 ** 32 - 1))) return null;
+  const prefixes = keys.map((k, i) => `${i ? ',' : ''}\n      ${JSON.stringify(k)}: `);
+  return (row) => {
+    let text = '{';
+    for (let i = 0; i < columns.length; i++) text += prefixes[i] + JSON.stringify(jsonCell(columns[i], row[keys[i]]));
+    return `${text}\n    }`;
+  };
+}
+
+/**
+ * The JSON of renderJson in pieces (meta first, then the rows), each written into a buffer of
+ * at most 1 MiB as it is made: a caller writes each as it comes. The same bytes as renderJson.
+ */
+export function* jsonChunks(columns: ColumnSpec[], rows: Iterable<Row>, meta: Record<string, unknown> = {}): Generator<Buffer> {
   const empty = `${JSON.stringify({ ...meta, rows: [] }, null, 2)}\n`;
   const tail = '"rows": []\n}\n';
-  if (!empty.endsWith(tail)) {
-    // `rows` stood elsewhere in meta: the whole text at once.
-    yield renderJson(columns, [...rows], meta);
+  const text = rowText(columns);
+  if (!empty.endsWith(tail) || !text) {
+    // `rows` stood elsewhere in meta, or keys an object would reorder: the whole text at once.
+    yield Buffer.from(renderJson(columns, [...rows], meta));
     return;
   }
-  let part = `${empty.slice(0, -tail.length)}"rows": [`;
+  let buf = Buffer.allocUnsafe(PIECE_BYTES);
+  let at = buf.write(`${empty.slice(0, -tail.length)}"rows": [`);
   let n = 0;
   for (const row of rows) {
-    part += `${n++ ? ',' : ''}\n    ${JSON.stringify(jsonRow(columns, row), null, 2).replace(/\n/g, '\n    ')}`;
-    if (n % CHUNK_ROWS === 0) {
-      yield part;
-      part = '';
+    const line = `${n++ ? ',' : ''}\n    ${text(row)}`;
+    // At most 3 bytes of UTF-8 per UTF-16 unit.
+    if (at + line.length * 3 > buf.length) {
+      yield buf.subarray(0, at);
+      buf = Buffer.allocUnsafe(Math.max(PIECE_BYTES, line.length * 3));
+      at = 0;
     }
+    at += buf.write(line, at);
   }
-  yield n ? `${part}\n  ]\n}\n` : `${part}]\n}\n`;
+  const end = n ? '\n  ]\n}\n' : ']\n}\n';
+  if (at + end.length > buf.length) {
+    yield buf.subarray(0, at);
+    buf = Buffer.allocUnsafe(end.length);
+    at = 0;
+  }
+  at += buf.write(end, at);
+  yield buf.subarray(0, at);
 }

@@ -56,6 +56,28 @@ describe('writeJson', () => {
   it('1,001 rows and 0 rows: the text of renderJson', () => {
     for (const n of [0, 1, 1_001]) expect(pieces((w) => writeJson(COLS, rows(n), meta, w)).bytes.toString()).toBe(renderJson(COLS, rows(n), meta));
   });
+  it('100,000 rows come in pieces of at most 1 MiB, the text of renderJson', () => {
+    const r = pieces((w) => writeJson(COLS, rows(100_000), meta, w));
+    // A row is ~80 bytes (braces, three keys, indentation): about 8 MB, so several pieces.
+    expect(r.count).toBeGreaterThanOrEqual(5);
+    expect(r.largest).toBeLessThanOrEqual(1 << 20);
+    expect(r.bytes.toString()).toBe(renderJson(COLS, rows(100_000), meta));
+  });
+
+  it('escapes, -0, nulls and non-finite numbers as JSON.stringify writes them; keys an object reorders go the whole-text way', () => {
+    const cols: ColumnSpec[] = [...COLS, { key: 'n', header: 'N', kind: 'number' }];
+    const odd = [
+      { id: 'q"\\\n\t\u0001', name: '客户 \u2028 😀', amount: -0, n: Number.NaN },
+      { id: null, name: undefined as unknown as string, amount: Number.POSITIVE_INFINITY, n: -1e-7 },
+    ];
+    expect(pieces((w) => writeJson(cols, odd, meta, w)).bytes.toString()).toBe(renderJson(cols, odd, meta));
+    // "10" and "2" are array indexes: an object lists them first, so the row text follows the object.
+    const numbered: ColumnSpec[] = [{ key: 'b', header: 'B', kind: 'text' }, { key: '10', header: '10', kind: 'int' }, { key: '2', header: '2', kind: 'int' }];
+    const r = [{ b: 'x', 10: 1, 2: 2 }];
+    expect(pieces((w) => writeJson(numbered, r, meta, w)).bytes.toString()).toBe(renderJson(numbered, r, meta));
+    expect(renderJson(numbered, r, meta)).toContain('{\n      "2": 2,\n      "10": 1,\n      "b": "x"\n    }');
+  });
+
   it('one row, spelled out', () => {
     expect(pieces((w) => writeJson(COLS, [{ id: 'A', name: null, amount: 12345 }], { report: 'x' }, w)).bytes.toString())
       .toBe('{\n  "report": "x",\n  "rows": [\n    {\n      "id": "A",\n      "name": null,\n      "amount": 123.45\n    }\n  ]\n}\n');
