@@ -7,7 +7,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns, type IdList } from '../db/columns.js';
+import { forEachRow, queryColumns, type IdList } from '../db/columns.js';
 import { positionsIn } from '../db/positions.js';
 import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { sqlList } from '../db/sql.js';
@@ -92,25 +92,20 @@ function addCny(db: Db, ids: IdList, windows: readonly AumSums[]): void {
   // Both come in customer_id order (customer_spans' key; its accounts grouped), as the walk
   // wants. LIMIT -1, or ORDER BY in that order, keeps SQLite from evaluating each C once per
   // window; ORDER BY also lets the accounts' grouping per customer stream (no sort of every
-  // account's row). Rows reach JavaScript through a function called per row: no row arrays, no JSON.
-  let at = positionsIn(ids);
-  db.function('aum_window_row', { varargs: true, deterministic: false }, (id: unknown, ...fenDays: unknown[]) => {
-    const i = at(id as string);
-    if (i >= 0) for (let k = 0; k < windows.length; k++) windows[k].fenDays[i] += fenDays[k] as number;
-    return null;
-  });
-  const row = `count(aum_window_row(customer_id, ${ends.map((_, k) => `w${k}`).join(', ')}))`;
-  db.prepare(`SELECT ${row} FROM (SELECT customer_id, ${diffs.join(', ')}
-    FROM (SELECT customer_id, ${spanC} FROM (SELECT customer_id, bal_first, ${a} AS a, ${b} AS b FROM customer_spans cs WHERE ${covered}) LIMIT -1))`).get(bind);
-  at = positionsIn(ids);
-  db.prepare(`SELECT ${row} FROM (SELECT customer_id, ${ends.map((_, k) => `sum(w${k}) AS w${k}`).join(', ')}
+  // account's row). Rows reach JavaScript row by row (forEachRow): no row arrays, no JSON.
+  const columns = ['customer_id', ...ends.map((_, k) => `w${k}`)];
+  const add = (at: (id: string) => number) => (id: string, ...fenDays: number[]) => {
+    const i = at(id);
+    if (i >= 0) for (let k = 0; k < windows.length; k++) windows[k].fenDays[i] += fenDays[k];
+  };
+  forEachRow(db, `SELECT customer_id, ${diffs.join(', ')}
+    FROM (SELECT customer_id, ${spanC} FROM (SELECT customer_id, bal_first, ${a} AS a, ${b} AS b FROM customer_spans cs WHERE ${covered}) LIMIT -1)`, bind, columns, add(positionsIn(ids)));
+  forEachRow(db, `SELECT customer_id, ${ends.map((_, k) => `sum(w${k}) AS w${k}`).join(', ')}
     FROM (SELECT customer_id, ${diffs.join(', ')}
       FROM (SELECT cs.customer_id, ${accountC}
         FROM customer_spans cs CROSS JOIN accounts a ON a.customer_id = cs.customer_id
         WHERE NOT (${covered}) AND a.currency = 'CNY' AND a.bal_first IS NOT NULL AND a.product_type IN (${sqlList(AUM_PRODUCTS)}) ORDER BY cs.customer_id))
-    GROUP BY customer_id)`).get(bind);
-  // The connection keeps the function: let go of the sums it holds.
-  db.function('aum_window_row', { varargs: true }, () => null);
+    GROUP BY customer_id`, bind, columns, add(positionsIn(ids)));
 }
 
 /**

@@ -14,6 +14,7 @@
 import { isNumericKind, type CellValue, type ColumnSpec, type Row } from './columns.js';
 import { formatMoney, formatNumber, roundHalfAwayFromZero } from './format.js';
 import { encodeGb18030 } from './gb18030.js';
+import { Utf8Pieces } from './pieces.js';
 
 export interface CsvOptions {
   /** Prepend a UTF-8 BOM (EF BB BF). Ignored for gb18030. Default false. */
@@ -63,9 +64,8 @@ function plainNumber(x: number): string {
   return formatNumber(x, MACHINE_DECIMALS, { separators: false }).replace(/\.?0+$/, '');
 }
 
-/** Rows per chunk of csvChunks in GB18030, bytes per chunk in UTF-8: big enough to amortise, small enough to keep memory flat. */
+/** Rows per chunk of csvChunks in GB18030 (UTF-8 comes in Utf8Pieces): big enough to amortise, small enough to keep memory flat. */
 const CHUNK_ROWS = 8192;
-const CHUNK_BYTES = 1 << 20;
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -115,26 +115,14 @@ export function* csvChunks(columns: ColumnSpec[], rows: Iterable<Row>, opts: Csv
     if (text || n === 0) yield encodeGb18030(text);
     return;
   }
-  // UTF-8: each line written into the chunk's buffer as it is made. Joining a chunk's lines into
-  // one string first builds a rope that encoding must flatten, and one line in Chinese makes the
-  // whole chunk two-byte text: that took longer than the formatting.
-  const bom = opts.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : null;
-  let buf = Buffer.allocUnsafe(CHUNK_BYTES);
-  let at = bom ? bom.copy(buf) : 0;
-  at += buf.write(header, at);
-  let any = at > 0;
+  // UTF-8: each line written into its piece as it is made (the BOM, U+FEFF, is EF BB BF).
+  const out = new Utf8Pieces();
+  out.write(`${opts.bom ? '\ufeff' : ''}${header}`);
   for (const row of rows) {
-    const line = csvLine(keys, fields, row, eol);
-    // At most 3 bytes of UTF-8 per UTF-16 unit.
-    if (at + line.length * 3 > buf.length) {
-      yield buf.subarray(0, at);
-      buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, line.length * 3));
-      at = 0;
-    }
-    at += buf.write(line, at);
-    any = true;
+    const full = out.write(csvLine(keys, fields, row, eol));
+    if (full) yield full;
   }
-  if (at > 0 || !any) yield buf.subarray(0, at);
+  yield out.end();
 }
 
 /** One CSV record of a row (fields: fieldWriter per column). */

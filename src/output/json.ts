@@ -8,6 +8,7 @@
 import type { CellValue, ColumnSpec, Row } from './columns.js';
 import { fenToYuan, roundHalfAwayFromZero } from './format.js';
 import { MACHINE_DECIMALS } from './csv.js';
+import { Utf8Pieces } from './pieces.js';
 
 export function jsonCell(col: ColumnSpec, value: CellValue | undefined): string | number | null {
   if (value === null || value === undefined) return null;
@@ -36,9 +37,6 @@ export function renderJson(columns: ColumnSpec[], rows: Row[], meta: Record<stri
   return `${JSON.stringify({ ...meta, rows: rows.map((r) => jsonRow(columns, r)) }, null, 2)}\n`;
 }
 
-/** Bytes per piece of jsonChunks (a row longer than that comes whole). */
-const PIECE_BYTES = 1 << 20;
-
 /** An array index as a property name: an object puts those first (and `__proto__` is no property), so rowText does not apply. */
 const INDEX_KEY = /^(0|[1-9][0-9]*)$/;
 
@@ -59,8 +57,8 @@ function rowText(columns: ColumnSpec[]): ((row: Row) => string) | null {
 }
 
 /**
- * The JSON of renderJson in pieces (meta first, then the rows), each written into a buffer of
- * at most 1 MiB as it is made: a caller writes each as it comes. The same bytes as renderJson.
+ * The JSON of renderJson in pieces of at most 1 MiB (meta first, then the rows, each written as
+ * it is made; Utf8Pieces): a caller writes each as it comes. The same bytes as renderJson.
  */
 export function* jsonChunks(columns: ColumnSpec[], rows: Iterable<Row>, meta: Record<string, unknown> = {}): Generator<Buffer> {
   const empty = `${JSON.stringify({ ...meta, rows: [] }, null, 2)}\n`;
@@ -71,25 +69,14 @@ export function* jsonChunks(columns: ColumnSpec[], rows: Iterable<Row>, meta: Re
     yield Buffer.from(renderJson(columns, [...rows], meta));
     return;
   }
-  let buf = Buffer.allocUnsafe(PIECE_BYTES);
-  let at = buf.write(`${empty.slice(0, -tail.length)}"rows": [`);
+  const out = new Utf8Pieces();
+  out.write(`${empty.slice(0, -tail.length)}"rows": [`);
   let n = 0;
   for (const row of rows) {
-    const line = `${n++ ? ',' : ''}\n    ${text(row)}`;
-    // At most 3 bytes of UTF-8 per UTF-16 unit.
-    if (at + line.length * 3 > buf.length) {
-      yield buf.subarray(0, at);
-      buf = Buffer.allocUnsafe(Math.max(PIECE_BYTES, line.length * 3));
-      at = 0;
-    }
-    at += buf.write(line, at);
+    const full = out.write(`${n++ ? ',' : ''}\n    ${text(row)}`);
+    if (full) yield full;
   }
-  const end = n ? '\n  ]\n}\n' : ']\n}\n';
-  if (at + end.length > buf.length) {
-    yield buf.subarray(0, at);
-    buf = Buffer.allocUnsafe(end.length);
-    at = 0;
-  }
-  at += buf.write(end, at);
-  yield buf.subarray(0, at);
+  const full = out.write(n ? '\n  ]\n}\n' : ']\n}\n');
+  if (full) yield full;
+  yield out.end();
 }
