@@ -13,6 +13,7 @@ import { KINDS, type Kind } from './kinds.js';
 import { eventsLoader } from './load-events.js';
 import { dupProblem, type RowProblem, type Value } from './rows.js';
 import { transactionsLoader } from './load-transactions.js';
+import { snapshotLoader } from './snapshot-append.js';
 import { StringSet } from '../strings.js';
 
 export type RowOutcome = 'loaded' | 'updated' | 'skipped' | RowProblem;
@@ -51,7 +52,8 @@ export function makeLoader(kind: Kind, ctx: LoaderContext): Loader {
   switch (kind) {
     case 'rms': return rmsLoader(ctx);
     case 'customers': return customersLoader(ctx);
-    case 'accounts': return accountsLoader(ctx);
+    // A register (no balances) row by row; a snapshot staged when its date is an append day.
+    case 'accounts': return ctx.snapshotMode === 'none' ? accountsByRow(ctx) : snapshotLoader(ctx, () => accountsByRow(ctx));
     case 'transactions': return transactionsLoader(ctx);
     case 'targets': return targetsLoader(ctx);
     case 'fx_rates': return fxLoader(ctx);
@@ -198,11 +200,12 @@ function rmHistoryRebuilder(db: Db): (customer: string) => boolean {
 }
 
 /**
- * Account snapshots (and, with snapshot mode none, an account register).
+ * Account snapshots row by row (and, with snapshot mode none, an account register): any date,
+ * in any order. A snapshot on the nightly append day goes set-based (snapshot-append.ts).
  * Long: one closure holds the snapshot's prepared statements and what it has listed so far, which
  * row() and finish() (closing the absent accounts) share.
  */
-function accountsLoader(ctx: LoaderContext): Loader {
+export function accountsByRow(ctx: LoaderContext): Loader {
   const { db } = ctx;
   const c = (n: string) => col('accounts', n);
   const [iAsOf, iAcc, iCust, iProd, iCur, iBal, iRm, iClass, iRate, iOpen, iStatus] =
@@ -235,22 +238,28 @@ function accountsLoader(ctx: LoaderContext): Loader {
   const append = new Map<string, ReturnType<BalanceStore['appendContext']>>();
   const register = ctx.snapshotMode === 'none';
   let customerMoved = false;
+  // Accounts whose listed row was rejected: a full snapshot closes them as absent.
+  const rejected = new Set<string>();
+  const rejectListed = (acc: string, problem: RowProblem): RowProblem => {
+    rejected.add(acc);
+    return problem;
+  };
   return {
     row(r) {
       const acc = S(r[iAcc]);
       const asOf = register ? null : S(r[iAsOf]);
+      const product = S(r[iProd]);
+      if (!register && isLoan(product) && N(r[iBal]) < 0) return { column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' };
       let listed = seen.get(asOf ?? '');
       if (!listed) seen.set(asOf ?? '', (listed = new StringSet()));
-      if (listed.has(acc)) return dupProblem('account_id', register ? acc : `${acc}" on "${asOf}`);
+      // A later row of an account the file listed before is a duplicate, whatever became of the first.
+      if (!listed.add(acc)) return dupProblem('account_id', register ? acc : `${acc}" on "${asOf}`);
       const cust = S(r[iCust]);
       const got = accGet.get(acc) as Value[] | undefined;
       // A known account's customer exists (customers are never deleted): asked only on a change.
-      if (got?.[0] !== cust && !custExists(cust)) return { column: 'customer_id', reason: `unknown customer_id "${cust}" (not in customers)` };
+      if (got?.[0] !== cust && !custExists(cust)) return rejectListed(acc, { column: 'customer_id', reason: `unknown customer_id "${cust}" (not in customers)` });
       const rm = r[iRm] as string | null;
-      if (rm !== null && !hasRm(rm)) return { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` };
-      const product = S(r[iProd]);
-      if (!register && isLoan(product) && N(r[iBal]) < 0) return { column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' };
-      listed.add(acc);
+      if (rm !== null && !hasRm(rm)) return rejectListed(acc, { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` });
       const attrs: Value[] = [cust, product, (r[iCur] as string | null) ?? 'CNY', r[iRate], r[iOpen], r[iStatus]];
       const old = got?.slice(0, 6);
       const attrsChanged = !old || old.some((x, i) => x !== attrs[i]);
@@ -302,7 +311,7 @@ function accountsLoader(ctx: LoaderContext): Loader {
     db.prepare('UPDATE snapshot_dates SET full = 1 WHERE as_of = ?').run(d);
     store.resetCache();
     const inFile = seen.get(d) ?? new StringSet();
-    for (const acc of store.openAccountsOn(d, (a) => !inFile.has(a))) {
+    for (const acc of store.openAccountsOn(d, (a) => !inFile.has(a) || rejected.has(a))) {
       store.set(acc, d, CLOSED);
       updated++;
     }
