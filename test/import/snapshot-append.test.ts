@@ -5,15 +5,16 @@
  * attributes and customers, adds accounts, rejects rows of five kinds and closes absent accounts
  * (a rejected row's account among them), then a night that reopens one; as a full and as a
  * partial snapshot, in file order and shuffled. A file with a second date goes row by row.
+ * Through the binary, rows rejected at the end of the file reach the rejects file with their text.
  */
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { FROM_THE_START } from '../../src/import/effective-date.js';
 import { accountsByRow, makeLoader, type Loader, type LoaderContext, type RowOutcome } from '../../src/import/load.js';
 import { parseFile } from '../../src/import/parse-stage.js';
-import { cleanupTmp, runCrm, tmpDir, writeFiles } from '../helpers.js';
+import { cleanupTmp, parseSimpleCsv, runCrm, tmpDir, writeFiles } from '../helpers.js';
 
 afterAll(cleanupTmp);
 
@@ -207,4 +208,37 @@ describe('a snapshot on the append day, set-based and row by row', () => {
     expect([staged.counts, staged.rejects, staged.updated]).toEqual([byRow.counts, byRow.rejects, byRow.updated]);
     expect(staged.tables).toEqual(byRow.tables);
   });
+});
+
+describe('a set-based night through the binary', () => {
+  // Rows rejected at the end of the file reach the rejects file with their text (read again from
+  // the file), whether the file was parsed on the worker thread or not.
+  for (const worker of ['always', 'never']) {
+    it(`rejects with line, column, reason and the row's text (parse thread: ${worker})`, () => {
+      const dir = tmpDir();
+      const db = join(dir, 'crm.db');
+      const files = writeFiles(dir, {
+        'rms.csv': 'rm_id,name,rm_type,branch,base_salary\nR1,Wang,personal,BJ01,8000\n',
+        'customers.csv': 'customer_id,name,customer_type,rm_id,branch\nC1,Zhang,personal,R1,BJ01\n',
+        'accounts_2026-11-01.csv': 'as_of,account_id,customer_id,product_type,currency,balance,rm_id\n2026-11-01,A1,C1,demand_deposit,CNY,10,R1\n2026-11-01,A2,C1,demand_deposit,CNY,10,\n',
+      });
+      expect(runCrm(['--db', db, 'import', ...files]).code).toBe(0);
+      const [night] = writeFiles(dir, {
+        'accounts_2026-11-02.csv': 'as_of,account_id,customer_id,product_type,currency,balance,rm_id\n'
+          + '2026-11-02,A1,C1,demand_deposit,CNY,11,R1\n2026-11-02,A3,C9,demand_deposit,CNY,"1,000.00",\n'
+          + '2026-11-02,A1,C1,demand_deposit,CNY,12,R1\n2026-11-02,A2,C1,demand_deposit,CNY,10,R7\n',
+      });
+      const rejects = join(dir, 'rejects.csv');
+      const r = runCrm(['--db', db, 'import', night, '--rejects', rejects], { env: { CRM_PARSE_WORKER: worker } });
+      expect(r.code).toBe(1);
+      // Updated: A1 (10 → 11) and A2, closed as absent (its only row was rejected).
+      expect(r.stdout).toContain('1 file(s): 0 loaded, 2 updated, 0 unchanged, 3 rejected');
+      expect(r.stdout).toContain('1 account(s) absent from the 2026-11-02 snapshot closed');
+      expect(parseSimpleCsv(readFileSync(rejects, 'utf8')).slice(1)).toEqual([
+        [night, '3', 'customer_id', 'unknown customer_id "C9" (not in customers)', '2026-11-02,A3,C9,demand_deposit,CNY,"1,000.00",'],
+        [night, '4', 'account_id', 'duplicate account_id "A1" on "2026-11-02" in this file', '2026-11-02,A1,C1,demand_deposit,CNY,12,R1'],
+        [night, '5', 'rm_id', 'unknown rm_id "R7" (not in rms)', '2026-11-02,A2,C1,demand_deposit,CNY,10,R7'],
+      ]);
+    });
+  }
 });
