@@ -419,8 +419,9 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
   if (fin.reassigned !== undefined) r.reassigned = fin.reassigned;
   r.notes.push(...fin.notes);
   if (textless.length) {
-    const raws = recoverRaw(job, info, textless.map((t) => t.line));
-    for (const t of textless) opts.rejects.write(fileName, t.line, t.column, t.reason, raws.get(t.line) ?? '');
+    // In line order, each written as its text is found: no text held for every reject at once.
+    textless.sort((a, b) => a.line - b.line);
+    recoverRaw(job, info, textless.map((t) => t.line), (i, raw) => opts.rejects.write(fileName, textless[i].line, textless[i].column, textless[i].reason, raw));
   }
   opts.rejects.endFile?.();
   return info;

@@ -238,8 +238,9 @@ export function accountsByRow(ctx: LoaderContext): Loader {
   const append = new Map<string, ReturnType<BalanceStore['appendContext']>>();
   const register = ctx.snapshotMode === 'none';
   let customerMoved = false;
-  // Accounts whose listed row was rejected: a full snapshot closes them as absent.
-  const rejected = new Set<string>();
+  // Accounts whose listed row was rejected: a full snapshot closes them as absent (as bytes: a
+  // night whose RMs failed to load rejects most of its rows).
+  const rejected = new StringSet();
   const rejectListed = (acc: string, problem: RowProblem): RowProblem => {
     rejected.add(acc);
     return problem;

@@ -75,26 +75,27 @@ export function parseFile(job: ParseJob, sink: ParseSink): ParseResult {
 class AllFound extends Error {}
 
 /**
- * The original text of the given records (by line), read again from the file with the
- * encoding and delimiter the import used: for rows rejected after the parse thread sent them
- * without their text (see worker.ts).
+ * The original text of the given records, read again from the file with the encoding and
+ * delimiter the import used: for rows rejected after the parse thread sent them without their
+ * text (see worker.ts). `lines` ascending; `found(i, raw)` is called for each in that order, as
+ * the file is read (raw '' for a line not found), so that no text is held for all of them at once.
  */
-export function recoverRaw(job: ParseJob, info: Pick<ParseResult, 'encoding' | 'delimiter'>, lines: Iterable<number>): Map<number, string> {
-  const wanted = new Set(lines);
-  const found = new Map<number, string>();
-  if (wanted.size === 0) return found;
+export function recoverRaw(job: ParseJob, info: Pick<ParseResult, 'encoding' | 'delimiter'>, lines: readonly number[],
+  found: (i: number, raw: string) => void): void {
+  let next = 0;
+  if (lines.length === 0) return;
   try {
     readCsvFile(job.path, { encoding: info.encoding, delimiter: info.delimiter }, {
       header() {},
       record(rec) {
-        if (!wanted.has(rec.line)) return;
-        found.set(rec.line, rec.raw);
-        if (found.size === wanted.size) throw new AllFound();
+        for (; next < lines.length && lines[next] < rec.line; next++) found(next, '');
+        for (; next < lines.length && lines[next] === rec.line; next++) found(next, rec.raw);
+        if (next === lines.length) throw new AllFound();
       },
       error() {},
     });
   } catch (e) {
     if (!(e instanceof AllFound)) throw e;
   }
-  return found;
+  for (; next < lines.length; next++) found(next, '');
 }

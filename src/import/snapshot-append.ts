@@ -46,7 +46,7 @@ CREATE TEMP TABLE acc_stage (line INTEGER PRIMARY KEY, account_id TEXT NOT NULL,
 CREATE TEMP TABLE acc_work (account_id TEXT PRIMARY KEY, line INTEGER, customer_id TEXT, product_type TEXT, currency TEXT,
   balance INTEGER, rm_id TEXT, loan_class TEXT, interest_rate REAL, opened_on TEXT, status TEXT, source TEXT,
   known INTEGER, old_customer TEXT, attrs_changed INTEGER, state_changed INTEGER, writes_row INTEGER,
-  last_num INTEGER, last_balance INTEGER, last_cum INTEGER, problem INTEGER) WITHOUT ROWID;
+  last_num INTEGER, last_balance INTEGER, last_cum INTEGER, last_source TEXT, problem INTEGER) WITHOUT ROWID;
 `;
 
 /**
@@ -172,14 +172,14 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
     let closed = 0;
     if (ctx.snapshotMode === 'full') {
       db.prepare('UPDATE snapshot_dates SET full = 1 WHERE as_of = ?').run(d);
-      closed = closeAbsent(rejected);
+      closed = closeAbsent();
       if (closed) notes.push(`${closed} account(s) absent from the ${d} snapshot closed (balance 0 from ${d})`);
     }
     const counts = db.prepare(`SELECT count(*) FILTER (WHERE NOT known), count(*) FILTER (WHERE known AND (attrs_changed OR state_changed))
       FROM temp.acc_work WHERE line IS NOT NULL`).raw().get() as [number, number];
     for (let i = 0; i < counts[0]; i++) ctx.report('loaded', 0, undefined);
     for (let i = 0; i < counts[1]; i++) ctx.report('updated', 0, undefined);
-    for (let i = staged - rejected.size - counts[0] - counts[1]; i > 0; i--) ctx.report('skipped', 0, undefined);
+    for (let i = staged - rejected - counts[0] - counts[1]; i > 0; i--) ctx.report('skipped', 0, undefined);
     const p = { d, dn };
     // New accounts with their span (the day's row is their first).
     db.prepare(`INSERT INTO accounts (account_id, customer_id, product_type, currency, interest_rate, opened_on, status,
@@ -205,38 +205,56 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
     return { updated: closed, notes };
   }
 
-  /** Rows naming an unknown customer or RM: reported and out of acc_work; returns their accounts. */
-  function rejectProblems(): Set<string> {
-    const rows = db.prepare(`DELETE FROM temp.acc_work WHERE problem IS NOT NULL RETURNING line, account_id, customer_id, rm_id, problem`).raw().all() as [number, string, string, string, number][];
-    const accounts = new Set<string>();
-    for (const [line, acc, cust, rm, problem] of rows.sort((a, b) => a[0] - b[0])) {
+  /**
+   * Rows naming an unknown customer or RM: reported in file order, then out of acc_work, but for
+   * those whose account a full snapshot now closes (a rejected row lists nothing): each becomes
+   * that closure in place. Kept in SQL, not in JavaScript: a night whose RMs failed to load
+   * rejects most of its rows. Returns how many rows.
+   */
+  function rejectProblems(): number {
+    let n = 0;
+    const problems = db.prepare('SELECT line, customer_id, rm_id, problem FROM temp.acc_work WHERE problem IS NOT NULL ORDER BY line').raw();
+    for (const [line, cust, rm, problem] of problems.iterate() as IterableIterator<[number, string, string, number]>) {
       const why: RowProblem = problem === 1
         ? { column: 'customer_id', reason: `unknown customer_id "${cust}" (not in customers)` }
         : { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` };
       ctx.report(why, line, undefined);
-      accounts.add(acc);
+      n++;
     }
-    return accounts;
+    if (n === 0) return 0;
+    if (ctx.snapshotMode === 'full') {
+      db.exec(`UPDATE temp.acc_work SET ${CLOSURE}, problem = NULL
+        WHERE problem IS NOT NULL AND known AND last_num IS NOT NULL AND last_source != 'C'`);
+    }
+    db.exec('DELETE FROM temp.acc_work WHERE problem IS NOT NULL');
+    return n;
   }
 
   /**
-   * A full snapshot closes the accounts open before it that it does not list (a rejected row lists
-   * nothing): each gets a closed row on the day. Returns how many.
+   * A full snapshot closes the accounts open before it that it does not list: each gets a closed
+   * row on the day. Returns how many (with those rejectProblems() closed).
    */
-  function closeAbsent(rejected: Set<string>): number {
+  function closeAbsent(): number {
     // SQLite asks for each open account whether the file listed it (a function call per account:
     // no row handed to JavaScript).
-    db.function('crm_unlisted', { deterministic: true }, (acc) => (!listed.has(acc as string) || rejected.has(acc as string) ? 1 : 0));
+    db.function('crm_unlisted', { deterministic: true }, (acc) => (listed.has(acc as string) ? 0 : 1));
     try {
-      return db.prepare(`INSERT INTO temp.acc_work (account_id, line, customer_id, balance, source, known, old_customer, attrs_changed, state_changed, writes_row,
-          last_num, last_balance, last_cum)
-        SELECT account_id, NULL, customer_id, 0, 'C', 1, customer_id, 0, 1, 1, bal_last, bal_last_balance, bal_last_cum
-        FROM accounts WHERE bal_last_source != 'C' AND crm_unlisted(account_id)`).run().changes;
+      db.prepare(`INSERT INTO temp.acc_work (account_id, old_customer, known, last_num, last_balance, last_cum, last_source)
+        SELECT account_id, customer_id, 1, bal_last, bal_last_balance, bal_last_cum, bal_last_source
+        FROM accounts WHERE bal_last_source != 'C' AND crm_unlisted(account_id)`).run();
     } finally {
       db.function('crm_unlisted', () => 0);
     }
+    return db.prepare(`UPDATE temp.acc_work SET ${CLOSURE} WHERE line IS NULL`).run().changes;
   }
 }
+
+/**
+ * SQL SET list: an acc_work row becomes its account's closure on the day (no line: no row of the
+ * file; balance 0 from the day, the attributes as they are).
+ */
+const CLOSURE = `line = NULL, customer_id = old_customer, balance = 0, rm_id = NULL, loan_class = NULL, source = 'C',
+  attrs_changed = 0, state_changed = 1, writes_row = 1`;
 
 /** SQL over acc_work w: the prefix sum of the day's row (that of the account's last row carried to the day). */
 const CUM = 'coalesce(w.last_cum + w.last_balance * (:dn - w.last_num), 0)';
@@ -255,7 +273,7 @@ const COMPARE_CHUNK = `INSERT INTO temp.acc_work
       :source AS source, a.account_id IS NOT NULL AS known, a.customer_id AS old_customer,
       a.account_id IS NOT NULL AND (a.customer_id IS NOT s.customer_id OR a.product_type IS NOT s.product_type OR a.currency IS NOT s.currency
         OR a.interest_rate IS NOT s.interest_rate OR a.opened_on IS NOT s.opened_on OR a.status IS NOT s.status) AS attrs_changed,
-      ${STATE_CHANGED} AS state_changed, (:source = 'P' OR ${STATE_CHANGED}) AS writes_row, a.bal_last, a.bal_last_balance, a.bal_last_cum,
+      ${STATE_CHANGED} AS state_changed, (:source = 'P' OR ${STATE_CHANGED}) AS writes_row, a.bal_last, a.bal_last_balance, a.bal_last_cum, a.bal_last_source,
       CASE WHEN a.customer_id IS NOT s.customer_id AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id) THEN 1
         WHEN s.rm_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rms r WHERE r.rm_id = s.rm_id) THEN 2 END AS problem
     FROM temp.acc_stage s LEFT JOIN accounts a ON a.account_id = s.account_id
