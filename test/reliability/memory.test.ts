@@ -13,6 +13,23 @@ import { ACCOUNTS, baseDb } from './big.js';
 
 afterAll(cleanupTmp);
 
+/**
+ * Writes `parts` as dir/name and imports it with a 48 MB JavaScript heap; checks that it ran out of
+ * no memory and rejected 300 rows. Returns its stdout and the rejects file's lines.
+ */
+function importInSmallHeap(dir: string, db: string, name: string, parts: string[]): { stdout: string; lines: string[] } {
+  const file = join(dir, name);
+  writeFileSync(file, parts.join(''));
+  const rejects = join(dir, 'rejects.csv');
+  const r = spawnSync(process.execPath, ['--max-old-space-size=48', BIN, '--db', db, 'import', '--rejects', rejects, file],
+    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  expect(r.stderr).not.toMatch(/heap out of memory/);
+  expect(r.status, r.stderr).toBe(1); // rows were rejected
+  const lines = readFileSync(rejects, 'utf8').trim().split('\n');
+  expect(lines.length).toBe(1 + 300);
+  return { stdout: r.stdout, lines };
+}
+
 describe('memory', () => {
   it('300 rejects spread over 600,000 rows fit in a 48 MB JavaScript heap', () => {
     const dir = tmpDir();
@@ -25,16 +42,8 @@ describe('memory', () => {
       const acc = i % 2000 === 1000 ? 'A_GONE' : `A${i % ACCOUNTS}`;
       parts.push(`M${i},${acc},2026-11-${String(1 + (i % 28)).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00,${i % 997}.25,e_banking,${i}.00\n`);
     }
-    const file = join(dir, 'txns_spread_rejects.csv');
-    writeFileSync(file, parts.join(''));
-    const rejects = join(dir, 'rejects.csv');
-    const r = spawnSync(process.execPath, ['--max-old-space-size=48', BIN, '--db', db, 'import', '--rejects', rejects, file],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    expect(r.stderr).not.toMatch(/heap out of memory/);
-    expect(r.status, r.stderr).toBe(1); // rows were rejected
-    expect(r.stdout).toMatch(/600,000 read, 599,700 loaded, 0 updated, 0 unchanged, 300 rejected/);
-    const lines = readFileSync(rejects, 'utf8').trim().split('\n');
-    expect(lines.length).toBe(1 + 300);
+    const { stdout, lines } = importInSmallHeap(dir, db, 'txns_spread_rejects.csv', parts);
+    expect(stdout).toMatch(/600,000 read, 599,700 loaded, 0 updated, 0 unchanged, 300 rejected/);
     expect(lines[1]).toMatch(/,1002,account_id,.*"M1000,A_GONE,2026-11-21 10:40:00,/); // row 1000 is line 1002
   }, 60_000);
 
@@ -46,16 +55,8 @@ describe('memory', () => {
     const rows = 600_000;
     const parts = ['as_of,account_id,customer_id,product_type,balance,rm_id\n'];
     for (let i = 0; i < rows; i++) parts.push(`2026-11-01,N${i},C${i % 20},demand_deposit,${i % 997}.25,${i % 2000 === 1000 ? 'R_GONE' : ''}\n`);
-    const file = join(dir, 'accounts_2026-11-01.csv');
-    writeFileSync(file, parts.join(''));
-    const rejects = join(dir, 'rejects.csv');
-    const r = spawnSync(process.execPath, ['--max-old-space-size=48', BIN, '--db', db, 'import', '--rejects', rejects, file],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    expect(r.stderr).not.toMatch(/heap out of memory/);
-    expect(r.status, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/600,000 read, 599,700 loaded, 60 updated, 0 unchanged, 300 rejected/);
-    const lines = readFileSync(rejects, 'utf8').trim().split('\n');
-    expect(lines.length).toBe(1 + 300);
+    const { stdout, lines } = importInSmallHeap(dir, db, 'accounts_2026-11-01.csv', parts);
+    expect(stdout).toMatch(/600,000 read, 599,700 loaded, 60 updated, 0 unchanged, 300 rejected/);
     // Row 1000 (balance 1000 mod 997 = 3.25) is line 1002; the rejects in line order. The base's 60
     // accounts, absent from this full snapshot, are closed (the 60 updated).
     expect(lines[1]).toMatch(/,1002,rm_id,.*"2026-11-01,N1000,C0,demand_deposit,3.25,R_GONE"$/);
