@@ -4,7 +4,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { KINDS } from './kinds.js';
-import type { RowProblem, Value } from './rows.js';
+import { unknownProblem, type RowProblem, type Value } from './rows.js';
 
 const at = (name: string) => KINDS.events.columns.findIndex((c) => c.name === name);
 const RM = at('rm_id');
@@ -30,7 +30,7 @@ export function eventsLoader(ctx: { db: Db; importId: number; knownEvents?: { pl
       const day = rec[DATE] as string;
       const event = (rec[EVENT] as string).trim();
       const count = rec[COUNT] as number;
-      if (!rmKnown.get(rm)) return { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` };
+      if (!rmKnown.get(rm)) return unknownProblem('rm_id', rm, 'rms');
       if (!EVENT_NAME.test(event)) return { column: 'event', reason: `"${event}" is no event name (letters, digits and _, as in a plan's events:)` };
       const known = ctx.knownEvents;
       if (known && !known.names.has(event)) {

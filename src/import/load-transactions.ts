@@ -17,7 +17,7 @@ import { BANK_TYPE_IDS, END_OF_TIME } from '../db/migrations.js';
 import { rateOn } from '../db/fx.js';
 import { KINDS } from './kinds.js';
 import type { Loader, LoaderContext } from './load.js';
-import { dupProblem, type Value } from './rows.js';
+import { dupProblem, unknownProblem, type Value } from './rows.js';
 import { ownCopy } from '../strings.js';
 
 /** Labels a TxnLabels keeps in memory at most: a free-text txn_type may differ on every row. */
@@ -202,7 +202,7 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
     if (db.prepare('SELECT 1 FROM temp.txn_accounts WHERE customer_id IS NULL LIMIT 1').get() === undefined) return 0;
     const UNKNOWN = 'account_id IN (SELECT account_id FROM temp.txn_accounts WHERE customer_id IS NULL)';
     const rows = db.prepare(`DELETE FROM temp.txn_stage WHERE ${UNKNOWN} RETURNING line, account_id`).raw().all() as [number, string][];
-    for (const [line, acc] of rows) ctx.report({ column: 'account_id', reason: `unknown account_id "${acc}" (not in accounts)` }, line, undefined);
+    for (const [line, acc] of rows) ctx.report(unknownProblem('account_id', acc, 'accounts'), line, undefined);
     db.exec(`DELETE FROM temp.txn_day_add WHERE ${UNKNOWN}; DELETE FROM temp.txn_accounts WHERE customer_id IS NULL`);
     return rows.length;
   }

@@ -11,7 +11,7 @@ import { isLoan } from '../types.js';
 import { FROM_THE_START } from './effective-date.js';
 import { KINDS, type Kind } from './kinds.js';
 import { eventsLoader } from './load-events.js';
-import { dupProblem, type RowProblem, type Value } from './rows.js';
+import { dupProblem, NEGATIVE_LOAN, unknownProblem, type RowProblem, type Value } from './rows.js';
 import { transactionsLoader } from './load-transactions.js';
 import { snapshotLoader } from './snapshot-append.js';
 import { StringSet } from '../strings.js';
@@ -144,7 +144,7 @@ function customersLoader(ctx: LoaderContext): Loader {
   return {
     row(r) {
       const rm = r[iRm] as string | null;
-      if (rm !== null && !hasRm(rm)) return { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` };
+      if (rm !== null && !hasRm(rm)) return unknownProblem('rm_id', rm, 'rms');
       const id = S(r[iId]);
       if (!seen.add(id)) return dupProblem('customer_id', id);
       const attrs: Value[] = [r[iName], r[iType], r[iBranch], r[iOpened]];
@@ -250,7 +250,7 @@ export function accountsByRow(ctx: LoaderContext): Loader {
       const acc = S(r[iAcc]);
       const asOf = register ? null : S(r[iAsOf]);
       const product = S(r[iProd]);
-      if (!register && isLoan(product) && N(r[iBal]) < 0) return { column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' };
+      if (!register && isLoan(product) && N(r[iBal]) < 0) return NEGATIVE_LOAN;
       let listed = seen.get(asOf ?? '');
       if (!listed) seen.set(asOf ?? '', (listed = new StringSet()));
       // A later row of an account the file listed before is a duplicate, whatever became of the first.
@@ -258,9 +258,9 @@ export function accountsByRow(ctx: LoaderContext): Loader {
       const cust = S(r[iCust]);
       const got = accGet.get(acc) as Value[] | undefined;
       // A known account's customer exists (customers are never deleted): asked only on a change.
-      if (got?.[0] !== cust && !custExists(cust)) return rejectListed(acc, { column: 'customer_id', reason: `unknown customer_id "${cust}" (not in customers)` });
+      if (got?.[0] !== cust && !custExists(cust)) return rejectListed(acc, unknownProblem('customer_id', cust, 'customers'));
       const rm = r[iRm] as string | null;
-      if (rm !== null && !hasRm(rm)) return rejectListed(acc, { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` });
+      if (rm !== null && !hasRm(rm)) return rejectListed(acc, unknownProblem('rm_id', rm, 'rms'));
       const attrs: Value[] = [cust, product, (r[iCur] as string | null) ?? 'CNY', r[iRate], r[iOpen], r[iStatus]];
       const old = got?.slice(0, 6);
       const attrsChanged = !old || old.some((x, i) => x !== attrs[i]);
@@ -326,7 +326,7 @@ function targetsLoader(ctx: LoaderContext): Loader {
   const hasRm = rmExists(ctx.db);
   return upsertLoader(ctx, 'targets', ['period', 'rm_id', 'kpi'], ['period', 'rm_id', 'kpi', 'target'],
     (r) => [r[c('period')], r[c('rm_id')], r[c('kpi')], r[c('target')]],
-    (r) => (!hasRm(S(r[c('rm_id')])) ? { column: 'rm_id', reason: `unknown rm_id "${r[c('rm_id')]}" (not in rms)` } : undefined));
+    (r) => (!hasRm(S(r[c('rm_id')])) ? unknownProblem('rm_id', S(r[c('rm_id')]), 'rms') : undefined));
 }
 
 function fxLoader(ctx: LoaderContext): Loader {

@@ -14,6 +14,14 @@ export function dupProblem(column: string, key: string): RowProblem {
   return { column, reason: `duplicate ${column} "${key}" in this file` };
 }
 
+/** An id that its table (rms, customers, accounts) does not hold. */
+export function unknownProblem(column: string, id: string, table: string): RowProblem {
+  return { column, reason: `unknown ${column} "${id}" (not in ${table})` };
+}
+
+/** A loan's balance below zero (every loader of account snapshots rejects it). */
+export const NEGATIVE_LOAN: Readonly<RowProblem> = Object.freeze({ column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' });
+
 export interface Extractor {
   /** Contract-column values aligned with def.columns; undefined = column absent. */
   extract(fields: string[]): (string | undefined)[];

@@ -19,7 +19,7 @@ import { isLoan } from '../types.js';
 import { StringSet } from '../strings.js';
 import { KINDS } from './kinds.js';
 import type { Loader, LoaderContext } from './load.js';
-import { dupProblem, type RowProblem, type Value } from './rows.js';
+import { dupProblem, NEGATIVE_LOAN, unknownProblem, type Value } from './rows.js';
 
 const COLUMNS = ['as_of', 'account_id', 'customer_id', 'product_type', 'currency', 'balance', 'rm_id', 'loan_class', 'interest_rate', 'opened_on', 'status'] as const;
 const col = (name: string) => KINDS.accounts.columns.findIndex((c) => c.name === name);
@@ -40,12 +40,11 @@ CREATE TEMP TABLE acc_stage (line INTEGER PRIMARY KEY, account_id TEXT NOT NULL,
   currency TEXT NOT NULL, balance INTEGER NOT NULL, rm_id TEXT, loan_class TEXT, interest_rate REAL, opened_on TEXT, status TEXT);
 -- The rows that change something (or are rejected), and the accounts a full snapshot closes
 -- (line NULL). known: in accounts before; last_*: the account's last stored row (NULL: none);
--- state_changed: the day's state differs from that row; writes_row: a balance row for the day
--- (a partial snapshot keeps its row even when the state is the same); problem: 1 unknown
--- customer, 2 unknown RM.
+-- state_changed: the day's state differs from that row (a balance row for the day: WRITES_ROW);
+-- problem: 1 unknown customer, 2 unknown RM.
 CREATE TEMP TABLE acc_work (account_id TEXT PRIMARY KEY, line INTEGER, customer_id TEXT, product_type TEXT, currency TEXT,
   balance INTEGER, rm_id TEXT, loan_class TEXT, interest_rate REAL, opened_on TEXT, status TEXT, source TEXT,
-  known INTEGER, old_customer TEXT, attrs_changed INTEGER, state_changed INTEGER, writes_row INTEGER,
+  known INTEGER, old_customer TEXT, attrs_changed INTEGER, state_changed INTEGER,
   last_num INTEGER, last_balance INTEGER, last_cum INTEGER, last_source TEXT, problem INTEGER) WITHOUT ROWID;
 `;
 
@@ -138,7 +137,7 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
       const product = r[iProd] as string;
       const loan = isLoan(product);
       const balance = r[iBal] as number;
-      if (loan && balance < 0) return { column: 'balance', reason: 'a loan balance is the outstanding principal and must not be negative' };
+      if (loan && balance < 0) return NEGATIVE_LOAN;
       const acc = r[iAcc] as string;
       if (!listed.add(acc)) return dupProblem('account_id', `${acc}" on "${asOf}`);
       pending.push(line, acc, r[iCust], product, (r[iCur] as string | null) ?? 'CNY', balance, r[iRm], loan ? r[iClass] : null, r[iRate], r[iOpen], r[iStatus]);
@@ -192,12 +191,12 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
     const moved = db.prepare('SELECT 1 FROM temp.acc_work WHERE known AND attrs_changed AND old_customer != customer_id LIMIT 1').get() !== undefined;
     // The day's rows; the previous last row now ends the day before; the span moves on.
     db.prepare(`INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num, cum)
-      SELECT account_id, :d, balance, rm_id, loan_class, source, :dn, ${END_OF_TIME}, ${CUM} FROM temp.acc_work w WHERE writes_row`).run(p);
+      SELECT account_id, :d, balance, rm_id, loan_class, source, :dn, ${END_OF_TIME}, ${CUM} FROM temp.acc_work w WHERE ${WRITES_ROW}`).run(p);
     db.prepare(`UPDATE balances SET end_num = :dn - 1 FROM temp.acc_work w
-      WHERE w.writes_row AND w.last_num IS NOT NULL AND balances.account_id = w.account_id AND balances.as_of = date(w.last_num * 86400, 'unixepoch')`).run(p);
+      WHERE ${WRITES_ROW} AND w.last_num IS NOT NULL AND balances.account_id = w.account_id AND balances.as_of = date(w.last_num * 86400, 'unixepoch')`).run(p);
     db.prepare(`UPDATE accounts SET bal_first = coalesce(bal_first, :dn), bal_last = :dn, bal_last_balance = w.balance, bal_last_cum = ${CUM},
         bal_last_rm = w.rm_id, bal_last_class = w.loan_class, bal_last_source = w.source
-      FROM temp.acc_work w WHERE w.known AND w.writes_row AND accounts.account_id = w.account_id`).run(p);
+      FROM temp.acc_work w WHERE w.known AND ${WRITES_ROW} AND accounts.account_id = w.account_id`).run(p);
     // Accounts that moved to another customer take their transaction roll-ups with them.
     if (moved) db.exec(RELINK_TXN_CUSTOMERS);
     store!.touchCustomersFrom('SELECT customer_id FROM temp.acc_work UNION ALL SELECT old_customer FROM temp.acc_work WHERE attrs_changed AND old_customer != customer_id');
@@ -215,10 +214,7 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
     let n = 0;
     const problems = db.prepare('SELECT line, customer_id, rm_id, problem FROM temp.acc_work WHERE problem IS NOT NULL ORDER BY line').raw();
     for (const [line, cust, rm, problem] of problems.iterate() as IterableIterator<[number, string, string, number]>) {
-      const why: RowProblem = problem === 1
-        ? { column: 'customer_id', reason: `unknown customer_id "${cust}" (not in customers)` }
-        : { column: 'rm_id', reason: `unknown rm_id "${rm}" (not in rms)` };
-      ctx.report(why, line, undefined);
+      ctx.report(problem === 1 ? unknownProblem('customer_id', cust, 'customers') : unknownProblem('rm_id', rm, 'rms'), line, undefined);
       n++;
     }
     if (n === 0) return 0;
@@ -254,7 +250,10 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
  * file; balance 0 from the day, the attributes as they are).
  */
 const CLOSURE = `line = NULL, customer_id = old_customer, balance = 0, rm_id = NULL, loan_class = NULL, source = 'C',
-  attrs_changed = 0, state_changed = 1, writes_row = 1`;
+  attrs_changed = 0, state_changed = 1`;
+
+/** SQL over acc_work w: the row writes a balance row for the day (a partial snapshot keeps its row even when the state is the same). */
+const WRITES_ROW = "(w.state_changed OR w.source = 'P')";
 
 /** SQL over acc_work w: the prefix sum of the day's row (that of the account's last row carried to the day). */
 const CUM = 'coalesce(w.last_cum + w.last_balance * (:dn - w.last_num), 0)';
@@ -273,12 +272,12 @@ const COMPARE_CHUNK = `INSERT INTO temp.acc_work
       :source AS source, a.account_id IS NOT NULL AS known, a.customer_id AS old_customer,
       a.account_id IS NOT NULL AND (a.customer_id IS NOT s.customer_id OR a.product_type IS NOT s.product_type OR a.currency IS NOT s.currency
         OR a.interest_rate IS NOT s.interest_rate OR a.opened_on IS NOT s.opened_on OR a.status IS NOT s.status) AS attrs_changed,
-      ${STATE_CHANGED} AS state_changed, (:source = 'P' OR ${STATE_CHANGED}) AS writes_row, a.bal_last, a.bal_last_balance, a.bal_last_cum, a.bal_last_source,
+      ${STATE_CHANGED} AS state_changed, a.bal_last, a.bal_last_balance, a.bal_last_cum, a.bal_last_source,
       CASE WHEN a.customer_id IS NOT s.customer_id AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id) THEN 1
         WHEN s.rm_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rms r WHERE r.rm_id = s.rm_id) THEN 2 END AS problem
     FROM temp.acc_stage s LEFT JOIN accounts a ON a.account_id = s.account_id
     WHERE s.line BETWEEN :from AND :to)
-  WHERE NOT known OR attrs_changed OR writes_row OR problem IS NOT NULL`;
+  WHERE NOT known OR attrs_changed OR state_changed OR source = 'P' OR problem IS NOT NULL`;
 
 function dropTemp(db: Db): void {
   for (const t of TEMP_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${t}`);
