@@ -11,6 +11,8 @@
 //   --only shapes: a file of --shape-txns transactions of one day over about each --shape-accounts
 //   distinct accounts (samples generator, the day after a database's only snapshot), with and
 //   without balance_after; --only other: the same from scripts/gen-other-txns.js (other ids, spread, order).
+//   Each shape and night2 also time scripts/import-floor.js: sqlite3 loading the file and making
+//   crm's writes for it set-based (no validation), the floor of this schema's import.
 //   --only night2: the second night's full snapshot of --night2-customers 1000000 customers (~2.5M
 //   accounts, 10% changed) on the database holding the first, against sqlite3 .import of the same file.
 //   --warmup: untimed rounds of the reports (and their DuckDB questions) before the timed ones.
@@ -22,7 +24,7 @@
 //   crm export --parquet (time, Parquet size), then crm segment and rm-report --engine duckdb over
 //   the first 1, N/4 (when > 1), N/2 and N branches (time, peak RSS), and SQLite over one branch.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +34,12 @@ import { makeBranch } from './province.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const crmBin = join(root, 'bin', 'crm.js');
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  // The usage is this file's opening comment.
+  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  process.stdout.write(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.exit(0);
+}
 const opt = (name, def) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : def;
@@ -147,11 +155,15 @@ function txnRefSql(file, withBalance) {
 
 /**
  * crm import of `file` into copies of `base` (as `db`), alternating with sqlite3 running `refSql`
- * into a fresh `ref`, REPEAT times; returns both runs and the last crm output.
+ * into a fresh `ref` and, when `floor` is given (scripts/import-floor.js's arguments but the file),
+ * with sqlite3 making crm's writes set-based on another copy of `base`, REPEAT times; returns the
+ * runs and the last crm output.
  */
-function alternateWithSqlite(base, db, ref, file, refSql, ...crmArgs) {
+function alternateWithSqlite(base, db, ref, file, refSql, floor, ...crmArgs) {
   const crmRuns = [];
   const refRuns = [];
+  const floorRuns = [];
+  const floorSql = floor && spawnSync(process.execPath, [join(root, 'scripts', 'import-floor.js'), floor[0], file, ...floor.slice(1)], { encoding: 'utf8' }).stdout;
   let out = '';
   for (let i = 0; i < REPEAT; i++) {
     rmDb(db);
@@ -161,28 +173,38 @@ function alternateWithSqlite(base, db, ref, file, refSql, ...crmArgs) {
     out = c.stdout + c.stderr;
     rmDb(ref);
     refRuns.push(timed('sqlite3', [ref], { input: refSql }));
+    if (floorSql) {
+      rmDb(db);
+      spawnSync('cp', [base, db]);
+      floorRuns.push(timed('sqlite3', [db], { input: floorSql }));
+    }
   }
-  return { crmRuns, refRuns, out };
+  return { crmRuns, refRuns, floorRuns, out };
 }
 
-/** The medians of crm's and the reference's runs and their ratio, run by run too. */
-function sayRatio(crmRuns, refRuns, refName) {
+/** The medians of crm's and the reference's runs and their ratio, run by run too; the same against the floor's runs, if any. */
+function sayRatio(crmRuns, refRuns, refName, floorRuns = []) {
   const c = median(crmRuns);
   const s = median(refRuns);
+  const byRun = (runs) => crmRuns.map((r, i) => (r.secs / runs[i].secs).toFixed(2)).join(' / ');
   say(`crm import: ${c.secs.toFixed(2)} s median of ${times(crmRuns)}, peak RSS ${peakRss(crmRuns)}`);
   say(`${refName}: ${s.secs.toFixed(2)} s median of ${times(refRuns)}`);
-  say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)} (medians; run by run ${crmRuns.map((r, i) => (r.secs / refRuns[i].secs).toFixed(2)).join(' / ')})`);
+  say(`ratio crm ÷ sqlite3 = ${(c.secs / s.secs).toFixed(2)} (medians; run by run ${byRun(refRuns)})`);
+  if (floorRuns.length === 0) return;
+  const f = median(floorRuns);
+  say(`sqlite3 making crm's writes set-based (scripts/import-floor.js): ${f.secs.toFixed(2)} s median of ${times(floorRuns)}, ${(f.secs / s.secs).toFixed(2)} × sqlite3 .import`);
+  say(`ratio crm ÷ that floor = ${(c.secs / f.secs).toFixed(2)} (medians; run by run ${byRun(floorRuns)})`);
 }
 
 /** crm import of `file` into copies of `base`, alternating with sqlite3 .import, REPEAT times; prints medians and ratios. */
-function importAgainstSqlite(title, base, file, withBalance) {
+function importAgainstSqlite(title, base, file, withBalance, floor = null) {
   const rows = Number(spawnSync('sh', ['-c', `tail -n +2 '${file}' | wc -l`], { encoding: 'utf8' }).stdout.trim());
-  const { crmRuns, refRuns, out } = alternateWithSqlite(base, join(dir, 'shape.db'), join(dir, 'shape-ref.db'), file,
-    txnRefSql(file, withBalance), '--rejects', join(dir, 'shape.rejects.csv'));
+  const { crmRuns, refRuns, floorRuns, out } = alternateWithSqlite(base, join(dir, 'shape.db'), join(dir, 'shape-ref.db'), file,
+    txnRefSql(file, withBalance), floor, '--rejects', join(dir, 'shape.rejects.csv'));
   const loaded = /([\d,]+) loaded/.exec(out)?.[1] ?? '?';
   const derived = /(\d+) daily balance\(s\) recorded/.exec(out)?.[1] ?? '0';
   say(`\n## ${title} (${fmt(rows)} rows, ${mb(statSync(file).size)}; ${loaded} loaded, ${fmt(Number(derived))} daily balances derived)`);
-  sayRatio(crmRuns, refRuns, 'sqlite3 .import (typed, same primary key)');
+  sayRatio(crmRuns, refRuns, 'sqlite3 .import (typed, same primary key)', floorRuns);
 }
 
 /** A database holding `files` (imported once, kept while `stamp` matches), migrated by this crm. */
@@ -215,8 +237,10 @@ if (only.has('shapes') && has('sqlite3')) {
     if (!existsSync(file)) spawnSync('sh', ['-c', `(head -n 1 '${join(d, 'transactions.csv')}'; awk -F, 'NR > 1 && substr($3, 1, 10) == "2026-08-31"' '${join(d, 'transactions.csv')}' | head -n ${shapeTxns}) > '${file}'`]);
     const distinct = spawnSync('sh', ['-c', `tail -n +2 '${file}' | cut -d, -f2 | sort -u | wc -l`], { encoding: 'utf8' }).stdout.trim();
     const base = baseDb(`shape-${accounts}`, [...baseFiles(d), snapshotFiles(d)[0]]);
-    importAgainstSqlite(`Transactions over ${fmt(Number(distinct))} distinct accounts, with balance_after`, base, file, true);
-    importAgainstSqlite(`Transactions over ${fmt(Number(distinct))} distinct accounts, no balance_after`, base, withoutBalance(file), false);
+    // The floor: every account of a one-day file here posts a new balance, and crm then rebuilds
+    // every customer_spans row (over two thirds of the customers touched).
+    importAgainstSqlite(`Transactions over ${fmt(Number(distinct))} distinct accounts, with balance_after`, base, file, true, ['transactions', '--all-spans']);
+    importAgainstSqlite(`Transactions over ${fmt(Number(distinct))} distinct accounts, no balance_after`, base, withoutBalance(file), false, ['transactions']);
   }
 }
 
@@ -255,9 +279,9 @@ if (only.has('night2') && has('sqlite3')) {
   const base = baseDb(`night2-${customers}`, [...baseFiles(d), snapshotFiles(d)[0]]);
   const snap = snapshotFiles(d)[1];
   const refSql = `PRAGMA page_size = 16384;\nCREATE TABLE accounts (as_of TEXT, account_id TEXT PRIMARY KEY, customer_id TEXT, product_type TEXT, currency TEXT, balance REAL, rm_id TEXT, loan_class TEXT, interest_rate REAL, opened_on TEXT, status TEXT);\n.mode csv\n.import --skip 1 ${snap} accounts\n`;
-  const { crmRuns, refRuns, out } = alternateWithSqlite(base, join(dir, 'night2.db'), join(dir, 'night2-ref.db'), snap, refSql);
+  const { crmRuns, refRuns, floorRuns, out } = alternateWithSqlite(base, join(dir, 'night2.db'), join(dir, 'night2-ref.db'), snap, refSql, ['snapshot']);
   say(`\n## The second nightly snapshot of ${fmt(customers)} customers (${mb(statSync(snap).size)}): ${/\): ([\d,]+ read[^\n]*)/.exec(out)?.[1] ?? ''}`);
-  sayRatio(crmRuns, refRuns, 'sqlite3 .import (typed, account_id the primary key)');
+  sayRatio(crmRuns, refRuns, 'sqlite3 .import (typed, account_id the primary key)', floorRuns);
 }
 
 if (only.has('nights')) {
