@@ -18,7 +18,8 @@
 //   --warmup: untimed rounds of the reports (and their DuckDB questions) before the timed ones.
 //   --city: only the report views at city scale (issue 22's data set: --city-customers 1000000,
 //   10 days of snapshots, --city-txns 3000000, 400 RMs, seed 5; generated and imported once, cached
-//   in DIR/city-*), each view timed once with its peak memory, in one table.
+//   in DIR/city-*), each view timed once with its peak memory, in one table; then DuckDB answering
+//   the summary's and rm-report's questions from the same snapshots loaded day by day, and the ratios.
 //   --province: N generated branches (--province-branches 20, --province-customers 100000 each,
 //   --province-days 90, --province-txns 300000 each; --quick: 2 × 2,000) exported side by side with
 //   crm export --parquet (time, Parquet size), then crm segment and rm-report --engine duckdb over
@@ -106,6 +107,46 @@ const snapshotFiles = (d) => readdirSync(join(d, 'accounts')).filter((f) => f.en
 const baseFiles = (d) => ['rms.csv', 'customers.csv', 'fx_rates.csv'].map((f) => join(d, f));
 
 say(`# crm benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model?.trim()}, ${mb(totalmem())} RAM, node ${process.version}`);
+
+/**
+ * DuckDB (`@duckdb/node-api`) holding data set `d`'s snapshots day by day (table daily, loaded
+ * once into the file `path`) and its customers; null when the package is missing. query(sql)
+ * times one question.
+ */
+async function duckReference(path, d, snaps) {
+  let duck;
+  try {
+    duck = await import('@duckdb/node-api');
+  } catch {
+    say('DuckDB: @duckdb/node-api not installed (npm install --save-dev @duckdb/node-api)');
+    return null;
+  }
+  const inst = await duck.DuckDBInstance.create(path);
+  const con = await inst.connect();
+  const hasTable = (await con.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'daily'")).getRows()[0][0] > 0n;
+  if (!hasTable) {
+    // Loaded day by day, as the nightly files arrive.
+    await con.run(`CREATE TABLE daily (as_of DATE, account_id VARCHAR, customer_id VARCHAR, product_type VARCHAR, balance DECIMAL(18,2), rm_id VARCHAR)`);
+    await con.run(`CREATE TABLE customers AS SELECT * FROM read_csv('${join(d, 'customers.csv')}', header = true, all_varchar = true)`);
+    for (const f of snaps) await con.run(`INSERT INTO daily SELECT as_of, account_id, customer_id, product_type, balance, rm_id FROM read_csv('${f}', header = true, all_varchar = true)`);
+  }
+  const query = async (sql) => {
+    const t0 = process.hrtime.bigint();
+    const r = await con.runAndReadAll(sql);
+    return { secs: Number(process.hrtime.bigint() - t0) / 1e9, rows: r.getRows().length };
+  };
+  return { con, query };
+}
+
+/** The report questions DuckDB answers from the day-by-day table: ADB per customer (segment) and deposit ADB per RM (rm-report). */
+function duckQuestions(from, asOf, days) {
+  return {
+    perCustomerSql: `SELECT customer_id, sum(CASE WHEN product_type IN ('demand_deposit','time_deposit','wealth','fund','insurance','bond') THEN balance ELSE 0 END) / ${days} AS aum_adb,
+      sum(CASE WHEN product_type IN ('loan','credit_card') THEN balance ELSE 0 END) / ${days} AS loan_adb FROM daily WHERE as_of BETWEEN '${from}' AND '${asOf}' GROUP BY customer_id`,
+    perRmSql: `SELECT coalesce(d.rm_id, c.rm_id) AS rm, sum(CASE WHEN product_type IN ('demand_deposit','time_deposit') THEN balance ELSE 0 END) / ${days} AS deposit_adb
+      FROM daily d JOIN customers c USING (customer_id) WHERE as_of BETWEEN '${from}' AND '${asOf}' GROUP BY 1`,
+  };
+}
 
 if (only.has('import')) {
   // 1. Transactions import vs sqlite3 .import and sqlite-utils.
@@ -330,34 +371,11 @@ if (only.has('reports')) {
   // A data set kept from an older crm is migrated first, untimed (the reports open it read-only).
   crm(db, 'status');
   say(`\n## Reports: ${fmt(sizes.reportCustomers)} customers, ${snaps.length} days of snapshots, ${fmt(sizes.reportTxns)} transactions`);
-  let duck = null;
-  try {
-    duck = await import('@duckdb/node-api');
-  } catch {
-    say('DuckDB: @duckdb/node-api not installed (npm install --save-dev @duckdb/node-api)');
-  }
-  let con = null;
-  if (duck) {
-    const inst = await duck.DuckDBInstance.create(join(dir, 'reports.duckdb'));
-    con = await inst.connect();
-    const hasTable = (await con.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'daily'")).getRows()[0][0] > 0n;
-    if (!hasTable) {
-      // Loaded day by day, as the nightly files arrive.
-      await con.run(`CREATE TABLE daily (as_of DATE, account_id VARCHAR, customer_id VARCHAR, product_type VARCHAR, balance DECIMAL(18,2), rm_id VARCHAR)`);
-      await con.run(`CREATE TABLE customers AS SELECT * FROM read_csv('${join(d, 'customers.csv')}', header = true, all_varchar = true)`);
-      for (const f of snaps) await con.run(`INSERT INTO daily SELECT as_of, account_id, customer_id, product_type, balance, rm_id FROM read_csv('${f}', header = true, all_varchar = true)`);
-    }
-  }
   const days = snaps.length;
-  const duckQuery = async (sql) => {
-    const t0 = process.hrtime.bigint();
-    const r = await con.runAndReadAll(sql);
-    return { secs: Number(process.hrtime.bigint() - t0) / 1e9, rows: r.getRows().length };
-  };
-  const perCustomerSql = `SELECT customer_id, sum(CASE WHEN product_type IN ('demand_deposit','time_deposit','wealth','fund','insurance','bond') THEN balance ELSE 0 END) / ${days} AS aum_adb,
-      sum(CASE WHEN product_type IN ('loan','credit_card') THEN balance ELSE 0 END) / ${days} AS loan_adb FROM daily WHERE as_of BETWEEN '${from}' AND '${asOf}' GROUP BY customer_id`;
-  const perRmSql = `SELECT coalesce(d.rm_id, c.rm_id) AS rm, sum(CASE WHEN product_type IN ('demand_deposit','time_deposit') THEN balance ELSE 0 END) / ${days} AS deposit_adb
-      FROM daily d JOIN customers c USING (customer_id) WHERE as_of BETWEEN '${from}' AND '${asOf}' GROUP BY 1`;
+  const duckDb = await duckReference(join(dir, 'reports.duckdb'), d, snaps);
+  const con = duckDb?.con;
+  const duckQuery = duckDb?.query;
+  const { perCustomerSql, perRmSql } = duckQuestions(from, asOf, days);
   // One untimed round first (the 1.4 GB database must come back into the page cache after the
   // import benchmarks: first runs were up to 1.9× slower, for crm and DuckDB alike), then each
   // report and its DuckDB question REPEAT times, alternating; medians are compared and every
@@ -459,9 +477,23 @@ if (only.has('city')) {
   say(`\n## Reports at city scale: ${fmt(customers)} customers, 10 days of snapshots, ${fmt(txns)} transactions, 400 RMs`);
   say('| command | time | peak RSS |');
   say('|---|---|---|');
+  const secs = {};
   for (const [name, argv] of views) {
     const c = crm(db, ...argv);
+    secs[name] = c.secs;
     say(`| \`crm ${name}\` | ${c.secs.toFixed(1)} s | ${mb(c.rssKb * 1024)} |`);
+  }
+  // Issue 18's reference: DuckDB answering the summary's and rm-report's questions from the same
+  // snapshots loaded day by day (cached in DIR/city-N.duckdb), the better of two runs each.
+  const duckDb = await duckReference(`${d}.duckdb`, d, snapshotFiles(d));
+  if (duckDb) {
+    const q = duckQuestions('2026-09-01', '2026-09-10', 10);
+    const best = async (sql) => Math.min((await duckDb.query(sql)).secs, (await duckDb.query(sql)).secs);
+    const perCustomer = await best(q.perCustomerSql);
+    const perRm = await best(q.perRmSql);
+    say(`DuckDB, from the day-by-day table: ADB per customer ${perCustomer.toFixed(2)} s, deposit ADB per RM ${perRm.toFixed(2)} s`);
+    say(`ratio crm segment (summary) ÷ DuckDB = ${(secs[views[0][0]] / perCustomer).toFixed(2)}; crm rm-report (with statements) ÷ DuckDB = ${(secs[views.find(([n]) => n.startsWith('rm-report'))[0]] / perRm).toFixed(2)}`);
+    duckDb.con.closeSync?.();
   }
 }
 if (only.has('province')) {
