@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .description("The branch analyst's toolkit: import nightly core-banking exports, segment customers into value tiers, report RM performance and incentive pay.")
     .version('0.1.0', '-V, --version')
     .option('--db <path>', 'SQLite database file (default: $CRM_DB, else ./crm.db)')
-    .option('--verbose', 'show stack traces on errors')
+    .option('--verbose', 'show stack traces on errors, and every RM of a warning shared by many')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(`crm: error: ${str.replace(/^error: /, '')}`) })
     .exitOverride()

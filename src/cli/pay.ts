@@ -13,6 +13,7 @@ import { parseIsoDate, parsePeriod } from '../rm/period.js';
 import { closeEvents, renderFrozenReport, renderList } from '../rm/pay-render.js';
 import type { Format, RenderOptions } from '../rm/render.js';
 import { globals } from './state.js';
+import { printWarnings } from './warnings.js';
 import { csvOptions, readConfig, writeOutput } from './options.js';
 
 export const PAY_HELP = `
@@ -84,7 +85,7 @@ function runClose(o: { period: string; plan: string; pricing?: string; format: s
   const ro = renderOptions(o, cmd);
   withDb(cmd, false, (db) => {
     const r = closePeriod(db, { period, plan, planText, pricing, pricingFile: o.pricing ?? null, pricingText, by: who(), now: new Date().toISOString() });
-    for (const w of r.report.warnings) process.stderr.write(`crm: warning: ${w}\n`);
+    printWarnings(r.report.warnings, 'en', !!globals(cmd).verbose);
     // Just closed on the data it was computed on: nothing has changed since.
     const close = closeInForce(db, period.name as string)!;
     emit(renderFrozenReport({ close, statements: r.statements, changes: new Map(), importsSince: 0, planDiffers: false }, ro), o.out);
@@ -103,7 +104,7 @@ function runCompare(o: { period: string; plan: string[]; pricing?: string; forma
   const ro = renderOptions(o, cmd);
   withDb(cmd, true, (db) => {
     const c = comparePlans(db, period, pricing, a, b);
-    for (const w of c.warnings) process.stderr.write(`crm: warning: ${w}\n`);
+    printWarnings(c.warnings, 'en', !!globals(cmd).verbose);
     emit(renderList(c.columns, c.rows, ro, { en: `Pay under two plans: ${period.name}`, zh: `两套方案下的薪酬：${period.name}` }, c.notes,
       { period: period.name, plan_a: a.file, plan_b: b.file, gain: c.gain, lose: c.lose, same: c.same }, c.total), o.out);
   });

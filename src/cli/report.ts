@@ -20,7 +20,7 @@ import { channelsSection, coverageSection, watchSection } from '../report/watch-
 import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { startRmReport } from '../rm/report.js';
-import { warningZh } from '../rm/render.js';
+import { printWarnings } from './warnings.js';
 import { rfmReport } from '../segment/rfm-report.js';
 import { activityWindow, DEFAULT_WINDOW_DAYS, migrationSides, segmentMigration, segmentSummary, tierPopulation, tierWindow, type TierPopulation } from '../segment/report.js';
 import { globals } from './state.js';
@@ -90,7 +90,7 @@ function runReport(o: Opts, cmd: Command): void {
   const db = openDb(dbPath, { readonly: true });
   let html: string;
   try {
-    html = renderHtmlReport(composeReport({ ...gather(db, opts, o.allowPartial === true), source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}` }));
+    html = renderHtmlReport(composeReport({ ...gather(db, opts, o.allowPartial === true, !!globals(cmd).verbose), source: `crm 0.1.0, ${lang === 'zh' ? '数据库' : 'database'} ${basename(dbPath)}` }));
   } finally {
     db.close();
   }
@@ -106,7 +106,7 @@ function runReport(o: Opts, cmd: Command): void {
  * asks the population its questions. The population goes before the compare date's is built:
  * never two customer tables at once.
  */
-function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: boolean): Omit<ReportData, 'source'> {
+function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: boolean, verbose: boolean): Omit<ReportData, 'source'> {
   const { lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan } = opts;
   const asOf = asOfOpt ?? latestDataDate(db);
   const params = { asOf, windowDays, tiers, pricing };
@@ -127,7 +127,7 @@ function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: bo
   const migration = compare.date === null ? null : segmentMigration(db, params, compare.date, after);
   const rm = rmJob();
   for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
-  for (const x of rm.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(x) : x}\n`);
+  printWarnings(rm.warnings, lang, verbose);
   return { lang, summary, aumByType: aum, migration, migrationNote: compare.note, rfm, rm, extra };
 }
 

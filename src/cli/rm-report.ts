@@ -9,7 +9,8 @@ import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.j
 import { useColor, resolveLang, LANG_OPTION_HELP, EXCEL_OPTION_HELP, ENCODING_OPTION_HELP } from '../output/index.js';
 import { csvOptions, readConfig, writeOutput } from './options.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
-import { noteZh, renderReport, renderStatement, statementFileName, warningZh, type Format, type RenderOptions } from '../rm/render.js';
+import { noteZh, renderReport, renderStatement, statementFileName, type Format, type RenderOptions } from '../rm/render.js';
+import { printWarnings } from './warnings.js';
 import { buildRmReport, type RmReport } from '../rm/report.js';
 import type { RmType } from '../types.js';
 import { globals } from './state.js';
@@ -39,7 +40,9 @@ period (for --from/--to: --targets-period, else the named period the range match
 A payroll CSV (--plan with --format csv) for a period the data does not cover to its last
 day is refused (exit 1, naming the last data date): --allow-partial prorates base pay to the
 covered days and says so in the base_pay_basis column. Caveats (partial period, balances
-carried forward) are warnings on stderr whatever the format, and in the JSON notes.
+carried forward) are warnings on stderr whatever the format, and in the JSON notes. When more
+than five RMs share a warning (a plan KPI with no targets), stderr names three and counts the
+rest; --verbose names every one.
 Exit code 0 on success, 1 on a data problem, 2 on bad usage or an invalid plan file.`;
 
 function choice<T extends string>(v: string, option: string, allowed: readonly T[]): T {
@@ -114,7 +117,7 @@ function runRmReport(o: RmReportFlags, cmd: Command): void | Promise<void> {
     return onParquet(o.data as string, async (data) => {
       const report = await duckRmReport(data, { period, pricing, sort: o.sort });
       const toFile = o.out !== undefined;
-      printReport(report, { format, lang, color: !toFile && format === 'table' && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined, wide: !!o.wide, csv: csv ?? {} }, o.out);
+      printReport(report, { format, lang, color: !toFile && format === 'table' && useColor(process.stdout), width: !toFile && process.stdout.isTTY ? process.stdout.columns : undefined, wide: !!o.wide, csv: csv ?? {} }, o.out, !!globals(cmd).verbose);
     });
   }
 
@@ -132,7 +135,7 @@ function runRmReport(o: RmReportFlags, cmd: Command): void | Promise<void> {
     }
     const partialPay = o.allowPartial ? 'prorate' : format === 'csv' ? 'refuse' : 'full';
     const report = buildRmReport(db, { period, pricing, plan, rmType, branch: o.branch, rm: o.rm, sort: o.sort, partialPay });
-    for (const w of report.warnings) process.stderr.write(`crm: warning: ${lang === 'zh' ? warningZh(w) : w}\n`);
+    printWarnings(report.warnings, lang, !!globals(cmd).verbose);
 
     if (o.statements !== undefined) {
       writeStatements(report, o.statements, ro);
@@ -160,8 +163,8 @@ function runRmReport(o: RmReportFlags, cmd: Command): void | Promise<void> {
 }
 
 /** --engine duckdb: the report, its warnings and CSV notes on stderr, to --out or stdout. */
-function printReport(report: RmReport, ro: RenderOptions, out: string | undefined): void {
-  for (const w of report.warnings) process.stderr.write(`crm: warning: ${ro.lang === 'zh' ? warningZh(w) : w}\n`);
+function printReport(report: RmReport, ro: RenderOptions, out: string | undefined, verbose: boolean): void {
+  printWarnings(report.warnings, ro.lang, verbose);
   const text = renderReport(report, ro);
   if (ro.format === 'csv') for (const n of report.notes) if (!report.warnings.includes(n)) process.stderr.write(`crm: note: ${ro.lang === 'zh' ? noteZh(n) : n}\n`);
   if (out !== undefined) writeOutput('--out', out, text);
