@@ -12,7 +12,8 @@
 //   into a table keyed by account_id (what the benchmark's `sqlite3 .import` reference does); the
 //   rows that change something, the absent accounts' closures, the new accounts, the balance rows,
 //   the previous rows' close, the spans on accounts, the touched customers' customer_spans rows.
-// `.timer on` prints each statement's time; the .import is the total less their sum.
+// `.timer on` prints each statement's time; the .import is the total less their sum. Needs the
+// sqlite3 command 3.33 or later (UPDATE … FROM).
 import { openSync, readSync, closeSync } from 'node:fs';
 import { CUSTOMER_SPANS_REFRESH } from '../dist/db/customer-spans.js';
 

@@ -3,7 +3,7 @@
  * crm's writes set-based): it is only a fair reference if its writes are crm's. On a generated
  * branch (every account posts on the second day, 10% of balances change overnight), the floor's
  * database and crm's agree on every table the import writes: row counts and column sums. Needs the
- * sqlite3 command (skipped without it). Its usage error: exit 2.
+ * sqlite3 command, 3.33 or later (skipped without it). Its usage error: exit 2.
  */
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,9 @@ import { cleanupTmp, openRaw, ROOT, runCrm, tmpDir } from '../helpers.js';
 afterAll(cleanupTmp);
 
 const FLOOR = join(ROOT, 'scripts', 'import-floor.js');
-const hasSqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
+// The script needs UPDATE … FROM (SQLite 3.33) and .import --schema (3.32).
+const sqliteVersion = /^3\.(\d+)\./.exec(spawnSync('sqlite3', ['-version'], { encoding: 'utf8' }).stdout ?? '');
+const hasSqlite3 = sqliteVersion !== null && Number(sqliteVersion[1]) >= 33;
 
 /** Per table the import writes: its row count and sums of the columns that carry its figures. */
 const CHECKS: Record<string, string> = {
