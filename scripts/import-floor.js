@@ -16,6 +16,7 @@
 // sqlite3 command 3.33 or later (UPDATE … FROM).
 import { openSync, readSync, closeSync } from 'node:fs';
 import { CUSTOMER_SPANS_REFRESH } from '../dist/db/customer-spans.js';
+import { END_OF_TIME } from '../dist/db/migrations.js';
 
 const [kind, file] = process.argv.slice(2);
 const allSpans = process.argv.includes('--all-spans');
@@ -32,6 +33,8 @@ function header(path) {
   return buf.subarray(0, n).toString('utf8').split(/\r?\n/)[0];
 }
 const PRAGMAS = 'PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = FILE;';
+/** SQL: the day number (days since 1970-01-01, as crm's dayNum) of ISO date `d`. */
+const dn = (d) => `CAST(julianday(${d}) - 2440587.5 AS INTEGER)`;
 const fen = (c) => `CAST(round(${c} * 100) AS INTEGER)`;
 const amount = `CASE direction WHEN 'debit' THEN -abs(${fen('amount')}) WHEN 'credit' THEN abs(${fen('amount')}) ELSE ${fen('amount')} END`;
 const label = (c) => `(SELECT label_id FROM txn_labels WHERE label = ${c})`;
@@ -66,13 +69,13 @@ INSERT INTO txn_totals (customer_id, account_id, currency, n, n_counter, n_self_
   FROM temp.d GROUP BY account_id, currency ORDER BY 1, 2, 3
   ON CONFLICT DO UPDATE SET n = n + excluded.n, fee = fee + excluded.fee, abs_amount = abs_amount + excluded.abs_amount, last_day = excluded.last_day;
 -- One day's file: each account's day balance is its new row when it changed.
-CREATE TEMP TABLE b AS SELECT d.account_id, d.customer_id, d.day, CAST(julianday(d.day) - 2440587.5 AS INTEGER) AS day_num, d.balance,
+CREATE TEMP TABLE b AS SELECT d.account_id, d.customer_id, d.day, ${dn('d.day')} AS day_num, d.balance,
     a.bal_last_rm AS rm_id, a.bal_last_class AS loan_class, date(a.bal_last * 86400, 'unixepoch') AS close_as_of,
-    coalesce(a.bal_last_cum + a.bal_last_balance * (CAST(julianday(d.day) - 2440587.5 AS INTEGER) - a.bal_last), 0) AS cum
+    coalesce(a.bal_last_cum + a.bal_last_balance * (${dn('d.day')} - a.bal_last), 0) AS cum
   FROM temp.d JOIN accounts a ON a.account_id = d.account_id
   WHERE d.last_key IS NOT NULL AND (a.bal_last IS NULL OR d.balance != a.bal_last_balance);
 INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num, cum)
-  SELECT account_id, day, balance, rm_id, loan_class, 'T', day_num, 99999999, cum FROM temp.b WHERE true;
+  SELECT account_id, day, balance, rm_id, loan_class, 'T', day_num, ${END_OF_TIME}, cum FROM temp.b WHERE true;
 UPDATE balances SET end_num = b.day_num - 1 FROM temp.b b WHERE b.close_as_of IS NOT NULL AND balances.account_id = b.account_id AND balances.as_of = b.close_as_of;
 UPDATE accounts SET bal_first = coalesce(bal_first, b.day_num), bal_last = b.day_num, bal_last_balance = b.balance, bal_last_cum = b.cum, bal_last_source = 'T'
   FROM temp.b b WHERE accounts.account_id = b.account_id;
@@ -82,8 +85,6 @@ ${CUSTOMER_SPANS_REFRESH(allSpans).join(';\n')};
 COMMIT;
 `;
 
-
-const dn = (d) => `CAST(julianday(${d}) - 2440587.5 AS INTEGER)`;
 const snapshot = () => `${PRAGMAS}
 BEGIN;
 CREATE TEMP TABLE s (as_of TEXT, account_id TEXT PRIMARY KEY, customer_id TEXT, product_type TEXT, currency TEXT, balance REAL, rm_id TEXT,
@@ -113,7 +114,7 @@ INSERT INTO accounts (account_id, customer_id, product_type, currency, interest_
 UPDATE accounts SET customer_id = w.customer_id, product_type = w.product_type, currency = w.currency, interest_rate = w.interest_rate,
   opened_on = w.opened_on, status = w.status FROM temp.w w WHERE w.known AND w.attrs_changed AND accounts.account_id = w.account_id;
 INSERT INTO balances (account_id, as_of, balance, rm_id, loan_class, source, day_num, end_num, cum)
-  SELECT account_id, as_of, balance, rm_id, loan_class, CASE WHEN product_type IS NULL THEN 'C' ELSE 'S' END, day_num, 99999999,
+  SELECT account_id, as_of, balance, rm_id, loan_class, CASE WHEN product_type IS NULL THEN 'C' ELSE 'S' END, day_num, ${END_OF_TIME},
     coalesce(last_cum + last_balance * (day_num - last_num), 0) FROM temp.w WHERE state_changed;
 UPDATE balances SET end_num = w.day_num - 1 FROM temp.w w WHERE w.state_changed AND w.last_num IS NOT NULL
   AND balances.account_id = w.account_id AND balances.as_of = date(w.last_num * 86400, 'unixepoch');
