@@ -113,20 +113,30 @@ export function isoFromNum(n: number): string {
 
 /**
  * Σ balance × days over [:F, :T] of the account `a` (an accounts row), in fen-days of its own
- * currency, from the prefix sums: C(:T) - C(:F - 1). An account whose stored rows all start on
- * or after :F and end on or before :T (the usual case for a window over the whole data) needs
- * no lookup in balances; otherwise one seek per end.
+ * currency, from the prefix sums: C(:T) - C(:F - 1). C is read from the account's last row (its
+ * span on accounts) at a point on or after the day before that row starts, is 0 before its first
+ * row, and needs one seek in balances only at a point inside its earlier rows: a window over the
+ * whole data needs none, a window inside it none for the accounts unchanged since before it.
  */
 export const WINDOW_FEN_DAYS = `(CASE WHEN a.bal_last <= :T THEN a.bal_last_cum + a.bal_last_balance * (:T - a.bal_last + 1)
     ELSE coalesce((SELECT x.cum + x.balance * (:T - x.day_num + 1) FROM balances x WHERE x.account_id = a.account_id AND x.as_of <= :to ORDER BY x.as_of DESC LIMIT 1), 0) END
   - CASE WHEN a.bal_first >= :F THEN 0
+    WHEN a.bal_last <= :F THEN a.bal_last_cum + a.bal_last_balance * (:F - a.bal_last)
     ELSE (SELECT x.cum + x.balance * (:F - x.day_num) FROM balances x WHERE x.account_id = a.account_id AND x.as_of < :from ORDER BY x.as_of DESC LIMIT 1) END)`;
 
-/** Σ balance × days up to :T of one customer_spans key (the row's a_<key> + b_<key> × :T). */
-const spanFenDays = (key: string) => `(a_${key} + b_${key} * :T)`;
+/**
+ * Σ balance × days over [:F, :T] of one customer_spans key of a COVERED row `cs`: C(:T) − C(:F − 1)
+ * with C(x) = a_<key> + b_<key> × x, or C(:F − 1) = 0 when the customer's rows all start on or
+ * after :F.
+ */
+const spanFenDays = (key: string) => `CASE WHEN cs.bal_first >= :F THEN a_${key} + b_${key} * :T ELSE b_${key} * (:T - :F + 1) END`;
 
-/** A customer_spans row `cs` whose customer's CNY rows all lie within [:F, :T]. */
-const COVERED = '(cs.bal_first >= :F AND cs.bal_last <= :T)';
+/**
+ * A customer_spans row `cs` whose sums over [:F, :T] it gives by itself: every CNY account's last
+ * row starts on or before :T (its loan class on :T is that row's), and either all rows start on
+ * or after :F or every last row starts on or before :F (C is then linear from :F − 1 on).
+ */
+const COVERED = '(cs.bal_last <= :T AND (cs.bal_first >= :F OR cs.bal_last <= :F))';
 
 /** The loan class of account `a` on the window's last day :T (null when none, closed or not yet seen). */
 const CLASS_ON_LAST_DAY = `CASE WHEN a.product_type NOT IN (${sqlList(LOAN_PRODUCTS)}) THEN NULL
