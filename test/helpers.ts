@@ -175,6 +175,7 @@ export function undoBankColumns(db: Database.Database): void {
 
 /** Undoes every schema version above `version` (down to 5), newest first: a database as an older crm left it. */
 export function undoDownTo(db: Database.Database, version: number): void {
+  if (version < 9) db.exec('DROP INDEX IF EXISTS balances_downgraded; DELETE FROM schema_migrations WHERE version = 9');
   if (version < 8) undoPaySchema(db);
   if (version < 7) undoBankColumns(db);
   if (version < 6) undoObservations(db);

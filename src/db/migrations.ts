@@ -477,6 +477,15 @@ CREATE TABLE events (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 9,
+    name: 'loan rows in a class other than normal indexed',
+    sql: `
+-- The balance rows of a loan in a class other than normal: a few among millions. crm watch's
+-- loan downgrades read these alone instead of every balance row of its window.
+CREATE INDEX balances_downgraded ON balances (as_of) WHERE loan_class IS NOT NULL AND loan_class != 'normal';
+`,
+  },
 ];
 
 /** end_num / to_num of an interval with no end yet. */

@@ -8,9 +8,8 @@ import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
 import { rateOn } from '../db/fx.js';
 import { sqlList } from '../db/sql.js';
-import { dataCoverage } from '../db/status.js';
 import { CUSTOMER_TYPES, DEFAULT_TIERS, type TiersConfig } from '../segment/tiers.js';
-import { latestDataDate, addDays, daysBetween, resolveWindow, txnParts, txnRowsSql, type Window } from '../metrics/engine.js';
+import { latestDataDate, addDays, resolveWindow, txnParts, txnRowsSql, type Window } from '../metrics/engine.js';
 import { aumWindowSums, type AumSums, type AumWindow } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type TierPopulation, type Period } from '../segment/report.js';
@@ -135,17 +134,13 @@ function unassignedSince(db: Db, asOf: string): Map<string, string | null> {
  */
 export function loanChanges(db: Db, asOf: string, days: number): LoanChange[] {
   const from = addDays(asOf, -(days - 1));
-  // A window holding a sixth or more of the data's days: one scan of balances (`+b.as_of` keeps
-  // the as_of index out: rows fetched through it one by one cost far more than reading them all).
-  const cov = dataCoverage(db);
-  const scan = cov.first !== null && cov.last !== null
-    && daysBetween(from > cov.first ? from : cov.first, asOf < cov.last ? asOf : cov.last) * 6 >= daysBetween(cov.first, cov.last);
+  // The rows in a worse class come from their partial index (a few among all balance rows).
   return db.prepare(`SELECT a.customer_id, b.account_id, coalesce(p.loan_class, 'normal') AS from_class, b.loan_class AS to_class, b.as_of AS day,
       (SELECT CASE WHEN a.currency = 'CNY' THEN x.balance ELSE round(x.balance * ${rateOn('a.currency', ':asOf')}) END
         FROM balances x WHERE x.account_id = b.account_id AND x.as_of <= :asOf ORDER BY x.as_of DESC LIMIT 1) AS balance
-    FROM balances b JOIN accounts a ON a.account_id = b.account_id
+    FROM balances b INDEXED BY balances_downgraded JOIN accounts a ON a.account_id = b.account_id
       JOIN balances p ON p.account_id = b.account_id AND p.as_of = (SELECT max(as_of) FROM balances q WHERE q.account_id = b.account_id AND q.as_of < b.as_of)
-    WHERE ${scan ? '+' : ''}b.as_of BETWEEN :from AND :asOf AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})
+    WHERE b.as_of BETWEEN :from AND :asOf AND a.product_type IN (${sqlList(LOAN_PRODUCTS)})
       AND b.loan_class IS NOT NULL AND b.loan_class != 'normal' AND coalesce(p.loan_class, 'normal') = 'normal' AND p.source != 'C'
     ORDER BY a.customer_id, b.as_of, b.account_id`).all({ from, asOf }) as LoanChange[];
 }
