@@ -145,7 +145,8 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns
  * which directory columns beyond id and type to read (names for a detail, branch and RM for
  * grouping); the others stay empty. `reuse`: a table the caller no longer needs, whose arrays are
  * cleared and filled again when the directory has its size (a second window, e.g. a migration's,
- * then costs no second set of columns).
+ * then costs no second set of columns); without names and owners, whose directory does not depend
+ * on the day, its directory too when the customers are as many (crm never deletes one).
  */
 export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable): CustomerTable {
   const f = w.days / 365;
@@ -153,7 +154,8 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   // thread sums the CNY balances.
   const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
   // All customers in customer_id order with their RM on the window's last day, in one query.
-  const dir = directoryColumns(db, w.to, want);
+  const dir = reuse && !want.names && !want.owners && reuse.ids.length === db.prepare('SELECT count(*) FROM customers').pluck().get()
+    ? directoryOf(reuse) : directoryColumns(db, w.to, want);
   const n = dir.ids.length;
   const again = reuse?.seen.length === n ? reuse : undefined;
   const t: CustomerTable = { ...dir, seen: again?.seen.fill(0) ?? new Uint8Array(n), last_active: (again?.last_active ?? new Int32Array(n)).fill(-1) } as CustomerTable;
@@ -193,6 +195,12 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   addTxnSums(t, extras().txns, pricing, activityFrom !== undefined);
   for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
   return t;
+}
+
+/** The directory columns of a table. */
+function directoryOf(t: CustomerTable): DirectoryColumns {
+  const { ids, corporate, names, branch, branches, rm, rms } = t;
+  return { ids, corporate, names, branch, branches, rm, rms };
 }
 
 /** The foreign-currency accounts' fen-days into the (not yet divided) balance sums of `t`. */

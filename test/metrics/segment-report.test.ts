@@ -93,6 +93,29 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     close(v.contribution, (11_100_000 * 0.02 * 10) / 365 + 500 - 70);
   });
 
+  it('a second window into the first one\'s table: the same figures as a fresh table; its directory reused only while the customers are as many', () => {
+    const w1 = resolveWindow(db, '2026-03-01', '2026-03-05');
+    const w2 = resolveWindow(db, '2026-03-06', AS_OF);
+    const fresh = customerValues(db, w2, DEFAULT_PRICING, undefined, {});
+    const first = customerValues(db, w1, DEFAULT_PRICING, undefined, {});
+    const again = customerValues(db, w2, DEFAULT_PRICING, undefined, {}, first);
+    // Without names and owners the directory does not depend on the day: the same one, the same arrays.
+    expect(again.ids).toBe(first.ids);
+    expect(again.aum_adb).toBe(first.aum_adb);
+    const all = (t: typeof fresh) => Array.from({ length: t.ids.length }, (_, i) => customerValue(t, i));
+    expect(all(again)).toEqual(all(fresh));
+    // A customer added since: the directory is read again and holds it.
+    const c = join(tmpDir(), 'added.db');
+    db.exec(`VACUUM INTO '${c}'`);
+    const other = openDb(c);
+    const before = customerValues(other, w1, DEFAULT_PRICING, undefined, {});
+    other.exec("INSERT INTO customers (customer_id, name, customer_type, branch, opened_on) VALUES ('P0', 'New', 'personal', 'B1', '2026-03-09')");
+    const after = customerValues(other, w2, DEFAULT_PRICING, undefined, {}, before);
+    expect(after.ids.length).toBe(before.ids.length + 1);
+    expect(after.ids.at(positionsIn(after.ids)('P0'))).toBe('P0');
+    other.close();
+  });
+
   it('the RM of a reassigned customer is the one in effect on the window\'s last day', () => {
     expect(values().get('P1')!.rm_id).toBe('R2');
     const w = resolveWindow(db, '2026-03-01', '2026-03-05');
