@@ -9,7 +9,8 @@ import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../
 import { dayNum } from '../db/balances.js';
 import { forEachRow, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
-import { startOnWorker } from './parallel.js';
+import { startOnWorker, type Running } from './parallel.js';
+import type { AllAumSums, AumWindow } from './windows.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
 import { DataError } from '../errors.js';
 import type { Pricing } from './pricing.js';
@@ -55,6 +56,11 @@ export interface CustomerTable extends DirectoryColumns, Record<ValueColumn, Flo
   seen: Uint8Array;
   /** With activityFrom: the day number of the last customer-initiated posting day since activityFrom; -1 for none. */
   last_active: Int32Array;
+  /**
+   * With AUM windows asked alongside (customerValues' `aum`): their sums as the report thread
+   * computed them, or null when it did not (no thread: compute them here).
+   */
+  aumAlongside?: () => AllAumSums | null;
 }
 
 /** The type of the customer at directory position i. */
@@ -136,7 +142,12 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
 }
 
 /** What the report thread computes for customerValues: transactions and foreign-currency balances. */
-export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns: TxnSumColumns; foreign: AccountSlice[] } {
+export interface CustomerExtras {
+  txns: TxnSumColumns;
+  foreign: AccountSlice[];
+}
+
+export function customerExtras(db: Db, w: Window, activityFrom?: string): CustomerExtras {
   return { txns: txnSumColumns(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
 
@@ -146,13 +157,16 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): { txns
  * grouping); the others stay empty. `reuse`: a table the caller no longer needs, whose arrays are
  * cleared and filled again when the directory has its size (a second window, e.g. a migration's,
  * then costs no second set of columns); without names and owners, whose directory does not depend
- * on the day, its directory too when the customers are as many (crm never deletes one).
+ * on the day, its directory too when the customers are as many (crm never deletes one). `aum`:
+ * AUM windows for the report thread to sum once it has the extras (see CustomerTable.aumAlongside).
  */
-export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable): CustomerTable {
+export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable, aum?: AumWindow[]): CustomerTable {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
-  // thread sums the CNY balances.
-  const extras = startOnWorker(db, { job: 'customerExtras', window: w, activityFrom }, () => customerExtras(db, w, activityFrom));
+  // thread sums the CNY balances; with `aum`, the thread shares them and goes on to the windows.
+  const job = startOnWorker<CustomerExtras | AllAumSums>(db, { job: 'customerExtras', window: w, activityFrom, aum }, () => customerExtras(db, w, activityFrom));
+  let got: CustomerExtras | undefined;
+  const extras = (): CustomerExtras => (got ??= (aum && job.part<CustomerExtras>('extras')) || (job() as CustomerExtras));
   // All customers in customer_id order with their RM on the window's last day, in one query.
   const dir = reuse && !want.names && !want.owners && reuse.ids.length === db.prepare('SELECT count(*) FROM customers').pluck().get()
     ? directoryOf(reuse) : directoryColumns(db, w.to, want);
@@ -193,8 +207,19 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     t.risk_cost[i] = (t.risk_cost[i] / w.days) * f;
   }
   addTxnSums(t, extras().txns, pricing, activityFrom !== undefined);
+  got = undefined;
   for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
+  if (aum) t.aumAlongside = alongside(job);
   return t;
+}
+
+/** The AUM windows' sums of a customerExtras job, or null when the report thread did not sum them. */
+function alongside(job: Running<CustomerExtras | AllAumSums>): () => AllAumSums | null {
+  // Its own scope: the table keeps the job, not customerValues' other variables.
+  return () => {
+    const r = job();
+    return 'customers' in r ? r : null;
+  };
 }
 
 /** The directory columns of a table. */

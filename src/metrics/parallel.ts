@@ -12,10 +12,11 @@ import type { Db } from '../db/connection.js';
 import { DataError } from '../errors.js';
 import type { Window } from './engine.js';
 import type { Pricing } from './pricing.js';
+import type { AumWindow } from './windows.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
-  | { job: 'customerExtras'; window: Window; activityFrom?: string }
+  | { job: 'customerExtras'; window: Window; activityFrom?: string; aum?: AumWindow[] }
   | { job: 'rmExtras'; window: Window; previous?: Window }
   | { job: 'rfmInputs'; asOf: string; from: string; to: string }
   | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };
@@ -39,6 +40,8 @@ const MIN_CUSTOMERS = 10_000;
  * A job running on the report thread. Calling it joins (the first call blocks, later ones
  * return the same value); part(name) returns a value the worker shared on its way (see
  * report-worker.ts), or undefined when it did not (or runs no thread): compute it yourself.
+ * A part is handed over once and not kept (a caller holding the job, e.g. for its result, would
+ * otherwise hold the part too): keep it yourself when you need it again.
  */
 export interface Running<T> {
   (): T;
@@ -105,7 +108,9 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
     part: (name) => {
       readUntil(() => parts.has(name));
       if (parts.has(name) && process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} shared ${name}\n`);
-      return parts.get(name);
+      const value = parts.get(name);
+      parts.delete(name);
+      return value;
     },
     join: (): T => {
       readUntil(() => false);

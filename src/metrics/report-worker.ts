@@ -10,6 +10,7 @@ import { customerExtras } from './customers.js';
 import { DONE, POSTED, STARTED, STATE, type WorkerJob } from './parallel.js';
 import { rfmInputs } from './rfm-inputs.js';
 import { rmExtras, rmMetrics } from './rm.js';
+import { allAumWindowSums } from './windows.js';
 
 interface Data {
   path: string;
@@ -19,17 +20,25 @@ interface Data {
 }
 
 /**
- * The buffers of the typed arrays among a result's own values: moved to the main thread, not
- * copied (a million customers' sums are tens of MB, held twice while cloned).
+ * The buffers of the typed arrays in a result, down to three levels (e.g. the AUM windows' sums
+ * in a list in an object): moved to the main thread, not copied (a million customers' sums are
+ * tens of MB, held twice while cloned).
  */
-function buffersOf(result: unknown): ArrayBuffer[] {
-  if (typeof result !== 'object' || result === null) return [];
-  const out = new Set<ArrayBuffer>();
-  for (const part of Object.values(result)) {
-    if (typeof part !== 'object' || part === null) continue;
-    for (const v of Object.values(part)) if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) out.add(v.buffer);
-  }
+function buffersOf(value: unknown, out = new Set<ArrayBuffer>(), depth = 0): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) out.add(value.buffer);
+  else if (typeof value === 'object' && value !== null && depth < 4) for (const v of Object.values(value)) buffersOf(v, out, depth + 1);
   return [...out];
+}
+
+/**
+ * customerExtras; with AUM windows asked alongside (crm watch), the extras go to the main thread
+ * first, which needs them before the windows, and the windows' sums are the result.
+ */
+function customerExtrasJob(db: Database.Database, spec: Extract<WorkerJob, { job: 'customerExtras' }>, share: (part: string, value: unknown) => void): unknown {
+  const extras = customerExtras(db, spec.window, spec.activityFrom);
+  if (!spec.aum) return extras;
+  share('extras', extras);
+  return allAumWindowSums(db, spec.aum);
 }
 
 function run({ path, spec, port, flag }: Data): void {
@@ -42,11 +51,11 @@ function run({ path, spec, port, flag }: Data): void {
     Atomics.notify(f, POSTED);
   };
   // A value the main thread needs early (e.g. the varying sets): sent before the result.
-  const share = (part: string, value: unknown) => post({ part, value });
+  const share = (part: string, value: unknown) => post({ part, value }, buffersOf(value));
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     setReadingPragmas(db);
-    const result = spec.job === 'customerExtras' ? customerExtras(db, spec.window, spec.activityFrom)
+    const result = spec.job === 'customerExtras' ? customerExtrasJob(db, spec, share)
       : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
       : spec.job === 'rmMetrics' ? rmMetrics(db, spec.window, spec.pricing, spec.previous)
       : rmExtras(db, spec.window, share, spec.previous);

@@ -7,7 +7,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
-import { forEachRow, queryColumns, type IdList } from '../db/columns.js';
+import { forEachRow, idList, queryColumns, type IdList, type TextColumn } from '../db/columns.js';
 import { positionsIn } from '../db/positions.js';
 import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { sqlList } from '../db/sql.js';
@@ -135,4 +135,16 @@ function addForeign(db: Db, ids: IdList, windows: readonly AumSums[]): void {
       if (lo <= hi) windows[k].fenDays[i] += convertedFenDays(list, r.currency[n], r.balance[n], lo, hi);
     });
   }
+}
+
+/** aumWindowSums for every customer of the customers table, in customer_id order, and how many they were. */
+export interface AllAumSums {
+  customers: number;
+  sums: (AumSums | null)[];
+}
+
+/** aumWindowSums over the whole directory, as the report thread computes it (it holds no directory of its own). */
+export function allAumWindowSums(db: Db, asked: readonly AumWindow[]): AllAumSums {
+  const ids = idList(queryColumns<{ customer_id: TextColumn }>(db, 'SELECT customer_id FROM customers ORDER BY customer_id', {}, ['customer_id']).customer_id);
+  return { customers: ids.length, sums: aumWindowSums(db, asked, ids) };
 }

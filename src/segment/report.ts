@@ -9,6 +9,7 @@ import { dayNum } from '../db/balances.js';
 import { DataError } from '../errors.js';
 import { addDays, dataDatesIn, isoFromNum, latestDataDate, resolveWindow, type DataDates, type Window } from '../metrics/engine.js';
 import { customerValues, type CustomerTable } from '../metrics/customers.js';
+import type { AumWindow } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import type { CustomerType } from '../types.js';
 import { concentration, type Concentration } from './concentration.js';
@@ -109,22 +110,23 @@ export interface TierPopulation {
 /**
  * Customers that held a balance or made a transaction in the tier window, each with its
  * values and tier. The quantile ladders rank the whole population of a type. `want`: the
- * directory columns to read beyond id and type (see customerValues).
+ * directory columns to read beyond id and type (see customerValues); `aum`: AUM windows the
+ * report thread sums alongside (see CustomerTable.aumAlongside).
  */
-export function tierPopulation(db: Db, params: SegmentParams, want: DirectoryWants = { names: true, owners: true }): TierPopulation {
+export function tierPopulation(db: Db, params: SegmentParams, want: DirectoryWants = { names: true, owners: true }, aum?: AumWindow[]): TierPopulation {
   const r = resolve(db, params);
   const window = tierWindow(db, r.asOf, r.windowDays);
-  return populationOf(db, r, window, want);
+  return populationOf(db, r, window, want, undefined, aum);
 }
 
 function period(db: Db, r: Resolved, window: Window): Period {
   return { as_of: r.asOf, window, data: dataDatesIn(db, window.from, window.to), activity_window: activityWindow(r.asOf), dormant_floor_fen: r.dormantFloorFen };
 }
 
-/** `reuse`: see customerValues. */
-function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants, reuse?: TierPopulation): TierPopulation {
+/** `reuse`, `aum`: see customerValues. */
+function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants, reuse?: TierPopulation, aum?: AumWindow[]): TierPopulation {
   // One pass over the transactions gives the window's sums and the last posting day of the year.
-  const t = customerValues(db, window, r.pricing, activityWindow(r.asOf).from, want, reuse?.table);
+  const t = customerValues(db, window, r.pricing, activityWindow(r.asOf).from, want, reuse?.table, aum);
   const n = t.ids.length;
   const asOfNum = dayNum(r.asOf);
   const dormant = new Uint8Array(n);

@@ -12,7 +12,7 @@ import { CUSTOMER_TYPES, DEFAULT_TIERS, type TiersConfig } from '../segment/tier
 import { latestDataDate, addDays, resolveWindow, txnParts, txnRowsSql, type Window } from '../metrics/engine.js';
 import { aumWindowSums, type AumSums, type AumWindow } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
-import { tierCustomers, tierPopulation, DEFAULT_WINDOW_DAYS, type TierCustomer, type TierPopulation, type Period } from '../segment/report.js';
+import { tierCustomers, tierPopulation, tierWindow, DEFAULT_WINDOW_DAYS, type TierCustomer, type TierPopulation, type Period } from '../segment/report.js';
 import { LOAN_PRODUCTS } from '../types.js';
 import { DataError } from '../errors.js';
 import { positionsIn } from '../db/positions.js';
@@ -74,15 +74,22 @@ function isWindow(db: Db, a: AumWindow, w: Window): boolean {
   }
 }
 
+/** The tier window, or null when the data does not reach it (tierPopulation then says why). */
+function windowOrNull(db: Db, asOf: string, windowDays: number): Window | null {
+  try {
+    return tierWindow(db, asOf, windowDays);
+  } catch (e) {
+    if (e instanceof DataError) return null;
+    throw e;
+  }
+}
+
 export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const asOf = p.asOf ?? latestDataDate(db);
   const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const r = p.rules;
-  const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing });
-  // The population's directory positions in tierCustomers' order (personal, then corporate, each
-  // by customer_id): the window sums are by directory position; its rows are made one at a time below.
-  const order = Int32Array.from(CUSTOMER_TYPES.flatMap((type) => [...(pop.types.get(type)?.pos ?? [])]));
+  const windowDays = p.windowDays ?? DEFAULT_WINDOW_DAYS;
   const days = r.attrition.days;
   const ud = r.upgrade.days;
   const outflowFrom = addDays(asOf, -days);
@@ -94,9 +101,18 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
     ...months.map((m) => ({ from: `${m}-01`, to: lastDayOf(m), whole: true })),
   ];
   // A window that is the tier window (clipped to the data): the population's AUM ADB, the same
-  // exact fen-days ÷ days. Every other window in one pass (equal ones summed once).
-  const isTier = asked.map((a) => isWindow(db, a, pop.period.window));
-  const sums = aumWindowSums(db, asked.filter((_, k) => !isTier[k]), pop.table.ids);
+  // exact fen-days ÷ days. Every other window in one pass (equal ones summed once): on the report
+  // thread alongside the population when this computes it (that thread is idle once it has the
+  // transaction sums), else here.
+  const tierW = p.population?.period.window ?? windowOrNull(db, asOf, windowDays);
+  const isTier = asked.map((a) => tierW !== null && isWindow(db, a, tierW));
+  const others = asked.filter((_, k) => !isTier[k]);
+  const pop = p.population ?? tierPopulation(db, { asOf, windowDays, tiers, pricing }, undefined, others.length ? others : undefined);
+  const alongside = p.population ? null : pop.table.aumAlongside?.() ?? null;
+  const sums = alongside?.customers === pop.table.ids.length ? alongside.sums : aumWindowSums(db, others, pop.table.ids);
+  // The population's directory positions in tierCustomers' order (personal, then corporate, each
+  // by customer_id): the window sums are by directory position; its rows are made one at a time below.
+  const order = Int32Array.from(CUSTOMER_TYPES.flatMap((type) => [...(pop.types.get(type)?.pos ?? [])]));
   let j = 0;
   const [recent, prior, upRecent, upPrior, then, now, ...monthly] = asked.map((_, k) => (isTier[k] ? TIER : sums[j++]));
   const adb = (s: AumSums | null | typeof TIER, i: number, c: TierCustomer) => (s === TIER ? c.aum_adb : s === null ? null : s.fenDays[order[i]] / s.window.days);

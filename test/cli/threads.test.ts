@@ -33,6 +33,8 @@ describe('worker threads are invisible in the results', () => {
       ['rm-report', '--period', '2026-11', '--allow-partial', '--plan', join(samples, 'plan.yaml'), '--format', 'csv'],
       // The previous 12 days (11-04 .. 11-15) lie in the data: deposit growth on the report thread too.
       ['rm-report', '--from', '2026-11-16', '--to', '2026-11-27', '--format', 'csv'],
+      // The AUM windows other than the tier window are summed on the report thread too.
+      ['watch', '--as-of', '2026-11-27', '--window', '27', '--format', 'csv'],
     ];
     for (const args of reports) {
       const on = runCrm(['--db', dbOn, ...args], { env: { CRM_REPORT_THREADS: 'always', CRM_DEBUG_THREADS: '1' } });
@@ -42,7 +44,10 @@ describe('worker threads are invisible in the results', () => {
       expect(on.stdout.length).toBeGreaterThan(200);
       expect(on.stdout, args.join(' ')).toBe(off.stdout);
       // ... and the thread really did the work (no silent fallback).
-      expect(on.stderr).toMatch(args[0] === 'segment' ? /customerExtras ran on the report thread/ : /rmExtras ran on the report thread/);
+      expect(on.stderr).toMatch(args[0] === 'rm-report' ? /rmExtras ran on the report thread/ : /customerExtras ran on the report thread/);
+      // crm watch: the extras come first, shared, then the windows' sums as the result.
+      if (args[0] === 'watch') expect(on.stderr).toMatch(/customerExtras shared extras/);
+      else expect(on.stderr).not.toMatch(/customerExtras shared/);
       // The RM report's varying sets are computed once, on the report thread, and shared.
       if (args[0] === 'rm-report') expect(on.stderr).toMatch(/rmExtras shared varying/);
       if (args.includes('2026-11-16')) {

@@ -57,6 +57,19 @@ describe('crm watch: the call list', () => {
     expect(rows.some((x) => x.customer_id === 'C_MISS' || x.customer_id === 'C_STEADY')).toBe(false);
   });
 
+  it('the same list when the report thread sums the AUM windows alongside the population (thread forced on)', () => {
+    const off = watch('--format', 'csv');
+    const on = runCrm(['--db', db, 'watch', '--format', 'csv'], { cwd: dir, env: { CRM_REPORT_THREADS: 'always', CRM_DEBUG_THREADS: '1' } });
+    expect(on.code, on.stderr).toBe(0);
+    // The thread really summed them: the extras shared first, then its result.
+    expect(on.stderr).toMatch(/customerExtras shared extras/);
+    expect(on.stderr).toMatch(/customerExtras ran on the report thread/);
+    expect(on.stdout).toBe(off.stdout);
+    // The list rests on those windows: the outflow (AUM on two days) and the downgrade (whole months).
+    expect(on.stdout).toContain('net_outflow_cny');
+    expect(on.stdout).toContain(',downgrade,');
+  });
+
   it('table and JSON carry the same list; --lang zh names the signals in Chinese', () => {
     const t = watch('--wide');
     expect(t.code).toBe(0);
