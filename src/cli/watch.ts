@@ -14,7 +14,7 @@ import { SIGNALS, type Signal } from '../watch/rules.js';
 import { WATCH_COLUMNS, machineRow, renderWatch } from '../watch/render.js';
 import type { WatchRow } from '../watch/signals.js';
 import { globals } from './state.js';
-import { loadRules, tableTarget, tierReportOptions, withOutputOptions, writeOutput, type TierReportCliOptions } from './options.js';
+import { loadRules, streamOutput, tableTarget, tierReportOptions, withOutputOptions, writeOutput, type TierReportCliOptions } from './options.js';
 import { WATCH_HELP } from './watch-help.js';
 
 interface Opts extends TierReportCliOptions {
@@ -49,10 +49,8 @@ export function registerWatch(program: Command): void {
       }
       const toFile = o.out !== undefined;
       const ctx = { csv: csvOpts ?? {}, lang, wide: !!o.wide, ...tableTarget(toFile) };
-      const out = renderWatch(list, format, ctx);
       if (o.byRm !== undefined) writeByRm(o.byRm, list, ctx.csv, lang);
-      if (toFile) writeOutput('--out', o.out!, out);
-      else process.stdout.write(out);
+      streamOutput('--out', o.out, (write) => { for (const chunk of renderWatch(list, format, ctx)) write(chunk); });
     });
 }
 

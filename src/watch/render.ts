@@ -2,7 +2,7 @@
  * `crm watch`'s output: the call list as CSV, JSON or a table, with its columns. The list comes
  * from report.ts; signal names and measures from labels.ts.
  */
-import { fenToYuan, formatMoney, formatPercent, renderCsv, renderJson, renderTable, roundHalfAwayFromZero, type ColumnSpec, type CsvOptions, type Lang, type Row } from '../output/index.js';
+import { csvChunks, fenToYuan, formatMoney, formatPercent, renderJson, renderTable, roundHalfAwayFromZero, type ColumnSpec, type CsvOptions, type Lang, type Row } from '../output/index.js';
 import type { TiersConfig } from '../segment/tiers.js';
 import { SIGNAL_NAMES, watchMeasureName } from './labels.js';
 import type { WatchList } from './report.js';
@@ -34,6 +34,10 @@ export function machineRow(r: WatchRow, lang: Lang): Row {
   };
 }
 
+function* machineRows(rows: readonly WatchRow[], lang: Lang): Generator<Row> {
+  for (const r of rows) yield machineRow(r, lang);
+}
+
 function tableRow(r: WatchRow, lang: Lang, tiers: TiersConfig): Row {
   const shown = (v: number | null) => (v === null ? null : r.unit === 'cny' ? formatMoney(v, { separators: true }) : formatPercent(v, 2));
   const tier = tiers[r.customer_type].tiers.find((t) => t.code === r.tier);
@@ -50,9 +54,15 @@ function tableRow(r: WatchRow, lang: Lang, tiers: TiersConfig): Row {
 export interface WatchRenderOptions { csv: CsvOptions; lang: Lang; wide: boolean; color: boolean; width: number | undefined }
 
 /** The call list as CSV, JSON (with the signal counts) or a table with the signals' names. */
-export function renderWatch(list: WatchList, format: string, ctx: WatchRenderOptions): string | Buffer {
+export function renderWatch(list: WatchList, format: string, ctx: WatchRenderOptions): Iterable<string | Buffer> {
+  // CSV in pieces, each machine row made as its line is written: a city branch's list (100k rows
+  // and more) is held neither as a second array of rows nor as one text.
+  if (format === 'csv') return csvChunks(WATCH_COLUMNS, machineRows(list.rows, ctx.lang), ctx.csv);
+  return [renderWhole(list, format, ctx)];
+}
+
+function renderWhole(list: WatchList, format: string, ctx: WatchRenderOptions): string {
   const rows = list.rows.map((r) => machineRow(r, ctx.lang));
-  if (format === 'csv') return renderCsv(WATCH_COLUMNS, rows, ctx.csv);
   if (format === 'json') {
     return renderJson(WATCH_COLUMNS, rows, { report: 'watch', as_of: list.dates.as_of, tier_window: { from: list.period.window.from, to: list.period.window.to }, signals: counts(list.rows) });
   }
