@@ -123,8 +123,9 @@ function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: bo
   const after = migrationSides(population);
   const aum = new Map([...after.sides].map(([type, x]) => [type, x.aum]));
   watch.population = undefined;
+  // Date 1 of the migration is computed into the population's arrays: no second set at once.
+  const migration = compare.date === null ? null : segmentMigration(db, params, compare.date, after, population);
   population = null;
-  const migration = compare.date === null ? null : segmentMigration(db, params, compare.date, after);
   const rm = rmJob();
   for (const x of windowNotes(db, asOf, summary.period.window)) process.stderr.write(`crm: warning: ${caveatText(x, lang)}\n`);
   printWarnings(rm.warnings, lang, verbose);

@@ -156,8 +156,8 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): Custom
  * which directory columns beyond id and type to read (names for a detail, branch and RM for
  * grouping); the others stay empty. `reuse`: a table the caller no longer needs, whose arrays are
  * cleared and filled again when the directory has its size (a second window, e.g. a migration's,
- * then costs no second set of columns); without names and owners, whose directory does not depend
- * on the day, its directory too when the customers are as many (crm never deletes one). `aum`:
+ * then costs no second set of columns); without names and owners, its ids and types too when the
+ * customers are as many (crm never deletes one): nothing else of the directory is wanted. `aum`:
  * AUM windows for the report thread to sum once it has the extras (see CustomerTable.aumAlongside).
  */
 export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable, aum?: AumWindow[]): CustomerTable {
@@ -222,10 +222,12 @@ function alongside(job: Running<CustomerExtras | AllAumSums>): () => AllAumSums 
   };
 }
 
-/** The directory columns of a table. */
+/**
+ * The directory of a table no longer needed, reduced to ids and types: names, branches and RMs (a
+ * day's) are dropped, as a directory read without them has none.
+ */
 function directoryOf(t: CustomerTable): DirectoryColumns {
-  const { ids, corporate, names, branch, branches, rm, rms } = t;
-  return { ids, corporate, names, branch, branches, rm, rms };
+  return { ids: t.ids, corporate: t.corporate, names: null, branch: t.branch.fill(0), branches: [null], rm: t.rm.fill(0), rms: [null] };
 }
 
 /** The foreign-currency accounts' fen-days into the (not yet divided) balance sums of `t`. */

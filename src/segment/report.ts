@@ -327,16 +327,17 @@ export function migrationSides(pop: TierPopulation): MigrationSides {
  * length ending on that date. A customer absent from a date's population (no balance and no
  * transaction in that window) is `new` (absent at date 1) or `gone` (absent at date 2).
  * Cell AUM is AUM ADB of the window ending on date 2, or date 1 for `gone`. `after`: date 2's
- * sides when the caller already has its population (which it may release before this call).
+ * sides when the caller already has its population; `reuse`: that population, no longer read,
+ * whose arrays date 1 is computed into (see customerValues).
  */
-export function segmentMigration(db: Db, params: SegmentParams, compareDate: string, after?: MigrationSides): MigrationReport {
+export function segmentMigration(db: Db, params: SegmentParams, compareDate: string, after?: MigrationSides, reuse?: TierPopulation): MigrationReport {
   const r = resolve(db, params);
   const r1: Resolved = { ...r, asOf: compareDate };
   const w1 = tierWindow(db, compareDate, r.windowDays);
   const w2 = tierWindow(db, r.asOf, r.windowDays);
   // Tiers and AUM only (no names, branches or RMs); date 1 reduced to those before date 2 is
-  // computed, into date 1's arrays.
-  const p1 = populationOf(db, r1, w1, {});
+  // computed, into date 1's arrays (themselves `reuse`'s when given).
+  const p1 = populationOf(db, r1, w1, {}, reuse);
   const date1 = migrationSides(p1);
   const date2 = after ?? migrationSides(populationOf(db, r, w2, {}, p1));
   // Both join by directory position: the same customers table.

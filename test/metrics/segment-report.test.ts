@@ -104,6 +104,14 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     expect(again.aum_adb).toBe(first.aum_adb);
     const all = (t: typeof fresh) => Array.from({ length: t.ids.length }, (_, i) => customerValue(t, i));
     expect(all(again)).toEqual(all(fresh));
+    // A table read with names and owners (crm report's population) gives its ids, and drops the rest.
+    const named = customerValues(db, w1, DEFAULT_PRICING);
+    expect(named.names).not.toBeNull();
+    expect(named.rms.length).toBeGreaterThan(1);
+    const plain = customerValues(db, w2, DEFAULT_PRICING, undefined, {}, named);
+    expect(plain.ids).toBe(named.ids);
+    expect([plain.names, plain.branches, plain.rms]).toEqual([null, [null], [null]]);
+    expect(all(plain)).toEqual(all(fresh));
     // A customer added since: the directory is read again and holds it.
     const c = join(tmpDir(), 'added.db');
     db.exec(`VACUUM INTO '${c}'`);
