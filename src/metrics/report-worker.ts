@@ -20,7 +20,7 @@ interface Data {
 }
 
 /**
- * The buffers of the typed arrays in a result, down to three levels (e.g. the AUM windows' sums
+ * The buffers of the typed arrays in a result, a few levels down (e.g. the AUM windows' sums
  * in a list in an object): moved to the main thread, not copied (a million customers' sums are
  * tens of MB, held twice while cloned).
  */
