@@ -221,6 +221,19 @@ describe('customer_spans = account by account', () => {
   });
 });
 
+/** `n` windows [d[i], d[j]], i ≤ j drawn from the dates by a fixed linear congruential sequence. */
+function drawnWindows(n: number): [string, (d: string[]) => string[]][] {
+  let x = 20261203;
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  return Array.from({ length: n }, (_, k) => {
+    const [u, v] = [next(), next()];
+    return [`drawn window ${k + 1}`, (d: string[]) => {
+      const [i, j] = [Math.floor(u * d.length), Math.floor(v * d.length)].sort((a, b) => a - b);
+      return [d[i], d[j]];
+    }];
+  });
+}
+
 describe('change-based storage = day-by-day computation', () => {
   it('stores far fewer rows than account-days', () => {
     const rows = db.prepare('SELECT count(*) FROM balances').pluck().get() as number;
@@ -241,6 +254,8 @@ describe('change-based storage = day-by-day computation', () => {
     ['a window from the middle of the data to its end', (d: string[]) => [d[6], d[d.length - 1]]],
     // Many customers' last rows start on or before its first day: their sums come from customer_spans.
     ['a window from late in the data to its end', (d: string[]) => [d[d.length - 3], d[d.length - 1]]],
+    // Any other placement of the window's ends against the rows: drawn with a fixed seed.
+    ...drawnWindows(8),
   ] as const) {
     it(`per account and per (account, RM): ${label}`, () => {
       const [from, to] = pick(dates);
