@@ -15,7 +15,7 @@ import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.j
 import { rfmInputs } from '../metrics/rfm-inputs.js';
 import { resolveLang, LANG_OPTION_HELP, type Lang } from '../output/index.js';
 import { composeReport, type ReportData } from '../report/compose.js';
-import { channelsReport, coverageReport, watchList, type WatchParams } from '../watch/report.js';
+import { channelsReport, coverageReport, watchAumWindows, watchList, type WatchParams } from '../watch/report.js';
 import { channelsSection, coverageSection, watchSection } from '../report/watch-sections.js';
 import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
@@ -113,7 +113,8 @@ function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: bo
   const compare = compareDateOf(db, asOf, windowDays, compareOpt, lang);
   const year = activityWindow(asOf);
   const rfmJob = startOnWorker(db, { job: 'rfmInputs', asOf, from: year.from, to: year.to }, () => rfmInputs(db, asOf, year.from, year.to));
-  let population: TierPopulation | null = tierPopulation(db, params);
+  // The call list's AUM windows are summed on the report thread alongside the population.
+  let population: TierPopulation | null = tierPopulation(db, params, undefined, watchAumWindows(db, { asOf, windowDays, tiers, pricing, rules }));
   const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
   const rmJob = startRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: allowPartial ? 'prorate' : 'full' });
   const summary = segmentSummary(db, params, null, population);

@@ -137,14 +137,15 @@ function addForeign(db: Db, ids: IdList, windows: readonly AumSums[]): void {
   }
 }
 
-/** aumWindowSums for every customer of the customers table, in customer_id order, and how many they were. */
+/** aumWindowSums for every customer of the customers table, in customer_id order: how many they were, and the windows asked. */
 export interface AllAumSums {
   customers: number;
+  asked: AumWindow[];
   sums: (AumSums | null)[];
 }
 
 /** aumWindowSums over the whole directory, as the report thread computes it (it holds no directory of its own). */
-export function allAumWindowSums(db: Db, asked: readonly AumWindow[]): AllAumSums {
+export function allAumWindowSums(db: Db, asked: AumWindow[]): AllAumSums {
   const ids = idList(queryColumns<{ customer_id: TextColumn }>(db, 'SELECT customer_id FROM customers ORDER BY customer_id', {}, ['customer_id']).customer_id);
-  return { customers: ids.length, sums: aumWindowSums(db, asked, ids) };
+  return { customers: ids.length, asked, sums: aumWindowSums(db, asked, ids) };
 }

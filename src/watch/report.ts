@@ -84,12 +84,11 @@ function windowOrNull(db: Db, asOf: string, windowDays: number): Window | null {
   }
 }
 
-export function watchInputs(db: Db, p: WatchParams): WatchInputs {
-  const asOf = p.asOf ?? latestDataDate(db);
-  const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
-  const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
-  const r = p.rules;
-  const windowDays = p.windowDays ?? DEFAULT_WINDOW_DAYS;
+/**
+ * The AUM windows the signals compare, in watchInputs' order, and which of them is the tier window
+ * (clipped to the data): those take the population's AUM ADB, the same exact fen-days ÷ days.
+ */
+function aumWindowsOf(db: Db, asOf: string, windowDays: number, r: WatchRules, tierW: Window | null): { asked: AumWindow[]; isTier: boolean[]; others: AumWindow[] } {
   const days = r.attrition.days;
   const ud = r.upgrade.days;
   const outflowFrom = addDays(asOf, -days);
@@ -100,16 +99,38 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
     { from: outflowFrom, to: outflowFrom, whole: true }, { from: asOf, to: asOf, whole: true },
     ...months.map((m) => ({ from: `${m}-01`, to: lastDayOf(m), whole: true })),
   ];
-  // A window that is the tier window (clipped to the data): the population's AUM ADB, the same
-  // exact fen-days ÷ days. Every other window in one pass (equal ones summed once): on the report
-  // thread alongside the population when this computes it (that thread is idle once it has the
-  // transaction sums), else here.
-  const tierW = p.population?.period.window ?? windowOrNull(db, asOf, windowDays);
   const isTier = asked.map((a) => tierW !== null && isWindow(db, a, tierW));
-  const others = asked.filter((_, k) => !isTier[k]);
+  return { asked, isTier, others: asked.filter((_, k) => !isTier[k]) };
+}
+
+/**
+ * The AUM windows other than the tier window that watchInputs sums for `p` (as-of given), for a
+ * caller that builds the population itself to have the report thread sum them alongside
+ * (tierPopulation's `aum`); undefined when there are none.
+ */
+export function watchAumWindows(db: Db, p: WatchParams & { asOf: string }): AumWindow[] | undefined {
+  const windowDays = p.windowDays ?? DEFAULT_WINDOW_DAYS;
+  const { others } = aumWindowsOf(db, p.asOf, windowDays, p.rules, windowOrNull(db, p.asOf, windowDays));
+  return others.length ? others : undefined;
+}
+
+export function watchInputs(db: Db, p: WatchParams): WatchInputs {
+  const asOf = p.asOf ?? latestDataDate(db);
+  const pricing = p.pricing ?? (DEFAULT_PRICING as Pricing);
+  const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
+  const r = p.rules;
+  const windowDays = p.windowDays ?? DEFAULT_WINDOW_DAYS;
+  const days = r.attrition.days;
+  const outflowFrom = addDays(asOf, -days);
+  const months = downgradeMonths(asOf, r.downgrade.months);
+  // Every window other than the tier window in one pass (equal ones summed once): on the report
+  // thread alongside the population (that thread is idle once it has the transaction sums) when
+  // the population was asked for the same windows, else here.
+  const { asked, isTier, others } = aumWindowsOf(db, asOf, windowDays, r, p.population?.period.window ?? windowOrNull(db, asOf, windowDays));
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays, tiers, pricing }, undefined, others.length ? others : undefined);
-  const alongside = p.population ? null : pop.table.aumAlongside?.() ?? null;
-  const sums = alongside?.customers === pop.table.ids.length ? alongside.sums : aumWindowSums(db, others, pop.table.ids);
+  const alongside = pop.table.aumAlongside?.() ?? null;
+  const sums = alongside && alongside.customers === pop.table.ids.length && JSON.stringify(alongside.asked) === JSON.stringify(others)
+    ? alongside.sums : aumWindowSums(db, others, pop.table.ids);
   // The population's directory positions in tierCustomers' order (personal, then corporate, each
   // by customer_id): the window sums are by directory position; its rows are made one at a time below.
   const order = Int32Array.from(CUSTOMER_TYPES.flatMap((type) => [...(pop.types.get(type)?.pos ?? [])]));

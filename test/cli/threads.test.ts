@@ -77,6 +77,8 @@ describe('crm report --html: RFM inputs and RM metrics on the report thread', ()
     expect(page).toBe(readFileSync(join(dir, 'off.html'), 'utf8'));
     expect(on.stderr).toMatch(/rfmInputs ran on the report thread/);
     expect(on.stderr).toMatch(/rmMetrics ran on the report thread/);
+    // The population's thread also summed the call list's AUM windows, after sharing its sums.
+    expect(on.stderr).toMatch(/customerExtras shared extras/);
     // The report thread runs the RM metrics' own parts itself: no third thread on two cores.
     expect(on.stderr).not.toMatch(/rmExtras/);
     expect(off.stderr).not.toMatch(/report thread/);
