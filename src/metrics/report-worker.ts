@@ -31,8 +31,9 @@ function buffersOf(value: unknown, out = new Set<ArrayBuffer>(), depth = 0): Arr
 }
 
 /**
- * customerExtras; with AUM windows asked alongside (crm watch), the extras go to the main thread
- * first, which needs them before the windows, and the windows' sums are the result.
+ * customerExtras; with AUM windows asked alongside (crm watch's, also in the HTML page), the
+ * extras go to the main thread first, which needs them before the windows, and the windows' sums
+ * are the result.
  */
 function customerExtrasJob(db: Database.Database, spec: Extract<WorkerJob, { job: 'customerExtras' }>, share: (part: string, value: unknown) => void): unknown {
   const extras = customerExtras(db, spec.window, spec.activityFrom);
