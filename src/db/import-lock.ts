@@ -4,7 +4,7 @@
  * The lock file says who holds it (pid, host, start time, files); a lock whose process is gone
  * (killed, crashed, machine restarted) is stale and taken over.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DataError } from '../errors.js';
 
@@ -43,7 +43,29 @@ function alive(h: LockHolder): boolean {
   }
 }
 
+/**
+ * Creates the lock with its content in one step: the holder is written to a file of this
+ * process's own and hard-linked into place, so the lock is never seen empty, even when the
+ * process is killed while creating it (an empty lock could never be told stale). Where the file
+ * system has no hard links, the lock is created exclusively and then written.
+ */
 function tryCreate(path: string, me: LockHolder): boolean {
+  const own = `${path}.${me.pid}`;
+  try {
+    writeFileSync(own, JSON.stringify(me));
+    linkSync(own, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') return createExclusive(path, me);
+    throw new DataError(`cannot create the import lock ${path}: ${(e as Error).message}`);
+  } finally {
+    rmSync(own, { force: true });
+  }
+}
+
+function createExclusive(path: string, me: LockHolder): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx');
@@ -73,6 +95,7 @@ export async function acquireImportLock(dbPath: string, files: string[], waitSec
   for (;;) {
     if (tryCreate(path, me)) break;
     const h = readHolder(path);
+    if (!h && !existsSync(path)) continue; // released between the two looks: try again
     if (h && !alive(h)) {
       // Stale: its process is gone. Removed only if it is still that lock (another waiter may
       // have taken it over meanwhile).
@@ -87,7 +110,7 @@ export async function acquireImportLock(dbPath: string, files: string[], waitSec
       continue;
     }
     if (Date.now() >= deadline) {
-      const who = h ? `pid ${h.pid}${h.host !== hostname() ? ` on ${h.host}` : ''}, started ${h.started_at}, importing ${h.files.join(', ')}` : 'holder unknown';
+      const who = h ? `pid ${h.pid}${h.host !== hostname() ? ` on ${h.host}` : ''}, started ${h.started_at}, importing ${h.files.join(', ')}` : 'holder unknown: the lock file is empty or unreadable; delete it if no import is running';
       throw new DataError(`another import is running on this database (${who}); ${waitSeconds > 0 ? `waited ${waitSeconds} s` : 'use --wait SECONDS to wait for it'} (lock: ${path})`);
     }
     if (h && !told) {

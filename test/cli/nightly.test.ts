@@ -435,5 +435,22 @@ describe('one writer at a time', () => {
     const after = runCrm(['--db', db, 'import', rms]);
     expect(after.code, after.stderr).toBe(0);
     expect(() => readFileSync(lock)).toThrow(); // released
+    // The lock is written beside it under the process's own name and linked into place (so a
+    // kill can never leave it empty); nothing of that is left behind.
+    expect(readdirSync(dir).filter((f) => f.includes('import-lock'))).toEqual([]);
   }, 60_000);
+
+  it('an empty lock file (no holder to check) is not taken over: exit 1 naming it and what to do', () => {
+    const dir = tmpDir();
+    const db = join(dir, 'crm.db');
+    const [rms] = writeFiles(dir, { 'rms.csv': FIXTURE['rms.csv'] });
+    const lock = `${db}.import-lock`;
+    writeFileSync(lock, '');
+    const r = runCrm(['--db', db, 'import', rms]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`crm: error: another import is running on this database (holder unknown: the lock file is empty or unreadable; delete it if no import is running); use --wait SECONDS to wait for it (lock: ${lock})\n`);
+    unlinkSync(lock);
+    const ok = runCrm(['--db', db, 'import', rms]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
 });
