@@ -7,9 +7,9 @@ import type { Db } from '../db/connection.js';
 import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '../db/segment-queries.js';
 import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { forEachRow, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
+import { forEachRow, queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
-import { startOnWorker, type Running } from './parallel.js';
+import { startOnWorker, type BalanceTasks, type Running } from './parallel.js';
 import type { AllAumSums, AumWindow } from './windows.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
 import { DataError } from '../errors.js';
@@ -151,6 +151,92 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): Custom
   return { txns: txnSumColumns(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
 
+/** Ranges per part of the balance sums (BalanceTasks): enough that the thread finishing last is left a short task. */
+const BALANCE_RANGES = 16;
+
+/**
+ * Customer ids cutting the customers into about `ranges` ranges of equal size: the ids at evenly
+ * spaced rowids (any order of the rows gives a fair sample), in SQLite's order, which the ranges
+ * are taken in.
+ */
+export function customerBounds(db: Db, ranges = BALANCE_RANGES): string[] {
+  const n = (db.prepare('SELECT max(rowid) FROM customers').pluck().get() as number | null) ?? 0;
+  const at = Array.from({ length: ranges - 1 }, (_, k) => Math.floor(((k + 1) * n) / ranges) + 1);
+  return db.prepare(`SELECT DISTINCT id FROM (SELECT (SELECT customer_id FROM customers WHERE rowid >= j.value ORDER BY rowid LIMIT 1) AS id FROM json_each(?) j)
+    WHERE id IS NOT NULL ORDER BY id`).pluck().all(JSON.stringify(at)) as string[];
+}
+
+/**
+ * The tasks of BalanceTasks: the customers summed account by account, range by range (no
+ * bounds: in one task). Those summed from customer_spans (one scan, cheap per customer, and up to
+ * every customer in one result) are the main thread's own.
+ */
+function balanceTaskSql(w: Window, pricing: Pricing, bounds: readonly string[]): { sql: string; bind: Record<string, number | string> }[] {
+  return [...bounds, undefined].map((hi, k) => balanceSums(w, pricing, { lo: k === 0 ? undefined : bounds[k - 1], hi })).map((r) => ({ sql: r.parts[1], bind: r.bind }));
+}
+
+/** A customer's CNY balance sums in fen-days, by its position in the directory. */
+export type BalanceSink = (i: number, aum: number, deposit: number, loan: number, spread: number, risk: number) => void;
+
+/** One task's sums as the report thread hands them over: the ids and one array per sum. */
+export interface BalanceTaskSums {
+  ids: TextColumn;
+  sums: Float64Array[];
+}
+
+const BALANCE_COLUMNS = ['customer_id', 'aum_fd', 'deposit_fd', 'loan_fd', 'spread_fd', 'risk_fd'] as const;
+
+/** The report thread's share of BalanceTasks: tasks claimed until none is left, each handed over when done. */
+export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share: (part: string, value: BalanceTaskSums) => void): void {
+  const list = balanceTaskSql(w, tasks.pricing, tasks.bounds);
+  const claims = new Int32Array(tasks.claims);
+  for (let k = Atomics.add(claims, 0, 1); k < list.length; k = Atomics.add(claims, 0, 1)) {
+    const c = queryColumns<Record<string, unknown>>(db, list[k].sql, list[k].bind, ['customer_id']);
+    share(`balances:${k}`, { ids: c.customer_id as TextColumn, sums: BALANCE_COLUMNS.slice(1).map((name) => Float64Array.from(c[name] as number[])) });
+  }
+}
+
+/**
+ * The CNY balance sums of `tasks` by position in `ids` (the directory, customer_id order), each
+ * customer's handed to `set`: those from customer_spans and the tasks this thread claims, row by
+ * row, then those the report thread claimed as `handedOver` gives them (undefined: it did not,
+ * e.g. it failed: summed here).
+ */
+export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdList, set: BalanceSink, handedOver: (k: number) => BalanceTaskSums | undefined): void {
+  const list = balanceTaskSql(w, tasks.pricing, tasks.bounds);
+  const claims = new Int32Array(tasks.claims);
+  const mine = new Uint8Array(list.length);
+  const sum = (sql: string, bind: object) => {
+    const at = positionsIn(ids); // each statement's rows come in customer_id order
+    forEachRow(db, sql, bind, BALANCE_COLUMNS, (id: string, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
+      const i = at(id);
+      if (i < 0) throw notInDirectory(id);
+      set(i, aum, deposit, loan, spread, risk);
+    });
+  };
+  const run = (k: number) => sum(list[k].sql, list[k].bind);
+  const covered = balanceSums(w, tasks.pricing);
+  sum(covered.parts[0], covered.bind);
+  for (let k = Atomics.add(claims, 0, 1); k < list.length; k = Atomics.add(claims, 0, 1)) {
+    run(k);
+    mine[k] = 1;
+  }
+  for (let k = 0; k < list.length; k++) {
+    if (mine[k]) continue;
+    const x = handedOver(k);
+    if (!x) {
+      run(k);
+      continue;
+    }
+    const at = positionsOf(ids, x.ids);
+    const [aum, deposit, loan, spread, risk] = x.sums;
+    for (let r = 0; r < at.length; r++) {
+      if (at[r] < 0) throw notInDirectory(textValues(x.ids)[r]);
+      set(at[r], aum[r], deposit[r], loan[r], spread[r], risk[r]);
+    }
+  }
+}
+
 /**
  * Value of every customer over the window, by directory position (see CustomerTable). `want`:
  * which directory columns beyond id and type to read (names for a detail, branch and RM for
@@ -163,10 +249,12 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): Custom
 export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable, aum?: AumWindow[]): CustomerTable {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
-  // thread sums the CNY balances; with `aum`, the thread shares them and goes on to the windows.
-  const job = startOnWorker<CustomerExtras | AllAumSums>(db, { job: 'customerExtras', window: w, activityFrom, aum }, () => customerExtras(db, w, activityFrom));
+  // thread sums the CNY balances. The thread shares them, then takes a share of the balance sums
+  // (BalanceTasks), or with `aum` (work enough of its own) goes on to the windows.
+  const tasks: BalanceTasks = { pricing, bounds: aum ? [] : customerBounds(db), claims: new SharedArrayBuffer(4) };
+  const job = startOnWorker<CustomerExtras | AllAumSums | null>(db, { job: 'customerExtras', window: w, activityFrom, aum, balances: aum ? undefined : tasks }, () => customerExtras(db, w, activityFrom));
   let got: CustomerExtras | undefined;
-  const extras = (): CustomerExtras => (got ??= (aum && job.part<CustomerExtras>('extras')) || (job() as CustomerExtras));
+  const extras = (): CustomerExtras => (got ??= job.part<CustomerExtras>('extras') ?? (job() as CustomerExtras));
   // All customers in customer_id order with their RM on the window's last day, in one query.
   const dir = reuse && !want.names && !want.owners && reuse.ids.length === db.prepare('SELECT count(*) FROM customers').pluck().get()
     ? directoryOf(reuse) : directoryColumns(db, w.to, want);
@@ -174,28 +262,20 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   const again = reuse?.seen.length === n ? reuse : undefined;
   const t: CustomerTable = { ...dir, seen: again?.seen.fill(0) ?? new Uint8Array(n), last_active: (again?.last_active ?? new Int32Array(n)).fill(-1) } as CustomerTable;
   for (const k of VALUE_COLUMNS) t[k] = again?.[k].fill(0) ?? new Float64Array(n);
-  const known = (i: number, id: string): number => {
-    if (i < 0) throw notInDirectory(id);
-    return i;
-  };
   // The CNY sums row by row straight into the arrays, each row handed to a function (a million
   // rows as JSON columns would hold some 250 MB at once; as row arrays they cost more than the
   // query), then the foreign-currency slices by position. Balance categories are summed in
   // exact integer fen-days (here, until divided below) and divided by D once per customer, so
   // that an ADB of exactly 100,000.00 CNY is exactly 10,000,000 fen (tier bounds are inclusive).
-  const { parts, bind } = balanceSums(w, pricing);
-  for (const sql of parts) {
-    const balAt = positionsIn(dir.ids); // each part comes in customer_id order
-    forEachRow(db, sql, bind, ['customer_id', 'aum_fd', 'deposit_fd', 'loan_fd', 'spread_fd', 'risk_fd'], (id: string, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
-      const i = known(balAt(id), id);
-      t.seen[i] = 1;
-      t.aum_adb[i] = aum;
-      t.deposit_adb[i] = deposit;
-      t.loan_adb[i] = loan;
-      t.net_interest[i] = spread;
-      t.risk_cost[i] = risk;
-    });
-  }
+  const set = (i: number, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
+    t.seen[i] = 1;
+    t.aum_adb[i] = aum;
+    t.deposit_adb[i] = deposit;
+    t.loan_adb[i] = loan;
+    t.net_interest[i] = spread;
+    t.risk_cost[i] = risk;
+  };
+  sumBalanceTasks(db, w, job.threaded ? tasks : { ...tasks, bounds: [] }, dir.ids, set, (k) => job.part<BalanceTaskSums>(`balances:${k}`));
   addForeignSlices(t, extras().foreign, pricing);
   for (let i = 0; i < n; i++) {
     if (!t.seen[i]) continue;
@@ -209,16 +289,18 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   addTxnSums(t, extras().txns, pricing, activityFrom !== undefined);
   got = undefined;
   for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
+  // With `aum` the windows' sums are joined when asked for; without, the thread is done: joined.
   if (aum) t.aumAlongside = alongside(job);
+  else job();
   return t;
 }
 
 /** The AUM windows' sums of a customerExtras job, or null when the report thread did not sum them. */
-function alongside(job: Running<CustomerExtras | AllAumSums>): () => AllAumSums | null {
+function alongside(job: Running<CustomerExtras | AllAumSums | null>): () => AllAumSums | null {
   // Its own scope: the table keeps the job, not customerValues' other variables.
   return () => {
     const r = job();
-    return 'customers' in r ? r : null;
+    return r && 'customers' in r ? r : null;
   };
 }
 

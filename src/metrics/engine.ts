@@ -143,6 +143,12 @@ const CLASS_ON_LAST_DAY = `CASE WHEN a.product_type NOT IN (${sqlList(LOAN_PRODU
     WHEN a.bal_last <= :T THEN a.bal_last_class
     ELSE (SELECT x.loan_class FROM balances x WHERE x.account_id = a.account_id AND x.as_of <= :to ORDER BY x.as_of DESC LIMIT 1) END`;
 
+/** The customers from `lo` (inclusive) to `hi` (exclusive) in SQLite's order; either end open. */
+export interface IdRange {
+  lo?: string;
+  hi?: string;
+}
+
 /** Balance sums of one customer over a window, columnar; fen-days in CNY. */
 export interface CustomerBalances {
   customer_id: string[];
@@ -161,11 +167,15 @@ export interface CustomerBalances {
  * `parts`: the same rows as two statements (customers summed from customer_spans, then account
  * by account), each in customer_id order: a caller keeping a million customers' sums in typed
  * arrays reads them row by row (forEachRow), where the union would add a third to the query.
+ * `range`: only the customers in it (two threads share a window's sums range by range).
  */
-export function balanceSums(w: Window, pricing: Pricing): { sql: string; parts: string[]; bind: Record<string, number | string> } {
+export function balanceSums(w: Window, pricing: Pricing, range: IdRange = {}): { sql: string; parts: string[]; bind: Record<string, number | string> } {
   const p = params(w);
   // Spreads and risk rates as parameters :sp_<product>, :rk_<class>.
   const bind: Record<string, number | string> = { ...p };
+  if (range.lo !== undefined) bind.lo = range.lo;
+  if (range.hi !== undefined) bind.hi = range.hi;
+  const inRange = `${range.lo !== undefined ? ' AND cs.customer_id >= :lo' : ''}${range.hi !== undefined ? ' AND cs.customer_id < :hi' : ''}`;
   for (const k of PRODUCT_TYPES) bind[`sp_${k}`] = pricing.spreads[k] ?? 0;
   for (const c of LOAN_CLASSES) bind[`rk_${c}`] = pricing.risk_rates[c] ?? pricing.risk_rates.normal;
   const byProduct = PRODUCT_TYPES.map((k) => `WHEN '${k}' THEN :sp_${k}`).join(' ');
@@ -178,11 +188,11 @@ export function balanceSums(w: Window, pricing: Pricing): { sql: string; parts: 
   const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => `v_${k.key}`).join(' + ');
   const spread = CUSTOMER_SPAN_KEYS.map((k) => `v_${k.key} * :sp_${k.product}`).join(' + ');
   const risk = keysOf(LOAN_PRODUCTS).map((k) => `v_${k.key} * :rk_${k.cls}`).join(' + ');
-  const head = `${steadySql(false, 'uncovered', false)},
+  const head = `${steadySql(false, 'uncovered', false, inRange)},
     covered AS (SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd, ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd,
         ${spread} AS spread_fd, ${risk} AS risk_fd
       FROM (SELECT customer_id, ${CUSTOMER_SPAN_KEYS.map((k) => `${spanFenDays(k.key)} AS v_${k.key}`).join(', ')}
-        FROM customer_spans cs WHERE ${COVERED} LIMIT -1)),
+        FROM customer_spans cs WHERE ${COVERED}${inRange} LIMIT -1)),
     uncovered AS (SELECT customer_id, sum(CASE WHEN product_type IN (${sqlList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
         sum(CASE WHEN product_type IN (${sqlList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
         sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,

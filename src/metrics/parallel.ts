@@ -16,10 +16,23 @@ import type { AumWindow } from './windows.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
-  | { job: 'customerExtras'; window: Window; activityFrom?: string; aum?: AumWindow[] }
+  | { job: 'customerExtras'; window: Window; activityFrom?: string; aum?: AumWindow[]; balances?: BalanceTasks }
   | { job: 'rmExtras'; window: Window; previous?: Window }
   | { job: 'rfmInputs'; asOf: string; from: string; to: string }
   | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };
+
+/**
+ * A window's CNY balance sums as tasks that two threads share: the customers summed account by
+ * account, cut into ranges of customers. Each thread claims the next task from one shared counter (`claims`,
+ * an Int32Array's slot 0), so the report thread takes tasks once its own work is done and neither
+ * thread waits for the other while any task is left. `bounds` (ascending in SQLite's order) cut
+ * the ranges.
+ */
+export interface BalanceTasks {
+  pricing: Pricing;
+  bounds: string[];
+  claims: SharedArrayBuffer;
+}
 
 /**
  * Shared with report-worker.ts. Slot 0: 0 not yet running, STARTED, DONE. Slot 1: messages
@@ -46,6 +59,8 @@ const MIN_CUSTOMERS = 10_000;
 export interface Running<T> {
   (): T;
   part<P>(name: string): P | undefined;
+  /** Whether the job runs on the report thread (else calling it computes it here). */
+  threaded: boolean;
 }
 
 /** Starts `job`; see Running. */
@@ -54,13 +69,14 @@ export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): Runnin
   let result: { value: T } | undefined;
   const run = (() => (result ??= { value: t.join() }).value) as Running<T>;
   run.part = <P>(name: string) => t.part(name) as P | undefined;
+  run.threaded = t.threaded;
   return run;
 }
 
 interface Message { part?: string; value?: unknown; result?: unknown; error?: string; name?: string }
 
-function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part: (name: string) => unknown } {
-  const none = { join: plain, part: () => undefined };
+function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part: (name: string) => unknown; threaded: boolean } {
+  const none = { join: plain, part: () => undefined, threaded: false };
   const mode = process.env.CRM_REPORT_THREADS;
   // On a report thread already (crm report runs the RM metrics there): a third thread on two
   // cores only competes with the other two and adds its own heap and page cache.
@@ -105,6 +121,7 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
     }
   };
   return {
+    threaded: true,
     part: (name) => {
       readUntil(() => parts.has(name));
       if (parts.has(name) && process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} shared ${name}\n`);

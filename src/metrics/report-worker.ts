@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { setReadingPragmas } from '../db/connection.js';
-import { customerExtras } from './customers.js';
+import { claimBalanceTasks, customerExtras } from './customers.js';
 import { DONE, POSTED, STARTED, STATE, type WorkerJob } from './parallel.js';
 import { rfmInputs } from './rfm-inputs.js';
 import { rmExtras, rmMetrics } from './rm.js';
@@ -31,15 +31,14 @@ function buffersOf(value: unknown, out = new Set<ArrayBuffer>(), depth = 0): Arr
 }
 
 /**
- * customerExtras; with AUM windows asked alongside (crm watch's, also in the HTML page), the
- * extras go to the main thread first, which needs them before the windows, and the windows' sums
- * are the result.
+ * customerExtras, shared as soon as done; then the balance sums' tasks the main thread has not
+ * claimed yet (BalanceTasks), each shared as done; then, with AUM windows asked alongside (crm
+ * watch's, also in the HTML page), the windows' sums as the result.
  */
 function customerExtrasJob(db: Database.Database, spec: Extract<WorkerJob, { job: 'customerExtras' }>, share: (part: string, value: unknown) => void): unknown {
-  const extras = customerExtras(db, spec.window, spec.activityFrom);
-  if (!spec.aum) return extras;
-  share('extras', extras);
-  return allAumWindowSums(db, spec.aum);
+  share('extras', customerExtras(db, spec.window, spec.activityFrom));
+  if (spec.balances) claimBalanceTasks(db, spec.window, spec.balances, share);
+  return spec.aum ? allAumWindowSums(db, spec.aum) : null;
 }
 
 function run({ path, spec, port, flag }: Data): void {

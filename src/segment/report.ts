@@ -123,10 +123,13 @@ function period(db: Db, r: Resolved, window: Window): Period {
   return { as_of: r.asOf, window, data: dataDatesIn(db, window.from, window.to), activity_window: activityWindow(r.asOf), dormant_floor_fen: r.dormantFloorFen };
 }
 
-/** `reuse`, `aum`: see customerValues. */
-function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants, reuse?: TierPopulation, aum?: AumWindow[]): TierPopulation {
+/**
+ * `reuse`, `aum`: see customerValues. `activity`: false for tiers alone (a migration's), which
+ * need no year of transactions: no customer is then dormant.
+ */
+function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants, reuse?: TierPopulation, aum?: AumWindow[], activity = true): TierPopulation {
   // One pass over the transactions gives the window's sums and the last posting day of the year.
-  const t = customerValues(db, window, r.pricing, activityWindow(r.asOf).from, want, reuse?.table, aum);
+  const t = customerValues(db, window, r.pricing, activity ? activityWindow(r.asOf).from : undefined, want, reuse?.table, aum);
   const n = t.ids.length;
   const asOfNum = dayNum(r.asOf);
   const dormant = new Uint8Array(n);
@@ -135,7 +138,7 @@ function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants,
     if (!t.seen[i]) continue;
     count[t.corporate[i]]++;
     const since = t.last_active[i] >= 0 ? asOfNum - t.last_active[i] : null;
-    if (isDormant(since, t.aum_adb[i], r.dormantFloorFen)) dormant[i] = 1;
+    if (activity && isDormant(since, t.aum_adb[i], r.dormantFloorFen)) dormant[i] = 1;
   }
   const types = new Map<CustomerType, TypeTiers>();
   for (const type of r.types) {
@@ -335,11 +338,11 @@ export function segmentMigration(db: Db, params: SegmentParams, compareDate: str
   const r1: Resolved = { ...r, asOf: compareDate };
   const w1 = tierWindow(db, compareDate, r.windowDays);
   const w2 = tierWindow(db, r.asOf, r.windowDays);
-  // Tiers and AUM only (no names, branches or RMs); date 1 reduced to those before date 2 is
+  // Tiers and AUM only (no names, branches or RMs, no activity); date 1 reduced to those before date 2 is
   // computed, into date 1's arrays (themselves `reuse`'s when given).
-  const p1 = populationOf(db, r1, w1, {}, reuse);
+  const p1 = populationOf(db, r1, w1, {}, reuse, undefined, false);
   const date1 = migrationSides(p1);
-  const date2 = after ?? migrationSides(populationOf(db, r, w2, {}, p1));
+  const date2 = after ?? migrationSides(populationOf(db, r, w2, {}, p1, undefined, false));
   // Both join by directory position: the same customers table.
   if (date2.customers !== date1.customers) throw new DataError('the customers table changed while the migration was computed: run it again');
   const sections = r.types.map((type): MigrationSection => {

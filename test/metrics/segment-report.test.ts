@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles } from '../../src/import/index.js';
-import { customerTxns, resolveWindow } from '../../src/metrics/engine.js';
-import { customerExtras, customerValue, customerValues, recency } from '../../src/metrics/customers.js';
+import { balanceSums, customerTxns, resolveWindow } from '../../src/metrics/engine.js';
+import { claimBalanceTasks, customerBounds, customerExtras, customerValue, customerValues, recency, sumBalanceTasks, type BalanceTaskSums } from '../../src/metrics/customers.js';
+import { directoryColumns } from '../../src/db/segment-queries.js';
 import { positionsIn, positionsOf } from '../../src/db/positions.js';
-import { idList, textValues } from '../../src/db/columns.js';
+import { idList, queryColumns, textValues } from '../../src/db/columns.js';
 import { DEFAULT_PRICING } from '../../src/metrics/pricing.js';
 import { DataError } from '../../src/errors.js';
 import { detailRows, segmentDetail, segmentMigration, segmentSummary, tierCustomers, tierPopulation } from '../../src/segment/report.js';
@@ -122,6 +123,45 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     expect(after.ids.length).toBe(before.ids.length + 1);
     expect(after.ids.at(positionsIn(after.ids)('P0'))).toBe('P0');
     other.close();
+  });
+
+  it('the balance sums shared range by range with the report thread: the same sums whoever takes which task', () => {
+    // 03-02 … 03-05 lies inside the data: some customers come from customer_spans (A2: one row
+    // since 03-01), the others account by account (A1, A9 change on 03-05, A8 appears on 03-10).
+    const w = resolveWindow(db, '2026-03-02', '2026-03-05');
+    const plain = balanceSums(w, DEFAULT_PRICING);
+    const rows = (sql: string) => queryColumns<{ customer_id: string[]; aum_fd: number[]; deposit_fd: number[]; loan_fd: number[]; spread_fd: number[]; risk_fd: number[] }>(db, sql, plain.bind);
+    const whole = rows(plain.sql);
+    const expected = new Map(whole.customer_id.map((id, r) => [id, [whole.aum_fd[r], whole.deposit_fd[r], whole.loan_fd[r], whole.spread_fd[r], whole.risk_fd[r]]]));
+    expect(rows(plain.parts[0]).customer_id.length).toBeGreaterThan(0);
+    expect(rows(plain.parts[1]).customer_id).toEqual(expect.arrayContaining(['P1', 'P9']));
+    // 13 customers, rowids 1 … 13 in import order (P1 … P9, K1 … K4): 4 ranges cut at rowids
+    // ⌊13k/4⌋ + 1 = 4, 7, 10 (P4, P7, K1), in SQLite's order.
+    const bounds = customerBounds(db, 4);
+    expect(bounds).toEqual(['K1', 'P4', 'P7']);
+    const ids = directoryColumns(db, w.to).ids;
+    const tasks = () => ({ pricing: DEFAULT_PRICING, bounds, claims: new SharedArrayBuffer(4) });
+    const sumsOf = (t: ReturnType<typeof tasks>, handedOver: (k: number) => BalanceTaskSums | undefined) => {
+      const got = new Map<string, number[]>();
+      sumBalanceTasks(db, w, t, ids, (i, ...v) => {
+        expect(got.has(ids.at(i)), `${ids.at(i)} summed twice`).toBe(false);
+        got.set(ids.at(i), v);
+      }, handedOver);
+      return got;
+    };
+    // This thread alone: it claims every task, nothing is handed over.
+    expect(sumsOf(tasks(), () => expect.fail('nothing to hand over'))).toEqual(expected);
+    // The report thread claimed every task first: the 4 ranges of the customers summed account by
+    // account, each of them in one (those from customer_spans are this thread's).
+    const first = tasks();
+    const shared = new Map<string, BalanceTaskSums>();
+    claimBalanceTasks(db, w, first, (part, v) => shared.set(part, v));
+    expect([...shared.keys()]).toEqual(['balances:0', 'balances:1', 'balances:2', 'balances:3']);
+    expect([...shared.values()].flatMap((x) => textValues(x.ids)).sort()).toEqual([...rows(plain.parts[1]).customer_id].sort());
+    expect(textValues(shared.get('balances:3')!.ids).every((id) => id >= 'P7')).toBe(true);
+    expect(sumsOf(first, (k) => shared.get(`balances:${k}`))).toEqual(expected);
+    // Tasks the report thread claimed but never handed over (it failed) are summed here.
+    expect(sumsOf(first, (k) => (k % 2 ? undefined : shared.get(`balances:${k}`)))).toEqual(expected);
   });
 
   it('the RM of a reassigned customer is the one in effect on the window\'s last day', () => {
