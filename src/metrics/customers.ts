@@ -9,7 +9,7 @@ import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../
 import { dayNum } from '../db/balances.js';
 import { forEachRow, queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
-import { startOnWorker, type BalanceTasks, type Running } from './parallel.js';
+import { reportThreadBusy, startOnWorker, type BalanceTasks, type Running } from './parallel.js';
 import type { AllAumSums, AumWindow } from './windows.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
 import { DataError } from '../errors.js';
@@ -250,9 +250,11 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
   // thread sums the CNY balances. The thread shares them, then takes a share of the balance sums
-  // (BalanceTasks), or with `aum` (work enough of its own) goes on to the windows.
-  const tasks: BalanceTasks = { pricing, bounds: aum ? [] : customerBounds(db), claims: new SharedArrayBuffer(4) };
-  const job = startOnWorker<CustomerExtras | AllAumSums | null>(db, { job: 'customerExtras', window: w, activityFrom, aum, balances: aum ? undefined : tasks }, () => customerExtras(db, w, activityFrom));
+  // (BalanceTasks), unless it has work enough of its own (`aum`: it goes on to the windows) or
+  // another report thread is still at work (two cores: a third busy thread only competes).
+  const share = !aum && !reportThreadBusy();
+  const tasks: BalanceTasks = { pricing, bounds: share ? customerBounds(db) : [], claims: new SharedArrayBuffer(4) };
+  const job = startOnWorker<CustomerExtras | AllAumSums | null>(db, { job: 'customerExtras', window: w, activityFrom, aum, balances: share ? tasks : undefined }, () => customerExtras(db, w, activityFrom));
   let got: CustomerExtras | undefined;
   const extras = (): CustomerExtras => (got ??= job.part<CustomerExtras>('extras') ?? (job() as CustomerExtras));
   // All customers in customer_id order with their RM on the window's last day, in one query.

@@ -63,6 +63,18 @@ export interface Running<T> {
   threaded: boolean;
 }
 
+/** The state flags of the report threads started and not yet joined. */
+const live = new Set<Int32Array>();
+
+/**
+ * Whether a report thread is still at work (started, not done): another job then has the second
+ * core, and a new thread should not take on more than its own job.
+ */
+export function reportThreadBusy(): boolean {
+  for (const f of live) if (Atomics.load(f, STATE) !== DONE) return true;
+  return false;
+}
+
 /** Starts `job`; see Running. */
 export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): Running<T> {
   const t = start(db, job, plain);
@@ -95,6 +107,8 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
   // Always joined before the command ends; one that fails before it joins need not wait for the thread.
   worker.unref();
   const f = new Int32Array(flag);
+  live.add(f);
+  if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} started${job.job === 'customerExtras' && job.balances ? ' with a share of the balance sums' : ''}\n`);
   const parts = new Map<string, unknown>();
   let final: Message | undefined;
   let ended = false;
@@ -131,6 +145,7 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
     },
     join: (): T => {
       readUntil(() => false);
+      live.delete(f);
       void worker.terminate();
       port1.close();
       if (final && 'result' in final) {

@@ -45,9 +45,11 @@ describe('worker threads are invisible in the results', () => {
       expect(on.stdout, args.join(' ')).toBe(off.stdout);
       // ... and the thread really did the work (no silent fallback).
       expect(on.stderr).toMatch(args[0] === 'rm-report' ? /rmExtras ran on the report thread/ : /customerExtras ran on the report thread/);
-      // The extras come first, shared (then a share of the balance sums, or crm watch's windows).
+      // The extras come first, shared; then a share of the balance sums, or crm watch's windows.
       if (args[0] !== 'rm-report') expect(on.stderr).toMatch(/customerExtras shared extras/);
       else expect(on.stderr).not.toMatch(/customerExtras/);
+      if (args[0] === 'segment') expect(on.stderr).toMatch(/customerExtras started with a share of the balance sums\n/);
+      if (args[0] === 'watch') expect(on.stderr).toMatch(/customerExtras started\n/);
       // The RM report's varying sets are computed once, on the report thread, and shared.
       if (args[0] === 'rm-report') expect(on.stderr).toMatch(/rmExtras shared varying/);
       if (args.includes('2026-11-16')) {
@@ -77,8 +79,11 @@ describe('crm report --html: RFM inputs and RM metrics on the report thread', ()
     expect(page).toBe(readFileSync(join(dir, 'off.html'), 'utf8'));
     expect(on.stderr).toMatch(/rfmInputs ran on the report thread/);
     expect(on.stderr).toMatch(/rmMetrics ran on the report thread/);
-    // The population's thread also summed the call list's AUM windows, after sharing its sums.
+    // The population's thread also summed the call list's AUM windows, after sharing its sums,
+    // and took no share of the balance sums (RFM's inputs held the other core when it started).
     expect(on.stderr).toMatch(/customerExtras shared extras/);
+    const started = on.stderr.split('\n').filter((l) => l.includes('started'));
+    expect(started.slice(0, 2)).toEqual(['crm: debug: rfmInputs started', 'crm: debug: customerExtras started']);
     // The report thread runs the RM metrics' own parts itself: no third thread on two cores.
     expect(on.stderr).not.toMatch(/rmExtras/);
     expect(off.stderr).not.toMatch(/report thread/);

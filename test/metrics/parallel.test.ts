@@ -1,0 +1,62 @@
+/**
+ * The report thread takes a share of a window's balance sums only while no other report thread
+ * is at work (two cores: a third busy thread only competes). Run on the built modules (dist/, as
+ * the binary runs them): the report thread's script exists only there.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanupTmp, ROOT, runCrm, tmpDir } from '../helpers.js';
+
+const dist = (path: string) => pathToFileURL(join(ROOT, 'dist', path)).href;
+const samples = join(ROOT, 'samples');
+
+afterAll(cleanupTmp);
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe('report threads', () => {
+  it('a thread started and not yet joined is busy; customerValues then gives its own thread no share of the balance sums', async () => {
+    const db = join(tmpDir(), 'crm.db');
+    const files = ['rms.csv', 'customers.csv', 'fx_rates.csv', ...readdirSync(join(samples, 'accounts')).map((f) => `accounts/${f}`), 'transactions.csv'].map((f) => join(samples, f));
+    const imported = runCrm(['--db', db, 'import', ...files]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
+    const { reportThreadBusy, startOnWorker } = (await import(dist('metrics/parallel.js'))) as typeof import('../../src/metrics/parallel.js');
+    const { customerValues } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
+    const { resolveWindow } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
+    const { rfmInputs } = (await import(dist('metrics/rfm-inputs.js'))) as typeof import('../../src/metrics/rfm-inputs.js');
+    const { DEFAULT_PRICING } = (await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js');
+    // The samples hold fewer customers than a thread is started for: force it.
+    vi.stubEnv('CRM_REPORT_THREADS', 'always');
+    vi.stubEnv('CRM_DEBUG_THREADS', '1');
+    const debug: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => debug.push(String(s)) > 0);
+    const conn = openDb(db, { readonly: true });
+    try {
+      const w = resolveWindow(conn, '2026-11-01', '2026-11-27');
+      expect(reportThreadBusy()).toBe(false);
+      const rfm = startOnWorker(conn, { job: 'rfmInputs', asOf: '2026-11-27', from: '2025-11-28', to: '2026-11-27' }, () => rfmInputs(conn, '2026-11-27', '2025-11-28', '2026-11-27'));
+      expect(rfm.threaded).toBe(true);
+      expect(reportThreadBusy()).toBe(true);
+      const busy = customerValues(conn, w, DEFAULT_PRICING);
+      rfm();
+      expect(reportThreadBusy()).toBe(false);
+      const alone = customerValues(conn, w, DEFAULT_PRICING);
+      expect(debug.filter((l) => l.includes('started'))).toEqual([
+        'crm: debug: rfmInputs started\n',
+        'crm: debug: customerExtras started\n',
+        'crm: debug: customerExtras started with a share of the balance sums\n',
+      ]);
+      // Shared or not, the same figures.
+      expect(busy.ids.length).toBeGreaterThan(100);
+      expect(Array.from(alone.aum_adb)).toEqual(Array.from(busy.aum_adb));
+      expect(Array.from(alone.contribution)).toEqual(Array.from(busy.contribution));
+    } finally {
+      conn.close();
+    }
+  }, 60_000);
+});
