@@ -590,13 +590,15 @@ export interface DataDates {
 }
 
 /** Which data dates actually fall inside [from, to]: what a report "used". */
-export function dataDatesIn(db: Db, from: string, to: string): DataDates {
+export function dataDatesIn(db: Db, from: string, to: string, txnCount?: number): DataDates {
   const s = db.prepare('SELECT min(as_of) AS first, max(as_of) AS last, count(*) AS count FROM snapshot_dates WHERE as_of BETWEEN ? AND ?')
     .get(from, to) as DataDates['snapshots'];
-  // First and last through the day index; the count from the roll-ups (partial months from txn_daily).
+  // First and last through the day index; the count from the roll-ups (partial months from
+  // txn_daily), unless the caller has it (a window's per-customer sums add up to it).
+  const count = txnCount === undefined ? `(SELECT coalesce(sum(n), 0) FROM (${txnCountSql(txnParts(db, from, to))}))` : ':count';
   const t = db.prepare(`SELECT (SELECT day FROM txn_daily WHERE day BETWEEN :from AND :to ORDER BY day LIMIT 1) AS first,
       (SELECT day FROM txn_daily WHERE day BETWEEN :from AND :to ORDER BY day DESC LIMIT 1) AS last,
-      (SELECT coalesce(sum(n), 0) FROM (${txnCountSql(txnParts(db, from, to))})) AS count`).get({ from, to }) as DataDates['transactions'];
+      ${count} AS count`).get({ from, to, ...(txnCount === undefined ? {} : { count: txnCount }) }) as DataDates['transactions'];
   return { snapshots: s, transactions: t };
 }
 

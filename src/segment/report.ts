@@ -119,8 +119,9 @@ export function tierPopulation(db: Db, params: SegmentParams, want: DirectoryWan
   return populationOf(db, r, window, want, undefined, aum);
 }
 
-function period(db: Db, r: Resolved, window: Window): Period {
-  return { as_of: r.asOf, window, data: dataDatesIn(db, window.from, window.to), activity_window: activityWindow(r.asOf), dormant_floor_fen: r.dormantFloorFen };
+/** `txnCount`: the window's transactions when the caller has counted them (see dataDatesIn). */
+function period(db: Db, r: Resolved, window: Window, txnCount?: number): Period {
+  return { as_of: r.asOf, window, data: dataDatesIn(db, window.from, window.to, txnCount), activity_window: activityWindow(r.asOf), dormant_floor_fen: r.dormantFloorFen };
 }
 
 /**
@@ -134,8 +135,11 @@ function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants,
   const asOfNum = dayNum(r.asOf);
   const dormant = new Uint8Array(n);
   const count = [0, 0];
+  // Every transaction of the window is some customer's: their counts add up to the window's.
+  let txns = 0;
   for (let i = 0; i < n; i++) {
     if (!t.seen[i]) continue;
+    txns += t.txn_count[i];
     count[t.corporate[i]]++;
     const since = t.last_active[i] >= 0 ? asOfNum - t.last_active[i] : null;
     if (activity && isDormant(since, t.aum_adb[i], r.dormantFloorFen)) dormant[i] = 1;
@@ -148,7 +152,7 @@ function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants,
     const ladder = r.tiers[type];
     types.set(type, { ladder, pos, tier: tierIndexes(t[ladder.measure], pos, ladder, (k) => t.ids.at(pos[k])) });
   }
-  return { period: period(db, r, window), table: t, dormant, types };
+  return { period: period(db, r, window, txns), table: t, dormant, types };
 }
 
 /** ISO dates by day number: a few hundred distinct last days among a million customers. */

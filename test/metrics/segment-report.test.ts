@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles } from '../../src/import/index.js';
-import { balanceSums, customerTxns, resolveWindow } from '../../src/metrics/engine.js';
+import { balanceSums, customerTxns, dataDatesIn, resolveWindow } from '../../src/metrics/engine.js';
 import { claimBalanceTasks, customerBounds, customerExtras, customerValue, customerValues, recency, sumBalanceTasks, type BalanceTaskSums } from '../../src/metrics/customers.js';
 import { directoryColumns } from '../../src/db/segment-queries.js';
 import { positionsIn, positionsOf } from '../../src/db/positions.js';
@@ -192,6 +192,10 @@ describe('tiers and summary (window 10 days ending 2026-03-10)', () => {
     const pop = tierPopulation(db, params);
     const tier = new Map([...tierCustomers(pop)].map((c) => [c.customer_id, c.tier]));
     expect(pop.period.window).toMatchObject({ from: '2026-03-01', to: AS_OF, days: 10, clipped: false });
+    // The window's transactions, added up from the customers' counts: T1 … T8 (03-02 … 03-09), as the roll-ups count them.
+    expect(pop.period.data.transactions).toEqual({ first: '2026-03-02', last: '2026-03-09', count: 8 });
+    expect(dataDatesIn(db, '2026-03-01', AS_OF).transactions).toEqual(pop.period.data.transactions);
+    expect(tierPopulation(db, { ...params, asOf: '2026-03-05', windowDays: 3 }).period.data.transactions.count).toBe(3); // T4 (03-03), T6 and T7 (03-05)
     // P1 111,000 VIP; P2 100,000.00 VIP (bound inclusive); P3 99,999.99 Mass; P4 1,000 Mass; P5 0 Mass;
     // P6 143,000 VIP; P7 200 Mass; P8 60,000 Mass; P9 wealth (4 × 50,000 + 6 × 150,000) ÷ 10 = 110,000 VIP.
     expect(Object.fromEntries(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9'].map((p) => [p, tier.get(p)]))).toEqual({
