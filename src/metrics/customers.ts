@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '../db/segment-queries.js';
 import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
-import { forEachRow, queryColumns, TEXT_SEPARATOR, textValues, type IdList, type TextColumn } from '../db/columns.js';
+import { forEachRow, TextColumnBuilder, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
 import { reportThreadBusy, startOnWorker, type BalanceTasks, type Running } from './parallel.js';
 import type { AllAumSums, AumWindow } from './windows.js';
@@ -108,24 +108,14 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
     count: new Int32Array(n), counter: new Int32Array(n), self_service: new Int32Array(n), e_banking: new Int32Array(n),
     fee_fen: new Float64Array(n), last_active: new Int32Array(n),
   };
-  // The ids joined a batch at a time: appending each to one string would hold every id and a
-  // rope node per append (~70 MB at a million) until the string is flattened.
-  const chunks: string[] = [];
-  const batch: string[] = [];
-  // Only when an id holds the separator (never in practice): the ids one by one.
-  let list: string[] | undefined;
+  const ids = new TextColumnBuilder();
   let k = 0;
   const columns = ['customer_id', 'count', 'counter', 'self_service', 'e_banking', 'fee_fen', 'last_active_day', 'no_rate'];
   forEachRow(db, txnSumsSql(db, w.from, w.to, activityFrom), { from: w.from, to: w.to }, columns, (id: string, count: number, counter: number, selfService: number, eBanking: number, fee: number, last: string | null, noRate: string | null) => {
     if (noRate !== null) throw missingRate(noRate, "a transaction's posting date");
     if (k === n) throw notInDirectory(id);
     if (count > INT32_MAX) throw new DataError(`customer ${id}: ${count} transactions in the window, more than a report counts (${INT32_MAX})`);
-    if (list) list.push(id);
-    else if (id.includes(TEXT_SEPARATOR)) list = [...(chunks.length ? chunks.join(TEXT_SEPARATOR).split(TEXT_SEPARATOR) : []), ...batch, id];
-    else if (batch.push(id) === 8192) {
-      chunks.push(batch.join(TEXT_SEPARATOR));
-      batch.length = 0;
-    }
+    ids.push(id);
     x.last_active[k] = last ? dayNum(last) : -1;
     x.count[k] = count;
     x.counter[k] = counter;
@@ -136,7 +126,7 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
   });
   return {
     // Views, not copies: the report thread hands the buffers over whole (transferred, not cloned).
-    ids: list ?? { joined: [...chunks, ...(batch.length ? [batch.join(TEXT_SEPARATOR)] : [])].join(TEXT_SEPARATOR), count: k }, count: x.count.subarray(0, k), counter: x.counter.subarray(0, k), self_service: x.self_service.subarray(0, k),
+    ids: ids.done(), count: x.count.subarray(0, k), counter: x.counter.subarray(0, k), self_service: x.self_service.subarray(0, k),
     e_banking: x.e_banking.subarray(0, k), fee_fen: x.fee_fen.subarray(0, k), last_active: x.last_active.subarray(0, k),
   };
 }
@@ -167,12 +157,14 @@ export function customerBounds(db: Db, ranges = BALANCE_RANGES): string[] {
 }
 
 /**
- * The tasks of BalanceTasks: the customers summed account by account, range by range (no
- * bounds: in one task). Those summed from customer_spans (one scan, cheap per customer, and up to
- * every customer in one result) are the main thread's own.
+ * The tasks of BalanceTasks (no bounds: one per part): balanceSums' parts range by range, the
+ * customers summed from customer_spans first, then the others account by account. Ranges small
+ * enough that what the report thread hands over at a time stays small (a million customers'
+ * sums in one piece would be tens of MB more at once).
  */
 function balanceTaskSql(w: Window, pricing: Pricing, bounds: readonly string[]): { sql: string; bind: Record<string, number | string> }[] {
-  return [...bounds, undefined].map((hi, k) => balanceSums(w, pricing, { lo: k === 0 ? undefined : bounds[k - 1], hi })).map((r) => ({ sql: r.parts[1], bind: r.bind }));
+  const ranges = [...bounds, undefined].map((hi, k) => balanceSums(w, pricing, { lo: k === 0 ? undefined : bounds[k - 1], hi }));
+  return [0, 1].flatMap((part) => ranges.map((r) => ({ sql: r.parts[part], bind: r.bind })));
 }
 
 /** A customer's CNY balance sums in fen-days, by its position in the directory. */
@@ -191,16 +183,32 @@ export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share:
   const list = balanceTaskSql(w, tasks.pricing, tasks.bounds);
   const claims = new Int32Array(tasks.claims);
   for (let k = Atomics.add(claims, 0, 1); k < list.length; k = Atomics.add(claims, 0, 1)) {
-    const c = queryColumns<Record<string, unknown>>(db, list[k].sql, list[k].bind, ['customer_id']);
-    share(`balances:${k}`, { ids: c.customer_id as TextColumn, sums: BALANCE_COLUMNS.slice(1).map((name) => Float64Array.from(c[name] as number[])) });
+    // Row by row into typed arrays, grown as needed (a range holds a share of the customers).
+    const ids = new TextColumnBuilder();
+    let sums = [0, 1, 2, 3, 4].map(() => new Float64Array(4096));
+    let r = 0;
+    forEachRow(db, list[k].sql, list[k].bind, BALANCE_COLUMNS, (id: string, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
+      if (r === sums[0].length) sums = sums.map((c) => {
+        const grown = new Float64Array(c.length * 2);
+        grown.set(c);
+        return grown;
+      });
+      ids.push(id);
+      sums[0][r] = aum;
+      sums[1][r] = deposit;
+      sums[2][r] = loan;
+      sums[3][r] = spread;
+      sums[4][r] = risk;
+      r++;
+    });
+    share(`balances:${k}`, { ids: ids.done(), sums: sums.map((c) => c.subarray(0, r)) });
   }
 }
 
 /**
  * The CNY balance sums of `tasks` by position in `ids` (the directory, customer_id order), each
- * customer's handed to `set`: those from customer_spans and the tasks this thread claims, row by
- * row, then those the report thread claimed as `handedOver` gives them (undefined: it did not,
- * e.g. it failed: summed here).
+ * customer's handed to `set`: the tasks this thread claims, row by row, then those the report
+ * thread claimed as `handedOver` gives them (undefined: it did not, e.g. it failed: summed here).
  */
 export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdList, set: BalanceSink, handedOver: (k: number) => BalanceTaskSums | undefined): void {
   const list = balanceTaskSql(w, tasks.pricing, tasks.bounds);
@@ -215,8 +223,6 @@ export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdL
     });
   };
   const run = (k: number) => sum(list[k].sql, list[k].bind);
-  const covered = balanceSums(w, tasks.pricing);
-  sum(covered.parts[0], covered.bind);
   for (let k = Atomics.add(claims, 0, 1); k < list.length; k = Atomics.add(claims, 0, 1)) {
     run(k);
     mine[k] = 1;

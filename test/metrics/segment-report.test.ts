@@ -135,10 +135,10 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     const expected = new Map(whole.customer_id.map((id, r) => [id, [whole.aum_fd[r], whole.deposit_fd[r], whole.loan_fd[r], whole.spread_fd[r], whole.risk_fd[r]]]));
     expect(rows(plain.parts[0]).customer_id.length).toBeGreaterThan(0);
     expect(rows(plain.parts[1]).customer_id).toEqual(expect.arrayContaining(['P1', 'P9']));
-    // 13 customers, rowids 1 … 13 in import order (P1 … P9, K1 … K4): 4 ranges cut at rowids
-    // ⌊13k/4⌋ + 1 = 4, 7, 10 (P4, P7, K1), in SQLite's order.
-    const bounds = customerBounds(db, 4);
-    expect(bounds).toEqual(['K1', 'P4', 'P7']);
+    // 13 customers, rowids 1 … 13 in import order (P1 … P9, K1 … K4): 8 ranges cut at rowids
+    // ⌊13k/8⌋ + 1 = 2, 4, 5, 7, 9, 10, 12 (P2, P4, P5, P7, P9, K1, K3), in SQLite's order.
+    const bounds = customerBounds(db, 8);
+    expect(bounds).toEqual(['K1', 'K3', 'P2', 'P4', 'P5', 'P7', 'P9']);
     const ids = directoryColumns(db, w.to).ids;
     const tasks = () => ({ pricing: DEFAULT_PRICING, bounds, claims: new SharedArrayBuffer(4) });
     const sumsOf = (t: ReturnType<typeof tasks>, handedOver: (k: number) => BalanceTaskSums | undefined) => {
@@ -151,14 +151,17 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     };
     // This thread alone: it claims every task, nothing is handed over.
     expect(sumsOf(tasks(), () => expect.fail('nothing to hand over'))).toEqual(expected);
-    // The report thread claimed every task first: the 4 ranges of the customers summed account by
-    // account, each of them in one (those from customer_spans are this thread's).
+    // The report thread claimed every task first: those from customer_spans in the 8 ranges,
+    // then the others in the 8 ranges, each customer in one.
     const first = tasks();
     const shared = new Map<string, BalanceTaskSums>();
     claimBalanceTasks(db, w, first, (part, v) => shared.set(part, v));
-    expect([...shared.keys()]).toEqual(['balances:0', 'balances:1', 'balances:2', 'balances:3']);
-    expect([...shared.values()].flatMap((x) => textValues(x.ids)).sort()).toEqual([...rows(plain.parts[1]).customer_id].sort());
-    expect(textValues(shared.get('balances:3')!.ids).every((id) => id >= 'P7')).toBe(true);
+    expect([...shared.keys()]).toEqual(Array.from({ length: 16 }, (_, k) => `balances:${k}`));
+    const idsOf = (ks: number[]) => ks.flatMap((k) => textValues(shared.get(`balances:${k}`)!.ids)).sort();
+    expect(idsOf([0, 1, 2, 3, 4, 5, 6, 7])).toEqual([...rows(plain.parts[0]).customer_id].sort());
+    expect(idsOf([8, 9, 10, 11, 12, 13, 14, 15])).toEqual([...rows(plain.parts[1]).customer_id].sort());
+    // Range 7 (from P9 on): P9 is summed account by account in this window (its A9 changes on 03-05).
+    expect(textValues(shared.get('balances:15')!.ids)).toEqual(['P9']);
     expect(sumsOf(first, (k) => shared.get(`balances:${k}`))).toEqual(expected);
     // Tasks the report thread claimed but never handed over (it failed) are summed here.
     expect(sumsOf(first, (k) => (k % 2 ? undefined : shared.get(`balances:${k}`)))).toEqual(expected);
