@@ -157,14 +157,13 @@ export function customerBounds(db: Db, ranges = BALANCE_RANGES): string[] {
 }
 
 /**
- * The tasks of BalanceTasks (no bounds: one per part): balanceSums' parts range by range, the
- * customers summed from customer_spans first, then the others account by account. Ranges small
- * enough that what the report thread hands over at a time stays small (a million customers'
- * sums in one piece would be tens of MB more at once).
+ * The tasks of BalanceTasks: the customers summed account by account, range by range (no
+ * bounds: in one task). Those summed from customer_spans are the main thread's own: one cheap
+ * scan, and up to every customer. Shared, their sums would come over while this thread still
+ * reads the directory and wait there to be placed (measured: up to 60 MB more at the peak).
  */
 function balanceTaskSql(w: Window, pricing: Pricing, bounds: readonly string[]): { sql: string; bind: Record<string, number | string> }[] {
-  const ranges = [...bounds, undefined].map((hi, k) => balanceSums(w, pricing, { lo: k === 0 ? undefined : bounds[k - 1], hi }));
-  return [0, 1].flatMap((part) => ranges.map((r) => ({ sql: r.parts[part], bind: r.bind })));
+  return [...bounds, undefined].map((hi, k) => balanceSums(w, pricing, { lo: k === 0 ? undefined : bounds[k - 1], hi })).map((r) => ({ sql: r.parts[1], bind: r.bind }));
 }
 
 /** A customer's CNY balance sums in fen-days, by its position in the directory. */
@@ -207,8 +206,9 @@ export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share:
 
 /**
  * The CNY balance sums of `tasks` by position in `ids` (the directory, customer_id order), each
- * customer's handed to `set`: the tasks this thread claims, row by row, then those the report
- * thread claimed as `handedOver` gives them (undefined: it did not, e.g. it failed: summed here).
+ * customer's handed to `set`: those from customer_spans and the tasks this thread claims, row by
+ * row, then those the report thread claimed as `handedOver` gives them (undefined: it did not,
+ * e.g. it failed: summed here).
  */
 export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdList, set: BalanceSink, handedOver: (k: number) => BalanceTaskSums | undefined): void {
   const list = balanceTaskSql(w, tasks.pricing, tasks.bounds);
@@ -223,6 +223,8 @@ export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdL
     });
   };
   const run = (k: number) => sum(list[k].sql, list[k].bind);
+  const covered = balanceSums(w, tasks.pricing);
+  sum(covered.parts[0], covered.bind);
   for (let k = Atomics.add(claims, 0, 1); k < list.length; k = Atomics.add(claims, 0, 1)) {
     run(k);
     mine[k] = 1;

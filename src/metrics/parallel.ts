@@ -22,8 +22,8 @@ export type WorkerJob =
   | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };
 
 /**
- * A window's CNY balance sums as tasks that two threads share: balanceSums' two parts, each cut
- * into ranges of customers. Each thread claims the next task from one shared counter (`claims`,
+ * A window's CNY balance sums as tasks that two threads share: the customers summed account by
+ * account, cut into ranges of customers. Each thread claims the next task from one shared counter (`claims`,
  * an Int32Array's slot 0), so the report thread takes tasks once its own work is done and neither
  * thread waits for the other while any task is left. `bounds` (ascending in SQLite's order) cut
  * the ranges.
