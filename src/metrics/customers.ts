@@ -141,7 +141,7 @@ export function customerExtras(db: Db, w: Window, activityFrom?: string): Custom
   return { txns: txnSumColumns(db, w, activityFrom), foreign: foreignAccountSlices(db, w) };
 }
 
-/** Ranges per part of the balance sums (BalanceTasks): enough that the thread finishing last is left a short task. */
+/** Ranges of the balance sums' account-by-account part (BalanceTasks): enough that the thread finishing last is left a short task. */
 const BALANCE_RANGES = 16;
 
 /**
