@@ -88,7 +88,7 @@ function windowOrNull(db: Db, asOf: string, windowDays: number): Window | null {
  * The AUM windows the signals compare, in watchInputs' order, and which of them is the tier window
  * (clipped to the data): those take the population's AUM ADB, the same exact fen-days ÷ days.
  */
-function aumWindowsOf(db: Db, asOf: string, windowDays: number, r: WatchRules, tierW: Window | null): { asked: AumWindow[]; isTier: boolean[]; others: AumWindow[] } {
+function aumWindowsOf(db: Db, asOf: string, windowDays: number, r: WatchRules, tierW: Window | null): { asked: AumWindow[]; isTier: boolean[]; others: AumWindow[]; outflowFrom: string; months: string[] } {
   const days = r.attrition.days;
   const ud = r.upgrade.days;
   const outflowFrom = addDays(asOf, -days);
@@ -100,7 +100,7 @@ function aumWindowsOf(db: Db, asOf: string, windowDays: number, r: WatchRules, t
     ...months.map((m) => ({ from: `${m}-01`, to: lastDayOf(m), whole: true })),
   ];
   const isTier = asked.map((a) => tierW !== null && isWindow(db, a, tierW));
-  return { asked, isTier, others: asked.filter((_, k) => !isTier[k]) };
+  return { asked, isTier, others: asked.filter((_, k) => !isTier[k]), outflowFrom, months };
 }
 
 /**
@@ -120,13 +120,10 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const r = p.rules;
   const windowDays = p.windowDays ?? DEFAULT_WINDOW_DAYS;
-  const days = r.attrition.days;
-  const outflowFrom = addDays(asOf, -days);
-  const months = downgradeMonths(asOf, r.downgrade.months);
   // Every window other than the tier window in one pass (equal ones summed once): on the report
   // thread alongside the population (that thread is idle once it has the transaction sums) when
   // the population was asked for the same windows, else here.
-  const { asked, isTier, others } = aumWindowsOf(db, asOf, windowDays, r, p.population?.period.window ?? windowOrNull(db, asOf, windowDays));
+  const { asked, isTier, others, outflowFrom, months } = aumWindowsOf(db, asOf, windowDays, r, p.population?.period.window ?? windowOrNull(db, asOf, windowDays));
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays, tiers, pricing }, undefined, others.length ? others : undefined);
   const alongside = pop.table.aumAlongside?.() ?? null;
   const sums = alongside && alongside.customers === pop.table.ids.length && JSON.stringify(alongside.asked) === JSON.stringify(others)
@@ -151,7 +148,7 @@ export function watchInputs(db: Db, p: WatchParams): WatchInputs {
     }
   };
   const dates: WatchDates = {
-    as_of: asOf, attrition_from: addDays(asOf, -(days - 1)), outflow_from: outflowFrom, months,
+    as_of: asOf, attrition_from: asked[0].from, outflow_from: outflowFrom, months,
     dormant_from: addDays(asOf, -(r.dormant_valuable.days - 1)),
   };
   return { period: pop.period, dates, tiers, eachCustomer, loans: loanChanges(db, asOf, r.loan_downgrade.days) };
