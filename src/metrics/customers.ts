@@ -9,7 +9,7 @@ import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../
 import { dayNum } from '../db/balances.js';
 import { forEachRow, TextColumnBuilder, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
-import { reportThreadBusy, startOnWorker, type BalanceTasks, type Running } from './parallel.js';
+import { reportThreadBusy, startOnWorker, type BalanceTasks, type ExtrasWindow, type Running } from './parallel.js';
 import type { AllAumSums, AumWindow } from './windows.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
 import { DataError } from '../errors.js';
@@ -178,7 +178,7 @@ export interface BalanceTaskSums {
 const BALANCE_COLUMNS = ['customer_id', 'aum_fd', 'deposit_fd', 'loan_fd', 'spread_fd', 'risk_fd'] as const;
 
 /** The report thread's share of BalanceTasks: tasks claimed until none is left, each handed over when done. */
-export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share: (part: string, value: BalanceTaskSums) => void): void {
+export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share: (task: number, sums: BalanceTaskSums) => void): void {
   const list = balanceTaskSql(w, tasks.pricing, tasks.bounds);
   const claims = new Int32Array(tasks.claims);
   for (let k = Atomics.add(claims, 0, 1); k < list.length; k = Atomics.add(claims, 0, 1)) {
@@ -200,7 +200,7 @@ export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share:
       sums[4][r] = risk;
       r++;
     });
-    share(`balances:${k}`, { ids: ids.done(), sums: sums.map((c) => c.subarray(0, r)) });
+    share(k, { ids: ids.done(), sums: sums.map((c) => c.subarray(0, r)) });
   }
 }
 
@@ -246,6 +246,36 @@ export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdL
 }
 
 /**
+ * Windows whose values are asked one after another (a migration's two dates), with the report
+ * thread working for all of them: it computes each window's extras in turn and takes a share of
+ * each window's balance sums, so it goes on to the second window's transactions while this thread
+ * finishes the first, and one thread starts instead of one per window. See customerValues.
+ */
+export interface WindowSeries {
+  job: Running<AllAumSums | null>;
+  windows: ExtrasWindow[];
+  /** The index of the window customerValues asks for next. */
+  next: number;
+  /** AUM windows follow the last window on the thread (CustomerTable.aumAlongside). */
+  aum: boolean;
+}
+
+/**
+ * Starts the report thread on `windows` (customerValues then asks for them in this order). Its
+ * share of the balance sums is given unless it has work enough of its own (`aum`: it goes on to
+ * the windows) or another report thread is still at work (two cores: a third busy thread only
+ * competes).
+ */
+export function startWindowSeries(db: Db, windows: readonly Window[], pricing: Pricing, activityFrom?: string, aum?: AumWindow[]): WindowSeries {
+  const share = !aum && !reportThreadBusy();
+  const bounds = share ? customerBounds(db) : [];
+  const list = windows.map((window): ExtrasWindow => ({ window, activityFrom, balances: share ? { pricing, bounds, claims: new SharedArrayBuffer(4) } : undefined }));
+  // No thread (small data, a transaction, ...): each window's extras are computed here when asked for.
+  const job = startOnWorker<AllAumSums | null>(db, { job: 'customerExtras', windows: list, aum }, () => null);
+  return { job, windows: list, next: 0, aum: aum !== undefined };
+}
+
+/**
  * Value of every customer over the window, by directory position (see CustomerTable). `want`:
  * which directory columns beyond id and type to read (names for a detail, branch and RM for
  * grouping); the others stay empty. `reuse`: a table the caller no longer needs, whose arrays are
@@ -253,25 +283,26 @@ export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdL
  * then costs no second set of columns); without names and owners, its ids and types too when the
  * customers are as many (crm never deletes one): nothing else of the directory is wanted. `aum`:
  * AUM windows for the report thread to sum once it has the extras (see CustomerTable.aumAlongside).
+ * `series`: the report thread already at work on this window, the series' next (startWindowSeries).
  */
-export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable, aum?: AumWindow[]): CustomerTable {
+export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable, aum?: AumWindow[], series?: WindowSeries): CustomerTable {
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
-  // thread sums the CNY balances. The thread shares them, then takes a share of the balance sums
-  // (BalanceTasks), unless it has work enough of its own (`aum`: it goes on to the windows) or
-  // another report thread is still at work (two cores: a third busy thread only competes).
-  const share = !aum && !reportThreadBusy();
-  const tasks: BalanceTasks = { pricing, bounds: share ? customerBounds(db) : [], claims: new SharedArrayBuffer(4) };
-  const job = startOnWorker<CustomerExtras | AllAumSums | null>(db, { job: 'customerExtras', window: w, activityFrom, aum, balances: share ? tasks : undefined }, () => customerExtras(db, w, activityFrom));
+  // thread sums the CNY balances; then the thread takes a share of the balance sums (BalanceTasks).
+  const run = series ?? startWindowSeries(db, [w], pricing, activityFrom, aum);
+  const k = run.next++;
+  const mine = run.windows[k];
+  if (!mine || mine.window.from !== w.from || mine.window.to !== w.to || mine.activityFrom !== activityFrom) throw new Error(`customerValues: window ${w.from}…${w.to} is not the series' next`);
+  const { job } = run;
   let got: CustomerExtras | undefined;
-  const extras = (): CustomerExtras => (got ??= job.part<CustomerExtras>('extras') ?? (job() as CustomerExtras));
+  const extras = (): CustomerExtras => (got ??= job.part<CustomerExtras>(`extras:${k}`) ?? customerExtras(db, w, activityFrom));
   // All customers in customer_id order with their RM on the window's last day, in one query.
   const dir = reuse && !want.names && !want.owners && reuse.ids.length === db.prepare('SELECT count(*) FROM customers').pluck().get()
     ? directoryOf(reuse) : directoryColumns(db, w.to, want);
   const n = dir.ids.length;
   const again = reuse?.seen.length === n ? reuse : undefined;
   const t: CustomerTable = { ...dir, seen: again?.seen.fill(0) ?? new Uint8Array(n), last_active: (again?.last_active ?? new Int32Array(n)).fill(-1) } as CustomerTable;
-  for (const k of VALUE_COLUMNS) t[k] = again?.[k].fill(0) ?? new Float64Array(n);
+  for (const c of VALUE_COLUMNS) t[c] = again?.[c].fill(0) ?? new Float64Array(n);
   // The CNY sums row by row straight into the arrays, each row handed to a function (a million
   // rows as JSON columns would hold some 250 MB at once; as row arrays they cost more than the
   // query), then the foreign-currency slices by position. Balance categories are summed in
@@ -285,7 +316,8 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     t.net_interest[i] = spread;
     t.risk_cost[i] = risk;
   };
-  sumBalanceTasks(db, w, job.threaded ? tasks : { ...tasks, bounds: [] }, dir.ids, set, (k) => job.part<BalanceTaskSums>(`balances:${k}`));
+  const tasks = job.threaded && mine.balances ? mine.balances : { pricing, bounds: [], claims: new SharedArrayBuffer(4) };
+  sumBalanceTasks(db, w, tasks, dir.ids, set, (j) => job.part<BalanceTaskSums>(`balances:${k}:${j}`));
   addForeignSlices(t, extras().foreign, pricing);
   for (let i = 0; i < n; i++) {
     if (!t.seen[i]) continue;
@@ -299,19 +331,18 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
   addTxnSums(t, extras().txns, pricing, activityFrom !== undefined);
   got = undefined;
   for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
-  // With `aum` the windows' sums are joined when asked for; without, the thread is done: joined.
-  if (aum) t.aumAlongside = alongside(job);
-  else job();
+  // After the series' last window: with `aum` the windows' sums are joined when asked for; without, the thread is done: joined.
+  if (k === run.windows.length - 1) {
+    if (run.aum) t.aumAlongside = alongside(job);
+    else job();
+  }
   return t;
 }
 
 /** The AUM windows' sums of a customerExtras job, or null when the report thread did not sum them. */
-function alongside(job: Running<CustomerExtras | AllAumSums | null>): () => AllAumSums | null {
+function alongside(job: Running<AllAumSums | null>): () => AllAumSums | null {
   // Its own scope: the table keeps the job, not customerValues' other variables.
-  return () => {
-    const r = job();
-    return r && 'customers' in r ? r : null;
-  };
+  return () => job();
 }
 
 /**

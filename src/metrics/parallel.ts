@@ -16,10 +16,22 @@ import type { AumWindow } from './windows.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
-  | { job: 'customerExtras'; window: Window; activityFrom?: string; aum?: AumWindow[]; balances?: BalanceTasks }
+  | { job: 'customerExtras'; windows: ExtrasWindow[]; aum?: AumWindow[] }
   | { job: 'rmExtras'; window: Window; previous?: Window }
   | { job: 'rfmInputs'; asOf: string; from: string; to: string }
   | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };
+
+/**
+ * One window of a customerExtras job: its transaction sums and foreign-currency balances, then,
+ * with `balances`, a share of its CNY balance sums. A job's windows are those a caller asks for
+ * one after another (a migration's two dates): the thread goes on to the next window's sums while
+ * the main thread finishes the one before.
+ */
+export interface ExtrasWindow {
+  window: Window;
+  activityFrom?: string;
+  balances?: BalanceTasks;
+}
 
 /**
  * A window's CNY balance sums as tasks that two threads share: the customers summed account by
@@ -85,6 +97,13 @@ export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): Runnin
   return run;
 }
 
+/** How a customerExtras job's debug line describes its windows. */
+function debugNote(job: WorkerJob): string {
+  if (job.job !== 'customerExtras') return '';
+  const n = job.windows.length;
+  return `${n > 1 ? ` for ${n} windows` : ''}${job.windows.some((w) => w.balances) ? ' with a share of the balance sums' : ''}`;
+}
+
 interface Message { part?: string; value?: unknown; result?: unknown; error?: string; name?: string }
 
 function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part: (name: string) => unknown; threaded: boolean } {
@@ -108,7 +127,7 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
   worker.unref();
   const f = new Int32Array(flag);
   live.add(f);
-  if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} started${job.job === 'customerExtras' && job.balances ? ' with a share of the balance sums' : ''}\n`);
+  if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} started${debugNote(job)}\n`);
   const parts = new Map<string, unknown>();
   let final: Message | undefined;
   let ended = false;

@@ -31,13 +31,16 @@ function buffersOf(value: unknown, out = new Set<ArrayBuffer>(), depth = 0): Arr
 }
 
 /**
- * customerExtras, shared as soon as done; then the balance sums' tasks the main thread has not
- * claimed yet (BalanceTasks), each shared as done; then, with AUM windows asked alongside (crm
- * watch's, also in the HTML page), the windows' sums as the result.
+ * Per window in turn: its customerExtras, shared as soon as done (`extras:K`), then the balance
+ * sums' tasks the main thread has not claimed yet (BalanceTasks), each shared as done
+ * (`balances:K:J`); then, with AUM windows asked alongside (crm watch's, also in the HTML page),
+ * the windows' sums as the result.
  */
 function customerExtrasJob(db: Database.Database, spec: Extract<WorkerJob, { job: 'customerExtras' }>, share: (part: string, value: unknown) => void): unknown {
-  share('extras', customerExtras(db, spec.window, spec.activityFrom));
-  if (spec.balances) claimBalanceTasks(db, spec.window, spec.balances, share);
+  spec.windows.forEach(({ window, activityFrom, balances }, k) => {
+    share(`extras:${k}`, customerExtras(db, window, activityFrom));
+    if (balances) claimBalanceTasks(db, window, balances, (j, sums) => share(`balances:${k}:${j}`, sums));
+  });
   return spec.aum ? allAumWindowSums(db, spec.aum) : null;
 }
 

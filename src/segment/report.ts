@@ -8,7 +8,7 @@ import type { DirectoryWants } from '../db/segment-queries.js';
 import { dayNum } from '../db/balances.js';
 import { DataError } from '../errors.js';
 import { addDays, dataDatesIn, isoFromNum, latestDataDate, resolveWindow, type DataDates, type Window } from '../metrics/engine.js';
-import { customerValues, type CustomerTable } from '../metrics/customers.js';
+import { customerValues, startWindowSeries, type CustomerTable, type WindowSeries } from '../metrics/customers.js';
 import type { AumWindow } from '../metrics/windows.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
 import type { CustomerType } from '../types.js';
@@ -125,12 +125,12 @@ function period(db: Db, r: Resolved, window: Window, txnCount?: number): Period 
 }
 
 /**
- * `reuse`, `aum`: see customerValues. `activity`: false for tiers alone (a migration's), which
- * need no year of transactions: no customer is then dormant.
+ * `reuse`, `aum`, `series`: see customerValues. `activity`: false for tiers alone (a migration's),
+ * which need no year of transactions: no customer is then dormant.
  */
-function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants, reuse?: TierPopulation, aum?: AumWindow[], activity = true): TierPopulation {
+function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants, reuse?: TierPopulation, aum?: AumWindow[], activity = true, series?: WindowSeries): TierPopulation {
   // One pass over the transactions gives the window's sums and the last posting day of the year.
-  const t = customerValues(db, window, r.pricing, activity ? activityWindow(r.asOf).from : undefined, want, reuse?.table, aum);
+  const t = customerValues(db, window, r.pricing, activity ? activityWindow(r.asOf).from : undefined, want, reuse?.table, aum, series);
   const n = t.ids.length;
   const asOfNum = dayNum(r.asOf);
   const dormant = new Uint8Array(n);
@@ -343,10 +343,12 @@ export function segmentMigration(db: Db, params: SegmentParams, compareDate: str
   const w1 = tierWindow(db, compareDate, r.windowDays);
   const w2 = tierWindow(db, r.asOf, r.windowDays);
   // Tiers and AUM only (no names, branches or RMs, no activity); date 1 reduced to those before date 2 is
-  // computed, into date 1's arrays (themselves `reuse`'s when given).
-  const p1 = populationOf(db, r1, w1, {}, reuse, undefined, false);
+  // computed, into date 1's arrays (themselves `reuse`'s when given). With both dates to compute,
+  // one report thread works for both windows.
+  const series = after ? undefined : startWindowSeries(db, [w1, w2], r.pricing);
+  const p1 = populationOf(db, r1, w1, {}, reuse, undefined, false, series);
   const date1 = migrationSides(p1);
-  const date2 = after ?? migrationSides(populationOf(db, r, w2, {}, p1, undefined, false));
+  const date2 = after ?? migrationSides(populationOf(db, r, w2, {}, p1, undefined, false, series));
   // Both join by directory position: the same customers table.
   if (date2.customers !== date1.customers) throw new DataError('the customers table changed while the migration was computed: run it again');
   const sections = r.types.map((type): MigrationSection => {

@@ -30,6 +30,8 @@ describe('worker threads are invisible in the results', () => {
     const reports = [
       ['segment', '--as-of', '2026-11-27', '--window', '27', '--format', 'csv'],
       ['segment', '--detail', '--as-of', '2026-11-27', '--window', '27', '--format', 'csv'],
+      // Both dates' windows on one report thread.
+      ['segment', '--as-of', '2026-11-27', '--window', '7', '--compare', '2026-11-20', '--format', 'csv'],
       ['rm-report', '--period', '2026-11', '--allow-partial', '--plan', join(samples, 'plan.yaml'), '--format', 'csv'],
       // The previous 12 days (11-04 .. 11-15) lie in the data: deposit growth on the report thread too.
       ['rm-report', '--from', '2026-11-16', '--to', '2026-11-27', '--format', 'csv'],
@@ -48,7 +50,11 @@ describe('worker threads are invisible in the results', () => {
       // The extras come first, shared; then a share of the balance sums, or crm watch's windows.
       if (args[0] !== 'rm-report') expect(on.stderr).toMatch(/customerExtras shared extras/);
       else expect(on.stderr).not.toMatch(/customerExtras/);
-      if (args[0] === 'segment') expect(on.stderr).toMatch(/customerExtras started with a share of the balance sums\n/);
+      if (args[0] === 'segment') {
+        const started = on.stderr.split('\n').filter((l) => l.includes('started'));
+        expect(started).toEqual([`crm: debug: customerExtras started${args.includes('--compare') ? ' for 2 windows' : ''} with a share of the balance sums`]);
+        if (args.includes('--compare')) expect(on.stderr).toMatch(/shared extras:0\n[^]*shared extras:1\n/);
+      }
       if (args[0] === 'watch') expect(on.stderr).toMatch(/customerExtras started\n/);
       // The RM report's varying sets are computed once, on the report thread, and shared.
       if (args[0] === 'rm-report') expect(on.stderr).toMatch(/rmExtras shared varying/);

@@ -59,4 +59,44 @@ describe('report threads', () => {
       conn.close();
     }
   }, 60_000);
+
+  it('a series of two windows runs on one report thread, which shares both windows\' extras and balance sums: the same figures as each window alone', async () => {
+    const db = join(tmpDir(), 'crm.db');
+    const files = ['rms.csv', 'customers.csv', 'fx_rates.csv', ...readdirSync(join(samples, 'accounts')).map((f) => `accounts/${f}`), 'transactions.csv'].map((f) => join(samples, f));
+    expect(runCrm(['--db', db, 'import', ...files]).code).toBe(0);
+    const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
+    const { customerValues, startWindowSeries, VALUE_COLUMNS } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
+    const { resolveWindow } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
+    const { DEFAULT_PRICING } = (await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js');
+    const conn = openDb(db, { readonly: true });
+    try {
+      const w1 = resolveWindow(conn, '2026-11-10', '2026-11-16');
+      const w2 = resolveWindow(conn, '2026-11-21', '2026-11-27');
+      // Each window alone, no thread.
+      vi.stubEnv('CRM_REPORT_THREADS', 'never');
+      const figures = (t: ReturnType<typeof customerValues>) => VALUE_COLUMNS.map((c) => Array.from(t[c]));
+      const alone1 = figures(customerValues(conn, w1, DEFAULT_PRICING, undefined, {}));
+      const alone2 = figures(customerValues(conn, w2, DEFAULT_PRICING, undefined, {}));
+      vi.stubEnv('CRM_REPORT_THREADS', 'always');
+      vi.stubEnv('CRM_DEBUG_THREADS', '1');
+      const debug: string[] = [];
+      vi.spyOn(process.stderr, 'write').mockImplementation((s) => debug.push(String(s)) > 0);
+      const series = startWindowSeries(conn, [w1, w2], DEFAULT_PRICING);
+      expect(series.job.threaded).toBe(true);
+      const first = customerValues(conn, w1, DEFAULT_PRICING, undefined, {}, undefined, undefined, series);
+      expect(figures(first)).toEqual(alone1);
+      // The second window into the first one's arrays, as a migration computes it.
+      expect(figures(customerValues(conn, w2, DEFAULT_PRICING, undefined, {}, first, undefined, series))).toEqual(alone2);
+      expect(debug.filter((l) => / started|shared extras/.test(l))).toEqual([
+        'crm: debug: customerExtras started for 2 windows with a share of the balance sums\n',
+        'crm: debug: customerExtras shared extras:0\n',
+        'crm: debug: customerExtras shared extras:1\n',
+      ]);
+      expect(debug).toContain('crm: debug: customerExtras ran on the report thread\n');
+      // Every window of a series asked for: a third is an error, not a silent recomputation.
+      expect(() => customerValues(conn, w2, DEFAULT_PRICING, undefined, {}, undefined, undefined, series)).toThrow('is not the series\' next');
+    } finally {
+      conn.close();
+    }
+  }, 60_000);
 });

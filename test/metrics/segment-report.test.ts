@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles } from '../../src/import/index.js';
 import { balanceSums, customerTxns, dataDatesIn, resolveWindow } from '../../src/metrics/engine.js';
-import { claimBalanceTasks, customerBounds, customerExtras, customerValue, customerValues, recency, sumBalanceTasks, type BalanceTaskSums } from '../../src/metrics/customers.js';
+import { claimBalanceTasks, customerBounds, customerExtras, customerValue, customerValues, recency, startWindowSeries, sumBalanceTasks, type BalanceTaskSums } from '../../src/metrics/customers.js';
 import { directoryColumns } from '../../src/db/segment-queries.js';
 import { positionsIn, positionsOf } from '../../src/db/positions.js';
 import { idList, queryColumns, textValues } from '../../src/db/columns.js';
@@ -125,6 +125,19 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     other.close();
   });
 
+  it('a series of windows (a migration\'s two dates) gives each window\'s figures, asked for in its order only', () => {
+    const w1 = resolveWindow(db, '2026-03-01', '2026-03-05');
+    const w2 = resolveWindow(db, '2026-03-06', AS_OF);
+    const all = (t: ReturnType<typeof customerValues>) => Array.from({ length: t.ids.length }, (_, i) => customerValue(t, i));
+    const series = startWindowSeries(db, [w1, w2], DEFAULT_PRICING);
+    // The fixture holds fewer customers than a thread is started for: each window's extras are computed here.
+    expect(series.job.threaded).toBe(false);
+    expect(all(customerValues(db, w1, DEFAULT_PRICING, undefined, {}, undefined, undefined, series))).toEqual(all(customerValues(db, w1, DEFAULT_PRICING, undefined, {})));
+    expect(all(customerValues(db, w2, DEFAULT_PRICING, undefined, {}, undefined, undefined, series))).toEqual(all(customerValues(db, w2, DEFAULT_PRICING, undefined, {})));
+    const other = startWindowSeries(db, [w1, w2], DEFAULT_PRICING);
+    expect(() => customerValues(db, w2, DEFAULT_PRICING, undefined, {}, undefined, undefined, other)).toThrow(`customerValues: window 2026-03-06…${AS_OF} is not the series' next`);
+  });
+
   it('the balance sums shared range by range with the report thread: the same sums whoever takes which task', () => {
     // 03-02 … 03-05 lies inside the data: some customers come from customer_spans (A2: one row
     // since 03-01), the others account by account (A1, A9 change on 03-05, A8 appears on 03-10).
@@ -154,15 +167,15 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     // The report thread claimed every task first: the 8 ranges of the customers summed account by
     // account, each of them in one (those from customer_spans are this thread's own).
     const first = tasks();
-    const shared = new Map<string, BalanceTaskSums>();
-    claimBalanceTasks(db, w, first, (part, v) => shared.set(part, v));
-    expect([...shared.keys()]).toEqual(Array.from({ length: 8 }, (_, k) => `balances:${k}`));
+    const shared = new Map<number, BalanceTaskSums>();
+    claimBalanceTasks(db, w, first, (task, v) => shared.set(task, v));
+    expect([...shared.keys()]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect([...shared.values()].flatMap((x) => textValues(x.ids)).sort()).toEqual([...rows(plain.parts[1]).customer_id].sort());
     // Range 7 (from P9 on): P9 is summed account by account in this window (its A9 changes on 03-05).
-    expect(textValues(shared.get('balances:7')!.ids)).toEqual(['P9']);
-    expect(sumsOf(first, (k) => shared.get(`balances:${k}`))).toEqual(expected);
+    expect(textValues(shared.get(7)!.ids)).toEqual(['P9']);
+    expect(sumsOf(first, (k) => shared.get(k))).toEqual(expected);
     // Tasks the report thread claimed but never handed over (it failed) are summed here.
-    expect(sumsOf(first, (k) => (k % 2 ? undefined : shared.get(`balances:${k}`)))).toEqual(expected);
+    expect(sumsOf(first, (k) => (k % 2 ? undefined : shared.get(k)))).toEqual(expected);
   });
 
   it('the RM of a reassigned customer is the one in effect on the window\'s last day', () => {
