@@ -93,7 +93,11 @@ export function directoryColumns(db: Db, day: string, want: DirectoryWants = {})
   const ids = idList(c.customer_id);
   const n = ids.length;
   const names = want.names ? nameList(db, n) : null;
-  if (!want.owners) return { ids, corporate: Uint8Array.from(c.corporate!), names, branch: new Int32Array(n), branches: [null], rm: new Int32Array(n), rms: [null] };
+  if (!want.owners) {
+    // Every customer's code 0 (null): one array of zeros serves both.
+    const none = new Int32Array(n);
+    return { ids, corporate: Uint8Array.from(c.corporate!), names, branch: none, branches: [null], rm: none, rms: [null] };
+  }
   // Type and branch code in one pass, row by row (a million branch names as JSON cost more).
   const corporate = new Uint8Array(n);
   const branch = new Int32Array(n);

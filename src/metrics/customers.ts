@@ -96,7 +96,7 @@ export interface TxnSumColumns {
   self_service: Int32Array;
   e_banking: Int32Array;
   fee_fen: Float64Array;
-  /** Last customer-initiated posting day since activityFrom, as a day number; -1 for none. */
+  /** Last customer-initiated posting day since activityFrom, as a day number; -1 for none (empty without activityFrom). */
   last_active: Int32Array;
 }
 
@@ -106,7 +106,7 @@ function txnSumColumns(db: Db, w: Window, activityFrom?: string): TxnSumColumns 
   const n = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
   const x = {
     count: new Int32Array(n), counter: new Int32Array(n), self_service: new Int32Array(n), e_banking: new Int32Array(n),
-    fee_fen: new Float64Array(n), last_active: new Int32Array(n),
+    fee_fen: new Float64Array(n), last_active: new Int32Array(activityFrom === undefined ? 0 : n),
   };
   const ids = new TextColumnBuilder();
   let k = 0;
@@ -276,16 +276,39 @@ export function startWindowSeries(db: Db, windows: readonly Window[], pricing: P
 }
 
 /**
- * Value of every customer over the window, by directory position (see CustomerTable). `want`:
- * which directory columns beyond id and type to read (names for a detail, branch and RM for
- * grouping); the others stay empty. `reuse`: a table the caller no longer needs, whose arrays are
- * cleared and filled again when the directory has its size (a second window, e.g. a migration's,
- * then costs no second set of columns); without names and owners, its ids and types too when the
- * customers are as many (crm never deletes one): nothing else of the directory is wanted. `aum`:
- * AUM windows for the report thread to sum once it has the extras (see CustomerTable.aumAlongside).
- * `series`: the report thread already at work on this window, the series' next (startWindowSeries).
+ * Columns a tiers-only table (customerValues' `tiersOnly`) leaves empty (length 0): a migration's
+ * population reads none of them (its tiers, AUM and the window's transaction count; contribution
+ * is computed without fee and channel cost columns), and at a million customers they take 52 MB.
+ * A write to them is a no-op; a read gives undefined.
  */
-export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom?: string, want: DirectoryWants = { names: true, owners: true }, reuse?: CustomerTable, aum?: AumWindow[], series?: WindowSeries): CustomerTable {
+export const NOT_IN_TIERS_ONLY = ['loan_adb', 'fee_income', 'channel_cost', 'txn_counter', 'txn_self_service', 'txn_e_banking', 'last_active'] as const;
+
+/** customerValues' options; see there. */
+export interface ValueOptions {
+  activityFrom?: string;
+  want?: DirectoryWants;
+  reuse?: CustomerTable;
+  aum?: AumWindow[];
+  series?: WindowSeries;
+  tiersOnly?: boolean;
+}
+
+/**
+ * Value of every customer over the window, by directory position (see CustomerTable).
+ * `activityFrom`: also each customer's last posting day since then (last_active). `want`:
+ * which directory columns beyond id and type to read (default names and owners: names for a
+ * detail, branch and RM for grouping); the others stay empty. `reuse`: a table the caller no
+ * longer needs, whose arrays are cleared and filled again when the directory has its size (a
+ * second window, e.g. a migration's, then costs no second set of columns); without names and
+ * owners, its ids and types too when the customers are as many (crm never deletes one): nothing
+ * else of the directory is wanted. `aum`: AUM windows for the report thread to sum once it has
+ * the extras (see CustomerTable.aumAlongside). `series`: the report thread already at work on
+ * this window, the series' next (startWindowSeries). `tiersOnly`: the columns of
+ * NOT_IN_TIERS_ONLY left empty.
+ */
+export function customerValues(db: Db, w: Window, pricing: Pricing, opts: ValueOptions = {}): CustomerTable {
+  const { activityFrom, want = { names: true, owners: true }, reuse, aum, series, tiersOnly = false } = opts;
+  if (tiersOnly && activityFrom !== undefined) throw new Error('customerValues: a tiers-only table has no last posting days');
   const f = w.days / 365;
   // The transaction sums and the foreign-currency balances run on a second core while this
   // thread sums the CNY balances; then the thread takes a share of the balance sums (BalanceTasks).
@@ -301,8 +324,9 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     ? directoryOf(reuse) : directoryColumns(db, w.to, want);
   const n = dir.ids.length;
   const again = reuse?.seen.length === n ? reuse : undefined;
-  const t: CustomerTable = { ...dir, seen: again?.seen.fill(0) ?? new Uint8Array(n), last_active: (again?.last_active ?? new Int32Array(n)).fill(-1) } as CustomerTable;
-  for (const c of VALUE_COLUMNS) t[c] = again?.[c].fill(0) ?? new Float64Array(n);
+  const kept = (c: string) => !tiersOnly || !(NOT_IN_TIERS_ONLY as readonly string[]).includes(c);
+  const t: CustomerTable = { ...dir, seen: again?.seen.fill(0) ?? new Uint8Array(n), last_active: kept('last_active') ? (again?.last_active ?? new Int32Array(n)).fill(-1) : new Int32Array(0) } as CustomerTable;
+  for (const c of VALUE_COLUMNS) t[c] = kept(c) ? (again?.[c].fill(0) ?? new Float64Array(n)) : new Float64Array(0);
   // The CNY sums row by row straight into the arrays, each row handed to a function (a million
   // rows as JSON columns would hold some 250 MB at once; as row arrays they cost more than the
   // query), then the foreign-currency slices by position. Balance categories are summed in
@@ -328,9 +352,14 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, activityFrom
     t.net_interest[i] /= 365;
     t.risk_cost[i] = (t.risk_cost[i] / w.days) * f;
   }
-  addTxnSums(t, extras().txns, pricing, activityFrom !== undefined);
+  if (tiersOnly) {
+    // No fee or channel cost columns: contribution without them, then with them where the
+    // window has transactions (addTxnSums), by the same expression.
+    for (let i = 0; i < n; i++) t.contribution[i] = contributionOf(t.net_interest[i], 0, 0, t.risk_cost[i]);
+  }
+  addTxnSums(t, extras().txns, pricing, activityFrom !== undefined, tiersOnly);
   got = undefined;
-  for (let i = 0; i < n; i++) t.contribution[i] = t.net_interest[i] + t.fee_income[i] - t.channel_cost[i] - t.risk_cost[i];
+  if (!tiersOnly) for (let i = 0; i < n; i++) t.contribution[i] = contributionOf(t.net_interest[i], t.fee_income[i], t.channel_cost[i], t.risk_cost[i]);
   // After the series' last window: with `aum` the windows' sums are joined when asked for; without, the thread is done: joined.
   if (k === run.windows.length - 1) {
     if (run.aum) t.aumAlongside = alongside(job);
@@ -371,8 +400,15 @@ function addForeignSlices(t: CustomerTable, slices: readonly AccountSlice[], pri
   }
 }
 
-/** The window's transaction sums and channel costs into `t`; `lastActive`: the last posting days too. */
-function addTxnSums(t: CustomerTable, x: TxnSumColumns, pricing: Pricing, lastActive: boolean): void {
+/** Contribution (metrics.md): NII + fee income − channel cost − risk cost, in this order. */
+const contributionOf = (netInterest: number, fee: number, channel: number, risk: number): number => netInterest + fee - channel - risk;
+
+/**
+ * The window's transaction sums and channel costs into `t`; `lastActive`: the last posting days
+ * too. `tiersOnly`: `t` keeps no fees, channel costs or channel counts: the contribution of each
+ * customer with transactions is computed here instead.
+ */
+function addTxnSums(t: CustomerTable, x: TxnSumColumns, pricing: Pricing, lastActive: boolean, tiersOnly: boolean): void {
   const txnPos = positionsOf(t.ids, x.ids);
   const cost = pricing.channel_cost_fen;
   for (let k = 0; k < txnPos.length; k++) {
@@ -382,12 +418,18 @@ function addTxnSums(t: CustomerTable, x: TxnSumColumns, pricing: Pricing, lastAc
     // Count 0: active only before the window (it only tells the last posting day).
     if (x.count[k] === 0) continue;
     t.seen[i] = 1;
-    t.fee_income[i] += x.fee_fen[k];
     t.txn_count[i] += x.count[k];
+    const channel = x.counter[k] * cost.counter + x.self_service[k] * cost.self_service + x.e_banking[k] * cost.e_banking;
+    if (tiersOnly) {
+      // One row per customer: the fee and channel cost as the columns below would hold them (+= from 0).
+      t.contribution[i] = contributionOf(t.net_interest[i], 0 + x.fee_fen[k], 0 + channel, t.risk_cost[i]);
+      continue;
+    }
+    t.fee_income[i] += x.fee_fen[k];
     t.txn_counter[i] += x.counter[k];
     t.txn_self_service[i] += x.self_service[k];
     t.txn_e_banking[i] += x.e_banking[k];
-    t.channel_cost[i] += x.counter[k] * cost.counter + x.self_service[k] * cost.self_service + x.e_banking[k] * cost.e_banking;
+    t.channel_cost[i] += channel;
   }
 }
 

@@ -126,11 +126,14 @@ function period(db: Db, r: Resolved, window: Window, txnCount?: number): Period 
 
 /**
  * `reuse`, `aum`, `series`: see customerValues. `activity`: false for tiers alone (a migration's),
- * which need no year of transactions: no customer is then dormant.
+ * which need no year of transactions (no customer is then dormant) and read a tiers-only table.
  */
 function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants, reuse?: TierPopulation, aum?: AumWindow[], activity = true, series?: WindowSeries): TierPopulation {
   // One pass over the transactions gives the window's sums and the last posting day of the year.
-  const t = customerValues(db, window, r.pricing, activity ? activityWindow(r.asOf).from : undefined, want, reuse?.table, aum, series);
+  // A migration's population (no activity): its tiers, AUM and transaction count only.
+  const t = customerValues(db, window, r.pricing, activity
+    ? { activityFrom: activityWindow(r.asOf).from, want, reuse: reuse?.table, aum, series }
+    : { want, reuse: reuse?.table, aum, series, tiersOnly: true });
   const n = t.ids.length;
   const asOfNum = dayNum(r.asOf);
   const dormant = new Uint8Array(n);
@@ -141,8 +144,9 @@ function populationOf(db: Db, r: Resolved, window: Window, want: DirectoryWants,
     if (!t.seen[i]) continue;
     txns += t.txn_count[i];
     count[t.corporate[i]]++;
+    if (!activity) continue;
     const since = t.last_active[i] >= 0 ? asOfNum - t.last_active[i] : null;
-    if (activity && isDormant(since, t.aum_adb[i], r.dormantFloorFen)) dormant[i] = 1;
+    if (isDormant(since, t.aum_adb[i], r.dormantFloorFen)) dormant[i] = 1;
   }
   const types = new Map<CustomerType, TypeTiers>();
   for (const type of r.types) {

@@ -75,18 +75,18 @@ describe('report threads', () => {
       // Each window alone, no thread.
       vi.stubEnv('CRM_REPORT_THREADS', 'never');
       const figures = (t: ReturnType<typeof customerValues>) => VALUE_COLUMNS.map((c) => Array.from(t[c]));
-      const alone1 = figures(customerValues(conn, w1, DEFAULT_PRICING, undefined, {}));
-      const alone2 = figures(customerValues(conn, w2, DEFAULT_PRICING, undefined, {}));
+      const alone1 = figures(customerValues(conn, w1, DEFAULT_PRICING, { want: {} }));
+      const alone2 = figures(customerValues(conn, w2, DEFAULT_PRICING, { want: {} }));
       vi.stubEnv('CRM_REPORT_THREADS', 'always');
       vi.stubEnv('CRM_DEBUG_THREADS', '1');
       const debug: string[] = [];
       vi.spyOn(process.stderr, 'write').mockImplementation((s) => debug.push(String(s)) > 0);
       const series = startWindowSeries(conn, [w1, w2], DEFAULT_PRICING);
       expect(series.job.threaded).toBe(true);
-      const first = customerValues(conn, w1, DEFAULT_PRICING, undefined, {}, undefined, undefined, series);
+      const first = customerValues(conn, w1, DEFAULT_PRICING, { want: {}, series });
       expect(figures(first)).toEqual(alone1);
       // The second window into the first one's arrays, as a migration computes it.
-      expect(figures(customerValues(conn, w2, DEFAULT_PRICING, undefined, {}, first, undefined, series))).toEqual(alone2);
+      expect(figures(customerValues(conn, w2, DEFAULT_PRICING, { want: {}, reuse: first, series }))).toEqual(alone2);
       expect(debug.filter((l) => / started|shared extras/.test(l))).toEqual([
         'crm: debug: customerExtras started for 2 windows with a share of the balance sums\n',
         'crm: debug: customerExtras shared extras:0\n',
@@ -94,7 +94,7 @@ describe('report threads', () => {
       ]);
       expect(debug).toContain('crm: debug: customerExtras ran on the report thread\n');
       // Every window of a series asked for: a third is an error, not a silent recomputation.
-      expect(() => customerValues(conn, w2, DEFAULT_PRICING, undefined, {}, undefined, undefined, series)).toThrow('is not the series\' next');
+      expect(() => customerValues(conn, w2, DEFAULT_PRICING, { want: {}, series })).toThrow('is not the series\' next');
     } finally {
       conn.close();
     }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles } from '../../src/import/index.js';
 import { balanceSums, customerTxns, dataDatesIn, resolveWindow } from '../../src/metrics/engine.js';
-import { claimBalanceTasks, customerBounds, customerExtras, customerValue, customerValues, recency, startWindowSeries, sumBalanceTasks, type BalanceTaskSums } from '../../src/metrics/customers.js';
+import { claimBalanceTasks, customerBounds, customerExtras, customerValue, customerValues, NOT_IN_TIERS_ONLY, recency, startWindowSeries, sumBalanceTasks, VALUE_COLUMNS, type BalanceTaskSums } from '../../src/metrics/customers.js';
 import { directoryColumns } from '../../src/db/segment-queries.js';
 import { positionsIn, positionsOf } from '../../src/db/positions.js';
 import { idList, queryColumns, textValues } from '../../src/db/columns.js';
@@ -97,9 +97,9 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
   it('a second window into the first one\'s table: the same figures as a fresh table; its directory reused only while the customers are as many', () => {
     const w1 = resolveWindow(db, '2026-03-01', '2026-03-05');
     const w2 = resolveWindow(db, '2026-03-06', AS_OF);
-    const fresh = customerValues(db, w2, DEFAULT_PRICING, undefined, {});
-    const first = customerValues(db, w1, DEFAULT_PRICING, undefined, {});
-    const again = customerValues(db, w2, DEFAULT_PRICING, undefined, {}, first);
+    const fresh = customerValues(db, w2, DEFAULT_PRICING, { want: {} });
+    const first = customerValues(db, w1, DEFAULT_PRICING, { want: {} });
+    const again = customerValues(db, w2, DEFAULT_PRICING, { want: {}, reuse: first });
     // Without names and owners the directory does not depend on the day: the same one, the same arrays.
     expect(again.ids).toBe(first.ids);
     expect(again.aum_adb).toBe(first.aum_adb);
@@ -109,7 +109,7 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     const named = customerValues(db, w1, DEFAULT_PRICING);
     expect(named.names).not.toBeNull();
     expect(named.rms.length).toBeGreaterThan(1);
-    const plain = customerValues(db, w2, DEFAULT_PRICING, undefined, {}, named);
+    const plain = customerValues(db, w2, DEFAULT_PRICING, { want: {}, reuse: named });
     expect(plain.ids).toBe(named.ids);
     expect([plain.names, plain.branches, plain.rms]).toEqual([null, [null], [null]]);
     expect(all(plain)).toEqual(all(fresh));
@@ -117,9 +117,9 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     const c = join(tmpDir(), 'added.db');
     db.exec(`VACUUM INTO '${c}'`);
     const other = openDb(c);
-    const before = customerValues(other, w1, DEFAULT_PRICING, undefined, {});
+    const before = customerValues(other, w1, DEFAULT_PRICING, { want: {} });
     other.exec("INSERT INTO customers (customer_id, name, customer_type, branch, opened_on) VALUES ('P0', 'New', 'personal', 'B1', '2026-03-09')");
-    const after = customerValues(other, w2, DEFAULT_PRICING, undefined, {}, before);
+    const after = customerValues(other, w2, DEFAULT_PRICING, { want: {}, reuse: before });
     expect(after.ids.length).toBe(before.ids.length + 1);
     expect(after.ids.at(positionsIn(after.ids)('P0'))).toBe('P0');
     other.close();
@@ -132,10 +132,24 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     const series = startWindowSeries(db, [w1, w2], DEFAULT_PRICING);
     // The fixture holds fewer customers than a thread is started for: each window's extras are computed here.
     expect(series.job.threaded).toBe(false);
-    expect(all(customerValues(db, w1, DEFAULT_PRICING, undefined, {}, undefined, undefined, series))).toEqual(all(customerValues(db, w1, DEFAULT_PRICING, undefined, {})));
-    expect(all(customerValues(db, w2, DEFAULT_PRICING, undefined, {}, undefined, undefined, series))).toEqual(all(customerValues(db, w2, DEFAULT_PRICING, undefined, {})));
+    expect(all(customerValues(db, w1, DEFAULT_PRICING, { want: {}, series }))).toEqual(all(customerValues(db, w1, DEFAULT_PRICING, { want: {} })));
+    expect(all(customerValues(db, w2, DEFAULT_PRICING, { want: {}, series }))).toEqual(all(customerValues(db, w2, DEFAULT_PRICING, { want: {} })));
     const other = startWindowSeries(db, [w1, w2], DEFAULT_PRICING);
-    expect(() => customerValues(db, w2, DEFAULT_PRICING, undefined, {}, undefined, undefined, other)).toThrow(`customerValues: window 2026-03-06…${AS_OF} is not the series' next`);
+    expect(() => customerValues(db, w2, DEFAULT_PRICING, { want: {}, series: other })).toThrow(`customerValues: window 2026-03-06…${AS_OF} is not the series' next`);
+  });
+
+  it('a tiers-only table (a migration\'s population): the columns it keeps are the full table\'s, the others empty', () => {
+    const w = resolveWindow(db, '2026-03-01', AS_OF);
+    const full = customerValues(db, w, DEFAULT_PRICING, { want: {} });
+    const tiers = customerValues(db, w, DEFAULT_PRICING, { want: {}, tiersOnly: true });
+    for (const c of NOT_IN_TIERS_ONLY) expect(tiers[c].length, c).toBe(0);
+    const kept = VALUE_COLUMNS.filter((c) => !(NOT_IN_TIERS_ONLY as readonly string[]).includes(c));
+    expect(kept).toEqual(['aum_adb', 'deposit_adb', 'net_interest', 'risk_cost', 'contribution', 'txn_count']);
+    for (const c of kept) expect(Array.from(tiers[c]), c).toEqual(Array.from(full[c]));
+    expect(Array.from(tiers.seen)).toEqual(Array.from(full.seen));
+    // Not all zero: the comparison means something (AUM, contribution and fees of the fixture's window).
+    for (const c of ['aum_adb', 'contribution', 'fee_income', 'channel_cost', 'txn_count'] as const) expect(full[c].some((v) => v !== 0), c).toBe(true);
+    expect(() => customerValues(db, w, DEFAULT_PRICING, { activityFrom: '2025-03-06', tiersOnly: true })).toThrow('customerValues: a tiers-only table has no last posting days');
   });
 
   it('the balance sums shared range by range with the report thread: the same sums whoever takes which task', () => {
