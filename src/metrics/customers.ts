@@ -50,7 +50,8 @@ export type ValueColumn = (typeof VALUE_COLUMNS)[number];
  * Every customer's values over a window, columnar: the directory (customer_id order) and per
  * figure one Float64Array indexed by directory position. `seen` marks the customers that held a
  * balance or made a transaction in the window (the others' figures are 0). A million customers
- * take about 130 MB here, where one object per customer took about 1 KB each.
+ * take about 130 MB here, where one object per customer took about 1 KB each. A tiers-only table
+ * (customerValues' `tiersOnly`) leaves the columns of NOT_IN_TIERS_ONLY empty.
  */
 export interface CustomerTable extends DirectoryColumns, Record<ValueColumn, Float64Array> {
   seen: Uint8Array;
