@@ -71,6 +71,22 @@ describe('worker threads are invisible in the results', () => {
   }, 120_000);
 });
 
+describe('an error on the report thread', () => {
+  it('--compare without the exchange rates its transactions need: the same error and exit 1 with the thread on or off', () => {
+    const db = join(tmpDir(), 'crm.db');
+    // The samples without fx_rates.csv: their USD transactions have no rate.
+    const r = runCrm(['--db', db, 'import', ...files.filter((f) => !f.endsWith('fx_rates.csv'))]);
+    expect(r.code, r.stderr).toBe(0);
+    const args = ['--db', db, 'segment', '--as-of', '2026-11-27', '--window', '7', '--compare', '2026-11-20', '--format', 'csv'];
+    for (const mode of ['always', 'never']) {
+      const out = runCrm(args, { env: { CRM_REPORT_THREADS: mode } });
+      expect(out.code, mode).toBe(1);
+      expect(out.stdout).toBe('');
+      expect(out.stderr).toBe("crm: error: no exchange rate for USD on or before a transaction's posting date: import fx_rates.csv with USD\n");
+    }
+  }, 60_000);
+});
+
 describe('crm report --html: RFM inputs and RM metrics on the report thread', () => {
   it('gives the same page with the report thread forced on and off, and the thread really ran them, starting none of its own', () => {
     const db = importWith('always');
