@@ -353,26 +353,17 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, opts: ValueO
     t.net_interest[i] /= 365;
     t.risk_cost[i] = (t.risk_cost[i] / w.days) * f;
   }
-  if (tiersOnly) {
-    // No fee or channel cost columns: contribution without them, then with them where the
-    // window has transactions (addTxnSums), by the same expression.
-    for (let i = 0; i < n; i++) t.contribution[i] = contributionOf(t.net_interest[i], 0, 0, t.risk_cost[i]);
-  }
+  // Contribution without fees or channel costs; addTxnSums completes it where the window has transactions.
+  for (let i = 0; i < n; i++) t.contribution[i] = contributionOf(t.net_interest[i], 0, 0, t.risk_cost[i]);
   addTxnSums(t, extras().txns, pricing, activityFrom !== undefined, tiersOnly);
   got = undefined;
-  if (!tiersOnly) for (let i = 0; i < n; i++) t.contribution[i] = contributionOf(t.net_interest[i], t.fee_income[i], t.channel_cost[i], t.risk_cost[i]);
-  // After the series' last window: with `aum` the windows' sums are joined when asked for; without, the thread is done: joined.
+  // After the series' last window: with `aum` the windows' sums are joined when asked for (the
+  // table keeps the job); without, the thread is done: joined.
   if (k === run.windows.length - 1) {
-    if (run.aum) t.aumAlongside = alongside(job);
+    if (run.aum) t.aumAlongside = job;
     else job();
   }
   return t;
-}
-
-/** The AUM windows' sums of a customerExtras job, or null when the report thread did not sum them. */
-function alongside(job: Running<AllAumSums | null>): () => AllAumSums | null {
-  // Its own scope: the table keeps the job, not customerValues' other variables.
-  return () => job();
 }
 
 /**
@@ -405,9 +396,9 @@ function addForeignSlices(t: CustomerTable, slices: readonly AccountSlice[], pri
 const contributionOf = (netInterest: number, fee: number, channel: number, risk: number): number => netInterest + fee - channel - risk;
 
 /**
- * The window's transaction sums and channel costs into `t`; `lastActive`: the last posting days
- * too. `tiersOnly`: `t` keeps no fees, channel costs or channel counts: the contribution of each
- * customer with transactions is computed here instead.
+ * The window's transaction sums and channel costs into `t`, and the contribution of each customer
+ * with transactions; `lastActive`: the last posting days too. `tiersOnly`: `t` keeps no fees,
+ * channel costs or channel counts.
  */
 function addTxnSums(t: CustomerTable, x: TxnSumColumns, pricing: Pricing, lastActive: boolean, tiersOnly: boolean): void {
   const txnPos = positionsOf(t.ids, x.ids);
@@ -431,6 +422,7 @@ function addTxnSums(t: CustomerTable, x: TxnSumColumns, pricing: Pricing, lastAc
     t.txn_self_service[i] += x.self_service[k];
     t.txn_e_banking[i] += x.e_banking[k];
     t.channel_cost[i] += channel;
+    t.contribution[i] = contributionOf(t.net_interest[i], t.fee_income[i], t.channel_cost[i], t.risk_cost[i]);
   }
 }
 
