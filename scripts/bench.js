@@ -17,7 +17,7 @@
 //   accounts, 10% changed) on the database holding the first, against sqlite3 .import of the same file.
 //   --warmup: untimed rounds of the reports (and their DuckDB questions) before the timed ones.
 //   --city: only the report views at city scale (issue 22's data set: --city-customers 1000000,
-//   10 days of snapshots, --city-txns 3000000, 400 RMs, seed 5; generated and imported once, cached
+//   --city-days 10 nightly snapshots, --city-txns 3000000, 400 RMs, seed 5; generated and imported once, cached
 //   in DIR/city-*), each view timed once with its peak memory, in one table; then DuckDB answering
 //   the summary's and rm-report's questions from the same snapshots loaded day by day, and the ratios.
 //   --province: N generated branches (--province-branches 20, --province-customers 100000 each,
@@ -436,8 +436,15 @@ if (only.has('city')) {
   // 6. Every report view at city scale: one run each (a run takes seconds to a minute), time and peak RSS.
   const customers = num('city-customers', 1_000_000, 20_000);
   const txns = num('city-txns', 3_000_000, 60_000);
-  const gen = ['--customers', customers, '--days', 10, '--txns', txns, '--rms', 400, '--seed', 5, '--start', '2026-09-01'].map(String);
-  const d = join(dir, `city-${customers}`);
+  // Nightly snapshots from 2026-09-01; the views end on the last of them (as-of).
+  const days = num('city-days', 10, 10);
+  const day = (k) => new Date(Date.UTC(2026, 8, 1 + k)).toISOString().slice(0, 10);
+  const asOf = day(days - 1);
+  const from10 = day(Math.max(0, days - 10));
+  const compare = day(days - 6);
+  const gen = ['--customers', customers, '--days', days, '--txns', txns, '--rms', 400, '--seed', 5, '--start', '2026-09-01'].map(String);
+  // The 10-day data set keeps its cache name (city-N); other lengths get their own.
+  const d = join(dir, days === 10 ? `city-${customers}` : `city-${customers}-${days}d`);
   const db = `${d}.db`;
   const stamp = `${db}.done`;
   if (readFileFileSafe(stamp) !== gen.join(' ')) {
@@ -461,20 +468,20 @@ if (only.has('city')) {
   const o = (f) => join(out, f);
   const plan = join(root, 'samples', 'plan.yaml');
   const views = [
-    ['segment --as-of 2026-09-10 --window 10', ['segment', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('summary.csv')], 3],
-    ['segment --as-of 2026-09-10 --window 5 (a window inside the data)', ['segment', '--as-of', '2026-09-10', '--window', '5', '--format', 'csv', '--out', o('summary-5.csv')], 5],
-    ['segment … --by rm', ['segment', '--as-of', '2026-09-10', '--window', '10', '--by', 'rm', '--format', 'csv', '--out', o('by-rm.csv')], 5],
-    ['segment … --detail --format csv --out', ['segment', '--as-of', '2026-09-10', '--window', '10', '--detail', '--format', 'csv', '--out', o('detail.csv')], 3],
-    ['segment --window 5 --compare 2026-09-05', ['segment', '--as-of', '2026-09-10', '--window', '5', '--compare', '2026-09-05', '--format', 'csv', '--out', o('compare.csv')], 5],
-    ['segment … rfm', ['segment', '--as-of', '2026-09-10', '--window', '10', 'rfm', '--format', 'csv', '--out', o('rfm.csv')], 5],
-    ['segment … rfm --detail --format csv --out', ['segment', '--as-of', '2026-09-10', '--window', '10', 'rfm', '--detail', '--format', 'csv', '--out', o('rfm-detail.csv')], 5],
-    ['rm-report --from 2026-09-01 --to 2026-09-10 --plan --statements', ['rm-report', '--from', '2026-09-01', '--to', '2026-09-10', '--plan', plan, '--statements', o('statements')], 3],
-    ['report --html --as-of 2026-09-10 --window 10', ['report', '--html', o('report.html'), '--as-of', '2026-09-10', '--window', '10'], 10],
-    ['watch --as-of 2026-09-10 --window 10', ['watch', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('watch.csv')], 5],
-    ['coverage --as-of 2026-09-10 --window 10', ['coverage', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('coverage.csv')], 5],
-    ['channels --as-of 2026-09-10 --window 10', ['channels', '--as-of', '2026-09-10', '--window', '10', '--format', 'csv', '--out', o('channels.csv')], 5],
+    [`segment --as-of ${asOf} --window 10`, ['segment', '--as-of', asOf, '--window', '10', '--format', 'csv', '--out', o('summary.csv')], 3],
+    [`segment --as-of ${asOf} --window 5 (a window inside the data)`, ['segment', '--as-of', asOf, '--window', '5', '--format', 'csv', '--out', o('summary-5.csv')], 5],
+    ['segment … --by rm', ['segment', '--as-of', asOf, '--window', '10', '--by', 'rm', '--format', 'csv', '--out', o('by-rm.csv')], 5],
+    ['segment … --detail --format csv --out', ['segment', '--as-of', asOf, '--window', '10', '--detail', '--format', 'csv', '--out', o('detail.csv')], 3],
+    [`segment --window 5 --compare ${compare}`, ['segment', '--as-of', asOf, '--window', '5', '--compare', compare, '--format', 'csv', '--out', o('compare.csv')], 5],
+    ['segment … rfm', ['segment', '--as-of', asOf, '--window', '10', 'rfm', '--format', 'csv', '--out', o('rfm.csv')], 5],
+    ['segment … rfm --detail --format csv --out', ['segment', '--as-of', asOf, '--window', '10', 'rfm', '--detail', '--format', 'csv', '--out', o('rfm-detail.csv')], 5],
+    [`rm-report --from ${from10} --to ${asOf} --plan --statements`, ['rm-report', '--from', from10, '--to', asOf, '--plan', plan, '--statements', o('statements')], 3],
+    [`report --html --as-of ${asOf} --window 10`, ['report', '--html', o('report.html'), '--as-of', asOf, '--window', '10'], 10],
+    [`watch --as-of ${asOf} --window 10`, ['watch', '--as-of', asOf, '--window', '10', '--format', 'csv', '--out', o('watch.csv')], 5],
+    [`coverage --as-of ${asOf} --window 10`, ['coverage', '--as-of', asOf, '--window', '10', '--format', 'csv', '--out', o('coverage.csv')], 5],
+    [`channels --as-of ${asOf} --window 10`, ['channels', '--as-of', asOf, '--window', '10', '--format', 'csv', '--out', o('channels.csv')], 5],
   ];
-  say(`\n## Reports at city scale: ${fmt(customers)} customers, 10 days of snapshots, ${fmt(txns)} transactions, 400 RMs`);
+  say(`\n## Reports at city scale: ${fmt(customers)} customers, ${days} days of snapshots, ${fmt(txns)} transactions, 400 RMs`);
   // Targets at 1M customers (issues 18 and 22): the time each view's last column names, every
   // peak under 400 MB.
   say('| command | time | peak RSS | target at 1M customers | met |');
@@ -490,7 +497,7 @@ if (only.has('city')) {
   // snapshots loaded day by day (cached in DIR/city-N.duckdb), the better of two runs each.
   const duckDb = await duckReference(`${d}.duckdb`, d, snapshotFiles(d));
   if (duckDb) {
-    const q = duckQuestions('2026-09-01', '2026-09-10', 10);
+    const q = duckQuestions(from10, asOf, 10);
     const best = async (sql) => Math.min((await duckDb.query(sql)).secs, (await duckDb.query(sql)).secs);
     const perCustomer = await best(q.perCustomerSql);
     const perRm = await best(q.perRmSql);
