@@ -448,7 +448,7 @@ export function recency(db: Db, from: string, to: string, ids: IdList): RecencyC
   // Day numbers per distinct last day (a few hundred of them, not a million).
   const dayOf = new Map<string, number>();
   // Only the four sums RFM needs, over the same transaction rows as customerTxns, in customer_id order.
-  forEachRow(db, `WITH t AS (${txnRowsSql(txnParts(db, from, to))})
+  forEachRow(db, `WITH t AS (${txnRowsSql(txnParts(db, from, to), ['n_cust', 'abs_cust_fen', 'last_cust_in', 'no_rate'])})
     SELECT t.customer_id, sum(t.n_cust) AS count, sum(t.abs_cust_fen) AS abs_fen, max(t.last_cust_in) AS last_day, max(t.no_rate) AS no_rate
     FROM t GROUP BY t.customer_id`, { from, to }, ['customer_id', 'count', 'abs_fen', 'last_day', 'no_rate'],
   (id: string, count: number | null, absFen: number | null, day: string | null, noRate: string | null) => {

@@ -462,14 +462,12 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
 /**
  * Where a window's transaction sums come from: the calendar months the window covers whole
  * (as far as the data goes) are read from txn_monthly; only the partial months at its ends
- * from txn_daily. `activityOnly`: whole months that lie in [scanFrom, from) (they only
- * tell the last posting day).
+ * from txn_daily.
  */
 export interface TxnParts {
   /** Every posting day in the data lies in [from, to]: read txn_totals (one row per account and currency). */
   totals: boolean;
   whole: string[];
-  activityOnly: string[];
   /** Day ranges read from txn_daily, inclusive. */
   ranges: [string, string][];
   /**
@@ -501,15 +499,15 @@ function nextMonth(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-export function txnParts(db: Db, from: string, to: string, scanFrom = from): TxnParts {
-  const parts: TxnParts = { totals: false, whole: [], activityOnly: [], ranges: [], scanRanges: false };
+export function txnParts(db: Db, from: string, to: string): TxnParts {
+  const parts: TxnParts = { totals: false, whole: [], ranges: [], scanRanges: false };
   const span = db.prepare('SELECT (SELECT day FROM txn_daily ORDER BY day LIMIT 1) AS first, (SELECT day FROM txn_daily ORDER BY day DESC LIMIT 1) AS last').get() as { first: string | null; last: string | null };
   if (!span.first || !span.last) return parts;
   if (span.first >= from && span.last <= to) {
     parts.totals = true;
     return parts;
   }
-  const lo = scanFrom > span.first ? scanFrom : span.first;
+  const lo = from > span.first ? from : span.first;
   const hi = to < span.last ? to : span.last;
   for (let m = lo.slice(0, 7); m <= hi.slice(0, 7); m = nextMonth(m)) {
     // The month's days that can hold data.
@@ -517,15 +515,25 @@ export function txnParts(db: Db, from: string, to: string, scanFrom = from): Txn
     const last = lastOfMonth(m) < span.last ? lastOfMonth(m) : span.last;
     if (first > last) continue;
     if (first >= from && last <= to) parts.whole.push(m);
-    else if (first >= scanFrom && last < from) parts.activityOnly.push(m);
     else {
-      const a = first > scanFrom ? first : scanFrom;
+      const a = first > from ? first : from;
       const b = last < to ? last : to;
       if (a <= b) parts.ranges.push([a, b]);
     }
   }
   parts.scanRanges = parts.ranges.reduce((n, [a, b]) => n + daysBetween(a, b), 0) * 6 >= daysBetween(span.first, span.last);
   return parts;
+}
+
+/**
+ * Where the last posting days from `scanFrom` to the day before `from` come from (a window's
+ * activity before it): txn_totals when the data lies within [scanFrom, to] (its last days are
+ * then the ones asked, window included: one row per account, in customer order), else the parts
+ * of [scanFrom, from − 1].
+ */
+export function activityParts(db: Db, scanFrom: string, from: string, to: string): TxnParts {
+  const all = txnParts(db, scanFrom, to);
+  return all.totals ? all : txnParts(db, scanFrom, addDays(from, -1));
 }
 
 /**
@@ -540,44 +548,72 @@ const NO_RATE_MONTH = `CASE WHEN m.currency != 'CNY' AND coalesce((SELECT min(da
 export const NO_RATE_DAY = `CASE WHEN d.currency != 'CNY' AND ${RATE_ON_DAY} IS NULL THEN d.currency END`;
 
 /**
- * SQL: the transaction rows of a window, one row per txn_totals or txn_monthly row and per
- * account of each txn_daily range, with columns customer_id, account_id, n, counter, self_service, e_banking, fee_fen, abs_fen, last_in (last posting day
- * within [:from, :to]), last_act (last posting day since the scan start), no_rate, and the same of the customer-initiated
- * transactions alone (bank-generated postings left out, schema version 7): n_cust, abs_cust_fen, last_cust_in,
- * last_cust_act. Parameters :from, :to.
+ * The columns of a window's transaction rows (txnRowsSql) beyond customer_id and account_id: each
+ * as read from a roll-up row m (txn_totals, txn_monthly) and as summed over one account's txn_daily
+ * rows d. n, counter, self_service, e_banking: counts; fee_fen, abs_fen: in CNY fen; last_in: the
+ * last posting day; no_rate: non-null (the currency) when a posting day has no rate; n_cust,
+ * abs_cust_fen, last_cust_in: the same of the customer-initiated transactions alone
+ * (bank-generated postings left out, schema version 7).
  */
-export function txnRowsSql(p: TxnParts): string {
+const TXN_COLUMNS = {
+  n: ['n', 'sum(d.n)'],
+  counter: ['n_counter', 'sum(d.n_counter)'],
+  self_service: ['n_self_service', 'sum(d.n_self_service)'],
+  e_banking: ['n_e_banking', 'sum(d.n_e_banking)'],
+  fee_fen: [cnyOfMonth('fee'), `sum(${cnyOfDay('fee')})`],
+  abs_fen: [cnyOfMonth('abs_amount'), `sum(${cnyOfDay('abs_amount')})`],
+  last_in: ['last_day', 'max(d.day)'],
+  no_rate: [NO_RATE_MONTH, `max(${NO_RATE_DAY})`],
+  n_cust: ['n - n_bank', 'sum(d.n - d.n_bank)'],
+  abs_cust_fen: [`${cnyOfMonth('abs_amount')} - CASE WHEN m.abs_bank = 0 THEN 0 ELSE ${cnyOfMonth('abs_bank')} END`,
+    `sum(${cnyOfDay('abs_amount')} - CASE WHEN d.abs_bank = 0 THEN 0 ELSE ${cnyOfDay('abs_bank')} END)`],
+  last_cust_in: ['last_cust_day', 'max(CASE WHEN d.n > d.n_bank THEN d.day END)'],
+} as const;
+export type TxnColumn = keyof typeof TXN_COLUMNS;
+const ALL_TXN_COLUMNS = Object.keys(TXN_COLUMNS) as TxnColumn[];
+
+/** The value of column c in a row that holds none (0 for counts and sums, NULL for days and the no-rate currency). */
+const noneOf = (c: TxnColumn) => (c.startsWith('last_') || c === 'no_rate' ? 'NULL' : '0');
+
+/**
+ * SQL: the transaction rows of a window, one row per txn_totals or txn_monthly row and per
+ * account of each txn_daily range, with columns customer_id, account_id and `cols` (TXN_COLUMNS;
+ * only those asked are computed). Parameters :from, :to.
+ */
+export function txnRowsSql(p: TxnParts, cols: readonly TxnColumn[] = ALL_TXN_COLUMNS): string {
   const sel: string[] = [];
   if (p.totals || p.whole.length) {
-    sel.push(`SELECT m.customer_id, m.account_id, n, n_counter AS counter, n_self_service AS self_service, n_e_banking AS e_banking,
-        ${cnyOfMonth('fee')} AS fee_fen, ${cnyOfMonth('abs_amount')} AS abs_fen, last_day AS last_in, last_day AS last_act, ${NO_RATE_MONTH} AS no_rate,
-        n - n_bank AS n_cust, ${cnyOfMonth('abs_amount')} - CASE WHEN m.abs_bank = 0 THEN 0 ELSE ${cnyOfMonth('abs_bank')} END AS abs_cust_fen,
-        last_cust_day AS last_cust_in, last_cust_day AS last_cust_act
+    sel.push(`SELECT m.customer_id, m.account_id, ${cols.map((c) => `${TXN_COLUMNS[c][0]} AS ${c}`).join(', ')}
       FROM ${p.totals ? 'txn_totals m' : `txn_monthly m WHERE m.month IN (${sqlList(p.whole)})`}`);
-  }
-  if (p.activityOnly.length) {
-    sel.push(`SELECT m.customer_id, m.account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, last_day AS last_act, NULL AS no_rate,
-        0 AS n_cust, 0 AS abs_cust_fen, NULL AS last_cust_in, last_cust_day AS last_cust_act
-      FROM txn_monthly m WHERE m.month IN (${sqlList(p.activityOnly)})`);
   }
   for (const { table, where } of dailyRangeSources(p)) {
     // Summed per account first (a scan of txn_daily comes in account order: no sort), then one
     // lookup of the account's customer per account rather than per day.
-    const inWin = (x: string) => `sum(CASE WHEN d.day >= :from THEN ${x} ELSE 0 END)`;
-    const cust = 'd.n > d.n_bank';
-    sel.push(`SELECT a.customer_id, g.account_id, g.n, g.counter, g.self_service, g.e_banking, g.fee_fen, g.abs_fen, g.last_in, g.last_act, g.no_rate,
-        g.n_cust, g.abs_cust_fen, g.last_cust_in, g.last_cust_act
-      FROM (SELECT d.account_id, ${inWin('d.n')} AS n, ${inWin('d.n_counter')} AS counter, ${inWin('d.n_self_service')} AS self_service, ${inWin('d.n_e_banking')} AS e_banking,
-          ${inWin(cnyOfDay('fee'))} AS fee_fen, ${inWin(cnyOfDay('abs_amount'))} AS abs_fen, max(CASE WHEN d.day >= :from THEN d.day END) AS last_in, max(d.day) AS last_act,
-          max(${NO_RATE_DAY}) AS no_rate, ${inWin('(d.n - d.n_bank)')} AS n_cust,
-          ${inWin(`(${cnyOfDay('abs_amount')} - CASE WHEN d.abs_bank = 0 THEN 0 ELSE ${cnyOfDay('abs_bank')} END)`)} AS abs_cust_fen,
-          max(CASE WHEN d.day >= :from AND ${cust} THEN d.day END) AS last_cust_in, max(CASE WHEN ${cust} THEN d.day END) AS last_cust_act
+    sel.push(`SELECT a.customer_id, g.account_id, ${cols.map((c) => `g.${c}`).join(', ')}
+      FROM (SELECT d.account_id, ${cols.map((c) => `${TXN_COLUMNS[c][1]} AS ${c}`).join(', ')}
         FROM ${table} WHERE ${where} GROUP BY d.account_id) g
       CROSS JOIN accounts a ON a.account_id = g.account_id`);
   }
-  if (!sel.length) {
-    sel.push(`SELECT NULL AS customer_id, NULL AS account_id, 0 AS n, 0 AS counter, 0 AS self_service, 0 AS e_banking, 0 AS fee_fen, 0 AS abs_fen, NULL AS last_in, NULL AS last_act,
-      NULL AS no_rate, 0 AS n_cust, 0 AS abs_cust_fen, NULL AS last_cust_in, NULL AS last_cust_act WHERE 0`);
+  if (!sel.length) sel.push(`SELECT NULL AS customer_id, NULL AS account_id, ${cols.map((c) => `NULL AS ${c}`).join(', ')} WHERE 0`);
+  return sel.join('\nUNION ALL\n');
+}
+
+/**
+ * SQL: rows with the last customer-initiated posting day of an account (column last_cust_act)
+ * in the parts of activityParts, and `cols` holding nothing (noneOf), to follow a window's rows
+ * in a UNION ALL. Only the day is computed: no sums, no rates. Empty when the parts are.
+ */
+function lastActiveSql(p: TxnParts, cols: readonly TxnColumn[]): string {
+  const none = cols.map((c) => `${noneOf(c)} AS ${c}`).join(', ');
+  const sel: string[] = [];
+  if (p.totals || p.whole.length) {
+    sel.push(`SELECT m.customer_id, m.account_id, ${none}, m.last_cust_day AS last_cust_act
+      FROM ${p.totals ? 'txn_totals m WHERE' : `txn_monthly m WHERE m.month IN (${sqlList(p.whole)}) AND`} m.last_cust_day IS NOT NULL`);
+  }
+  for (const { table, where } of dailyRangeSources(p)) {
+    sel.push(`SELECT a.customer_id, g.account_id, ${none}, g.last_cust_act
+      FROM (SELECT d.account_id, max(d.day) AS last_cust_act FROM ${table} WHERE (${where}) AND d.n > d.n_bank GROUP BY d.account_id) g
+      CROSS JOIN accounts a ON a.account_id = g.account_id`);
   }
   return sel.join('\nUNION ALL\n');
 }
@@ -639,40 +675,37 @@ export interface CustomerTxns {
  * to `to` are left out. (RM credit of transactions: rmTxnCredit in rm.ts.)
  */
 export function customerTxns(db: Db, from: string, to: string, activityFrom?: string): CustomerTxns {
-  return txnsPerCustomer<CustomerTxns>(db, from, to, activityFrom, `, sum(t.abs_fen) AS abs_amount_fen, max(t.last_in) AS last_day,
-    sum(t.n_cust) AS cust_count, sum(t.abs_cust_fen) AS cust_abs_fen, max(t.last_cust_in) AS cust_last_day`);
-}
-
-/** customerTxns without abs_amount_fen and last_day (what customer values need: less to carry). */
-export type CustomerTxnSums = Omit<CustomerTxns, 'abs_amount_fen' | 'last_day' | 'cust_count' | 'cust_abs_fen' | 'cust_last_day'>;
-
-export function customerTxnSums(db: Db, from: string, to: string, activityFrom?: string): CustomerTxnSums {
-  return txnsPerCustomer<CustomerTxnSums>(db, from, to, activityFrom, '');
-}
-
-/**
- * The SQL of customerTxnSums (parameters :from, :to), in customer_id order: columns customer_id,
- * count, counter, self_service, e_banking, fee_fen, last_active_day, no_rate (non-null: the
- * currency of a posting day without a rate), then `extra`. A caller keeping a million
- * customers' sums in typed arrays reads the rows one by one.
- */
-export function txnSumsSql(db: Db, from: string, to: string, activityFrom: string | undefined, extra = ''): string {
-  const scanFrom = activityFrom !== undefined && activityFrom < from ? activityFrom : from;
-  const parts = txnParts(db, from, to, scanFrom);
-  // The roll-ups are keyed by customer first: grouping needs no join and (for txn_totals or
-  // txn_monthly alone) no sort.
-  return `WITH t AS (${txnRowsSql(parts)})
-    SELECT t.customer_id, sum(t.n) AS count, sum(t.counter) AS counter, sum(t.self_service) AS self_service, sum(t.e_banking) AS e_banking,
-      sum(t.fee_fen) AS fee_fen, max(t.last_cust_act) AS last_active_day, max(t.no_rate) AS no_rate${extra}
-    FROM t GROUP BY t.customer_id`;
-}
-
-function txnsPerCustomer<T>(db: Db, from: string, to: string, activityFrom: string | undefined, extra: string): T {
-  const c = queryColumns<T & { no_rate: (string | null)[] }>(db, txnSumsSql(db, from, to, activityFrom, extra), { from, to });
+  const sql = txnSumsSql(db, from, to, activityFrom, {
+    cols: ['abs_fen', 'last_in', 'n_cust', 'abs_cust_fen'],
+    sums: ', sum(t.abs_fen) AS abs_amount_fen, max(t.last_in) AS last_day, sum(t.n_cust) AS cust_count, sum(t.abs_cust_fen) AS cust_abs_fen, max(t.last_cust_in) AS cust_last_day',
+  });
+  const c = queryColumns<CustomerTxns & { no_rate: (string | null)[] }>(db, sql, { from, to });
   const noRate = c.no_rate.find((x) => x !== null);
   if (noRate) throw missingRate(noRate, "a transaction's posting date");
   const { no_rate: _, ...out } = c;
-  return out as T;
+  return out;
+}
+
+/**
+ * The SQL of a window's transaction sums per customer (parameters :from, :to), in customer_id
+ * order: columns customer_id, count, counter, self_service, e_banking, fee_fen, last_active_day
+ * (the last customer-initiated posting day since activityFrom, else since from), no_rate
+ * (non-null: the currency of a posting day without a rate), then `extra.sums` over the window's
+ * rows with `extra.cols` too. A caller keeping a million customers' sums in typed arrays reads the
+ * rows one by one. The activity before the window is read apart (activityParts): only its last
+ * days, from the cheapest roll-up that has them.
+ */
+export function txnSumsSql(db: Db, from: string, to: string, activityFrom: string | undefined, extra: { cols: TxnColumn[]; sums: string } = { cols: [], sums: '' }): string {
+  const cols: TxnColumn[] = ['n', 'counter', 'self_service', 'e_banking', 'fee_fen', 'no_rate', 'last_cust_in', ...extra.cols];
+  const win = `SELECT *, last_cust_in AS last_cust_act FROM (${txnRowsSql(txnParts(db, from, to), cols)})`;
+  const before = activityFrom !== undefined && activityFrom < from ? lastActiveSql(activityParts(db, activityFrom, from, to), cols) : '';
+  const rows = before ? `${win}\nUNION ALL\n${before}` : win;
+  // The roll-ups are keyed by customer first: grouping needs no join and (for txn_totals or
+  // txn_monthly alone) no sort.
+  return `WITH t AS (${rows})
+    SELECT t.customer_id, sum(t.n) AS count, sum(t.counter) AS counter, sum(t.self_service) AS self_service, sum(t.e_banking) AS e_banking,
+      sum(t.fee_fen) AS fee_fen, max(t.last_cust_act) AS last_active_day, max(t.no_rate) AS no_rate${extra.sums}
+    FROM t GROUP BY t.customer_id`;
 }
 
 /** Credited fen-days (CNY) per RM and product type; loans also per loan class on the window's last day. */

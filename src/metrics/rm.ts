@@ -239,7 +239,7 @@ export function rmTxnCredit(db: Db, w: Window): RmTxnCredit[] {
       sum(${cnyOfDay('fee')}) AS fee_fen, max(${NO_RATE_DAY}) AS no_rate`;
   const credited = `
     WITH ${VARYING_ACCOUNTS},
-    t AS (${txnRowsSql(parts)}),
+    t AS (${txnRowsSql(parts, ['n', 'counter', 'self_service', 'e_banking', 'fee_fen', 'no_rate'])}),
     daily AS (
       SELECT d.*, CAST(julianday(d.day) - 2440587.5 AS INTEGER) AS dn FROM txn_daily d
       WHERE d.account_id IN (SELECT account_id FROM var) AND d.day >= :from AND d.day <= :to

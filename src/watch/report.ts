@@ -229,7 +229,7 @@ interface MonthCounts {
 function monthCounts(db: Db, from: string, to: string, ids: IdList): MonthCounts {
   const c = { counter: new Int32Array(ids.length), self_service: new Int32Array(ids.length), e_banking: new Int32Array(ids.length) };
   const at = positionsIn(ids);
-  forEachRow(db, `WITH t AS (${txnRowsSql(txnParts(db, from, to))})
+  forEachRow(db, `WITH t AS (${txnRowsSql(txnParts(db, from, to), ['counter', 'self_service', 'e_banking'])})
     SELECT customer_id, sum(counter) AS counter, sum(self_service) AS self_service, sum(e_banking) AS e_banking FROM t GROUP BY customer_id`, { from, to },
   ['customer_id', 'counter', 'self_service', 'e_banking'], (id: string, counter: number, selfService: number, eBanking: number) => {
     const i = at(id);

@@ -5,14 +5,15 @@
  * window (last posting day only); partial months read through the day index (a few days) or in
  * one scan of txn_daily (a sixth of the data or more). The data spans four calendar months, imported in two files,
  * the later half first, so the roll-ups are built by upserts from both. Every seventh transaction is made bank-generated
- * (txn_type interest, 利息, " Fee ", CHARGE): the customer-initiated sums (schema version 7) leave them out.
+ * (txn_type interest, 利息, " Fee ", CHARGE), and every one of one customer's from 2026-03-25 on: the customer-initiated
+ * sums (schema version 7) leave them out.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
-import { customerTxns, dataDatesIn, txnParts } from '../../src/metrics/engine.js';
+import { activityParts, customerTxns, dataDatesIn, txnParts } from '../../src/metrics/engine.js';
 import { generate } from '../../src/samples/generate.js';
 import { cleanupTmp, tmpDir, undoDownTo } from '../helpers.js';
 import { SCHEMA_VERSION } from '../../src/db/migrations.js';
@@ -25,12 +26,20 @@ beforeAll(async () => {
   const dir = tmpDir();
   await generate({ out: dir, rms: 4, customers: 60, startDate: '2026-01-20', days: 75, txns: 4000, changeRate: 0.1, seed: 7, corporateShare: 0.25, snapshotEvery: 30 });
   const [head, ...generated] = readFileSync(join(dir, 'transactions.csv'), 'utf8').trim().split('\n');
-  const typeAt = head.split(',').indexOf('txn_type');
+  const cols = head.split(',');
+  const [typeAt, accountAt, postedAt] = ['txn_type', 'account_id', 'posted_at'].map((c) => cols.indexOf(c));
   const bankTypes = ['interest', '利息', ' Fee ', 'CHARGE'];
+  // One customer (the last transaction's) posts only bank-generated transactions from 2026-03-25 on: its last posting
+  // day is later than its last customer-initiated one.
+  const snapshot = readFileSync(join(dir, 'accounts', readdirSync(join(dir, 'accounts')).sort()[0]), 'utf8').trim().split('\n').map((l) => l.split(','));
+  const [accAt, custAt] = ['account_id', 'customer_id'].map((c) => snapshot[0].indexOf(c));
+  const quiet = snapshot.find((r) => r[accAt] === generated.at(-1)!.split(',')[accountAt])![custAt];
+  const quietAccounts = new Set(snapshot.filter((r) => r[custAt] === quiet).map((r) => r[accAt]));
   const lines = generated.map((l, i) => {
-    if (i % 7 !== 3) return l;
     const f = l.split(',');
-    f[typeAt] = bankTypes[i % 4];
+    if (quietAccounts.has(f[accountAt]) && f[postedAt] >= '2026-03-25') f[typeAt] = 'interest';
+    else if (i % 7 === 3) f[typeAt] = bankTypes[i % 4];
+    else return l;
     return f.join(',');
   });
   const half = Math.floor(lines.length / 2);
@@ -150,18 +159,35 @@ describe('transaction roll-ups', () => {
     expect(Object.fromEntries([...after].sort())).toEqual(Object.fromEntries([...direct('2026-01-01', '2026-04-30')].sort()));
   });
 
-  for (const [label, from, to, act, parts] of [
-    ['every posting day (txn_totals)', '2026-01-01', '2026-04-30', undefined, { totals: true, whole: [], activityOnly: [], ranges: [], scanRanges: false }],
-    ['whole February, cut January and March', '2026-01-25', '2026-03-10', undefined, { totals: false, whole: ['2026-02'], activityOnly: [], ranges: [['2026-01-25', '2026-01-31'], ['2026-03-01', '2026-03-10']], scanRanges: true }],
-    ['whole months from the first posting day', '2026-01-01', '2026-02-28', undefined, { totals: false, whole: ['2026-01', '2026-02'], activityOnly: [], ranges: [], scanRanges: false }],
-    ['one day', '2026-02-14', '2026-02-14', undefined, { totals: false, whole: [], activityOnly: [], ranges: [['2026-02-14', '2026-02-14']], scanRanges: false }],
-    ['March with activity from January', '2026-03-01', '2026-03-31', '2026-01-01', { totals: false, whole: ['2026-03'], activityOnly: ['2026-01', '2026-02'], ranges: [], scanRanges: false }],
+  // `parts`: where the window's sums come from; `activity`: where the last posting days before it come from (activityParts).
+  for (const [label, from, to, act, parts, activity] of [
+    ['every posting day (txn_totals)', '2026-01-01', '2026-04-30', undefined, { totals: true, whole: [], ranges: [], scanRanges: false }, undefined],
+    ['whole February, cut January and March', '2026-01-25', '2026-03-10', undefined, { totals: false, whole: ['2026-02'], ranges: [['2026-01-25', '2026-01-31'], ['2026-03-01', '2026-03-10']], scanRanges: true }, undefined],
+    ['whole months from the first posting day', '2026-01-01', '2026-02-28', undefined, { totals: false, whole: ['2026-01', '2026-02'], ranges: [], scanRanges: false }, undefined],
+    ['one day', '2026-02-14', '2026-02-14', undefined, { totals: false, whole: [], ranges: [['2026-02-14', '2026-02-14']], scanRanges: false }, undefined],
+    // The data runs from 2026-01-20: January is whole from there.
+    ['March with activity from January', '2026-03-01', '2026-03-31', '2026-01-01', { totals: false, whole: ['2026-03'], ranges: [], scanRanges: false },
+      { totals: false, whole: ['2026-01', '2026-02'], ranges: [], scanRanges: false }],
     // April's data (to 04-04) lies wholly in the window; March is cut by the window, February by the activity start.
-    ['mid-March on, activity from mid-February', '2026-03-15', '2026-04-30', '2026-02-15', { totals: false, whole: ['2026-04'], activityOnly: [], ranges: [['2026-02-15', '2026-02-28'], ['2026-03-01', '2026-03-31']], scanRanges: true }],
-    ['before the data', '2025-12-01', '2025-12-31', undefined, { totals: false, whole: [], activityOnly: [], ranges: [], scanRanges: false }],
+    ['mid-March on, activity from mid-February', '2026-03-15', '2026-04-30', '2026-02-15', { totals: false, whole: ['2026-04'], ranges: [['2026-03-15', '2026-03-31']], scanRanges: true },
+      { totals: false, whole: [], ranges: [['2026-02-15', '2026-02-28'], ['2026-03-01', '2026-03-14']], scanRanges: true }],
+    // The activity and the window hold every posting day: the last days come from txn_totals, the window's sums from its months.
+    ['April, activity from the new year', '2026-04-01', '2026-04-30', '2026-01-01', { totals: false, whole: ['2026-04'], ranges: [], scanRanges: false },
+      { totals: true, whole: [], ranges: [], scanRanges: false }],
+    // Activity from whole March (txn_monthly) and half of February (txn_daily, scanned: 14 days are a sixth of the data or more).
+    ['April, activity from mid-February', '2026-04-01', '2026-04-30', '2026-02-15', { totals: false, whole: ['2026-04'], ranges: [], scanRanges: false },
+      { totals: false, whole: ['2026-03'], ranges: [['2026-02-15', '2026-02-28']], scanRanges: true }],
+    // The activity before the window from txn_daily alone: the last days of March that the one customer's bank postings fill.
+    ['from March 30, activity from March 1', '2026-03-30', '2026-04-30', '2026-03-01', { totals: false, whole: ['2026-04'], ranges: [['2026-03-30', '2026-03-31']], scanRanges: false },
+      { totals: false, whole: [], ranges: [['2026-03-01', '2026-03-29']], scanRanges: true }],
+    // The window holds the last posting day alone: a customer whose posting that day is bank-generated was last active before it.
+    ['the last posting day, activity from the new year', '2026-04-04', '2026-04-30', '2026-01-01', { totals: false, whole: [], ranges: [['2026-04-04', '2026-04-04']], scanRanges: false },
+      { totals: true, whole: [], ranges: [], scanRanges: false }],
+    ['before the data', '2025-12-01', '2025-12-31', undefined, { totals: false, whole: [], ranges: [], scanRanges: false }, undefined],
   ] as const) {
     it(`${label}: the parts read, and the sums`, () => {
-      expect(txnParts(db, from, to, act ?? from)).toEqual(parts);
+      expect(txnParts(db, from, to)).toEqual(parts);
+      if (act !== undefined) expect(activityParts(db, act, from, to)).toEqual(activity);
       const got = fromRollups(from, to, act);
       const want = direct(from, to, act ?? from);
       expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...want].sort()));
