@@ -149,6 +149,23 @@ export interface IdRange {
   hi?: string;
 }
 
+/** SQL narrowing customer_spans `cs` to a range (parameters :lo, :hi: rangeBind). */
+const rangeSql = (range: IdRange) => `${range.lo !== undefined ? ' AND cs.customer_id >= :lo' : ''}${range.hi !== undefined ? ' AND cs.customer_id < :hi' : ''}`;
+const rangeBind = (range: IdRange): Record<string, string> => ({ ...(range.lo !== undefined ? { lo: range.lo } : {}), ...(range.hi !== undefined ? { hi: range.hi } : {}) });
+
+/**
+ * Claims the next range of `ranges` (BalanceTasks' cut: `bounds`, one shared counter in `claims`)
+ * until none is left, each summed by `run`; their rows, in order of the claims.
+ */
+export function claimRanges<T>(ranges: { bounds: readonly string[]; claims: SharedArrayBuffer }, run: (range: IdRange, k: number) => T[]): T[] {
+  const claims = new Int32Array(ranges.claims);
+  const out: T[] = [];
+  for (let k = Atomics.add(claims, 0, 1); k <= ranges.bounds.length; k = Atomics.add(claims, 0, 1)) {
+    for (const row of run({ lo: k === 0 ? undefined : ranges.bounds[k - 1], hi: ranges.bounds[k] }, k)) out.push(row);
+  }
+  return out;
+}
+
 /** Balance sums of one customer over a window, columnar; fen-days in CNY. */
 export interface CustomerBalances {
   customer_id: string[];
@@ -172,10 +189,8 @@ export interface CustomerBalances {
 export function balanceSums(w: Window, pricing: Pricing, range: IdRange = {}): { sql: string; parts: string[]; bind: Record<string, number | string> } {
   const p = params(w);
   // Spreads and risk rates as parameters :sp_<product>, :rk_<class>.
-  const bind: Record<string, number | string> = { ...p };
-  if (range.lo !== undefined) bind.lo = range.lo;
-  if (range.hi !== undefined) bind.hi = range.hi;
-  const inRange = `${range.lo !== undefined ? ' AND cs.customer_id >= :lo' : ''}${range.hi !== undefined ? ' AND cs.customer_id < :hi' : ''}`;
+  const bind: Record<string, number | string> = { ...p, ...rangeBind(range) };
+  const inRange = rangeSql(range);
   for (const k of PRODUCT_TYPES) bind[`sp_${k}`] = pricing.spreads[k] ?? 0;
   for (const c of LOAN_CLASSES) bind[`rk_${c}`] = pricing.risk_rates[c] ?? pricing.risk_rates.normal;
   const byProduct = PRODUCT_TYPES.map((k) => `WHEN '${k}' THEN :sp_${k}`).join(' ');
@@ -708,6 +723,47 @@ export function txnSumsSql(db: Db, from: string, to: string, activityFrom: strin
     FROM t GROUP BY t.customer_id`;
 }
 
+/**
+ * The customers that rmCreditByProduct sums account by account, cut into ranges of customers that
+ * two threads share (as BalanceTasks): each thread's call gives the credit of the ranges it
+ * claimed, and the calls' rows add up to the whole.
+ */
+export interface CreditRanges {
+  bounds: string[];
+  claims: SharedArrayBuffer;
+}
+
+/**
+ * Credit rows of steadySql(true, scope) per RM, product type and last-day loan class; `where`
+ * narrows the accounts (alias a; for 'uncovered' also the customers, cs).
+ */
+function steadyCredit(db: Db, p: CreditParams, scope: 'uncovered' | 'varying', where: string, bind: Record<string, string> = {}): RmCreditRow[] {
+  return groupRows(db, {
+    with: steadySql(true, scope, false, where),
+    keys: ['rm_id', unassignedBranch('rm_id', 'steady.customer_id'), 'product_type', `CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN coalesce(last_class, 'normal') END`],
+    values: [{ expr: 'fen_days', agg: 'sum' }],
+    from: 'FROM steady',
+  }, { ...p, ...bind }).map(([rm_id, branch, product_type, loan_class, fen_days]) => ({ rm_id, branch, product_type, loan_class, fen_days }) as RmCreditRow);
+}
+
+/** SQL narrowing accounts `a` to `products` ('' for all). */
+const productFilter = (products: readonly ProductType[]) => (products.length < PRODUCT_TYPES.length ? `AND a.product_type IN (${sqlList(products)})` : '');
+
+/**
+ * rmCreditByProduct's account-by-account part alone, of the ranges this call claims: the call of
+ * rmCreditByProduct with the same `ranges` on another thread gives the rest.
+ */
+export function claimUncoveredCredit(db: Db, w: Window, products: readonly ProductType[], ranges: CreditRanges): RmCreditRow[] {
+  // The uncovered scope reads neither varying set (its credit of them is taken back by the other call).
+  const p: CreditParams = { ...params(w), var: '[]', moved: '[]' };
+  return claimRanges(ranges, (range) => uncoveredCredit(db, p, productFilter(products), range));
+}
+
+/** The credit of the customers customer_spans does not cover (in `range`), account by account. */
+function uncoveredCredit(db: Db, p: CreditParams, only: string, range: IdRange = {}): RmCreditRow[] {
+  return steadyCredit(db, p, 'uncovered', `${only}${rangeSql(range)}`, rangeBind(range));
+}
+
 /** Credited fen-days (CNY) per RM and product type; loans also per loan class on the window's last day. */
 export interface RmCreditRow {
   rm_id: string | null;
@@ -723,12 +779,15 @@ export interface RmCreditRow {
  * The RM credit of metrics.md ("Relationship-manager credit") summed in SQL: the same
  * credited intervals as accountSlices, grouped per RM, product type and last-day loan class
  * (only the few accounts whose RM can change within the window, or in foreign currency, are
- * grouped here). `products`: only these product types.
+ * grouped here). `products`: only these product types. `ranges`: of the customers summed account
+ * by account, only the ranges this call claims (CreditRanges); the rows of another thread's call
+ * then add to these (a key's partial sum may be 0 or negative).
  */
-export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w), products: readonly ProductType[] = PRODUCT_TYPES): RmCreditRow[] {
+export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w), products: readonly ProductType[] = PRODUCT_TYPES,
+  ranges?: CreditRanges): RmCreditRow[] {
   const p = creditParams(db, w);
   const keys = CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
-  const only = products.length < PRODUCT_TYPES.length ? `AND a.product_type IN (${sqlList(products)})` : '';
+  const only = productFilter(products);
   // Customers whose CNY rows all lie within the window: their customer_spans row, credited to
   // the customer's RM(s) over the window, per product × last loan class. What that gets wrong
   // (accounts whose rows name an RM; every account of a customer reassigned within the window,
@@ -753,14 +812,13 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   // window; then, for all of them and the customers above, minus the same for the few accounts
   // whose RM can change within it (exact integers; creditedSlices gives their true credit):
   // cheaper than excluding them from the scans.
-  const grouped = (scope: 'uncovered' | 'varying') => groupRows(db, {
-    with: steadySql(true, scope, false, only),
-    keys: ['rm_id', unassignedBranch('rm_id', 'steady.customer_id'), 'product_type', `CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN coalesce(last_class, 'normal') END`],
-    values: [{ expr: 'fen_days', agg: 'sum' }],
-    from: 'FROM steady',
-  }, p).map(([rm_id, branch, product_type, loan_class, fen_days]) => ({ rm_id, branch, product_type, loan_class, fen_days }) as RmCreditRow);
-  for (const r of grouped('uncovered')) add(r);
-  for (const r of grouped('varying')) groups.get(keyOf(r))!.fen_days -= r.fen_days;
+  const uncovered = () => {
+    for (const r of ranges ? claimRanges(ranges, (range) => uncoveredCredit(db, p, only, range)) : uncoveredCredit(db, p, only)) add(r);
+  };
+  // Shared ranges come last: the thread that ends its other work first takes more of them, and
+  // neither is left with work of its own once they are gone.
+  if (!ranges) uncovered();
+  for (const r of steadyCredit(db, p, 'varying', only)) add({ ...r, fen_days: -r.fen_days });
   // Asked for only now: it may be computed on the report thread meanwhile.
   const rest = others();
   const branchQ = db.prepare('SELECT branch FROM customers WHERE customer_id = ?').pluck();
@@ -771,5 +829,6 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
     add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan(s.product_type) ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
   }
+  if (ranges) uncovered();
   return [...groups.values()].filter((g) => g.fen_days !== 0);
 }

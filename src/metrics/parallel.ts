@@ -10,14 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Db } from '../db/connection.js';
 import { DataError } from '../errors.js';
-import type { Window } from './engine.js';
+import type { CreditRanges, Window } from './engine.js';
 import type { Pricing } from './pricing.js';
 import type { AumWindow } from './windows.js';
 
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
   | { job: 'customerExtras'; windows: ExtrasWindow[]; aum?: AumWindow[] }
-  | { job: 'rmExtras'; window: Window; previous?: Window }
+  | { job: 'rmExtras'; window: Window; previous?: Window; ranges?: CreditRanges }
   | { job: 'rfmInputs'; asOf: string; from: string; to: string }
   | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };
 

@@ -61,7 +61,7 @@ function run({ path, spec, port, flag }: Data): void {
     const result = spec.job === 'customerExtras' ? customerExtrasJob(db, spec, share)
       : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
       : spec.job === 'rmMetrics' ? rmMetrics(db, spec.window, spec.pricing, spec.previous)
-      : rmExtras(db, spec.window, share, spec.previous);
+      : rmExtras(db, spec.window, share, spec.previous, spec.ranges);
     db.close();
     post({ result }, buffersOf(result));
   } catch (e) {

@@ -14,7 +14,8 @@ import type { Db } from '../db/connection.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
 import { sqlList } from '../db/sql.js';
 import { cnyOfDay, rateOn } from '../db/fx.js';
-import { creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type VaryingSets, type Window } from './engine.js';
+import { claimUncoveredCredit, creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
+import { customerBounds } from './customers.js';
 import { groupRows } from './group-sums.js';
 import { startOnWorker } from './parallel.js';
 import type { Pricing } from './pricing.js';
@@ -69,10 +70,22 @@ export function targetsFor(db: Db, period: string): Map<string, Record<string, n
 
 const key = (rm: string | null, branch: string | null) => (rm === null ? `\u0000${branch ?? ''}` : rm);
 
-/** Per RM (and per branch for the unassigned credit): deposit ADB only, for growth. */
-export function rmDepositAdb(db: Db, w: Window): Map<string, number> {
+/**
+ * Per RM (and per branch for the unassigned credit): the deposit ADB over `w`, for growth, from
+ * its credit rows (rmCreditByProduct's, DEPOSIT_PRODUCTS), which may come as lists of two threads
+ * that add up (CreditRanges). Each credit key's exact fen-days first, then ÷ days.
+ */
+function depositAdbOf(w: Window, rows: readonly RmCreditRow[]): Map<string, number> {
+  const keyed = new Map<string, RmCreditRow>();
+  for (const r of rows) {
+    const k = `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
+    const g = keyed.get(k);
+    if (g) g.fen_days += r.fen_days;
+    else keyed.set(k, { ...r });
+  }
   const out = new Map<string, number>();
-  for (const r of rmCreditByProduct(db, w, undefined, DEPOSIT_PRODUCTS)) {
+  for (const r of keyed.values()) {
+    if (r.fen_days === 0) continue;
     const k = key(r.rm_id, r.branch);
     out.set(k, (out.get(k) ?? 0) + r.fen_days / w.days);
   }
@@ -82,13 +95,16 @@ export const rmKey = key;
 
 /**
  * Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). With
- * `previous`, also the deposit ADB over that window (rmDepositAdb, for growth).
+ * `previous`, also the deposit ADB over that window (depositAdbOf, for growth).
  */
 export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window): { byRm: Map<string, RmMetrics>; previousDepositAdb: Map<string, number> | null } {
   // The transaction credit, the accounts whose RM can change within the window and the customer
   // counts run on a second core while this thread sums the other balances and loans; then, there,
   // the previous window's deposit ADB while this thread finishes.
-  const extras = startOnWorker(db, { job: 'rmExtras', window: w, previous }, () => rmExtras(db, w, undefined, previous));
+  // The previous window's customers summed account by account are cut into ranges that both
+  // threads claim, this one once its own work is done (the report thread has more of its own).
+  const ranges: CreditRanges | undefined = previous ? { bounds: customerBounds(db), claims: new SharedArrayBuffer(4) } : undefined;
+  const extras = startOnWorker(db, { job: 'rmExtras', window: w, previous, ranges }, () => rmExtras(db, w, undefined, previous));
   // The report thread shares its part for this window before it starts on the previous one.
   let mine: RmWindowExtras | undefined;
   const window = () => (mine ??= extras.part<RmWindowExtras>('window') ?? extras());
@@ -144,7 +160,24 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   }
 
   for (const m of out.values()) m.contribution = m.net_interest + m.fee_income - m.channel_cost - m.risk_cost;
-  return { byRm: out, previousDepositAdb: previous ? extras().previousDepositAdb : null };
+  if (!previous) return { byRm: out, previousDepositAdb: null };
+  const mineBefore = extras.threaded && ranges ? claimUncoveredCredit(db, previous, DEPOSIT_PRODUCTS, ranges) : [];
+  return { byRm: out, previousDepositAdb: previousDepositAdb(previous, extras().previous as PreviousCredit, mineBefore) };
+}
+
+/** The previous window's deposit credit as rmExtras computed it: whole, or with the ranges it claimed of CreditRanges. */
+export interface PreviousCredit {
+  credit: RmCreditRow[];
+  ranges: boolean;
+}
+
+/**
+ * The previous window's deposit ADB from rmExtras' credit and the rows of the ranges this thread
+ * claimed (claimUncoveredCredit): those count only when rmExtras shared the ranges (computed
+ * whole, e.g. without a thread, it has every customer already).
+ */
+export function previousDepositAdb(w: Window, theirs: PreviousCredit, mine: readonly RmCreditRow[]): Map<string, number> {
+  return depositAdbOf(w, theirs.ranges ? theirs.credit.concat(mine) : theirs.credit);
 }
 
 /**
@@ -206,15 +239,15 @@ interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[]; customer
  * What the report thread computes for rmMetrics, and the previous window's deposit ADB when
  * asked. `share` sends the varying sets and then the window's part ahead of the rest.
  */
-export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void, previous?: Window): RmWindowExtras & { previousDepositAdb: Map<string, number> | null } {
+export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void, previous?: Window, ranges?: CreditRanges): RmWindowExtras & { previous: PreviousCredit | null } {
   if (share) {
     const p = creditParams(db, w);
     share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
   }
   const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
-  if (!previous) return { ...mine, previousDepositAdb: null };
+  if (!previous) return { ...mine, previous: null };
   share?.('window', mine);
-  return { ...mine, previousDepositAdb: rmDepositAdb(db, previous) };
+  return { ...mine, previous: { credit: rmCreditByProduct(db, previous, undefined, DEPOSIT_PRODUCTS, ranges), ranges: ranges !== undefined } };
 }
 
 export interface RmTxnCredit {

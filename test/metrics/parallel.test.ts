@@ -99,4 +99,51 @@ describe('report threads', () => {
       conn.close();
     }
   }, 60_000);
+
+  it('rm metrics with a previous window: the two threads share its customers summed account by account (CreditRanges), with the figures of no thread', async () => {
+    const db = join(tmpDir(), 'crm.db');
+    const files = ['rms.csv', 'customers.csv', 'fx_rates.csv', ...readdirSync(join(samples, 'accounts')).map((f) => `accounts/${f}`), 'transactions.csv'].map((f) => join(samples, f));
+    expect(runCrm(['--db', db, 'import', ...files]).code).toBe(0);
+    const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
+    const { previousDepositAdb, rmExtras, rmMetrics } = (await import(dist('metrics/rm.js'))) as typeof import('../../src/metrics/rm.js');
+    const { claimUncoveredCredit, resolveWindow, rmCreditByProduct } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
+    const { customerBounds } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
+    const { startOnWorker } = (await import(dist('metrics/parallel.js'))) as typeof import('../../src/metrics/parallel.js');
+    const { DEPOSIT_PRODUCTS } = (await import(dist('types.js'))) as typeof import('../../src/types.js');
+    const { DEFAULT_PRICING } = (await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js');
+    const conn = openDb(db, { readonly: true });
+    try {
+      // The previous window ends inside the data: its customers with later rows are summed account by account.
+      const w = resolveWindow(conn, '2026-11-15', '2026-11-27');
+      const previous = resolveWindow(conn, '2026-11-02', '2026-11-14');
+      const figures = (m: ReturnType<typeof rmMetrics>) => ({ byRm: [...m.byRm].sort(), previous: [...m.previousDepositAdb!].sort() });
+      vi.stubEnv('CRM_REPORT_THREADS', 'never');
+      const alone = figures(rmMetrics(conn, w, DEFAULT_PRICING, previous));
+      vi.stubEnv('CRM_REPORT_THREADS', 'always');
+      vi.stubEnv('CRM_DEBUG_THREADS', '1');
+      const debug: string[] = [];
+      vi.spyOn(process.stderr, 'write').mockImplementation((s) => debug.push(String(s)) > 0);
+      const shared = figures(rmMetrics(conn, w, DEFAULT_PRICING, previous));
+      expect(debug).toContain('crm: debug: rmExtras ran on the report thread\n');
+      expect(alone.previous.length).toBeGreaterThan(3);
+      expect(alone.previous.some(([, adb]) => adb > 0)).toBe(true);
+      expect(shared).toEqual(alone);
+      // This thread claims every range before the report thread comes to them: the report thread's
+      // credit then lacks those customers, and this thread's rows complete it.
+      const ranges = { bounds: customerBounds(conn), claims: new SharedArrayBuffer(4) };
+      const job = startOnWorker(conn, { job: 'rmExtras', window: w, previous, ranges }, () => rmExtras(conn, w, undefined, previous));
+      const mine = claimUncoveredCredit(conn, previous, DEPOSIT_PRODUCTS, ranges);
+      const theirs = job().previous!;
+      expect(job.threaded).toBe(true);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(theirs.ranges).toBe(true);
+      expect([...previousDepositAdb(previous, theirs, mine)].sort()).toEqual(alone.previous);
+      expect([...previousDepositAdb(previous, theirs, [])].sort()).not.toEqual(alone.previous);
+      // Computed whole (the report thread failed, and this thread ran rmExtras itself): the rows claimed here are not added again.
+      const whole = { credit: rmCreditByProduct(conn, previous, undefined, DEPOSIT_PRODUCTS), ranges: false };
+      expect([...previousDepositAdb(previous, whole, mine)].sort()).toEqual(alone.previous);
+    } finally {
+      conn.close();
+    }
+  }, 60_000);
 });

@@ -17,10 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { dayNum as dayNumOf } from '../../src/db/balances.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
-import { accountSlices, customerBalances, customerTxns, resolveWindow, rmCreditByProduct } from '../../src/metrics/engine.js';
+import { accountSlices, claimUncoveredCredit, customerBalances, customerTxns, resolveWindow, rmCreditByProduct } from '../../src/metrics/engine.js';
+import { customerBounds } from '../../src/metrics/customers.js';
 import { DEFAULT_PRICING, type Pricing } from '../../src/metrics/pricing.js';
 import { rmTxnCredit } from '../../src/metrics/rm.js';
-import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS } from '../../src/types.js';
+import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, PRODUCT_TYPES } from '../../src/types.js';
 import { generate } from '../../src/samples/generate.js';
 import { balanceSummaryMismatches, cleanupTmp, tmpDir } from '../helpers.js';
 
@@ -215,6 +216,24 @@ describe('customer_spans = account by account', () => {
     const creditViaAccounts = credit(rmCreditByProduct(db, w));
     db.exec('ROLLBACK TO uncover; RELEASE uncover');
     expect(creditViaSpans).toEqual(creditViaAccounts);
+    // Two threads' shares (CreditRanges): one call sums the customers taken account by account in
+    // the ranges it claims, the other call the rest with everything else; added up, key by key, the
+    // whole credit, whichever call claims first (the other's share of those customers is then empty).
+    const added = (lists: ReturnType<typeof rmCreditByProduct>[]) => {
+      const m = new Map<string, number>();
+      for (const r of lists.flat()) m.set(`${r.rm_id}|${r.branch}|${r.product_type}|${r.loan_class}`, (m.get(`${r.rm_id}|${r.branch}|${r.product_type}|${r.loan_class}`) ?? 0) + r.fen_days);
+      return Object.fromEntries([...m].filter(([, v]) => v !== 0).sort());
+    };
+    for (const uncoveredFirst of [true, false]) {
+      const ranges = { bounds: customerBounds(db, 4), claims: new SharedArrayBuffer(4) };
+      const first = uncoveredFirst ? claimUncoveredCredit(db, w, PRODUCT_TYPES, ranges) : [];
+      const rest = rmCreditByProduct(db, w, undefined, PRODUCT_TYPES, ranges);
+      const last = uncoveredFirst ? [] : claimUncoveredCredit(db, w, PRODUCT_TYPES, ranges);
+      expect(ranges.bounds.length).toBe(3);
+      expect(last).toEqual([]);
+      if (mixed && uncoveredFirst) expect(first.length).toBeGreaterThan(0);
+      expect(added([first, rest, last])).toEqual(creditViaSpans);
+    }
     expect(Object.keys(creditViaSpans).some((k) => /\|loan\|(substandard|doubtful|loss|special_mention)$/.test(k))).toBe(true);
     // Loans with a non-normal class on the last day are there to tell the rates apart.
     expect(db.prepare("SELECT count(*) FROM accounts WHERE bal_last_class IN ('special_mention', 'substandard', 'doubtful', 'loss')").pluck().get()).toBeGreaterThan(0);
