@@ -13,6 +13,15 @@ const dist = (path: string) => pathToFileURL(join(ROOT, 'dist', path)).href;
 const samples = join(ROOT, 'samples');
 
 afterAll(cleanupTmp);
+
+/** A new database with the bundled samples imported by the binary; its path. */
+function importedSamples(): string {
+  const db = join(tmpDir(), 'crm.db');
+  const files = ['rms.csv', 'customers.csv', 'fx_rates.csv', ...readdirSync(join(samples, 'accounts')).map((f) => `accounts/${f}`), 'transactions.csv'].map((f) => join(samples, f));
+  const imported = runCrm(['--db', db, 'import', ...files]);
+  expect(imported.code, imported.stderr).toBe(0);
+  return db;
+}
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
@@ -20,10 +29,7 @@ afterEach(() => {
 
 describe('report threads', () => {
   it('a thread started and not yet joined is busy; customerValues then gives its own thread no share of the balance sums', async () => {
-    const db = join(tmpDir(), 'crm.db');
-    const files = ['rms.csv', 'customers.csv', 'fx_rates.csv', ...readdirSync(join(samples, 'accounts')).map((f) => `accounts/${f}`), 'transactions.csv'].map((f) => join(samples, f));
-    const imported = runCrm(['--db', db, 'import', ...files]);
-    expect(imported.code, imported.stderr).toBe(0);
+    const db = importedSamples();
     const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
     const { reportThreadBusy, startOnWorker } = (await import(dist('metrics/parallel.js'))) as typeof import('../../src/metrics/parallel.js');
     const { customerValues } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
@@ -61,9 +67,7 @@ describe('report threads', () => {
   }, 60_000);
 
   it('a series of two windows runs on one report thread, which shares both windows\' extras and balance sums: the same figures as each window alone', async () => {
-    const db = join(tmpDir(), 'crm.db');
-    const files = ['rms.csv', 'customers.csv', 'fx_rates.csv', ...readdirSync(join(samples, 'accounts')).map((f) => `accounts/${f}`), 'transactions.csv'].map((f) => join(samples, f));
-    expect(runCrm(['--db', db, 'import', ...files]).code).toBe(0);
+    const db = importedSamples();
     const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
     const { customerValues, startWindowSeries, VALUE_COLUMNS } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
     const { resolveWindow } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
@@ -101,9 +105,7 @@ describe('report threads', () => {
   }, 60_000);
 
   it('rm metrics with a previous window: the two threads share its customers summed account by account (CreditRanges), with the figures of no thread', async () => {
-    const db = join(tmpDir(), 'crm.db');
-    const files = ['rms.csv', 'customers.csv', 'fx_rates.csv', ...readdirSync(join(samples, 'accounts')).map((f) => `accounts/${f}`), 'transactions.csv'].map((f) => join(samples, f));
-    expect(runCrm(['--db', db, 'import', ...files]).code).toBe(0);
+    const db = importedSamples();
     const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
     const { previousDepositAdb, rmExtras, rmMetrics } = (await import(dist('metrics/rm.js'))) as typeof import('../../src/metrics/rm.js');
     const { claimUncoveredCredit, resolveWindow, rmCreditByProduct } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
