@@ -19,7 +19,8 @@
 //   --city: only the report views at city scale (issue 22's data set: --city-customers 1000000,
 //   --city-days 10 nightly snapshots, --city-txns 3000000, 400 RMs, seed 5; generated and imported once, cached
 //   in DIR/city-*), each view timed once with its peak memory, in one table; then DuckDB answering
-//   the summary's and rm-report's questions from the same snapshots loaded day by day, and the ratios.
+//   the summary's and rm-report's questions from the same snapshots loaded day by day, and the ratios;
+//   then scripts/report-floor.js: the summary's reads in SQLite alone, bare (its floor in this schema).
 //   --province: N generated branches (--province-branches 20, --province-customers 100000 each,
 //   --province-days 90, --province-txns 300000 each; --quick: 2 × 2,000) exported side by side with
 //   crm export --parquet (time, Parquet size), then crm segment and rm-report --engine duckdb over
@@ -505,6 +506,10 @@ if (only.has('city')) {
     say(`ratio crm segment (summary) ÷ DuckDB = ${(secs[views[0][0]] / perCustomer).toFixed(2)}; crm rm-report (with statements) ÷ DuckDB = ${(secs[views.find(([n]) => n.startsWith('rm-report'))[0]] / perRm).toFixed(2)}`);
     duckDb.con.closeSync?.();
   }
+  // The summary's floor in SQLite alone (scripts/report-floor.js): the reads it needs, bare.
+  const floor = spawnSync(process.execPath, [join(root, 'scripts', 'report-floor.js'), db, asOf, '10'], { encoding: 'utf8' });
+  if (floor.status !== 0) throw new Error(`report-floor failed: ${floor.stderr}`);
+  say(`\nThe summary's reads in SQLite alone (scripts/report-floor.js):\n\n${floor.stdout.trim()}`);
 }
 if (only.has('province')) {
   // 7. A province: N branches exported to Parquet side by side, DuckDB's reports over 1 … N of them.

@@ -542,13 +542,16 @@ export function txnParts(db: Db, from: string, to: string): TxnParts {
 
 /**
  * Where the last posting days from `scanFrom` to the day before `from` come from (a window's
- * activity before it): txn_totals when the data lies within [scanFrom, to] (its last days are
- * then the ones asked, window included: one row per account, in customer order), else the parts
- * of [scanFrom, from − 1].
+ * activity before it): none when no posting day lies there (the window's own rows then tell the
+ * last days, and stay one ordered stream); txn_totals when the data lies within [scanFrom, to]
+ * (its last days are then the ones asked, window included: one row per account, in customer
+ * order); else the parts of [scanFrom, from − 1].
  */
 export function activityParts(db: Db, scanFrom: string, from: string, to: string): TxnParts {
+  const before = txnParts(db, scanFrom, addDays(from, -1));
+  if (!before.totals && !before.whole.length && !before.ranges.length) return before;
   const all = txnParts(db, scanFrom, to);
-  return all.totals ? all : txnParts(db, scanFrom, addDays(from, -1));
+  return all.totals ? all : before;
 }
 
 /**

@@ -161,8 +161,8 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
 
   for (const m of out.values()) m.contribution = m.net_interest + m.fee_income - m.channel_cost - m.risk_cost;
   if (!previous) return { byRm: out, previousDepositAdb: null };
-  const mineBefore = extras.threaded && ranges ? claimUncoveredCredit(db, previous, DEPOSIT_PRODUCTS, ranges) : [];
-  return { byRm: out, previousDepositAdb: previousDepositAdb(previous, extras().previous as PreviousCredit, mineBefore) };
+  const claimedHere = extras.threaded && ranges ? claimUncoveredCredit(db, previous, DEPOSIT_PRODUCTS, ranges) : [];
+  return { byRm: out, previousDepositAdb: previousDepositAdb(previous, extras().previous as PreviousCredit, claimedHere) };
 }
 
 /** The previous window's deposit credit as rmExtras computed it: whole, or with the ranges it claimed of CreditRanges. */

@@ -162,6 +162,9 @@ describe('transaction roll-ups', () => {
   // `parts`: where the window's sums come from; `activity`: where the last posting days before it come from (activityParts).
   for (const [label, from, to, act, parts, activity] of [
     ['every posting day (txn_totals)', '2026-01-01', '2026-04-30', undefined, { totals: true, whole: [], ranges: [], scanRanges: false }, undefined],
+    // The window holds every posting day: none lies before it, and its own rows tell the last days.
+    ['every posting day, activity from the year before', '2026-01-01', '2026-04-30', '2025-04-30', { totals: true, whole: [], ranges: [], scanRanges: false },
+      { totals: false, whole: [], ranges: [], scanRanges: false }],
     ['whole February, cut January and March', '2026-01-25', '2026-03-10', undefined, { totals: false, whole: ['2026-02'], ranges: [['2026-01-25', '2026-01-31'], ['2026-03-01', '2026-03-10']], scanRanges: true }, undefined],
     ['whole months from the first posting day', '2026-01-01', '2026-02-28', undefined, { totals: false, whole: ['2026-01', '2026-02'], ranges: [], scanRanges: false }, undefined],
     ['one day', '2026-02-14', '2026-02-14', undefined, { totals: false, whole: [], ranges: [['2026-02-14', '2026-02-14']], scanRanges: false }, undefined],
