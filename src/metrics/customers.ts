@@ -8,7 +8,7 @@ import { directoryColumns, type DirectoryColumns, type DirectoryWants } from '..
 import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../types.js';
 import { dayNum } from '../db/balances.js';
 import { forEachRow, TextColumnBuilder, textValues, type IdList, type TextColumn } from '../db/columns.js';
-import { balanceSums, foreignAccountSlices, isoFromNum, missingRate, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type Window } from './engine.js';
+import { balanceSums, forEachClaimedRange, foreignAccountSlices, isoFromNum, missingRate, rangeAt, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type IdRange, type Window } from './engine.js';
 import { reportThreadBusy, startOnWorker, type BalanceTasks, type ExtrasWindow, type Running } from './parallel.js';
 import type { AllAumSums, AumWindow } from './windows.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
@@ -158,13 +158,14 @@ export function customerBounds(db: Db, ranges = BALANCE_RANGES): string[] {
 }
 
 /**
- * The tasks of BalanceTasks: the customers summed account by account, range by range (no
- * bounds: in one task). Those summed from customer_spans are the main thread's own: one cheap
- * scan, and up to every customer. Shared, their sums would come over while this thread still
- * reads the directory and wait there to be placed (measured: up to 60 MB more at the peak).
+ * Task k of BalanceTasks: the customers of range k summed account by account (no bounds: all of
+ * them, in one task). Those summed from customer_spans are the main thread's own: one cheap scan,
+ * and up to every customer. Shared, their sums would come over while this thread still reads the
+ * directory and wait there to be placed (measured: up to 60 MB more at the peak).
  */
-function balanceTaskSql(w: Window, pricing: Pricing, bounds: readonly string[]): { sql: string; bind: Record<string, number | string> }[] {
-  return [...bounds, undefined].map((hi, k) => balanceSums(w, pricing, { lo: k === 0 ? undefined : bounds[k - 1], hi })).map((r) => ({ sql: r.parts[1], bind: r.bind }));
+function balanceTaskSql(w: Window, pricing: Pricing, range: IdRange): { sql: string; bind: Record<string, number | string> } {
+  const r = balanceSums(w, pricing, range);
+  return { sql: r.parts[1], bind: r.bind };
 }
 
 /** A customer's CNY balance sums in fen-days, by its position in the directory. */
@@ -180,14 +181,13 @@ const BALANCE_COLUMNS = ['customer_id', 'aum_fd', 'deposit_fd', 'loan_fd', 'spre
 
 /** The report thread's share of BalanceTasks: tasks claimed until none is left, each handed over when done. */
 export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share: (task: number, sums: BalanceTaskSums) => void): void {
-  const list = balanceTaskSql(w, tasks.pricing, tasks.bounds);
-  const claims = new Int32Array(tasks.claims);
-  for (let k = Atomics.add(claims, 0, 1); k < list.length; k = Atomics.add(claims, 0, 1)) {
+  forEachClaimedRange(tasks, (range, k) => {
+    const task = balanceTaskSql(w, tasks.pricing, range);
     // Row by row into typed arrays, grown as needed (a range holds a share of the customers).
     const ids = new TextColumnBuilder();
     let sums = [0, 1, 2, 3, 4].map(() => new Float64Array(4096));
     let r = 0;
-    forEachRow(db, list[k].sql, list[k].bind, BALANCE_COLUMNS, (id: string, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
+    forEachRow(db, task.sql, task.bind, BALANCE_COLUMNS, (id: string, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
       if (r === sums[0].length) sums = sums.map((c) => {
         const grown = new Float64Array(c.length * 2);
         grown.set(c);
@@ -202,7 +202,7 @@ export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share:
       r++;
     });
     share(k, { ids: ids.done(), sums: sums.map((c) => c.subarray(0, r)) });
-  }
+  });
 }
 
 /**
@@ -212,9 +212,7 @@ export function claimBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, share:
  * e.g. it failed: summed here).
  */
 export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdList, set: BalanceSink, handedOver: (k: number) => BalanceTaskSums | undefined): void {
-  const list = balanceTaskSql(w, tasks.pricing, tasks.bounds);
-  const claims = new Int32Array(tasks.claims);
-  const mine = new Uint8Array(list.length);
+  const mine = new Uint8Array(tasks.bounds.length + 1);
   const sum = (sql: string, bind: object) => {
     const at = positionsIn(ids); // each statement's rows come in customer_id order
     forEachRow(db, sql, bind, BALANCE_COLUMNS, (id: string, aum: number, deposit: number, loan: number, spread: number, risk: number) => {
@@ -223,18 +221,21 @@ export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdL
       set(i, aum, deposit, loan, spread, risk);
     });
   };
-  const run = (k: number) => sum(list[k].sql, list[k].bind);
+  const run = (range: IdRange) => {
+    const task = balanceTaskSql(w, tasks.pricing, range);
+    sum(task.sql, task.bind);
+  };
   const covered = balanceSums(w, tasks.pricing);
   sum(covered.parts[0], covered.bind);
-  for (let k = Atomics.add(claims, 0, 1); k < list.length; k = Atomics.add(claims, 0, 1)) {
-    run(k);
+  forEachClaimedRange(tasks, (range, k) => {
+    run(range);
     mine[k] = 1;
-  }
-  for (let k = 0; k < list.length; k++) {
+  });
+  for (let k = 0; k < mine.length; k++) {
     if (mine[k]) continue;
     const x = handedOver(k);
     if (!x) {
-      run(k);
+      run(rangeAt(tasks.bounds, k));
       continue;
     }
     const at = positionsOf(ids, x.ids);

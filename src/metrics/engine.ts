@@ -153,17 +153,19 @@ export interface IdRange {
 const rangeSql = (range: IdRange) => `${range.lo !== undefined ? ' AND cs.customer_id >= :lo' : ''}${range.hi !== undefined ? ' AND cs.customer_id < :hi' : ''}`;
 const rangeBind = (range: IdRange): Record<string, string> => ({ ...(range.lo !== undefined ? { lo: range.lo } : {}), ...(range.hi !== undefined ? { hi: range.hi } : {}) });
 
+/** Range k of the customers that `bounds` (ascending, in SQLite's order) cut into bounds.length + 1 ranges. */
+export function rangeAt(bounds: readonly string[], k: number): IdRange {
+  return { lo: k === 0 ? undefined : bounds[k - 1], hi: bounds[k] };
+}
+
 /**
- * Claims the next range of `ranges` (BalanceTasks' cut: `bounds`, one shared counter in `claims`)
- * until none is left, each summed by `run`; their rows, in order of the claims.
+ * Ranges that two threads share (BalanceTasks, CreditRanges): `bounds` cut the customers, and
+ * each thread claims the next range from one shared counter (`claims`, an Int32Array's slot 0).
+ * Visits each range this thread claims, until none is left.
  */
-export function claimRanges<T>(ranges: { bounds: readonly string[]; claims: SharedArrayBuffer }, run: (range: IdRange, k: number) => T[]): T[] {
+export function forEachClaimedRange(ranges: { bounds: readonly string[]; claims: SharedArrayBuffer }, visit: (range: IdRange, k: number) => void): void {
   const claims = new Int32Array(ranges.claims);
-  const out: T[] = [];
-  for (let k = Atomics.add(claims, 0, 1); k <= ranges.bounds.length; k = Atomics.add(claims, 0, 1)) {
-    for (const row of run({ lo: k === 0 ? undefined : ranges.bounds[k - 1], hi: ranges.bounds[k] }, k)) out.push(row);
-  }
-  return out;
+  for (let k = Atomics.add(claims, 0, 1); k <= ranges.bounds.length; k = Atomics.add(claims, 0, 1)) visit(rangeAt(ranges.bounds, k), k);
 }
 
 /** Balance sums of one customer over a window, columnar; fen-days in CNY. */
@@ -759,7 +761,9 @@ const productFilter = (products: readonly ProductType[]) => (products.length < P
 export function claimUncoveredCredit(db: Db, w: Window, products: readonly ProductType[], ranges: CreditRanges): RmCreditRow[] {
   // The uncovered scope reads neither varying set (its credit of them is taken back by the other call).
   const p: CreditParams = { ...params(w), var: '[]', moved: '[]' };
-  return claimRanges(ranges, (range) => uncoveredCredit(db, p, productFilter(products), range));
+  const rows: RmCreditRow[] = [];
+  forEachClaimedRange(ranges, (range) => rows.push(...uncoveredCredit(db, p, productFilter(products), range)));
+  return rows;
 }
 
 /** The credit of the customers customer_spans does not cover (in `range`), account by account. */
@@ -816,7 +820,8 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   // whose RM can change within it (exact integers; creditedSlices gives their true credit):
   // cheaper than excluding them from the scans.
   const uncovered = () => {
-    for (const r of ranges ? claimRanges(ranges, (range) => uncoveredCredit(db, p, only, range)) : uncoveredCredit(db, p, only)) add(r);
+    if (!ranges) for (const r of uncoveredCredit(db, p, only)) add(r);
+    else forEachClaimedRange(ranges, (range) => uncoveredCredit(db, p, only, range).forEach(add));
   };
   // Shared ranges come last: the thread that ends its other work first takes more of them, and
   // neither is left with work of its own once they are gone.
