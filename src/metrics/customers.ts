@@ -165,7 +165,7 @@ export function customerBounds(db: Db, ranges = BALANCE_RANGES): string[] {
  */
 function balanceTaskSql(w: Window, pricing: Pricing, range: IdRange): { sql: string; bind: Record<string, number | string> } {
   const r = balanceSums(w, pricing, range);
-  return { sql: r.parts[1], bind: r.bind };
+  return { sql: r.uncovered, bind: r.bind };
 }
 
 /** A customer's CNY balance sums in fen-days, by its position in the directory. */
@@ -226,7 +226,7 @@ export function sumBalanceTasks(db: Db, w: Window, tasks: BalanceTasks, ids: IdL
     sum(task.sql, task.bind);
   };
   const covered = balanceSums(w, tasks.pricing);
-  sum(covered.parts[0], covered.bind);
+  for (const sql of covered.covered) sum(sql, covered.bind);
   forEachClaimedRange(tasks, (range, k) => {
     run(range);
     mine[k] = 1;

@@ -125,18 +125,24 @@ export const WINDOW_FEN_DAYS = `(CASE WHEN a.bal_last <= :T THEN a.bal_last_cum 
     ELSE (SELECT x.cum + x.balance * (:F - x.day_num) FROM balances x WHERE x.account_id = a.account_id AND x.as_of < :from ORDER BY x.as_of DESC LIMIT 1) END)`;
 
 /**
- * Σ balance × days over [:F, :T] of one customer_spans key of a COVERED row `cs`: C(:T) − C(:F − 1)
- * with C(x) = a_<key> + b_<key> × x, or C(:F − 1) = 0 when the customer's rows all start on or
- * after :F.
- */
-const spanFenDays = (key: string) => `CASE WHEN cs.bal_first >= :F THEN a_${key} + b_${key} * :T ELSE b_${key} * (:T - :F + 1) END`;
-
-/**
  * A customer_spans row `cs` whose sums over [:F, :T] it gives by itself: every CNY account's last
  * row starts on or before :T (its loan class on :T is that row's), and either all rows start on
  * or after :F or every last row starts on or before :F (C is then linear from :F − 1 on).
  */
 const COVERED = '(cs.bal_last <= :T AND (cs.bal_first >= :F OR cs.bal_last <= :F))';
+
+/**
+ * The COVERED customer_spans rows with each key's Σ balance × days over [:F, :T], v_<key> = C(:T)
+ * − C(:F − 1) with C(x) = a_<key> + b_<key> × x, as two SELECTs, one per kind of row (no CASE per
+ * key and customer): the customers whose rows all start on or after :F (C(:F − 1) = 0), then those
+ * whose every last row starts on or before :F. Each comes in customer_id order. `where` narrows
+ * the customers (cs) further.
+ */
+function coveredSpans(keys: readonly { key: string }[], where = ''): [string, string] {
+  const select = (v: (key: string) => string, kind: string) => `SELECT cs.customer_id, ${keys.map((k) => `${v(k.key)} AS v_${k.key}`).join(', ')}
+        FROM customer_spans cs WHERE cs.bal_last <= :T AND ${kind}${where}`;
+  return [select((k) => `a_${k} + b_${k} * :T`, 'cs.bal_first >= :F'), select((k) => `b_${k} * (:T - :F + 1)`, 'cs.bal_first < :F AND cs.bal_last <= :F')];
+}
 
 /** The loan class of account `a` on the window's last day :T (null when none, closed or not yet seen). */
 const CLASS_ON_LAST_DAY = `CASE WHEN a.product_type NOT IN (${sqlList(LOAN_PRODUCTS)}) THEN NULL
@@ -183,12 +189,13 @@ export interface CustomerBalances {
 /**
  * The SQL of customerBalances' CNY sums and its parameters: columns customer_id, aum_fd,
  * deposit_fd, loan_fd, spread_fd, risk_fd, one row per customer (no foreign-currency account).
- * `parts`: the same rows as two statements (customers summed from customer_spans, then account
- * by account), each in customer_id order: a caller keeping a million customers' sums in typed
- * arrays reads them row by row (forEachRow), where the union would add a third to the query.
+ * `covered` and `uncovered`: the same rows as three statements (two for the customers summed
+ * from customer_spans, one for those summed account by account), each in customer_id order: a
+ * caller keeping a million customers' sums in typed arrays reads them row by row (forEachRow),
+ * where the union would add a third to the query.
  * `range`: only the customers in it (two threads share a window's sums range by range).
  */
-export function balanceSums(w: Window, pricing: Pricing, range: IdRange = {}): { sql: string; parts: string[]; bind: Record<string, number | string> } {
+export function balanceSums(w: Window, pricing: Pricing, range: IdRange = {}): { sql: string; covered: string[]; uncovered: string; bind: Record<string, number | string> } {
   const p = params(w);
   // Spreads and risk rates as parameters :sp_<product>, :rk_<class>.
   const bind: Record<string, number | string> = { ...p, ...rangeBind(range) };
@@ -197,19 +204,20 @@ export function balanceSums(w: Window, pricing: Pricing, range: IdRange = {}): {
   for (const c of LOAN_CLASSES) bind[`rk_${c}`] = pricing.risk_rates[c] ?? pricing.risk_rates.normal;
   const byProduct = PRODUCT_TYPES.map((k) => `WHEN '${k}' THEN :sp_${k}`).join(' ');
   const byClass = LOAN_CLASSES.map((c) => `WHEN '${c}' THEN :rk_${c}`).join(' ');
-  // Customers whose CNY rows all lie within the window: their customer_spans row, C(T) = a + b × T
-  // per product and last loan class. The others: account by account.
-  // Each key's window sum v_<key> is computed once, in a subquery the LIMIT keeps SQLite from
-  // merging into the sums (which would compute it again in each of them).
+  // Customers customer_spans covers (COVERED): their row, per product and last loan class. The
+  // others: account by account. Each key's window sum v_<key> is computed once, in a subquery the
+  // LIMIT keeps SQLite from merging into the sums (which would compute it again in each of them).
   const keysOf = (products: readonly ProductType[]) => CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
   const sumOf = (products: readonly ProductType[]) => keysOf(products).map((k) => `v_${k.key}`).join(' + ');
   const spread = CUSTOMER_SPAN_KEYS.map((k) => `v_${k.key} * :sp_${k.product}`).join(' + ');
   const risk = keysOf(LOAN_PRODUCTS).map((k) => `v_${k.key} * :rk_${k.cls}`).join(' + ');
+  // The two kinds of covered customers in two statements (coveredSpans), each in customer_id order.
+  const [fromStart, linear] = coveredSpans(CUSTOMER_SPAN_KEYS, inRange).map((rows) => `SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd,
+        ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd, ${spread} AS spread_fd, ${risk} AS risk_fd
+      FROM (${rows} LIMIT -1)`);
   const head = `${steadySql(false, 'uncovered', false, inRange)},
-    covered AS (SELECT customer_id, ${sumOf(AUM_PRODUCTS)} AS aum_fd, ${sumOf(DEPOSIT_PRODUCTS)} AS deposit_fd, ${sumOf(LOAN_PRODUCTS)} AS loan_fd,
-        ${spread} AS spread_fd, ${risk} AS risk_fd
-      FROM (SELECT customer_id, ${CUSTOMER_SPAN_KEYS.map((k) => `${spanFenDays(k.key)} AS v_${k.key}`).join(', ')}
-        FROM customer_spans cs WHERE ${COVERED}${inRange} LIMIT -1)),
+    covered_new AS (${fromStart}),
+    covered_old AS (${linear}),
     uncovered AS (SELECT customer_id, sum(CASE WHEN product_type IN (${sqlList(AUM_PRODUCTS)}) THEN fen_days ELSE 0 END) AS aum_fd,
         sum(CASE WHEN product_type IN (${sqlList(DEPOSIT_PRODUCTS)}) THEN fen_days ELSE 0 END) AS deposit_fd,
         sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days ELSE 0 END) AS loan_fd,
@@ -217,9 +225,11 @@ export function balanceSums(w: Window, pricing: Pricing, range: IdRange = {}): {
         sum(CASE WHEN product_type IN (${sqlList(LOAN_PRODUCTS)}) THEN fen_days * CASE coalesce(last_class, 'normal') ${byClass} ELSE :rk_normal END ELSE 0 END) AS risk_fd
       FROM steady GROUP BY customer_id)`;
   const kept = 'WHERE aum_fd != 0 OR loan_fd != 0';
+  const part = (name: string) => `${head} SELECT * FROM ${name} ${kept}`;
   return {
-    sql: `${head} SELECT * FROM (SELECT * FROM covered UNION ALL SELECT * FROM uncovered) ${kept}`,
-    parts: ['covered', 'uncovered'].map((part) => `${head} SELECT * FROM ${part} ${kept}`),
+    sql: `${head} SELECT * FROM (SELECT * FROM covered_new UNION ALL SELECT * FROM covered_old UNION ALL SELECT * FROM uncovered) ${kept}`,
+    covered: ['covered_new', 'covered_old'].map(part),
+    uncovered: part('uncovered'),
     bind,
   };
 }
@@ -801,9 +811,9 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   // credited once per RM) is taken back below, the same way, and replaced by the true credit.
   const perRm = groupRows(db, {
     keys: ['h.rm_id', unassignedBranch('h.rm_id', 'cs.customer_id')],
-    values: keys.map((k) => ({ expr: spanFenDays(k.key), agg: 'sum' as const })),
-    from: `FROM customer_spans cs LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F
-      WHERE ${COVERED}`,
+    values: keys.map((k) => ({ expr: `cs.v_${k.key}`, agg: 'sum' as const })),
+    from: `FROM (${coveredSpans(keys).join(' UNION ALL ')}) cs
+      LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F`,
   }, p) as [string | null, string | null, ...number[]][];
   const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
   const groups = new Map<string, RmCreditRow>();

@@ -19,6 +19,7 @@ import { dayNum as dayNumOf } from '../../src/db/balances.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
 import { accountSlices, claimUncoveredCredit, customerBalances, customerTxns, resolveWindow, rmCreditByProduct } from '../../src/metrics/engine.js';
 import { customerBounds } from '../../src/metrics/customers.js';
+import { CUSTOMER_SPAN_KEYS } from '../../src/db/customer-spans.js';
 import { DEFAULT_PRICING, type Pricing } from '../../src/metrics/pricing.js';
 import { rmTxnCredit } from '../../src/metrics/rm.js';
 import { AUM_PRODUCTS, DEPOSIT_PRODUCTS, LOAN_PRODUCTS, PRODUCT_TYPES } from '../../src/types.js';
@@ -177,6 +178,33 @@ function model(from: string, to: string): Model {
 }
 
 describe('customer_spans = account by account', () => {
+  it('a customer whose rows all start on the window\'s first day and never change is summed once, from its customer_spans row', () => {
+    // Both kinds of covered rows could claim it (its rows start on :F, its last row on or before :F).
+    const w = resolveWindow(db, dates[5], dates[dates.length - 1]);
+    const [F, T] = [dayNumOf(w.from), dayNumOf(w.to)];
+    db.exec('SAVEPOINT lone');
+    try {
+      // One demand deposit of 100.00 CNY from :F on: C(x) = 10,000 × (x − F + 1) = a + b × x with b = 10,000, a = 10,000 × (1 − F).
+      db.prepare(`INSERT INTO customer_spans SELECT 'ZZ-lone', ?, ?, ${CUSTOMER_SPAN_KEYS.map(() => '0, 0').join(', ')}`).run(F, F);
+      db.prepare("UPDATE customer_spans SET a_demand_deposit = ?, b_demand_deposit = 10000 WHERE customer_id = 'ZZ-lone'").run(10_000 * (1 - F));
+      const b = customerBalances(db, w, DEFAULT_PRICING);
+      const at = b.customer_id.flatMap((c, i) => (c === 'ZZ-lone' ? [i] : []));
+      expect(at.length).toBe(1);
+      expect(b.aum_fd[at[0]]).toBe(10_000 * (T - F + 1));
+      expect(b.deposit_fd[at[0]]).toBe(10_000 * (T - F + 1));
+      // rm-report's credit counts it once too: unassigned, in its branch (none: it is no customer of the customers table).
+      const lone = rmCreditByProduct(db, w).filter((r) => r.rm_id === null && r.product_type === 'demand_deposit');
+      const without = (() => {
+        db.exec("DELETE FROM customer_spans WHERE customer_id = 'ZZ-lone'");
+        return rmCreditByProduct(db, w).filter((r) => r.rm_id === null && r.product_type === 'demand_deposit');
+      })();
+      const total = (rows: typeof lone) => rows.reduce((sum, r) => sum + r.fen_days, 0);
+      expect(total(lone) - total(without)).toBe(10_000 * (T - F + 1));
+    } finally {
+      db.exec('ROLLBACK TO lone; RELEASE lone');
+    }
+  });
+
   // Whole data: customers whose rows all lie in the window (C(F − 1) = 0). From the middle: customers
   // whose every last row starts on or before the window's first day (C linear from F − 1 on).
   for (const [label, pick, coveredSql, mixed] of [
@@ -200,6 +228,8 @@ describe('customer_spans = account by account', () => {
     db.exec('UPDATE customer_spans SET bal_last = 99999999');
     const viaAccounts = customerBalances(db, w, pricing);
     db.exec('ROLLBACK TO uncover; RELEASE uncover');
+    // One row per customer: the two kinds of covered rows and the uncovered customers do not overlap.
+    expect(new Set(viaSpans.customer_id).size).toBe(viaSpans.customer_id.length);
     const rows = (b: typeof viaSpans) => new Map(b.customer_id.map((c, i) => [c, [b.aum_fd[i], b.deposit_fd[i], b.loan_fd[i], b.spread_fd[i], b.risk_fd[i]]]));
     const a = rows(viaSpans);
     const b = rows(viaAccounts);
