@@ -781,6 +781,10 @@ function uncoveredCredit(db: Db, p: CreditParams, only: string, range: IdRange =
   return steadyCredit(db, p, 'uncovered', `${only}${rangeSql(range)}`, rangeBind(range));
 }
 
+/** The key of a credit row (RmCreditRow): its RM, branch, product type and loan class. */
+export const creditKey = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) =>
+  `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
+
 /** Credited fen-days (CNY) per RM and product type; loans also per loan class on the window's last day. */
 export interface RmCreditRow {
   rm_id: string | null;
@@ -815,12 +819,11 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     from: `FROM (${coveredSpans(keys).join(' UNION ALL ')}) cs
       LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F`,
   }, p) as [string | null, string | null, ...number[]][];
-  const keyOf = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) => `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
   const groups = new Map<string, RmCreditRow>();
   const add = (r: RmCreditRow) => {
-    const g = groups.get(keyOf(r));
+    const g = groups.get(creditKey(r));
     if (g) g.fen_days += r.fen_days;
-    else groups.set(keyOf(r), r);
+    else groups.set(creditKey(r), r);
   };
   for (const [rm_id, branch, ...sums] of perRm) {
     keys.forEach((k, i) => add({ rm_id, branch, product_type: k.product, loan_class: k.cls, fen_days: sums[i] }));
@@ -829,13 +832,9 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   // window; then, for all of them and the customers above, minus the same for the few accounts
   // whose RM can change within it (exact integers; creditedSlices gives their true credit):
   // cheaper than excluding them from the scans.
-  const uncovered = () => {
-    if (!ranges) for (const r of uncoveredCredit(db, p, only)) add(r);
-    else forEachClaimedRange(ranges, (range) => uncoveredCredit(db, p, only, range).forEach(add));
-  };
   // Shared ranges come last: the thread that ends its other work first takes more of them, and
   // neither is left with work of its own once they are gone.
-  if (!ranges) uncovered();
+  if (!ranges) uncoveredCredit(db, p, only).forEach(add);
   for (const r of steadyCredit(db, p, 'varying', only)) add({ ...r, fen_days: -r.fen_days });
   // Asked for only now: it may be computed on the report thread meanwhile.
   const rest = others();
@@ -847,6 +846,6 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
     add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan(s.product_type) ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
   }
-  if (ranges) uncovered();
+  if (ranges) claimUncoveredCredit(db, w, products, ranges).forEach(add);
   return [...groups.values()].filter((g) => g.fen_days !== 0);
 }

@@ -14,7 +14,7 @@ import type { Db } from '../db/connection.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
 import { sqlList } from '../db/sql.js';
 import { cnyOfDay, rateOn } from '../db/fx.js';
-import { claimUncoveredCredit, creditedAccountSlices, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
+import { claimUncoveredCredit, creditedAccountSlices, creditKey, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
 import { customerBounds } from './customers.js';
 import { groupRows } from './group-sums.js';
 import { startOnWorker } from './parallel.js';
@@ -78,7 +78,7 @@ const key = (rm: string | null, branch: string | null) => (rm === null ? `\u0000
 function depositAdbOf(w: Window, rows: readonly RmCreditRow[]): Map<string, number> {
   const keyed = new Map<string, RmCreditRow>();
   for (const r of rows) {
-    const k = `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
+    const k = creditKey(r);
     const g = keyed.get(k);
     if (g) g.fen_days += r.fen_days;
     else keyed.set(k, { ...r });
