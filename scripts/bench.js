@@ -17,8 +17,9 @@
 //   accounts, 10% changed) on the database holding the first, against sqlite3 .import of the same file.
 //   --warmup: untimed rounds of the reports (and their DuckDB questions) before the timed ones.
 //   --city: only the report views at city scale (issue 22's data set: --city-customers 1000000,
-//   --city-days 10 nightly snapshots, --city-txns 3000000, 400 RMs, seed 5; generated and imported once, cached
-//   in DIR/city-*), each view timed once with its peak memory, in one table; then DuckDB answering
+//   --city-days 10 nightly snapshots, --city-txns 3000000, 400 RMs, seed 5, --city-account-numbers customer,
+//   or opened: numbered in opening order, a customer's accounts far apart; generated and imported once,
+//   cached in DIR/city-*), each view timed once with its peak memory, in one table; then DuckDB answering
 //   the summary's and rm-report's questions from the same snapshots loaded day by day, and the ratios;
 //   then scripts/report-floor.js: the summary's reads in SQLite alone, bare (its floor in this schema).
 //   --province: N generated branches (--province-branches 20, --province-customers 100000 each,
@@ -443,9 +444,12 @@ if (only.has('city')) {
   const asOf = day(days - 1);
   const from10 = day(Math.max(0, days - 10));
   const compare = day(days - 6);
-  const gen = ['--customers', customers, '--days', days, '--txns', txns, '--rms', 400, '--seed', 5, '--start', '2026-09-01'].map(String);
-  // The 10-day data set keeps its cache name (city-N); other lengths get their own.
-  const d = join(dir, days === 10 ? `city-${customers}` : `city-${customers}-${days}d`);
+  // Account numbers by customer (the generator's default), or in opening order (a customer's accounts far apart).
+  const numbers = String(opt('city-account-numbers', 'customer'));
+  const gen = ['--customers', customers, '--days', days, '--txns', txns, '--rms', 400, '--seed', 5, '--start', '2026-09-01',
+    ...(numbers === 'customer' ? [] : ['--account-numbers', numbers])].map(String);
+  // The 10-day data set keeps its cache name (city-N); other lengths and numberings get their own.
+  const d = join(dir, `city-${customers}${days === 10 ? '' : `-${days}d`}${numbers === 'customer' ? '' : `-${numbers}`}`);
   const db = `${d}.db`;
   const stamp = `${db}.done`;
   if (readFileFileSafe(stamp) !== gen.join(' ')) {

@@ -2,7 +2,7 @@
 // Generate synthetic nightly exports (data-contract default layout) with dist/samples/generate.js.
 //   node scripts/gen-samples.js --out DIR --customers 100000 --days 90 --txns 1000000 --rms 40 \
 //     --seed 1 --change-rate 0.1 --start 2026-08-30 [--corporate-share 0.2] [--snapshot-every 1]
-//     [--reassign-on 2026-11-15 --reassign-count 10]
+//     [--reassign-on 2026-11-15 --reassign-count 10] [--account-numbers customer|opened]
 //   node scripts/gen-samples.js --sample-set [--out samples]   # rebuild the committed sample set
 // Needs a build first (npm run build).
 import { generate, DEFAULT_OPTIONS } from '../dist/samples/generate.js';
@@ -32,12 +32,15 @@ for (let i = 0; i < args.length; i++) {
     case '--corporate-share': opts.corporateShare = num('corporate-share', v); i++; break;
     case '--snapshot-every': opts.snapshotEvery = num('snapshot-every', v); i++; break;
     case '--start': opts.startDate = v; i++; break;
+    case '--account-numbers':
+      if (v !== 'customer' && v !== 'opened') { console.error('--account-numbers: customer or opened'); process.exit(2); }
+      opts.accountNumbers = v; i++; break;
     case '--reassign-on': opts.reassignOn = v; i++; break;
     case '--reassign-count': opts.reassignCount = num('reassign-count', v); i++; break;
     case '--sample-set': sampleSet = true; break;
     case '-h': case '--help':
       console.log('usage: node scripts/gen-samples.js [--out DIR] [--customers N] [--days N] [--txns N] [--rms N] [--seed N]\n'
-        + '  [--change-rate X] [--corporate-share X] [--start YYYY-MM-DD] [--snapshot-every N]\n'
+        + '  [--change-rate X] [--corporate-share X] [--start YYYY-MM-DD] [--snapshot-every N] [--account-numbers customer|opened]\n'
         + '  [--reassign-on YYYY-MM-DD --reassign-count N] | --sample-set [--out samples]');
       process.exit(0);
       break;

@@ -175,6 +175,10 @@ export function undoBankColumns(db: Database.Database): void {
 
 /** Undoes every schema version above `version` (down to 5), newest first: a database as an older crm left it. */
 export function undoDownTo(db: Database.Database, version: number): void {
+  if (version < 10) {
+    db.exec(`DROP INDEX accounts_customer; CREATE INDEX accounts_customer ON accounts (customer_id);
+      DELETE FROM schema_migrations WHERE version = 10`);
+  }
   if (version < 9) db.exec('DROP INDEX IF EXISTS balances_downgraded; DELETE FROM schema_migrations WHERE version = 9');
   if (version < 8) undoPaySchema(db);
   if (version < 7) undoBankColumns(db);

@@ -31,6 +31,12 @@ export interface GenerateOptions {
   corporateShare: number;
   /** write a snapshot every N days (1 = daily); the last day always gets one */
   snapshotEvery?: number;
+  /**
+   * Account numbers: 'customer' (default) numbers each customer's accounts together, in customer
+   * order; 'opened' numbers them in the order they were opened, as a core system does, so that a
+   * customer's accounts lie far apart.
+   */
+  accountNumbers?: 'customer' | 'opened';
   /** optional: re-export some customers with another RM in customers_<date>.csv, effective that date */
   reassignOn?: string;
   reassignCount?: number;
@@ -509,6 +515,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
   }
   const nAcct = aCust.length;
+  // Each account's number (its position by default); no random draw, so the data is otherwise the same.
+  const aNo = Int32Array.from({ length: nAcct }, (_, a) => a + 1);
+  if (o.accountNumbers === 'opened') {
+    const order = Array.from({ length: nAcct }, (_, a) => a).sort((x, y) => (aOpened[x] < aOpened[y] ? -1 : aOpened[x] > aOpened[y] ? 1 : x - y));
+    order.forEach((a, k) => { aNo[a] = k + 1; });
+    for (let a = 0; a < nAcct; a++) aPre[a] = `A${pad(aNo[a], 9)}${aPre[a].slice(10)}`;
+  }
   // Explicit RM on a few accounts, dormancy, closures, downgrades.
   for (let a = 0; a < nAcct; a++) {
     const c = aCust[a];
@@ -754,7 +767,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         }
       }
       aBal[a] = bal;
-      txOut.line(`T${ymd}${pad(k + 1, 7)},A${pad(a + 1, 9)},${ds} ${hms(tSec[i])},${fmtMinor(amt)},${amt >= 0 ? 'credit' : 'debit'},${usd ? 'USD' : 'CNY'},${CHANNELS[ch]},${type},${fee > 0 ? fmtMinor(fee) : ''},${fmtMinor(bal)}\n`);
+      txOut.line(`T${ymd}${pad(k + 1, 7)},A${pad(aNo[a], 9)},${ds} ${hms(tSec[i])},${fmtMinor(amt)},${amt >= 0 ? 'credit' : 'debit'},${usd ? 'USD' : 'CNY'},${CHANNELS[ch]},${type},${fee > 0 ? fmtMinor(fee) : ''},${fmtMinor(bal)}\n`);
       const rm = aRm[a] >= 0 ? aRm[a] : custRm[aCust[a]];
       if (rm >= 0) {
         feeAcc[d * nRm + rm] += fee;

@@ -52,6 +52,36 @@ describe('sample generator', () => {
     expect(read(join(c, 'transactions.csv'))).not.toEqual(read(join(a, 'transactions.csv')));
   });
 
+  it('numbers accounts in opening order when asked, the data otherwise the same', async () => {
+    const b = tmp();
+    await generate({ ...base, out: b, reassignOn: '2026-11-10', reassignCount: 5, accountNumbers: 'opened' });
+    // The first snapshot lists every account open at the start, in the same order both ways:
+    // row k of one is row k of the other under a renumbering.
+    const snap = (d: string) => rows(join(d, 'accounts', readdirSync(join(d, 'accounts')).sort()[0]));
+    const byCustomer = snap(a);
+    const byOpening = snap(b);
+    expect(byOpening.length).toBe(byCustomer.length);
+    const renumber = new Map<string, string>();
+    byCustomer.forEach((r, k) => renumber.set(r[1], byOpening[k][1]));
+    expect(new Set(renumber.values()).size).toBe(renumber.size);
+    byCustomer.forEach((r, k) => expect([r[0], ...r.slice(2)]).toEqual([byOpening[k][0], ...byOpening[k].slice(2)]));
+    // Numbers ascend with the opening date (column 9): sorted by number, the dates never go back.
+    const dates = [...byOpening].sort((x, y) => (x[1] < y[1] ? -1 : 1)).map((r) => r[9]);
+    expect(dates.every((d, k) => k === 0 || dates[k - 1] <= d)).toBe(true);
+    // A customer's accounts are no longer numbered together: some customer's numbers are not consecutive.
+    const numbers = new Map<string, number[]>();
+    for (const r of byOpening) numbers.set(r[2], [...(numbers.get(r[2]) ?? []), Number(r[1].slice(1))]);
+    expect([...numbers.values()].some((n) => n.length > 1 && Math.max(...n) - Math.min(...n) >= n.length)).toBe(true);
+    // Transactions: the same rows, their accounts renumbered (those opened during the period are not in the first snapshot).
+    const txA = rows(join(a, 'transactions.csv'));
+    const txB = rows(join(b, 'transactions.csv'));
+    expect(txB.length).toBe(txA.length);
+    txA.forEach((r, k) => {
+      if (renumber.has(r[1])) expect(txB[k][1]).toBe(renumber.get(r[1]));
+      expect([r[0], ...r.slice(2)]).toEqual([txB[k][0], ...txB[k].slice(2)]);
+    });
+  });
+
   it('writes the contract headers', () => {
     expect(header(join(a, 'rms.csv'))).toBe(HEADERS.rms);
     expect(header(join(a, 'customers.csv'))).toBe(HEADERS.customers);
