@@ -71,6 +71,11 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
   let compared = 0;
   let firstLine = 0;
   let lastLine = 0;
+  // The file's rows in account order so far: chunks are then compared while the parse thread
+  // reads on, each a run of accounts. Out of order, a chunk's accounts lie all over the table:
+  // every row is compared at the end, in one pass in account order.
+  let lastAccount = '';
+  let inAccountOrder = true;
 
   /** The first row decides: staged when its date is an append day. */
   function start(asOf: string): void {
@@ -85,7 +90,7 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
     const values = (k: number) => Array.from({ length: k }, () => `(${Array(WIDTH).fill('?').join(', ')})`).join(', ');
     insBatch = db.prepare(`INSERT INTO temp.acc_stage (line, ${STAGE_COLUMNS}) VALUES ${values(BATCH)}`);
     insOne = db.prepare(`INSERT INTO temp.acc_stage (line, ${STAGE_COLUMNS}) VALUES ${values(1)}`);
-    compare = db.prepare(COMPARE_CHUNK);
+    compare = db.prepare(COMPARE_IN_FILE_ORDER);
     // A date imported again keeps the import that first brought it (a re-run changes no table).
     db.prepare('INSERT INTO snapshot_dates (as_of, full, import_id) VALUES (?, 0, ?) ON CONFLICT DO NOTHING').run(asOf, ctx.importId);
   }
@@ -103,7 +108,7 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
   /** The staged rows not yet compared with accounts: those that change something into acc_work. */
   function compareStaged(): void {
     if (staged === compared) return;
-    compare!.run({ from: firstLine, to: lastLine, source });
+    (inAccountOrder ? compare! : db.prepare(COMPARE_IN_ACCOUNT_ORDER)).run({ from: firstLine, to: lastLine, source });
     compared = staged;
     firstLine = lastLine + 1;
   }
@@ -142,10 +147,12 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
       if (!listed.add(acc)) return dupProblem('account_id', `${acc}" on "${asOf}`);
       pending.push(line, acc, r[iCust], product, (r[iCur] as string | null) ?? 'CNY', balance, r[iRm], loan ? r[iClass] : null, r[iRate], r[iOpen], r[iStatus]);
       lastLine = line;
+      if (acc <= lastAccount) inAccountOrder = false;
+      lastAccount = acc;
       if (firstLine === 0) firstLine = line;
       if (pending.length === BATCH * WIDTH) {
         insertPending();
-        if (staged - compared >= CHUNK) compareStaged();
+        if (inAccountOrder && staged - compared >= CHUNK) compareStaged();
       }
       return undefined;
     },
@@ -265,9 +272,11 @@ const STATE_CHANGED = `(a.bal_last IS NULL OR a.bal_last_source = 'C' OR a.bal_l
 /**
  * The staged lines :from..:to against accounts: the rows that are new, change the account's
  * attributes or state, or name an unknown customer (of a new account, or one the account moves
- * to) or RM, into acc_work. :source is the day's row source ('S' or 'P').
+ * to) or RM, into acc_work. :source is the day's row source ('S' or 'P'). The lines in file
+ * order (COMPARE_IN_FILE_ORDER) or sorted by account first (COMPARE_IN_ACCOUNT_ORDER: the seeks
+ * in accounts then go one way through the table).
  */
-const COMPARE_CHUNK = `INSERT INTO temp.acc_work
+const compareChunk = (staged: string) => `INSERT INTO temp.acc_work
   SELECT * FROM (SELECT s.account_id, s.line, s.customer_id, s.product_type, s.currency, s.balance, s.rm_id, s.loan_class, s.interest_rate, s.opened_on, s.status,
       :source AS source, a.account_id IS NOT NULL AS known, a.customer_id AS old_customer,
       a.account_id IS NOT NULL AND (a.customer_id IS NOT s.customer_id OR a.product_type IS NOT s.product_type OR a.currency IS NOT s.currency
@@ -275,9 +284,11 @@ const COMPARE_CHUNK = `INSERT INTO temp.acc_work
       ${STATE_CHANGED} AS state_changed, a.bal_last, a.bal_last_balance, a.bal_last_cum, a.bal_last_source,
       CASE WHEN a.customer_id IS NOT s.customer_id AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id) THEN 1
         WHEN s.rm_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rms r WHERE r.rm_id = s.rm_id) THEN 2 END AS problem
-    FROM temp.acc_stage s LEFT JOIN accounts a ON a.account_id = s.account_id
-    WHERE s.line BETWEEN :from AND :to)
+    FROM ${staged} s LEFT JOIN accounts a ON a.account_id = s.account_id)
   WHERE NOT known OR attrs_changed OR state_changed OR source = 'P' OR problem IS NOT NULL`;
+
+const COMPARE_IN_FILE_ORDER = compareChunk('(SELECT * FROM temp.acc_stage WHERE line BETWEEN :from AND :to)');
+const COMPARE_IN_ACCOUNT_ORDER = compareChunk('(SELECT * FROM temp.acc_stage WHERE line BETWEEN :from AND :to ORDER BY account_id)');
 
 function dropTemp(db: Db): void {
   for (const t of TEMP_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${t}`);
