@@ -219,6 +219,45 @@ describe('a snapshot on the append day, set-based and row by row', () => {
   });
 });
 
+describe('a night of 250,000 accounts', () => {
+  // In account order the loader compares the staged rows a chunk of 100,000 at a time while it
+  // reads; shuffled, once at the end in account order. Both leave the same tables.
+  it('in account order (compared in chunks) and shuffled (compared at the end) leave the same tables and counts', () => {
+    const dir = tmpDir();
+    const n = 250_000;
+    const id = (k: number) => `A${String(k).padStart(6, '0')}`;
+    const row = (day: string, k: number, balance: string) => `${day},${id(k)},C${k % 2500},demand_deposit,CNY,${balance},,,active`;
+    const customers = Array.from({ length: 2500 }, (_, c) => `C${c},Name${c},personal,R1,BJ01`).join('\n');
+    const night1 = Array.from({ length: n }, (_, i) => row('2026-11-01', i + 1, '100.00'));
+    // Night 2: every 50th account absent (closed), every 7th other one unchanged, the rest a new balance, 100 new accounts at the end.
+    const night2: string[] = [];
+    for (let k = 1; k <= n; k++) if (k % 50 !== 0) night2.push(row('2026-11-02', k, k % 7 === 0 ? '100.00' : '101.00'));
+    for (let k = 900_001; k <= 900_100; k++) night2.push(row('2026-11-02', k, '5.00'));
+    const [rms, cust, first, ordered, mixed] = writeFiles(dir, {
+      'rms.csv': 'rm_id,name,rm_type,branch,base_salary\nR1,Wang,personal,BJ01,8000\n',
+      'customers.csv': `customer_id,name,customer_type,rm_id,branch\n${customers}\n`,
+      'night1.csv': `${HEAD}\n${night1.join('\n')}\n`,
+      'night2-ordered.csv': `${HEAD}\n${night2.join('\n')}\n`,
+      'night2-shuffled.csv': `${HEAD}\n${shuffled(night2).join('\n')}\n`,
+    });
+    const base = join(dir, 'base.db');
+    expect(runCrm(['--db', base, 'import', rms, cust, first]).code).toBe(0);
+    const copyOf = (name: string) => {
+      const p = join(dir, name);
+      copyFileSync(base, p);
+      if (existsSync(`${base}-wal`)) copyFileSync(`${base}-wal`, `${p}-wal`);
+      return p;
+    };
+    const a = load(copyOf('ordered.db'), ordered, 'full', false);
+    const b = load(copyOf('shuffled.db'), mixed, 'full', false);
+    // Closed: 250,000 / 50 = 5,000. Unchanged: the multiples of 7 that are not multiples of 50,
+    // 35,714 - 714 = 35,000. Changed: 250,000 - 5,000 - 35,000 = 210,000. Loaded: 100.
+    expect([a.counts, a.updated]).toEqual([{ loaded: 100, updated: 210_000, skipped: 35_000 }, 5_000]);
+    expect([b.counts, b.updated, b.rejects]).toEqual([a.counts, a.updated, a.rejects]);
+    expect(b.tables).toEqual(a.tables);
+  }, 120_000);
+});
+
 describe('a set-based night through the binary', () => {
   // Rows rejected at the end of the file reach the rejects file with their text (read again from
   // the file), whether the file was parsed on the worker thread or not.
