@@ -62,6 +62,14 @@ export const POSTED = 1;
 const MIN_CUSTOMERS = 10_000;
 
 /**
+ * The report thread's young generation, MB. Its garbage is rows' strings that die at once; V8
+ * would grow the young space to 32 MB for throughput, and that slack sits beside the main
+ * thread's peak. At 1M customers and 30 nights (BENCHMARKS.md): report --html 555–572 against
+ * 639–645 MB, watch 460–474 against 500–514 MB, rm-report 303–305 against 323 MB, times unchanged.
+ */
+const REPORT_THREAD_YOUNG_MB = 4;
+
+/**
  * A job running on the report thread. Calling it joins (the first call blocks, later ones
  * return the same value); part(name) returns a value the worker shared on its way (see
  * report-worker.ts), or undefined when it did not (or runs no thread): compute it yourself.
@@ -119,7 +127,7 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
   try {
-    worker = new Worker(script, { workerData: { path: db.name, spec: job, port: port2, flag }, transferList: [port2] });
+    worker = new Worker(script, { workerData: { path: db.name, spec: job, port: port2, flag }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: REPORT_THREAD_YOUNG_MB } });
   } catch {
     return none;
   }
