@@ -66,7 +66,6 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
   const pending: Value[] = [];
   let insBatch: Statement<unknown[]> | null = null;
   let insOne: Statement<unknown[]> | null = null;
-  let compare: Statement<unknown[]> | null = null;
   let staged = 0;
   let compared = 0;
   let firstLine = 0;
@@ -90,7 +89,6 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
     const values = (k: number) => Array.from({ length: k }, () => `(${Array(WIDTH).fill('?').join(', ')})`).join(', ');
     insBatch = db.prepare(`INSERT INTO temp.acc_stage (line, ${STAGE_COLUMNS}) VALUES ${values(BATCH)}`);
     insOne = db.prepare(`INSERT INTO temp.acc_stage (line, ${STAGE_COLUMNS}) VALUES ${values(1)}`);
-    compare = db.prepare(COMPARE_IN_FILE_ORDER);
     // A date imported again keeps the import that first brought it (a re-run changes no table).
     db.prepare('INSERT INTO snapshot_dates (as_of, full, import_id) VALUES (?, 0, ?) ON CONFLICT DO NOTHING').run(asOf, ctx.importId);
   }
@@ -108,7 +106,7 @@ export function snapshotLoader(ctx: LoaderContext, byRow: () => Loader): Loader 
   /** The staged rows not yet compared with accounts: those that change something into acc_work. */
   function compareStaged(): void {
     if (staged === compared) return;
-    (inAccountOrder ? compare! : db.prepare(COMPARE_IN_ACCOUNT_ORDER)).run({ from: firstLine, to: lastLine, source });
+    db.prepare(inAccountOrder ? COMPARE_IN_FILE_ORDER : COMPARE_IN_ACCOUNT_ORDER).run({ from: firstLine, to: lastLine, source });
     compared = staged;
     firstLine = lastLine + 1;
   }

@@ -782,8 +782,25 @@ function uncoveredCredit(db: Db, p: CreditParams, only: string, range: IdRange =
 }
 
 /** The key of a credit row (RmCreditRow): its RM, branch, product type and loan class. */
-export const creditKey = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) =>
+const creditKey = (r: { rm_id: string | null; branch: string | null; product_type: string; loan_class: string | null }) =>
   `${r.rm_id}\u0001${r.branch}\u0001${r.product_type}\u0001${r.loan_class}`;
+
+/**
+ * Credit rows added key by key (creditKey) in exact fen-days; `rows()`: the keys whose sum is not
+ * 0, in the order they first came. The rows added are not changed.
+ */
+export function creditTotals(): { add: (r: RmCreditRow) => void; rows: () => RmCreditRow[] } {
+  const groups = new Map<string, RmCreditRow>();
+  return {
+    add(r) {
+      const k = creditKey(r);
+      const g = groups.get(k);
+      if (g) g.fen_days += r.fen_days;
+      else groups.set(k, { ...r });
+    },
+    rows: () => [...groups.values()].filter((g) => g.fen_days !== 0),
+  };
+}
 
 /** Credited fen-days (CNY) per RM and product type; loans also per loan class on the window's last day. */
 export interface RmCreditRow {
@@ -819,12 +836,7 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     from: `FROM (${coveredSpans(keys).join(' UNION ALL ')}) cs
       LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F`,
   }, p) as [string | null, string | null, ...number[]][];
-  const groups = new Map<string, RmCreditRow>();
-  const add = (r: RmCreditRow) => {
-    const g = groups.get(creditKey(r));
-    if (g) g.fen_days += r.fen_days;
-    else groups.set(creditKey(r), r);
-  };
+  const { add, rows } = creditTotals();
   for (const [rm_id, branch, ...sums] of perRm) {
     keys.forEach((k, i) => add({ rm_id, branch, product_type: k.product, loan_class: k.cls, fen_days: sums[i] }));
   }
@@ -847,5 +859,5 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan(s.product_type) ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
   }
   if (ranges) claimUncoveredCredit(db, w, products, ranges).forEach(add);
-  return [...groups.values()].filter((g) => g.fen_days !== 0);
+  return rows();
 }

@@ -14,7 +14,7 @@ import type { Db } from '../db/connection.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
 import { sqlList } from '../db/sql.js';
 import { cnyOfDay, rateOn } from '../db/fx.js';
-import { claimUncoveredCredit, creditedAccountSlices, creditKey, creditParams, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
+import { claimUncoveredCredit, creditedAccountSlices, creditParams, creditTotals, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
 import { customerBounds } from './customers.js';
 import { groupRows } from './group-sums.js';
 import { startOnWorker } from './parallel.js';
@@ -76,16 +76,10 @@ const key = (rm: string | null, branch: string | null) => (rm === null ? `\u0000
  * that add up (CreditRanges). Each credit key's exact fen-days first, then ÷ days.
  */
 function depositAdbOf(w: Window, rows: readonly RmCreditRow[]): Map<string, number> {
-  const keyed = new Map<string, RmCreditRow>();
-  for (const r of rows) {
-    const k = creditKey(r);
-    const g = keyed.get(k);
-    if (g) g.fen_days += r.fen_days;
-    else keyed.set(k, { ...r });
-  }
+  const totals = creditTotals();
+  rows.forEach(totals.add);
   const out = new Map<string, number>();
-  for (const r of keyed.values()) {
-    if (r.fen_days === 0) continue;
+  for (const r of totals.rows()) {
     const k = key(r.rm_id, r.branch);
     out.set(k, (out.get(k) ?? 0) + r.fen_days / w.days);
   }
