@@ -13,7 +13,7 @@
 import type { Db } from '../db/connection.js';
 import { dataCoverage } from '../db/status.js';
 import { dayNum } from '../db/balances.js';
-import { queryColumns } from '../db/columns.js';
+import { forEachRow, queryColumns } from '../db/columns.js';
 import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { DataError } from '../errors.js';
 import { sqlList } from '../db/sql.js';
@@ -449,30 +449,25 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
   const hi = credit ? CREDITED_HI : 'min(b.end_num, :T)';
   const lo = credit ? CREDITED_LO : 'max(b.day_num, :F)';
   // The foreign accounts once, numbered k in account_id order; their rows as numbers (k, balance,
-  // first and last day): tens of thousands of rows cross into JavaScript cheaply without strings.
+  // first and last day) and the credited RM.
   const acct = queryColumns<{ account_id: string[]; customer_id: string[]; product_type: ProductType[]; currency: string[]; cls: (string | null)[] }>(db,
     `SELECT a.account_id, a.customer_id, a.product_type, a.currency, ${CLASS_ON_LAST_DAY} AS cls FROM accounts a INDEXED BY accounts_foreign WHERE a.currency != 'CNY' ORDER BY a.account_id`, p);
   if (acct.account_id.length === 0) return [];
-  // CROSS JOIN keeps the foreign accounts as the outer loop: SQLite would otherwise scan every balance row.
-  const r = queryColumns<{ k: number[]; rm_id: (string | null)[]; balance: number[]; lo: number[]; hi: number[] }>(db,
-    `WITH a AS MATERIALIZED (SELECT row_number() OVER (ORDER BY account_id) - 1 AS k, account_id, customer_id FROM accounts INDEXED BY accounts_foreign WHERE currency != 'CNY')
-    SELECT a.k, ${credit ? CREDITED_RM : 'NULL'} AS rm_id, b.balance, ${lo} AS lo, ${hi} AS hi
-    FROM a CROSS JOIN balances b ON b.account_id = a.account_id ${credit ? CREDIT_HISTORY : ''}
-    WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0`, p);
-  if (r.k.length === 0) return [];
   const rates = rateIntervals(db);
   // One slice per account and credited RM (without credit, rm_id null: one per account). The
   // rows come account by account (the outer loop), so the account's slices so far are few.
   const out: AccountSlice[] = [];
   let current = -1;
   let first = 0; // the current account's first slice in out
-  for (let n = 0; n < r.k.length; n++) {
-    const k = r.k[n];
-    const rm_id = r.rm_id[n];
+  // CROSS JOIN keeps the foreign accounts as the outer loop: SQLite would otherwise scan every
+  // balance row. Row by row: a city's foreign rows in a month are some 100k (as JSON columns,
+  // tens of MB at once).
+  forEachRow(db, `WITH a AS MATERIALIZED (SELECT row_number() OVER (ORDER BY account_id) - 1 AS k, account_id, customer_id FROM accounts INDEXED BY accounts_foreign WHERE currency != 'CNY')
+    SELECT a.k, ${credit ? CREDITED_RM : 'NULL'} AS rm_id, b.balance, ${lo} AS lo, ${hi} AS hi
+    FROM a CROSS JOIN balances b ON b.account_id = a.account_id ${credit ? CREDIT_HISTORY : ''}
+    WHERE b.end_num >= :F AND b.day_num <= :T AND b.balance != 0`, p, ['k', 'rm_id', 'balance', 'lo', 'hi'], (k: number, rmId: string | undefined, balance: number, from: number, to: number) => {
+    const rm_id = rmId ?? null;
     const currency = acct.currency[k];
-    const balance = r.balance[n];
-    const from = r.lo[n];
-    const to = r.hi[n];
     const fenDays = convertedFenDays(rates.get(currency) ?? [], currency, balance, from, to);
     if (k !== current) {
       current = k;
@@ -482,7 +477,7 @@ function foreignSlices(db: Db, p: ReturnType<typeof params>, credit: boolean): A
     while (j < out.length && out[j].rm_id !== rm_id) j++;
     if (j < out.length) out[j].fen_days += fenDays;
     else out.push({ account_id: acct.account_id[k], customer_id: acct.customer_id[k], product_type: acct.product_type[k], rm_id, fen_days: fenDays, last_class: acct.cls[k] });
-  }
+  });
   return out;
 }
 
@@ -765,20 +760,39 @@ function steadyCredit(db: Db, p: CreditParams, scope: 'uncovered' | 'varying', w
 const productFilter = (products: readonly ProductType[]) => (products.length < PRODUCT_TYPES.length ? `AND a.product_type IN (${sqlList(products)})` : '');
 
 /**
- * rmCreditByProduct's account-by-account part alone, of the ranges this call claims: the call of
- * rmCreditByProduct with the same `ranges` on another thread gives the rest.
+ * rmCreditByProduct's ranges alone (`ranges`: the ranges this call claims): the credit of their
+ * customers, those from customer_spans and those summed account by account, before the varying
+ * accounts' correction. Each claimed range's rows go to `share` (by range) when given, else are
+ * returned together. The rest comes from rmCreditByProduct's call with the same `ranges` on the
+ * other thread.
  */
-export function claimUncoveredCredit(db: Db, w: Window, products: readonly ProductType[], ranges: CreditRanges): RmCreditRow[] {
-  // The uncovered scope reads neither varying set (its credit of them is taken back by the other call).
+export function claimCredit(db: Db, w: Window, products: readonly ProductType[], ranges: CreditRanges, share?: (k: number, rows: RmCreditRow[]) => void): RmCreditRow[] {
+  // The ranges read neither varying set (the credit of those accounts is taken back by the other call).
   const p: CreditParams = { ...params(w), var: '[]', moved: '[]' };
   const rows: RmCreditRow[] = [];
-  forEachClaimedRange(ranges, (range) => rows.push(...uncoveredCredit(db, p, productFilter(products), range)));
+  forEachClaimedRange(ranges, (range, k) => {
+    const mine = rangeCredit(db, p, products, range);
+    if (share) share(k, mine);
+    else rows.push(...mine);
+  });
   return rows;
 }
 
-/** The credit of the customers customer_spans does not cover (in `range`), account by account. */
-function uncoveredCredit(db: Db, p: CreditParams, only: string, range: IdRange = {}): RmCreditRow[] {
-  return steadyCredit(db, p, 'uncovered', `${only}${rangeSql(range)}`, rangeBind(range));
+/**
+ * The credit of the customers in `range` (all when open), per RM, branch, product and last-day
+ * loan class: those customer_spans covers from their row, credited to the customer's RM(s) over
+ * the window; the others account by account.
+ */
+function rangeCredit(db: Db, p: CreditParams, products: readonly ProductType[], range: IdRange): RmCreditRow[] {
+  const keys = CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
+  const perRm = groupRows(db, {
+    keys: ['h.rm_id', unassignedBranch('h.rm_id', 'cs.customer_id')],
+    values: keys.map((k) => ({ expr: `cs.v_${k.key}`, agg: 'sum' as const })),
+    from: `FROM (${coveredSpans(keys, rangeSql(range)).join(' UNION ALL ')}) cs
+      LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F`,
+  }, { ...p, ...rangeBind(range) }) as [string | null, string | null, ...number[]][];
+  const rows = perRm.flatMap(([rm_id, branch, ...sums]) => keys.map((k, i): RmCreditRow => ({ rm_id, branch, product_type: k.product, loan_class: k.cls, fen_days: sums[i] })));
+  return rows.concat(steadyCredit(db, p, 'uncovered', `${productFilter(products)}${rangeSql(range)}`, rangeBind(range)));
 }
 
 /** The key of a credit row (RmCreditRow): its RM, branch, product type and loan class. */
@@ -787,7 +801,8 @@ const creditKey = (r: { rm_id: string | null; branch: string | null; product_typ
 
 /**
  * Credit rows added key by key (creditKey) in exact fen-days; `rows()`: the keys whose sum is not
- * 0, in the order they first came. The rows added are not changed.
+ * 0, in key order: whichever thread summed which customers, a caller's floating-point sums over
+ * them then come out the same. The rows added are not changed.
  */
 export function creditTotals(): { add: (r: RmCreditRow) => void; rows: () => RmCreditRow[] } {
   const groups = new Map<string, RmCreditRow>();
@@ -798,7 +813,7 @@ export function creditTotals(): { add: (r: RmCreditRow) => void; rows: () => RmC
       if (g) g.fen_days += r.fen_days;
       else groups.set(k, { ...r });
     },
-    rows: () => [...groups.values()].filter((g) => g.fen_days !== 0),
+    rows: () => [...groups].filter(([, g]) => g.fen_days !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, g]) => g),
   };
 }
 
@@ -817,37 +832,31 @@ export interface RmCreditRow {
  * The RM credit of metrics.md ("Relationship-manager credit") summed in SQL: the same
  * credited intervals as accountSlices, grouped per RM, product type and last-day loan class
  * (only the few accounts whose RM can change within the window, or in foreign currency, are
- * grouped here). `products`: only these product types. `ranges`: of the customers summed account
- * by account, only the ranges this call claims (CreditRanges); the rows of another thread's call
- * then add to these (a key's partial sum may be 0 or negative).
+ * grouped here). `products`: only these product types. `ranges`: the customers are cut into
+ * ranges that another thread's claimCredit shares (CreditRanges). With `theirs` (the rows of the
+ * ranges that call claimed, by range; undefined: summed here) this call gives the whole credit;
+ * without, only the ranges it claims itself, and the other call's rows add to these (a key's
+ * partial sum may then be 0 or negative).
  */
 export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w), products: readonly ProductType[] = PRODUCT_TYPES,
-  ranges?: CreditRanges): RmCreditRow[] {
+  ranges?: CreditRanges, theirs?: (k: number) => RmCreditRow[] | undefined): RmCreditRow[] {
   const p = creditParams(db, w);
-  const keys = CUSTOMER_SPAN_KEYS.filter((k) => products.includes(k.product));
-  const only = productFilter(products);
-  // Customers whose CNY rows all lie within the window: their customer_spans row, credited to
-  // the customer's RM(s) over the window, per product × last loan class. What that gets wrong
-  // (accounts whose rows name an RM; every account of a customer reassigned within the window,
-  // credited once per RM) is taken back below, the same way, and replaced by the true credit.
-  const perRm = groupRows(db, {
-    keys: ['h.rm_id', unassignedBranch('h.rm_id', 'cs.customer_id')],
-    values: keys.map((k) => ({ expr: `cs.v_${k.key}`, agg: 'sum' as const })),
-    from: `FROM (${coveredSpans(keys).join(' UNION ALL ')}) cs
-      LEFT JOIN customer_rm_history h ON h.customer_id = cs.customer_id AND h.from_num <= :T AND h.to_num >= :F`,
-  }, p) as [string | null, string | null, ...number[]][];
   const { add, rows } = creditTotals();
-  for (const [rm_id, branch, ...sums] of perRm) {
-    keys.forEach((k, i) => add({ rm_id, branch, product_type: k.product, loan_class: k.cls, fen_days: sums[i] }));
-  }
-  // The other customers account by account, every account credited to its customer's RM over the
-  // window; then, for all of them and the customers above, minus the same for the few accounts
-  // whose RM can change within it (exact integers; creditedSlices gives their true credit):
-  // cheaper than excluding them from the scans.
-  // Shared ranges come last: the thread that ends its other work first takes more of them, and
-  // neither is left with work of its own once they are gone.
-  if (!ranges) uncoveredCredit(db, p, only).forEach(add);
-  for (const r of steadyCredit(db, p, 'varying', only)) add({ ...r, fen_days: -r.fen_days });
+  // Every customer credited to its RM(s) over the window, those customer_spans covers from their
+  // row, the others account by account. What that gets wrong (accounts whose rows name an RM;
+  // every account of a customer reassigned within the window, credited once per RM) is taken back
+  // below, the same way, and replaced by the true credit.
+  const mine = new Uint8Array(ranges ? ranges.bounds.length + 1 : 0);
+  if (!ranges) rangeCredit(db, p, products, {}).forEach(add);
+  // Owning the whole: this thread claims ranges from the start; the other takes what is left once
+  // its own work is done.
+  else if (theirs) forEachClaimedRange(ranges, (range, k) => {
+    rangeCredit(db, p, products, range).forEach(add);
+    mine[k] = 1;
+  });
+  // Minus the same for the few accounts whose RM can change within the window (exact integers;
+  // creditedSlices gives their true credit): cheaper than excluding them from the scans.
+  for (const r of steadyCredit(db, p, 'varying', productFilter(products))) add({ ...r, fen_days: -r.fen_days });
   // Asked for only now: it may be computed on the report thread meanwhile.
   const rest = others();
   const branchQ = db.prepare('SELECT branch FROM customers WHERE customer_id = ?').pluck();
@@ -858,6 +867,11 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
     const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
     add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan(s.product_type) ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
   }
-  if (ranges) claimUncoveredCredit(db, w, products, ranges).forEach(add);
+  if (ranges && theirs) {
+    for (let k = 0; k < mine.length; k++) if (!mine[k]) (theirs(k) ?? rangeCredit(db, p, products, rangeAt(ranges.bounds, k))).forEach(add);
+  } else if (ranges) {
+    // Sharing: the ranges come last, so the thread that ends its other work first takes more of them.
+    claimCredit(db, w, products, ranges).forEach(add);
+  }
   return rows();
 }

@@ -17,9 +17,8 @@ import type { AumWindow } from './windows.js';
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
   | { job: 'customerExtras'; windows: ExtrasWindow[]; aum?: AumWindow[] }
-  | { job: 'rmExtras'; window: Window; previous?: Window; ranges?: CreditRanges }
-  | { job: 'rfmInputs'; asOf: string; from: string; to: string }
-  | { job: 'rmMetrics'; window: Window; previous?: Window; pricing: Pricing };
+  | { job: 'rmExtras'; window: Window; previous?: Window; ranges: { current?: CreditRanges; previous?: CreditRanges } }
+  | { job: 'rfmInputs'; asOf: string; from: string; to: string };
 
 /**
  * One window of a customerExtras job: its transaction sums and foreign-currency balances, then,

@@ -9,7 +9,7 @@ import { setReadingPragmas } from '../db/connection.js';
 import { claimBalanceTasks, customerExtras } from './customers.js';
 import { DONE, POSTED, STARTED, STATE, type WorkerJob } from './parallel.js';
 import { rfmInputs } from './rfm-inputs.js';
-import { rmExtras, rmMetrics } from './rm.js';
+import { rmExtras } from './rm.js';
 import { allAumWindowSums } from './windows.js';
 
 interface Data {
@@ -60,7 +60,6 @@ function run({ path, spec, port, flag }: Data): void {
     setReadingPragmas(db);
     const result = spec.job === 'customerExtras' ? customerExtrasJob(db, spec, share)
       : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
-      : spec.job === 'rmMetrics' ? rmMetrics(db, spec.window, spec.pricing, spec.previous)
       : rmExtras(db, spec.window, share, spec.previous, spec.ranges);
     db.close();
     post({ result }, buffersOf(result));

@@ -14,12 +14,12 @@ import type { Db } from '../db/connection.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
 import { sqlList } from '../db/sql.js';
 import { cnyOfDay, rateOn } from '../db/fx.js';
-import { claimUncoveredCredit, creditedAccountSlices, creditParams, creditTotals, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
+import { claimCredit, creditedAccountSlices, creditParams, creditTotals, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
 import { customerBounds } from './customers.js';
 import { groupRows } from './group-sums.js';
-import { startOnWorker } from './parallel.js';
+import { startOnWorker, type Running } from './parallel.js';
 import type { Pricing } from './pricing.js';
-import { DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, type LoanClass, type RmType } from '../types.js';
+import { DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, PRODUCT_TYPES, type LoanClass, type ProductType, type RmType } from '../types.js';
 
 const NPL = new Set<string>(NPL_CLASSES);
 const isNpl = (cls: string | null) => cls !== null && NPL.has(cls);
@@ -71,34 +71,66 @@ export function targetsFor(db: Db, period: string): Map<string, Record<string, n
 const key = (rm: string | null, branch: string | null) => (rm === null ? `\u0000${branch ?? ''}` : rm);
 
 /**
+ * Per RM (and per branch for the unassigned credit): the ADB over `days` of the credit rows whose
+ * product `is` passes. Each key's fen-days are summed first (integers: exact), then divided once:
+ * row by row, the divided values summed in floating point can put a value of exactly half a fen on
+ * the wrong side (an RM's loan ADB of 10,356,702,371,545 fen-days ÷ 10 came out 0.4999… fen short
+ * of …154.5 fen, and rounded down).
+ */
+export function adbByKey(rows: readonly RmCreditRow[], days: number, is: (p: ProductType) => boolean): Map<string, number> {
+  const fenDays = new Map<string, number>();
+  for (const r of rows) {
+    if (!is(r.product_type)) continue;
+    const k = key(r.rm_id, r.branch);
+    fenDays.set(k, (fenDays.get(k) ?? 0) + r.fen_days);
+  }
+  return new Map([...fenDays].map(([k, fd]) => [k, fd / days]));
+}
+
+/**
  * Per RM (and per branch for the unassigned credit): the deposit ADB over `w`, for growth, from
  * its credit rows (rmCreditByProduct's, DEPOSIT_PRODUCTS), which may come as lists of two threads
- * that add up (CreditRanges). Each credit key's exact fen-days first, then ÷ days.
+ * that add up (CreditRanges).
  */
 function depositAdbOf(w: Window, rows: readonly RmCreditRow[]): Map<string, number> {
   const totals = creditTotals();
   rows.forEach(totals.add);
-  const out = new Map<string, number>();
-  for (const r of totals.rows()) {
-    const k = key(r.rm_id, r.branch);
-    out.set(k, (out.get(k) ?? 0) + r.fen_days / w.days);
-  }
-  return out;
+  return adbByKey(totals.rows(), w.days, isDeposit);
 }
 export const rmKey = key;
 
 /**
- * Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). With
- * `previous`, also the deposit ADB over that window (depositAdbOf, for growth).
+ * rmExtras started on the report thread (startRmExtras), for rmMetrics to join; `current` and
+ * `previous`: the two windows' CreditRanges it shares with this thread.
  */
-export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window): { byRm: Map<string, RmMetrics>; previousDepositAdb: Map<string, number> | null } {
+export type RmExtrasJob = Running<ReturnType<typeof rmExtras>> & { current?: CreditRanges; previous?: CreditRanges };
+
+/** Ranges of customers a window's credit is cut into (CreditRanges). */
+const CREDIT_RANGES = 4;
+
+/**
+ * Starts rmMetrics' report-thread part now (rmExtras), for a caller with other work meanwhile:
+ * rmMetrics, called later with it, then does only this thread's part.
+ */
+export function startRmExtras(db: Db, w: Window, previous?: Window): RmExtrasJob {
+  // Each window's customers are cut into ranges that both threads claim: the one that is free
+  // first takes more of them (this thread's own work before them may come late, as in crm report).
+  const bounds = customerBounds(db, CREDIT_RANGES);
+  const ranges = (): CreditRanges => ({ bounds, claims: new SharedArrayBuffer(4) });
+  const spec = { current: ranges(), previous: previous ? ranges() : undefined };
+  const job = startOnWorker(db, { job: 'rmExtras', window: w, previous, ranges: spec }, () => rmExtras(db, w, undefined, previous));
+  return Object.assign(job, job.threaded ? spec : {});
+}
+
+/**
+ * Every RM's credited metrics over the window; groups keyed by rmKey(rm_id, branch). With
+ * `previous`, also the deposit ADB over that window (depositAdbOf, for growth). `extras`: the
+ * report thread's part, started earlier by startRmExtras with the same windows.
+ */
+export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window, extras: RmExtrasJob = startRmExtras(db, w, previous)): { byRm: Map<string, RmMetrics>; previousDepositAdb: Map<string, number> | null } {
   // The transaction credit, the accounts whose RM can change within the window and the customer
-  // counts run on a second core while this thread sums the other balances and loans; then, there,
-  // the previous window's deposit ADB while this thread finishes.
-  // The previous window's customers summed account by account are cut into ranges that both
-  // threads claim, this one once its own work is done (the report thread has more of its own).
-  const ranges: CreditRanges | undefined = previous ? { bounds: customerBounds(db), claims: new SharedArrayBuffer(4) } : undefined;
-  const extras = startOnWorker(db, { job: 'rmExtras', window: w, previous, ranges }, () => rmExtras(db, w, undefined, previous));
+  // counts run on a second core while this thread sums the other balances and loans; the two
+  // share the window's credit by ranges of customers, then the previous window's deposit credit.
   // The report thread shares its part for this window before it starts on the previous one.
   let mine: RmWindowExtras | undefined;
   const window = () => (mine ??= extras.part<RmWindowExtras>('window') ?? extras());
@@ -120,16 +152,19 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   creditParams(db, w, extras.part<VaryingSets>('varying'));
 
   // Balances: credited fen-days per RM × product × last-day loan class.
-  for (const r of rmCreditByProduct(db, w, () => window().others.concat(foreign))) {
+  const theirs = (k: number) => extras.part<RmCreditRow[]>(`credit:${k}`);
+  const credit = rmCreditByProduct(db, w, () => window().others.concat(foreign), PRODUCT_TYPES, extras.current, extras.current && theirs);
+  const adb = { deposit: adbByKey(credit, w.days, isDeposit), aum: adbByKey(credit, w.days, isAum), loan: adbByKey(credit, w.days, isLoan) };
+  for (const r of credit) {
     const m = get(r.rm_id, r.branch);
-    const adb = r.fen_days / w.days;
-    if (isDeposit(r.product_type)) m.deposit_adb += adb;
-    if (isAum(r.product_type)) m.aum_adb += adb;
+    const k = key(r.rm_id, r.branch);
+    m.deposit_adb = adb.deposit.get(k) ?? 0;
+    m.aum_adb = adb.aum.get(k) ?? 0;
+    m.loan_adb = adb.loan.get(k) ?? 0;
     m.net_interest += (r.fen_days * pricing.spreads[r.product_type]) / 365;
     if (isLoan(r.product_type)) {
-      m.loan_adb += adb;
       const cls = (r.loan_class ?? 'normal') as LoanClass;
-      m.risk_cost += adb * (pricing.risk_rates[cls] ?? pricing.risk_rates.normal) * f;
+      m.risk_cost += (r.fen_days / w.days) * (pricing.risk_rates[cls] ?? pricing.risk_rates.normal) * f;
     }
   }
 
@@ -154,8 +189,11 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   }
 
   for (const m of out.values()) m.contribution = m.net_interest + m.fee_income - m.channel_cost - m.risk_cost;
-  if (!previous) return { byRm: out, previousDepositAdb: null };
-  const claimedHere = extras.threaded && ranges ? claimUncoveredCredit(db, previous, DEPOSIT_PRODUCTS, ranges) : [];
+  if (!previous) {
+    extras(); // joined: the report thread is done once its ranges are
+    return { byRm: out, previousDepositAdb: null };
+  }
+  const claimedHere = extras.previous ? claimCredit(db, previous, DEPOSIT_PRODUCTS, extras.previous) : [];
   return { byRm: out, previousDepositAdb: previousDepositAdb(previous, extras().previous as PreviousCredit, claimedHere) };
 }
 
@@ -167,7 +205,7 @@ export interface PreviousCredit {
 
 /**
  * The previous window's deposit ADB from rmExtras' credit and the rows of the ranges this thread
- * claimed (claimUncoveredCredit): those count only when rmExtras shared the ranges (computed
+ * claimed (claimCredit): those count only when rmExtras shared the ranges (computed
  * whole, e.g. without a thread, it has every customer already).
  */
 export function previousDepositAdb(w: Window, theirs: PreviousCredit, mine: readonly RmCreditRow[]): Map<string, number> {
@@ -231,17 +269,21 @@ interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[]; customer
 
 /**
  * What the report thread computes for rmMetrics, and the previous window's deposit ADB when
- * asked. `share` sends the varying sets and then the window's part ahead of the rest.
+ * asked. `share` sends the varying sets and then the window's part ahead of the rest; then, with
+ * `ranges.current`, the credit of each range of the window it claims (`credit:K`). With
+ * `ranges.previous`, the previous window's credit is of the ranges it claims (see claimCredit).
  */
-export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void, previous?: Window, ranges?: CreditRanges): RmWindowExtras & { previous: PreviousCredit | null } {
+export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void, previous?: Window,
+  ranges: { current?: CreditRanges; previous?: CreditRanges } = {}): RmWindowExtras & { previous: PreviousCredit | null } {
   if (share) {
     const p = creditParams(db, w);
     share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
   }
   const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
+  if (share && (previous || ranges.current)) share('window', mine);
+  if (share && ranges.current) claimCredit(db, w, PRODUCT_TYPES, ranges.current, (k, rows) => share(`credit:${k}`, rows));
   if (!previous) return { ...mine, previous: null };
-  share?.('window', mine);
-  return { ...mine, previous: { credit: rmCreditByProduct(db, previous, undefined, DEPOSIT_PRODUCTS, ranges), ranges: ranges !== undefined } };
+  return { ...mine, previous: { credit: rmCreditByProduct(db, previous, undefined, DEPOSIT_PRODUCTS, ranges.previous), ranges: ranges.previous !== undefined } };
 }
 
 export interface RmTxnCredit {

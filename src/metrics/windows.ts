@@ -114,27 +114,27 @@ function addCny(db: Db, ids: IdList, windows: readonly AumSums[]): void {
  */
 function addForeign(db: Db, ids: IdList, windows: readonly AumSums[]): void {
   const spans = windows.map((s) => [dayNum(s.window.from), dayNum(s.window.to)] as const);
-  const r = queryColumns<{ customer_id: string[]; currency: string[]; balance: number[]; first: number[]; last: number[] }>(db,
-    `SELECT a.customer_id, a.currency, b.balance, b.day_num AS first, b.end_num AS last
-    FROM accounts a INDEXED BY accounts_foreign CROSS JOIN balances b ON b.account_id = a.account_id
-    WHERE a.currency != 'CNY' AND a.product_type IN (${sqlList(AUM_PRODUCTS)}) AND b.end_num >= :F AND b.day_num <= :T AND b.balance != 0
-    ORDER BY a.customer_id`, { F: Math.min(...spans.map(([f]) => f)), T: Math.max(...spans.map(([, t]) => t)) });
-  if (r.customer_id.length === 0) return;
   const rates = rateIntervals(db);
   const at = positionsIn(ids);
   let last: string | null = null;
   let i = -1;
-  for (let n = 0; n < r.customer_id.length; n++) {
+  // Row by row: a city's foreign rows over a few months are some 300k, which as JSON columns
+  // (queryColumns) held ~60 MB at once.
+  forEachRow(db, `SELECT a.customer_id, a.currency, b.balance, b.day_num, b.end_num
+    FROM accounts a INDEXED BY accounts_foreign CROSS JOIN balances b ON b.account_id = a.account_id
+    WHERE a.currency != 'CNY' AND a.product_type IN (${sqlList(AUM_PRODUCTS)}) AND b.end_num >= :F AND b.day_num <= :T AND b.balance != 0
+    ORDER BY a.customer_id`, { F: Math.min(...spans.map(([f]) => f)), T: Math.max(...spans.map(([, t]) => t)) },
+  ['customer_id', 'currency', 'balance', 'day_num', 'end_num'], (id: string, currency: string, balance: number, first: number, lastDay: number) => {
     // A customer's rows come together: one walk to each customer.
-    if (r.customer_id[n] !== last) i = at((last = r.customer_id[n]));
-    if (i < 0) continue;
-    const list = rates.get(r.currency[n]) ?? [];
+    if (id !== last) i = at((last = id));
+    if (i < 0) return;
+    const list = rates.get(currency) ?? [];
     spans.forEach(([f, t], k) => {
-      const lo = Math.max(f, r.first[n]);
-      const hi = Math.min(t, r.last[n]);
-      if (lo <= hi) windows[k].fenDays[i] += convertedFenDays(list, r.currency[n], r.balance[n], lo, hi);
+      const lo = Math.max(f, first);
+      const hi = Math.min(t, lastDay);
+      if (lo <= hi) windows[k].fenDays[i] += convertedFenDays(list, currency, balance, lo, hi);
     });
-  }
+  });
 }
 
 /** aumWindowSums for every customer of the customers table, in customer_id order: how many they were, and the windows asked. */

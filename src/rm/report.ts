@@ -12,8 +12,7 @@ import { planKpis, type IncentivePlan } from '../incentive/plan.js';
 import { carriedForwardNote } from '../metrics/caveats.js';
 import { addDays, daysBetween, resolveWindow, type Window } from '../metrics/engine.js';
 import type { Pricing } from '../metrics/pricing.js';
-import { startOnWorker } from '../metrics/parallel.js';
-import { rmKey, rmList, rmMetrics, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
+import { rmKey, rmList, rmMetrics, startRmExtras, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
 import type { ColumnSpec, Row } from '../output/index.js';
 import { METRIC_NAMES, metricName, type RmType } from '../types.js';
 import type { Period } from './period.js';
@@ -92,6 +91,7 @@ export const KPI_VALUES = ['customers', 'new_customers', 'deposit_adb', 'aum_adb
 /** With --allow-partial: the days base pay was prorated to, "58/92 days". */
 export const BASE_PAY_BASIS_COLUMN: ColumnSpec = { key: 'base_pay_basis', header: 'Base pay for', headerZh: '基本工资计发天数', kind: 'text', priority: 9 };
 
+const ADB_COLUMNS = new Set(['deposit_adb', 'aum_adb', 'loan_adb']);
 const SUMMED = ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution'] as const;
 
 function emptyMetrics(): Omit<RmMetrics, 'rm_id' | 'branch'> {
@@ -111,16 +111,16 @@ export function buildRmReport(db: Db, o: RmReportOptions): RmReport {
 }
 
 /**
- * buildRmReport with the per-RM metrics started now on the report thread (when one can run:
- * see startOnWorker), for a caller with other work meanwhile; the report when the returned
- * function is called.
+ * buildRmReport with the report thread's part of the per-RM metrics started now (when one can
+ * run: see startOnWorker), for a caller with other work meanwhile; the report, with this thread's
+ * part, when the returned function is called.
  */
 export function startRmReport(db: Db, o: RmReportOptions): () => RmReport {
   const m: Messages = { notes: [], warnings: [] };
   const windows = reportWindows(db, o, m);
   const { w, previousWindow } = windows;
-  const metrics = startOnWorker(db, { job: 'rmMetrics', window: w, previous: previousWindow, pricing: o.pricing }, () => rmMetrics(db, w, o.pricing, previousWindow));
-  return () => rmReportOf(db, o, m, windows, metrics());
+  const extras = startRmExtras(db, w, previousWindow);
+  return () => rmReportOf(db, o, m, windows, rmMetrics(db, w, o.pricing, previousWindow, extras));
 }
 
 /** The report from its windows and per-RM metrics. */
@@ -154,7 +154,7 @@ function rmReportOf(db: Db, o: RmReportOptions, m: Messages, windows: ReturnType
     m.notes.push(`the ${UNASSIGNED} row is left out: it has no RM type${o.rm !== undefined ? ' and is no RM' : ''}`);
   }
 
-  const total = totalRow(o, plan, rows, prevAdb);
+  const total = totalRow(o, plan, rows, prevAdb, w.days);
   return { period: p, window: w, previous, columns, rows, total, pay, rms, notes: m.notes, warnings: m.warnings, sort, plan };
 }
 
@@ -318,11 +318,14 @@ function unassignedRow(o: RmReportOptions, metrics: Map<string, RmMetrics>, prev
 }
 
 /** The total row: sums of the shown rows (pay only with a plan), growth and NPL ratio of the sums. */
-function totalRow(o: RmReportOptions, plan: IncentivePlan | null, rows: Row[], prevAdb: Map<string, number> | null): Row {
+export function totalRow(o: RmReportOptions, plan: IncentivePlan | null, rows: Row[], prevAdb: Map<string, number> | null, days: number): Row {
   const total: Row = { rm_id: o.branch ? `Total ${o.branch}` : 'Total' };
   for (const k of [...SUMMED, 'base_pay', 'variable_pay', 'total_pay']) {
     if (k.endsWith('_pay') && !plan) continue;
-    total[k] = rows.reduce((s, r) => s + (typeof r[k] === 'number' ? (r[k] as number) : 0), 0);
+    // An ADB is an RM's integer fen-days ÷ days: summed back as fen-days, the total is exact too.
+    const adb = ADB_COLUMNS.has(k);
+    const sum = rows.reduce((s, r) => s + (typeof r[k] === 'number' ? (adb ? Math.round((r[k] as number) * days) : (r[k] as number)) : 0), 0);
+    total[k] = adb ? sum / days : sum;
   }
   total.deposit_adb_growth = prevAdb ? rows.reduce((s, r) => s + ((r.deposit_adb_growth as number | null) ?? 0), 0) : null;
   total.npl_ratio = (total.loan_balance as number) > 0 ? (total.npl_balance as number) / (total.loan_balance as number) : 0;

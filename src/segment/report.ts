@@ -224,7 +224,7 @@ export function segmentSummary(db: Db, params: SegmentParams, groupBy: 'branch' 
   const pop = population ?? tierPopulation(db, r, { owners: groupBy !== null });
   const t = pop.table;
   const groups = groupBy === null ? undefined : groupsOf(groupBy === 'rm' ? t.rm : t.branch, groupBy === 'rm' ? t.rms : t.branches);
-  const cols = { ...t, dormant: pop.dormant };
+  const cols = { ...t, dormant: pop.dormant, days: pop.period.window.days };
   const sections = r.types.map((type): SummarySection => {
     const { ladder, pos, tier } = pop.types.get(type) as TypeTiers;
     const tables = summarizeColumns(pos, tier, cols, tierCodes(ladder), groups);
@@ -318,7 +318,7 @@ export interface MigrationReport {
 function migrationSide(pop: TierPopulation, type: CustomerType): MigrationSide & { aum: Float64Array } {
   const x = pop.types.get(type);
   if (!x) return { pos: [], tier: [], aum: new Float64Array(0) };
-  return { pos: x.pos, tier: x.tier, aum: Float64Array.from(x.pos, (i) => pop.table.aum_adb[i]) };
+  return { pos: x.pos, tier: x.tier, aum: Float64Array.from(x.pos, (i) => pop.table.aum_adb[i]), days: pop.period.window.days };
 }
 
 /** A tier population reduced to what a migration reads of one date (per type: positions, tiers, AUM ADB). */

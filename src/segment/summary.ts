@@ -4,6 +4,7 @@
  */
 import type { CustomerType } from '../types.js';
 import { DataError } from '../errors.js';
+import { fenDaysOf } from '../metrics/adb.js';
 
 export const UNASSIGNED = '(unassigned)';
 export const TOTAL = 'total';
@@ -61,14 +62,23 @@ export interface SummaryOptions {
   /** Tier codes in reporting order (e.g. personal ladder low → high, then corporate low → high). */
   tiers: readonly string[];
   groupBy?: 'branch' | 'rm_id';
+  /** The window days of the ADBs: summed exactly (SummaryColumns.days). */
+  days?: number;
 }
 
 /** The figures a summary adds up, each indexed by position (a customer directory's, or a list's). */
 export type SummaryFigure = 'aum_adb' | 'deposit_adb' | 'loan_adb' | 'contribution' | 'fee_income' | 'txn_counter' | 'txn_self_service' | 'txn_e_banking';
 const FIGURES: readonly SummaryFigure[] = ['aum_adb', 'deposit_adb', 'loan_adb', 'contribution', 'fee_income', 'txn_counter', 'txn_self_service', 'txn_e_banking'];
+/** FIGURES' ADBs (the first three). */
+const ADB_FIGURES = 3;
 export type SummaryColumns = Record<SummaryFigure, ArrayLike<number>> & {
   /** 1 = dormant. */
   dormant: ArrayLike<number>;
+  /**
+   * The days of the window the ADB figures average over: each is then added as its fen-days and
+   * the sums divided once, exactly (metrics/adb.ts). Without it they are added as they are.
+   */
+  days?: number;
 };
 
 /** Groups of a columnar summary: per position its group's index into `keys`; keys in reporting order. */
@@ -80,16 +90,16 @@ export interface SummaryGroups {
 // Per group and slot (each tier, then the total): customers, the figures, dormant.
 const SLOT = FIGURES.length + 2;
 
-function finish(tier: string, sums: Float64Array, at: number, tot: number): TierSummaryRow {
+function finish(tier: string, sums: Float64Array, at: number, tot: number, days: number): TierSummaryRow {
   const customers = sums[at];
   const aum = sums[at + 1];
   const contribution = sums[at + 4];
   const row = { tier, customers } as TierSummaryRow;
-  FIGURES.forEach((f, j) => { row[f] = sums[at + 1 + j]; });
+  FIGURES.forEach((f, j) => { row[f] = j < ADB_FIGURES ? sums[at + 1 + j] / days : sums[at + 1 + j]; });
   row.dormant = sums[at + SLOT - 1];
   row.customer_share = sums[tot] > 0 ? customers / sums[tot] : null;
   row.aum_share = sums[tot + 1] !== 0 ? aum / sums[tot + 1] : null;
-  row.aum_avg = customers > 0 ? aum / customers : null;
+  row.aum_avg = customers > 0 ? row.aum_adb / customers : null;
   row.contribution_share = sums[tot + 4] > 0 ? contribution / sums[tot + 4] : null;
   row.contribution_avg = customers > 0 ? contribution / customers : null;
   return row;
@@ -107,9 +117,12 @@ export function summarizeColumns(members: ArrayLike<number>, tier: ArrayLike<num
   const per = (nt + 1) * SLOT;
   const sums = new Float64Array(ng * per);
   const figures = FIGURES.map((f) => cols[f]);
+  const days = cols.days ?? 1;
   const add = (at: number, i: number) => {
     sums[at] += 1;
-    for (let j = 0; j < figures.length; j++) sums[at + 1 + j] += figures[j][i];
+    if (cols.days === undefined) for (let j = 0; j < ADB_FIGURES; j++) sums[at + 1 + j] += figures[j][i];
+    else for (let j = 0; j < ADB_FIGURES; j++) sums[at + 1 + j] += fenDaysOf(figures[j][i], days);
+    for (let j = ADB_FIGURES; j < figures.length; j++) sums[at + 1 + j] += figures[j][i];
     if (cols.dormant[i]) sums[at + SLOT - 1] += 1;
   };
   for (let k = 0; k < members.length; k++) {
@@ -124,8 +137,8 @@ export function summarizeColumns(members: ArrayLike<number>, tier: ArrayLike<num
     if (groups && sums[tot] === 0) continue;
     out.push({
       group: groups ? groups.keys[g] : null,
-      rows: tiers.map((t, ti) => finish(t, sums, g * per + ti * SLOT, tot)),
-      total: finish(TOTAL, sums, tot, tot),
+      rows: tiers.map((t, ti) => finish(t, sums, g * per + ti * SLOT, tot, days)),
+      total: finish(TOTAL, sums, tot, tot, days),
     });
   }
   return out;
@@ -155,14 +168,14 @@ export function summarize(rows: readonly CustomerRow[], opts: SummaryOptions): S
     if (ti === undefined) throw new DataError(`summary: customer ${r.customer_id} has tier "${r.tier}", not in ${opts.tiers.join(', ')}`);
     return ti;
   });
-  const cols: Record<string, number[]> = { dormant: rows.map((r) => (r.dormant ? 1 : 0)) };
+  const cols = { dormant: rows.map((r) => (r.dormant ? 1 : 0)), days: opts.days } as Record<string, unknown>;
   for (const f of FIGURES) cols[f] = rows.map((r) => r[f]);
   const members = rows.map((_, i) => i);
   const key = opts.groupBy;
-  if (!key) return summarizeColumns(members, tier, cols as unknown as SummaryColumns, opts.tiers);
+  if (!key) return summarizeColumns(members, tier, cols as SummaryColumns, opts.tiers);
   const keys = sortGroupKeys(rows.map((r) => groupKey(r[key])));
   const at = new Map(keys.map((k, g) => [k, g]));
-  return summarizeColumns(members, tier, cols as unknown as SummaryColumns, opts.tiers, { of: rows.map((r) => at.get(groupKey(r[key])) as number), keys });
+  return summarizeColumns(members, tier, cols as SummaryColumns, opts.tiers, { of: rows.map((r) => at.get(groupKey(r[key])) as number), keys });
 }
 
 /** Days in the dormancy window: the 365 days ending on as-of, both inclusive (as-of − 364 … as-of). */

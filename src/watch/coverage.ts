@@ -7,6 +7,7 @@ import type { Ladder } from '../segment/tiers.js';
 import type { CustomerType, RmType } from '../types.js';
 import type { WatchRules } from './rules.js';
 import { isValuable } from './signals.js';
+import { fenDaysOf } from '../metrics/adb.js';
 
 export interface CoverageCustomer {
   customer_id: string;
@@ -58,7 +59,9 @@ export interface Coverage {
 }
 
 /** `customers`: any iterable (a report's population yields them one at a time). */
-export function coverage(customers: Iterable<CoverageCustomer>, rms: readonly CoverageRm[], ladders: Record<CustomerType, Ladder>, rules: WatchRules): Coverage {
+export function coverage(customers: Iterable<CoverageCustomer>, rms: readonly CoverageRm[], ladders: Record<CustomerType, Ladder>, rules: WatchRules, days?: number): Coverage {
+  // With the ADBs' window days, each is added as its fen-days and the sums divided once (exact: metrics/adb.ts).
+  const fd = days === undefined ? (adb: number) => adb : (adb: number) => fenDaysOf(adb, days);
   const codes = [...ladders.personal.tiers, ...ladders.corporate.tiers].map((t) => t.code);
   const cap = rules.capacity;
   const loads = new Map<string, RmLoad>();
@@ -84,19 +87,24 @@ export function coverage(customers: Iterable<CoverageCustomer>, rms: readonly Co
     if (valuable) b.valuable++;
     if (valuable && c.rm_id === null) {
       b.valuable_unassigned++;
-      b.valuable_unassigned_aum_adb += c.aum_adb;
+      b.valuable_unassigned_aum_adb += fd(c.aum_adb);
     }
     if (!rm) continue;
     rm.customers++;
-    rm.aum_adb += c.aum_adb;
+    rm.aum_adb += fd(c.aum_adb);
     rm.tiers[c.tier].customers++;
-    rm.tiers[c.tier].aum_adb += c.aum_adb;
+    rm.tiers[c.tier].aum_adb += fd(c.aum_adb);
     if (valuable) {
       rm.valuable++;
-      rm.valuable_aum_adb += c.aum_adb;
+      rm.valuable_aum_adb += fd(c.aum_adb);
     }
   }
+  const per = days ?? 1;
+  for (const b of branches.values()) b.valuable_unassigned_aum_adb /= per;
   for (const rm of loads.values()) {
+    rm.aum_adb /= per;
+    rm.valuable_aum_adb /= per;
+    for (const t of Object.values(rm.tiers)) t.aum_adb /= per;
     rm.load = Math.max(rm.valuable / rm.capacity_valuable, rm.capacity_customers === null ? 0 : rm.customers / rm.capacity_customers);
     const b = branchOf(rm.branch);
     b.rms++;

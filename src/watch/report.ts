@@ -215,7 +215,7 @@ export function coverageReport(db: Db, p: WatchParams): CoverageReport {
   const tiers = p.tiers ?? (DEFAULT_TIERS as TiersConfig);
   const pop = p.population ?? tierPopulation(db, { asOf, windowDays: p.windowDays ?? DEFAULT_WINDOW_DAYS, tiers, pricing: p.pricing }, { owners: true });
   const rms = db.prepare('SELECT rm_id, name, rm_type, branch FROM rms ORDER BY rm_id').all() as CoverageRm[];
-  return { period: pop.period, tiers, coverage: coverage(tierCustomers(pop), rms, tiers, p.rules) };
+  return { period: pop.period, tiers, coverage: coverage(tierCustomers(pop), rms, tiers, p.rules, pop.period.window.days) };
 }
 
 /** One month's transactions by channel, by directory position (0 without a transaction). */

@@ -108,7 +108,7 @@ describe('report threads', () => {
     const db = importedSamples();
     const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
     const { previousDepositAdb, rmExtras, rmMetrics } = (await import(dist('metrics/rm.js'))) as typeof import('../../src/metrics/rm.js');
-    const { claimUncoveredCredit, resolveWindow, rmCreditByProduct } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
+    const { claimCredit, resolveWindow, rmCreditByProduct } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
     const { customerBounds } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
     const { startOnWorker } = (await import(dist('metrics/parallel.js'))) as typeof import('../../src/metrics/parallel.js');
     const { DEPOSIT_PRODUCTS } = (await import(dist('types.js'))) as typeof import('../../src/types.js');
@@ -133,8 +133,8 @@ describe('report threads', () => {
       // This thread claims every range before the report thread comes to them: the report thread's
       // credit then lacks those customers, and this thread's rows complete it.
       const ranges = { bounds: customerBounds(conn), claims: new SharedArrayBuffer(4) };
-      const job = startOnWorker(conn, { job: 'rmExtras', window: w, previous, ranges }, () => rmExtras(conn, w, undefined, previous));
-      const mine = claimUncoveredCredit(conn, previous, DEPOSIT_PRODUCTS, ranges);
+      const job = startOnWorker(conn, { job: 'rmExtras', window: w, previous, ranges: { previous: ranges } }, () => rmExtras(conn, w, undefined, previous));
+      const mine = claimCredit(conn, previous, DEPOSIT_PRODUCTS, ranges);
       const theirs = job().previous!;
       expect(job.threaded).toBe(true);
       expect(mine.length).toBeGreaterThan(0);

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { dayNum as dayNumOf } from '../../src/db/balances.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
-import { accountSlices, claimUncoveredCredit, customerBalances, customerTxns, resolveWindow, rmCreditByProduct } from '../../src/metrics/engine.js';
+import { accountSlices, claimCredit, customerBalances, customerTxns, resolveWindow, rmCreditByProduct } from '../../src/metrics/engine.js';
 import { customerBounds } from '../../src/metrics/customers.js';
 import { CUSTOMER_SPAN_KEYS } from '../../src/db/customer-spans.js';
 import { DEFAULT_PRICING, type Pricing } from '../../src/metrics/pricing.js';
@@ -256,13 +256,25 @@ describe('customer_spans = account by account', () => {
     };
     for (const uncoveredFirst of [true, false]) {
       const ranges = { bounds: customerBounds(db, 4), claims: new SharedArrayBuffer(4) };
-      const first = uncoveredFirst ? claimUncoveredCredit(db, w, PRODUCT_TYPES, ranges) : [];
+      const first = uncoveredFirst ? claimCredit(db, w, PRODUCT_TYPES, ranges) : [];
       const rest = rmCreditByProduct(db, w, undefined, PRODUCT_TYPES, ranges);
-      const last = uncoveredFirst ? [] : claimUncoveredCredit(db, w, PRODUCT_TYPES, ranges);
+      const last = uncoveredFirst ? [] : claimCredit(db, w, PRODUCT_TYPES, ranges);
       expect(ranges.bounds.length).toBe(3);
       expect(last).toEqual([]);
       if (mixed && uncoveredFirst) expect(first.length).toBeGreaterThan(0);
       expect(added([first, rest, last])).toEqual(creditViaSpans);
+    }
+    // Owning the whole (`theirs`): the ranges another call claimed come from it, range by range,
+    // or, when it handed none over (a thread that failed), are summed here.
+    for (const handedOver of [true, false]) {
+      const ranges = { bounds: customerBounds(db, 4), claims: new SharedArrayBuffer(4) };
+      const byRange = new Map<number, ReturnType<typeof rmCreditByProduct>>();
+      expect(claimCredit(db, w, PRODUCT_TYPES, ranges, (k, rows) => byRange.set(k, rows))).toEqual([]);
+      expect([...byRange.keys()].sort()).toEqual([0, 1, 2, 3]);
+      const whole = rmCreditByProduct(db, w, undefined, PRODUCT_TYPES, ranges, (k) => (handedOver ? byRange.get(k) : undefined));
+      expect(added([whole])).toEqual(creditViaSpans);
+      // Key order, whoever summed which customers: a caller's floating-point sums come out the same.
+      expect(whole).toEqual(rmCreditByProduct(db, w));
     }
     expect(Object.keys(creditViaSpans).some((k) => /\|loan\|(substandard|doubtful|loss|special_mention)$/.test(k))).toBe(true);
     // Loans with a non-normal class on the last day are there to tell the rates apart.
