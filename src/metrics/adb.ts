@@ -10,3 +10,15 @@
 export function fenDaysOf(adb: number, days: number): number {
   return Math.round(adb * days);
 }
+
+/** The sum of ADBs over the same `days` days, exact. */
+export function adbSum(adbs: readonly number[], days: number): number {
+  let fenDays = 0;
+  for (const a of adbs) fenDays += fenDaysOf(a, days);
+  return fenDays / days;
+}
+
+/** a − b of two ADBs over windows of the same length (`days` days each), exact (a growth). */
+export function adbDifference(a: number, b: number, days: number): number {
+  return (fenDaysOf(a, days) - fenDaysOf(b, days)) / days;
+}

@@ -11,6 +11,7 @@ import { scaleToBudget } from '../pay/budget.js';
 import { planKpis, type IncentivePlan } from '../incentive/plan.js';
 import { carriedForwardNote } from '../metrics/caveats.js';
 import { addDays, daysBetween, resolveWindow, type Window } from '../metrics/engine.js';
+import { adbDifference, adbSum } from '../metrics/adb.js';
 import type { Pricing } from '../metrics/pricing.js';
 import { rmKey, rmList, rmMetrics, startRmExtras, targetsFor, type RmInfo, type RmMetrics } from '../metrics/rm.js';
 import type { ColumnSpec, Row } from '../output/index.js';
@@ -91,7 +92,8 @@ export const KPI_VALUES = ['customers', 'new_customers', 'deposit_adb', 'aum_adb
 /** With --allow-partial: the days base pay was prorated to, "58/92 days". */
 export const BASE_PAY_BASIS_COLUMN: ColumnSpec = { key: 'base_pay_basis', header: 'Base pay for', headerZh: '基本工资计发天数', kind: 'text', priority: 9 };
 
-const ADB_COLUMNS = new Set(['deposit_adb', 'aum_adb', 'loan_adb']);
+/** The ADB columns: their sums are exact (adbSum). */
+const ADB_COLUMNS = new Set<string>(['deposit_adb', 'aum_adb', 'loan_adb']);
 const SUMMED = ['customers', 'new_customers', 'deposit_adb', 'aum_adb', 'loan_adb', 'loan_balance', 'npl_balance', 'fee_income', 'contribution'] as const;
 
 function emptyMetrics(): Omit<RmMetrics, 'rm_id' | 'branch'> {
@@ -133,7 +135,7 @@ function rmReportOf(db: Db, o: RmReportOptions, m: Messages, windows: ReturnType
   checkFilters(o, all, rms, metrics);
 
   const { plan, prorate } = payBasis;
-  const { allRows, pay } = rowsAndPay(db, o, payBasis, all, rms, metrics, prevAdb);
+  const { allRows, pay } = rowsAndPay(db, o, payBasis, all, rms, metrics, prevAdb, w.days);
   if (plan?.budget) {
     const b = scaleToBudget([...pay.values()], plan.budget, p.months);
     m.notes.push(b.factor === null
@@ -148,7 +150,7 @@ function rmReportOf(db: Db, o: RmReportOptions, m: Messages, windows: ReturnType
 
   // What no RM owns: one row, over every branch (or the --branch one); not shown with --rm-type or --rm.
   if (o.rmType === undefined && o.rm === undefined) {
-    const u = unassignedRow(o, metrics, prevAdb);
+    const u = unassignedRow(o, metrics, prevAdb, w.days);
     if (u) rows.push(u);
   } else {
     m.notes.push(`the ${UNASSIGNED} row is left out: it has no RM type${o.rm !== undefined ? ' and is no RM' : ''}`);
@@ -241,7 +243,7 @@ function checkFilters(o: RmReportOptions, all: RmInfo[], rms: Map<string, RmInfo
  */
 function rowsAndPay(
   db: Db, o: RmReportOptions, pb: PayBasis, all: RmInfo[], rms: Map<string, RmInfo>,
-  metrics: Map<string, RmMetrics>, prevAdb: Map<string, number> | null,
+  metrics: Map<string, RmMetrics>, prevAdb: Map<string, number> | null, days: number,
 ): { allRows: Row[]; pay: Map<string, PayResult> } {
   const { plan, months, targets } = pb;
   const ids = new Set(all.map((r) => r.rm_id));
@@ -252,7 +254,7 @@ function rowsAndPay(
   for (const id of [...ids].sort()) {
     const info = rms.get(id);
     const m = metrics.get(rmKey(id, null)) ?? { rm_id: id, branch: null, ...emptyMetrics() };
-    const growth = prevAdb ? m.deposit_adb - (prevAdb.get(rmKey(id, null)) ?? 0) : null;
+    const growth = prevAdb ? adbDifference(m.deposit_adb, prevAdb.get(rmKey(id, null)) ?? 0, days) : null;
     const row: Row = {
       rm_id: id, name: info?.name ?? '(not in rms)', rm_type: info?.rm_type ?? null, branch: info?.branch ?? null,
       ...pick(m), deposit_adb_growth: growth, npl_ratio: m.loan_balance > 0 ? m.npl_balance / m.loan_balance : 0,
@@ -304,16 +306,16 @@ function shownRows(o: RmReportOptions, pb: PayBasis, allRows: Row[], pay: Map<st
 }
 
 /** The (unassigned) row: what no RM owns, over every branch or the --branch one; null when nothing. */
-function unassignedRow(o: RmReportOptions, metrics: Map<string, RmMetrics>, prevAdb: Map<string, number> | null): Row | null {
+function unassignedRow(o: RmReportOptions, metrics: Map<string, RmMetrics>, prevAdb: Map<string, number> | null, days: number): Row | null {
   const groups = [...metrics.values()].filter((m) => m.rm_id === null && (o.branch === undefined || m.branch === o.branch));
   const prevGroups = prevAdb ? [...prevAdb.entries()].filter(([k]) => k.startsWith('\u0000') && (o.branch === undefined || k === rmKey(null, o.branch))) : [];
   if (groups.length === 0 && prevGroups.length === 0) return null;
   const u = emptyMetrics();
-  for (const g of groups) for (const k of SUMMED) u[k] += g[k];
-  const prevDeposit = prevGroups.reduce((s, [, v]) => s + v, 0);
+  for (const k of SUMMED) u[k] = ADB_COLUMNS.has(k) ? adbSum(groups.map((g) => g[k]), days) : groups.reduce((s, g) => s + g[k], 0);
+  const prevDeposit = adbSum(prevGroups.map(([, v]) => v), days);
   return {
     rm_id: UNASSIGNED, name: null, rm_type: null, branch: o.branch ?? null, ...pick(u),
-    deposit_adb_growth: prevAdb ? u.deposit_adb - prevDeposit : null, npl_ratio: u.loan_balance > 0 ? u.npl_balance / u.loan_balance : 0,
+    deposit_adb_growth: prevAdb ? adbDifference(u.deposit_adb, prevDeposit, days) : null, npl_ratio: u.loan_balance > 0 ? u.npl_balance / u.loan_balance : 0,
   };
 }
 
@@ -322,12 +324,10 @@ export function totalRow(o: RmReportOptions, plan: IncentivePlan | null, rows: R
   const total: Row = { rm_id: o.branch ? `Total ${o.branch}` : 'Total' };
   for (const k of [...SUMMED, 'base_pay', 'variable_pay', 'total_pay']) {
     if (k.endsWith('_pay') && !plan) continue;
-    // An ADB is an RM's integer fen-days ÷ days: summed back as fen-days, the total is exact too.
-    const adb = ADB_COLUMNS.has(k);
-    const sum = rows.reduce((s, r) => s + (typeof r[k] === 'number' ? (adb ? Math.round((r[k] as number) * days) : (r[k] as number)) : 0), 0);
-    total[k] = adb ? sum / days : sum;
+    const values = rows.map((r) => (typeof r[k] === 'number' ? (r[k] as number) : 0));
+    total[k] = ADB_COLUMNS.has(k) ? adbSum(values, days) : values.reduce((s, v) => s + v, 0);
   }
-  total.deposit_adb_growth = prevAdb ? rows.reduce((s, r) => s + ((r.deposit_adb_growth as number | null) ?? 0), 0) : null;
+  total.deposit_adb_growth = prevAdb ? adbSum(rows.map((r) => (r.deposit_adb_growth as number | null) ?? 0), days) : null;
   total.npl_ratio = (total.loan_balance as number) > 0 ? (total.npl_balance as number) / (total.loan_balance as number) : 0;
   return total;
 }

@@ -5,7 +5,7 @@
  * added in this order, come to 1,035,670,237,154.4999 and would be shown a fen short.
  */
 import { describe, expect, it } from 'vitest';
-import { fenDaysOf } from '../../src/metrics/adb.js';
+import { adbDifference, adbSum, fenDaysOf } from '../../src/metrics/adb.js';
 import { adbByKey } from '../../src/metrics/rm.js';
 import { summarizeColumns } from '../../src/segment/summary.js';
 import { migrateByPosition } from '../../src/segment/migration.js';
@@ -30,6 +30,15 @@ describe('ADB sums', () => {
     expect(formatMoney(naive)).toBe('10,356,702,371.54');
     expect(formatMoney(EXACT)).toBe('10,356,702,371.55');
     expect(ADBS.map((a) => fenDaysOf(a, DAYS))).toEqual(FEN_DAYS);
+  });
+
+  it('adbSum and adbDifference work in fen-days', () => {
+    expect(adbSum(ADBS, DAYS)).toBe(EXACT);
+    expect(adbSum([], DAYS)).toBe(0);
+    // A growth: 3 fen-days − 1 fen-day over 10 days = 0.2 fen; 0.3 − 0.1 in floating point is 0.19999999999999998.
+    expect(0.3 - 0.1).not.toBe(0.2);
+    expect(adbDifference(0.3, 0.1, 10)).toBe(0.2);
+    expect(adbDifference(0.1, 0.3, 10)).toBe(-0.2);
   });
 
   it('rm-report: an RM\'s loan ADB from its credit rows', () => {
