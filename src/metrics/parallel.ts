@@ -17,8 +17,19 @@ import type { AumWindow } from './windows.js';
 /** The queries a worker can run (a fixed list: nothing else crosses the thread boundary). */
 export type WorkerJob =
   | { job: 'customerExtras'; windows: ExtrasWindow[]; aum?: AumWindow[] }
-  | { job: 'rmExtras'; window: Window; previous?: Window; ranges: { current?: CreditRanges; previous?: CreditRanges } }
+  | { job: 'rmExtras'; window: Window; previous?: Window; shared: RmShared }
   | { job: 'rfmInputs'; asOf: string; from: string; to: string };
+
+/**
+ * What rm-report's two threads share: the CreditRanges of its window and of the previous one,
+ * and the flags of the tasks either thread does, whichever comes to it first (rm.ts RM_TASKS;
+ * an Int32Array's slots, 1 once claimed).
+ */
+export interface RmShared {
+  current?: CreditRanges;
+  previous?: CreditRanges;
+  tasks?: SharedArrayBuffer;
+}
 
 /**
  * One window of a customerExtras job: its transaction sums and foreign-currency balances, then,

@@ -60,7 +60,7 @@ function run({ path, spec, port, flag }: Data): void {
     setReadingPragmas(db);
     const result = spec.job === 'customerExtras' ? customerExtrasJob(db, spec, share)
       : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
-      : rmExtras(db, spec.window, share, spec.previous, spec.ranges);
+      : rmExtras(db, spec.window, share, spec.previous, spec.shared);
     db.close();
     post({ result }, buffersOf(result));
   } catch (e) {

@@ -17,7 +17,7 @@ import { cnyOfDay, rateOn } from '../db/fx.js';
 import { claimCredit, creditedAccountSlices, creditParams, creditTotals, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
 import { customerBounds } from './customers.js';
 import { groupRows } from './group-sums.js';
-import { startOnWorker, type Running } from './parallel.js';
+import { startOnWorker, type RmShared, type Running } from './parallel.js';
 import type { Pricing } from './pricing.js';
 import { DEPOSIT_PRODUCTS, isAum, isDeposit, isLoan, LOAN_PRODUCTS, NPL_CLASSES, PRODUCT_TYPES, type LoanClass, type ProductType, type RmType } from '../types.js';
 
@@ -99,11 +99,19 @@ function depositAdbOf(w: Window, rows: readonly RmCreditRow[]): Map<string, numb
 }
 export const rmKey = key;
 
+/** rmExtras started on the report thread (startRmExtras), for rmMetrics to join, and what the two threads share. */
+export type RmExtrasJob = Running<ReturnType<typeof rmExtras>> & RmShared;
+
 /**
- * rmExtras started on the report thread (startRmExtras), for rmMetrics to join; `current` and
- * `previous`: the two windows' CreditRanges it shares with this thread.
+ * Parts of rmMetrics that either thread computes, whichever comes to it first (RmShared.tasks):
+ * in crm report --html this thread comes to them late, after the page's other sections.
  */
-export type RmExtrasJob = Running<ReturnType<typeof rmExtras>> & { current?: CreditRanges; previous?: CreditRanges };
+const RM_TASKS = ['loans', 'foreign'] as const;
+
+/** Whether this thread takes `task` (always, with no tasks shared: no report thread). */
+function claimTask(shared: RmShared, task: (typeof RM_TASKS)[number]): boolean {
+  return !shared.tasks || Atomics.compareExchange(new Int32Array(shared.tasks), RM_TASKS.indexOf(task), 0, 1) === 0;
+}
 
 /** Ranges of customers a window's credit is cut into (CreditRanges). */
 const CREDIT_RANGES = 4;
@@ -117,9 +125,9 @@ export function startRmExtras(db: Db, w: Window, previous?: Window): RmExtrasJob
   // first takes more of them (this thread's own work before them may come late, as in crm report).
   const bounds = customerBounds(db, CREDIT_RANGES);
   const ranges = (): CreditRanges => ({ bounds, claims: new SharedArrayBuffer(4) });
-  const spec = { current: ranges(), previous: previous ? ranges() : undefined };
-  const job = startOnWorker(db, { job: 'rmExtras', window: w, previous, ranges: spec }, () => rmExtras(db, w, undefined, previous));
-  return Object.assign(job, job.threaded ? spec : {});
+  const shared: RmShared = { current: ranges(), previous: previous ? ranges() : undefined, tasks: new SharedArrayBuffer(4 * RM_TASKS.length) };
+  const job = startOnWorker(db, { job: 'rmExtras', window: w, previous, shared }, () => rmExtras(db, w, undefined, previous));
+  return Object.assign(job, job.threaded ? shared : {});
 }
 
 /**
@@ -145,15 +153,17 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
     return m;
   };
   const f = w.days / 365;
-  // Everything this thread can do before it needs the report thread's results.
-  const loans = loanBalancesOn(db, w.to);
-  const foreign = foreignCreditSlices(db, w);
+  // Everything this thread can do before it needs the report thread's results (unless that
+  // thread came to them first: then they are taken from it when needed).
+  const myLoans = claimTask(extras, 'loans') ? loanBalancesOn(db, w.to) : undefined;
+  const myForeign = claimTask(extras, 'foreign') ? foreignCreditSlices(db, w) : undefined;
   // The report thread computes the varying sets first and shares them (one scan, not two).
   creditParams(db, w, extras.part<VaryingSets>('varying'));
 
   // Balances: credited fen-days per RM × product × last-day loan class.
+  const foreign = () => myForeign ?? extras.part<AccountSlice[]>('foreign') ?? foreignCreditSlices(db, w);
   const theirs = (k: number) => extras.part<RmCreditRow[]>(`credit:${k}`);
-  const credit = rmCreditByProduct(db, w, () => window().others.concat(foreign), PRODUCT_TYPES, extras.current, extras.current && theirs);
+  const credit = rmCreditByProduct(db, w, () => window().others.concat(foreign()), PRODUCT_TYPES, extras.current, extras.current && theirs);
   const adb = { deposit: adbByKey(credit, w.days, isDeposit), aum: adbByKey(credit, w.days, isAum), loan: adbByKey(credit, w.days, isLoan) };
   for (const r of credit) {
     const m = get(r.rm_id, r.branch);
@@ -176,6 +186,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   }
 
   // Loan and NPL balance on the last day, credited to the account's RM that day.
+  const loans = myLoans ?? extras.part<ReturnType<typeof loanBalancesOn>>('loans') ?? loanBalancesOn(db, w.to);
   for (const l of loans) {
     const m = get(l.rm_id, l.branch);
     m.loan_balance += l.balance_fen;
@@ -270,20 +281,25 @@ interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[]; customer
 /**
  * What the report thread computes for rmMetrics, and the previous window's deposit ADB when
  * asked. `share` sends the varying sets and then the window's part ahead of the rest; then, with
- * `ranges.current`, the credit of each range of the window it claims (`credit:K`). With
- * `ranges.previous`, the previous window's credit is of the ranges it claims (see claimCredit).
+ * `shared.current`, the credit of each range of the window it claims (`credit:K`), and with
+ * `shared.tasks` the RM_TASKS this thread has not taken yet. With `shared.previous`, the previous
+ * window's credit is of the ranges it claims (see claimCredit).
  */
 export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void, previous?: Window,
-  ranges: { current?: CreditRanges; previous?: CreditRanges } = {}): RmWindowExtras & { previous: PreviousCredit | null } {
+  shared: RmShared = {}): RmWindowExtras & { previous: PreviousCredit | null } {
   if (share) {
     const p = creditParams(db, w);
     share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
   }
   const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
-  if (share && (previous || ranges.current)) share('window', mine);
-  if (share && ranges.current) claimCredit(db, w, PRODUCT_TYPES, ranges.current, (k, rows) => share(`credit:${k}`, rows));
+  if (share && (previous || shared.current)) share('window', mine);
+  if (share && shared.current) claimCredit(db, w, PRODUCT_TYPES, shared.current, (k, rows) => share(`credit:${k}`, rows));
+  if (share && shared.tasks) {
+    if (claimTask(shared, 'loans')) share('loans', loanBalancesOn(db, w.to));
+    if (claimTask(shared, 'foreign')) share('foreign', foreignCreditSlices(db, w));
+  }
   if (!previous) return { ...mine, previous: null };
-  return { ...mine, previous: { credit: rmCreditByProduct(db, previous, undefined, DEPOSIT_PRODUCTS, ranges.previous), ranges: ranges.previous !== undefined } };
+  return { ...mine, previous: { credit: rmCreditByProduct(db, previous, undefined, DEPOSIT_PRODUCTS, shared.previous), ranges: shared.previous !== undefined } };
 }
 
 export interface RmTxnCredit {

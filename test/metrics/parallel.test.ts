@@ -104,6 +104,34 @@ describe('report threads', () => {
     }
   }, 60_000);
 
+  it('rm metrics: a report thread that comes first to the credit ranges, the loans and the foreign credit takes them all, with the figures of no thread', async () => {
+    const db = importedSamples();
+    const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
+    const { rmMetrics, startRmExtras } = (await import(dist('metrics/rm.js'))) as typeof import('../../src/metrics/rm.js');
+    const { resolveWindow } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
+    const { DEFAULT_PRICING } = (await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js');
+    const conn = openDb(db, { readonly: true });
+    try {
+      const w = resolveWindow(conn, '2026-11-15', '2026-11-27');
+      const figures = (m: ReturnType<typeof rmMetrics>) => [...m.byRm].sort();
+      vi.stubEnv('CRM_REPORT_THREADS', 'never');
+      const alone = figures(rmMetrics(conn, w, DEFAULT_PRICING));
+      vi.stubEnv('CRM_REPORT_THREADS', 'always');
+      vi.stubEnv('CRM_DEBUG_THREADS', '1');
+      const debug: string[] = [];
+      vi.spyOn(process.stderr, 'write').mockImplementation((s) => debug.push(String(s)) > 0);
+      const job = startRmExtras(conn, w);
+      job(); // joined before this thread starts its part: the report thread has claimed everything
+      const shared = figures(rmMetrics(conn, w, DEFAULT_PRICING, undefined, job));
+      expect(job.threaded).toBe(true);
+      for (const part of ['window', 'credit:0', 'credit:3', 'loans', 'foreign']) expect(debug).toContain(`crm: debug: rmExtras shared ${part}\n`);
+      expect(alone.length).toBeGreaterThan(3);
+      expect(shared).toEqual(alone);
+    } finally {
+      conn.close();
+    }
+  }, 60_000);
+
   it('rm metrics with a previous window: the two threads share its customers summed account by account (CreditRanges), with the figures of no thread', async () => {
     const db = importedSamples();
     const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
@@ -133,7 +161,7 @@ describe('report threads', () => {
       // This thread claims every range before the report thread comes to them: the report thread's
       // credit then lacks those customers, and this thread's rows complete it.
       const ranges = { bounds: customerBounds(conn), claims: new SharedArrayBuffer(4) };
-      const job = startOnWorker(conn, { job: 'rmExtras', window: w, previous, ranges: { previous: ranges } }, () => rmExtras(conn, w, undefined, previous));
+      const job = startOnWorker(conn, { job: 'rmExtras', window: w, previous, shared: { previous: ranges } }, () => rmExtras(conn, w, undefined, previous));
       const mine = claimCredit(conn, previous, DEPOSIT_PRODUCTS, ranges);
       const theirs = job().previous!;
       expect(job.threaded).toBe(true);
