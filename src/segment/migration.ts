@@ -9,7 +9,7 @@
  * both dates; `new` and `gone` are counted separately, never as upgrades or downgrades.
  */
 import { DataError } from '../errors.js';
-import { fenDaysOf } from '../metrics/adb.js';
+import { FenDaysSums, fenDaysOf } from '../metrics/adb.js';
 
 export const NEW = 'new';
 export const GONE = 'gone';
@@ -83,11 +83,13 @@ export function migrateByPosition(order: readonly string[], a: MigrationSide, b:
   const counts = rows.map(() => columns.map(() => 0));
   const aum = rows.map(() => columns.map(() => 0));
   const gone = columns.length - 1;
-  // With the windows' days, each ADB is added as its fen-days and each cell divided once: the
-  // gone column holds date 1's AUM, the others date 2's.
-  const fenDays = (days: number | undefined) => (days === undefined ? (adb: number) => adb : (adb: number) => fenDaysOf(adb, days));
-  const fdA = fenDays(a.days);
-  const fdB = fenDays(b.days);
+  // With the windows' days, each ADB is added as its fen-days (exact sums: FenDaysSums) and each
+  // cell divided once: the gone column holds date 1's AUM, the others date 2's.
+  const exact = a.days !== undefined && b.days !== undefined ? new FenDaysSums(rows.length * columns.length) : undefined;
+  const addAum = (r: number, c: number, side: MigrationSide, x: number) => {
+    if (exact) exact.add(r * columns.length + c, fenDaysOf(side.aum[x], side.days as number));
+    else aum[r][c] += side.aum[x];
+  };
   let upgrades = 0;
   let downgrades = 0;
   let unchanged = 0;
@@ -100,17 +102,17 @@ export function migrateByPosition(order: readonly string[], a: MigrationSide, b:
     customers++;
     if (pa < pb) {
       counts[a.tier[i] + 1][gone] += 1;
-      aum[a.tier[i] + 1][gone] += fdA(a.aum[i]);
+      addAum(a.tier[i] + 1, gone, a, i);
       i++;
     } else if (pb < pa) {
       counts[0][b.tier[j]] += 1;
-      aum[0][b.tier[j]] += fdB(b.aum[j]);
+      addAum(0, b.tier[j], b, j);
       j++;
     } else {
       const from = a.tier[i];
       const to = b.tier[j];
       counts[from + 1][to] += 1;
-      aum[from + 1][to] += fdB(b.aum[j]);
+      addAum(from + 1, to, b, j);
       if (to > from) upgrades++;
       else if (to < from) downgrades++;
       else unchanged++;
@@ -118,7 +120,7 @@ export function migrateByPosition(order: readonly string[], a: MigrationSide, b:
       j++;
     }
   }
-  for (const row of aum) row.forEach((fd, c) => { row[c] = fd / ((c === gone ? a.days : b.days) ?? 1); });
+  if (exact) aum.forEach((row, r) => row.forEach((_, c) => { row[c] = exact.adb(r * columns.length + c, (c === gone ? a.days : b.days) as number); }));
   const cells: MigrationCell[] = [];
   rows.forEach((from, r) => columns.forEach((to, c) => {
     if (counts[r][c] > 0) cells.push({ from, to, customers: counts[r][c], aum_fen: aum[r][c] });

@@ -4,7 +4,7 @@
  */
 import type { CustomerType } from '../types.js';
 import { DataError } from '../errors.js';
-import { fenDaysOf } from '../metrics/adb.js';
+import { FenDaysSums, fenDaysOf } from '../metrics/adb.js';
 
 export const UNASSIGNED = '(unassigned)';
 export const TOTAL = 'total';
@@ -90,15 +90,15 @@ export interface SummaryGroups {
 // Per group and slot (each tier, then the total): customers, the figures, dormant.
 const SLOT = FIGURES.length + 2;
 
-function finish(tier: string, sums: Float64Array, at: number, tot: number, days: number): TierSummaryRow {
+function finish(tier: string, sums: Float64Array, at: number, tot: number, adb: (at: number) => number): TierSummaryRow {
   const customers = sums[at];
-  const aum = sums[at + 1];
   const contribution = sums[at + 4];
   const row = { tier, customers } as TierSummaryRow;
-  FIGURES.forEach((f, j) => { row[f] = j < ADB_FIGURES ? sums[at + 1 + j] / days : sums[at + 1 + j]; });
+  FIGURES.forEach((f, j) => { row[f] = j < ADB_FIGURES ? adb(at + 1 + j) : sums[at + 1 + j]; });
   row.dormant = sums[at + SLOT - 1];
+  const totalAum = adb(tot + 1);
   row.customer_share = sums[tot] > 0 ? customers / sums[tot] : null;
-  row.aum_share = sums[tot + 1] !== 0 ? aum / sums[tot + 1] : null;
+  row.aum_share = totalAum !== 0 ? row.aum_adb / totalAum : null;
   row.aum_avg = customers > 0 ? row.aum_adb / customers : null;
   row.contribution_share = sums[tot + 4] > 0 ? contribution / sums[tot + 4] : null;
   row.contribution_avg = customers > 0 ? contribution / customers : null;
@@ -117,11 +117,14 @@ export function summarizeColumns(members: ArrayLike<number>, tier: ArrayLike<num
   const per = (nt + 1) * SLOT;
   const sums = new Float64Array(ng * per);
   const figures = FIGURES.map((f) => cols[f]);
-  const days = cols.days ?? 1;
+  const { days } = cols;
+  // With the ADBs' days: their fen-days in exact sums (FenDaysSums), else the ADBs as they are.
+  const exact = days === undefined ? undefined : new FenDaysSums(ng * per);
+  const adb = exact && days !== undefined ? (at: number) => exact.adb(at, days) : (at: number) => sums[at];
   const add = (at: number, i: number) => {
     sums[at] += 1;
-    if (cols.days === undefined) for (let j = 0; j < ADB_FIGURES; j++) sums[at + 1 + j] += figures[j][i];
-    else for (let j = 0; j < ADB_FIGURES; j++) sums[at + 1 + j] += fenDaysOf(figures[j][i], days);
+    if (exact && days !== undefined) for (let j = 0; j < ADB_FIGURES; j++) exact.add(at + 1 + j, fenDaysOf(figures[j][i], days));
+    else for (let j = 0; j < ADB_FIGURES; j++) sums[at + 1 + j] += figures[j][i];
     for (let j = ADB_FIGURES; j < figures.length; j++) sums[at + 1 + j] += figures[j][i];
     if (cols.dormant[i]) sums[at + SLOT - 1] += 1;
   };
@@ -137,8 +140,8 @@ export function summarizeColumns(members: ArrayLike<number>, tier: ArrayLike<num
     if (groups && sums[tot] === 0) continue;
     out.push({
       group: groups ? groups.keys[g] : null,
-      rows: tiers.map((t, ti) => finish(t, sums, g * per + ti * SLOT, tot, days)),
-      total: finish(TOTAL, sums, tot, tot, days),
+      rows: tiers.map((t, ti) => finish(t, sums, g * per + ti * SLOT, tot, adb)),
+      total: finish(TOTAL, sums, tot, tot, adb),
     });
   }
   return out;

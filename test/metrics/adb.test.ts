@@ -5,7 +5,7 @@
  * added in this order, come to 1,035,670,237,154.4999 and would be shown a fen short.
  */
 import { describe, expect, it } from 'vitest';
-import { adbDifference, adbSum, fenDaysOf } from '../../src/metrics/adb.js';
+import { adbDifference, adbSum, FenDaysSums, fenDaysOf } from '../../src/metrics/adb.js';
 import { adbByKey } from '../../src/metrics/rm.js';
 import { summarizeColumns } from '../../src/segment/summary.js';
 import { migrateByPosition } from '../../src/segment/migration.js';
@@ -39,6 +39,26 @@ describe('ADB sums', () => {
     expect(0.3 - 0.1).not.toBe(0.2);
     expect(adbDifference(0.3, 0.1, 10)).toBe(0.2);
     expect(adbDifference(0.1, 0.3, 10)).toBe(-0.2);
+  });
+
+  it('FenDaysSums stays exact past 2^53 fen-days (a city\'s total over a quarter)', () => {
+    // 9,007,199,254,740,991 (2^53 − 1) + 2 + 57 = 9,007,199,254,741,050 fen-days; ÷ 100 days = 90,071,992,547,410.5 fen,
+    // shown 900,719,925,474.11 CNY. Added as doubles the sum is 9,007,199,254,741,048 (2^53 + 2 + 57 rounds to an even
+    // neighbour): 90,071,992,547,410.48 fen, shown a fen short.
+    const terms = [2 ** 53 - 1, 2, 57];
+    const naive = terms.reduce((s, x) => s + x, 0);
+    expect(naive).toBe(9007199254741048);
+    expect(formatMoney(naive / 100)).toBe('900,719,925,474.10');
+    const sums = new FenDaysSums(2);
+    for (const t of terms) sums.add(1, t);
+    expect(sums.adb(1, 100)).toBe(90071992547410.5);
+    expect(formatMoney(sums.adb(1, 100))).toBe('900,719,925,474.11');
+    expect(sums.adb(0, 100)).toBe(0);
+    // Negative fen-days (overdrafts) divide the same way: −15 ÷ 10 = −1.5.
+    const neg = new FenDaysSums(1);
+    neg.add(0, -20);
+    neg.add(0, 5);
+    expect(neg.adb(0, 10)).toBe(-1.5);
   });
 
   it('rm-report: an RM\'s loan ADB from its credit rows', () => {
