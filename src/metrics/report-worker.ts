@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { setReadingPragmas } from '../db/connection.js';
+import { REPORT_CACHE_KB, setReadingPragmas } from '../db/connection.js';
 import { claimBalanceTasks, customerExtras } from './customers.js';
 import { DONE, POSTED, STARTED, STATE, type WorkerJob } from './parallel.js';
 import { rfmInputs } from './rfm-inputs.js';
@@ -57,7 +57,8 @@ function run({ path, spec, port, flag }: Data): void {
   const share = (part: string, value: unknown) => post({ part, value }, buffersOf(value));
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
-    setReadingPragmas(db);
+    // Half a report's page cache: its queries are a share of the main thread's.
+    setReadingPragmas(db, REPORT_CACHE_KB / 2);
     const result = spec.job === 'customerExtras' ? customerExtrasJob(db, spec, share)
       : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
       : rmExtras(db, spec.window, share, spec.previous, spec.shared);
