@@ -850,8 +850,8 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   if (!ranges) rangeCredit(db, p, products, {}).forEach(add);
   // Owning the whole: this thread claims ranges from the start; the other takes what is left once
   // its own work is done.
-  else if (theirs) forEachClaimedRange(ranges, (range, k) => {
-    rangeCredit(db, p, products, range).forEach(add);
+  else if (theirs) claimCredit(db, w, products, ranges, (k, rows) => {
+    rows.forEach(add);
     mine[k] = 1;
   });
   // Minus the same for the few accounts whose RM can change within the window (exact integers;

@@ -141,7 +141,7 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   // share the window's credit by ranges of customers, then the previous window's deposit credit.
   // The report thread shares its part for this window before it starts on the previous one.
   let mine: RmWindowExtras | undefined;
-  const window = () => (mine ??= extras.part<RmWindowExtras>('window') ?? extras());
+  const window = () => (mine ??= extras.part<RmWindowExtras>('window') ?? (extras().window as RmWindowExtras));
   const out = new Map<string, RmMetrics>();
   const get = (rm_id: string | null, branch: string | null): RmMetrics => {
     const k = key(rm_id, branch);
@@ -164,13 +164,8 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   const foreign = () => myForeign ?? extras.part<AccountSlice[]>('foreign') ?? foreignCreditSlices(db, w);
   const theirs = (k: number) => extras.part<RmCreditRow[]>(`credit:${k}`);
   const credit = rmCreditByProduct(db, w, () => window().others.concat(foreign()), PRODUCT_TYPES, extras.current, extras.current && theirs);
-  const adb = { deposit: adbByKey(credit, w.days, isDeposit), aum: adbByKey(credit, w.days, isAum), loan: adbByKey(credit, w.days, isLoan) };
   for (const r of credit) {
     const m = get(r.rm_id, r.branch);
-    const k = key(r.rm_id, r.branch);
-    m.deposit_adb = adb.deposit.get(k) ?? 0;
-    m.aum_adb = adb.aum.get(k) ?? 0;
-    m.loan_adb = adb.loan.get(k) ?? 0;
     m.net_interest += (r.fen_days * pricing.spreads[r.product_type]) / 365;
     if (isLoan(r.product_type)) {
       const cls = (r.loan_class ?? 'normal') as LoanClass;
@@ -199,7 +194,13 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
     m.new_customers += c.new_customers;
   }
 
-  for (const m of out.values()) m.contribution = m.net_interest + m.fee_income - m.channel_cost - m.risk_cost;
+  const adb = { deposit: adbByKey(credit, w.days, isDeposit), aum: adbByKey(credit, w.days, isAum), loan: adbByKey(credit, w.days, isLoan) };
+  for (const [k, m] of out) {
+    m.deposit_adb = adb.deposit.get(k) ?? 0;
+    m.aum_adb = adb.aum.get(k) ?? 0;
+    m.loan_adb = adb.loan.get(k) ?? 0;
+    m.contribution = m.net_interest + m.fee_income - m.channel_cost - m.risk_cost;
+  }
   if (!previous) {
     extras(); // joined: the report thread is done once its ranges are
     return { byRm: out, previousDepositAdb: null };
@@ -286,20 +287,23 @@ interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[]; customer
  * window's credit is of the ranges it claims (see claimCredit).
  */
 export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknown) => void, previous?: Window,
-  shared: RmShared = {}): RmWindowExtras & { previous: PreviousCredit | null } {
+  shared: RmShared = {}): { window: RmWindowExtras | null; previous: PreviousCredit | null } {
   if (share) {
     const p = creditParams(db, w);
     share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
   }
   const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
-  if (share && (previous || shared.current)) share('window', mine);
+  // Shared ahead of the rest when more follows, then not sent again with the result.
+  const sharedWindow = !!share && (previous !== undefined || shared.current !== undefined);
+  if (sharedWindow) share('window', mine);
+  const window = sharedWindow ? null : mine;
   if (share && shared.current) claimCredit(db, w, PRODUCT_TYPES, shared.current, (k, rows) => share(`credit:${k}`, rows));
   if (share && shared.tasks) {
     if (claimTask(shared, 'loans')) share('loans', loanBalancesOn(db, w.to));
     if (claimTask(shared, 'foreign')) share('foreign', foreignCreditSlices(db, w));
   }
-  if (!previous) return { ...mine, previous: null };
-  return { ...mine, previous: { credit: rmCreditByProduct(db, previous, undefined, DEPOSIT_PRODUCTS, shared.previous), ranges: shared.previous !== undefined } };
+  if (!previous) return { window, previous: null };
+  return { window, previous: { credit: rmCreditByProduct(db, previous, undefined, DEPOSIT_PRODUCTS, shared.previous), ranges: shared.previous !== undefined } };
 }
 
 export interface RmTxnCredit {

@@ -117,13 +117,12 @@ export function summarizeColumns(members: ArrayLike<number>, tier: ArrayLike<num
   const per = (nt + 1) * SLOT;
   const sums = new Float64Array(ng * per);
   const figures = FIGURES.map((f) => cols[f]);
-  const { days } = cols;
   // With the ADBs' days: their fen-days in exact sums (FenDaysSums), else the ADBs as they are.
-  const exact = days === undefined ? undefined : new FenDaysSums(ng * per);
-  const adb = exact && days !== undefined ? (at: number) => exact.adb(at, days) : (at: number) => sums[at];
+  const exact = cols.days === undefined ? undefined : { sums: new FenDaysSums(ng * per), days: cols.days };
+  const adb = exact ? (at: number) => exact.sums.adb(at, exact.days) : (at: number) => sums[at];
   const add = (at: number, i: number) => {
     sums[at] += 1;
-    if (exact && days !== undefined) for (let j = 0; j < ADB_FIGURES; j++) exact.add(at + 1 + j, fenDaysOf(figures[j][i], days));
+    if (exact) for (let j = 0; j < ADB_FIGURES; j++) exact.sums.add(at + 1 + j, fenDaysOf(figures[j][i], exact.days));
     else for (let j = 0; j < ADB_FIGURES; j++) sums[at + 1 + j] += figures[j][i];
     for (let j = ADB_FIGURES; j < figures.length; j++) sums[at + 1 + j] += figures[j][i];
     if (cols.dormant[i]) sums[at + SLOT - 1] += 1;
