@@ -22,6 +22,22 @@ function importedSamples(): string {
   expect(imported.code, imported.stderr).toBe(0);
   return db;
 }
+/**
+ * The built modules these tests run (dist/: the report thread's script exists only there), each
+ * typed as its source.
+ */
+async function built() {
+  return {
+    ...((await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js')),
+    ...((await import(dist('metrics/parallel.js'))) as typeof import('../../src/metrics/parallel.js')),
+    ...((await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js')),
+    ...((await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js')),
+    ...((await import(dist('metrics/rfm-inputs.js'))) as typeof import('../../src/metrics/rfm-inputs.js')),
+    ...((await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js')),
+    ...((await import(dist('metrics/rm.js'))) as typeof import('../../src/metrics/rm.js')),
+    ...((await import(dist('types.js'))) as typeof import('../../src/types.js')),
+  };
+}
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
@@ -30,12 +46,7 @@ afterEach(() => {
 describe('report threads', () => {
   it('a thread started and not yet joined is busy; customerValues then gives its own thread no share of the balance sums', async () => {
     const db = importedSamples();
-    const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
-    const { reportThreadBusy, startOnWorker } = (await import(dist('metrics/parallel.js'))) as typeof import('../../src/metrics/parallel.js');
-    const { customerValues } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
-    const { resolveWindow } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
-    const { rfmInputs } = (await import(dist('metrics/rfm-inputs.js'))) as typeof import('../../src/metrics/rfm-inputs.js');
-    const { DEFAULT_PRICING } = (await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js');
+    const { openDb, reportThreadBusy, startOnWorker, customerValues, resolveWindow, rfmInputs, DEFAULT_PRICING } = await built();
     // The samples hold fewer customers than a thread is started for: force it.
     vi.stubEnv('CRM_REPORT_THREADS', 'always');
     vi.stubEnv('CRM_DEBUG_THREADS', '1');
@@ -68,10 +79,7 @@ describe('report threads', () => {
 
   it('a series of two windows runs on one report thread, which shares both windows\' extras and balance sums: the same figures as each window alone', async () => {
     const db = importedSamples();
-    const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
-    const { customerValues, startWindowSeries, VALUE_COLUMNS } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
-    const { resolveWindow } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
-    const { DEFAULT_PRICING } = (await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js');
+    const { openDb, customerValues, startWindowSeries, VALUE_COLUMNS, resolveWindow, DEFAULT_PRICING } = await built();
     const conn = openDb(db, { readonly: true });
     try {
       const w1 = resolveWindow(conn, '2026-11-10', '2026-11-16');
@@ -106,10 +114,7 @@ describe('report threads', () => {
 
   it('rm metrics: a report thread that comes first to the credit ranges, the loans and the foreign credit takes them all, with the figures of no thread', async () => {
     const db = importedSamples();
-    const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
-    const { rmMetrics, startRmExtras } = (await import(dist('metrics/rm.js'))) as typeof import('../../src/metrics/rm.js');
-    const { resolveWindow } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
-    const { DEFAULT_PRICING } = (await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js');
+    const { openDb, rmMetrics, startRmExtras, resolveWindow, DEFAULT_PRICING } = await built();
     const conn = openDb(db, { readonly: true });
     try {
       const w = resolveWindow(conn, '2026-11-15', '2026-11-27');
@@ -134,13 +139,7 @@ describe('report threads', () => {
 
   it('rm metrics with a previous window: the two threads share its customers summed account by account (CreditRanges), with the figures of no thread', async () => {
     const db = importedSamples();
-    const { openDb } = (await import(dist('db/connection.js'))) as typeof import('../../src/db/connection.js');
-    const { previousDepositAdb, rmExtras, rmMetrics } = (await import(dist('metrics/rm.js'))) as typeof import('../../src/metrics/rm.js');
-    const { claimCredit, resolveWindow, rmCreditByProduct } = (await import(dist('metrics/engine.js'))) as typeof import('../../src/metrics/engine.js');
-    const { customerBounds } = (await import(dist('metrics/customers.js'))) as typeof import('../../src/metrics/customers.js');
-    const { startOnWorker } = (await import(dist('metrics/parallel.js'))) as typeof import('../../src/metrics/parallel.js');
-    const { DEPOSIT_PRODUCTS } = (await import(dist('types.js'))) as typeof import('../../src/types.js');
-    const { DEFAULT_PRICING } = (await import(dist('metrics/pricing.js'))) as typeof import('../../src/metrics/pricing.js');
+    const { openDb, previousDepositAdb, rmExtras, rmMetrics, claimCredit, resolveWindow, rmCreditByProduct, customerBounds, startOnWorker, DEPOSIT_PRODUCTS, DEFAULT_PRICING } = await built();
     const conn = openDb(db, { readonly: true });
     try {
       // The previous window ends inside the data: its customers with later rows are summed account by account.
