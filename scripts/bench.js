@@ -417,13 +417,16 @@ if (only.has('derived')) {
   const base = join(dir, 'derived-base.db');
   const first = snapshotFiles(d)[0];
   const stamp = `${base}.done`;
-  if (!existsSync(stamp) || readFileFileSafe(stamp) !== first) {
+  // The base and the cut files belong to one generation of the data set (--quick makes a smaller one in the same place).
+  const generation = `${first} ${readFileFileSafe(join(d, '.options.json'))}`;
+  const file = join(dir, `derived-${sizes.derivedTxns}.csv`);
+  if (!existsSync(stamp) || readFileFileSafe(stamp) !== generation) {
     rmDb(base);
+    for (const f of readdirSync(dir)) if (/^derived-\d+\.csv$/.test(f)) rmSync(join(dir, f));
     crm(base, 'import', ...baseFiles(d), first);
-    writeFileSync(stamp, first);
+    writeFileSync(stamp, generation);
   }
   crm(base, 'status'); // migrated, if an older crm made it, before it is copied and timed
-  const file = join(dir, `derived-${sizes.derivedTxns}.csv`);
   if (!existsSync(file)) spawnSync('sh', ['-c', `head -n ${sizes.derivedTxns + 1} '${join(d, 'transactions.csv')}' > '${file}'`]);
   const db = join(dir, 'derived.db');
   rmDb(db);

@@ -7,7 +7,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { basename, join } from 'node:path';
 import type { Db } from '../db/connection.js';
-import { describeSqliteError } from '../db/connection.js';
+import { describeSqliteError, openScratchDb } from '../db/connection.js';
 import { CrmError, DataError, UsageError } from '../errors.js';
 import { detectDelimiter, parseCsvText } from './csv.js';
 import { columnLabel, detectKind, guessKind, KIND_ORDER, KINDS, nearMisses, parseKind, type Kind } from './kinds.js';
@@ -372,14 +372,14 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
   const snapshotMode = kind === 'accounts' ? (spec?.snapshot ?? (opts.partial ? 'partial' : 'full')) : 'full';
   const fileName = p.path;
   const shared = new Int32Array(new SharedArrayBuffer(8));
-  // Rows the database stage rejected before the parse thread was asked for raw text: their
-  // text is read again from the file at the end.
-  const textless: { line: number; column: string; reason: string }[] = [];
+  // Rows the database stage rejected before the parse thread was asked for raw text: kept on
+  // disk, their text read again from the file at the end.
+  const textless = textlessRejects();
   const reject = (line: number, column: string, reason: string, raw: string | undefined) => {
     r.rejected++;
     if (raw !== undefined) opts.rejects.write(fileName, line, column, reason, raw);
     else {
-      textless.push({ line, column, reason });
+      textless.add(line, column, reason);
       Atomics.store(shared, SHARED_WANT_RAW, 1);
     }
   };
@@ -389,44 +389,81 @@ async function loadOne(db: Db, p: Planned, importId: number, opts: ImportOptions
     else if (out === 'skipped') r.skipped++;
     else reject(line, out.column, out.reason, raw);
   };
-  const loader = makeLoader(kind, {
-    db, importId, snapshotMode,
-    effectiveDate: r.effectiveDate?.date ?? FROM_THE_START,
-    report: count,
-    knownEvents: opts.knownEvents,
-  });
-  const job: ParseJob = { path: p.path, kind, spec, encoding: opts.encoding, delimiter: opts.delimiter, snapshotMode };
-  const progress = opts.onProgress ? (done: number, total: number) => opts.onProgress!(p.path, done, total, r.read) : undefined;
-  const onRow = (values: Value[], line: number, raw: string | undefined) => {
-    r.read++;
-    const out = loader.row(values, line, raw);
-    if (out !== undefined) count(out, line, raw);
-  };
-  const onReject = (line: number, column: string, reason: string, raw: string) => {
-    r.read++;
-    reject(line, column, reason, raw);
-  };
-  const sink = { note: (t: string) => r.notes.push(t), row: onRow, reject: onReject, progress };
-  let info: ParseResult;
-  if (useWorker(p.path, kind)) info = await parseOnWorker(job, sink, shared, !!opts.smallHeap);
-  else if (!opts.smallHeap) info = parseFile(job, sink);
-  else {
-    // Parsed here (a small file of a large input): the watch is checked a chunk at a time.
-    const check = smallHeapWatch();
-    info = parseFile(job, { ...sink, progress: (done, total) => (check(), sink.progress?.(done, total)) });
-  }
-  if (info.empty) throw new DataError(`${p.path}: empty file (no header row)`);
-  const fin = loader.finish();
-  r.updated += fin.updated;
-  if (fin.reassigned !== undefined) r.reassigned = fin.reassigned;
-  r.notes.push(...fin.notes);
-  if (textless.length) {
+  try {
+    const loader = makeLoader(kind, {
+      db, importId, snapshotMode,
+      effectiveDate: r.effectiveDate?.date ?? FROM_THE_START,
+      report: count,
+      knownEvents: opts.knownEvents,
+    });
+    const job: ParseJob = { path: p.path, kind, spec, encoding: opts.encoding, delimiter: opts.delimiter, snapshotMode };
+    const progress = opts.onProgress ? (done: number, total: number) => opts.onProgress!(p.path, done, total, r.read) : undefined;
+    const onRow = (values: Value[], line: number, raw: string | undefined) => {
+      r.read++;
+      const out = loader.row(values, line, raw);
+      if (out !== undefined) count(out, line, raw);
+    };
+    const onReject = (line: number, column: string, reason: string, raw: string) => {
+      r.read++;
+      reject(line, column, reason, raw);
+    };
+    const sink = { note: (t: string) => r.notes.push(t), row: onRow, reject: onReject, progress };
+    let info: ParseResult;
+    if (useWorker(p.path, kind)) info = await parseOnWorker(job, sink, shared, !!opts.smallHeap);
+    else if (!opts.smallHeap) info = parseFile(job, sink);
+    else {
+      // Parsed here (a small file of a large input): the watch is checked a chunk at a time.
+      const check = smallHeapWatch();
+      info = parseFile(job, { ...sink, progress: (done, total) => (check(), sink.progress?.(done, total)) });
+    }
+    if (info.empty) throw new DataError(`${p.path}: empty file (no header row)`);
+    const fin = loader.finish();
+    r.updated += fin.updated;
+    if (fin.reassigned !== undefined) r.reassigned = fin.reassigned;
+    r.notes.push(...fin.notes);
     // In line order, each written as its text is found: no text held for every reject at once.
-    textless.sort((a, b) => a.line - b.line);
-    recoverRaw(job, info, textless.map((t) => t.line), (i, raw) => opts.rejects.write(fileName, textless[i].line, textless[i].column, textless[i].reason, raw));
+    textless.inLineOrder((rows) => recoverRaw(job, info, rows, (t, raw) => opts.rejects.write(fileName, t.line, t.column, t.reason, raw)));
+    opts.rejects.endFile?.();
+    return info;
+  } finally {
+    textless.close();
   }
-  opts.rejects.endFile?.();
-  return info;
+}
+
+/**
+ * The rejects of one file found without their text (textless), kept in a scratch database that
+ * spills to disk rather than in memory: a night's file can name millions of unknown accounts.
+ * Its own connection, because loaders report rejects while reading the import's. `inLineOrder`
+ * hands them over by line (in the order found within a line); `close` lets the scratch go.
+ */
+function textlessRejects(): {
+  add(line: number, column: string, reason: string): void;
+  inLineOrder(use: (rows: Iterable<{ line: number; column: string; reason: string }>) => void): void;
+  close(): void;
+} {
+  let scratch: Db | undefined;
+  let insert: ((line: number, column: string, reason: string) => void) | undefined;
+  const close = () => {
+    scratch?.close();
+    scratch = insert = undefined;
+  };
+  return {
+    add(line, column, reason) {
+      if (!insert) {
+        scratch = openScratchDb();
+        scratch.exec('CREATE TABLE textless (line INTEGER NOT NULL, "column" TEXT NOT NULL, reason TEXT NOT NULL); BEGIN');
+        const statement = scratch.prepare('INSERT INTO textless VALUES (?, ?, ?)');
+        insert = (...row) => statement.run(...row);
+      }
+      insert(line, column, reason);
+    },
+    inLineOrder(use) {
+      if (!scratch) return;
+      use(scratch.prepare('SELECT line, "column", reason FROM textless ORDER BY line, rowid').iterate() as Iterable<{ line: number; column: string; reason: string }>);
+      close();
+    },
+    close,
+  };
 }
 
 /** What the parse stage hands over; a row's raw text is undefined when the parse thread did not send it. */

@@ -201,10 +201,14 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
       FROM (SELECT DISTINCT account_id FROM temp.txn_day_add) s LEFT JOIN accounts a ON a.account_id = s.account_id`);
     if (db.prepare('SELECT 1 FROM temp.txn_accounts WHERE customer_id IS NULL LIMIT 1').get() === undefined) return 0;
     const UNKNOWN = 'account_id IN (SELECT account_id FROM temp.txn_accounts WHERE customer_id IS NULL)';
-    const rows = db.prepare(`DELETE FROM temp.txn_stage WHERE ${UNKNOWN} RETURNING line, account_id`).raw().all() as [number, string][];
-    for (const [line, acc] of rows) ctx.report(unknownProblem('account_id', acc, 'accounts'), line, undefined);
-    db.exec(`DELETE FROM temp.txn_day_add WHERE ${UNKNOWN}; DELETE FROM temp.txn_accounts WHERE customer_id IS NULL`);
-    return rows.length;
+    // Row by row, not all at once: a file can name millions of unknown accounts.
+    let n = 0;
+    for (const [line, acc] of db.prepare(`SELECT line, account_id FROM temp.txn_stage WHERE ${UNKNOWN} ORDER BY line`).raw().iterate() as IterableIterator<[number, string]>) {
+      ctx.report(unknownProblem('account_id', acc, 'accounts'), line, undefined);
+      n++;
+    }
+    db.exec(`DELETE FROM temp.txn_stage WHERE ${UNKNOWN}; DELETE FROM temp.txn_day_add WHERE ${UNKNOWN}; DELETE FROM temp.txn_accounts WHERE customer_id IS NULL`);
+    return n;
   }
 
   /** Rows that name no currency take their account's; returns whether there were any. */
@@ -224,16 +228,13 @@ export function transactionsLoader(ctx: LoaderContext): Loader {
     const inserted = db.prepare(`INSERT INTO transaction_rows (txn_id, account_id, posted_at, amount, currency_id, channel_id, txn_type_id, fee, balance_after, seq)
       SELECT ${STAGE_COLUMNS}, ? + line FROM temp.txn_stage WHERE true ON CONFLICT (txn_id) DO NOTHING`).run(seqBase).changes;
     if (inserted === remaining) return 0;
-    const others = db.prepare(`SELECT s.line, s.txn_id, t.seq FROM temp.txn_stage s JOIN transaction_rows t ON t.txn_id = s.txn_id
-      WHERE t.seq != ? + s.line`).raw();
-    const lines: number[] = [];
-    for (const [line, id, seq] of others.iterate(seqBase) as IterableIterator<[number, string, number]>) {
+    // The staged rows whose id transaction_rows holds from another line (this file's or an earlier import's).
+    const OTHERS = 'FROM temp.txn_stage s JOIN transaction_rows t ON t.txn_id = s.txn_id WHERE t.seq != ? + s.line';
+    for (const [line, id, seq] of db.prepare(`SELECT s.line, s.txn_id, t.seq ${OTHERS}`).raw().iterate(seqBase) as IterableIterator<[number, string, number]>) {
       ctx.report(Math.floor(seq / 2 ** 32) === ctx.importId ? dupProblem('txn_id', id) : 'skipped', line, undefined);
-      lines.push(line);
     }
-    const del = db.prepare('DELETE FROM temp.txn_stage WHERE line = ?');
-    for (const line of lines) del.run(line);
-    return lines.length;
+    // In one statement: a re-sent file can skip millions of rows.
+    return db.prepare(`DELETE FROM temp.txn_stage WHERE line IN (SELECT s.line ${OTHERS})`).run(seqBase).changes;
   }
 
   /**

@@ -77,25 +77,31 @@ class AllFound extends Error {}
 /**
  * The original text of the given records, read again from the file with the encoding and
  * delimiter the import used: for rows rejected after the parse thread sent them without their
- * text (see worker.ts). `lines` ascending; `found(i, raw)` is called for each in that order, as
- * the file is read (raw '' for a line not found), so that no text is held for all of them at once.
+ * text (see worker.ts). `rows` in ascending line order (e.g. a statement's rows, not held at
+ * once); `found(row, raw)` is called for each in that order, as the file is read (raw '' for a
+ * line not found), so that no text is held for all of them at once.
  */
-export function recoverRaw(job: ParseJob, info: Pick<ParseResult, 'encoding' | 'delimiter'>, lines: readonly number[],
-  found: (i: number, raw: string) => void): void {
-  let next = 0;
-  if (lines.length === 0) return;
+export function recoverRaw<T extends { line: number }>(job: ParseJob, info: Pick<ParseResult, 'encoding' | 'delimiter'>, rows: Iterable<T>,
+  found: (row: T, raw: string) => void): void {
+  const it = rows[Symbol.iterator]();
+  let next = it.next();
   try {
-    readCsvFile(job.path, { encoding: info.encoding, delimiter: info.delimiter }, {
-      header() {},
-      record(rec) {
-        for (; next < lines.length && lines[next] < rec.line; next++) found(next, '');
-        for (; next < lines.length && lines[next] === rec.line; next++) found(next, rec.raw);
-        if (next === lines.length) throw new AllFound();
-      },
-      error() {},
-    });
-  } catch (e) {
-    if (!(e instanceof AllFound)) throw e;
+    try {
+      if (!next.done) readCsvFile(job.path, { encoding: info.encoding, delimiter: info.delimiter }, {
+        header() {},
+        record(rec) {
+          for (; !next.done && next.value.line < rec.line; next = it.next()) found(next.value, '');
+          for (; !next.done && next.value.line === rec.line; next = it.next()) found(next.value, rec.raw);
+          if (next.done) throw new AllFound();
+        },
+        error() {},
+      });
+    } catch (e) {
+      if (!(e instanceof AllFound)) throw e;
+    }
+    for (; !next.done; next = it.next()) found(next.value, '');
+  } finally {
+    // A statement's rows left unread (an error on the way) would keep the connection busy.
+    if (!next.done) it.return?.();
   }
-  for (; next < lines.length; next++) found(next, '');
 }
