@@ -14,7 +14,7 @@ type Typed = Uint8Array | Uint16Array | Int32Array;
  * Typed storage that grows without copying what it holds: a first page that doubles up to
  * 2^bits elements (small uses stay small), then whole pages of 2^bits. A doubled array holds up to
  * twice what it needs, and both copies while it grows: for millions of ids that slack and the
- * moments of growth were a third of an import's peak (BENCHMARKS.md).
+ * moments of growth were a third of an import's peak (measured).
  */
 class Pages<T extends Typed> {
   readonly pages: T[];

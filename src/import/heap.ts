@@ -5,7 +5,7 @@
  * V8 sizes a heap for throughput: it lets the old generation grow well past what survived its
  * last full collection, and doubles the young generation up to 32 MB whenever enough survives a
  * scavenge — and it adds that young capacity to the old generation's limit as well. On a long
- * import that slack, not data, was most of the peak RSS (BENCHMARKS.md). Two flags bound it:
+ * import that slack, not data, was most of the peak RSS. Two flags bound it:
  * - `--heap-growing-percent=20`: a full collection once the heap has grown by a fifth;
  * - `--semi-space-growth-factor=1` once the young generation has reached NEW_SPACE_CAP: it stops
  *   growing (the size limit itself is fixed when Node starts; the growth factor is read at each
