@@ -460,7 +460,6 @@ function textlessRejects(): {
     inLineOrder(use) {
       if (!scratch) return;
       use(scratch.prepare('SELECT line, "column", reason FROM textless ORDER BY line, rowid').iterate() as Iterable<{ line: number; column: string; reason: string }>);
-      close();
     },
     close,
   };
