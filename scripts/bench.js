@@ -87,7 +87,8 @@ function timed(cmd, argv, { input, env } = {}) {
   const rss = /peak-rss-kb (\d+)/.exec(r.stderr ?? '');
   return { secs, rssKb: rss ? Number(rss[1]) : null, stdout: r.stdout, stderr: r.stderr };
 }
-const crm = (db, ...a) => timed(process.execPath, [crmBin, '--db', db, ...a]);
+// Run as users run it: the program itself, through its shebang (bin/crm.js sets glibc's mmap threshold).
+const crm = (db, ...a) => timed(crmBin, ['--db', db, ...a]);
 
 async function dataset(name, o) {
   const out = join(dir, name);
@@ -563,7 +564,7 @@ if (only.has('province')) {
       rmSync(sub, { recursive: true, force: true });
       for (const t of readdirSync(pq)) for (const tag of tags.slice(0, k)) cpSync(join(pq, t, `branch=${tag}`), join(sub, t, `branch=${tag}`), { recursive: true });
     }
-    const duck = (...a) => timed(process.execPath, [crmBin, ...a, '--engine', 'duckdb', '--data', sub, '--format', 'csv', '--out', join(work, 'out.csv')]);
+    const duck = (...a) => timed(crmBin, [...a, '--engine', 'duckdb', '--data', sub, '--format', 'csv', '--out', join(work, 'out.csv')]);
     const s = duck('segment', ...asOf);
     const d = duck('segment', '--detail', ...asOf);
     const r = duck('rm-report', ...period);

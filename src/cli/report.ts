@@ -10,9 +10,9 @@ import { UsageError } from '../errors.js';
 import { parsePlan, type IncentivePlan } from '../incentive/plan.js';
 import { caveatText, windowNotes } from '../metrics/caveats.js';
 import { latestDataDate } from '../metrics/engine.js';
-import { startOnWorker } from '../metrics/parallel.js';
+import { startOnWorker, type Running } from '../metrics/parallel.js';
 import { defaultPricing, parsePricing, type Pricing } from '../metrics/pricing.js';
-import { rfmInputs } from '../metrics/rfm-inputs.js';
+import { rfmInputs, type RfmInputs } from '../metrics/rfm-inputs.js';
 import { resolveLang, LANG_OPTION_HELP, type Lang } from '../output/index.js';
 import { composeReport, type ReportData } from '../report/compose.js';
 import { channelsReport, coverageReport, watchAumWindows, watchList, type WatchParams } from '../watch/report.js';
@@ -112,7 +112,7 @@ function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: bo
   const params = { asOf, windowDays, tiers, pricing };
   const compare = compareDateOf(db, asOf, windowDays, compareOpt, lang);
   const year = activityWindow(asOf);
-  const rfmJob = startOnWorker(db, { job: 'rfmInputs', asOf, from: year.from, to: year.to }, () => rfmInputs(db, asOf, year.from, year.to));
+  let rfmJob: Running<RfmInputs> | null = startOnWorker(db, { job: 'rfmInputs', asOf, from: year.from, to: year.to }, () => rfmInputs(db, asOf, year.from, year.to));
   // The call list's AUM windows are summed on the report thread alongside the population.
   let population: TierPopulation | null = tierPopulation(db, params, undefined, watchAumWindows(db, { asOf, windowDays, tiers, pricing, rules }));
   const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
@@ -121,6 +121,9 @@ function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: bo
   const watch: WatchParams = { asOf, windowDays, tiers, pricing, rules, population };
   const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
   const rfm = rfmReport(db, params, { directory: population.table, inputs: rfmJob() });
+  // The job keeps its result: let go, RFM's inputs (a million customers' year, ~40 MB) are not
+  // held through the migration and the RM metrics.
+  rfmJob = null;
   const after = migrationSides(population);
   const aum = new Map([...after.sides].map(([type, x]) => [type, x.aum]));
   watch.population = undefined;

@@ -59,7 +59,8 @@ export interface CustomerTable extends DirectoryColumns, Record<ValueColumn, Flo
   last_active: Int32Array;
   /**
    * With AUM windows asked alongside (customerValues' `aum`): their sums as the report thread
-   * computed them, or null when it did not (no thread: compute them here).
+   * computed them, or null when it did not (no thread: compute them here). Once: the table
+   * then no longer has it.
    */
   aumAlongside?: () => AllAumSums | null;
 }
@@ -358,11 +359,17 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, opts: ValueO
   for (let i = 0; i < n; i++) t.contribution[i] = contributionOf(t.net_interest[i], 0, 0, t.risk_cost[i]);
   addTxnSums(t, extras().txns, pricing, activityFrom !== undefined, tiersOnly);
   got = undefined;
-  // After the series' last window: with `aum` the windows' sums are joined when asked for (the
-  // table keeps the job); without, the thread is done: joined.
+  // After the series' last window: with `aum` the windows' sums are joined when asked for, and
+  // handed over once (kept by the table, a million customers' sums, 8 MB a window, would live as
+  // long as the population); without, the thread is done: joined.
   if (k === run.windows.length - 1) {
-    if (run.aum) t.aumAlongside = job;
-    else job();
+    if (!run.aum) job();
+    else {
+      t.aumAlongside = () => {
+        t.aumAlongside = undefined;
+        return job();
+      };
+    }
   }
   return t;
 }

@@ -17,6 +17,7 @@ import { addDays, customerBalances, resolveWindow } from '../../src/metrics/engi
 import { DEFAULT_PRICING, type Pricing } from '../../src/metrics/pricing.js';
 import { idList } from '../../src/db/columns.js';
 import { positionsIn } from '../../src/db/positions.js';
+import { customerValues } from '../../src/metrics/customers.js';
 import { aumWindowSums, type AumSums } from '../../src/metrics/windows.js';
 import { generate } from '../../src/samples/generate.js';
 import { cleanupTmp, tmpDir, writeFiles } from '../helpers.js';
@@ -157,5 +158,16 @@ describe('positionsIn over a list not in id order (the window sums\' walk)', () 
     expect(['A', 'B', 'B', 'C', 'E', 'F', 'G'].map(at)).toEqual([3, 0, 0, 4, -1, 2, -1]);
     const reversed = Array.from({ length: 20 }, (_, i) => `C${String(19 - i).padStart(2, '0')}`);
     expect(['C00', 'C05', 'C19'].map(positionsIn(idList(reversed)))).toEqual([19, 14, 0]);
+  });
+});
+
+describe('AUM windows asked alongside a population (CustomerTable.aumAlongside)', () => {
+  it('are handed over once: the table does not keep a million customers\' sums for as long as it lives', () => {
+    const t = customerValues(db, resolveWindow(db, '2026-03-06', '2026-03-10'), DEFAULT_PRICING as Pricing, { aum: [{ from: '2026-03-01', to: '2026-03-10' }] });
+    expect(typeof t.aumAlongside).toBe('function');
+    // No report thread here (the sources run in-process): null, and the caller sums them itself.
+    expect(t.aumAlongside!()).toBeNull();
+    expect(t.aumAlongside).toBeUndefined();
+    expect(customerValues(db, resolveWindow(db, '2026-03-06', '2026-03-10'), DEFAULT_PRICING as Pricing).aumAlongside).toBeUndefined();
   });
 });
