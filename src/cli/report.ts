@@ -21,7 +21,7 @@ import { renderHtmlReport } from '../report/html.js';
 import { namedPeriod, parseIsoDate, parsePeriod, rangePeriod, type Period } from '../rm/period.js';
 import { startRmReport } from '../rm/report.js';
 import { printWarnings } from './warnings.js';
-import { rfmReport } from '../segment/rfm-report.js';
+import { rfmOverview, rfmReport } from '../segment/rfm-report.js';
 import { activityWindow, DEFAULT_WINDOW_DAYS, migrationSides, segmentMigration, segmentSummary, tierPopulation, tierWindow, type TierPopulation } from '../segment/report.js';
 import { globals } from './state.js';
 import { date, loadRules, positiveInt, readConfig, writeOutput } from './options.js';
@@ -101,10 +101,11 @@ function runReport(o: Opts, cmd: Command): void {
 /**
  * The reports the page shows. Each customer figure is computed once: one tier population at
  * as-of serves the summary, the Lorenz curves, the call list, coverage, channels, RFM's directory
- * and the migration's second date. The report thread computes RFM's own inputs (a year of
- * transactions) while this thread builds the population, then the RM metrics while this thread
- * asks the population its questions. The population goes before the compare date's is built:
- * never two customer tables at once.
+ * and the migration's second date. The report thread sums the population's transactions and the
+ * call list's AUM windows while this thread sums its balances, then RFM's inputs (a year of
+ * transactions) and the RM metrics' part while this thread asks the population its questions and
+ * computes the migration. The population goes before the compare date's is built: never two
+ * customer tables at once.
  */
 function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: boolean, verbose: boolean): Omit<ReportData, 'source'> {
   const { lang, asOfOpt, windowDays, compareOpt, period, tiers, rules, pricing, plan } = opts;
@@ -112,21 +113,23 @@ function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: bo
   const params = { asOf, windowDays, tiers, pricing };
   const compare = compareDateOf(db, asOf, windowDays, compareOpt, lang);
   const year = activityWindow(asOf);
-  let rfmJob: Running<RfmInputs> | null = startOnWorker(db, { job: 'rfmInputs', asOf, from: year.from, to: year.to }, () => rfmInputs(db, asOf, year.from, year.to));
   // The call list's AUM windows are summed on the report thread alongside the population.
   let population: TierPopulation | null = tierPopulation(db, params, undefined, watchAumWindows(db, { asOf, windowDays, tiers, pricing, rules }));
-  const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
-  const rmJob = startRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: allowPartial ? 'prorate' : 'full' });
+  // Then RFM's inputs and the RM metrics' part, one after the other, while this thread asks the
+  // population its questions and computes the migration.
+  let rfmJob: Running<RfmInputs> | null = startOnWorker(db, { job: 'rfmInputs', asOf, from: year.from, to: year.to }, () => rfmInputs(db, asOf, year.from, year.to));
   const summary = segmentSummary(db, params, null, population);
   const watch: WatchParams = { asOf, windowDays, tiers, pricing, rules, population };
   const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
-  const rfm = rfmReport(db, params, { directory: population.table, inputs: rfmJob() });
-  // The job keeps its result: let go, RFM's inputs (a million customers' year, ~40 MB) are not
-  // held through the migration and the RM metrics.
+  watch.population = undefined;
+  // RFM's summaries and maps: its million customers' columns are not held through the migration.
+  const rfm = rfmOverview(rfmReport(db, params, { directory: population.table, inputs: rfmJob() }));
+  // The job keeps its result: let go, RFM's inputs (~30 MB) are not held either.
   rfmJob = null;
+  const rmPeriod = period ?? (namedPeriod(asOf.slice(0, 7)) as Period);
+  const rmJob = startRmReport(db, { period: rmPeriod, pricing: pricing ?? defaultPricing(), plan, partialPay: allowPartial ? 'prorate' : 'full' });
   const after = migrationSides(population);
   const aum = new Map([...after.sides].map(([type, x]) => [type, x.aum]));
-  watch.population = undefined;
   // Date 1 of the migration is computed into the population's arrays: no second set at once.
   const migration = compare.date === null ? null : segmentMigration(db, params, compare.date, after, population);
   population = null;

@@ -9,7 +9,7 @@ import { isAum, isDeposit, isLoan, type CustomerType, type LoanClass } from '../
 import { dayNum } from '../db/balances.js';
 import { forEachRow, TextColumnBuilder, textValues, type IdList, type TextColumn } from '../db/columns.js';
 import { balanceSums, forEachClaimedRange, foreignAccountSlices, isoFromNum, missingRate, rangeAt, txnParts, txnRowsSql, txnSumsSql, type AccountSlice, type IdRange, type Window } from './engine.js';
-import { reportThreadBusy, startOnWorker, type BalanceTasks, type ExtrasWindow, type Running } from './parallel.js';
+import { startOnWorker, type BalanceTasks, type ExtrasWindow, type Running } from './parallel.js';
 import type { AllAumSums, AumWindow } from './windows.js';
 import { positionsIn, positionsOf } from '../db/positions.js';
 import { DataError } from '../errors.js';
@@ -39,21 +39,24 @@ export interface CustomerValue {
   last_txn_day: string | null;
 }
 
-/** The per-customer figures of CustomerValue, one Float64Array each, by directory position. */
-export const VALUE_COLUMNS = [
-  'aum_adb', 'deposit_adb', 'loan_adb', 'net_interest', 'fee_income', 'channel_cost', 'risk_cost', 'contribution',
-  'txn_count', 'txn_counter', 'txn_self_service', 'txn_e_banking',
-] as const;
-export type ValueColumn = (typeof VALUE_COLUMNS)[number];
+/** The per-customer money figures of CustomerValue (fen, fractional), one Float64Array each, by directory position. */
+export const MONEY_COLUMNS = ['aum_adb', 'deposit_adb', 'loan_adb', 'net_interest', 'fee_income', 'channel_cost', 'risk_cost', 'contribution'] as const;
+/** The per-customer transaction counts of CustomerValue, one Int32Array each (a window's count past 2^31 − 1 is an error). */
+export const COUNT_COLUMNS = ['txn_count', 'txn_counter', 'txn_self_service', 'txn_e_banking'] as const;
+export const VALUE_COLUMNS = [...MONEY_COLUMNS, ...COUNT_COLUMNS] as const;
+export type MoneyColumn = (typeof MONEY_COLUMNS)[number];
+export type CountColumn = (typeof COUNT_COLUMNS)[number];
+export type ValueColumn = MoneyColumn | CountColumn;
 
 /**
  * Every customer's values over a window, columnar: the directory (customer_id order) and per
- * figure one Float64Array indexed by directory position. `seen` marks the customers that held a
- * balance or made a transaction in the window (the others' figures are 0). A million customers
- * take about 130 MB here, where one object per customer took about 1 KB each. A tiers-only table
+ * figure one typed array indexed by directory position (money a Float64Array, counts an
+ * Int32Array). `seen` marks the customers that held a balance or made a transaction in the window
+ * (the others' figures are 0). A million customers take about 100 MB here, where one object per
+ * customer took about 1 KB each. A tiers-only table
  * (customerValues' `tiersOnly`) leaves the columns of NOT_IN_TIERS_ONLY empty.
  */
-export interface CustomerTable extends DirectoryColumns, Record<ValueColumn, Float64Array> {
+export interface CustomerTable extends DirectoryColumns, Record<MoneyColumn, Float64Array>, Record<CountColumn, Int32Array> {
   seen: Uint8Array;
   /** With activityFrom: the day number of the last customer-initiated posting day since activityFrom; -1 for none. */
   last_active: Int32Array;
@@ -266,11 +269,10 @@ export interface WindowSeries {
 /**
  * Starts the report thread on `windows` (customerValues then asks for them in this order). Its
  * share of the balance sums is given unless it has work enough of its own (`aum`: it goes on to
- * the windows) or another report thread is still at work (two cores: a third busy thread only
- * competes).
+ * the windows); while another job keeps it busy, this thread claims every share itself.
  */
 export function startWindowSeries(db: Db, windows: readonly Window[], pricing: Pricing, activityFrom?: string, aum?: AumWindow[]): WindowSeries {
-  const share = !aum && !reportThreadBusy();
+  const share = !aum;
   const bounds = share ? customerBounds(db) : [];
   const list = windows.map((window): ExtrasWindow => ({ window, activityFrom, balances: share ? { pricing, bounds, claims: new SharedArrayBuffer(4) } : undefined }));
   // No thread (small data, a transaction, ...): each window's extras are computed here when asked for.
@@ -281,7 +283,7 @@ export function startWindowSeries(db: Db, windows: readonly Window[], pricing: P
 /**
  * Columns a tiers-only table (customerValues' `tiersOnly`) leaves empty (length 0): a migration's
  * population reads none of them (its tiers, AUM and the window's transaction count; contribution
- * is computed without fee and channel cost columns), and at a million customers they take 52 MB.
+ * is computed without fee and channel cost columns), and at a million customers they take 40 MB.
  * A write to them is a no-op; a read gives undefined.
  */
 export const NOT_IN_TIERS_ONLY = ['loan_adb', 'fee_income', 'channel_cost', 'txn_counter', 'txn_self_service', 'txn_e_banking', 'last_active'] as const;
@@ -329,7 +331,17 @@ export function customerValues(db: Db, w: Window, pricing: Pricing, opts: ValueO
   const again = reuse?.seen.length === n ? reuse : undefined;
   const kept = (c: string) => !tiersOnly || !(NOT_IN_TIERS_ONLY as readonly string[]).includes(c);
   const t: CustomerTable = { ...dir, seen: again?.seen.fill(0) ?? new Uint8Array(n), last_active: kept('last_active') ? (again?.last_active ?? new Int32Array(n)).fill(-1) : new Int32Array(0) } as CustomerTable;
-  for (const c of VALUE_COLUMNS) t[c] = kept(c) ? (again?.[c].fill(0) ?? new Float64Array(n)) : new Float64Array(0);
+  for (const c of MONEY_COLUMNS) t[c] = kept(c) ? (again?.[c].fill(0) ?? new Float64Array(n)) : new Float64Array(0);
+  for (const c of COUNT_COLUMNS) t[c] = kept(c) ? (again?.[c].fill(0) ?? new Int32Array(n)) : new Int32Array(0);
+  // The table reused gives up what this one does not keep: a caller still holding it (a migration's
+  // population, until date 1 is done) would otherwise hold a million customers' names and the
+  // columns a tiers-only table leaves empty, some 50 MB.
+  if (again) {
+    if (dir.names === null) again.names = null;
+    for (const c of MONEY_COLUMNS) if (!kept(c)) again[c] = t[c];
+    for (const c of COUNT_COLUMNS) if (!kept(c)) again[c] = t[c];
+    if (!kept('last_active')) again.last_active = t.last_active;
+  }
   // The CNY sums row by row straight into the arrays, each row handed to a function (a million
   // rows as JSON columns would hold some 250 MB at once; as row arrays they cost more than the
   // query), then the foreign-currency slices by position. Balance categories are summed in

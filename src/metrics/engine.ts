@@ -829,16 +829,36 @@ export interface RmCreditRow {
 }
 
 /**
+ * Account slices' credit per RM (the customer's branch where no RM owns it), product type and
+ * last-day loan class: a few thousand rows where the slices are a hundred thousand objects (a
+ * report thread hands these over, not the slices).
+ */
+export function slicesCredit(db: Db, slices: readonly AccountSlice[]): RmCreditRow[] {
+  const { add, rows } = creditTotals();
+  const branchQ = db.prepare('SELECT branch FROM customers WHERE customer_id = ?').pluck();
+  const branches = new Map<string, string | null>();
+  const branchOf = (c: string) => {
+    if (!branches.has(c)) branches.set(c, (branchQ.get(c) as string | null | undefined) ?? null);
+    return branches.get(c) ?? null;
+  };
+  for (const s of slices) {
+    const branch = s.rm_id === null ? branchOf(s.customer_id) : null;
+    add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan(s.product_type) ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
+  }
+  return rows();
+}
+
+/**
  * The RM credit of metrics.md ("Relationship-manager credit") summed in SQL: the same
- * credited intervals as accountSlices, grouped per RM, product type and last-day loan class
- * (only the few accounts whose RM can change within the window, or in foreign currency, are
- * grouped here). `products`: only these product types. `ranges`: the customers are cut into
+ * credited intervals as accountSlices, grouped per RM, product type and last-day loan class;
+ * `others`: the credit of the few accounts whose RM can change within the window, and of those in
+ * foreign currency (slicesCredit). `products`: only these product types. `ranges`: the customers are cut into
  * ranges that another thread's claimCredit shares (CreditRanges). With `theirs` (the rows of the
  * ranges that call claimed, by range; undefined: summed here) this call gives the whole credit;
  * without, only the ranges it claims itself, and the other call's rows add to these (a key's
  * partial sum may then be 0 or negative).
  */
-export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[] = () => creditedAccountSlices(db, w), products: readonly ProductType[] = PRODUCT_TYPES,
+export function rmCreditByProduct(db: Db, w: Window, others: () => RmCreditRow[] = () => slicesCredit(db, creditedAccountSlices(db, w)), products: readonly ProductType[] = PRODUCT_TYPES,
   ranges?: CreditRanges, theirs?: (k: number) => RmCreditRow[] | undefined): RmCreditRow[] {
   const p = creditParams(db, w);
   const { add, rows } = creditTotals();
@@ -858,15 +878,7 @@ export function rmCreditByProduct(db: Db, w: Window, others: () => AccountSlice[
   // creditedSlices gives their true credit): cheaper than excluding them from the scans.
   for (const r of steadyCredit(db, p, 'varying', productFilter(products))) add({ ...r, fen_days: -r.fen_days });
   // Asked for only now: it may be computed on the report thread meanwhile.
-  const rest = others();
-  const branchQ = db.prepare('SELECT branch FROM customers WHERE customer_id = ?').pluck();
-  const branches = new Map<string, string | null>();
-  const branchOf = { get: (c: string) => { if (!branches.has(c)) branches.set(c, (branchQ.get(c) as string | null | undefined) ?? null); return branches.get(c); } };
-  for (const s of rest) {
-    if (!products.includes(s.product_type)) continue;
-    const branch = s.rm_id === null ? branchOf.get(s.customer_id) ?? null : null;
-    add({ rm_id: s.rm_id, branch, product_type: s.product_type, loan_class: isLoan(s.product_type) ? s.last_class ?? 'normal' : null, fen_days: s.fen_days });
-  }
+  for (const r of others()) if (products.includes(r.product_type)) add(r);
   if (ranges && theirs) {
     for (let k = 0; k < mine.length; k++) if (!mine[k]) (theirs(k) ?? rangeCredit(db, p, products, rangeAt(ranges.bounds, k))).forEach(add);
   } else if (ranges) {

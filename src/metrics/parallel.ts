@@ -1,9 +1,12 @@
 /**
  * Runs one report query on a worker thread (its own read-only connection) while the caller
  * keeps the main thread busy with another, then joins synchronously (Atomics.wait +
- * receiveMessageOnPort), so the report code stays synchronous. Falls back to the plain call
- * for in-memory databases, inside a transaction (another connection would not see uncommitted
- * rows), for small data, on a report thread itself, or when the thread cannot start.
+ * receiveMessageOnPort), so the report code stays synchronous. One report thread works at a
+ * time: a job started while another is at work waits for it, and the main thread takes a job
+ * that has not started when it needs it (two cores: a third busy thread only competes, and each
+ * thread alive holds its own heap and page cache). Falls back to the plain call for in-memory
+ * databases, inside a transaction (another connection would not see uncommitted rows), for small
+ * data, on a report thread itself, or when the thread cannot start.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -57,13 +60,26 @@ export interface BalanceTasks {
 }
 
 /**
- * Shared with report-worker.ts. Slot 0: 0 not yet running, STARTED, DONE. Slot 1: messages
- * posted so far (intermediate parts, then the result), for the main thread to wait on.
+ * Shared with report-worker.ts. Slot 0, the job's state: 0 while its thread loads, WAITING for
+ * the job started before it, STARTED, DONE, or TAKEN by the main thread (which computes it
+ * itself: the thread then leaves it). Slot 1: messages posted so far (intermediate parts, then
+ * the result), for the main thread to wait on.
  */
 export const DONE = 1;
 export const STARTED = 2;
+export const WAITING = 3;
+export const TAKEN = 4;
 export const STATE = 0;
 export const POSTED = 1;
+
+/** Whether the job of this flag is over: done by its thread or taken by the main thread. */
+export function jobOver(flag: Int32Array): boolean {
+  const state = Atomics.load(flag, STATE);
+  return state === DONE || state === TAKEN;
+}
+
+/** How often a thread waiting for the job before its own looks whether its job was taken, ms. */
+export const WAIT_MS = 50;
 
 /**
  * Below this many customers the thread costs more than it saves (customers is never deleted
@@ -93,17 +109,11 @@ export interface Running<T> {
   threaded: boolean;
 }
 
-/** The state flags of the report threads started and not yet joined. */
-const live = new Set<Int32Array>();
-
 /**
- * Whether a report thread is still at work (started, not done): another job then has the second
- * core, and a new thread should not take on more than its own job.
+ * The flag of the job started last: the next job's thread waits until it is done or taken. One
+ * thread a job, not one for every job: a thread's heap, once its job is done, goes with it.
  */
-export function reportThreadBusy(): boolean {
-  for (const f of live) if (Atomics.load(f, STATE) !== DONE) return true;
-  return false;
-}
+let last: SharedArrayBuffer | undefined;
 
 /** Starts `job`; see Running. */
 export function startOnWorker<T>(db: Db, job: WorkerJob, plain: () => T): Running<T> {
@@ -124,6 +134,22 @@ function debugNote(job: WorkerJob): string {
 
 interface Message { part?: string; value?: unknown; result?: unknown; error?: string; name?: string }
 
+/**
+ * Whether the main thread takes the job of flag `f` (computes it itself): when it has not begun
+ * and its thread would first wait for the job before it (`before`). A thread still loading or
+ * about to begin is waited for (one that cannot load is given up after 5 s).
+ */
+function takeJob(f: Int32Array, before: Int32Array | undefined): boolean {
+  for (;;) {
+    const state = Atomics.load(f, STATE);
+    if (state !== 0 && state !== WAITING) return false;
+    const behind = before !== undefined && !jobOver(before);
+    if (behind || (state === 0 && Atomics.wait(f, STATE, 0, 5_000) === 'timed-out')) {
+      if (Atomics.compareExchange(f, STATE, state, TAKEN) === state) return true;
+    } else if (state === WAITING) Atomics.wait(f, STATE, WAITING, WAIT_MS);
+  }
+}
+
 function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part: (name: string) => unknown; threaded: boolean } {
   const none = { join: plain, part: () => undefined, threaded: false };
   const mode = process.env.CRM_REPORT_THREADS;
@@ -135,25 +161,25 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
   if (!existsSync(fileURLToPath(script))) return none; // e.g. running from TypeScript sources
   const flag = new SharedArrayBuffer(8);
   const { port1, port2 } = new MessageChannel();
-  let worker: Worker;
   try {
-    worker = new Worker(script, { workerData: { path: db.name, spec: job, port: port2, flag }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: REPORT_THREAD_YOUNG_MB } });
+    // Always joined before the command ends (unref: one that fails before it joins need not wait for the thread).
+    new Worker(script, { workerData: { path: db.name, spec: job, port: port2, flag, after: last }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: REPORT_THREAD_YOUNG_MB } }).unref();
   } catch {
     return none;
   }
-  // Always joined before the command ends; one that fails before it joins need not wait for the thread.
-  worker.unref();
+  const before = last && new Int32Array(last);
+  last = flag;
   const f = new Int32Array(flag);
-  live.add(f);
   if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} started${debugNote(job)}\n`);
   const parts = new Map<string, unknown>();
   let final: Message | undefined;
   let ended = false;
   /** Takes the next message, blocking until the worker posts one; undefined once it has stopped. */
   const next = (): Message | undefined => {
-    // The worker says STARTED as soon as it runs: one that never starts (cannot load) is given up after 5 s.
-    if (Atomics.load(f, STATE) === 0) Atomics.wait(f, STATE, 0, 5_000);
-    if (Atomics.load(f, STATE) === 0) return undefined;
+    if (takeJob(f, before)) {
+      if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} taken by the main thread\n`);
+      return undefined;
+    }
     for (;;) {
       const seen = Atomics.load(f, POSTED);
       const m = receiveMessageOnPort(port1)?.message as Message | undefined;
@@ -182,8 +208,8 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
     },
     join: (): T => {
       readUntil(() => false);
-      live.delete(f);
-      void worker.terminate();
+      // Not terminated: the thread ends by itself once it has marked its job DONE, which the job
+      // after it waits for (terminated between its result and that mark, it would wait forever).
       port1.close();
       if (final && 'result' in final) {
         if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} ran on the report thread\n`);

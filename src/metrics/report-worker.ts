@@ -1,13 +1,14 @@
 /**
- * Worker thread for parallel.ts: runs one report query on its own read-only connection
- * and posts the result; the shared flag says when it started and when it is done.
+ * A report thread for parallel.ts: runs one report query on its own read-only connection and
+ * posts the result; the shared flag says when it started and when it is done. It starts once the
+ * job started before it is done, unless the main thread has taken its job meanwhile.
  */
 import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { REPORT_CACHE_KB, setReadingPragmas } from '../db/connection.js';
 import { claimBalanceTasks, customerExtras } from './customers.js';
-import { DONE, POSTED, STARTED, STATE, type WorkerJob } from './parallel.js';
+import { DONE, jobOver, POSTED, STARTED, STATE, TAKEN, WAIT_MS, WAITING, type WorkerJob } from './parallel.js';
 import { rfmInputs } from './rfm-inputs.js';
 import { rmExtras } from './rm.js';
 import { allAumWindowSums } from './windows.js';
@@ -17,6 +18,8 @@ interface Data {
   spec: WorkerJob;
   port: MessagePort;
   flag: SharedArrayBuffer;
+  /** The flag of the job started before this one, if any. */
+  after?: SharedArrayBuffer;
 }
 
 /**
@@ -44,10 +47,30 @@ function customerExtrasJob(db: Database.Database, spec: Extract<WorkerJob, { job
   return spec.aum ? allAumWindowSums(db, spec.aum) : null;
 }
 
-function run({ path, spec, port, flag }: Data): void {
-  const f = new Int32Array(flag);
-  Atomics.store(f, STATE, STARTED);
+/**
+ * Waits for the job started before this one to end; false when the main thread has taken this one
+ * meanwhile (looked at every WAIT_MS: a thread whose job is taken ends at once, and its heap with it).
+ */
+function myTurn(f: Int32Array, after: SharedArrayBuffer | undefined): boolean {
+  const before = after && new Int32Array(after);
+  let from = 0;
+  if (before && !jobOver(before)) {
+    if (Atomics.compareExchange(f, STATE, 0, WAITING) !== 0) return false;
+    Atomics.notify(f, STATE);
+    from = WAITING;
+    while (!jobOver(before)) {
+      if (Atomics.load(f, STATE) === TAKEN) return false;
+      Atomics.wait(before, STATE, Atomics.load(before, STATE), WAIT_MS);
+    }
+  }
+  const started = Atomics.compareExchange(f, STATE, from, STARTED) === from;
   Atomics.notify(f, STATE);
+  return started;
+}
+
+function run({ path, spec, port, flag, after }: Data): void {
+  const f = new Int32Array(flag);
+  if (!myTurn(f, after)) return;
   const post = (m: unknown, transfer: ArrayBuffer[] = []) => {
     port.postMessage(m, transfer);
     Atomics.add(f, POSTED, 1);
@@ -55,18 +78,19 @@ function run({ path, spec, port, flag }: Data): void {
   };
   // A value the main thread needs early (e.g. the varying sets): sent before the result.
   const share = (part: string, value: unknown) => post({ part, value }, buffersOf(value));
+  let db: Database.Database | undefined;
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true });
     // Half a report's page cache: its queries are a share of the main thread's.
     setReadingPragmas(db, REPORT_CACHE_KB / 2);
     const result = spec.job === 'customerExtras' ? customerExtrasJob(db, spec, share)
       : spec.job === 'rfmInputs' ? rfmInputs(db, spec.asOf, spec.from, spec.to)
       : rmExtras(db, spec.window, share, spec.previous, spec.shared);
-    db.close();
     post({ result }, buffersOf(result));
   } catch (e) {
     post({ error: (e as Error).message, name: (e as Error).name });
   } finally {
+    db?.close();
     Atomics.store(f, STATE, DONE);
     Atomics.notify(f, STATE);
     Atomics.notify(f, POSTED);

@@ -5,10 +5,10 @@
  * computes them on the report thread while the main thread builds the tier population.
  */
 import type { Db } from '../db/connection.js';
-import { customersWithOpenAccounts, directoryColumns } from '../db/segment-queries.js';
+import { directoryColumns, forEachCustomerWithOpenAccounts } from '../db/segment-queries.js';
 import { DataError } from '../errors.js';
 import { recency, type RecencyColumns } from './customers.js';
-import { positionsOf } from '../db/positions.js';
+import { positionsIn } from '../db/positions.js';
 import type { IdList } from '../db/columns.js';
 
 export interface RfmInputs extends RecencyColumns {
@@ -20,7 +20,11 @@ export interface RfmInputs extends RecencyColumns {
 export function rfmInputs(db: Db, asOf: string, from: string, to: string, ids: IdList = directoryColumns(db, asOf).ids): RfmInputs {
   const x = recency(db, from, to, ids);
   // The population: a transaction in the window (present), or an account open on as-of.
-  for (const i of positionsOf(ids, customersWithOpenAccounts(db, asOf))) if (i >= 0) x.present[i] = 1;
+  const at = positionsIn(ids);
+  forEachCustomerWithOpenAccounts(db, asOf, (id) => {
+    const i = at(id);
+    if (i >= 0) x.present[i] = 1;
+  });
   return { ...x, customers: ids.length };
 }
 

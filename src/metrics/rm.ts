@@ -14,7 +14,7 @@ import type { Db } from '../db/connection.js';
 import { dayNum, statesOnDay } from '../db/balances.js';
 import { sqlList } from '../db/sql.js';
 import { cnyOfDay, rateOn } from '../db/fx.js';
-import { claimCredit, creditedAccountSlices, creditParams, creditTotals, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type AccountSlice, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
+import { claimCredit, creditedAccountSlices, creditParams, creditTotals, foreignCreditSlices, missingRate, NO_RATE_DAY, rmCreditByProduct, slicesCredit, txnParts, txnRowsSql, unassignedBranch, VARYING_ACCOUNTS, type CreditRanges, type RmCreditRow, type VaryingSets, type Window } from './engine.js';
 import { customerBounds } from './customers.js';
 import { groupRows } from './group-sums.js';
 import { startOnWorker, type RmShared, type Running } from './parallel.js';
@@ -156,12 +156,12 @@ export function rmMetrics(db: Db, w: Window, pricing: Pricing, previous?: Window
   // Everything this thread can do before it needs the report thread's results (unless that
   // thread came to them first: then they are taken from it when needed).
   const myLoans = claimTask(extras, 'loans') ? loanBalancesOn(db, w.to) : undefined;
-  const myForeign = claimTask(extras, 'foreign') ? foreignCreditSlices(db, w) : undefined;
+  const myForeign = claimTask(extras, 'foreign') ? slicesCredit(db, foreignCreditSlices(db, w)) : undefined;
   // The report thread computes the varying sets first and shares them (one scan, not two).
   creditParams(db, w, extras.part<VaryingSets>('varying'));
 
   // Balances: credited fen-days per RM × product × last-day loan class.
-  const foreign = () => myForeign ?? extras.part<AccountSlice[]>('foreign') ?? foreignCreditSlices(db, w);
+  const foreign = () => myForeign ?? extras.part<RmCreditRow[]>('foreign') ?? slicesCredit(db, foreignCreditSlices(db, w));
   const theirs = (k: number) => extras.part<RmCreditRow[]>(`credit:${k}`);
   const credit = rmCreditByProduct(db, w, () => window().others.concat(foreign()), PRODUCT_TYPES, extras.current, extras.current && theirs);
   for (const r of credit) {
@@ -277,7 +277,7 @@ function customersByRm(db: Db, w: Window): RmCustomers[] {
 }
 
 /** The report thread's part of rmMetrics for its window. */
-interface RmWindowExtras { txns: RmTxnCredit[]; others: AccountSlice[]; customers: RmCustomers[] }
+interface RmWindowExtras { txns: RmTxnCredit[]; others: RmCreditRow[]; customers: RmCustomers[] }
 
 /**
  * What the report thread computes for rmMetrics, and the previous window's deposit ADB when
@@ -292,7 +292,7 @@ export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknow
     const p = creditParams(db, w);
     share('varying', { var: p.var, moved: p.moved } satisfies VaryingSets);
   }
-  const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: creditedAccountSlices(db, w, false), customers: customersByRm(db, w) };
+  const mine: RmWindowExtras = { txns: rmTxnCredit(db, w), others: slicesCredit(db, creditedAccountSlices(db, w, false)), customers: customersByRm(db, w) };
   // Shared ahead of the rest when more follows, then not sent again with the result.
   const sharedWindow = !!share && (previous !== undefined || shared.current !== undefined);
   if (sharedWindow) share('window', mine);
@@ -300,7 +300,7 @@ export function rmExtras(db: Db, w: Window, share?: (part: string, value: unknow
   if (share && shared.current) claimCredit(db, w, PRODUCT_TYPES, shared.current, (k, rows) => share(`credit:${k}`, rows));
   if (share && shared.tasks) {
     if (claimTask(shared, 'loans')) share('loans', loanBalancesOn(db, w.to));
-    if (claimTask(shared, 'foreign')) share('foreign', foreignCreditSlices(db, w));
+    if (claimTask(shared, 'foreign')) share('foreign', slicesCredit(db, foreignCreditSlices(db, w)));
   }
   if (!previous) return { window, previous: null };
   return { window, previous: { credit: rmCreditByProduct(db, previous, undefined, DEPOSIT_PRODUCTS, shared.previous), ranges: shared.previous !== undefined } };

@@ -6,7 +6,7 @@
  */
 import { emptySectionLine, formatCell, formatInt, formatMoney, formatNumber, formatPercent, type ColumnSpec, type Lang, type Row } from '../output/index.js';
 import type { MigrationReport, SummaryReport } from '../segment/report.js';
-import type { RfmReport } from '../segment/rfm-report.js';
+import type { RfmOverview } from '../segment/rfm-report.js';
 import {
   MEASURE_NAMES, RFM_SUMMARY_COLUMNS, SUMMARY_VALUE_COLUMNS, TYPE_NAMES, concentrationText, ladderText, periodLines, segName, tierName,
 } from '../segment/labels.js';
@@ -25,7 +25,7 @@ export interface ReportData {
   /** Null when no compare date: `migrationNote` says why. */
   migration: MigrationReport | null;
   migrationNote: string | null;
-  rfm: RfmReport;
+  rfm: RfmOverview;
   rm: RmReport;
   /** e.g. "crm 0.1.0, database demo.db". */
   source: string;
@@ -157,32 +157,24 @@ function rfmSection(d: ReportData): HtmlSection {
   const { lang, rfm } = d;
   const sections = rfm.sections.filter((s) => s.segments.some((g) => g.customers > 0));
   const empty = rfm.sections.filter((s) => !sections.includes(s)).map((s) => emptySectionLine(TYPE_NAMES[s.customer_type][lang], lang));
-  const charts = sections.map((s) => {
-    const cells = Array.from({ length: 5 }, () => Array.from({ length: 5 }, () => new Map<string, number>()));
-    const c = s.customers;
-    for (let k = 0; k < c.position.length; k++) {
-      if (c.frequency[k] === 0) continue;
-      const m = cells[c.r[k]! - 1]![c.f[k]! - 1]!;
-      const code = RFM_SEGMENTS[c.segment[k]!]!.code;
-      m.set(code, (m.get(code) ?? 0) + 1);
-    }
-    const order = RFM_SEGMENTS.map((x) => x.code as string);
-    return {
-      caption: TYPE_NAMES[s.customer_type][lang],
-      svg: rfmMap({
-        label: `${TYPE_NAMES[s.customer_type][lang]}: ${T(lang, 'RFM segment map', 'RFM 客户分群图')}`,
-        cells: cells.map((row) => row.map((m) => {
-          let best: string | null = null;
-          let n = 0;
-          for (const [k, v] of [...m.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))) if (v > n) { best = k; n = v; }
-          return { count: [...m.values()].reduce((a, b) => a + b, 0), segment: best };
-        })),
-        segments: s.segments.map((g) => ({ code: g.segment, label: segName(g.segment, lang), customers: g.customers })),
-        xTitle: T(lang, 'R score (5 = most recent)', 'R 分（5 = 最近）'),
-        yTitle: T(lang, 'F score (5 = most frequent)', 'F 分（5 = 最频繁）'),
-      }),
-    };
-  });
+  const charts = sections.map((s) => ({
+    caption: TYPE_NAMES[s.customer_type][lang],
+    svg: rfmMap({
+      label: `${TYPE_NAMES[s.customer_type][lang]}: ${T(lang, 'RFM segment map', 'RFM 客户分群图')}`,
+      // Each cell: its customers, and the segment most of them are in (the first in RFM_SEGMENTS' order on a tie).
+      cells: s.grid.map((row) => row.map((bySegment) => {
+        let best: string | null = null;
+        let n = 0;
+        bySegment.forEach((v, g) => {
+          if (v > n) { best = RFM_SEGMENTS[g]!.code; n = v; }
+        });
+        return { count: bySegment.reduce((a, b) => a + b, 0), segment: best };
+      })),
+      segments: s.segments.map((g) => ({ code: g.segment, label: segName(g.segment, lang), customers: g.customers })),
+      xTitle: T(lang, 'R score (5 = most recent)', 'R 分（5 = 最近）'),
+      yTitle: T(lang, 'F score (5 = most frequent)', 'F 分（5 = 最频繁）'),
+    }),
+  }));
   const cols = RFM_SUMMARY_COLUMNS.filter((c) => c.key !== 'customer_type' && c.key !== 'segment');
   const tables: HtmlTable[] = sections.map((s) => ({
     name: 'rfm', caption: TYPE_NAMES[s.customer_type][lang], idKeys: ['customer_type', 'segment'], columns: cols,

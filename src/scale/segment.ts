@@ -10,7 +10,7 @@ import { idList } from '../db/columns.js';
 import { clipToCoverage, addDays } from '../metrics/engine.js';
 import { windowNotesWith, carriedForwardAfter } from '../metrics/caveats.js';
 import { DEFAULT_PRICING, type Pricing } from '../metrics/pricing.js';
-import { VALUE_COLUMNS, type CustomerTable } from '../metrics/customers.js';
+import { COUNT_COLUMNS, MONEY_COLUMNS, type CustomerTable } from '../metrics/customers.js';
 import {
   DEFAULT_DORMANT_FLOOR_FEN, DEFAULT_WINDOW_DAYS, RFM_WINDOW_DAYS, detailOf, segmentSummary,
   type DetailReport, type SegmentParams, type SummaryReport, type TierPopulation, type TypeTiers,
@@ -119,7 +119,8 @@ function tableOf(rows: readonly TierRow[]): { table: CustomerTable; dormant: Uin
     names: { at: (i: number) => rows[i].name }, branch: branch.out, branches: branch.list, rm: rm.out, rms: rm.list,
     seen: new Uint8Array(n).fill(1), last_active: Int32Array.from(rows, (r) => (r.last_txn_day ? dayNum(r.last_txn_day) : -1)),
   } as CustomerTable;
-  for (const k of VALUE_COLUMNS) table[k] = new Float64Array(n);
+  for (const k of MONEY_COLUMNS) table[k] = new Float64Array(n);
+  for (const k of COUNT_COLUMNS) table[k] = new Int32Array(n);
   rows.forEach((r, i) => {
     for (const k of ['aum_adb', 'deposit_adb', 'loan_adb', 'contribution', 'fee_income', 'txn_count', 'txn_counter', 'txn_self_service', 'txn_e_banking'] as const) table[k][i] = r[k];
   });

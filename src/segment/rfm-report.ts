@@ -154,6 +154,32 @@ function segmentSummaries(c: RfmSectionCustomers): RfmSegmentSummary[] {
   }));
 }
 
+/** A section without its customers: its R × F map in their place (what crm report shows). */
+export interface RfmOverviewSection extends Omit<RfmSection, 'customers'> {
+  /**
+   * grid[r − 1][f − 1][g]: the customers with R score r and F score f in segment g (an index into
+   * RFM_SEGMENTS). Customers without a transaction in the window are in no cell.
+   */
+  grid: number[][][];
+}
+
+/** An RFM report reduced to its summaries and maps: a million customers' columns (~30 MB) let go. */
+export interface RfmOverview extends Omit<RfmReport, 'sections' | 'eachCustomer'> {
+  sections: RfmOverviewSection[];
+}
+
+export function rfmOverview(report: RfmReport): RfmOverview {
+  const { sections, eachCustomer: _, ...rest } = report;
+  return {
+    ...rest,
+    sections: sections.map(({ customers: c, ...section }) => {
+      const grid = Array.from({ length: 5 }, () => Array.from({ length: 5 }, () => RFM_SEGMENTS.map(() => 0)));
+      for (let k = 0; k < c.position.length; k++) if (c.frequency[k] !== 0) grid[c.r[k] - 1][c.f[k] - 1][c.segment[k]]++;
+      return { ...section, grid };
+    }),
+  };
+}
+
 /** The section's customers with their directory row, in customer_id order. */
 function* eachRfmCustomer(asOf: string, d: DirectoryColumns, s: RfmSection): Generator<RfmCustomer> {
   const c = s.customers;

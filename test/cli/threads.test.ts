@@ -100,16 +100,17 @@ describe('crm report --html: RFM inputs and RM metrics on the report thread', ()
     expect(page.length).toBeGreaterThan(10_000);
     expect(page).toBe(readFileSync(join(dir, 'off.html'), 'utf8'));
     expect(on.stderr).toMatch(/rfmInputs ran on the report thread/);
-    // The RM metrics' report-thread part starts once the population is built, shares the
-    // window's part and the credit ranges it claims, and is joined.
+    // The RM metrics' report-thread part starts once RFM is done, shares the window's part and
+    // the credit ranges it claims, and is joined.
     expect(on.stderr).toMatch(/rmExtras shared window/);
     expect(on.stderr).toMatch(/rmExtras ran on the report thread/);
     // The population's thread also summed the call list's AUM windows, after sharing its sums,
-    // and took no share of the balance sums (RFM's inputs held the other core when it started).
+    // and took no share of the balance sums (the AUM windows were its own work to follow).
     expect(on.stderr).toMatch(/customerExtras shared extras/);
     const started = on.stderr.split('\n').filter((l) => l.includes('started'));
-    // (The migration's compare date then starts its own population's thread.)
-    expect(started.slice(0, 3)).toEqual(['crm: debug: rfmInputs started', 'crm: debug: customerExtras started', 'crm: debug: rmExtras started']);
+    // One job after the other: the population's, RFM's inputs, the RM part. (The migration's
+    // compare date then starts its own population's job, behind the RM part.)
+    expect(started.slice(0, 3)).toEqual(['crm: debug: customerExtras started', 'crm: debug: rfmInputs started', 'crm: debug: rmExtras started']);
     expect(off.stderr).not.toMatch(/report thread/);
   }, 120_000);
 });

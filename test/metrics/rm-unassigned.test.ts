@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/connection.js';
 import { importFiles, type RejectsSink } from '../../src/import/index.js';
-import { resolveWindow, rmCreditByProduct } from '../../src/metrics/engine.js';
+import { resolveWindow, rmCreditByProduct, slicesCredit, type AccountSlice } from '../../src/metrics/engine.js';
 import { rmTxnCredit } from '../../src/metrics/rm.js';
 import { cleanupTmp, tmpDir, writeFiles } from '../helpers.js';
 
@@ -49,5 +49,30 @@ describe('credit no RM owns, by the customer\'s branch', () => {
     expect(Object.keys(byBranch).sort()).toEqual(['东区支行', '西区支行']);
     expect(byBranch['西区支行']).toContain(1000_00);
     expect(byBranch['东区支行']).toContain(3000_00);
+  });
+});
+
+describe('slicesCredit: account slices summed per RM (or branch), product and last-day loan class', () => {
+  it('adds the slices of a key in exact fen-days, files those no RM owns under the customer\'s branch, and drops keys that sum to 0', () => {
+    const slice = (customer_id: string, product_type: AccountSlice['product_type'], rm_id: string | null, fen_days: number, last_class: string | null = null): AccountSlice =>
+      ({ account_id: `${customer_id}-${product_type}`, customer_id, product_type, rm_id, fen_days, last_class });
+    const rows = slicesCredit(db, [
+      slice('A0', 'demand_deposit', 'R1', 100_00 * 3), // R1 demand 3 days of 100.00
+      slice('A0', 'demand_deposit', 'R1', 50_00 * 2), // + 2 days of 50.00 → 400.00 fen-days × 100 = 40,000
+      slice('U1', 'demand_deposit', null, 1000_00), // no RM: U1's branch 西区
+      slice('U2', 'demand_deposit', null, 3000_00), // no RM: U2's branch 东区
+      slice('A0', 'loan', 'R1', 200_00, 'substandard'),
+      slice('A0', 'loan', 'R1', 300_00, null), // a loan without a class on the last day counts as normal
+      slice('U1', 'time_deposit', 'R1', 500),
+      slice('U2', 'time_deposit', 'R1', -500), // 500 − 500 = 0: no row
+    ]);
+    expect(Object.fromEntries(rows.map((r) => [`${r.rm_id}|${r.branch}|${r.product_type}|${r.loan_class}`, r.fen_days]))).toEqual({
+      'R1|null|demand_deposit|null': 300_00 + 100_00,
+      'R1|null|loan|normal': 300_00,
+      'R1|null|loan|substandard': 200_00,
+      'null|东区支行|demand_deposit|null': 3000_00,
+      'null|西区支行|demand_deposit|null': 1000_00,
+    });
+    expect(rows).toHaveLength(5);
   });
 });

@@ -15,7 +15,8 @@ import { idList, queryColumns, textValues } from '../../src/db/columns.js';
 import { DEFAULT_PRICING } from '../../src/metrics/pricing.js';
 import { DataError } from '../../src/errors.js';
 import { detailRows, segmentDetail, segmentMigration, segmentSummary, tierCustomers, tierPopulation } from '../../src/segment/report.js';
-import { rfmReport } from '../../src/segment/rfm-report.js';
+import { rfmOverview, rfmReport } from '../../src/segment/rfm-report.js';
+import { RFM_SEGMENTS } from '../../src/segment/rfm.js';
 import { cleanupTmp, tmpDir } from '../helpers.js';
 import { writeSegmentFixture } from './segment-fixture.js';
 
@@ -113,6 +114,8 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     expect(plain.ids).toBe(named.ids);
     expect([plain.names, plain.branches, plain.rms]).toEqual([null, [null], [null]]);
     expect(all(plain)).toEqual(all(fresh));
+    // The table reused gives up its names (its caller may hold it a while yet).
+    expect(named.names).toBeNull();
     // A customer added since: the directory is read again and holds it.
     const c = join(tmpDir(), 'added.db');
     db.exec(`VACUUM INTO '${c}'`);
@@ -143,6 +146,14 @@ describe('engine: customerValues over 2026-03-01 … 2026-03-10 (D = 10)', () =>
     const full = customerValues(db, w, DEFAULT_PRICING, { want: {} });
     const tiers = customerValues(db, w, DEFAULT_PRICING, { want: {}, tiersOnly: true });
     for (const c of NOT_IN_TIERS_ONLY) expect(tiers[c].length, c).toBe(0);
+    // Counts are whole numbers in 32 bits (4 bytes a customer, not 8); money is Float64.
+    expect([full.txn_count, full.txn_counter, full.aum_adb].map((a) => a.constructor.name)).toEqual(['Int32Array', 'Int32Array', 'Float64Array']);
+    // A full table reused as a tiers-only one gives up the columns the tiers-only one leaves empty.
+    const reused = customerValues(db, w, DEFAULT_PRICING, { want: {} });
+    const again = customerValues(db, w, DEFAULT_PRICING, { want: {}, tiersOnly: true, reuse: reused });
+    for (const c of NOT_IN_TIERS_ONLY) expect([reused[c].length, again[c].length], c).toEqual([0, 0]);
+    expect(again.aum_adb).toBe(reused.aum_adb);
+    expect(Array.from(again.contribution)).toEqual(Array.from(full.contribution));
     const kept = VALUE_COLUMNS.filter((c) => !(NOT_IN_TIERS_ONLY as readonly string[]).includes(c));
     expect(kept).toEqual(['aum_adb', 'deposit_adb', 'net_interest', 'risk_cost', 'contribution', 'txn_count']);
     for (const c of kept) expect(Array.from(tiers[c]), c).toEqual(Array.from(full[c]));
@@ -348,6 +359,17 @@ describe('RFM over the 365 days ending 2026-03-10', () => {
     expect(seg.get('inactive')!.customers).toBe(3);
     expect(seg.get('champions')).toMatchObject({ customers: 1, avg_recency_days: 2, avg_frequency: 2, monetary_fen: 150_000 });
     expect(s.segments.reduce((a, g) => a + g.customers, 0)).toBe(8);
+    // The overview (crm report's): the same summaries, and per R × F cell its customers by
+    // segment, the inactive in no cell: P1 R4 F4 champions, P2 R5 F1 new, P3 R1 F1 lost, P4 R2
+    // F5 at_risk, P6 R3 F1 need_attention.
+    const overview = rfmOverview(rep).sections[0];
+    expect(overview).not.toHaveProperty('customers');
+    expect(overview.segments).toEqual(s.segments);
+    const cells: string[] = [];
+    overview.grid.forEach((row, r) => row.forEach((bySegment, f) => bySegment.forEach((n, g) => {
+      if (n) cells.push(`R${r + 1} F${f + 1} ${RFM_SEGMENTS[g].code} ${n}`);
+    })));
+    expect(cells.sort()).toEqual(['R1 F1 lost 1', 'R2 F5 at_risk 1', 'R3 F1 need_attention 1', 'R4 F4 champions 1', 'R5 F1 new 1']);
   });
 });
 
