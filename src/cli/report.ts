@@ -115,10 +115,11 @@ function gather(db: Db, opts: ReturnType<typeof reportOptions>, allowPartial: bo
   const year = activityWindow(asOf);
   // The call list's AUM windows are summed on the report thread alongside the population.
   let population: TierPopulation | null = tierPopulation(db, params, undefined, watchAumWindows(db, { asOf, windowDays, tiers, pricing, rules }));
-  // Then RFM's inputs and the RM metrics' part, one after the other, while this thread asks the
-  // population its questions and computes the migration.
-  let rfmJob: Running<RfmInputs> | null = startOnWorker(db, { job: 'rfmInputs', asOf, from: year.from, to: year.to }, () => rfmInputs(db, asOf, year.from, year.to));
   const summary = segmentSummary(db, params, null, population);
+  // Then RFM's inputs and the RM metrics' part, one after the other, while this thread asks the
+  // population its questions and computes the migration. Started after the summary: by then the
+  // population's thread is done with the AUM windows, and the next thread does not load beside it.
+  let rfmJob: Running<RfmInputs> | null = startOnWorker(db, { job: 'rfmInputs', asOf, from: year.from, to: year.to }, () => rfmInputs(db, asOf, year.from, year.to));
   const watch: WatchParams = { asOf, windowDays, tiers, pricing, rules, population };
   const extra = [watchSection(lang, watchList(db, watch)), coverageSection(lang, coverageReport(db, watch)), channelsSection(lang, channelsReport(db, watch, CHANNEL_MONTHS))];
   watch.population = undefined;

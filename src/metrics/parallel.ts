@@ -208,8 +208,11 @@ function start<T>(db: Db, job: WorkerJob, plain: () => T): { join: () => T; part
     },
     join: (): T => {
       readUntil(() => false);
-      // Not terminated: the thread ends by itself once it has marked its job DONE, which the job
-      // after it waits for (terminated between its result and that mark, it would wait forever).
+      // The result comes just before the thread marks its job DONE (once its connection is
+      // closed): wait for that mark, so that a job started after this one is not thought to be
+      // behind it (given up after 5 s, as a thread that cannot load). Not terminated: the thread
+      // then ends by itself.
+      if (final) Atomics.wait(f, STATE, STARTED, 5_000);
       port1.close();
       if (final && 'result' in final) {
         if (process.env.CRM_DEBUG_THREADS) process.stderr.write(`crm: debug: ${job.job} ran on the report thread\n`);

@@ -54,7 +54,7 @@ afterEach(() => {
 describe('report threads', () => {
   it('one report thread at a time: a job started while another is at work waits for it, and this thread takes it when it needs it first; the same figures either way', async () => {
     const db = importedSamples();
-    const { openDb, startOnWorker, customerValues, resolveWindow, rfmInputs, DEFAULT_PRICING, VALUE_COLUMNS } = await built();
+    const { openDb, startOnWorker, startRmExtras, customerValues, resolveWindow, rfmInputs, DEFAULT_PRICING, VALUE_COLUMNS } = await built();
     const conn = openDb(db, { readonly: true });
     try {
       const w = resolveWindow(conn, '2026-11-01', '2026-11-27');
@@ -63,14 +63,16 @@ describe('report threads', () => {
       const alone = figures(customerValues(conn, w, DEFAULT_PRICING));
       const debug = threadsForcedOn();
       const rfm = startOnWorker(conn, { job: 'rfmInputs', asOf: '2026-11-27', from: '2025-11-28', to: '2026-11-27' }, () => rfmInputs(conn, '2026-11-27', '2025-11-28', '2026-11-27'));
-      expect(rfm.threaded).toBe(true);
-      // Its thread is still loading (and then runs RFM's year) when this window's extras are asked
-      // for, a few milliseconds later: this thread computes them.
+      const rm = startRmExtras(conn, w);
+      expect([rfm.threaded, rm.threaded]).toEqual([true, true]);
+      // Their threads are still loading (then run RFM's year, then the RM part) when this window's
+      // extras are asked for, a few milliseconds later: this thread computes them.
       const behind = customerValues(conn, w, DEFAULT_PRICING);
       expect(debug).toContain('crm: debug: customerExtras taken by the main thread\n');
       expect(figures(behind)).toEqual(alone);
       expect(rfm().customers).toBe(behind.ids.length);
-      expect(debug).toContain('crm: debug: rfmInputs ran on the report thread\n');
+      rm();
+      expect(debug).toEqual(expect.arrayContaining(['crm: debug: rfmInputs ran on the report thread\n', 'crm: debug: rmExtras ran on the report thread\n']));
       // With the thread free again, the next job runs there.
       debug.length = 0;
       const free = customerValues(conn, w, DEFAULT_PRICING);
