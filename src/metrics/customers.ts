@@ -53,8 +53,8 @@ export type ValueColumn = MoneyColumn | CountColumn;
  * figure one typed array indexed by directory position (money a Float64Array, counts an
  * Int32Array). `seen` marks the customers that held a balance or made a transaction in the window
  * (the others' figures are 0). A million customers take about 100 MB here, where one object per
- * customer took about 1 KB each. A tiers-only table
- * (customerValues' `tiersOnly`) leaves the columns of NOT_IN_TIERS_ONLY empty.
+ * customer took about 1 KB each. A tiers-only table (customerValues' `tiersOnly`) leaves the
+ * columns of NOT_IN_TIERS_ONLY empty.
  */
 export interface CustomerTable extends DirectoryColumns, Record<MoneyColumn, Float64Array>, Record<CountColumn, Int32Array> {
   seen: Uint8Array;

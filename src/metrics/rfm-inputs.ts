@@ -2,7 +2,7 @@
  * RFM's per-customer inputs (metrics.md "RFM") by directory position: the customer-initiated
  * transactions over [from, to] (recency in customers.ts) and who is in the population (a
  * transaction in the window, or an account open on as-of). Plain typed arrays: crm report
- * computes them on the report thread while the main thread builds the tier population.
+ * computes them on the report thread while the main thread answers the tier population's questions.
  */
 import type { Db } from '../db/connection.js';
 import { directoryColumns, forEachCustomerWithOpenAccounts } from '../db/segment-queries.js';
