@@ -86,6 +86,11 @@ function nameList(db: Db, n: number): NameList {
   return { at: (i) => text.slice(start[i], start[i + 1] - 1) };
 }
 
+/** Every customer's id in customer_id order, and nothing else of the directory (a report thread's). */
+export function customerIds(db: Db): IdList {
+  return idList(queryColumns<{ customer_id: TextColumn }>(db, 'SELECT customer_id FROM customers ORDER BY customer_id', {}, ['customer_id']).customer_id);
+}
+
 /** The directory of customerDirectory as columns (see DirectoryColumns). */
 export function directoryColumns(db: Db, day: string, want: DirectoryWants = {}): DirectoryColumns {
   const c = queryColumns<{ customer_id: TextColumn; corporate?: number[] }>(db,

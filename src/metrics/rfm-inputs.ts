@@ -5,7 +5,7 @@
  * computes them on the report thread while the main thread answers the tier population's questions.
  */
 import type { Db } from '../db/connection.js';
-import { directoryColumns, forEachCustomerWithOpenAccounts } from '../db/segment-queries.js';
+import { customerIds, forEachCustomerWithOpenAccounts } from '../db/segment-queries.js';
 import { DataError } from '../errors.js';
 import { recency, type RecencyColumns } from './customers.js';
 import { positionsIn } from '../db/positions.js';
@@ -17,7 +17,7 @@ export interface RfmInputs extends RecencyColumns {
 }
 
 /** The RFM window of `asOf`: [from, to]. `ids`: the customer directory (default: read here). */
-export function rfmInputs(db: Db, asOf: string, from: string, to: string, ids: IdList = directoryColumns(db, asOf).ids): RfmInputs {
+export function rfmInputs(db: Db, asOf: string, from: string, to: string, ids: IdList = customerIds(db)): RfmInputs {
   const x = recency(db, from, to, ids);
   // The population: a transaction in the window (present), or an account open on as-of.
   const at = positionsIn(ids);

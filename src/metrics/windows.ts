@@ -7,7 +7,8 @@
  */
 import type { Db } from '../db/connection.js';
 import { dayNum } from '../db/balances.js';
-import { forEachRow, idList, queryColumns, type IdList, type TextColumn } from '../db/columns.js';
+import { forEachRow, type IdList } from '../db/columns.js';
+import { customerIds } from '../db/segment-queries.js';
 import { positionsIn } from '../db/positions.js';
 import { CUSTOMER_SPAN_KEYS } from '../db/customer-spans.js';
 import { sqlList } from '../db/sql.js';
@@ -146,6 +147,6 @@ export interface AllAumSums {
 
 /** aumWindowSums over the whole directory, as the report thread computes it (it holds no directory of its own). */
 export function allAumWindowSums(db: Db, asked: AumWindow[]): AllAumSums {
-  const ids = idList(queryColumns<{ customer_id: TextColumn }>(db, 'SELECT customer_id FROM customers ORDER BY customer_id', {}, ['customer_id']).customer_id);
+  const ids = customerIds(db);
   return { customers: ids.length, asked, sums: aumWindowSums(db, asked, ids) };
 }
