@@ -30,18 +30,23 @@ function importInSmallHeap(dir: string, db: string, name: string, parts: string[
   return { stdout: r.stdout, lines };
 }
 
+/** A CSV file's text as pieces: the header line, then `row(i)` for i = 0 … rows − 1, one line each. */
+function csvParts(header: string, rows: number, row: (i: number) => string): string[] {
+  const parts = [`${header}\n`];
+  for (let i = 0; i < rows; i++) parts.push(`${row(i)}\n`);
+  return parts;
+}
+
 describe('memory', () => {
   it('300 rejects spread over 600,000 rows fit in a 48 MB JavaScript heap', () => {
     const dir = tmpDir();
     const db = baseDb(dir);
     // Every 2,000th row names an account that does not exist: one reject in each of the parse
     // thread's batches (2,000 rows, ~150 KB of text each: 300 of them would be ~45 MB).
-    const rows = 600_000;
-    const parts = ['txn_id,account_id,posted_at,amount,channel,balance_after\n'];
-    for (let i = 0; i < rows; i++) {
+    const parts = csvParts('txn_id,account_id,posted_at,amount,channel,balance_after', 600_000, (i) => {
       const acc = i % 2000 === 1000 ? 'A_GONE' : `A${i % ACCOUNTS}`;
-      parts.push(`M${i},${acc},2026-11-${String(1 + (i % 28)).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00,${i % 997}.25,e_banking,${i}.00\n`);
-    }
+      return `M${i},${acc},2026-11-${String(1 + (i % 28)).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00,${i % 997}.25,e_banking,${i}.00`;
+    });
     const { stdout, lines } = importInSmallHeap(dir, db, 'txns_spread_rejects.csv', parts);
     expect(stdout).toMatch(/600,000 read, 599,700 loaded, 0 updated, 0 unchanged, 300 rejected/);
     expect(lines[1]).toMatch(/,1002,account_id,.*"M1000,A_GONE,2026-11-21 10:40:00,/); // row 1000 is line 1002
@@ -52,9 +57,8 @@ describe('memory', () => {
     const db = baseDb(dir);
     // A night after the base's: set-based, its rejects (an unknown RM on every 2,000th row) found
     // at the end of the file and their text read again from it, one in each ~1 MB chunk.
-    const rows = 600_000;
-    const parts = ['as_of,account_id,customer_id,product_type,balance,rm_id\n'];
-    for (let i = 0; i < rows; i++) parts.push(`2026-11-01,N${i},C${i % 20},demand_deposit,${i % 997}.25,${i % 2000 === 1000 ? 'R_GONE' : ''}\n`);
+    const parts = csvParts('as_of,account_id,customer_id,product_type,balance,rm_id', 600_000,
+      (i) => `2026-11-01,N${i},C${i % 20},demand_deposit,${i % 997}.25,${i % 2000 === 1000 ? 'R_GONE' : ''}`);
     const { stdout, lines } = importInSmallHeap(dir, db, 'accounts_2026-11-01.csv', parts);
     expect(stdout).toMatch(/600,000 read, 599,700 loaded, 60 updated, 0 unchanged, 300 rejected/);
     // Row 1000 (balance 1000 mod 997 = 3.25) is line 1002; the rejects in line order. The base's 60
@@ -69,12 +73,10 @@ describe('memory', () => {
     // A night's transactions whose accounts file did not load: every row but each 1,000th names
     // an account the database does not hold, each a different one. The loader finds them when the
     // file has been read, then reads their text again from it.
-    const rows = 500_500;
-    const parts = ['txn_id,account_id,posted_at,amount,channel,balance_after\n'];
-    for (let i = 0; i < rows; i++) {
+    const parts = csvParts('txn_id,account_id,posted_at,amount,channel,balance_after', 500_500, (i) => {
       const acc = i % 1000 === 0 ? `A${i % ACCOUNTS}` : `X${i}`;
-      parts.push(`U${i},${acc},2026-11-02 09:${String(i % 60).padStart(2, '0')}:00,${i % 991}.50,counter,${i}.00\n`);
-    }
+      return `U${i},${acc},2026-11-02 09:${String(i % 60).padStart(2, '0')}:00,${i % 991}.50,counter,${i}.00`;
+    });
     // 500,500 rows, of which 501 (i = 0, 1000, …, 500,000) name a known account: 499,999 rejected.
     const { stdout, lines } = importInSmallHeap(dir, db, 'txns_unknown_accounts.csv', parts, 499_999);
     expect(stdout).toMatch(/500,500 read, 501 loaded, 0 updated, 0 unchanged, 499,999 rejected/);
